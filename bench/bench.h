@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench/bench.h - benchmark kernels and the harness that times them.
+ *
+ * A kernel prepares its inputs once (setup), runs `iters` iterations of
+ * the measured operation (run), and checks that what it computed is right
+ * (check) before the harness prints a rate: a kernel that computes the
+ * wrong thing fast is a bug (libuv's rule).  Kernels live in
+ * bench/kernels_*.c, one file per module, and are listed in
+ * bench/registry.c.
+ */
+#ifndef MPCSIM_BENCH_BENCH_H
+#define MPCSIM_BENCH_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mpcsim.h"
+
+struct bench_kernel {
+    const char *name;      /* "field/mul_scalar", matched by --filter */
+    const char *item;      /* what items_per_iter counts: "mul", "term", "event" */
+    double items_per_iter; /* items per iteration, for items/s and ns/item */
+    /* Allocate inputs; store them in *state.  0 or MPCSIM_E*. */
+    int (*setup)(void **state);
+    /* The measured region: `iters` iterations.  Must not be optimised away. */
+    void (*run)(void *state, uint64_t iters);
+    /* 0 if the results of the last run() are right, else non-zero.  May be NULL. */
+    int (*check)(void *state);
+    void (*teardown)(void *state);
+    /* Iterations for --count-instructions (fixed, so counts repeat); 0 = 1. */
+    uint64_t fixed_iters;
+};
+
+/* Every kernel, in display order; *count receives how many. */
+const struct bench_kernel *bench_kernels(size_t *count);
+
+/*
+ * Keep `value` alive as far as the optimiser can see (Google Benchmark's
+ * DoNotOptimize).
+ */
+static inline void
+bench_keep(uint64_t value)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__ volatile("" : : "r"(value) : "memory");
+#else
+    (void)value;
+#endif
+}
+
+/* Options of `mpcsim bench`; see bench_main. */
+int bench_main(int argc, char **argv);
+
+#endif /* MPCSIM_BENCH_BENCH_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * common/alloc.h - the one allocator every module goes through.
+ *
+ * Tests swap the hooks (cmocka's test_malloc for leak checks, and a
+ * counter that fails the n-th allocation), as Lua's debug_realloc does.
+ * Hooks are process-global and not thread-safe to change: set them before
+ * starting threads.
+ */
+#ifndef MPCSIM_COMMON_ALLOC_H
+#define MPCSIM_COMMON_ALLOC_H
+
+#include <stddef.h>
+
+#include "common/mpcsim.h"
+
+struct mpcsim_alloc_hooks {
+    void *(*malloc_fn)(size_t size);
+    void *(*calloc_fn)(size_t nmemb, size_t size);
+    void *(*realloc_fn)(void *ptr, size_t size);
+    void (*free_fn)(void *ptr);
+};
+
+/* Replace the hooks; NULL restores libc's.  Returns nothing. */
+void mpcsim_alloc_set_hooks(const struct mpcsim_alloc_hooks *hooks);
+
+/* malloc/calloc/realloc/free through the hooks.  Size 0 returns NULL. */
+void *mpcsim_malloc(size_t size);
+void *mpcsim_calloc(size_t nmemb, size_t size); /* checks nmemb*size overflow */
+void *mpcsim_realloc(void *ptr, size_t size);
+/* reallocarray: NULL on overflow of nmemb*size, ptr untouched on failure. */
+void *mpcsim_reallocarray(void *ptr, size_t nmemb, size_t size);
+void mpcsim_free(void *ptr);
+/* A copy of `s` (caller frees with mpcsim_free), or NULL. */
+char *mpcsim_strdup(const char *s);
+
+#endif /* MPCSIM_COMMON_ALLOC_H */

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/sim.h - the discrete-event engine's public API: one trial of one
+ * protocol among n simulated parties on a simulated network.
+ *
+ * The engine knows nothing of YAML, of protocols' internals or of the
+ * field: a protocol is a `struct sim_protocol` (callbacks), its parameters
+ * an opaque pointer.  Time is int64_t nanoseconds.  Events run in
+ * (time, seq) order, seq being a global scheduling counter, so equal times
+ * run first-in first-out and the same config + seed replays exactly: every
+ * metric but wall time is identical across runs, machines and threads.
+ *
+ * Lifecycle of a trial:
+ *     sim_create(&sim, &cfg, &protocol, params);   validates cfg
+ *     sim_run(sim);                                runs to quiescence
+ *     sim_metrics(sim) / sim_party_result(sim, i)  read results
+ *     sim_destroy(sim);
+ * A `struct sim` is used by one thread; different sims are independent
+ * (sweeps run one per thread).
+ */
+#ifndef MPCSIM_SIM_SIM_H
+#define MPCSIM_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mpcsim.h"
+#include "sim/cost.h"
+
+struct sim;       /* one trial (opaque) */
+struct sim_party; /* a party's handle inside a trial (opaque) */
+
+#define SIM_NS_PER_MS INT64_C(1000000)
+#define SIM_MAX_PARTIES 100000
+
+/* ---------------------------------------------------------------------
+ * Configuration (filled by the front end or a test; the engine copies
+ * what it keeps, so the caller may free it after sim_create()).
+ * ------------------------------------------------------------------- */
+
+enum sim_latency_kind {
+    SIM_LATENCY_CONSTANT = 0, /* ms */
+    SIM_LATENCY_UNIFORM,      /* min_ms, max_ms */
+    SIM_LATENCY_NORMAL,       /* mean_ms, sd_ms; truncated at 0 */
+    SIM_LATENCY_LOGNORMAL,    /* median_ms, sigma */
+    SIM_LATENCY_EXPONENTIAL,  /* mean_ms */
+    SIM_LATENCY_PARETO,       /* min_ms (scale), alpha (shape) */
+};
+
+/* One-way latency, drawn per message.  Unused fields are ignored. */
+struct sim_latency {
+    enum sim_latency_kind kind;
+    double ms, min_ms, max_ms, mean_ms, sd_ms, median_ms, sigma, alpha;
+};
+
+enum sim_transport_kind {
+    SIM_TRANSPORT_TCP = 0, /* reliable, in order per link; segments + headers */
+    SIM_TRANSPORT_DATAGRAM /* one packet per message; loss drops it */
+};
+
+struct sim_transport {
+    enum sim_transport_kind kind;
+    uint32_t mss;          /* payload bytes per segment (tcp), default 1460 */
+    uint32_t header_bytes; /* per segment (tcp) or per datagram, default 40 */
+    uint32_t window_bytes; /* tcp window, default 65536 */
+    double rto_ms;         /* tcp delay per lost segment, default 200 */
+};
+
+/*
+ * Partition: during [from_ns, to_ns), a message between parties in
+ * different groups is dropped (both transports).  group[i] is party i's
+ * group; parties not listed by the scenario share one implicit group
+ * (the front end gives them the index n_groups).
+ */
+struct sim_partition {
+    int64_t from_ns, to_ns;
+    int *group; /* n entries */
+};
+
+struct sim_network {
+    struct sim_latency latency;
+    /* Regions: if n_regions > 0, the one-way latency of a message from a
+     * party in region r to one in region s is lognormal with median
+     * region_median_ms[r * n_regions + s] and latency.sigma (constant if
+     * sigma is 0); `latency.kind` is then ignored. */
+    int n_regions;
+    const int *party_region;        /* n entries */
+    const double *region_median_ms; /* n_regions^2 entries */
+    double bandwidth_mbps;          /* per-party uplink and downlink; 0 = unlimited */
+    struct sim_transport transport;
+    double loss; /* per segment (tcp) or per message (datagram) */
+    int n_partitions;
+    const struct sim_partition *partitions;
+};
+
+/* A crash: at a simulated time, or when the party's depth reaches a round. */
+struct sim_crash {
+    int party;
+    int64_t at_ns; /* used when at_round < 0 */
+    int at_round;  /* >= 0: crash as soon as depth >= at_round (0 = before sending) */
+};
+
+enum sim_dropout_at {
+    SIM_DROPOUT_START = 0, /* same as at_round 0 */
+    SIM_DROPOUT_RANDOM,    /* at a round drawn uniformly in [0, random_max_round] */
+    SIM_DROPOUT_ROUND      /* at round `round` */
+};
+
+struct sim_faults {
+    int n_crashes;
+    const struct sim_crash *crashes;
+    double dropout_probability; /* each honest party independently */
+    enum sim_dropout_at dropout_at;
+    int dropout_round;
+    int random_max_round; /* the protocol's round count, for SIM_DROPOUT_RANDOM */
+};
+
+enum sim_behaviour {
+    SIM_HONEST = 0,
+    SIM_CORRUPT_SHARES,
+    SIM_EQUIVOCATE,
+    SIM_WITHHOLD,
+    SIM_DELAY,
+    SIM_WRONG_MAC,
+    SIM_BAD_CIPHERTEXT,
+    SIM_MALFORMED,
+    SIM_BEHAVIOUR_COUNT
+};
+
+/* "corrupt_shares", ... as in SCENARIO.md; NULL for out-of-range values. */
+const char *sim_behaviour_name(enum sim_behaviour b);
+
+struct sim_config {
+    int n;         /* parties, 2 ... SIM_MAX_PARTIES */
+    uint64_t seed; /* the trial seed: all randomness derives from it */
+    /* Inputs: inputs[i] has input_len[i] values (borrowed until sim_destroy). */
+    const int64_t *const *inputs;
+    const size_t *input_len;
+    struct sim_network net;
+    struct sim_faults faults;
+    const enum sim_behaviour *behaviour; /* n entries, NULL = all honest */
+    int64_t adversary_delay_ns;          /* for SIM_DELAY */
+    int64_t round_timeout_ns;            /* protocols' wait before giving up on silent parties */
+    const double *cost_ns;               /* SIM_OP_COUNT entries; NULL = sim_cost_default */
+    int64_t max_sim_time_ns;             /* 0 = none; past it the trial ends, timed_out = 1 */
+    uint64_t max_events;                 /* 0 = none; past it sim_run returns MPCSIM_ELIMIT */
+};
+
+/* ---------------------------------------------------------------------
+ * Protocols
+ * ------------------------------------------------------------------- */
+
+/* What a party's setup() sees. */
+struct sim_protocol_cfg {
+    int n;
+    int self;
+    const int64_t *input; /* this party's input vector (borrowed for the trial) */
+    size_t input_len;
+    const void *params;   /* the protocol's own parameters (borrowed) */
+    void *trial;          /* from trial_setup(), shared by all parties; may be NULL */
+    enum sim_behaviour behaviour;
+    int64_t round_timeout_ns;
+    uint8_t key[32];      /* this party's protocol-randomness key (ChaCha20) */
+};
+
+enum sim_adv_action {
+    SIM_ADV_SEND = 0, /* send msg as (possibly) rewritten */
+    SIM_ADV_DROP,     /* do not send */
+    SIM_ADV_DELAY     /* send after the scenario's adversary delay */
+};
+
+struct sim_protocol {
+    const char *name;
+    /*
+     * Optional.  Called once per trial before any party's setup(), with
+     * `cfg0` = party 0's cfg and `trial_key` a key for trial-wide protocol
+     * randomness (a dealer).  Stores shared state in *trial_out.  May
+     * report offline costs with sim_stat_add(sim, ...).  Returns 0 or
+     * MPCSIM_E*.
+     */
+    int (*trial_setup)(struct sim *sim, void **trial_out, const struct sim_protocol_cfg *cfg0,
+                       const uint8_t trial_key[32]);
+    void (*trial_teardown)(void *trial);
+    /* Allocate per-party state (sim_party_set_state).  0 or MPCSIM_E*. */
+    int (*setup)(struct sim_party *p, const struct sim_protocol_cfg *cfg);
+    void (*on_start)(struct sim_party *p);
+    /* `msg` is a read-only view valid only during the call. */
+    void (*on_message)(struct sim_party *p, int from, const uint8_t *msg, size_t len);
+    void (*on_timer)(struct sim_party *p, uint64_t timer_id);
+    /* Free per-party state.  Called for every party whose setup succeeded. */
+    void (*teardown)(struct sim_party *p);
+    /*
+     * Optional adversary hook, called once per receiver for each message a
+     * corrupted party sends (a corrupted party's broadcast is split).  The
+     * protocol decides whether `b` applies to this message (SCENARIO.md:
+     * only what is sent after input sharing), may rewrite msg[0, *len)
+     * in place, up to `cap` bytes, and says what to do with it.  When NULL,
+     * SIM_WITHHOLD drops and SIM_DELAY delays every message and other
+     * behaviours do nothing.
+     */
+    enum sim_adv_action (*tamper)(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg,
+                                  size_t *len, size_t cap);
+};
+
+/* ---------------------------------------------------------------------
+ * Trial lifecycle
+ * ------------------------------------------------------------------- */
+
+/*
+ * Create a trial.  Validates `cfg` (MPCSIM_EINVAL on a bad value), draws
+ * dropouts, calls trial_setup and every party's setup.  `proto` and
+ * `params` are borrowed until sim_destroy().  On success *out owns the
+ * trial; on failure *out is untouched and nothing leaks.
+ */
+MPCSIM_NODISCARD int sim_create(struct sim **out, const struct sim_config *cfg,
+                                const struct sim_protocol *proto, const void *params);
+
+/* Free the trial (calls teardown hooks).  NULL does nothing. */
+void sim_destroy(struct sim *sim);
+
+/*
+ * Start every party (on_start at time 0, in id order) and run events until
+ * none is left or max_sim_time_ns passes.  Returns 0, or MPCSIM_ENOMEM /
+ * MPCSIM_ELIMIT (max_events).  Call once.
+ */
+MPCSIM_NODISCARD int sim_run(struct sim *sim);
+
+/* ---------------------------------------------------------------------
+ * The party runtime: called by protocols from their callbacks.
+ * ------------------------------------------------------------------- */
+
+int sim_party_id(const struct sim_party *p);
+int sim_party_count(const struct sim_party *p);
+/* The party's local time: event time + compute charged so far in this handler. */
+int64_t sim_now(const struct sim_party *p);
+/* The party's depth: the largest depth among messages it has received. */
+int sim_party_depth(const struct sim_party *p);
+struct sim *sim_party_sim(struct sim_party *p);
+void sim_party_set_state(struct sim_party *p, void *state);
+void *sim_party_state(const struct sim_party *p);
+
+/*
+ * Send msg[0, len) to party `to` (!= self).  The engine copies the bytes;
+ * they leave when the compute charged so far has elapsed.  Sends by a
+ * crashed party, or after sim_output/sim_abort... are still allowed
+ * (a party may keep helping) except when crashed, where they vanish.
+ * Returns 0 or MPCSIM_ENOMEM.
+ */
+MPCSIM_NODISCARD int sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len);
+/* Send the same bytes to every other party (one shared copy). */
+MPCSIM_NODISCARD int sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len);
+/* on_timer(p, id) after `delay_ns` of local time.  0 or MPCSIM_ENOMEM. */
+MPCSIM_NODISCARD int sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id);
+/* Charge `count` operations of kind `op` to this party's CPU (cost table). */
+void sim_charge(struct sim_party *p, enum sim_op op, double count);
+/*
+ * The party's output: `len` integers (copied), over the inputs of the
+ * parties flagged in included[0, n) (copied; NULL = all n).  Only the
+ * first call counts.
+ */
+MPCSIM_NODISCARD int sim_output(struct sim_party *p, const int64_t *values, size_t len,
+                                const uint8_t *included);
+/* The party gives up knowing something went wrong.  `reason` is copied. */
+void sim_abort(struct sim_party *p, const char *reason);
+/* The party names `cheater` as having misbehaved. */
+void sim_accuse(struct sim_party *p, int cheater);
+/* Add to a named per-trial statistic (protocol columns, e.g. offline_bytes). */
+MPCSIM_NODISCARD int sim_stat_add(struct sim *sim, const char *name, double value);
+
+/* ---------------------------------------------------------------------
+ * Results (valid after sim_run until sim_destroy)
+ * ------------------------------------------------------------------- */
+
+struct sim_party_result {
+    int honest;     /* behaviour == SIM_HONEST */
+    int crashed;    /* crashed or dropped out (at any time) */
+    int64_t crash_ns; /* when, if crashed */
+    int has_output;
+    const int64_t *output; /* output_len values, if has_output */
+    size_t output_len;
+    const uint8_t *included; /* n flags, if has_output */
+    int64_t output_ns;       /* local time of sim_output */
+    int output_depth;        /* depth when it output */
+    int aborted;
+    const char *abort_reason; /* if aborted */
+    uint64_t messages_sent, bytes_sent, bytes_received; /* wire bytes incl. headers */
+    int64_t compute_ns;
+};
+
+struct sim_accusation {
+    int accuser, accused;
+};
+
+struct sim_metrics {
+    int64_t latency_ns;     /* max over honest parties that output, 0 if none */
+    int64_t latency_p50_ns; /* median over the same */
+    int rounds;             /* max output depth over honest parties that output */
+    uint64_t messages;      /* messages sent into the network (not dropped by the sender side) */
+    uint64_t bytes;         /* wire bytes: payload + segment headers */
+    uint64_t max_party_bytes; /* max over parties of bytes sent + received */
+    int64_t compute_ns;     /* modelled compute, summed over parties */
+    int dropped;            /* parties that crashed or dropped out */
+    uint64_t events;        /* events processed */
+    uint64_t messages_lost; /* datagrams lost, messages dropped by partitions or crashes */
+    int64_t end_ns;         /* simulated time of the last event */
+    int timed_out;          /* stopped by max_sim_time_ns */
+    double wall_ms;         /* wall time of sim_run (the only non-deterministic value) */
+    size_t peak_pending_events;
+};
+
+const struct sim_metrics *sim_metrics(const struct sim *sim);
+/* Party i's result (0 <= i < n). */
+const struct sim_party_result *sim_party_result(const struct sim *sim, int i);
+/* Accusations in the order they were made. */
+size_t sim_accusations(const struct sim *sim, const struct sim_accusation **out);
+/* Named statistics added with sim_stat_add, in first-added order. */
+size_t sim_stat_count(const struct sim *sim);
+const char *sim_stat_name(const struct sim *sim, size_t i);
+double sim_stat_value(const struct sim *sim, size_t i);
+
+/* ---------------------------------------------------------------------
+ * The toy protocol (tests and bench only): each party broadcasts input[0]
+ * as 8 bytes and outputs the sum once it heard all n-1 others; it ignores
+ * timers and trusts everything.
+ * ------------------------------------------------------------------- */
+extern const struct sim_protocol sim_toy_protocol;
+
+#endif /* MPCSIM_SIM_SIM_H */
