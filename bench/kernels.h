@@ -13,5 +13,6 @@
 /* The module's kernels (static storage); *count receives how many. */
 const struct bench_kernel *bench_field_kernels(size_t *count);
 const struct bench_kernel *bench_engine_kernels(size_t *count);
+const struct bench_kernel *bench_paillier_kernels(size_t *count);
 
 #endif /* MPCSIM_BENCH_KERNELS_H */

@@ -15,6 +15,7 @@ typedef const struct bench_kernel *bench_table_fn(size_t *count);
 static bench_table_fn *const tables[] = {
     bench_field_kernels,
     bench_engine_kernels,
+    bench_paillier_kernels,
 };
 
 /* see bench.h */

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/computation.c - plaintext answers, computed exactly: every
+ * intermediate value is checked against the field's signed range in
+ * 128-bit arithmetic.
+ */
+#include "protocols/computation.h"
+
+#include <string.h>
+
+static const char *const names[] = {
+    [COMPUTATION_SUM] = "sum",
+    [COMPUTATION_WEIGHTED_SUM] = "weighted_sum",
+    [COMPUTATION_MEAN] = "mean",
+    [COMPUTATION_VARIANCE] = "variance",
+    [COMPUTATION_DOT_PRODUCT] = "dot_product",
+};
+
+#define N_KINDS ((int)(sizeof(names) / sizeof(names[0])))
+
+/* see computation.h */
+const char *
+computation_name(enum computation_kind kind)
+{
+    if ((int)kind < 0 || (int)kind >= N_KINDS) {
+        return NULL;
+    }
+    return names[kind];
+}
+
+/* see computation.h */
+int
+computation_lookup(const char *name)
+{
+    for (int i = 0; i < N_KINDS; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* see computation.h */
+int
+computation_needs_mul(enum computation_kind kind)
+{
+    return kind == COMPUTATION_VARIANCE || kind == COMPUTATION_DOT_PRODUCT;
+}
+
+/* see computation.h */
+size_t
+computation_raw_len(const struct computation *c)
+{
+    switch (c->kind) {
+    case COMPUTATION_VARIANCE:
+        return 2 * c->length;
+    case COMPUTATION_DOT_PRODUCT:
+        return 1;
+    default:
+        return c->length;
+    }
+}
+
+/* see computation.h */
+size_t
+computation_out_len(const struct computation *c)
+{
+    return c->kind == COMPUTATION_DOT_PRODUCT ? 1 : c->length;
+}
+
+static int
+in_range(__int128 v)
+{
+    return v >= -(__int128)COMPUTATION_MAX_ABS && v <= (__int128)COMPUTATION_MAX_ABS;
+}
+
+/* see computation.h */
+int
+computation_expected(int64_t *out, const struct computation *c, int n,
+                     const int64_t *const *inputs, const uint8_t *included)
+{
+    size_t len = c->length;
+
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < len; k++) {
+            if (!in_range(inputs[i][k])) {
+                return MPCSIM_ERANGE;
+            }
+        }
+    }
+    if (c->kind == COMPUTATION_DOT_PRODUCT) {
+        __int128 acc = 0;
+
+        if (n < 2 || (included != NULL && (!included[0] || !included[1]))) {
+            return MPCSIM_EINVAL;
+        }
+        for (size_t k = 0; k < len; k++) {
+            __int128 prod = (__int128)inputs[0][k] * inputs[1][k];
+
+            if (!in_range(prod)) {
+                return MPCSIM_ERANGE;
+            }
+            acc += prod;
+            if (!in_range(acc)) {
+                return MPCSIM_ERANGE;
+            }
+        }
+        out[0] = (int64_t)acc;
+        return 0;
+    }
+    for (size_t k = 0; k < len; k++) {
+        __int128 s = 0;
+        __int128 s2 = 0;
+
+        for (int i = 0; i < n; i++) {
+            __int128 x = inputs[i][k];
+
+            if (included != NULL && !included[i]) {
+                continue;
+            }
+            if (c->kind == COMPUTATION_WEIGHTED_SUM) {
+                x *= c->weights[i];
+                if (!in_range(x)) {
+                    return MPCSIM_ERANGE;
+                }
+            }
+            s += x;
+            if (!in_range(s)) {
+                return MPCSIM_ERANGE;
+            }
+            if (c->kind == COMPUTATION_VARIANCE) {
+                s2 += x * x;
+                if (!in_range(x * x) || !in_range(s2)) {
+                    return MPCSIM_ERANGE;
+                }
+            }
+        }
+        out[k] = (int64_t)s;
+        if (c->kind == COMPUTATION_VARIANCE) {
+            out[len + k] = (int64_t)s2;
+        }
+    }
+    return 0;
+}
+
+/* see computation.h */
+double
+computation_finish(const struct computation *c, const int64_t *raw, size_t k, int count)
+{
+    switch (c->kind) {
+    case COMPUTATION_MEAN:
+        return count > 0 ? (double)raw[k] / count : 0.0;
+    case COMPUTATION_VARIANCE: {
+        /* (count*s2 - s^2) / count^2, numerator exact in 128 bits. */
+        __int128 s = raw[k];
+        __int128 s2 = raw[c->length + k];
+        __int128 num = (__int128)count * s2 - s * s;
+
+        return count > 0 ? (double)num / ((double)count * (double)count) : 0.0;
+    }
+    default:
+        return (double)raw[k];
+    }
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/computation.h - what a scenario asks the parties to compute,
+ * the raw integer output every protocol produces for it, and the
+ * plaintext answer that output is checked against.
+ *
+ * Protocols compute exact integer sums; the division that `mean` and
+ * `variance` need is done in public on the raw output
+ * (computation_finish).  Raw output, for inputs of length L:
+ *   sum, mean      L values: sum over included i of x_i[k]
+ *   weighted_sum   L values: sum over included i of w_i * x_i[k]
+ *   variance       2L values: the L sums of x_i[k], then the L sums of x_i[k]^2
+ *   dot_product    1 value: sum over k of x_0[k] * x_1[k] (parties 0 and 1)
+ * Every input, partial sum and raw output must lie in the signed range of
+ * the field GF(2^61 - 1), |v| <= COMPUTATION_MAX_ABS; anything larger is
+ * MPCSIM_ERANGE, never a wrap.
+ */
+#ifndef MPCSIM_PROTOCOLS_COMPUTATION_H
+#define MPCSIM_PROTOCOLS_COMPUTATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mpcsim.h"
+
+/* (p - 1) / 2 for p = 2^61 - 1: the largest magnitude a field element
+ * represents as a signed integer. */
+#define COMPUTATION_MAX_ABS ((INT64_C(1) << 60) - 1)
+
+enum computation_kind {
+    COMPUTATION_SUM = 0,
+    COMPUTATION_WEIGHTED_SUM,
+    COMPUTATION_MEAN,
+    COMPUTATION_VARIANCE,
+    COMPUTATION_DOT_PRODUCT,
+};
+
+struct computation {
+    enum computation_kind kind;
+    size_t length;          /* input vector length L >= 1 */
+    const int64_t *weights; /* weighted_sum: one per party (borrowed) */
+    size_t n_weights;
+};
+
+/* "sum", ... as in SCENARIO.md; NULL when out of range. */
+const char *computation_name(enum computation_kind kind);
+/* The kind named `name`, or -1. */
+int computation_lookup(const char *name);
+/* Whether the computation needs a secure multiplication (variance, dot). */
+int computation_needs_mul(enum computation_kind kind);
+/* Number of raw output values for `c`. */
+size_t computation_raw_len(const struct computation *c);
+
+/*
+ * The raw output over the parties flagged in included[0, n) (NULL = all),
+ * computed exactly.  inputs[i] has c->length values.  Writes
+ * computation_raw_len(c) values to out.  Returns 0 or MPCSIM_ERANGE when
+ * an input, a partial sum or the result leaves the field's signed range.
+ */
+MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation *c, int n,
+                                          const int64_t *const *inputs, const uint8_t *included);
+
+/*
+ * The user-facing value of element k from a raw output: the integer itself
+ * for sum/weighted_sum/dot_product, raw/count for mean, and the population
+ * variance (count*sum2 - sum^2)/count^2 for variance.  `count` is the
+ * number of included parties.  Output length: computation_out_len(c).
+ */
+size_t computation_out_len(const struct computation *c);
+double computation_finish(const struct computation *c, const int64_t *raw, size_t k,
+                          int count);
+
+#endif /* MPCSIM_PROTOCOLS_COMPUTATION_H */
