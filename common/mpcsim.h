@@ -26,6 +26,13 @@
 #define MPCSIM_PRINTF(a, b)
 #endif
 
+/*
+ * 128-bit integers (gcc and clang on 64-bit targets).  __extension__ keeps
+ * -Wpedantic quiet; use these names, never __int128 directly.
+ */
+__extension__ typedef __int128 mpcsim_i128;
+__extension__ typedef unsigned __int128 mpcsim_u128;
+
 enum mpcsim_error {
     MPCSIM_OK = 0,
     MPCSIM_ENOMEM = -1,    /* an allocation failed */

@@ -69,9 +69,9 @@ computation_out_len(const struct computation *c)
 }
 
 static int
-in_range(__int128 v)
+in_range(mpcsim_i128 v)
 {
-    return v >= -(__int128)COMPUTATION_MAX_ABS && v <= (__int128)COMPUTATION_MAX_ABS;
+    return v >= -(mpcsim_i128)COMPUTATION_MAX_ABS && v <= (mpcsim_i128)COMPUTATION_MAX_ABS;
 }
 
 /* see computation.h */
@@ -89,13 +89,13 @@ computation_expected(int64_t *out, const struct computation *c, int n,
         }
     }
     if (c->kind == COMPUTATION_DOT_PRODUCT) {
-        __int128 acc = 0;
+        mpcsim_i128 acc = 0;
 
         if (n < 2 || (included != NULL && (!included[0] || !included[1]))) {
             return MPCSIM_EINVAL;
         }
         for (size_t k = 0; k < len; k++) {
-            __int128 prod = (__int128)inputs[0][k] * inputs[1][k];
+            mpcsim_i128 prod = (mpcsim_i128)inputs[0][k] * inputs[1][k];
 
             if (!in_range(prod)) {
                 return MPCSIM_ERANGE;
@@ -109,11 +109,11 @@ computation_expected(int64_t *out, const struct computation *c, int n,
         return 0;
     }
     for (size_t k = 0; k < len; k++) {
-        __int128 s = 0;
-        __int128 s2 = 0;
+        mpcsim_i128 s = 0;
+        mpcsim_i128 s2 = 0;
 
         for (int i = 0; i < n; i++) {
-            __int128 x = inputs[i][k];
+            mpcsim_i128 x = inputs[i][k];
 
             if (included != NULL && !included[i]) {
                 continue;
@@ -152,9 +152,9 @@ computation_finish(const struct computation *c, const int64_t *raw, size_t k, in
         return count > 0 ? (double)raw[k] / count : 0.0;
     case COMPUTATION_VARIANCE: {
         /* (count*s2 - s^2) / count^2, numerator exact in 128 bits. */
-        __int128 s = raw[k];
-        __int128 s2 = raw[c->length + k];
-        __int128 num = (__int128)count * s2 - s * s;
+        mpcsim_i128 s = raw[k];
+        mpcsim_i128 s2 = raw[c->length + k];
+        mpcsim_i128 num = (mpcsim_i128)count * s2 - s * s;
 
         return count > 0 ? (double)num / ((double)count * (double)count) : 0.0;
     }
