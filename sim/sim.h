@@ -58,11 +58,16 @@ enum sim_transport_kind {
     SIM_TRANSPORT_DATAGRAM /* one packet per message; loss drops it */
 };
 
+/*
+ * Fields are used as given (sim_config_init() sets the SCENARIO.md
+ * defaults): mss must be >= 1; header_bytes may be 0; window_bytes 0
+ * means no window limit.
+ */
 struct sim_transport {
     enum sim_transport_kind kind;
     uint32_t mss;          /* payload bytes per segment (tcp), default 1460 */
     uint32_t header_bytes; /* per segment (tcp) or per datagram, default 40 */
-    uint32_t window_bytes; /* tcp window, default 65536 */
+    uint32_t window_bytes; /* tcp window, default 65536; 0 = unlimited */
     double rto_ms;         /* tcp delay per lost segment, default 200 */
 };
 
@@ -88,7 +93,7 @@ struct sim_network {
     const double *region_median_ms; /* n_regions^2 entries */
     double bandwidth_mbps;          /* per-party uplink and downlink; 0 = unlimited */
     struct sim_transport transport;
-    double loss; /* per segment (tcp) or per message (datagram) */
+    double loss; /* per segment (tcp) or per message (datagram), in [0, 1) */
     int n_partitions;
     const struct sim_partition *partitions;
 };
@@ -99,6 +104,9 @@ struct sim_crash {
     int64_t at_ns; /* used when at_round < 0 */
     int at_round;  /* >= 0: crash as soon as depth >= at_round (0 = before sending) */
 };
+/* A party listed several times crashes at the earliest of its crashes;
+ * a time crash is an event, so it happens (and is reported) even if the
+ * party has nothing left to do by then. */
 
 enum sim_dropout_at {
     SIM_DROPOUT_START = 0, /* same as at_round 0 */
@@ -133,18 +141,26 @@ const char *sim_behaviour_name(enum sim_behaviour b);
 struct sim_config {
     int n;         /* parties, 2 ... SIM_MAX_PARTIES */
     uint64_t seed; /* the trial seed: all randomness derives from it */
-    /* Inputs: inputs[i] has input_len[i] values (borrowed until sim_destroy). */
+    /* Inputs: inputs[i] has input_len[i] values (borrowed until sim_destroy);
+     * inputs == NULL gives every party an empty input. */
     const int64_t *const *inputs;
     const size_t *input_len;
     struct sim_network net;
     struct sim_faults faults;
     const enum sim_behaviour *behaviour; /* n entries, NULL = all honest */
-    int64_t adversary_delay_ns;          /* for SIM_DELAY */
+    int64_t adversary_delay_ns;          /* SIM_DELAY / SIM_ADV_DELAY: added to the arrival time */
     int64_t round_timeout_ns;            /* protocols' wait before giving up on silent parties */
     const double *cost_ns;               /* SIM_OP_COUNT entries; NULL = sim_cost_default */
     int64_t max_sim_time_ns;             /* 0 = none; past it the trial ends, timed_out = 1 */
     uint64_t max_events;                 /* 0 = none; past it sim_run returns MPCSIM_ELIMIT */
 };
+
+/*
+ * Zero `cfg` and set the SCENARIO.md defaults: n parties, `seed`, constant
+ * zero latency, unlimited bandwidth, tcp (mss 1460, header 40, window
+ * 65536, rto 200 ms), no loss, no faults, all honest, round timeout 5 s.
+ */
+void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
 
 /* ---------------------------------------------------------------------
  * Protocols
@@ -220,8 +236,11 @@ void sim_destroy(struct sim *sim);
 
 /*
  * Start every party (on_start at time 0, in id order) and run events until
- * none is left or max_sim_time_ns passes.  Returns 0, or MPCSIM_ENOMEM /
- * MPCSIM_ELIMIT (max_events).  Call once.
+ * none is left or max_sim_time_ns passes.  A party's handler for an event
+ * at time T runs at local time max(T, when its CPU is free): a busy party
+ * handles its events in arrival order.  Returns 0, or MPCSIM_ENOMEM /
+ * MPCSIM_ELIMIT (max_events); metrics are filled in either case.  Call
+ * once.
  */
 MPCSIM_NODISCARD int sim_run(struct sim *sim);
 
@@ -240,18 +259,23 @@ void sim_party_set_state(struct sim_party *p, void *state);
 void *sim_party_state(const struct sim_party *p);
 
 /*
- * Send msg[0, len) to party `to` (!= self).  The engine copies the bytes;
- * they leave when the compute charged so far has elapsed.  Sends by a
- * crashed party, or after sim_output/sim_abort... are still allowed
- * (a party may keep helping) except when crashed, where they vanish.
- * Returns 0 or MPCSIM_ENOMEM.
+ * Send msg[0, len) to party `to` (!= self).  Only from inside on_start,
+ * on_message or on_timer.  The engine copies the bytes; they leave when
+ * the compute charged so far has elapsed.  Sends after sim_output or
+ * sim_abort are allowed (a party may keep helping); sends leaving at or
+ * after the party's crash time vanish (return 0).  Returns 0 or
+ * MPCSIM_ENOMEM; an MPCSIM_ENOMEM from any runtime call is also sticky:
+ * sim_run returns it.
  */
 MPCSIM_NODISCARD int sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len);
 /* Send the same bytes to every other party (one shared copy). */
 MPCSIM_NODISCARD int sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len);
-/* on_timer(p, id) after `delay_ns` of local time.  0 or MPCSIM_ENOMEM. */
+/* on_timer(p, id) at local time + `delay_ns` (>= 0); ignored if the party
+ * has crashed by then.  0 or MPCSIM_ENOMEM. */
 MPCSIM_NODISCARD int sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id);
-/* Charge `count` operations of kind `op` to this party's CPU (cost table). */
+/* Charge `count` (>= 0) operations of kind `op` to this party's CPU (cost
+ * table): local time advances by round(cost_ns[op] * count).  In setup()
+ * the charge delays the party's start. */
 void sim_charge(struct sim_party *p, enum sim_op op, double count);
 /*
  * The party's output: `len` integers (copied), over the inputs of the
@@ -300,7 +324,8 @@ struct sim_metrics {
     uint64_t max_party_bytes; /* max over parties of bytes sent + received */
     int64_t compute_ns;     /* modelled compute, summed over parties */
     int dropped;            /* parties that crashed or dropped out */
-    uint64_t events;        /* events processed */
+    uint64_t events;        /* events processed: deliveries, timers, crashes, and
+                               downlink arrivals when bandwidth is limited */
     uint64_t messages_lost; /* datagrams lost, messages dropped by partitions or crashes */
     int64_t end_ns;         /* simulated time of the last event */
     int timed_out;          /* stopped by max_sim_time_ns */

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# scripts/test.sh - build (if needed) and run the whole test suite with CTest.
+#
+# Environment: MPCSIM_BUILD_DIR (default build), MPCSIM_SANITIZE (e.g.
+# address,undefined: a Debug build with sanitizers), CC (gcc or clang).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+dir=${MPCSIM_BUILD_DIR:-build}
+args=(-DCMAKE_BUILD_TYPE=Release)
+if [ -n "${MPCSIM_SANITIZE:-}" ]; then
+    args=(-DCMAKE_BUILD_TYPE=Debug "-DMPCSIM_SANITIZE=${MPCSIM_SANITIZE}")
+fi
+cmake -S . -B "$dir" "${args[@]}" >/dev/null
+cmake --build "$dir" -j"$(nproc)"
+cd "$dir"
+ctest --output-on-failure -j"$(nproc)"

@@ -1,3 +1,0 @@
-/* SPDX-License-Identifier: MIT */
-/* placeholder */
-#include "bench/bench.h"

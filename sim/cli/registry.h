@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/cli/registry.h - the protocols the front end knows, by `kind`: which
+ * scenario keys and adversary behaviours mean something for each, and how
+ * to turn a validated scenario into the protocol's parameters.
+ */
+#ifndef MPCSIM_SIM_CLI_REGISTRY_H
+#define MPCSIM_SIM_CLI_REGISTRY_H
+
+#include "sim/sim.h"
+
+struct scenario;
+
+struct registry_entry {
+    const char *kind;
+    const char *summary;
+    /* NULL while the protocol is not part of this build. */
+    const struct sim_protocol *proto;
+    int key_mask;        /* SCENARIO_PKEY_* the protocol accepts */
+    unsigned behaviours; /* bit (1u << SIM_x) for each meaningful behaviour */
+    int test_only;       /* hidden from --help */
+    /* NULL when fine, else why the scenario's computation/parameters are
+     * unsupported (a static or thread-local string). */
+    const char *(*unsupported)(const struct scenario *sc);
+    /* Build the protocol's params for one point; 0 or MPCSIM_E*. */
+    int (*make_params)(void **out, const struct scenario *sc);
+    void (*free_params)(void *params);
+    /* Rounds of a fault-free run, for `dropout: {at: random}`. */
+    int (*rounds)(const struct scenario *sc);
+    /* Extra result columns the protocol reports with sim_stat_add, NULL-ended. */
+    const char *const *columns;
+};
+
+/* The entry for `kind`, or NULL. */
+const struct registry_entry *registry_lookup(const char *kind);
+/* All entries (test-only ones included); *count receives how many. */
+const struct registry_entry *registry_all(size_t *count);
+
+#endif /* MPCSIM_SIM_CLI_REGISTRY_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/cli/runner.h - run one trial of a validated scenario and turn the
+ * engine's results into a result row (SCENARIO.md "Results").
+ *
+ * The trial seed is derived from (scenario seed, point, trial), so any
+ * row can be replayed alone with `--seed` and the same point; inputs,
+ * corrupted parties and every stream of the engine derive from it.
+ */
+#ifndef MPCSIM_SIM_CLI_RUNNER_H
+#define MPCSIM_SIM_CLI_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mpcsim.h"
+#include "sim/cli/scenario.h"
+
+#define RUNNER_MAX_STATS 8
+
+enum trial_status { TRIAL_OK = 0, TRIAL_ABORT, TRIAL_WRONG_OUTPUT };
+
+struct trial_row {
+    int trial;
+    uint64_t seed;
+    enum trial_status status;
+    int correct;
+    char *output;   /* "1234" or "1;2;3" (vectors), "" when none; owned */
+    char *expected; /* owned */
+    int included;
+    double latency_ms, latency_p50_ms;
+    int rounds;
+    uint64_t messages, bytes, max_party_bytes;
+    double compute_ms;
+    int dropped;
+    char *accused; /* "3;7", owned */
+    int false_accusations;
+    uint64_t events;
+    double wall_ms;
+    char *reason; /* why it aborted or went wrong, "" otherwise; owned */
+    size_t n_stats;
+    char stat_names[RUNNER_MAX_STATS][32];
+    double stat_values[RUNNER_MAX_STATS];
+};
+
+/* "ok", "abort", "wrong_output". */
+const char *trial_status_name(enum trial_status s);
+
+/* The seed of trial k at sweep point `point` of a scenario seeded `seed`. */
+uint64_t runner_trial_seed(uint64_t seed, uint64_t point, uint64_t trial);
+
+/*
+ * Run trial `trial` of `sc` with seed `trial_seed`.  Fills *row (free with
+ * trial_row_clear).  Returns 0 (whatever the trial's status), MPCSIM_ERANGE
+ * when sampled inputs or the answer leave the field (message in `errbuf`),
+ * or MPCSIM_ENOMEM / MPCSIM_ELIMIT.
+ */
+MPCSIM_NODISCARD int runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial,
+                                      uint64_t trial_seed, char *errbuf, size_t errcap);
+void trial_row_clear(struct trial_row *row);
+
+#endif /* MPCSIM_SIM_CLI_RUNNER_H */

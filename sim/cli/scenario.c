@@ -1,0 +1,1779 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/cli/scenario.c - validate a scenario tree into a struct scenario.
+ *
+ * Each section is checked by its own function that records every problem
+ * (so one run lists them all) and goes on with a default, so later checks
+ * still run.  Checks that depend on `parties` are skipped when it is
+ * itself invalid, rather than producing a cascade of follow-on errors.
+ */
+#include "sim/cli/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "sim/cli/registry.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+struct vctx {
+    struct diag *d;
+    int errors;
+    int oom;
+    int n; /* parties, 0 when invalid */
+};
+
+static void err(struct vctx *v, const struct ynode *at, const char *fmt, ...) MPCSIM_PRINTF(3, 4);
+
+static void
+err(struct vctx *v, const struct ynode *at, const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    diag_error(v->d, at->file, at->line, at->col, "%s", msg);
+    v->errors++;
+}
+
+static const char *
+kind_name(const struct ynode *node)
+{
+    switch (node->kind) {
+    case YNODE_MAP:
+        return "a mapping";
+    case YNODE_SEQ:
+        return "a list";
+    default:
+        return "a scalar";
+    }
+}
+
+/* Describe a node for "found ..." (the scalar text, shortened). */
+static const char *
+found(const struct ynode *node, char *buf, size_t cap)
+{
+    if (node->kind != YNODE_SCALAR) {
+        return kind_name(node);
+    }
+    if (strlen(node->value) > 40) {
+        snprintf(buf, cap, "'%.37s...'", node->value);
+    } else {
+        snprintf(buf, cap, "'%s'", node->value);
+    }
+    return buf;
+}
+
+static int
+expect_kind(struct vctx *v, const struct ynode *node, enum ynode_kind kind, const char *what)
+{
+    char buf[64];
+
+    if (node->kind == kind) {
+        return 1;
+    }
+    err(v, node, "expected %s for %s, found %s",
+        kind == YNODE_MAP ? "a mapping" : (kind == YNODE_SEQ ? "a list" : "a single value"),
+        what, found(node, buf, sizeof(buf)));
+    return 0;
+}
+
+/* Report every key of `map` that is not in known[]. */
+static void
+check_keys(struct vctx *v, const struct ynode *map, const char *const *known, size_t n,
+           const char *where)
+{
+    for (size_t i = 0; i + 1 < map->n_items; i += 2) {
+        const struct ynode *key = map->items[i];
+        int ok = 0;
+
+        for (size_t j = 0; j < n && !ok; j++) {
+            ok = strcmp(key->value, known[j]) == 0;
+        }
+        if (!ok) {
+            const char *near = diag_nearest(key->value, known, n);
+            char list[400] = "";
+
+            if (near != NULL) {
+                err(v, key, "unknown key '%s' in %s; did you mean '%s'?", key->value, where, near);
+                continue;
+            }
+            for (size_t j = 0; j < n; j++) {
+                size_t used = strlen(list);
+
+                snprintf(list + used, sizeof(list) - used, "%s%s", j ? ", " : "", known[j]);
+            }
+            err(v, key, "unknown key '%s' in %s (expected one of: %s)", key->value, where, list);
+        }
+    }
+}
+
+/* Strict integer parse of a scalar. */
+static int
+parse_i64(const struct ynode *node, int64_t *out)
+{
+    char *end = NULL;
+    long long x;
+
+    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+        return 0;
+    }
+    errno = 0;
+    x = strtoll(node->value, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        /* Accept an integral float spelling such as 1e6 or 2.0. */
+        double d;
+
+        errno = 0;
+        d = strtod(node->value, &end);
+        if (errno != 0 || *end != '\0' || !isfinite(d) || d != floor(d) || fabs(d) > 9.0e18) {
+            return 0;
+        }
+        x = (long long)d;
+    }
+    *out = (int64_t)x;
+    return 1;
+}
+
+static int
+parse_double(const struct ynode *node, double *out)
+{
+    char *end = NULL;
+    double x;
+
+    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+        return 0;
+    }
+    errno = 0;
+    x = strtod(node->value, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(x)) {
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+static int
+int_value(struct vctx *v, const struct ynode *node, int64_t min, int64_t max, const char *what,
+          int64_t *out)
+{
+    char buf[64];
+    int64_t x;
+
+    if (!parse_i64(node, &x) || x < min || x > max) {
+        err(v, node, "expected an integer in [%lld, %lld] for %s, found %s", (long long)min,
+            (long long)max, what, found(node, buf, sizeof(buf)));
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+static int
+double_value(struct vctx *v, const struct ynode *node, double min, double max, int min_open,
+             const char *what, double *out)
+{
+    char buf[64];
+    double x;
+
+    if (!parse_double(node, &x) || x < min || x > max || (min_open && x == min)) {
+        err(v, node, "expected a number in %s%g, %g] for %s, found %s", min_open ? "(" : "[", min,
+            max, what, found(node, buf, sizeof(buf)));
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+static int
+bool_value(struct vctx *v, const struct ynode *node, const char *what, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "True", "TRUE"};
+    static const char *const no[] = {"false", "no", "off", "False", "FALSE"};
+    char buf[64];
+
+    if (node->kind == YNODE_SCALAR) {
+        for (size_t i = 0; i < COUNT(yes); i++) {
+            if (strcmp(node->value, yes[i]) == 0) {
+                *out = 1;
+                return 1;
+            }
+            if (strcmp(node->value, no[i]) == 0) {
+                *out = 0;
+                return 1;
+            }
+        }
+    }
+    err(v, node, "expected true or false for %s, found %s", what, found(node, buf, sizeof(buf)));
+    return 0;
+}
+
+/* Index of the scalar in names[], or -1 with an error naming the choices. */
+static int
+enum_value(struct vctx *v, const struct ynode *node, const char *const *names, size_t n,
+           const char *what)
+{
+    char list[300] = "";
+    char buf[64];
+
+    if (node->kind == YNODE_SCALAR) {
+        for (size_t i = 0; i < n; i++) {
+            if (names[i] != NULL && strcmp(node->value, names[i]) == 0) {
+                return (int)i;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(list);
+
+        if (names[i] != NULL) {
+            snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", names[i]);
+        }
+    }
+    if (node->kind == YNODE_SCALAR) {
+        const char *near = diag_nearest(node->value, names, n);
+
+        if (near != NULL) {
+            err(v, node, "unknown %s '%s'; did you mean '%s'? (one of: %s)", what, node->value,
+                near, list);
+            return -1;
+        }
+    }
+    err(v, node, "expected one of %s for %s, found %s", list, what,
+        found(node, buf, sizeof(buf)));
+    return -1;
+}
+
+/* map[key] or an error "missing required key" at the map. */
+static const struct ynode *
+required(struct vctx *v, const struct ynode *map, const char *key, const char *where)
+{
+    const struct ynode *node = ynode_map_get(map, key);
+
+    if (node == NULL) {
+        err(v, map, "missing required key '%s' in %s", key, where);
+    }
+    return node;
+}
+
+static char *
+dup_or_oom(struct vctx *v, const char *s)
+{
+    char *copy = mpcsim_strdup(s);
+
+    if (copy == NULL) {
+        v->oom = 1;
+    }
+    return copy;
+}
+
+static void *
+alloc_or_oom(struct vctx *v, size_t nmemb, size_t size)
+{
+    void *p = mpcsim_calloc(nmemb, size);
+
+    if (p == NULL) {
+        v->oom = 1;
+    }
+    return p;
+}
+
+/* A list of party ids, each in [0, n).  Returns a calloc'd array or NULL. */
+static int *
+party_list(struct vctx *v, const struct ynode *node, const char *what, int *count)
+{
+    int *ids = NULL;
+    int ok = 1;
+
+    *count = 0;
+    if (!expect_kind(v, node, YNODE_SEQ, what) || v->n == 0) {
+        return NULL;
+    }
+    if (node->n_items == 0) {
+        err(v, node, "expected at least one party id in %s", what);
+        return NULL;
+    }
+    ids = alloc_or_oom(v, node->n_items, sizeof(*ids));
+    if (ids == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < node->n_items; i++) {
+        int64_t x = 0;
+        char label[96];
+
+        snprintf(label, sizeof(label), "a party id in %s (parties are 0..%d)", what, v->n - 1);
+        if (!int_value(v, node->items[i], 0, v->n - 1, label, &x)) {
+            ok = 0;
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (ids[j] == (int)x) {
+                err(v, node->items[i], "party %d is listed twice in %s", (int)x, what);
+                ok = 0;
+            }
+        }
+        ids[i] = (int)x;
+    }
+    if (!ok) {
+        mpcsim_free(ids);
+        return NULL;
+    }
+    *count = (int)node->n_items;
+    return ids;
+}
+
+/* ------------------------------------------------------------------ */
+
+static const char *const input_dists[] = {
+    [SCENARIO_INPUT_VALUES] = NULL,         [SCENARIO_INPUT_UNIFORM] = "uniform",
+    [SCENARIO_INPUT_NORMAL] = "normal",     [SCENARIO_INPUT_LOGNORMAL] = "lognormal",
+    [SCENARIO_INPUT_PARETO] = "pareto",     [SCENARIO_INPUT_EXPONENTIAL] = "exponential",
+};
+
+/* The parameters each input distribution takes. */
+static const char *const input_params[][3] = {
+    [SCENARIO_INPUT_VALUES] = {NULL, NULL, NULL},
+    [SCENARIO_INPUT_UNIFORM] = {"min", "max", NULL},
+    [SCENARIO_INPUT_NORMAL] = {"mean", "sd", NULL},
+    [SCENARIO_INPUT_LOGNORMAL] = {"zeta", "sigma", NULL},
+    [SCENARIO_INPUT_PARETO] = {"a", "b", NULL},
+    [SCENARIO_INPUT_EXPONENTIAL] = {"mean", NULL, NULL},
+};
+
+static void
+check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals,
+                   const struct ynode *len_node)
+{
+    size_t n = (size_t)v->n;
+    size_t length = 0;
+    int nested = 0;
+
+    if (!expect_kind(v, vals, YNODE_SEQ, "inputs.values") || n == 0) {
+        return;
+    }
+    if (vals->n_items != n) {
+        err(v, vals, "inputs.values has %zu entries; expected one per party (%zu)", vals->n_items,
+            n);
+        return;
+    }
+    nested = vals->items[0]->kind == YNODE_SEQ;
+    length = nested ? vals->items[0]->n_items : 1;
+    if (length == 0 || length > SCENARIO_MAX_LENGTH) {
+        err(v, vals->items[0], "expected 1..%d values per party", SCENARIO_MAX_LENGTH);
+        return;
+    }
+    if (len_node != NULL && sc->inputs.length != length) {
+        err(v, len_node, "inputs.length is %zu but inputs.values holds vectors of length %zu",
+            sc->inputs.length, length);
+        return;
+    }
+    if (n * length > 50u * 1000 * 1000) {
+        err(v, vals, "inputs.values holds more than 50 million values");
+        return;
+    }
+    sc->inputs.length = length;
+    sc->inputs.values = alloc_or_oom(v, n * length, sizeof(int64_t));
+    if (sc->inputs.values == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ynode *row = vals->items[i];
+
+        if (nested) {
+            if (!expect_kind(v, row, YNODE_SEQ, "a party's input vector")) {
+                continue;
+            }
+            if (row->n_items != length) {
+                err(v, row, "party %zu's input vector has %zu values; party 0's has %zu", i,
+                    row->n_items, length);
+                continue;
+            }
+            for (size_t k = 0; k < length; k++) {
+                int64_t x = 0;
+
+                if (int_value(v, row->items[k], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
+                              "an input (integers within the field's range, |x| < 2^60)", &x)) {
+                    sc->inputs.values[i * length + k] = x;
+                }
+            }
+        } else {
+            int64_t x = 0;
+
+            if (int_value(v, row, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
+                          "an input (integers within the field's range, |x| < 2^60)", &x)) {
+                sc->inputs.values[i] = x;
+            }
+        }
+    }
+}
+
+static void
+check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
+{
+    static const char *const keys[] = {"values", "distribution", "length", "min", "max", "mean",
+                                       "sd",     "zeta",         "sigma",  "a",   "b"};
+    const struct ynode *vals = NULL;
+    const struct ynode *dist = NULL;
+    const struct ynode *len_node = NULL;
+    int64_t length = 1;
+
+    sc->inputs.length = 1;
+    if (!expect_kind(v, in, YNODE_MAP, "inputs")) {
+        return;
+    }
+    check_keys(v, in, keys, COUNT(keys), "inputs");
+    len_node = ynode_map_get(in, "length");
+    if (len_node != NULL && int_value(v, len_node, 1, SCENARIO_MAX_LENGTH, "inputs.length",
+                                      &length)) {
+        sc->inputs.length = (size_t)length;
+    }
+    vals = ynode_map_get(in, "values");
+    dist = ynode_map_get(in, "distribution");
+    if ((vals == NULL) == (dist == NULL)) {
+        err(v, in, "inputs needs exactly one of 'values' (one per party) or 'distribution' "
+                   "(uniform, normal, lognormal, pareto, exponential)");
+        return;
+    }
+    if (vals != NULL) {
+        sc->inputs.kind = SCENARIO_INPUT_VALUES;
+        for (size_t i = 0; i + 1 < in->n_items; i += 2) {
+            const char *k = in->items[i]->value;
+
+            if (strcmp(k, "values") != 0 && strcmp(k, "length") != 0 &&
+                ynode_map_get(in, k) != NULL && diag_nearest(k, keys, COUNT(keys)) != NULL &&
+                strcmp(diag_nearest(k, keys, COUNT(keys)), k) == 0) {
+                err(v, in->items[i], "'%s' is a distribution parameter; inputs.values needs none",
+                    k);
+            }
+        }
+        check_input_values(v, sc, vals, len_node);
+        return;
+    }
+    {
+        int kind = enum_value(v, dist, input_dists, COUNT(input_dists), "input distribution");
+        double *slots[][2] = {
+            [SCENARIO_INPUT_VALUES] = {NULL, NULL},
+            [SCENARIO_INPUT_UNIFORM] = {&sc->inputs.min, &sc->inputs.max},
+            [SCENARIO_INPUT_NORMAL] = {&sc->inputs.mean, &sc->inputs.sd},
+            [SCENARIO_INPUT_LOGNORMAL] = {&sc->inputs.zeta, &sc->inputs.sigma},
+            [SCENARIO_INPUT_PARETO] = {&sc->inputs.a, &sc->inputs.b},
+            [SCENARIO_INPUT_EXPONENTIAL] = {&sc->inputs.mean, NULL},
+        };
+        const double lim = (double)COMPUTATION_MAX_ABS;
+
+        if (kind < 0) {
+            return;
+        }
+        sc->inputs.kind = (enum scenario_input_kind)kind;
+        /* Parameters that belong to another distribution are errors. */
+        for (size_t i = 0; i + 1 < in->n_items; i += 2) {
+            const char *k = in->items[i]->value;
+            int belongs = strcmp(k, "distribution") == 0 || strcmp(k, "length") == 0;
+
+            for (int j = 0; j < 3 && input_params[kind][j] != NULL; j++) {
+                belongs |= strcmp(k, input_params[kind][j]) == 0;
+            }
+            if (!belongs && strcmp(k, "values") != 0) {
+                int known = 0;
+
+                for (size_t j = 0; j < COUNT(keys); j++) {
+                    known |= strcmp(k, keys[j]) == 0;
+                }
+                if (known) {
+                    err(v, in->items[i], "'%s' does not apply to distribution %s (it takes %s%s%s)",
+                        k, input_dists[kind], input_params[kind][0],
+                        input_params[kind][1] ? " and " : "",
+                        input_params[kind][1] ? input_params[kind][1] : "");
+                }
+            }
+        }
+        for (int j = 0; j < 2 && input_params[kind][j] != NULL; j++) {
+            const struct ynode *p = required(v, in, input_params[kind][j], "inputs");
+            char what[64];
+
+            snprintf(what, sizeof(what), "inputs.%s", input_params[kind][j]);
+            if (p != NULL) {
+                (void)double_value(v, p, -lim, lim, 0, what, slots[kind][j]);
+            }
+        }
+        switch (sc->inputs.kind) {
+        case SCENARIO_INPUT_UNIFORM:
+            if (sc->inputs.min > sc->inputs.max) {
+                err(v, in, "inputs.min (%g) is larger than inputs.max (%g)", sc->inputs.min,
+                    sc->inputs.max);
+            }
+            break;
+        case SCENARIO_INPUT_NORMAL:
+            if (sc->inputs.sd < 0) {
+                err(v, ynode_map_get(in, "sd"), "inputs.sd must be >= 0");
+            }
+            break;
+        case SCENARIO_INPUT_LOGNORMAL:
+            if (sc->inputs.sigma < 0) {
+                err(v, ynode_map_get(in, "sigma"), "inputs.sigma must be >= 0");
+            }
+            if (sc->inputs.zeta > 40) {
+                err(v, ynode_map_get(in, "zeta"),
+                    "inputs.zeta %g gives values near e^%g, beyond the field (|x| < 2^60)",
+                    sc->inputs.zeta, sc->inputs.zeta);
+            }
+            break;
+        case SCENARIO_INPUT_PARETO:
+            if (!(sc->inputs.a > 0) || !(sc->inputs.b > 0)) {
+                err(v, in, "inputs.a (shape) and inputs.b (scale) must both be > 0");
+            }
+            break;
+        case SCENARIO_INPUT_EXPONENTIAL:
+            if (!(sc->inputs.mean > 0)) {
+                err(v, ynode_map_get(in, "mean"), "inputs.mean must be > 0");
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void
+check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
+{
+    static const char *const keys[] = {"kind", "weights"};
+    static const char *const kinds[] = {"sum", "weighted_sum", "mean", "variance", "dot_product"};
+    const struct ynode *kind_node = c;
+    const struct ynode *w = NULL;
+    int kind;
+
+    sc->comp.kind = COMPUTATION_SUM;
+    if (c->kind == YNODE_MAP) {
+        check_keys(v, c, keys, COUNT(keys), "computation");
+        kind_node = required(v, c, "kind", "computation");
+        if (kind_node == NULL) {
+            return;
+        }
+        w = ynode_map_get(c, "weights");
+    } else if (!expect_kind(v, c, YNODE_SCALAR, "computation")) {
+        return;
+    }
+    kind = enum_value(v, kind_node, kinds, COUNT(kinds), "computation");
+    if (kind < 0) {
+        return;
+    }
+    sc->comp.kind = (enum computation_kind)kind;
+    if (kind == COMPUTATION_WEIGHTED_SUM && w == NULL) {
+        err(v, c, "computation weighted_sum needs 'weights' (one public integer per party)");
+        return;
+    }
+    if (kind != COMPUTATION_WEIGHTED_SUM && w != NULL) {
+        err(v, w, "'weights' applies to computation weighted_sum only, not %s", kinds[kind]);
+        return;
+    }
+    if (w != NULL && expect_kind(v, w, YNODE_SEQ, "computation.weights") && v->n > 0) {
+        if (w->n_items != (size_t)v->n) {
+            err(v, w, "computation.weights has %zu entries; expected one per party (%d)",
+                w->n_items, v->n);
+            return;
+        }
+        sc->weights = alloc_or_oom(v, (size_t)v->n, sizeof(int64_t));
+        if (sc->weights == NULL) {
+            return;
+        }
+        for (int i = 0; i < v->n; i++) {
+            int64_t x = 0;
+
+            if (int_value(v, w->items[i], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
+                          "a weight", &x)) {
+                sc->weights[i] = x;
+            }
+        }
+        sc->comp.weights = sc->weights;
+        sc->comp.n_weights = (size_t)v->n;
+    }
+}
+
+static const char *const protocol_keys[] = {
+    "kind",           "mac",         "threshold",            "reconstruction",
+    "key_bits",       "decryption",  "decryption_threshold", "aggregation",
+    "round_timeout_ms",
+};
+static const int protocol_key_bits[] = {
+    0,
+    SCENARIO_PKEY_MAC,
+    SCENARIO_PKEY_THRESHOLD,
+    SCENARIO_PKEY_RECONSTRUCTION,
+    SCENARIO_PKEY_KEY_BITS,
+    SCENARIO_PKEY_DECRYPTION,
+    SCENARIO_PKEY_DECRYPTION_THRESHOLD,
+    SCENARIO_PKEY_AGGREGATION,
+    0,
+};
+
+static const struct registry_entry *
+check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
+{
+    struct scenario_protocol *sp = &sc->protocol;
+    const struct registry_entry *re = NULL;
+    const struct ynode *kind = NULL;
+    const struct ynode *node = NULL;
+    int64_t x = 0;
+
+    sp->threshold = -1;
+    sp->robust = 1;
+    sp->key_bits = 2048;
+    sp->threshold_decryption = 1;
+    sp->decryption_threshold = -1;
+    sp->round_timeout_ms = 5000;
+    if (!expect_kind(v, p, YNODE_MAP, "protocol")) {
+        return NULL;
+    }
+    check_keys(v, p, protocol_keys, COUNT(protocol_keys), "protocol");
+    kind = required(v, p, "kind", "protocol");
+    if (kind == NULL || !expect_kind(v, kind, YNODE_SCALAR, "protocol.kind")) {
+        return NULL;
+    }
+    re = registry_lookup(kind->value);
+    if (re == NULL) {
+        size_t n = 0;
+        const struct registry_entry *all = registry_all(&n);
+        const char *names[16];
+        size_t k = 0;
+
+        for (size_t i = 0; i < n && k < COUNT(names); i++) {
+            if (!all[i].test_only) {
+                names[k++] = all[i].kind;
+            }
+        }
+        (void)enum_value(v, kind, names, k, "protocol kind");
+        return NULL;
+    }
+    snprintf(sp->kind, sizeof(sp->kind), "%s", re->kind);
+    /* Keys that belong to another protocol. */
+    for (size_t i = 0; i + 1 < p->n_items; i += 2) {
+        for (size_t j = 0; j < COUNT(protocol_keys); j++) {
+            if (strcmp(p->items[i]->value, protocol_keys[j]) == 0 && protocol_key_bits[j] != 0) {
+                sp->set_mask |= protocol_key_bits[j];
+                if (!(re->key_mask & protocol_key_bits[j])) {
+                    err(v, p->items[i], "'%s' does not apply to protocol %s", protocol_keys[j],
+                        re->kind);
+                }
+            }
+        }
+    }
+    if ((node = ynode_map_get(p, "mac")) != NULL) {
+        (void)bool_value(v, node, "protocol.mac", &sp->mac);
+    }
+    if ((node = ynode_map_get(p, "threshold")) != NULL && v->n > 0) {
+        char what[96];
+
+        snprintf(what, sizeof(what), "protocol.threshold (the degree t; t+1 of %d shares rebuild)",
+                 v->n);
+        if (int_value(v, node, 1, v->n - 1, what, &x)) {
+            sp->threshold = (int)x;
+        }
+    }
+    if ((node = ynode_map_get(p, "reconstruction")) != NULL) {
+        static const char *const modes[] = {"fast", "robust"};
+        int m = enum_value(v, node, modes, 2, "protocol.reconstruction");
+
+        if (m >= 0) {
+            sp->robust = m;
+        }
+    }
+    if ((node = ynode_map_get(p, "key_bits")) != NULL) {
+        if (int_value(v, node, 512, 4096, "protocol.key_bits", &x)) {
+            if (x % 256 != 0) {
+                err(v, node, "protocol.key_bits must be a multiple of 256 (1024, 2048, 3072, "
+                             "4096), found %lld",
+                    (long long)x);
+            }
+            sp->key_bits = (unsigned)x;
+        }
+    }
+    if ((node = ynode_map_get(p, "decryption")) != NULL) {
+        static const char *const modes[] = {"single", "threshold"};
+        int m = enum_value(v, node, modes, 2, "protocol.decryption");
+
+        if (m >= 0) {
+            sp->threshold_decryption = m;
+        }
+    }
+    if ((node = ynode_map_get(p, "decryption_threshold")) != NULL && v->n > 0) {
+        if (int_value(v, node, 1, v->n, "protocol.decryption_threshold", &x)) {
+            sp->decryption_threshold = (int)x;
+        }
+    }
+    if ((node = ynode_map_get(p, "aggregation")) != NULL) {
+        static const char *const modes[] = {"star", "tree"};
+        int m = enum_value(v, node, modes, 2, "protocol.aggregation");
+
+        sp->tree_fanout = m == 1 ? 16 : 0;
+    }
+    if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
+        (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms",
+                           &sp->round_timeout_ms);
+    }
+    if (v->n > 0) {
+        if (sp->threshold < 0) {
+            sp->threshold = (v->n - 1) / 2 > 0 ? (v->n - 1) / 2 : 1;
+        }
+        if (sp->decryption_threshold < 0) {
+            sp->decryption_threshold = v->n / 2 + 1;
+        }
+    }
+    return re;
+}
+
+static const char *const latency_dists[] = {
+    [SIM_LATENCY_CONSTANT] = "constant",   [SIM_LATENCY_UNIFORM] = "uniform",
+    [SIM_LATENCY_NORMAL] = "normal",       [SIM_LATENCY_LOGNORMAL] = "lognormal",
+    [SIM_LATENCY_EXPONENTIAL] = "exponential", [SIM_LATENCY_PARETO] = "pareto",
+};
+static const char *const latency_params[][2] = {
+    [SIM_LATENCY_CONSTANT] = {"ms", NULL},
+    [SIM_LATENCY_UNIFORM] = {"min_ms", "max_ms"},
+    [SIM_LATENCY_NORMAL] = {"mean_ms", "sd_ms"},
+    [SIM_LATENCY_LOGNORMAL] = {"median_ms", "sigma"},
+    [SIM_LATENCY_EXPONENTIAL] = {"mean_ms", NULL},
+    [SIM_LATENCY_PARETO] = {"min_ms", "alpha"},
+};
+
+static double *
+latency_slot(struct sim_latency *l, const char *key)
+{
+    if (strcmp(key, "ms") == 0) {
+        return &l->ms;
+    } else if (strcmp(key, "min_ms") == 0) {
+        return &l->min_ms;
+    } else if (strcmp(key, "max_ms") == 0) {
+        return &l->max_ms;
+    } else if (strcmp(key, "mean_ms") == 0) {
+        return &l->mean_ms;
+    } else if (strcmp(key, "sd_ms") == 0) {
+        return &l->sd_ms;
+    } else if (strcmp(key, "median_ms") == 0) {
+        return &l->median_ms;
+    } else if (strcmp(key, "sigma") == 0) {
+        return &l->sigma;
+    }
+    return &l->alpha;
+}
+
+static void
+check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, int regions)
+{
+    static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms",
+                                       "mean_ms",      "sd_ms",     "median_ms", "sigma",
+                                       "alpha"};
+    const struct ynode *dist = NULL;
+    int kind;
+
+    if (node->kind == YNODE_SCALAR) { /* `latency: 40` is constant 40 ms */
+        l->kind = SIM_LATENCY_CONSTANT;
+        (void)double_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
+        return;
+    }
+    if (!expect_kind(v, node, YNODE_MAP, "network.latency")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "network.latency");
+    dist = ynode_map_get(node, "distribution");
+    if (regions) {
+        /* Lognormal around the region medians: only `sigma` means something. */
+        const struct ynode *s = ynode_map_get(node, "sigma");
+
+        for (size_t i = 0; i + 1 < node->n_items; i += 2) {
+            const char *k = node->items[i]->value;
+
+            if (strcmp(k, "sigma") == 0 ||
+                (strcmp(k, "distribution") == 0 && node->items[i + 1]->kind == YNODE_SCALAR &&
+                 strcmp(node->items[i + 1]->value, "lognormal") == 0)) {
+                continue;
+            }
+            err(v, node->items[i], "with network.regions, latency is lognormal around the "
+                                   "region medians: give only 'sigma', not '%s'", k);
+        }
+        if (s != NULL) {
+            (void)double_value(v, s, 0, 10, 0, "network.latency.sigma", &l->sigma);
+        }
+        l->kind = SIM_LATENCY_LOGNORMAL;
+        return;
+    }
+    if (dist == NULL) {
+        err(v, node, "missing required key 'distribution' in network.latency (constant, uniform, "
+                     "normal, lognormal, exponential, pareto)");
+        return;
+    }
+    kind = enum_value(v, dist, latency_dists, COUNT(latency_dists), "latency distribution");
+    if (kind < 0) {
+        return;
+    }
+    l->kind = (enum sim_latency_kind)kind;
+    for (size_t i = 0; i + 1 < node->n_items; i += 2) {
+        const char *k = node->items[i]->value;
+        int belongs = strcmp(k, "distribution") == 0;
+
+        for (int j = 0; j < 2; j++) {
+            belongs |= latency_params[kind][j] != NULL && strcmp(k, latency_params[kind][j]) == 0;
+        }
+        if (!belongs) {
+            for (size_t j = 0; j < COUNT(keys); j++) {
+                if (strcmp(k, keys[j]) == 0) {
+                    err(v, node->items[i], "'%s' does not apply to latency distribution %s (it "
+                                           "takes %s%s%s)",
+                        k, latency_dists[kind], latency_params[kind][0],
+                        latency_params[kind][1] ? " and " : "",
+                        latency_params[kind][1] ? latency_params[kind][1] : "");
+                }
+            }
+        }
+    }
+    for (int j = 0; j < 2 && latency_params[kind][j] != NULL; j++) {
+        const char *key = latency_params[kind][j];
+        const struct ynode *p = required(v, node, key, "network.latency");
+        char what[64];
+        int is_ms = strstr(key, "_ms") != NULL || strcmp(key, "ms") == 0;
+
+        snprintf(what, sizeof(what), "network.latency.%s", key);
+        if (p == NULL) {
+            continue;
+        }
+        if (is_ms) {
+            if (double_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) && *latency_slot(l, key) < 0) {
+                err(v, p, "%s must be >= 0", what);
+            }
+        } else if (strcmp(key, "alpha") == 0) {
+            (void)double_value(v, p, 0, 1e3, 1, what, &l->alpha);
+        } else {
+            (void)double_value(v, p, 0, 10, 0, what, &l->sigma);
+        }
+    }
+    if (kind == SIM_LATENCY_UNIFORM && l->min_ms > l->max_ms) {
+        err(v, node, "network.latency.min_ms (%g) is larger than max_ms (%g)", l->min_ms,
+            l->max_ms);
+    }
+    if (kind == SIM_LATENCY_PARETO && !(l->min_ms > 0) && ynode_map_get(node, "min_ms") != NULL) {
+        err(v, ynode_map_get(node, "min_ms"), "network.latency.min_ms must be > 0 for pareto");
+    }
+}
+
+static void
+check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *node)
+{
+    static const char *const keys[] = {"kind", "mss", "header_bytes", "window_bytes", "rto_ms"};
+    static const char *const kinds[] = {"tcp", "datagram"};
+    const struct ynode *k = node;
+    const struct ynode *p = NULL;
+    int64_t x = 0;
+    int kind;
+
+    if (node->kind == YNODE_MAP) {
+        check_keys(v, node, keys, COUNT(keys), "network.transport");
+        k = required(v, node, "kind", "network.transport");
+        if (k == NULL) {
+            return;
+        }
+    } else if (!expect_kind(v, node, YNODE_SCALAR, "network.transport")) {
+        return;
+    }
+    kind = enum_value(v, k, kinds, 2, "network.transport kind");
+    if (kind < 0) {
+        return;
+    }
+    t->kind = (enum sim_transport_kind)kind;
+    if (node->kind != YNODE_MAP) {
+        return;
+    }
+    if ((p = ynode_map_get(node, "mss")) != NULL &&
+        int_value(v, p, 64, 1 << 20, "network.transport.mss (bytes)", &x)) {
+        t->mss = (uint32_t)x;
+    }
+    if ((p = ynode_map_get(node, "header_bytes")) != NULL &&
+        int_value(v, p, 0, 4096, "network.transport.header_bytes", &x)) {
+        t->header_bytes = (uint32_t)x;
+    }
+    if ((p = ynode_map_get(node, "window_bytes")) != NULL &&
+        int_value(v, p, 1024, INT64_C(1) << 31, "network.transport.window_bytes", &x)) {
+        t->window_bytes = (uint32_t)x;
+    }
+    if ((p = ynode_map_get(node, "rto_ms")) != NULL) {
+        (void)double_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
+    }
+    if (kind == SIM_TRANSPORT_DATAGRAM) {
+        for (size_t i = 0; i + 1 < node->n_items; i += 2) {
+            const char *key = node->items[i]->value;
+
+            if (strcmp(key, "mss") == 0 || strcmp(key, "window_bytes") == 0 ||
+                strcmp(key, "rto_ms") == 0) {
+                err(v, node->items[i], "'%s' applies to the tcp transport, not datagram", key);
+            }
+        }
+    }
+}
+
+static void
+check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"names", "assign", "median_ms"};
+    const struct ynode *names = NULL;
+    const struct ynode *assign = NULL;
+    const struct ynode *med = NULL;
+    size_t k;
+
+    if (!expect_kind(v, node, YNODE_MAP, "network.regions")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "network.regions");
+    names = required(v, node, "names", "network.regions");
+    med = required(v, node, "median_ms", "network.regions");
+    assign = ynode_map_get(node, "assign");
+    if (names == NULL || med == NULL || !expect_kind(v, names, YNODE_SEQ, "network.regions.names")) {
+        return;
+    }
+    k = names->n_items;
+    if (k == 0 || k > 64) {
+        err(v, names, "expected 1..64 region names");
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (!expect_kind(v, names->items[i], YNODE_SCALAR, "a region name")) {
+            return;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(names->items[i]->value, names->items[j]->value) == 0) {
+                err(v, names->items[i], "region '%s' is named twice", names->items[i]->value);
+            }
+        }
+    }
+    if (!expect_kind(v, med, YNODE_SEQ, "network.regions.median_ms")) {
+        return;
+    }
+    if (med->n_items != k) {
+        err(v, med, "network.regions.median_ms has %zu rows; expected %zu (one per region)",
+            med->n_items, k);
+        return;
+    }
+    sc->region_median_ms = alloc_or_oom(v, k * k, sizeof(double));
+    if (sc->region_median_ms == NULL) {
+        return;
+    }
+    for (size_t r = 0; r < k; r++) {
+        const struct ynode *row = med->items[r];
+
+        if (!expect_kind(v, row, YNODE_SEQ, "a row of network.regions.median_ms")) {
+            continue;
+        }
+        if (row->n_items != k) {
+            err(v, row, "this row of network.regions.median_ms has %zu entries; expected %zu",
+                row->n_items, k);
+            continue;
+        }
+        for (size_t s = 0; s < k; s++) {
+            (void)double_value(v, row->items[s], 0, 1e7, 0, "a median latency (ms)",
+                               &sc->region_median_ms[r * k + s]);
+        }
+    }
+    if (v->n == 0) {
+        return;
+    }
+    sc->party_region = alloc_or_oom(v, (size_t)v->n, sizeof(int));
+    if (sc->party_region == NULL) {
+        return;
+    }
+    if (assign == NULL || (assign->kind == YNODE_SCALAR && strcmp(assign->value, "round_robin") == 0)) {
+        for (int i = 0; i < v->n; i++) {
+            sc->party_region[i] = (int)((size_t)i % k);
+        }
+    } else if (assign->kind == YNODE_SEQ) {
+        if (assign->n_items != (size_t)v->n) {
+            err(v, assign, "network.regions.assign lists %zu regions; expected one per party (%d)",
+                assign->n_items, v->n);
+            return;
+        }
+        for (int i = 0; i < v->n; i++) {
+            const struct ynode *a = assign->items[i];
+            int found_region = -1;
+
+            for (size_t r = 0; a->kind == YNODE_SCALAR && r < k; r++) {
+                if (strcmp(a->value, names->items[r]->value) == 0) {
+                    found_region = (int)r;
+                }
+            }
+            if (found_region < 0) {
+                const char *list[64];
+
+                for (size_t r = 0; r < k; r++) {
+                    list[r] = names->items[r]->value;
+                }
+                (void)enum_value(v, a, list, k, "region");
+                continue;
+            }
+            sc->party_region[i] = found_region;
+        }
+    } else {
+        err(v, assign, "expected round_robin or a list of region names (one per party) for "
+                       "network.regions.assign");
+        return;
+    }
+    sc->net.n_regions = (int)k;
+    sc->net.party_region = sc->party_region;
+    sc->net.region_median_ms = sc->region_median_ms;
+}
+
+static void
+check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"from_ms", "to_ms", "groups"};
+
+    if (!expect_kind(v, node, YNODE_SEQ, "network.partitions") || v->n == 0) {
+        return;
+    }
+    if (node->n_items == 0) {
+        return;
+    }
+    sc->partitions = alloc_or_oom(v, node->n_items, sizeof(*sc->partitions));
+    if (sc->partitions == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < node->n_items; i++) {
+        const struct ynode *p = node->items[i];
+        struct sim_partition *sp = &sc->partitions[i];
+        const struct ynode *from = NULL;
+        const struct ynode *to = NULL;
+        const struct ynode *groups = NULL;
+        double f = 0;
+        double t = 0;
+
+        sc->net.n_partitions = (int)i + 1; /* so destroy frees what is allocated */
+        sp->group = alloc_or_oom(v, (size_t)v->n, sizeof(int));
+        if (sp->group == NULL) {
+            return;
+        }
+        if (!expect_kind(v, p, YNODE_MAP, "a partition")) {
+            continue;
+        }
+        check_keys(v, p, keys, COUNT(keys), "a partition");
+        from = required(v, p, "from_ms", "a partition");
+        to = required(v, p, "to_ms", "a partition");
+        groups = required(v, p, "groups", "a partition");
+        if (from != NULL) {
+            (void)double_value(v, from, 0, 1e12, 0, "partition from_ms", &f);
+        }
+        if (to != NULL && double_value(v, to, 0, 1e12, 0, "partition to_ms", &t) && t <= f) {
+            err(v, to, "partition to_ms (%g) must be after from_ms (%g)", t, f);
+        }
+        sp->from_ns = (int64_t)(f * 1e6);
+        sp->to_ns = (int64_t)(t * 1e6);
+        if (groups == NULL || !expect_kind(v, groups, YNODE_SEQ, "partition groups")) {
+            continue;
+        }
+        if (groups->n_items < 1) {
+            err(v, groups, "expected at least one group of parties");
+            continue;
+        }
+        for (int j = 0; j < v->n; j++) {
+            sp->group[j] = (int)groups->n_items; /* the implicit group of the rest */
+        }
+        for (size_t g = 0; g < groups->n_items; g++) {
+            int count = 0;
+            int *ids = party_list(v, groups->items[g], "a partition group", &count);
+
+            for (int j = 0; j < count; j++) {
+                if (sp->group[ids[j]] != (int)groups->n_items) {
+                    err(v, groups->items[g], "party %d is in two groups of this partition",
+                        ids[j]);
+                }
+                sp->group[ids[j]] = (int)g;
+            }
+            mpcsim_free(ids);
+        }
+    }
+    sc->net.partitions = sc->partitions;
+}
+
+static void
+check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"latency", "bandwidth_mbps", "transport",
+                                       "loss",    "regions",        "partitions"};
+    const struct ynode *p = NULL;
+
+    if (!expect_kind(v, node, YNODE_MAP, "network")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "network");
+    if ((p = ynode_map_get(node, "regions")) != NULL) {
+        check_regions(v, sc, p);
+    }
+    if ((p = ynode_map_get(node, "latency")) != NULL) {
+        check_latency(v, &sc->net.latency, p, sc->net.n_regions > 0);
+    }
+    if ((p = ynode_map_get(node, "bandwidth_mbps")) != NULL) {
+        (void)double_value(v, p, 0, 1e7, 1, "network.bandwidth_mbps", &sc->net.bandwidth_mbps);
+    }
+    if ((p = ynode_map_get(node, "transport")) != NULL) {
+        check_transport(v, &sc->net.transport, p);
+    }
+    if ((p = ynode_map_get(node, "loss")) != NULL) {
+        (void)double_value(v, p, 0, 0.99, 0, "network.loss (a probability below 1)",
+                           &sc->net.loss);
+    }
+    if ((p = ynode_map_get(node, "partitions")) != NULL) {
+        check_partitions(v, sc, p);
+    }
+}
+
+static void
+check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"crash", "dropout"};
+    static const char *const crash_keys[] = {"party", "at_ms", "at_round"};
+    static const char *const drop_keys[] = {"probability", "at"};
+    const struct ynode *crash = NULL;
+    const struct ynode *drop = NULL;
+
+    if (!expect_kind(v, node, YNODE_MAP, "faults")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "faults");
+    crash = ynode_map_get(node, "crash");
+    if (crash != NULL && expect_kind(v, crash, YNODE_SEQ, "faults.crash") && v->n > 0 &&
+        crash->n_items > 0) {
+        sc->crashes = alloc_or_oom(v, crash->n_items, sizeof(*sc->crashes));
+        for (size_t i = 0; sc->crashes != NULL && i < crash->n_items; i++) {
+            const struct ynode *c = crash->items[i];
+            const struct ynode *party = NULL;
+            const struct ynode *at_ms = NULL;
+            const struct ynode *at_round = NULL;
+            struct sim_crash *sc_c = &sc->crashes[i];
+            int64_t x = 0;
+
+            sc_c->at_round = -1;
+            if (!expect_kind(v, c, YNODE_MAP, "a crash")) {
+                continue;
+            }
+            check_keys(v, c, crash_keys, COUNT(crash_keys), "a crash");
+            party = required(v, c, "party", "a crash");
+            if (party != NULL && int_value(v, party, 0, v->n - 1, "crash party", &x)) {
+                sc_c->party = (int)x;
+            }
+            at_ms = ynode_map_get(c, "at_ms");
+            at_round = ynode_map_get(c, "at_round");
+            if ((at_ms == NULL) == (at_round == NULL)) {
+                err(v, c, "a crash needs exactly one of 'at_ms' or 'at_round'");
+                continue;
+            }
+            if (at_ms != NULL) {
+                double ms = 0;
+
+                if (double_value(v, at_ms, 0, 1e12, 0, "crash at_ms", &ms)) {
+                    sc_c->at_ns = (int64_t)(ms * 1e6);
+                }
+            } else if (int_value(v, at_round, 0, 1000000, "crash at_round", &x)) {
+                sc_c->at_round = (int)x;
+            }
+        }
+        sc->faults.crashes = sc->crashes;
+        sc->faults.n_crashes = sc->crashes != NULL ? (int)crash->n_items : 0;
+    }
+    drop = ynode_map_get(node, "dropout");
+    if (drop != NULL && expect_kind(v, drop, YNODE_MAP, "faults.dropout")) {
+        const struct ynode *prob = NULL;
+        const struct ynode *at = NULL;
+
+        check_keys(v, drop, drop_keys, COUNT(drop_keys), "faults.dropout");
+        prob = required(v, drop, "probability", "faults.dropout");
+        if (prob != NULL) {
+            (void)double_value(v, prob, 0, 1, 0, "faults.dropout.probability",
+                               &sc->faults.dropout_probability);
+        }
+        sc->faults.dropout_at = SIM_DROPOUT_START;
+        at = ynode_map_get(drop, "at");
+        if (at != NULL) {
+            int round = -1;
+            char extra;
+
+            if (at->kind == YNODE_SCALAR && strcmp(at->value, "start") == 0) {
+                sc->faults.dropout_at = SIM_DROPOUT_START;
+            } else if (at->kind == YNODE_SCALAR && strcmp(at->value, "random") == 0) {
+                sc->faults.dropout_at = SIM_DROPOUT_RANDOM;
+            } else if (at->kind == YNODE_SCALAR &&
+                       sscanf(at->value, "round %d%c", &round, &extra) == 1 && round >= 0) {
+                sc->faults.dropout_at = SIM_DROPOUT_ROUND;
+                sc->faults.dropout_round = round;
+            } else {
+                char buf[64];
+
+                err(v, at, "expected start, random or 'round N' (N >= 0) for faults.dropout.at, "
+                           "found %s",
+                    found(at, buf, sizeof(buf)));
+            }
+        }
+    }
+}
+
+static void
+check_adversary(struct vctx *v, struct scenario *sc, const struct ynode *node,
+                const struct registry_entry *re)
+{
+    static const char *const keys[] = {"parties", "count", "behaviour", "delay_ms"};
+    const char *names[SIM_BEHAVIOUR_COUNT];
+    const struct ynode *parties = NULL;
+    const struct ynode *count = NULL;
+    const struct ynode *beh = NULL;
+    const struct ynode *delay = NULL;
+    int b;
+
+    if (!expect_kind(v, node, YNODE_MAP, "adversary")) {
+        return;
+    }
+    sc->has_adversary = 1;
+    check_keys(v, node, keys, COUNT(keys), "adversary");
+    parties = ynode_map_get(node, "parties");
+    count = ynode_map_get(node, "count");
+    if ((parties == NULL) == (count == NULL)) {
+        err(v, node, "adversary needs exactly one of 'parties' (a list of ids) or 'count'");
+    } else if (parties != NULL) {
+        sc->adversary.parties = party_list(v, parties, "adversary.parties",
+                                           &sc->adversary.n_parties);
+    } else if (v->n > 0) {
+        int64_t x = 0;
+
+        if (int_value(v, count, 0, v->n - 1, "adversary.count (corrupted parties)", &x)) {
+            sc->adversary.count = (int)x;
+        }
+    }
+    beh = required(v, node, "behaviour", "adversary");
+    names[0] = NULL; /* "honest" is not a behaviour one can ask for */
+    for (int i = 1; i < SIM_BEHAVIOUR_COUNT; i++) {
+        names[i] = sim_behaviour_name((enum sim_behaviour)i);
+    }
+    if (beh == NULL) {
+        return;
+    }
+    b = enum_value(v, beh, names, SIM_BEHAVIOUR_COUNT, "adversary behaviour");
+    if (b < 0) {
+        return;
+    }
+    sc->adversary.behaviour = (enum sim_behaviour)b;
+    if (re != NULL && !(re->behaviours & (1u << b))) {
+        char list[200] = "";
+
+        for (int i = 1; i < SIM_BEHAVIOUR_COUNT; i++) {
+            size_t used = strlen(list);
+
+            if (re->behaviours & (1u << i)) {
+                snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", names[i]);
+            }
+        }
+        err(v, beh, "behaviour %s means nothing for protocol %s (it has: %s)", names[b], re->kind,
+            list);
+    }
+    delay = ynode_map_get(node, "delay_ms");
+    if (b == SIM_DELAY) {
+        sc->adversary.delay_ms = 1000;
+        if (delay != NULL) {
+            (void)double_value(v, delay, 0, 1e9, 0, "adversary.delay_ms", &sc->adversary.delay_ms);
+        }
+    } else if (delay != NULL) {
+        err(v, delay, "'delay_ms' applies to behaviour delay only, not %s", names[b]);
+    }
+}
+
+static void
+check_cost_map(struct vctx *v, struct scenario *sc, const struct ynode *map, const char *what)
+{
+    const char *names[SIM_OP_COUNT];
+
+    for (int i = 0; i < SIM_OP_COUNT; i++) {
+        names[i] = sim_op_name((enum sim_op)i);
+    }
+    if (!expect_kind(v, map, YNODE_MAP, what)) {
+        return;
+    }
+    check_keys(v, map, names, SIM_OP_COUNT, what);
+    for (int i = 0; i < SIM_OP_COUNT; i++) {
+        const struct ynode *p = ynode_map_get(map, names[i]);
+        char label[96];
+
+        snprintf(label, sizeof(label), "%s.%s (ns per operation)", what, names[i]);
+        if (p != NULL) {
+            (void)double_value(v, p, 0, 1e12, 0, label, &sc->cost_ns[i]);
+        }
+    }
+}
+
+static void
+check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
+                 const char *base_dir)
+{
+    struct ynode *tree = NULL;
+    char path[4096];
+    char *name = NULL;
+    int rc;
+
+    if (node->kind == YNODE_MAP) {
+        check_cost_map(v, sc, node, "cost_model");
+        return;
+    }
+    if (!expect_kind(v, node, YNODE_SCALAR, "cost_model (a file or a mapping)")) {
+        return;
+    }
+    if (node->value[0] == '/' || base_dir == NULL) {
+        snprintf(path, sizeof(path), "%s", node->value);
+    } else {
+        snprintf(path, sizeof(path), "%s/%s", base_dir, node->value);
+    }
+    /* The name outlives this call in the diagnostics only, which copy it. */
+    name = dup_or_oom(v, path);
+    if (name == NULL) {
+        return;
+    }
+    rc = ytree_load_file(&tree, path, name, v->d);
+    if (rc == MPCSIM_EIO) {
+        err(v, node, "cannot read cost_model file '%s'", path);
+    } else if (rc < 0) {
+        v->errors++;
+    } else if (tree == NULL) {
+        err(v, node, "cost_model file '%s' is empty", path);
+    } else {
+        check_cost_map(v, sc, tree, "cost_model");
+    }
+    ynode_free(tree);
+    mpcsim_free(name);
+}
+
+/* Cross-section checks once every section has been read. */
+static void
+check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root,
+                   const struct registry_entry *re)
+{
+    const struct ynode *proto = ynode_map_get(root, "protocol");
+    const struct ynode *comp = ynode_map_get(root, "computation");
+    const struct ynode *at = comp != NULL ? comp : (proto != NULL ? proto : root);
+
+    if (v->n == 0 || re == NULL) {
+        return;
+    }
+    if (sc->comp.kind == COMPUTATION_DOT_PRODUCT && sc->inputs.kind == SCENARIO_INPUT_VALUES &&
+        sc->inputs.values == NULL) {
+        return;
+    }
+    if (re->proto == NULL) {
+        err(v, ynode_map_get(proto, "kind"),
+            "protocol %s is not part of this build yet (available: toy for tests)", re->kind);
+        return;
+    }
+    if (re->unsupported != NULL) {
+        const char *why = re->unsupported(sc);
+
+        if (why != NULL) {
+            err(v, at, "%s", why);
+        }
+    }
+    if (sc->has_adversary && sc->adversary.parties != NULL) {
+        for (int i = 0; i < sc->adversary.n_parties; i++) {
+            for (int j = 0; j < sc->faults.n_crashes; j++) {
+                (void)j; /* a corrupted party may also crash: allowed */
+            }
+        }
+    }
+}
+
+/* see scenario.h */
+int
+scenario_from_tree(struct scenario **out, const struct ynode *root, const char *file,
+                   const char *base_dir, struct diag *d)
+{
+    static const char *const keys[] = {"name",     "description", "seed",     "trials",
+                                       "parties",  "inputs",      "computation", "protocol",
+                                       "network",  "faults",      "adversary", "cost_model",
+                                       "sweep",    "max_sim_time_ms"};
+    struct vctx v = {d, 0, 0, 0};
+    struct scenario *sc = NULL;
+    const struct registry_entry *re = NULL;
+    const struct ynode *node = NULL;
+    int64_t x = 0;
+    int rc = 0;
+
+    sc = mpcsim_calloc(1, sizeof(*sc));
+    if (sc == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sc->file = file;
+    sc->seed = 1;
+    sc->trials = 1;
+    sc->comp.length = 1;
+    sc->net.transport.kind = SIM_TRANSPORT_TCP;
+    sc->net.transport.mss = 1460;
+    sc->net.transport.header_bytes = 40;
+    sc->net.transport.window_bytes = 65536;
+    sc->net.transport.rto_ms = 200;
+    sc->max_sim_time_ms = 3.6e6;
+    memcpy(sc->cost_ns, sim_cost_default, sizeof(sc->cost_ns));
+    if (root == NULL) {
+        diag_error(d, file, 1, 1,
+                   "empty scenario: expected a mapping with at least name, parties, inputs and "
+                   "protocol");
+        rc = MPCSIM_EPARSE;
+        goto out;
+    }
+    if (!expect_kind(&v, root, YNODE_MAP, "the scenario (name, parties, inputs, protocol, ...)")) {
+        rc = MPCSIM_EPARSE;
+        goto out;
+    }
+    check_keys(&v, root, keys, COUNT(keys), "the scenario");
+    if ((node = required(&v, root, "name", "the scenario")) != NULL &&
+        expect_kind(&v, node, YNODE_SCALAR, "name")) {
+        sc->name = dup_or_oom(&v, node->value);
+    }
+    if ((node = ynode_map_get(root, "description")) != NULL &&
+        expect_kind(&v, node, YNODE_SCALAR, "description")) {
+        sc->description = dup_or_oom(&v, node->value);
+    }
+    if ((node = ynode_map_get(root, "seed")) != NULL) {
+        char *end = NULL;
+        unsigned long long s;
+
+        errno = 0;
+        s = node->kind == YNODE_SCALAR ? strtoull(node->value, &end, 0) : 0;
+        if (node->kind != YNODE_SCALAR || errno != 0 || end == node->value || *end != '\0' ||
+            node->value[0] == '-') {
+            char buf[64];
+
+            err(&v, node, "expected an unsigned 64-bit integer for seed, found %s",
+                found(node, buf, sizeof(buf)));
+        } else {
+            sc->seed = (uint64_t)s;
+        }
+    }
+    if ((node = ynode_map_get(root, "trials")) != NULL &&
+        int_value(&v, node, 1, SCENARIO_MAX_TRIALS, "trials", &x)) {
+        sc->trials = (int)x;
+    }
+    if ((node = required(&v, root, "parties", "the scenario")) != NULL &&
+        int_value(&v, node, 2, SIM_MAX_PARTIES, "parties", &x)) {
+        sc->parties = (int)x;
+        v.n = (int)x;
+    }
+    if ((node = ynode_map_get(root, "max_sim_time_ms")) != NULL) {
+        (void)double_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
+    }
+    if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
+        check_inputs(&v, sc, node);
+    }
+    sc->comp.length = sc->inputs.length;
+    if ((node = ynode_map_get(root, "computation")) != NULL) {
+        check_computation(&v, sc, node);
+    }
+    if (sc->comp.kind == COMPUTATION_DOT_PRODUCT && v.n > 0 && v.n < 2) {
+        err(&v, root, "dot_product needs at least 2 parties");
+    }
+    if ((node = required(&v, root, "protocol", "the scenario")) != NULL) {
+        re = check_protocol(&v, sc, node);
+    }
+    if ((node = ynode_map_get(root, "network")) != NULL) {
+        check_network(&v, sc, node);
+    }
+    if ((node = ynode_map_get(root, "faults")) != NULL) {
+        check_faults(&v, sc, node);
+    }
+    if ((node = ynode_map_get(root, "adversary")) != NULL) {
+        check_adversary(&v, sc, node, re);
+    }
+    if ((node = ynode_map_get(root, "cost_model")) != NULL) {
+        check_cost_model(&v, sc, node, base_dir);
+    }
+    if ((node = ynode_map_get(root, "sweep")) != NULL) {
+        (void)expect_kind(&v, node, YNODE_MAP, "sweep (dotted key: list of values)");
+    }
+    if (v.errors == 0 && !v.oom) {
+        check_combinations(&v, sc, root, re);
+    }
+    if (v.oom) {
+        rc = MPCSIM_ENOMEM;
+    } else if (v.errors > 0) {
+        rc = MPCSIM_EPARSE;
+    }
+out:
+    if (rc < 0) {
+        scenario_destroy(sc);
+        return rc;
+    }
+    *out = sc;
+    return 0;
+}
+
+/* see scenario.h */
+void
+scenario_destroy(struct scenario *sc)
+{
+    if (sc == NULL) {
+        return;
+    }
+    mpcsim_free(sc->name);
+    mpcsim_free(sc->description);
+    mpcsim_free(sc->inputs.values);
+    mpcsim_free(sc->weights);
+    mpcsim_free(sc->party_region);
+    mpcsim_free(sc->region_median_ms);
+    if (sc->partitions != NULL) {
+        for (int i = 0; i < sc->net.n_partitions; i++) {
+            mpcsim_free(sc->partitions[i].group);
+        }
+    }
+    mpcsim_free(sc->partitions);
+    mpcsim_free(sc->crashes);
+    mpcsim_free(sc->adversary.parties);
+    mpcsim_free(sc);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* see scenario.h */
+int
+scenario_tree_set(struct ynode *root, const char *path, struct ynode *value, struct diag *d)
+{
+    char buf[256];
+    char *seg = NULL;
+    char *dot = NULL;
+    struct ynode *map = root;
+
+    if (strlen(path) >= sizeof(buf) || path[0] == '\0' || root == NULL ||
+        root->kind != YNODE_MAP) {
+        diag_error(d, value->file, value->line, value->col, "cannot set '%s' here", path);
+        ynode_free(value);
+        return MPCSIM_EPARSE;
+    }
+    snprintf(buf, sizeof(buf), "%s", path);
+    seg = buf;
+    while ((dot = strchr(seg, '.')) != NULL) {
+        struct ynode *next = NULL;
+
+        *dot = '\0';
+        if (seg[0] == '\0') {
+            diag_error(d, value->file, value->line, value->col, "empty key in path '%s'", path);
+            ynode_free(value);
+            return MPCSIM_EPARSE;
+        }
+        next = ynode_map_get(map, seg);
+        if (next == NULL) {
+            struct ynode *fresh = ynode_new(YNODE_MAP, value->file, value->line, value->col, NULL);
+
+            if (fresh == NULL) {
+                ynode_free(value);
+                return MPCSIM_ENOMEM;
+            }
+            if (ynode_map_set(map, seg, fresh) < 0) {
+                ynode_free(value);
+                return MPCSIM_ENOMEM;
+            }
+            next = fresh;
+        } else if (next->kind == YNODE_SCALAR && (strcmp(seg, "computation") == 0 ||
+                                                  strcmp(seg, "transport") == 0)) {
+            /* `computation: sum` + `computation.weights`: promote to {kind: sum}. */
+            struct ynode *fresh = ynode_new(YNODE_MAP, next->file, next->line, next->col, NULL);
+            struct ynode *kind = ynode_clone(next);
+
+            if (fresh == NULL || kind == NULL || ynode_map_set(fresh, "kind", kind) < 0 ||
+                ynode_map_set(map, seg, fresh) < 0) {
+                ynode_free(value);
+                return MPCSIM_ENOMEM;
+            }
+            next = fresh;
+        } else if (next->kind != YNODE_MAP) {
+            diag_error(d, value->file, value->line, value->col,
+                       "cannot set '%s': '%s' is not a mapping (set at %s:%zu:%zu)", path, seg,
+                       next->file, next->line, next->col);
+            ynode_free(value);
+            return MPCSIM_EPARSE;
+        }
+        map = next;
+        seg = dot + 1;
+    }
+    if (seg[0] == '\0') {
+        diag_error(d, value->file, value->line, value->col, "empty key in path '%s'", path);
+        ynode_free(value);
+        return MPCSIM_EPARSE;
+    }
+    return ynode_map_set(map, seg, value);
+}
+
+/* see scenario.h */
+int
+scenario_tree_set_arg(struct ynode *root, const char *arg, const char *origin, struct diag *d)
+{
+    const char *eq = strchr(arg, '=');
+    struct ynode *value = NULL;
+    char key[256];
+    int rc;
+
+    if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(key)) {
+        diag_error(d, origin, 0, 0, "expected KEY=VALUE (e.g. network.latency.ms=30)");
+        return MPCSIM_EPARSE;
+    }
+    memcpy(key, arg, (size_t)(eq - arg));
+    key[eq - arg] = '\0';
+    rc = ytree_load_string(&value, eq + 1, strlen(eq + 1), origin, d);
+    if (rc < 0) {
+        return rc;
+    }
+    if (value == NULL) {
+        diag_error(d, origin, 0, 0, "no value after '=' for %s", key);
+        return MPCSIM_EPARSE;
+    }
+    return scenario_tree_set(root, key, value, d);
+}
+
+/* see scenario.h */
+int
+scenario_sweep_read(struct scenario_sweep *sw, const struct ynode *root, struct diag *d)
+{
+    const struct ynode *sweep = ynode_map_get(root, "sweep");
+    int bad = 0;
+
+    memset(sw, 0, sizeof(*sw));
+    sw->n_points = 1;
+    if (sweep == NULL) {
+        return 0;
+    }
+    if (sweep->kind != YNODE_MAP) {
+        diag_error(d, sweep->file, sweep->line, sweep->col,
+                   "expected a mapping (dotted key: list of values) for sweep");
+        return MPCSIM_EPARSE;
+    }
+    sw->n_keys = ynode_len(sweep);
+    if (sw->n_keys == 0) {
+        return 0;
+    }
+    sw->keys = mpcsim_calloc(sw->n_keys, sizeof(*sw->keys));
+    sw->lists = mpcsim_calloc(sw->n_keys, sizeof(*sw->lists));
+    if (sw->keys == NULL || sw->lists == NULL) {
+        scenario_sweep_clear(sw);
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t k = 0; k < sw->n_keys; k++) {
+        const struct ynode *key = sweep->items[2 * k];
+        const struct ynode *list = sweep->items[2 * k + 1];
+
+        sw->keys[k] = key->value;
+        sw->lists[k] = list;
+        if (strcmp(key->value, "sweep") == 0 || strncmp(key->value, "sweep.", 6) == 0) {
+            diag_error(d, key->file, key->line, key->col, "a sweep cannot sweep itself");
+            bad = 1;
+            continue;
+        }
+        if (list->kind != YNODE_SEQ || list->n_items == 0) {
+            diag_error(d, list->file, list->line, list->col,
+                       "expected a non-empty list of values for sweep key '%s'", key->value);
+            bad = 1;
+            continue;
+        }
+        if (sw->n_points > SCENARIO_MAX_SWEEP_POINTS / list->n_items) {
+            diag_error(d, list->file, list->line, list->col,
+                       "the sweep has more than %d points", SCENARIO_MAX_SWEEP_POINTS);
+            bad = 1;
+            continue;
+        }
+        sw->n_points *= list->n_items;
+    }
+    if (bad) {
+        scenario_sweep_clear(sw);
+        return MPCSIM_EPARSE;
+    }
+    return 0;
+}
+
+/* see scenario.h */
+void
+scenario_sweep_clear(struct scenario_sweep *sw)
+{
+    mpcsim_free(sw->keys);
+    mpcsim_free(sw->lists);
+    memset(sw, 0, sizeof(*sw));
+    sw->n_points = 1;
+}
+
+/* Index into key k's list for point idx (the last key varies fastest). */
+static size_t
+sweep_index(const struct scenario_sweep *sw, size_t k, size_t idx)
+{
+    for (size_t j = sw->n_keys; j-- > k + 1;) {
+        idx /= sw->lists[j]->n_items;
+    }
+    return idx % sw->lists[k]->n_items;
+}
+
+/* see scenario.h */
+int
+scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct scenario_sweep *sw,
+                     size_t idx, struct diag *d)
+{
+    struct ynode *copy = ynode_clone(root);
+
+    if (copy == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    /* Drop `sweep` from the copy: a point is a plain scenario. */
+    for (size_t i = 0; i + 1 < copy->n_items; i += 2) {
+        if (strcmp(copy->items[i]->value, "sweep") == 0) {
+            ynode_free(copy->items[i]);
+            ynode_free(copy->items[i + 1]);
+            memmove(&copy->items[i], &copy->items[i + 2],
+                    (copy->n_items - i - 2) * sizeof(*copy->items));
+            copy->n_items -= 2;
+            break;
+        }
+    }
+    for (size_t k = 0; k < sw->n_keys; k++) {
+        const struct ynode *val = sw->lists[k]->items[sweep_index(sw, k, idx)];
+        struct ynode *vc = ynode_clone(val);
+        int rc;
+
+        if (vc == NULL) {
+            ynode_free(copy);
+            return MPCSIM_ENOMEM;
+        }
+        rc = scenario_tree_set(copy, sw->keys[k], vc, d);
+        if (rc < 0) {
+            ynode_free(copy);
+            return rc;
+        }
+    }
+    *out = copy;
+    return 0;
+}
+
+static void
+node_text(char *buf, size_t cap, const struct ynode *node)
+{
+    size_t used = 0;
+
+    if (node->kind == YNODE_SCALAR) {
+        snprintf(buf, cap, "%s", node->value);
+        return;
+    }
+    snprintf(buf, cap, "%s", node->kind == YNODE_SEQ ? "[" : "{");
+    for (size_t i = 0; i < node->n_items; i++) {
+        char item[128];
+
+        used = strlen(buf);
+        node_text(item, sizeof(item), node->items[i]);
+        snprintf(buf + used, cap - used, "%s%s",
+                 i == 0 ? "" : (node->kind == YNODE_MAP && i % 2 ? ": " : " "), item);
+    }
+    used = strlen(buf);
+    snprintf(buf + used, cap - used, "%s", node->kind == YNODE_SEQ ? "]" : "}");
+}
+
+/* see scenario.h */
+void
+scenario_sweep_value(char *buf, size_t cap, const struct scenario_sweep *sw, size_t k, size_t idx)
+{
+    node_text(buf, cap, sw->lists[k]->items[sweep_index(sw, k, idx)]);
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/cli/scenario.h - a validated scenario (SCENARIO.md is the contract).
+ *
+ * Loading is two steps: the YAML file becomes a ynode tree (ytree.h),
+ * `--set` overrides and sweep points edit the tree by dotted path, and
+ * scenario_from_tree() validates the whole tree into a `struct scenario`,
+ * reporting every error as FILE:LINE:COL with what was expected.  No
+ * simulation starts from an invalid scenario.
+ */
+#ifndef MPCSIM_SIM_CLI_SCENARIO_H
+#define MPCSIM_SIM_CLI_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/mpcsim.h"
+#include "protocols/computation.h"
+#include "sim/cli/diag.h"
+#include "sim/cli/ytree.h"
+#include "sim/sim.h"
+
+#define SCENARIO_MAX_TRIALS 1000000
+#define SCENARIO_MAX_LENGTH 1000000 /* input vector length */
+#define SCENARIO_MAX_SWEEP_POINTS 100000
+
+enum scenario_input_kind {
+    SCENARIO_INPUT_VALUES = 0,
+    SCENARIO_INPUT_UNIFORM,
+    SCENARIO_INPUT_NORMAL,
+    SCENARIO_INPUT_LOGNORMAL,
+    SCENARIO_INPUT_PARETO,
+    SCENARIO_INPUT_EXPONENTIAL,
+};
+
+struct scenario_inputs {
+    enum scenario_input_kind kind;
+    size_t length;   /* vector length L */
+    int64_t *values; /* VALUES: parties * length, row-major */
+    double min, max, mean, sd, zeta, sigma, a, b;
+};
+
+struct scenario_protocol {
+    char kind[32];
+    int mac;                  /* additive */
+    int threshold;            /* shamir; -1 = default floor((n-1)/2) */
+    int robust;               /* shamir reconstruction: 1 robust, 0 fast */
+    unsigned key_bits;        /* paillier */
+    int threshold_decryption; /* paillier: 1 threshold, 0 single */
+    int decryption_threshold; /* paillier; -1 = default floor(n/2)+1 */
+    int tree_fanout;          /* paillier aggregation: 0 star, k tree of fanout k */
+    double round_timeout_ms;
+    int set_mask;             /* SCENARIO_PKEY_* bits given in the file */
+};
+
+/* Protocol keys, as bits of scenario_protocol.set_mask. */
+enum {
+    SCENARIO_PKEY_MAC = 1 << 0,
+    SCENARIO_PKEY_THRESHOLD = 1 << 1,
+    SCENARIO_PKEY_RECONSTRUCTION = 1 << 2,
+    SCENARIO_PKEY_KEY_BITS = 1 << 3,
+    SCENARIO_PKEY_DECRYPTION = 1 << 4,
+    SCENARIO_PKEY_DECRYPTION_THRESHOLD = 1 << 5,
+    SCENARIO_PKEY_AGGREGATION = 1 << 6,
+};
+
+struct scenario_adversary {
+    int count;     /* parties chosen by the seed (when parties == NULL) */
+    int *parties;  /* listed parties, n_parties of them, or NULL */
+    int n_parties;
+    enum sim_behaviour behaviour;
+    double delay_ms;
+};
+
+struct scenario {
+    char *name;
+    char *description;
+    const char *file; /* borrowed display name of the file */
+    uint64_t seed;
+    int trials;
+    int parties;
+    struct scenario_inputs inputs;
+    struct computation comp;    /* comp.weights points into `weights` */
+    int64_t *weights;
+    struct scenario_protocol protocol;
+    /* The engine's network and faults, with the arrays they point to owned here. */
+    struct sim_network net;
+    int *party_region;
+    double *region_median_ms;
+    struct sim_partition *partitions;
+    struct sim_faults faults;
+    struct sim_crash *crashes;
+    int has_adversary;
+    struct scenario_adversary adversary;
+    double cost_ns[SIM_OP_COUNT];
+    double max_sim_time_ms;
+};
+
+/*
+ * Validate `root` (the whole scenario tree, borrowed) into *out.  Every
+ * error goes to `d`; returns 0, MPCSIM_EPARSE when any was found, or
+ * MPCSIM_ENOMEM.  `base_dir` resolves a relative `cost_model` path.
+ */
+MPCSIM_NODISCARD int scenario_from_tree(struct scenario **out, const struct ynode *root,
+                                        const char *file, const char *base_dir, struct diag *d);
+void scenario_destroy(struct scenario *sc);
+
+/*
+ * Set the node at dotted `path` ("network.latency.ms") in `root` to
+ * `value` (ownership moves to the tree, also on failure).  Intermediate
+ * maps are created.  Returns 0, MPCSIM_EPARSE (a path through a non-map;
+ * reported to `d` at `value`'s origin) or MPCSIM_ENOMEM.
+ */
+MPCSIM_NODISCARD int scenario_tree_set(struct ynode *root, const char *path, struct ynode *value,
+                                       struct diag *d);
+
+/*
+ * Parse a `--set KEY=VALUE` argument into root.  VALUE is YAML ("30",
+ * "[1, 2]", "{kind: tcp}").  `origin` names the argument in messages and
+ * must outlive the tree.
+ */
+MPCSIM_NODISCARD int scenario_tree_set_arg(struct ynode *root, const char *arg,
+                                           const char *origin, struct diag *d);
+
+/* One point of a sweep: the values of each swept key (borrowed from the tree). */
+struct scenario_sweep {
+    size_t n_keys;
+    const char **keys;          /* dotted paths */
+    const struct ynode **lists; /* the value lists */
+    size_t n_points;            /* product of the list lengths */
+};
+
+/*
+ * Read the tree's `sweep` map (none: n_keys 0, n_points 1).  Errors to
+ * `d`.  Free with scenario_sweep_clear.
+ */
+MPCSIM_NODISCARD int scenario_sweep_read(struct scenario_sweep *sw, const struct ynode *root,
+                                         struct diag *d);
+void scenario_sweep_clear(struct scenario_sweep *sw);
+/*
+ * A copy of root, without `sweep`, with point `idx` applied (the last key
+ * varies fastest).  Returns 0 and *out, or MPCSIM_ENOMEM / MPCSIM_EPARSE.
+ */
+MPCSIM_NODISCARD int scenario_sweep_point(struct ynode **out, const struct ynode *root,
+                                          const struct scenario_sweep *sw, size_t idx,
+                                          struct diag *d);
+/* The value text of key k at point idx ("10", "[1, 2]" for lists). */
+void scenario_sweep_value(char *buf, size_t cap, const struct scenario_sweep *sw, size_t k,
+                          size_t idx);
+
+#endif /* MPCSIM_SIM_CLI_SCENARIO_H */

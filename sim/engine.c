@@ -1,0 +1,1250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/engine.c - trial lifecycle, event loop, party runtime, faults,
+ * adversary hook, randomness and metrics (see sim.h).
+ *
+ * Compute model: a party's events are dispatched in queue order; a
+ * handler for an event at time T starts at local time max(T, busy_until),
+ * so a busy party handles what reached it in arrival order once its CPU is
+ * free, without re-queueing.  Everything the handler does (sends, timers,
+ * output) is stamped with its local time.  Local times only grow, and
+ * every event a handler schedules lies at or after the global time, which
+ * is all the queue needs.
+ *
+ * Messages: a payload (header + bytes) comes from a size-class slab
+ * (64 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
+ * from mpcsim_malloc; a broadcast shares one payload, refcounted by the
+ * n-1 events that carry it.
+ *
+ * Randomness: every GSL stream is a taus2 generator whose 96-bit state is
+ * drawn by splitmix64 from (trial seed, purpose, party), so no two streams
+ * share a 32-bit seed (gsl_rng_set() would keep only 32 bits).  Protocol
+ * keys are BLAKE2b-KDF subkeys (libsodium) of a master key hashed from
+ * the seed.
+ */
+#include "sim/sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <sodium.h>
+
+#include "common/alloc.h"
+#include "sim/sim_int.h"
+
+#define SLAB_BYTES (256u * 1024u)
+#define SCRATCH_SPARE 64u
+
+enum { PURPOSE_LATENCY = 1, PURPOSE_LOSS = 2, PURPOSE_DROPOUT = 3 };
+
+static const char *const behaviour_names[SIM_BEHAVIOUR_COUNT] = {
+    [SIM_HONEST] = "honest",
+    [SIM_CORRUPT_SHARES] = "corrupt_shares",
+    [SIM_EQUIVOCATE] = "equivocate",
+    [SIM_WITHHOLD] = "withhold",
+    [SIM_DELAY] = "delay",
+    [SIM_WRONG_MAC] = "wrong_mac",
+    [SIM_BAD_CIPHERTEXT] = "bad_ciphertext",
+    [SIM_MALFORMED] = "malformed",
+};
+
+/* see sim.h */
+const char *
+sim_behaviour_name(enum sim_behaviour b)
+{
+    if ((int)b < 0 || b >= SIM_BEHAVIOUR_COUNT) {
+        return NULL;
+    }
+    return behaviour_names[b];
+}
+
+/* see sim.h */
+void
+sim_config_init(struct sim_config *cfg, int n, uint64_t seed)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->n = n;
+    cfg->seed = seed;
+    cfg->net.latency.kind = SIM_LATENCY_CONSTANT;
+    cfg->net.transport.kind = SIM_TRANSPORT_TCP;
+    cfg->net.transport.mss = 1460;
+    cfg->net.transport.header_bytes = 40;
+    cfg->net.transport.window_bytes = 65536;
+    cfg->net.transport.rto_ms = 200.0;
+    cfg->round_timeout_ns = 5000 * SIM_NS_PER_MS;
+}
+
+/* ---------------------------------------------------------------------
+ * Randomness
+ * ------------------------------------------------------------------- */
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Seed taus2 state `r` from (seed, purpose, party). */
+static void
+rng_seed(gsl_rng *r, uint64_t seed, unsigned purpose, int party)
+{
+    uint64_t s = seed;
+    unsigned long *st = r->state;
+
+    s ^= splitmix64(&s) + ((uint64_t)purpose << 32);
+    s ^= splitmix64(&s) + (uint64_t)(uint32_t)party;
+    (void)splitmix64(&s);
+    /* taus2 needs s1 > 1, s2 > 7, s3 > 15 (L'Ecuyer 1996). */
+    st[0] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
+    st[1] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
+    st[2] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
+    st[0] = st[0] < 2 ? st[0] + 2 : st[0];
+    st[1] = st[1] < 8 ? st[1] + 8 : st[1];
+    st[2] = st[2] < 16 ? st[2] + 16 : st[2];
+    for (int i = 0; i < 6; i++) {
+        (void)gsl_rng_get(r); /* as gsl's taus_set warms up */
+    }
+}
+
+static int
+rngs_init(struct sim *sim)
+{
+    const gsl_rng_type *type = gsl_rng_taus2;
+    size_t n = (size_t)sim->n;
+
+    MPCSIM_ASSERT(type->size == 3 * sizeof(unsigned long));
+    sim->n_rngs = 2 * n + 1;
+    sim->rngs = mpcsim_calloc(sim->n_rngs, sizeof(gsl_rng));
+    sim->rng_state = mpcsim_calloc(sim->n_rngs, type->size);
+    if (sim->rngs == NULL || sim->rng_state == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < sim->n_rngs; i++) {
+        sim->rngs[i].type = type;
+        sim->rngs[i].state = (char *)sim->rng_state + i * type->size;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct sim_party *p = &sim->parties[i];
+
+        p->lat_rng = &sim->rngs[2 * i];
+        p->loss_rng = &sim->rngs[2 * i + 1];
+        rng_seed(p->lat_rng, sim->cfg.seed, PURPOSE_LATENCY, (int)i);
+        rng_seed(p->loss_rng, sim->cfg.seed, PURPOSE_LOSS, (int)i);
+    }
+    rng_seed(&sim->rngs[2 * n], sim->cfg.seed, PURPOSE_DROPOUT, -1);
+    return 0;
+}
+
+/* The master key of the trial's protocol randomness. */
+static void
+master_key(uint8_t out[crypto_kdf_KEYBYTES], uint64_t seed)
+{
+    static const char domain[] = "mpcsim/trial-seed/v1";
+    uint8_t in[sizeof(domain) + 8];
+
+    memcpy(in, domain, sizeof(domain));
+    for (int i = 0; i < 8; i++) {
+        in[sizeof(domain) + (size_t)i] = (uint8_t)(seed >> (8 * i));
+    }
+    crypto_generichash(out, crypto_kdf_KEYBYTES, in, sizeof(in), NULL, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * Payloads
+ * ------------------------------------------------------------------- */
+
+static struct sim__payload *
+payload_new(struct sim *sim, size_t len)
+{
+    size_t total = sizeof(struct sim__payload) + len;
+    struct sim__payload *pl;
+    unsigned cls = 0;
+
+    if (len > UINT32_MAX) {
+        return NULL;
+    }
+    while (cls < SIM__PAYLOAD_CLASSES && ((size_t)64 << cls) < total) {
+        cls++;
+    }
+    if (cls == SIM__PAYLOAD_CLASSES) {
+        pl = mpcsim_malloc(total);
+        if (pl == NULL) {
+            return NULL;
+        }
+        pl->cls = SIM__PAYLOAD_BIG;
+    } else {
+        void *blk = sim->free_list[cls];
+
+        if (blk == NULL) {
+            /* Carve a fresh slab into blocks of this class. */
+            size_t bs = (size_t)64 << cls;
+            uint8_t *slab = mpcsim_malloc(SLAB_BYTES);
+
+            if (slab == NULL) {
+                return NULL;
+            }
+            memcpy(slab, &sim->slabs, sizeof(void *));
+            sim->slabs = slab;
+            for (size_t off = SLAB_BYTES - bs; off >= 64; off -= bs) {
+                void *b = slab + off;
+
+                memcpy(b, &sim->free_list[cls], sizeof(void *));
+                sim->free_list[cls] = b;
+            }
+            blk = sim->free_list[cls];
+        }
+        memcpy(&sim->free_list[cls], blk, sizeof(void *));
+        pl = blk;
+        pl->cls = cls;
+    }
+    pl->refs = 1;
+    pl->len = (uint32_t)len;
+    pl->depth = 0;
+    return pl;
+}
+
+/* see sim_int.h */
+void
+sim__payload_release(struct sim *sim, struct sim__payload *pl)
+{
+    if (--pl->refs > 0) {
+        return;
+    }
+    if (pl->cls == SIM__PAYLOAD_BIG) {
+        mpcsim_free(pl);
+        return;
+    }
+    memcpy((void *)pl, &sim->free_list[pl->cls], sizeof(void *));
+    sim->free_list[pl->cls] = pl;
+}
+
+/* ---------------------------------------------------------------------
+ * Events
+ * ------------------------------------------------------------------- */
+
+/* see sim_int.h */
+int
+sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux, void *ptr)
+{
+    struct sim__event ev;
+
+    ev.time = time;
+    ev.seq = sim->seq++;
+    ev.u.ptr = ptr;
+    ev.party = party;
+    ev.aux = aux;
+    return SIM__Q_PUSH(&sim->q, &ev);
+}
+
+static int
+push_timer(struct sim *sim, int64_t time, uint32_t party, uint64_t id)
+{
+    struct sim__event ev;
+
+    ev.time = time;
+    ev.seq = sim->seq++;
+    ev.u.id = id;
+    ev.party = party;
+    ev.aux = SIM__EV_AUX(SIM__EV_TIMER, 0);
+    return SIM__Q_PUSH(&sim->q, &ev);
+}
+
+static void
+crash_now(struct sim_party *p, int64_t t)
+{
+    if (!p->crashed) {
+        p->crashed = 1;
+        p->res.crashed = 1;
+        p->res.crash_ns = t;
+    }
+}
+
+/* Local start time of a handler for an event at `t`, or -1 if the party
+ * is (or is by then) crashed. */
+static inline int64_t
+handler_start(struct sim_party *p, int64_t t)
+{
+    int64_t local = t > p->busy_until ? t : p->busy_until;
+
+    if (p->crashed) {
+        return -1;
+    }
+    if (local >= p->crash_at) {
+        crash_now(p, p->crash_at);
+        return -1;
+    }
+    return local;
+}
+
+/* see sim_int.h */
+void
+sim__deliver(struct sim *sim, const struct sim__event *ev)
+{
+    struct sim_party *p = &sim->parties[ev->party];
+    struct sim__payload *pl = ev->u.ptr;
+    int64_t local = handler_start(p, ev->time);
+    int depth;
+
+    if (local < 0) {
+        sim->m.messages_lost++;
+        goto out;
+    }
+    depth = pl->depth > p->depth ? pl->depth : p->depth;
+    if (p->crash_round >= 0 && depth >= p->crash_round) {
+        crash_now(p, local);
+        sim->m.messages_lost++;
+        goto out;
+    }
+    p->depth = depth;
+    p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
+    p->now = local;
+    p->in_handler = 1;
+    sim->proto->on_message(p, SIM__EV_FROM(ev->aux), pl->data, pl->len);
+    p->in_handler = 0;
+    p->busy_until = p->now;
+out:
+    sim__payload_release(sim, pl);
+}
+
+static void
+dispatch(struct sim *sim, const struct sim__event *ev)
+{
+    struct sim_party *p = &sim->parties[ev->party];
+    int64_t local;
+
+    switch (SIM__EV_KIND(ev->aux)) {
+    case SIM__EV_DELIVER:
+        sim__deliver(sim, ev);
+        break;
+    case SIM__EV_ARRIVE:
+        if (sim__net_arrive(sim, ev) < 0) {
+            sim->rc = MPCSIM_ENOMEM;
+        }
+        break;
+    case SIM__EV_TIMER:
+        local = handler_start(p, ev->time);
+        if (local < 0 || sim->proto->on_timer == NULL) {
+            break;
+        }
+        p->now = local;
+        p->in_handler = 1;
+        sim->proto->on_timer(p, ev->u.id);
+        p->in_handler = 0;
+        p->busy_until = p->now;
+        break;
+    case SIM__EV_CRASH:
+        crash_now(p, ev->time);
+        break;
+    default:
+        MPCSIM_ASSERT(0);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Lifecycle
+ * ------------------------------------------------------------------- */
+
+static int
+finite_nonneg(double x)
+{
+    return isfinite(x) && x >= 0.0;
+}
+
+static int
+validate(const struct sim_config *c)
+{
+    const struct sim_network *net = &c->net;
+    const struct sim_latency *l = &net->latency;
+
+    if (c->n < 2 || c->n > SIM_MAX_PARTIES) {
+        return MPCSIM_EINVAL;
+    }
+    if (net->n_regions < 0 || (net->n_regions > 0 && (net->party_region == NULL ||
+                                                      net->region_median_ms == NULL))) {
+        return MPCSIM_EINVAL;
+    }
+    if (net->n_regions > 0) {
+        for (int i = 0; i < c->n; i++) {
+            if (net->party_region[i] < 0 || net->party_region[i] >= net->n_regions) {
+                return MPCSIM_EINVAL;
+            }
+        }
+        for (int k = 0; k < net->n_regions * net->n_regions; k++) {
+            if (!finite_nonneg(net->region_median_ms[k]) ||
+                (l->sigma > 0.0 && net->region_median_ms[k] <= 0.0)) {
+                return MPCSIM_EINVAL;
+            }
+        }
+        if (!finite_nonneg(l->sigma)) {
+            return MPCSIM_EINVAL;
+        }
+    } else {
+        switch (l->kind) {
+        case SIM_LATENCY_CONSTANT:
+            if (!finite_nonneg(l->ms)) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        case SIM_LATENCY_UNIFORM:
+            if (!finite_nonneg(l->min_ms) || !finite_nonneg(l->max_ms) || l->max_ms < l->min_ms) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        case SIM_LATENCY_NORMAL:
+            /* The mean must not be far below 0, or truncation never ends. */
+            if (!isfinite(l->mean_ms) || !finite_nonneg(l->sd_ms) || l->mean_ms < 0.0) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        case SIM_LATENCY_LOGNORMAL:
+            if (!finite_nonneg(l->median_ms) || l->median_ms <= 0.0 || !finite_nonneg(l->sigma)) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        case SIM_LATENCY_EXPONENTIAL:
+            if (!finite_nonneg(l->mean_ms)) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        case SIM_LATENCY_PARETO:
+            if (!finite_nonneg(l->min_ms) || !(l->alpha > 0.0) || !isfinite(l->alpha)) {
+                return MPCSIM_EINVAL;
+            }
+            break;
+        default:
+            return MPCSIM_EINVAL;
+        }
+    }
+    if (!finite_nonneg(net->bandwidth_mbps) || !(net->loss >= 0.0 && net->loss < 1.0)) {
+        return MPCSIM_EINVAL;
+    }
+    if ((net->transport.kind != SIM_TRANSPORT_TCP &&
+         net->transport.kind != SIM_TRANSPORT_DATAGRAM) ||
+        net->transport.mss == 0 || !finite_nonneg(net->transport.rto_ms)) {
+        return MPCSIM_EINVAL;
+    }
+    if (net->n_partitions < 0 || (net->n_partitions > 0 && net->partitions == NULL)) {
+        return MPCSIM_EINVAL;
+    }
+    for (int k = 0; k < net->n_partitions; k++) {
+        if (net->partitions[k].group == NULL ||
+            net->partitions[k].to_ns < net->partitions[k].from_ns) {
+            return MPCSIM_EINVAL;
+        }
+    }
+    if (c->faults.n_crashes < 0 || (c->faults.n_crashes > 0 && c->faults.crashes == NULL)) {
+        return MPCSIM_EINVAL;
+    }
+    for (int k = 0; k < c->faults.n_crashes; k++) {
+        const struct sim_crash *cr = &c->faults.crashes[k];
+
+        if (cr->party < 0 || cr->party >= c->n || (cr->at_round < 0 && cr->at_ns < 0)) {
+            return MPCSIM_EINVAL;
+        }
+    }
+    if (!(c->faults.dropout_probability >= 0.0 && c->faults.dropout_probability <= 1.0) ||
+        (int)c->faults.dropout_at < 0 || c->faults.dropout_at > SIM_DROPOUT_ROUND ||
+        c->faults.dropout_round < 0 || c->faults.random_max_round < 0) {
+        return MPCSIM_EINVAL;
+    }
+    if (c->behaviour != NULL) {
+        for (int i = 0; i < c->n; i++) {
+            if ((int)c->behaviour[i] < 0 || c->behaviour[i] >= SIM_BEHAVIOUR_COUNT) {
+                return MPCSIM_EINVAL;
+            }
+        }
+    }
+    if (c->adversary_delay_ns < 0 || c->round_timeout_ns < 0 || c->max_sim_time_ns < 0) {
+        return MPCSIM_EINVAL;
+    }
+    if (c->cost_ns != NULL) {
+        for (int k = 0; k < SIM_OP_COUNT; k++) {
+            if (!finite_nonneg(c->cost_ns[k])) {
+                return MPCSIM_EINVAL;
+            }
+        }
+    }
+    if (c->inputs != NULL && c->input_len == NULL) {
+        return MPCSIM_EINVAL;
+    }
+    return 0;
+}
+
+/* Copy the config arrays the engine keeps. */
+static int
+copy_config(struct sim *sim, const struct sim_config *c)
+{
+    const struct sim_network *net = &c->net;
+    size_t n = (size_t)c->n;
+
+    sim->cfg = *c;
+    if (net->n_regions > 0) {
+        size_t k2 = (size_t)net->n_regions * (size_t)net->n_regions;
+
+        sim->party_region = mpcsim_calloc(n, sizeof(int));
+        sim->region_median_ms = mpcsim_calloc(k2, sizeof(double));
+        if (sim->party_region == NULL || sim->region_median_ms == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        memcpy(sim->party_region, net->party_region, n * sizeof(int));
+        memcpy(sim->region_median_ms, net->region_median_ms, k2 * sizeof(double));
+        sim->cfg.net.party_region = sim->party_region;
+        sim->cfg.net.region_median_ms = sim->region_median_ms;
+    }
+    if (net->n_partitions > 0) {
+        size_t np = (size_t)net->n_partitions;
+
+        sim->partitions = mpcsim_calloc(np, sizeof(*sim->partitions));
+        sim->partition_groups = mpcsim_calloc(np * n, sizeof(int));
+        if (sim->partitions == NULL || sim->partition_groups == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        for (size_t k = 0; k < np; k++) {
+            sim->partitions[k] = net->partitions[k];
+            sim->partitions[k].group = &sim->partition_groups[k * n];
+            memcpy(sim->partitions[k].group, net->partitions[k].group, n * sizeof(int));
+        }
+        sim->cfg.net.partitions = sim->partitions;
+    }
+    /* Crashes and behaviours are applied to the parties, not kept. */
+    sim->cfg.faults.crashes = NULL;
+    sim->cfg.behaviour = NULL;
+    sim->cfg.cost_ns = NULL;
+    memcpy(sim->cost_ns, c->cost_ns != NULL ? c->cost_ns : sim_cost_default,
+           sizeof(sim->cost_ns));
+    return 0;
+}
+
+/* Crashes from the config and dropouts drawn from the dropout stream. */
+static int
+apply_faults(struct sim *sim, const struct sim_config *c)
+{
+    const struct sim_faults *f = &c->faults;
+    gsl_rng *rng = &sim->rngs[2 * (size_t)sim->n];
+
+    for (int k = 0; k < f->n_crashes; k++) {
+        struct sim_party *p = &sim->parties[f->crashes[k].party];
+
+        if (f->crashes[k].at_round >= 0) {
+            if (p->crash_round < 0 || f->crashes[k].at_round < p->crash_round) {
+                p->crash_round = f->crashes[k].at_round;
+            }
+        } else if (f->crashes[k].at_ns < p->crash_at) {
+            p->crash_at = f->crashes[k].at_ns;
+        }
+    }
+    if (f->dropout_probability > 0.0) {
+        for (int i = 0; i < sim->n; i++) {
+            struct sim_party *p = &sim->parties[i];
+            int round;
+
+            if (p->behaviour != SIM_HONEST || gsl_rng_uniform(rng) >= f->dropout_probability) {
+                continue;
+            }
+            switch (f->dropout_at) {
+            case SIM_DROPOUT_RANDOM:
+                round = (int)gsl_rng_uniform_int(rng, (unsigned long)f->random_max_round + 1);
+                break;
+            case SIM_DROPOUT_ROUND:
+                round = f->dropout_round;
+                break;
+            default:
+                round = 0;
+                break;
+            }
+            if (p->crash_round < 0 || round < p->crash_round) {
+                p->crash_round = round;
+            }
+        }
+    }
+    for (int i = 0; i < sim->n; i++) {
+        struct sim_party *p = &sim->parties[i];
+
+        if (p->crash_at != INT64_MAX &&
+            sim__push(sim, p->crash_at, (uint32_t)i, SIM__EV_AUX(SIM__EV_CRASH, 0), NULL) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static int
+setup_parties(struct sim *sim, const struct sim_config *c)
+{
+    uint8_t master[crypto_kdf_KEYBYTES];
+    uint8_t trial_key[32];
+    struct sim_protocol_cfg pc;
+    int rc = 0;
+
+    master_key(master, c->seed);
+    crypto_kdf_derive_from_key(trial_key, sizeof(trial_key), 0, "mpctrial", master);
+    for (int i = 0; i < sim->n; i++) {
+        struct sim_party *p = &sim->parties[i];
+
+        memset(&pc, 0, sizeof(pc));
+        pc.n = sim->n;
+        pc.self = i;
+        if (c->inputs != NULL) {
+            pc.input = c->inputs[i];
+            pc.input_len = c->input_len[i];
+        }
+        pc.params = sim->params;
+        pc.trial = sim->trial;
+        pc.behaviour = p->behaviour;
+        pc.round_timeout_ns = c->round_timeout_ns;
+        crypto_kdf_derive_from_key(pc.key, sizeof(pc.key), (uint64_t)i, "mpcparty", master);
+        if (i == 0 && sim->proto->trial_setup != NULL) {
+            rc = sim->proto->trial_setup(sim, &sim->trial, &pc, trial_key);
+            if (rc < 0) {
+                goto out;
+            }
+            sim->trial_setup_done = 1;
+            pc.trial = sim->trial;
+        }
+        if (sim->proto->setup != NULL) {
+            p->now = 0;
+            rc = sim->proto->setup(p, &pc);
+            if (rc < 0) {
+                goto out;
+            }
+            p->busy_until = p->now;
+        }
+        p->setup_done = 1;
+    }
+out:
+    sodium_memzero(master, sizeof(master));
+    sodium_memzero(trial_key, sizeof(trial_key));
+    sodium_memzero(&pc, sizeof(pc));
+    return rc;
+}
+
+/* see sim.h */
+int
+sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_protocol *proto,
+           const void *params)
+{
+    struct sim *sim = NULL;
+    int rc;
+
+    MPCSIM_ASSERT(out != NULL && cfg != NULL && proto != NULL);
+    MPCSIM_ASSERT(proto->on_message != NULL);
+    rc = validate(cfg);
+    if (rc < 0) {
+        return rc;
+    }
+    if (sodium_init() < 0) {
+        return MPCSIM_ENOTSUP;
+    }
+    sim = mpcsim_calloc(1, sizeof(*sim));
+    if (sim == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    SIM__Q_INIT(&sim->q);
+    sim->proto = proto;
+    sim->params = params;
+    sim->n = cfg->n;
+    sim->parties = mpcsim_calloc((size_t)cfg->n, sizeof(struct sim_party));
+    if (sim->parties == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    for (int i = 0; i < cfg->n; i++) {
+        struct sim_party *p = &sim->parties[i];
+
+        p->sim = sim;
+        p->id = i;
+        p->crash_at = INT64_MAX;
+        p->crash_round = -1;
+        p->behaviour = cfg->behaviour != NULL ? cfg->behaviour[i] : SIM_HONEST;
+        p->res.honest = p->behaviour == SIM_HONEST;
+    }
+    rc = copy_config(sim, cfg);
+    if (rc < 0) {
+        goto out;
+    }
+    rc = rngs_init(sim);
+    if (rc < 0) {
+        goto out;
+    }
+    rc = sim__net_init(sim);
+    if (rc < 0) {
+        goto out;
+    }
+    rc = apply_faults(sim, cfg);
+    if (rc < 0) {
+        goto out;
+    }
+    rc = setup_parties(sim, cfg);
+    if (rc < 0) {
+        goto out;
+    }
+    *out = sim;
+    sim = NULL;
+out:
+    sim_destroy(sim);
+    return rc;
+}
+
+/* see sim.h */
+void
+sim_destroy(struct sim *sim)
+{
+    struct sim__event ev;
+
+    if (sim == NULL) {
+        return;
+    }
+    if (sim->parties != NULL) {
+        for (int i = 0; i < sim->n; i++) {
+            struct sim_party *p = &sim->parties[i];
+
+            if (p->setup_done && sim->proto->teardown != NULL) {
+                sim->proto->teardown(p);
+            }
+        }
+    }
+    if (sim->trial_setup_done && sim->proto->trial_teardown != NULL) {
+        sim->proto->trial_teardown(sim->trial);
+    }
+    /* Pending events hold payload references (big payloads are malloc'd). */
+    while (SIM__Q_POP(&sim->q, &ev) > 0) {
+        unsigned kind = SIM__EV_KIND(ev.aux);
+
+        if (kind == SIM__EV_DELIVER || kind == SIM__EV_ARRIVE) {
+            sim__payload_release(sim, ev.u.ptr);
+        }
+    }
+    SIM__Q_CLEAR(&sim->q);
+    while (sim->slabs != NULL) {
+        void *next;
+
+        memcpy(&next, sim->slabs, sizeof(next));
+        mpcsim_free(sim->slabs);
+        sim->slabs = next;
+    }
+    if (sim->parties != NULL) {
+        for (int i = 0; i < sim->n; i++) {
+            struct sim_party_result *r = &sim->parties[i].res;
+
+            mpcsim_free((void *)(uintptr_t)r->output);
+            mpcsim_free((void *)(uintptr_t)r->included);
+            mpcsim_free((void *)(uintptr_t)r->abort_reason);
+        }
+    }
+    for (size_t k = 0; k < sim->n_stats; k++) {
+        mpcsim_free(sim->stats[k].name);
+    }
+    mpcsim_free(sim->stats);
+    mpcsim_free(sim->acc);
+    mpcsim_free(sim->scratch);
+    sim__net_clear(sim);
+    mpcsim_free(sim->rngs);
+    mpcsim_free(sim->rng_state);
+    mpcsim_free(sim->party_region);
+    mpcsim_free(sim->region_median_ms);
+    mpcsim_free(sim->partitions);
+    mpcsim_free(sim->partition_groups);
+    mpcsim_free(sim->parties);
+    mpcsim_free(sim);
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+static int
+finish_metrics(struct sim *sim)
+{
+    struct sim_metrics *m = &sim->m;
+    int64_t *lat = mpcsim_malloc((size_t)sim->n * sizeof(int64_t));
+    size_t k = 0;
+
+    if (lat == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (int i = 0; i < sim->n; i++) {
+        const struct sim_party_result *r = &sim->parties[i].res;
+        uint64_t b = r->bytes_sent + r->bytes_received;
+
+        m->compute_ns += r->compute_ns;
+        m->dropped += r->crashed;
+        m->max_party_bytes = b > m->max_party_bytes ? b : m->max_party_bytes;
+        if (r->honest && r->has_output) {
+            lat[k++] = r->output_ns;
+            m->rounds = r->output_depth > m->rounds ? r->output_depth : m->rounds;
+        }
+    }
+    if (k > 0) {
+        qsort(lat, k, sizeof(*lat), cmp_i64);
+        m->latency_ns = lat[k - 1];
+        m->latency_p50_ns = k % 2 == 1 ? lat[k / 2] : lat[k / 2 - 1] + (lat[k / 2] - lat[k / 2 - 1]) / 2;
+    }
+    m->peak_pending_events = SIM__Q_PEAK(&sim->q);
+    mpcsim_free(lat);
+    return 0;
+}
+
+static double
+wall_ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-6;
+}
+
+/* see sim.h */
+int
+sim_run(struct sim *sim)
+{
+    struct timespec t0;
+    struct sim__event ev;
+    const int64_t tmax = sim->cfg.max_sim_time_ns;
+    const uint64_t emax = sim->cfg.max_events;
+    int rc = 0;
+
+    MPCSIM_ASSERT(!sim->ran);
+    sim->ran = 1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < sim->n && sim->rc == 0; i++) {
+        struct sim_party *p = &sim->parties[i];
+        int64_t local = handler_start(p, 0);
+
+        if (local < 0) {
+            continue;
+        }
+        if (p->crash_round == 0) {
+            crash_now(p, local);
+            continue;
+        }
+        if (sim->proto->on_start != NULL) {
+            p->now = local;
+            p->in_handler = 1;
+            sim->proto->on_start(p);
+            p->in_handler = 0;
+            p->busy_until = p->now;
+        }
+    }
+    while (sim->rc == 0) {
+        int got = SIM__Q_POP(&sim->q, &ev);
+
+        if (got <= 0) {
+            rc = got;
+            break;
+        }
+        if (tmax > 0 && ev.time > tmax) {
+            sim->m.timed_out = 1;
+            /* Put it back so that sim_destroy releases what it holds. */
+            rc = SIM__Q_PUSH(&sim->q, &ev);
+            break;
+        }
+        if (emax > 0 && sim->m.events == emax) {
+            rc = SIM__Q_PUSH(&sim->q, &ev);
+            if (rc == 0) {
+                rc = MPCSIM_ELIMIT;
+            }
+            break;
+        }
+        sim->now = ev.time;
+        sim->m.end_ns = ev.time;
+        sim->m.events++;
+        dispatch(sim, &ev);
+    }
+    if (rc == 0) {
+        rc = sim->rc;
+    }
+    if (finish_metrics(sim) < 0 && rc == 0) {
+        rc = MPCSIM_ENOMEM;
+    }
+    sim->m.wall_ms = wall_ms_since(&t0);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Party runtime
+ * ------------------------------------------------------------------- */
+
+/* see sim.h */
+int
+sim_party_id(const struct sim_party *p)
+{
+    return p->id;
+}
+
+/* see sim.h */
+int
+sim_party_count(const struct sim_party *p)
+{
+    return p->sim->n;
+}
+
+/* see sim.h */
+int64_t
+sim_now(const struct sim_party *p)
+{
+    return p->now;
+}
+
+/* see sim.h */
+int
+sim_party_depth(const struct sim_party *p)
+{
+    return p->depth;
+}
+
+/* see sim.h */
+struct sim *
+sim_party_sim(struct sim_party *p)
+{
+    return p->sim;
+}
+
+/* see sim.h */
+void
+sim_party_set_state(struct sim_party *p, void *state)
+{
+    p->state = state;
+}
+
+/* see sim.h */
+void *
+sim_party_state(const struct sim_party *p)
+{
+    return p->state;
+}
+
+static int
+set_rc(struct sim *sim, int rc)
+{
+    if (rc < 0 && sim->rc == 0) {
+        sim->rc = rc;
+    }
+    return rc;
+}
+
+/* Whether the party's sends vanish (crashed, or crashing by now). */
+static inline int
+silenced(const struct sim_party *p)
+{
+    return p->crashed || p->now >= p->crash_at;
+}
+
+/* A corrupted party's message to `to`, through the adversary hook. */
+static int
+send_corrupted(struct sim_party *p, int to, const uint8_t *msg, size_t len,
+               struct sim__payload *shared)
+{
+    struct sim *sim = p->sim;
+    struct sim__payload *pl = shared;
+    int64_t extra = 0;
+    int rc;
+
+    if (sim->proto->tamper != NULL) {
+        size_t cap = len + SCRATCH_SPARE, l = len;
+        enum sim_adv_action act;
+
+        if (cap > sim->scratch_cap) {
+            uint8_t *s = mpcsim_realloc(sim->scratch, cap);
+
+            if (s == NULL) {
+                return MPCSIM_ENOMEM;
+            }
+            sim->scratch = s;
+            sim->scratch_cap = cap;
+        }
+        if (len > 0) {
+            memcpy(sim->scratch, msg, len);
+        }
+        act = sim->proto->tamper(p, p->behaviour, to, sim->scratch, &l, cap);
+        MPCSIM_ASSERT(l <= cap);
+        if (act == SIM_ADV_DROP) {
+            return 0;
+        }
+        extra = act == SIM_ADV_DELAY ? sim->cfg.adversary_delay_ns : 0;
+        pl = payload_new(sim, l);
+        if (pl == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        pl->depth = p->depth + 1;
+        if (l > 0) {
+            memcpy(pl->data, sim->scratch, l);
+        }
+        rc = sim__net_send(sim, p, to, pl, p->now, extra);
+        sim__payload_release(sim, pl);
+        return rc;
+    }
+    if (p->behaviour == SIM_WITHHOLD) {
+        return 0;
+    }
+    if (p->behaviour == SIM_DELAY) {
+        extra = sim->cfg.adversary_delay_ns;
+    }
+    return sim__net_send(sim, p, to, pl, p->now, extra);
+}
+
+static struct sim__payload *
+payload_copy(struct sim_party *p, const uint8_t *msg, size_t len)
+{
+    struct sim__payload *pl = payload_new(p->sim, len);
+
+    if (pl != NULL) {
+        pl->depth = p->depth + 1;
+        if (len > 0) {
+            memcpy(pl->data, msg, len);
+        }
+    }
+    return pl;
+}
+
+/* see sim.h */
+int
+sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len)
+{
+    struct sim *sim = p->sim;
+    struct sim__payload *pl;
+    int rc;
+
+    MPCSIM_ASSERT(p->in_handler);
+    MPCSIM_ASSERT(to >= 0 && to < sim->n && to != p->id);
+    MPCSIM_ASSERT(msg != NULL || len == 0);
+    if (silenced(p)) {
+        return 0;
+    }
+    pl = payload_copy(p, msg, len);
+    if (pl == NULL) {
+        return set_rc(sim, MPCSIM_ENOMEM);
+    }
+    if (p->behaviour != SIM_HONEST) {
+        rc = send_corrupted(p, to, msg, len, pl);
+    } else {
+        rc = sim__net_send(sim, p, to, pl, p->now, 0);
+    }
+    sim__payload_release(sim, pl);
+    return set_rc(sim, rc);
+}
+
+/* see sim.h */
+int
+sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len)
+{
+    struct sim *sim = p->sim;
+    struct sim__payload *pl;
+    int rc = 0;
+
+    MPCSIM_ASSERT(p->in_handler);
+    MPCSIM_ASSERT(msg != NULL || len == 0);
+    if (silenced(p)) {
+        return 0;
+    }
+    pl = payload_copy(p, msg, len);
+    if (pl == NULL) {
+        return set_rc(sim, MPCSIM_ENOMEM);
+    }
+    for (int to = 0; to < sim->n && rc == 0; to++) {
+        if (to == p->id) {
+            continue;
+        }
+        if (p->behaviour != SIM_HONEST) {
+            rc = send_corrupted(p, to, msg, len, pl);
+        } else {
+            rc = sim__net_send(sim, p, to, pl, p->now, 0);
+        }
+    }
+    sim__payload_release(sim, pl);
+    return set_rc(sim, rc);
+}
+
+/* see sim.h */
+int
+sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id)
+{
+    MPCSIM_ASSERT(p->in_handler);
+    MPCSIM_ASSERT(delay_ns >= 0);
+    if (silenced(p)) {
+        return 0;
+    }
+    return set_rc(p->sim, push_timer(p->sim, p->now + delay_ns, (uint32_t)p->id, id));
+}
+
+/* see sim.h */
+void
+sim_charge(struct sim_party *p, enum sim_op op, double count)
+{
+    int64_t ns;
+
+    MPCSIM_ASSERT((int)op >= 0 && op < SIM_OP_COUNT);
+    MPCSIM_ASSERT(count >= 0.0);
+    ns = (int64_t)llround(p->sim->cost_ns[op] * count);
+    p->now += ns;
+    p->res.compute_ns += ns;
+}
+
+/* see sim.h */
+int
+sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t *included)
+{
+    struct sim_party_result *r = &p->res;
+    int64_t *out = NULL;
+    uint8_t *inc = NULL;
+    size_t n = (size_t)p->sim->n;
+
+    if (r->has_output) {
+        return 0;
+    }
+    MPCSIM_ASSERT(values != NULL || len == 0);
+    if (len > 0) {
+        out = mpcsim_malloc(len * sizeof(*out));
+        if (out == NULL) {
+            return set_rc(p->sim, MPCSIM_ENOMEM);
+        }
+        memcpy(out, values, len * sizeof(*out));
+    }
+    inc = mpcsim_malloc(n);
+    if (inc == NULL) {
+        mpcsim_free(out);
+        return set_rc(p->sim, MPCSIM_ENOMEM);
+    }
+    if (included != NULL) {
+        memcpy(inc, included, n);
+    } else {
+        memset(inc, 1, n);
+    }
+    r->has_output = 1;
+    r->output = out;
+    r->output_len = len;
+    r->included = inc;
+    r->output_ns = p->now;
+    r->output_depth = p->depth;
+    return 0;
+}
+
+/* see sim.h */
+void
+sim_abort(struct sim_party *p, const char *reason)
+{
+    struct sim_party_result *r = &p->res;
+
+    if (r->aborted) {
+        return;
+    }
+    r->aborted = 1;
+    r->abort_reason = mpcsim_strdup(reason != NULL ? reason : "");
+    if (r->abort_reason == NULL) {
+        set_rc(p->sim, MPCSIM_ENOMEM);
+    }
+}
+
+/* see sim.h */
+void
+sim_accuse(struct sim_party *p, int cheater)
+{
+    struct sim *sim = p->sim;
+
+    MPCSIM_ASSERT(cheater >= 0 && cheater < sim->n);
+    if (sim->n_acc == sim->acc_cap) {
+        size_t c = sim->acc_cap == 0 ? 16 : 2 * sim->acc_cap;
+        struct sim_accusation *a = mpcsim_reallocarray(sim->acc, c, sizeof(*a));
+
+        if (a == NULL) {
+            set_rc(sim, MPCSIM_ENOMEM);
+            return;
+        }
+        sim->acc = a;
+        sim->acc_cap = c;
+    }
+    sim->acc[sim->n_acc].accuser = p->id;
+    sim->acc[sim->n_acc].accused = cheater;
+    sim->n_acc++;
+}
+
+/* see sim.h */
+int
+sim_stat_add(struct sim *sim, const char *name, double value)
+{
+    MPCSIM_ASSERT(name != NULL);
+    for (size_t k = 0; k < sim->n_stats; k++) {
+        if (strcmp(sim->stats[k].name, name) == 0) {
+            sim->stats[k].value += value;
+            return 0;
+        }
+    }
+    if (sim->n_stats == sim->stats_cap) {
+        size_t c = sim->stats_cap == 0 ? 8 : 2 * sim->stats_cap;
+        struct sim__stat *s = mpcsim_reallocarray(sim->stats, c, sizeof(*s));
+
+        if (s == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        sim->stats = s;
+        sim->stats_cap = c;
+    }
+    sim->stats[sim->n_stats].name = mpcsim_strdup(name);
+    if (sim->stats[sim->n_stats].name == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim->stats[sim->n_stats].value = value;
+    sim->n_stats++;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Results
+ * ------------------------------------------------------------------- */
+
+/* see sim.h */
+const struct sim_metrics *
+sim_metrics(const struct sim *sim)
+{
+    return &sim->m;
+}
+
+/* see sim.h */
+const struct sim_party_result *
+sim_party_result(const struct sim *sim, int i)
+{
+    MPCSIM_ASSERT(i >= 0 && i < sim->n);
+    return &sim->parties[i].res;
+}
+
+/* see sim.h */
+size_t
+sim_accusations(const struct sim *sim, const struct sim_accusation **out)
+{
+    *out = sim->acc;
+    return sim->n_acc;
+}
+
+/* see sim.h */
+size_t
+sim_stat_count(const struct sim *sim)
+{
+    return sim->n_stats;
+}
+
+/* see sim.h */
+const char *
+sim_stat_name(const struct sim *sim, size_t i)
+{
+    MPCSIM_ASSERT(i < sim->n_stats);
+    return sim->stats[i].name;
+}
+
+/* see sim.h */
+double
+sim_stat_value(const struct sim *sim, size_t i)
+{
+    MPCSIM_ASSERT(i < sim->n_stats);
+    return sim->stats[i].value;
+}

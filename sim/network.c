@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/network.c - the network model: latency, bandwidth, transports,
+ * loss and partitions (SCENARIO.md `network`).
+ *
+ * A message of w wire bytes sent at local time t by s to r:
+ *   1. uplink: FIFO per sender, occupied 8w/bandwidth from
+ *      max(t, uplink free);
+ *   2. tcp link s->r: FIFO per link at min(bandwidth, window/RTT), RTT =
+ *      2 x the link's typical one-way latency (median or mean), occupied
+ *      w*RTT/window from max(t, link free); the message has left when both
+ *      1 and 2 are done;
+ *   3. partitions drop it if t is in a window and s, r are in different
+ *      groups; a datagram is lost with probability `loss`;
+ *   4. + one latency sample (per-sender GSL stream), + rto per lost tcp
+ *      segment (binomial), + the adversary's delay;
+ *   5. tcp: never before the previous message on the link (in order);
+ *   6. downlink: FIFO per receiver in arrival order, the last bit received
+ *      at max(arrival, downlink free + 8w/bandwidth); this step is an
+ *      ARRIVE event, so only bandwidth-limited runs pay for it.
+ * Per-link state (2 and 5) lives in a dense n x n table while that is at
+ * most SIM__DENSE_LINK_BYTES, else in a hash table whose entries expire
+ * once both times are in the past (only links with traffic in flight are
+ * live).  Revisit if a protocol at n > 11585 keeps most links busy.
+ */
+#include "sim/sim_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "common/alloc.h"
+
+#define SIM__DENSE_LINK_BYTES ((uint64_t)2 << 30)
+
+/* ns, rounded to nearest; durations here are far below 2^63. */
+static inline int64_t
+to_ns(double x)
+{
+    return (int64_t)llround(x);
+}
+
+/* The typical one-way latency of link s->r in ns (for RTT). */
+static double
+typical_latency_ns(const struct sim *sim, int s, int r)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    const struct sim_latency *l = &net->latency;
+
+    if (net->n_regions > 0) {
+        return sim->region_median_ms[sim->party_region[s] * net->n_regions +
+                                     sim->party_region[r]] *
+               1e6;
+    }
+    switch (l->kind) {
+    case SIM_LATENCY_CONSTANT:
+        return l->ms * 1e6;
+    case SIM_LATENCY_UNIFORM:
+        return 0.5 * (l->min_ms + l->max_ms) * 1e6;
+    case SIM_LATENCY_NORMAL:
+        return l->mean_ms * 1e6;
+    case SIM_LATENCY_LOGNORMAL:
+        return l->median_ms * 1e6;
+    case SIM_LATENCY_EXPONENTIAL:
+        return l->mean_ms * 1e6;
+    case SIM_LATENCY_PARETO:
+        return l->min_ms * pow(2.0, 1.0 / l->alpha) * 1e6; /* median */
+    }
+    return 0.0;
+}
+
+/* One latency sample for s->r in ns. */
+static inline int64_t
+sample_latency(struct sim *sim, struct sim_party *p, int to)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    const struct sim_latency *l = &net->latency;
+    gsl_rng *rng = p->lat_rng;
+
+    if (!sim->latency_random) {
+        return sim->latency_const;
+    }
+    if (net->n_regions > 0) {
+        int k = sim->party_region[p->id] * net->n_regions + sim->party_region[to];
+
+        if (l->sigma == 0.0) {
+            return to_ns(sim->region_median_ms[k] * 1e6);
+        }
+        return to_ns(gsl_ran_lognormal(rng, sim->region_zeta[k], l->sigma));
+    }
+    switch (l->kind) {
+    case SIM_LATENCY_CONSTANT:
+        break;
+    case SIM_LATENCY_UNIFORM:
+        return to_ns(gsl_ran_flat(rng, l->min_ms * 1e6, l->max_ms * 1e6));
+    case SIM_LATENCY_NORMAL:
+        /* Truncated at 0: redraw negative samples (a few tries suffice
+         * unless the mean is far below 0, which validation refuses). */
+        for (int tries = 0; tries < 1000; tries++) {
+            double x = l->mean_ms * 1e6 + gsl_ran_gaussian(rng, l->sd_ms * 1e6);
+
+            if (x >= 0.0) {
+                return to_ns(x);
+            }
+        }
+        return 0;
+    case SIM_LATENCY_LOGNORMAL:
+        return to_ns(gsl_ran_lognormal(rng, sim->latency_zeta, l->sigma));
+    case SIM_LATENCY_EXPONENTIAL:
+        return to_ns(gsl_ran_exponential(rng, l->mean_ms * 1e6));
+    case SIM_LATENCY_PARETO:
+        return to_ns(gsl_ran_pareto(rng, l->alpha, l->min_ms * 1e6));
+    }
+    return sim->latency_const;
+}
+
+/* see sim_int.h */
+int
+sim__net_init(struct sim *sim)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    const struct sim_latency *l = &net->latency;
+    int n = sim->n;
+    int any_rtt = 0, adversary = 0;
+
+    sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
+    sim->ns_per_byte = net->bandwidth_mbps > 0.0 ? 8e3 / net->bandwidth_mbps : 0.0;
+    sim->latency_random = 1;
+    if (net->n_regions > 0) {
+        int k2 = net->n_regions * net->n_regions;
+
+        sim->region_zeta = mpcsim_calloc((size_t)k2, sizeof(double));
+        if (sim->region_zeta == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        for (int k = 0; k < k2; k++) {
+            sim->region_zeta[k] = log(sim->region_median_ms[k] * 1e6);
+            any_rtt |= sim->region_median_ms[k] > 0.0;
+        }
+    } else {
+        sim->rtt_ns = 2.0 * typical_latency_ns(sim, 0, 0);
+        any_rtt = sim->rtt_ns > 0.0;
+        if (l->kind == SIM_LATENCY_CONSTANT ||
+            (l->kind == SIM_LATENCY_UNIFORM && l->min_ms == l->max_ms) ||
+            (l->kind == SIM_LATENCY_NORMAL && l->sd_ms == 0.0) ||
+            (l->kind == SIM_LATENCY_LOGNORMAL && l->sigma == 0.0)) {
+            sim->latency_random = 0;
+            sim->latency_const = to_ns(typical_latency_ns(sim, 0, 0));
+        }
+        if (l->kind == SIM_LATENCY_LOGNORMAL) {
+            sim->latency_zeta = log(l->median_ms * 1e6);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        adversary |= sim->parties[i].behaviour != SIM_HONEST;
+    }
+    sim->need_links =
+        sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
+                     net->loss > 0.0 || adversary);
+    if (sim->need_links) {
+        uint64_t nn = (uint64_t)n * (uint64_t)n;
+
+        if (nn * sizeof(struct sim__link) <= SIM__DENSE_LINK_BYTES) {
+            sim->links_dense = mpcsim_calloc((size_t)nn, sizeof(struct sim__link));
+            if (sim->links_dense == NULL) {
+                return MPCSIM_ENOMEM;
+            }
+        } else {
+            sim->links_hash_cap = 1024;
+            sim->links_hash = mpcsim_calloc(sim->links_hash_cap, sizeof(struct sim__link_slot));
+            if (sim->links_hash == NULL) {
+                return MPCSIM_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+/* see sim_int.h */
+void
+sim__net_clear(struct sim *sim)
+{
+    mpcsim_free(sim->region_zeta);
+    mpcsim_free(sim->links_dense);
+    mpcsim_free(sim->links_hash);
+    sim->region_zeta = NULL;
+    sim->links_dense = NULL;
+    sim->links_hash = NULL;
+}
+
+static inline uint64_t
+hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return x;
+}
+
+static int
+link_live(const struct sim__link_slot *s, int64_t now)
+{
+    return s->key != 0 && (s->link.link_free > now || s->link.last_arrival > now);
+}
+
+/* Rebuild the hash table keeping live entries; double it if they fill it. */
+static int
+links_rehash(struct sim *sim)
+{
+    size_t live = 0, cap = sim->links_hash_cap;
+    struct sim__link_slot *old = sim->links_hash, *nt;
+
+    for (size_t i = 0; i < cap; i++) {
+        live += link_live(&old[i], sim->now);
+    }
+    while (live * 4 > cap) {
+        cap *= 2;
+    }
+    nt = mpcsim_calloc(cap, sizeof(*nt));
+    if (nt == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < sim->links_hash_cap; i++) {
+        if (link_live(&old[i], sim->now)) {
+            size_t j = hash64(old[i].key) & (cap - 1);
+
+            while (nt[j].key != 0) {
+                j = (j + 1) & (cap - 1);
+            }
+            nt[j] = old[i];
+        }
+    }
+    mpcsim_free(old);
+    sim->links_hash = nt;
+    sim->links_hash_cap = cap;
+    sim->links_hash_used = live;
+    return 0;
+}
+
+/* The state of link s->r, or NULL on MPCSIM_ENOMEM. */
+static struct sim__link *
+link_get(struct sim *sim, int s, int r)
+{
+    uint64_t key = (uint64_t)s * (uint64_t)sim->n + (uint64_t)r + 1;
+    size_t mask, j;
+
+    if (sim->links_dense != NULL) {
+        return &sim->links_dense[key - 1];
+    }
+    if ((sim->links_hash_used + 1) * 2 > sim->links_hash_cap && links_rehash(sim) < 0) {
+        return NULL;
+    }
+    mask = sim->links_hash_cap - 1;
+    j = hash64(key) & mask;
+    while (sim->links_hash[j].key != 0 && sim->links_hash[j].key != key) {
+        j = (j + 1) & mask;
+    }
+    if (sim->links_hash[j].key == 0) {
+        sim->links_hash[j].key = key;
+        sim->links_hash[j].link.link_free = 0;
+        sim->links_hash[j].link.last_arrival = 0;
+        sim->links_hash_used++;
+    }
+    return &sim->links_hash[j].link;
+}
+
+/* see sim_int.h */
+uint64_t
+sim__net_wire_bytes(const struct sim *sim, size_t len)
+{
+    const struct sim_transport *t = &sim->cfg.net.transport;
+
+    if (sim->tcp) {
+        uint64_t segs = len == 0 ? 1 : ((uint64_t)len + t->mss - 1) / t->mss;
+
+        return (uint64_t)len + segs * t->header_bytes;
+    }
+    return (uint64_t)len + t->header_bytes;
+}
+
+static int
+partitioned(const struct sim *sim, int s, int r, int64_t t)
+{
+    for (int k = 0; k < sim->cfg.net.n_partitions; k++) {
+        const struct sim_partition *pt = &sim->partitions[k];
+
+        if (t >= pt->from_ns && t < pt->to_ns && pt->group[s] != pt->group[r]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* see sim_int.h */
+int
+sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+              int64_t depart, int64_t extra_ns)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    uint64_t wire = sim__net_wire_bytes(sim, pl->len);
+    int64_t left = depart, arrive;
+    struct sim__link *lk = NULL;
+    int rc;
+
+    p->res.messages_sent++;
+    p->res.bytes_sent += wire;
+    sim->m.messages++;
+    sim->m.bytes += wire;
+    if (sim->ns_per_byte > 0.0) {
+        int64_t start = depart > p->up_free ? depart : p->up_free;
+
+        left = start + to_ns((double)wire * sim->ns_per_byte);
+        p->up_free = left;
+    }
+    if (sim->need_links) {
+        lk = link_get(sim, p->id, to);
+        if (lk == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        if (net->transport.window_bytes > 0) {
+            double rtt = net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to)
+                                            : sim->rtt_ns;
+
+            if (rtt > 0.0) {
+                int64_t start = depart > lk->link_free ? depart : lk->link_free;
+                int64_t end = start + to_ns((double)wire * rtt / net->transport.window_bytes);
+
+                lk->link_free = end;
+                left = end > left ? end : left;
+            }
+        }
+    }
+    if (net->n_partitions > 0 && partitioned(sim, p->id, to, depart)) {
+        sim->m.messages_lost++;
+        return 0;
+    }
+    arrive = left + sample_latency(sim, p, to) + extra_ns;
+    if (net->loss > 0.0) {
+        if (!sim->tcp) {
+            if (gsl_rng_uniform(p->loss_rng) < net->loss) {
+                sim->m.messages_lost++;
+                return 0;
+            }
+        } else {
+            uint64_t segs = pl->len == 0 ? 1 : (pl->len + net->transport.mss - 1) / net->transport.mss;
+            unsigned lost = gsl_ran_binomial(p->loss_rng, net->loss, (unsigned)segs);
+
+            arrive += (int64_t)lost * to_ns(net->transport.rto_ms * 1e6);
+        }
+    }
+    if (lk != NULL) {
+        if (arrive < lk->last_arrival) {
+            arrive = lk->last_arrival;
+        }
+        lk->last_arrival = arrive;
+    }
+    rc = sim__push(sim, arrive, (uint32_t)to,
+                   SIM__EV_AUX(sim->ns_per_byte > 0.0 ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id),
+                   pl);
+    if (rc < 0) {
+        return rc;
+    }
+    pl->refs++;
+    return 0;
+}
+
+/* see sim_int.h */
+int
+sim__net_arrive(struct sim *sim, const struct sim__event *ev)
+{
+    struct sim_party *r = &sim->parties[ev->party];
+    struct sim__payload *pl = ev->u.ptr;
+    int64_t tx = to_ns((double)sim__net_wire_bytes(sim, pl->len) * sim->ns_per_byte);
+    int64_t end = r->down_free + tx;
+    struct sim__event d = *ev;
+
+    if (end < ev->time) {
+        end = ev->time;
+    }
+    r->down_free = end;
+    d.aux = SIM__EV_AUX(SIM__EV_DELIVER, SIM__EV_FROM(ev->aux));
+    if (end == ev->time) {
+        sim__deliver(sim, &d);
+        return 0;
+    }
+    /* The queued event keeps the payload reference. */
+    if (sim__push(sim, end, d.party, d.aux, pl) < 0) {
+        sim__payload_release(sim, pl);
+        return MPCSIM_ENOMEM;
+    }
+    return 0;
+}

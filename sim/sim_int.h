@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/sim_int.h - the engine's internals, shared by sim/engine.c and
+ * sim/network.c only.
+ */
+#ifndef MPCSIM_SIM_SIM_INT_H
+#define MPCSIM_SIM_SIM_INT_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "sim/queue.h"
+#include "sim/sim.h"
+
+/* The queue the engine uses: SIM_QUEUE_RADIX (default) or the 4-ary heap. */
+#ifndef SIM_QUEUE_HEAP
+#define SIM__Q struct sim__radixq
+#define SIM__Q_INIT sim__radixq_init
+#define SIM__Q_CLEAR sim__radixq_clear
+#define SIM__Q_PUSH sim__radixq_push
+#define SIM__Q_POP sim__radixq_pop
+#define SIM__Q_SIZE sim__radixq_size
+#define SIM__Q_PEAK(q) ((q)->peak)
+#else
+#define SIM__Q struct sim__heapq
+#define SIM__Q_INIT sim__heapq_init
+#define SIM__Q_CLEAR sim__heapq_clear
+#define SIM__Q_PUSH sim__heapq_push
+#define SIM__Q_POP sim__heapq_pop
+#define SIM__Q_SIZE sim__heapq_size
+#define SIM__Q_PEAK(q) ((q)->peak)
+#endif
+
+/* Event kinds (top 4 bits of sim__event.aux; the low 28 bits are `from`). */
+enum {
+    SIM__EV_DELIVER = 1, /* u.ptr = payload: on_message */
+    SIM__EV_ARRIVE,      /* u.ptr = payload: reaches the receiver's downlink */
+    SIM__EV_TIMER,       /* u.id = timer id */
+    SIM__EV_CRASH        /* party crashes (at_ns) */
+};
+#define SIM__EV_KIND(aux) ((aux) >> 28)
+#define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
+#define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
+
+/* A message's bytes, shared by every delivery of one broadcast. */
+struct sim__payload {
+    uint32_t refs;
+    uint32_t len;
+    int32_t depth; /* sender's depth + 1 */
+    uint32_t cls;  /* size class, or SIM__PAYLOAD_BIG */
+    uint8_t data[];
+};
+#define SIM__PAYLOAD_BIG 0xffu
+#define SIM__PAYLOAD_CLASSES 8 /* 64 B << 0 .. 7 (8 KiB) */
+
+/* Per-link TCP state: link transmission (window limit) and in-order arrival. */
+struct sim__link {
+    int64_t link_free;
+    int64_t last_arrival;
+};
+
+struct sim__link_slot {
+    uint64_t key; /* from * n + to + 1; 0 = empty */
+    struct sim__link link;
+};
+
+struct sim_party {
+    struct sim *sim;
+    int id;
+    int depth;
+    int64_t now;        /* local time inside a handler */
+    int64_t busy_until; /* the CPU is free from here */
+    int64_t crash_at;   /* scheduled crash time (INT64_MAX: none) */
+    int crash_round;    /* crash when depth >= this (-1: none) */
+    int crashed;
+    int in_handler;
+    enum sim_behaviour behaviour;
+    void *state;
+    int setup_done;
+    int64_t up_free, down_free;
+    gsl_rng *lat_rng, *loss_rng;
+    struct sim_party_result res;
+};
+
+struct sim__stat {
+    char *name;
+    double value;
+};
+
+struct sim {
+    struct sim_config cfg; /* copy; pointer members are re-pointed at owned copies */
+    const struct sim_protocol *proto;
+    const void *params;
+    void *trial;
+    int trial_setup_done;
+    int n;
+    struct sim_party *parties;
+    /* GSL generators: one block of structs and one of states. */
+    gsl_rng *rngs;
+    void *rng_state;
+    size_t n_rngs;
+    /* Owned copies of the config arrays. */
+    int *party_region;
+    double *region_median_ms;
+    struct sim_partition *partitions;
+    int *partition_groups;
+    double cost_ns[SIM_OP_COUNT];
+    /* Network constants. */
+    double ns_per_byte;    /* 8e3 / bandwidth_mbps, 0 = unlimited */
+    double latency_zeta;   /* ln(median ns) for lognormal */
+    int latency_random;    /* latency is drawn (not constant) */
+    int64_t latency_const; /* ns, for constant latency */
+    double *region_zeta;   /* n_regions^2 ln(median ns) */
+    double rtt_ns;         /* 2 x typical one-way latency (no regions) */
+    int tcp;
+    int need_links; /* tcp with per-link state */
+    struct sim__link *links_dense; /* n*n, or NULL */
+    struct sim__link_slot *links_hash;
+    size_t links_hash_cap, links_hash_used;
+    int64_t now;    /* time of the event being processed */
+    /* Queue. */
+    SIM__Q q;
+    uint64_t seq;
+    /* Payload slabs. */
+    void *free_list[SIM__PAYLOAD_CLASSES];
+    void *slabs; /* chain of slabs (first word links) */
+    uint8_t *scratch;
+    size_t scratch_cap;
+    /* Results. */
+    struct sim_metrics m;
+    struct sim_accusation *acc;
+    size_t n_acc, acc_cap;
+    struct sim__stat *stats;
+    size_t n_stats, stats_cap;
+    int rc; /* sticky error from a runtime call */
+    int ran;
+};
+
+/* sim/network.c */
+MPCSIM_NODISCARD int sim__net_init(struct sim *sim);
+void sim__net_clear(struct sim *sim);
+/* Send payload `pl` (a reference owned by the caller is borrowed) from
+ * party `from` to `to`, leaving at `depart`, arriving `extra_ns` later
+ * than the network alone would make it. */
+MPCSIM_NODISCARD int sim__net_send(struct sim *sim, struct sim_party *from, int to,
+                                   struct sim__payload *pl, int64_t depart, int64_t extra_ns);
+/* Wire bytes of a `len`-byte message. */
+uint64_t sim__net_wire_bytes(const struct sim *sim, size_t len);
+/* An ARRIVE event: queue behind the receiver's downlink, then deliver. */
+MPCSIM_NODISCARD int sim__net_arrive(struct sim *sim, const struct sim__event *ev);
+
+/* sim/engine.c */
+MPCSIM_NODISCARD int sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux,
+                               void *ptr);
+void sim__payload_release(struct sim *sim, struct sim__payload *pl);
+void sim__deliver(struct sim *sim, const struct sim__event *ev);
+
+#endif /* MPCSIM_SIM_SIM_INT_H */

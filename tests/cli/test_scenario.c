@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/cli/test_scenario.c - the scenario loader: defaults, every section
+ * read into the struct, --set overrides, sweep expansion, and clean
+ * failure on every allocation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/diag.h"
+#include "sim/cli/scenario.h"
+#include "sim/cli/ytree.h"
+#include "tests/support.h"
+
+static const char full[] =
+    "name: full\n"
+    "description: every section\n"
+    "seed: 42\n"
+    "trials: 3\n"
+    "parties: 6\n"
+    "inputs: { distribution: lognormal, zeta: 10, sigma: 1.5 }\n"
+    "computation: { kind: sum }\n"
+    "protocol: { kind: toy, round_timeout_ms: 250 }\n"
+    "network:\n"
+    "  latency: { sigma: 0.5 }\n"
+    "  bandwidth_mbps: 100\n"
+    "  transport: { kind: tcp, mss: 1000, window_bytes: 32768 }\n"
+    "  loss: 0.01\n"
+    "  regions: { names: [eu, us], assign: round_robin, median_ms: [[5, 40], [40, 5]] }\n"
+    "  partitions: [ { from_ms: 10, to_ms: 20, groups: [[0, 1]] } ]\n"
+    "faults:\n"
+    "  crash: [ { party: 2, at_round: 1 }, { party: 3, at_ms: 7.5 } ]\n"
+    "  dropout: { probability: 0.25, at: round 2 }\n"
+    "adversary: { parties: [4], behaviour: delay, delay_ms: 30 }\n"
+    "cost_model: { field_mul: 2.5 }\n"
+    "max_sim_time_ms: 60000\n";
+
+/* Load text as file "t.yaml" into a validated scenario; 0 or the error. */
+static int
+load_text(struct scenario **out, const char *text, struct diag *d)
+{
+    struct ynode *root = NULL;
+    int rc = ytree_load_string(&root, text, strlen(text), "t.yaml", d);
+
+    if (rc == 0) {
+        rc = scenario_from_tree(out, root, "t.yaml", ".", d);
+    }
+    ynode_free(root);
+    return rc;
+}
+
+/* Every key of the contract lands in the struct. */
+static void
+test_scenario_full(void **state)
+{
+    struct scenario *sc = NULL;
+    struct diag d;
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(load_text(&sc, full, &d), 0);
+    assert_int_equal(diag_count(&d), 0);
+    assert_string_equal(sc->name, "full");
+    assert_true(sc->seed == 42);
+    assert_int_equal(sc->trials, 3);
+    assert_int_equal(sc->parties, 6);
+    assert_int_equal(sc->inputs.kind, SCENARIO_INPUT_LOGNORMAL);
+    assert_true(sc->inputs.zeta == 10 && sc->inputs.sigma == 1.5);
+    assert_int_equal(sc->comp.kind, COMPUTATION_SUM);
+    assert_true(sc->protocol.round_timeout_ms == 250);
+    assert_int_equal(sc->net.latency.kind, SIM_LATENCY_LOGNORMAL); /* regions given */
+    assert_true(sc->net.latency.sigma == 0.5);
+    assert_true(sc->net.bandwidth_mbps == 100);
+    assert_int_equal(sc->net.transport.mss, 1000);
+    assert_int_equal(sc->net.transport.header_bytes, 40); /* default kept */
+    assert_int_equal(sc->net.transport.window_bytes, 32768);
+    assert_int_equal(sc->net.n_regions, 2);
+    assert_int_equal(sc->net.party_region[3], 1);
+    assert_true(sc->net.region_median_ms[1] == 40);
+    assert_int_equal(sc->net.n_partitions, 1);
+    assert_int_equal(sc->net.partitions[0].group[1], 0);
+    assert_int_equal(sc->net.partitions[0].group[5], 1); /* implicit rest group */
+    assert_true(sc->net.partitions[0].from_ns == 10 * SIM_NS_PER_MS);
+    assert_int_equal(sc->faults.n_crashes, 2);
+    assert_int_equal(sc->faults.crashes[0].at_round, 1);
+    assert_true(sc->faults.crashes[1].at_ns == 7500000);
+    assert_int_equal(sc->faults.dropout_at, SIM_DROPOUT_ROUND);
+    assert_int_equal(sc->faults.dropout_round, 2);
+    assert_int_equal(sc->adversary.behaviour, SIM_DELAY);
+    assert_true(sc->adversary.delay_ms == 30);
+    assert_true(sc->cost_ns[SIM_OP_FIELD_MUL] == 2.5);
+    assert_true(sc->cost_ns[SIM_OP_FIELD_ADD] == sim_cost_default[SIM_OP_FIELD_ADD]);
+    assert_true(sc->max_sim_time_ms == 60000);
+    scenario_destroy(sc);
+    diag_clear(&d);
+}
+
+/* Defaults of SCENARIO.md when keys are absent. */
+static void
+test_scenario_defaults(void **state)
+{
+    struct scenario *sc = NULL;
+    struct diag d;
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(load_text(&sc,
+                               "name: d\nparties: 7\ninputs: {values: [1,2,3,4,5,6,7]}\n"
+                               "protocol: {kind: toy}\n",
+                               &d),
+                     0);
+    assert_true(sc->seed == 1);
+    assert_int_equal(sc->trials, 1);
+    assert_int_equal(sc->comp.kind, COMPUTATION_SUM);
+    assert_int_equal(sc->protocol.threshold, 3);            /* floor((n-1)/2) */
+    assert_int_equal(sc->protocol.decryption_threshold, 4); /* floor(n/2)+1 */
+    assert_true(sc->protocol.round_timeout_ms == 5000);
+    assert_int_equal(sc->net.transport.kind, SIM_TRANSPORT_TCP);
+    assert_int_equal(sc->net.transport.mss, 1460);
+    assert_true(sc->net.bandwidth_mbps == 0);
+    assert_true(sc->inputs.values[6] == 7);
+    scenario_destroy(sc);
+    diag_clear(&d);
+}
+
+/* --set edits the tree by dotted path, and its errors name the argument. */
+static void
+test_scenario_set(void **state)
+{
+    struct ynode *root = NULL;
+    struct scenario *sc = NULL;
+    struct diag d;
+    const char *text = "name: s\nparties: 3\ninputs: {values: [1,2,3]}\nprotocol: {kind: toy}\n";
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(ytree_load_string(&root, text, strlen(text), "s.yaml", &d), 0);
+    assert_int_equal(scenario_tree_set_arg(root, "network.latency.ms=30", "--set a", &d), 0);
+    assert_int_equal(scenario_tree_set_arg(root, "network.latency.distribution=constant",
+                                           "--set b", &d),
+                     0);
+    assert_int_equal(scenario_tree_set_arg(root, "trials=4", "--set c", &d), 0);
+    assert_int_equal(scenario_from_tree(&sc, root, "s.yaml", ".", &d), 0);
+    assert_true(sc->net.latency.ms == 30);
+    assert_int_equal(sc->trials, 4);
+    scenario_destroy(sc);
+    sc = NULL;
+    /* A bad value is reported at the --set argument, not the file. */
+    assert_int_equal(scenario_tree_set_arg(root, "trials=many", "--set trials=many", &d), 0);
+    assert_int_equal(scenario_from_tree(&sc, root, "s.yaml", ".", &d), MPCSIM_EPARSE);
+    assert_null(sc);
+    assert_int_equal(diag_count(&d), 1);
+    assert_non_null(strstr(d.msgs[0], "--set trials=many:1:1: error: expected an integer"));
+    /* A path through a scalar is refused. */
+    assert_int_equal(scenario_tree_set_arg(root, "name.x=1", "--set n", &d), MPCSIM_EPARSE);
+    /* No '=' is refused. */
+    assert_int_equal(scenario_tree_set_arg(root, "trials", "--set t", &d), MPCSIM_EPARSE);
+    ynode_free(root);
+    diag_clear(&d);
+}
+
+/* The sweep is a cartesian product, last key fastest, `sweep` dropped. */
+static void
+test_scenario_sweep(void **state)
+{
+    const char *text = "name: w\nparties: 3\ninputs: {distribution: uniform, min: 0, max: 9}\n"
+                       "protocol: {kind: toy}\n"
+                       "network: {latency: {distribution: constant, ms: 5}}\n"
+                       "sweep:\n  parties: [3, 4, 5]\n  network.latency.ms: [0, 10]\n";
+    struct ynode *root = NULL;
+    struct scenario_sweep sw;
+    struct diag d;
+    char buf[64];
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(ytree_load_string(&root, text, strlen(text), "w.yaml", &d), 0);
+    assert_int_equal(scenario_sweep_read(&sw, root, &d), 0);
+    assert_int_equal(sw.n_keys, 2);
+    assert_int_equal(sw.n_points, 6);
+    for (size_t p = 0; p < sw.n_points; p++) {
+        struct ynode *pt = NULL;
+        struct scenario *sc = NULL;
+
+        assert_int_equal(scenario_sweep_point(&pt, root, &sw, p, &d), 0);
+        assert_null(ynode_map_get(pt, "sweep"));
+        assert_int_equal(scenario_from_tree(&sc, pt, "w.yaml", ".", &d), 0);
+        assert_int_equal(sc->parties, 3 + (int)(p / 2));
+        assert_true(sc->net.latency.ms == (p % 2 ? 10 : 0));
+        scenario_sweep_value(buf, sizeof(buf), &sw, 0, p);
+        assert_int_equal(atoi(buf), sc->parties);
+        scenario_destroy(sc);
+        ynode_free(pt);
+    }
+    scenario_sweep_clear(&sw);
+    ynode_free(root);
+    diag_clear(&d);
+}
+
+/* Every allocation failure while loading ends in MPCSIM_ENOMEM, no leak. */
+static void
+test_scenario_load_oom(void **state)
+{
+    (void)state;
+    for (int n = 0;; n++) {
+        struct scenario *sc = NULL;
+        struct diag d;
+        int rc;
+
+        diag_init(&d);
+        mpcsim_test_fail_alloc_after(n);
+        rc = load_text(&sc, full, &d);
+        mpcsim_test_fail_alloc_after(-1);
+        diag_clear(&d);
+        if (rc == 0) {
+            scenario_destroy(sc);
+            assert_true(n > 10);
+            break;
+        }
+        assert_int_equal(rc, MPCSIM_ENOMEM);
+        assert_null(sc);
+    }
+}
+
+/* Misspelt keys get the nearest known key; far ones get the list. */
+static void
+test_scenario_suggestions(void **state)
+{
+    static const char *const keys[] = {"bandwidth_mbps", "latency", "transport", "loss"};
+
+    (void)state;
+    assert_string_equal(diag_nearest("bandwith_mbps", keys, 4), "bandwidth_mbps");
+    assert_string_equal(diag_nearest("bandwidth", keys, 4), "bandwidth_mbps");
+    assert_string_equal(diag_nearest("latncy", keys, 4), "latency");
+    assert_null(diag_nearest("colour", keys, 4));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenario_full),      cmocka_unit_test(test_scenario_defaults),
+        cmocka_unit_test(test_scenario_set),       cmocka_unit_test(test_scenario_sweep),
+        cmocka_unit_test(test_scenario_load_oom),  cmocka_unit_test(test_scenario_suggestions),
+    };
+
+    mpcsim_test_init();
+    return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
