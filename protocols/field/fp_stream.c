@@ -2,9 +2,9 @@
 /*
  * protocols/field/fp_stream.c - see fp_stream.h.
  *
- * The keystream is generated FP_STREAM__BUF bytes (8 ChaCha20 blocks) at a
+ * The keystream is generated FP_STREAM__BUF bytes (16 ChaCha20 blocks) at a
  * time with crypto_stream_chacha20_xor_ic over a zero buffer: one call per
- * 64 elements keeps libsodium's per-call overhead small.
+ * 128 elements keeps libsodium's per-call overhead small.
  */
 #include "protocols/field/fp_stream.h"
 
@@ -15,7 +15,7 @@
 #include "common/alloc.h"
 #include "protocols/field/fp.h"
 
-#define FP_STREAM__BUF 512
+#define FP_STREAM__BUF 1024
 #define FP_STREAM__BLOCK 64
 
 struct fp_stream {
@@ -82,9 +82,10 @@ fp_stream_next(struct fp_stream *s)
         if (s->pos + 8 > FP_STREAM__BUF) {
             fp_stream__refill(s);
         }
-        for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | s->buf[s->pos + (size_t)i];
-        }
+        memcpy(&v, s->buf + s->pos, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
         s->pos += 8;
         v &= FP_P;
         if (v != FP_P) {
@@ -93,12 +94,37 @@ fp_stream_next(struct fp_stream *s)
     }
 }
 
-/* see fp_stream.h */
+/* see fp_stream.h.  Reads whole buffers at a time; same values as fp_stream_next. */
 void
 fp_stream_fill(struct fp_stream *s, uint64_t *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        out[i] = fp_stream_next(s);
+    size_t i = 0;
+
+    while (i < n) {
+        size_t words, j;
+
+        if (s->pos + 8 > FP_STREAM__BUF) {
+            fp_stream__refill(s);
+        }
+        words = (FP_STREAM__BUF - s->pos) / 8;
+        if (words > n - i) {
+            words = n - i;
+        }
+        for (j = 0; j < words; j++) {
+            uint64_t v;
+
+            memcpy(&v, s->buf + s->pos + 8 * j, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            v = __builtin_bswap64(v);
+#endif
+            v &= FP_P;
+            if (MPCSIM_UNLIKELY(v == FP_P)) {
+                j++;
+                break; /* rejected (probability 2^-61): skip it, recount */
+            }
+            out[i++] = v;
+        }
+        s->pos += 8 * j;
     }
 }
 

@@ -1,18 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sim/cli/commands.c - `mpcsim run` and `mpcsim validate`.
+ * sim/cli/commands.c - `mpcsim run`, `mpcsim sweep` and `mpcsim validate`.
  *
- * Both load a scenario the same way: YAML tree, then `--seed`, `--trials`
- * and every `--set KEY=VALUE` applied to the tree in order, then each
- * sweep point built and validated.  Nothing runs unless every point is
- * valid, so a typo in the last point of a long sweep costs nothing.
+ * All three load a scenario the same way: YAML tree, then `--seed`,
+ * `--trials` and every `--set KEY=VALUE` applied to the tree in order,
+ * then each sweep point built and validated.  Nothing runs unless every
+ * point is valid (or --skip-invalid drops the invalid ones, saying so).
+ *
+ * run and sweep share one executor: the (point, trial) pairs are a task
+ * list that N threads pull from with an atomic counter; each result lands
+ * in its own slot, and output is written after all tasks end, in task
+ * order.  So the files are identical for any -j, and any trial can be
+ * replayed alone: its seed depends on (seed, point, trial) only.
  */
 #include "sim/cli/commands.h"
 
 #include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
@@ -23,12 +38,15 @@
 #include "sim/cli/ytree.h"
 
 #define MAX_SETS 64
+#define MAX_SWEEP_KEYS 16
+#define MAX_JOBS 256
 
 /* A loaded scenario file: its tree, sweep and validated points. */
 struct loaded {
+    const char *path;
     struct ynode *root;
     struct scenario_sweep sweep;
-    struct scenario **points; /* sweep.n_points */
+    struct scenario **points;    /* sweep.n_points; NULL = skipped (invalid) */
     char *origins[MAX_SETS + 2]; /* names of --set arguments, for diagnostics */
     size_t n_origins;
     char base_dir[4096];
@@ -74,18 +92,34 @@ add_set(struct loaded *l, const char *arg, struct diag *d)
     return scenario_tree_set_arg(l->root, arg, origin, d);
 }
 
+static void
+point_label(char *buf, size_t cap, const struct scenario_sweep *sw, size_t p)
+{
+    buf[0] = '\0';
+    for (size_t k = 0; k < sw->n_keys; k++) {
+        char val[128];
+        size_t used = strlen(buf);
+
+        scenario_sweep_value(val, sizeof(val), sw, k, p);
+        snprintf(buf + used, cap - used, "%s%s=%s", k ? ", " : "", sw->keys[k], val);
+    }
+}
+
 /*
  * Load `path`, apply `sets` (KEY=VALUE strings), validate every point.
- * Returns 0 or a negative code with the errors printed to stderr.
+ * With `skip_invalid`, an invalid sweep point is reported and left NULL.
+ * Returns 0 or a negative code, with the errors printed to stderr.
  */
 static int
-load(struct loaded *l, const char *path, char *const *sets, size_t n_sets)
+load(struct loaded *l, const char *path, char *const *sets, size_t n_sets, int skip_invalid)
 {
     struct diag d;
     const char *slash = strrchr(path, '/');
+    size_t valid = 0;
     int rc = 0;
 
     memset(l, 0, sizeof(*l));
+    l->path = path;
     diag_init(&d);
     if (slash != NULL) {
         snprintf(l->base_dir, sizeof(l->base_dir), "%.*s", (int)(slash - path), path);
@@ -101,6 +135,10 @@ load(struct loaded *l, const char *path, char *const *sets, size_t n_sets)
     } else if (rc == 0) {
         l->sweep.n_points = 1;
     }
+    if (rc == 0 && l->sweep.n_keys > MAX_SWEEP_KEYS) {
+        diag_error(&d, path, 0, 0, "at most %d sweep keys", MAX_SWEEP_KEYS);
+        rc = MPCSIM_EPARSE;
+    }
     if (rc == 0) {
         l->points = mpcsim_calloc(l->sweep.n_points, sizeof(*l->points));
         if (l->points == NULL) {
@@ -110,12 +148,11 @@ load(struct loaded *l, const char *path, char *const *sets, size_t n_sets)
     for (size_t p = 0; rc == 0 && p < l->sweep.n_points; p++) {
         struct ynode *tree = NULL;
         size_t before = diag_count(&d);
-        int prc;
+        int prc = 0;
 
         if (l->sweep.n_keys > 0) {
             prc = scenario_sweep_point(&tree, l->root, &l->sweep, p, &d);
         } else {
-            prc = 0;
             tree = l->root;
         }
         if (prc == 0) {
@@ -128,27 +165,24 @@ load(struct loaded *l, const char *path, char *const *sets, size_t n_sets)
             rc = prc;
             break;
         }
-        if (prc < 0 && l->sweep.n_keys > 0 && diag_count(&d) > before) {
-            char point[512] = "";
-
-            for (size_t k = 0; k < l->sweep.n_keys; k++) {
-                char val[128];
-                size_t used = strlen(point);
-
-                scenario_sweep_value(val, sizeof(val), &l->sweep, k, p);
-                snprintf(point + used, sizeof(point) - used, "%s%s=%s", k ? ", " : "",
-                         l->sweep.keys[k], val);
-            }
-            diag_error(&d, path, 0, 0, "the errors above are in sweep point %zu (%s)", p + 1,
-                       point);
+        if (prc == 0) {
+            valid++;
+            continue;
         }
-        if (prc < 0) {
+        if (l->sweep.n_keys > 0 && diag_count(&d) > before) {
+            char label[512];
+
+            point_label(label, sizeof(label), &l->sweep, p);
+            diag_error(&d, path, 0, 0, "the errors above are in sweep point %zu (%s)%s", p + 1,
+                       label, skip_invalid ? "; skipped (--skip-invalid)" : "");
+        }
+        if (!skip_invalid || l->sweep.n_keys == 0) {
             rc = MPCSIM_EPARSE;
-            /* Identical errors at every point would only repeat: stop at the first. */
-            if (l->sweep.n_keys > 0) {
-                break;
-            }
         }
+    }
+    if (rc == 0 && valid == 0) {
+        diag_error(&d, path, 0, 0, "no valid sweep point is left to run");
+        rc = MPCSIM_EPARSE;
     }
     if (rc == MPCSIM_ENOMEM) {
         fprintf(stderr, "mpcsim: out of memory while loading %s\n", path);
@@ -176,19 +210,6 @@ parse_u64(const char *s, uint64_t *out)
     return 1;
 }
 
-static void
-run_usage(FILE *f)
-{
-    fprintf(f, "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
-               "                  [--csv FILE] [--json FILE] [--quiet]\n"
-               "\n"
-               "Runs every trial (and every sweep point) of the scenario, prints a summary\n"
-               "to stdout and writes one row per trial to --csv / --json ('-' = stdout).\n"
-               "--set overrides any scenario key by its dotted path, e.g.\n"
-               "  --set parties=20 --set network.latency.ms=40 --set protocol.threshold=3\n"
-               "Exit: 0 ok, 1 a trial ended in wrong_output, 2 bad input.\n");
-}
-
 static FILE *
 open_out(const char *path)
 {
@@ -207,178 +228,594 @@ close_out(FILE *f)
     return fclose(f);
 }
 
-/* see commands.h */
-int
-cli_run(int argc, char **argv)
-{
+/* ---- options shared by run and sweep --------------------------------- */
+
+struct exec_opts {
+    const char *cmd; /* "run" or "sweep" */
+    const char *path;
     char *sets[MAX_SETS + 2];
+    size_t n_sets;
     char seed_set[64];
     char trials_set[64];
-    size_t n_sets = 0;
-    const char *path = NULL;
-    const char *csv_path = NULL;
-    const char *json_path = NULL;
-    int quiet = 0;
-    int have_seed = 0;
-    int have_trials = 0;
-    struct loaded l;
-    FILE *csv = NULL;
-    FILE *json = NULL;
-    int status = CLI_EXIT_OK;
-    int first_json = 1;
-    uint64_t x = 0;
+    const char *csv_path;
+    const char *json_path;
+    const char *summary_path; /* sweep: aggregate CSV */
+    int jobs;
+    int quiet;
+    int skip_invalid;
+};
 
+static void
+exec_usage(FILE *f, const char *cmd)
+{
+    if (strcmp(cmd, "run") == 0) {
+        fprintf(f, "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
+                   "                  [--csv FILE] [--json FILE] [-j N] [--quiet]\n"
+                   "\n"
+                   "Runs every trial (and every sweep point) of the scenario, prints a\n"
+                   "summary per point to stdout and writes one row per trial to --csv /\n"
+                   "--json ('-' = stdout).\n");
+    } else {
+        fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE]\n"
+                   "                    [--summary FILE] [--skip-invalid] [--seed N]\n"
+                   "                    [--trials N] [--set KEY=VALUE]... [--quiet]\n"
+                   "\n"
+                   "Runs the cartesian product of the scenario's `sweep` map x trials on\n"
+                   "N threads (default: all cores; results do not depend on N), writes\n"
+                   "per-trial rows (--csv/--json) and prints, per point, the mean, sd,\n"
+                   "median, p95 and 95%% confidence interval of every numeric column;\n"
+                   "--summary writes that table as CSV.  Under mpirun (MPI build) the\n"
+                   "points are spread over the ranks and rank 0 writes the files.\n");
+    }
+    fprintf(f, "--set overrides any scenario key by its dotted path, e.g.\n"
+               "  --set parties=20 --set network.latency.ms=40 --set protocol.threshold=3\n"
+               "Exit: 0 ok, 1 a trial ended in wrong_output, 2 bad input.\n");
+}
+
+/* Returns 0 to go on, 1 after --help, 2 on a usage error. */
+static int
+exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
+{
+    uint64_t x = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(o, 0, sizeof(*o));
+    o->cmd = cmd;
+    o->jobs = cores > 0 ? (int)(cores < MAX_JOBS ? cores : MAX_JOBS) : 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            run_usage(stdout);
-            return CLI_EXIT_OK;
+            exec_usage(stdout, cmd);
+            return 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            quiet = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            if (val == NULL) {
-                fprintf(stderr, "mpcsim run: %s needs a value (see mpcsim run --help)\n", a);
-                return CLI_EXIT_USAGE;
+            o->quiet = 1;
+            continue;
+        } else if (strcmp(a, "--skip-invalid") == 0) {
+            o->skip_invalid = 1;
+            continue;
+        } else if (a[0] != '-' || a[1] == '\0') {
+            if (o->path != NULL) {
+                fprintf(stderr, "mpcsim %s: one scenario at a time (got '%s' and '%s')\n", cmd,
+                        o->path, a);
+                return 2;
             }
-            i++;
-            if (strcmp(a, "--seed") == 0) {
-                if (!parse_u64(val, &x)) {
-                    fprintf(stderr, "mpcsim run: --seed expects an unsigned integer, got '%s'\n",
-                            val);
-                    return CLI_EXIT_USAGE;
-                }
-                snprintf(seed_set, sizeof(seed_set), "seed=%llu", (unsigned long long)x);
-                have_seed = 1;
-            } else if (strcmp(a, "--trials") == 0) {
-                if (!parse_u64(val, &x) || x < 1 || x > SCENARIO_MAX_TRIALS) {
-                    fprintf(stderr, "mpcsim run: --trials expects 1..%d, got '%s'\n",
-                            SCENARIO_MAX_TRIALS, val);
-                    return CLI_EXIT_USAGE;
-                }
-                snprintf(trials_set, sizeof(trials_set), "trials=%llu", (unsigned long long)x);
-                have_trials = 1;
-            } else if (strcmp(a, "--set") == 0) {
-                if (n_sets >= MAX_SETS) {
-                    fprintf(stderr, "mpcsim run: at most %d --set options\n", MAX_SETS);
-                    return CLI_EXIT_USAGE;
-                }
-                sets[n_sets++] = (char *)val;
-            } else if (strcmp(a, "--csv") == 0) {
-                csv_path = val;
-            } else if (strcmp(a, "--json") == 0) {
-                json_path = val;
-            } else {
-                fprintf(stderr, "mpcsim run: unknown option '%s' (see mpcsim run --help)\n", a);
-                return CLI_EXIT_USAGE;
+            o->path = a;
+            continue;
+        }
+        if (val == NULL) {
+            fprintf(stderr, "mpcsim %s: %s needs a value (see mpcsim %s --help)\n", cmd, a, cmd);
+            return 2;
+        }
+        i++;
+        if (strcmp(a, "--seed") == 0) {
+            if (!parse_u64(val, &x)) {
+                fprintf(stderr, "mpcsim %s: --seed expects an unsigned integer, got '%s'\n", cmd,
+                        val);
+                return 2;
             }
-        } else if (path == NULL) {
-            path = a;
+            snprintf(o->seed_set, sizeof(o->seed_set), "seed=%llu", (unsigned long long)x);
+        } else if (strcmp(a, "--trials") == 0) {
+            if (!parse_u64(val, &x) || x < 1 || x > SCENARIO_MAX_TRIALS) {
+                fprintf(stderr, "mpcsim %s: --trials expects 1..%d, got '%s'\n", cmd,
+                        SCENARIO_MAX_TRIALS, val);
+                return 2;
+            }
+            snprintf(o->trials_set, sizeof(o->trials_set), "trials=%llu", (unsigned long long)x);
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if (!parse_u64(val, &x) || x < 1 || x > MAX_JOBS) {
+                fprintf(stderr, "mpcsim %s: -j expects 1..%d threads, got '%s'\n", cmd, MAX_JOBS,
+                        val);
+                return 2;
+            }
+            o->jobs = (int)x;
+        } else if (strcmp(a, "--set") == 0) {
+            if (o->n_sets >= MAX_SETS) {
+                fprintf(stderr, "mpcsim %s: at most %d --set options\n", cmd, MAX_SETS);
+                return 2;
+            }
+            o->sets[o->n_sets++] = (char *)val;
+        } else if (strcmp(a, "--csv") == 0) {
+            o->csv_path = val;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json_path = val;
+        } else if (strcmp(a, "--summary") == 0 && strcmp(cmd, "sweep") == 0) {
+            o->summary_path = val;
         } else {
-            fprintf(stderr, "mpcsim run: one scenario at a time (got '%s' and '%s')\n", path, a);
-            return CLI_EXIT_USAGE;
+            fprintf(stderr, "mpcsim %s: unknown option '%s' (see mpcsim %s --help)\n", cmd, a,
+                    cmd);
+            return 2;
         }
     }
-    if (path == NULL) {
-        run_usage(stderr);
-        return CLI_EXIT_USAGE;
+    if (o->path == NULL) {
+        exec_usage(stderr, cmd);
+        return 2;
     }
-    if (have_seed) {
-        sets[n_sets++] = seed_set;
+    /* --seed and --trials act last, over the file and every --set. */
+    if (o->seed_set[0] != '\0') {
+        o->sets[o->n_sets++] = o->seed_set;
     }
-    if (have_trials) {
-        sets[n_sets++] = trials_set;
+    if (o->trials_set[0] != '\0') {
+        o->sets[o->n_sets++] = o->trials_set;
     }
-    if (load(&l, path, sets, n_sets) < 0) {
-        return CLI_EXIT_USAGE;
+    return 0;
+}
+
+/* ---- the executor ---------------------------------------------------- */
+
+struct exec {
+    const struct loaded *l;
+    size_t n_tasks;
+    uint32_t *task_point;
+    uint32_t *task_trial;
+    struct trial_row *rows; /* n_tasks, in task order */
+    atomic_size_t next;
+    atomic_size_t done;
+    atomic_int stop;
+    pthread_mutex_t lock; /* guards err */
+    int err;              /* first failure: MPCSIM_E* */
+    char errmsg[600];
+};
+
+static void *
+exec_worker(void *arg)
+{
+    struct exec *ex = arg;
+
+    while (!atomic_load(&ex->stop)) {
+        size_t i = atomic_fetch_add(&ex->next, 1);
+        const struct scenario *sc = NULL;
+        char err[512] = "";
+        uint64_t seed;
+        int rc;
+
+        if (i >= ex->n_tasks) {
+            break;
+        }
+        sc = ex->l->points[ex->task_point[i]];
+        seed = runner_trial_seed(sc->seed, ex->task_point[i], ex->task_trial[i]);
+        rc = runner_run_trial(&ex->rows[i], sc, (int)ex->task_trial[i], seed, err, sizeof(err));
+        if (rc < 0) {
+            pthread_mutex_lock(&ex->lock);
+            if (ex->err == 0) {
+                ex->err = rc;
+                snprintf(ex->errmsg, sizeof(ex->errmsg), "%s", err[0] ? err : mpcsim_strerror(rc));
+            }
+            pthread_mutex_unlock(&ex->lock);
+            atomic_store(&ex->stop, 1);
+            break;
+        }
+        atomic_fetch_add(&ex->done, 1);
     }
-    if (csv_path != NULL && (csv = open_out(csv_path)) == NULL) {
-        fprintf(stderr, "mpcsim run: cannot write %s: %s\n", csv_path, strerror(errno));
-        loaded_clear(&l);
-        return CLI_EXIT_USAGE;
+    return NULL;
+}
+
+static double
+mono_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress(const struct exec *ex, double t0, int final)
+{
+    size_t done = atomic_load(&ex->done);
+    double el = mono_s() - t0;
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = rate > 0 ? (double)(ex->n_tasks - done) / rate : 0;
+    int width = 30;
+    int fill = ex->n_tasks > 0 ? (int)((double)width * (double)done / (double)ex->n_tasks) : width;
+
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, %.1f trials/s, ETA %.0f s   ", fill,
+            "##############################", width - fill, "", done, ex->n_tasks, rate, eta);
+    if (final) {
+        fputc('\n', stderr);
     }
-    if (json_path != NULL && (json = open_out(json_path)) == NULL) {
-        fprintf(stderr, "mpcsim run: cannot write %s: %s\n", json_path, strerror(errno));
+    fflush(stderr);
+}
+
+/* Run every task on o->jobs threads.  0 or the first trial's error. */
+static int
+exec_run(struct exec *ex, const struct exec_opts *o)
+{
+    pthread_t threads[MAX_JOBS];
+    int started = 0;
+    int show = isatty(2) && !o->quiet;
+    double t0 = mono_s();
+    int jobs = o->jobs;
+
+    if ((size_t)jobs > ex->n_tasks) {
+        jobs = (int)ex->n_tasks;
+    }
+    for (int j = 0; j < jobs; j++) {
+        if (pthread_create(&threads[j], NULL, exec_worker, ex) != 0) {
+            break;
+        }
+        started++;
+    }
+    if (started == 0) {
+        exec_worker(ex); /* no thread could start: run here */
+    }
+    while (show && started > 0 && atomic_load(&ex->done) < ex->n_tasks &&
+           !atomic_load(&ex->stop)) {
+        struct timespec ts = {0, 200 * 1000 * 1000};
+
+        progress(ex, t0, 0);
+        nanosleep(&ts, NULL);
+    }
+    for (int j = 0; j < started; j++) {
+        pthread_join(threads[j], NULL);
+    }
+    if (show) {
+        progress(ex, t0, 1);
+    }
+    return ex->err;
+}
+
+/* ---- aggregates (sweep) ---------------------------------------------- */
+
+struct agg_col {
+    const char *name;
+    double (*get)(const struct trial_row *r);
+};
+
+static double
+g_latency(const struct trial_row *r)
+{
+    return r->latency_ms;
+}
+static double
+g_latency50(const struct trial_row *r)
+{
+    return r->latency_p50_ms;
+}
+static double
+g_rounds(const struct trial_row *r)
+{
+    return r->rounds;
+}
+static double
+g_messages(const struct trial_row *r)
+{
+    return (double)r->messages;
+}
+static double
+g_bytes(const struct trial_row *r)
+{
+    return (double)r->bytes;
+}
+static double
+g_maxp(const struct trial_row *r)
+{
+    return (double)r->max_party_bytes;
+}
+static double
+g_compute(const struct trial_row *r)
+{
+    return r->compute_ms;
+}
+static double
+g_dropped(const struct trial_row *r)
+{
+    return r->dropped;
+}
+static double
+g_included(const struct trial_row *r)
+{
+    return r->included;
+}
+static double
+g_false(const struct trial_row *r)
+{
+    return r->false_accusations;
+}
+static double
+g_events(const struct trial_row *r)
+{
+    return (double)r->events;
+}
+static double
+g_wall(const struct trial_row *r)
+{
+    return r->wall_ms;
+}
+static double
+g_ok(const struct trial_row *r)
+{
+    return r->status == TRIAL_OK;
+}
+
+static const struct agg_col agg_cols[] = {
+    {"success_rate", g_ok},       {"latency_ms", g_latency},  {"latency_p50_ms", g_latency50},
+    {"rounds", g_rounds},         {"messages", g_messages},   {"bytes", g_bytes},
+    {"max_party_bytes", g_maxp},  {"compute_ms", g_compute},  {"dropped", g_dropped},
+    {"included", g_included},     {"false_accusations", g_false}, {"events", g_events},
+    {"wall_ms", g_wall},
+};
+#define N_AGG ((int)(sizeof(agg_cols) / sizeof(agg_cols[0])))
+
+struct agg {
+    size_t n;
+    double mean, sd, median, p95, ci_lo, ci_hi;
+};
+
+/* Statistics of v[0, n) (sorted in place): GSL's, with a t-based 95 % CI. */
+static void
+aggregate(struct agg *a, double *v, size_t n)
+{
+    memset(a, 0, sizeof(*a));
+    a->n = n;
+    if (n == 0) {
+        return;
+    }
+    gsl_sort(v, 1, n);
+    a->mean = gsl_stats_mean(v, 1, n);
+    a->sd = n > 1 ? gsl_stats_sd_m(v, 1, n, a->mean) : 0;
+    a->median = gsl_stats_median_from_sorted_data(v, 1, n);
+    a->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
+    if (n > 1) {
+        double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * a->sd / sqrt((double)n);
+
+        a->ci_lo = a->mean - half;
+        a->ci_hi = a->mean + half;
+    } else {
+        a->ci_lo = a->ci_hi = a->mean;
+    }
+}
+
+/* Print (and write to `csv`, if any) the aggregates of one point. */
+static int
+point_aggregates(FILE *out, FILE *csv, const struct results_point *pt, const struct trial_row *rows,
+                 size_t n, int header)
+{
+    double *v = mpcsim_calloc(n, sizeof(double));
+    size_t counts[3] = {0, 0, 0};
+    char label[512] = "";
+
+    if (v == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        counts[rows[i].status]++;
+    }
+    for (size_t k = 0; k < pt->n_sweep; k++) {
+        size_t used = strlen(label);
+
+        snprintf(label + used, sizeof(label) - used, "%s%s=%s", k ? ", " : "", pt->sweep_keys[k],
+                 pt->sweep_values[k]);
+    }
+    if (csv != NULL && header) {
+        for (size_t k = 0; k < pt->n_sweep; k++) {
+            fprintf(csv, "%s,", pt->sweep_keys[k]);
+        }
+        fprintf(csv, "scenario,protocol,parties,column,n,mean,sd,median,p95,ci95_low,ci95_high,"
+                     "ok,abort,wrong_output\n");
+    }
+    if (out != NULL) {
+        fprintf(out, "%s%s%s: %zu trials: ok %zu, abort %zu, wrong_output %zu%s\n",
+                pt->sc->name, label[0] ? " | " : "", label, n, counts[0], counts[1], counts[2],
+                counts[2] ? "  <-- SECURITY FAILURE" : "");
+        fprintf(out, "  %-18s %14s %14s %14s %14s %29s\n", "column", "mean", "sd", "median", "p95",
+                "95% CI of the mean");
+    }
+    for (int c = 0; c < N_AGG; c++) {
+        struct agg a;
+
+        for (size_t i = 0; i < n; i++) {
+            v[i] = agg_cols[c].get(&rows[i]);
+        }
+        aggregate(&a, v, n);
+        if (out != NULL) {
+            fprintf(out, "  %-18s %14.6g %14.6g %14.6g %14.6g   [%12.6g, %12.6g]\n",
+                    agg_cols[c].name, a.mean, a.sd, a.median, a.p95, a.ci_lo, a.ci_hi);
+        }
         if (csv != NULL) {
-            close_out(csv);
+            for (size_t k = 0; k < pt->n_sweep; k++) {
+                fprintf(csv, "%s,", pt->sweep_values[k]);
+            }
+            fprintf(csv, "%s,%s,%d,%s,%zu,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%zu,%zu,%zu\n",
+                    pt->sc->name, pt->sc->protocol.kind, pt->sc->parties, agg_cols[c].name, a.n,
+                    a.mean, a.sd, a.median, a.p95, a.ci_lo, a.ci_hi, counts[0], counts[1],
+                    counts[2]);
         }
-        loaded_clear(&l);
+    }
+    mpcsim_free(v);
+    return 0;
+}
+
+/* ---- run and sweep ---------------------------------------------------- */
+
+static int
+execute(const char *cmd, int argc, char **argv)
+{
+    struct exec_opts o;
+    struct loaded l;
+    struct exec ex;
+    FILE *csv = NULL;
+    FILE *json = NULL;
+    FILE *summary = NULL;
+    int status = CLI_EXIT_OK;
+    int first_json = 1;
+    int first_summary = 1;
+    int rc;
+
+    rc = exec_parse(&o, cmd, argc, argv);
+    if (rc != 0) {
+        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    if (load(&l, o.path, o.sets, o.n_sets, o.skip_invalid) < 0) {
         return CLI_EXIT_USAGE;
     }
+    memset(&ex, 0, sizeof(ex));
+    ex.l = &l;
+    pthread_mutex_init(&ex.lock, NULL);
+    for (size_t p = 0; p < l.sweep.n_points; p++) {
+        if (l.points[p] != NULL) {
+            ex.n_tasks += (size_t)l.points[p]->trials;
+        }
+    }
+    if (ex.n_tasks > (size_t)SCENARIO_MAX_TRIALS * 10) {
+        fprintf(stderr, "mpcsim %s: %zu trials in all; the limit is %d\n", cmd, ex.n_tasks,
+                SCENARIO_MAX_TRIALS * 10);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    ex.task_point = mpcsim_calloc(ex.n_tasks, sizeof(uint32_t));
+    ex.task_trial = mpcsim_calloc(ex.n_tasks, sizeof(uint32_t));
+    ex.rows = mpcsim_calloc(ex.n_tasks, sizeof(*ex.rows));
+    if (ex.task_point == NULL || ex.task_trial == NULL || ex.rows == NULL) {
+        fprintf(stderr, "mpcsim %s: out of memory\n", cmd);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    {
+        size_t i = 0;
+
+        for (size_t p = 0; p < l.sweep.n_points; p++) {
+            for (int t = 0; l.points[p] != NULL && t < l.points[p]->trials; t++) {
+                ex.task_point[i] = (uint32_t)p;
+                ex.task_trial[i] = (uint32_t)t;
+                i++;
+            }
+        }
+    }
+    if (o.csv_path != NULL && (csv = open_out(o.csv_path)) == NULL) {
+        fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.csv_path, strerror(errno));
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (o.json_path != NULL && (json = open_out(o.json_path)) == NULL) {
+        fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.json_path, strerror(errno));
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (o.summary_path != NULL && (summary = open_out(o.summary_path)) == NULL) {
+        fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.summary_path,
+                strerror(errno));
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (exec_run(&ex, &o) < 0) {
+        fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    /* Output, in task order. */
     if (json != NULL) {
         results_json_begin(json);
     }
-    for (size_t p = 0; p < l.sweep.n_points && status != CLI_EXIT_USAGE; p++) {
+    for (size_t i = 0, p = 0; p < l.sweep.n_points; p++) {
         const struct scenario *sc = l.points[p];
-        const struct registry_entry *re = registry_lookup(sc->protocol.kind);
-        struct trial_row *rows = mpcsim_calloc((size_t)sc->trials, sizeof(*rows));
-        char values[16][128];
-        const char *value_ptrs[16];
+        const struct registry_entry *re = NULL;
+        char values[MAX_SWEEP_KEYS][128];
+        const char *value_ptrs[MAX_SWEEP_KEYS];
         struct results_point pt = {sc, l.sweep.n_keys, l.sweep.keys, value_ptrs};
-        int done = 0;
+        size_t n;
 
-        if (rows == NULL || l.sweep.n_keys > 16) {
-            fprintf(stderr, "mpcsim run: %s\n",
-                    rows == NULL ? "out of memory" : "at most 16 sweep keys");
-            mpcsim_free(rows);
-            status = CLI_EXIT_USAGE;
-            break;
+        if (sc == NULL) {
+            continue;
         }
+        re = registry_lookup(sc->protocol.kind);
+        n = (size_t)sc->trials;
         for (size_t k = 0; k < l.sweep.n_keys; k++) {
             scenario_sweep_value(values[k], sizeof(values[k]), &l.sweep, k, p);
             value_ptrs[k] = values[k];
         }
-        if (csv != NULL && p == 0) {
+        if (csv != NULL && i == 0) {
             results_csv_header(csv, &pt, re->columns);
         }
-        for (int t = 0; t < sc->trials; t++) {
-            char err[512] = "";
-            uint64_t ts = runner_trial_seed(sc->seed, p, (uint64_t)t);
-            int rc = runner_run_trial(&rows[t], sc, t, ts, err, sizeof(err));
+        for (size_t t = 0; t < n; t++) {
+            const struct trial_row *r = &ex.rows[i + t];
 
-            if (rc < 0) {
-                fprintf(stderr, "%s: error: %s\n", path,
-                        err[0] ? err : mpcsim_strerror(rc));
-                status = CLI_EXIT_USAGE;
-                break;
-            }
-            done++;
-            if (rows[t].status == TRIAL_WRONG_OUTPUT) {
+            if (r->status == TRIAL_WRONG_OUTPUT) {
                 status = CLI_EXIT_WRONG;
                 fprintf(stderr, "mpcsim: SECURITY FAILURE: %s trial %d (seed %llu): %s\n",
-                        sc->name, t, (unsigned long long)ts, rows[t].reason);
+                        sc->name, r->trial, (unsigned long long)r->seed, r->reason);
             }
             if (csv != NULL) {
-                results_csv_row(csv, &pt, &rows[t], re->columns);
+                results_csv_row(csv, &pt, r, re->columns);
             }
             if (json != NULL) {
-                results_json_row(json, &pt, &rows[t], re->columns, first_json);
+                results_json_row(json, &pt, r, re->columns, first_json);
                 first_json = 0;
             }
         }
-        if (!quiet && done > 0) {
-            results_summary(stdout, &pt, rows, (size_t)done);
-            fflush(stdout);
+        if (strcmp(cmd, "run") == 0) {
+            if (!o.quiet) {
+                results_summary(stdout, &pt, &ex.rows[i], n);
+            }
+        } else if (point_aggregates(o.quiet ? NULL : stdout, summary, &pt, &ex.rows[i], n,
+                                    first_summary) < 0) {
+            status = CLI_EXIT_USAGE;
         }
-        for (int t = 0; t < done; t++) {
-            trial_row_clear(&rows[t]);
-        }
-        mpcsim_free(rows);
+        first_summary = 0;
+        i += n;
     }
     if (json != NULL) {
         results_json_end(json);
     }
+out:
     if (csv != NULL && close_out(csv) != 0) {
-        fprintf(stderr, "mpcsim run: error writing %s\n", csv_path);
+        fprintf(stderr, "mpcsim %s: error writing %s\n", cmd, o.csv_path);
         status = CLI_EXIT_USAGE;
     }
     if (json != NULL && close_out(json) != 0) {
-        fprintf(stderr, "mpcsim run: error writing %s\n", json_path);
+        fprintf(stderr, "mpcsim %s: error writing %s\n", cmd, o.json_path);
         status = CLI_EXIT_USAGE;
     }
+    if (summary != NULL && close_out(summary) != 0) {
+        fprintf(stderr, "mpcsim %s: error writing %s\n", cmd, o.summary_path);
+        status = CLI_EXIT_USAGE;
+    }
+    if (ex.rows != NULL) {
+        for (size_t i = 0; i < ex.n_tasks; i++) {
+            trial_row_clear(&ex.rows[i]);
+        }
+    }
+    mpcsim_free(ex.rows);
+    mpcsim_free(ex.task_point);
+    mpcsim_free(ex.task_trial);
+    pthread_mutex_destroy(&ex.lock);
     loaded_clear(&l);
     return status;
+}
+
+/* see commands.h */
+int
+cli_run(int argc, char **argv)
+{
+    return execute("run", argc, argv);
+}
+
+/* see commands.h */
+int
+cli_sweep(int argc, char **argv)
+{
+    return execute("sweep", argc, argv);
 }
 
 /* see commands.h */
@@ -400,7 +837,7 @@ cli_validate(int argc, char **argv)
             return CLI_EXIT_OK;
         }
         files++;
-        if (load(&l, argv[i], NULL, 0) < 0) {
+        if (load(&l, argv[i], NULL, 0, 0) < 0) {
             status = CLI_EXIT_USAGE;
             continue;
         }

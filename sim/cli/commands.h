@@ -13,6 +13,8 @@
 #define CLI_EXIT_USAGE 2
 
 int cli_run(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
 int cli_validate(int argc, char **argv);
+int cli_plot(int argc, char **argv);
 
 #endif /* MPCSIM_SIM_CLI_COMMANDS_H */

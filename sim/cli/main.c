@@ -25,7 +25,9 @@ usage(FILE *f)
                "\n"
                "commands:\n"
                "  run SCENARIO.yaml      run a scenario's trials; summary, --csv, --json\n"
+               "  sweep SCENARIO.yaml    run a sweep's grid on all cores; aggregates, CIs\n"
                "  validate SCENARIO...   check scenarios without running them\n"
+               "  plot RESULTS.csv       draw a figure with gnuplot (--x, --y, --by)\n"
                "  bench                  time the hot paths (--filter, --json, --list)\n"
                "\n"
                "protocols:\n",
@@ -64,8 +66,14 @@ main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) {
         return cli_run(argc - 1, argv + 1);
     }
+    if (strcmp(cmd, "sweep") == 0) {
+        return cli_sweep(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "validate") == 0) {
         return cli_validate(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "plot") == 0) {
+        return cli_plot(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "bench") == 0) {
         return bench_main(argc - 1, argv + 1);

@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/sim/test_engine.c - lifecycle, toy protocol, ordering, compute
+ * model, rounds, adversary hook, limits, determinism, out-of-memory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/sim/probe.h"
+#include "tests/support.h"
+
+#define MS SIM_NS_PER_MS
+
+static struct sim *
+run_ok(const struct sim_config *c, const struct sim_protocol *proto, const void *params)
+{
+    struct sim *sim = NULL;
+
+    assert_int_equal(sim_create(&sim, c, proto, params), 0);
+    assert_int_equal(sim_run(sim), 0);
+    return sim;
+}
+
+/* The toy all-to-all: every party outputs the sum; counts are exact. */
+static void
+test_engine_toy(void **state)
+{
+    struct sim_config c;
+    struct sim *sim;
+    const struct sim_metrics *m;
+    const int n = 50;
+
+    (void)state;
+    sim_config_init(&c, n, 7);
+    probe_toy_inputs(&c);
+    c.net.latency.ms = 10;
+    c.net.transport.window_bytes = 0;
+    sim = run_ok(&c, &sim_toy_protocol, NULL);
+    m = sim_metrics(sim);
+    for (int i = 0; i < n; i++) {
+        const struct sim_party_result *r = sim_party_result(sim, i);
+
+        assert_true(r->honest && r->has_output && !r->crashed);
+        assert_int_equal(r->output_len, 1);
+        assert_int_equal(r->output[0], n * (n + 1) / 2);
+        assert_int_equal(r->output_ns, 10 * MS);
+        assert_int_equal(r->output_depth, 1);
+        assert_int_equal(r->bytes_sent, (uint64_t)(n - 1) * 48);
+    }
+    assert_int_equal(m->messages, (uint64_t)n * (n - 1));
+    assert_int_equal(m->events, (uint64_t)n * (n - 1));
+    assert_int_equal(m->bytes, (uint64_t)n * (n - 1) * 48);
+    assert_int_equal(m->max_party_bytes, 2 * (uint64_t)(n - 1) * 48);
+    assert_int_equal(m->latency_ns, 10 * MS);
+    assert_int_equal(m->latency_p50_ns, 10 * MS);
+    assert_int_equal(m->rounds, 1);
+    assert_int_equal(m->dropped, 0);
+    assert_int_equal(m->messages_lost, 0);
+    assert_int_equal(m->end_ns, 10 * MS);
+    assert_int_equal(m->peak_pending_events, (size_t)n * (n - 1));
+    assert_false(m->timed_out);
+    sim_destroy(sim);
+}
+
+/* Timers set for the same time fire in the order they were set. */
+struct order_state {
+    uint64_t seen[8];
+    int n_seen;
+};
+
+static int
+order_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    sim_party_set_state(p, (void *)(uintptr_t)cfg->params);
+    return 0;
+}
+
+static void
+order_start(struct sim_party *p)
+{
+    if (sim_party_id(p) != 0) {
+        return;
+    }
+    /* 3 at 5 ms, 1 at 2 ms, 4 at 5 ms, 2 at 2 ms, 5 at 0 (now). */
+    assert_int_equal(sim_set_timer(p, 5 * MS, 3), 0);
+    assert_int_equal(sim_set_timer(p, 2 * MS, 1), 0);
+    assert_int_equal(sim_set_timer(p, 5 * MS, 4), 0);
+    assert_int_equal(sim_set_timer(p, 2 * MS, 2), 0);
+    assert_int_equal(sim_set_timer(p, 0, 0), 0);
+}
+
+static void
+order_timer(struct sim_party *p, uint64_t id)
+{
+    struct order_state *st = sim_party_state(p);
+
+    st->seen[st->n_seen++] = id;
+}
+
+static void
+order_msg(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    (void)p;
+    (void)from;
+    (void)msg;
+    (void)len;
+}
+
+static void
+test_engine_tie_order(void **state)
+{
+    static const struct sim_protocol proto = {
+        .name = "order", .setup = order_setup, .on_start = order_start,
+        .on_message = order_msg, .on_timer = order_timer};
+    struct order_state st = {{0}, 0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 2, 1);
+    sim = run_ok(&c, &proto, &st);
+    assert_int_equal(st.n_seen, 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(st.seen[i], (uint64_t)i);
+    }
+    assert_int_equal(sim_metrics(sim)->events, 5);
+    assert_int_equal(sim_metrics(sim)->end_ns, 5 * MS);
+    sim_destroy(sim);
+}
+
+/* Charged compute delays the sends, and a busy party handles its messages
+ * one after another. */
+static void
+test_engine_compute_delays_sends(void **state)
+{
+    struct probe_params pp = {0};
+    struct sim_config c;
+    struct sim *sim;
+    double cost[SIM_OP_COUNT];
+
+    (void)state;
+    for (int k = 0; k < SIM_OP_COUNT; k++) {
+        cost[k] = sim_cost_default[k];
+    }
+    cost[SIM_OP_MESSAGE] = 1e6; /* 1 ms per op */
+    sim_config_init(&c, 2, 1);
+    c.cost_ns = cost;
+    c.net.latency.ms = 10;
+    c.net.transport.window_bytes = 0;
+    pp.sender = 0;
+    pp.receiver = 1;
+    pp.count = 3;
+    pp.len = 8;
+    pp.charge = 2;      /* each send after 2 ms of work */
+    pp.recv_charge = 5; /* each receive costs 5 ms */
+    sim = run_ok(&c, &probe_protocol, &pp);
+    assert_int_equal(pp.n_rec, 3);
+    /* Sent at 2, 4, 6 ms; arrive at 12, 14, 16; handled from 12, 17, 22. */
+    assert_int_equal(pp.rec[0].t, 12 * MS + 5 * MS);
+    assert_int_equal(pp.rec[1].t, 22 * MS);
+    assert_int_equal(pp.rec[2].t, 27 * MS);
+    assert_int_equal(sim_party_result(sim, 0)->compute_ns, 6 * MS);
+    assert_int_equal(sim_party_result(sim, 1)->compute_ns, 15 * MS);
+    assert_int_equal(sim_metrics(sim)->compute_ns, 21 * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+}
+
+/* Rounds: a token relayed h hops is output at depth h. */
+static void
+test_engine_rounds(void **state)
+{
+    struct relay_params rp = {7};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 3, 1);
+    c.net.latency.ms = 1;
+    sim = run_ok(&c, &relay_protocol, &rp);
+    assert_int_equal(sim_metrics(sim)->rounds, 7);
+    assert_int_equal(sim_metrics(sim)->messages, 7);
+    assert_true(sim_party_result(sim, 7 % 3)->has_output);
+    assert_int_equal(sim_party_result(sim, 7 % 3)->output_depth, 7);
+    assert_int_equal(sim_party_result(sim, 7 % 3)->output[0], 7);
+    sim_destroy(sim);
+}
+
+/* Same config and seed: identical metrics; another seed: different. */
+static void
+test_engine_determinism(void **state)
+{
+    struct sim_config c;
+    struct sim *a, *b, *d;
+
+    (void)state;
+    sim_config_init(&c, 60, 99);
+    probe_toy_inputs(&c);
+    c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+    c.net.latency.median_ms = 20;
+    c.net.latency.sigma = 0.8;
+    c.net.bandwidth_mbps = 10;
+    c.net.loss = 0.05;
+    c.faults.dropout_probability = 0.1;
+    c.faults.dropout_at = SIM_DROPOUT_START;
+    a = run_ok(&c, &sim_toy_protocol, NULL);
+    b = run_ok(&c, &sim_toy_protocol, NULL);
+    assert_true(probe_metrics_equal(sim_metrics(a), sim_metrics(b)));
+    for (int i = 0; i < c.n; i++) {
+        assert_int_equal(sim_party_result(a, i)->output_ns, sim_party_result(b, i)->output_ns);
+        assert_int_equal(sim_party_result(a, i)->crashed, sim_party_result(b, i)->crashed);
+    }
+    c.seed = 100;
+    d = run_ok(&c, &sim_toy_protocol, NULL);
+    assert_false(probe_metrics_equal(sim_metrics(a), sim_metrics(d)));
+    sim_destroy(a);
+    sim_destroy(b);
+    sim_destroy(d);
+}
+
+/* Protocol keys: per party, per seed, reproducible. */
+static uint8_t key_seen[4][32];
+static uint8_t trial_key_seen[32];
+
+static int
+key_trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg *cfg0,
+                const uint8_t trial_key[32])
+{
+    (void)cfg0;
+    memcpy(trial_key_seen, trial_key, 32);
+    *trial_out = NULL;
+    return sim_stat_add(sim, "offline_bytes", 10.0);
+}
+
+static int
+key_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    (void)p;
+    memcpy(key_seen[cfg->self], cfg->key, 32);
+    return 0;
+}
+
+static void
+test_engine_keys_stats(void **state)
+{
+    static const struct sim_protocol proto = {
+        .name = "keys", .trial_setup = key_trial_setup, .setup = key_setup,
+        .on_message = order_msg};
+    uint8_t first[4][32], first_trial[32];
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 4, 5);
+    sim = run_ok(&c, &proto, NULL);
+    assert_int_equal(sim_stat_count(sim), 1);
+    assert_string_equal(sim_stat_name(sim, 0), "offline_bytes");
+    assert_true(sim_stat_value(sim, 0) == 10.0);
+    assert_int_equal(sim_stat_add(sim, "offline_bytes", 5.0), 0);
+    assert_true(sim_stat_value(sim, 0) == 15.0);
+    sim_destroy(sim);
+    memcpy(first, key_seen, sizeof(first));
+    memcpy(first_trial, trial_key_seen, 32);
+    assert_memory_not_equal(first[0], first[1], 32);
+    assert_memory_not_equal(first[0], first_trial, 32);
+    sim = run_ok(&c, &proto, NULL);
+    assert_memory_equal(first, key_seen, sizeof(first));
+    assert_memory_equal(first_trial, trial_key_seen, 32);
+    sim_destroy(sim);
+    c.seed = 6;
+    sim = run_ok(&c, &proto, NULL);
+    assert_memory_not_equal(first[0], key_seen[0], 32);
+    sim_destroy(sim);
+}
+
+/* The adversary hook: tamper rewrites per receiver (equivocation), drops
+ * and delays; without a hook, withhold drops and delay delays. */
+static enum sim_adv_action
+tamper_fn(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+          size_t cap)
+{
+    (void)p;
+    assert_true(cap >= *len + 64);
+    if (b == SIM_EQUIVOCATE) {
+        msg[0] = (uint8_t)(msg[0] + to); /* a different value per receiver */
+        return SIM_ADV_SEND;
+    }
+    if (b == SIM_MALFORMED) {
+        *len = *len + 3; /* grow into the spare capacity */
+        return to == 2 ? SIM_ADV_DROP : SIM_ADV_DELAY;
+    }
+    return SIM_ADV_SEND;
+}
+
+static void
+test_engine_adversary(void **state)
+{
+    struct sim_protocol toy_tamper = sim_toy_protocol;
+    enum sim_behaviour beh[4] = {SIM_HONEST, SIM_EQUIVOCATE, SIM_HONEST, SIM_HONEST};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    toy_tamper.tamper = tamper_fn;
+    sim_config_init(&c, 4, 3);
+    probe_toy_inputs(&c); /* 1, 2, 3, 4: sum 10 */
+    c.behaviour = beh;
+    c.net.latency.ms = 1;
+    c.adversary_delay_ns = 50 * MS;
+    sim = run_ok(&c, &toy_tamper, NULL);
+    assert_int_equal(sim_party_result(sim, 0)->output[0], 10);
+    assert_int_equal(sim_party_result(sim, 2)->output[0], 12);
+    assert_int_equal(sim_party_result(sim, 3)->output[0], 13);
+    assert_false(sim_party_result(sim, 1)->honest);
+    sim_destroy(sim);
+
+    /* Malformed: grown by 3 bytes, dropped to 2, delayed to 0 and 3. */
+    beh[1] = SIM_MALFORMED;
+    sim = run_ok(&c, &toy_tamper, NULL);
+    assert_false(sim_party_result(sim, 2)->has_output);
+    assert_int_equal(sim_party_result(sim, 0)->output_ns, 51 * MS);
+    assert_int_equal(sim_party_result(sim, 1)->bytes_sent, 2 * (8 + 3 + 40));
+    assert_int_equal(sim_metrics(sim)->messages, 3 * 3 + 2);
+    sim_destroy(sim);
+
+    /* No hook: withhold drops everything, delay delays everything. */
+    beh[1] = SIM_WITHHOLD;
+    sim = run_ok(&c, &sim_toy_protocol, NULL);
+    assert_false(sim_party_result(sim, 0)->has_output);
+    assert_true(sim_party_result(sim, 1)->has_output);
+    assert_int_equal(sim_party_result(sim, 1)->messages_sent, 0);
+    sim_destroy(sim);
+    beh[1] = SIM_DELAY;
+    sim = run_ok(&c, &sim_toy_protocol, NULL);
+    assert_int_equal(sim_party_result(sim, 0)->output[0], 10);
+    assert_true(sim_party_result(sim, 0)->output_ns > 50 * MS);
+    assert_true(sim_party_result(sim, 1)->output_ns < 2 * MS);
+    sim_destroy(sim);
+}
+
+/* Outputs, aborts and accusations are recorded. */
+static void
+judge_start(struct sim_party *p)
+{
+    int64_t v[2] = {sim_party_id(p), 42};
+    uint8_t inc[3] = {1, 0, 1};
+
+    if (sim_party_id(p) == 0) {
+        assert_int_equal(sim_output(p, v, 2, inc), 0);
+        assert_int_equal(sim_output(p, v, 1, NULL), 0); /* ignored */
+        sim_accuse(p, 2);
+    } else if (sim_party_id(p) == 1) {
+        sim_abort(p, "mac check failed");
+        sim_abort(p, "again");
+        sim_accuse(p, 0);
+    }
+}
+
+static void
+test_engine_results(void **state)
+{
+    static const struct sim_protocol proto = {
+        .name = "judge", .on_start = judge_start, .on_message = order_msg};
+    const struct sim_accusation *acc;
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 3, 1);
+    sim = run_ok(&c, &proto, NULL);
+    assert_int_equal(sim_party_result(sim, 0)->output_len, 2);
+    assert_int_equal(sim_party_result(sim, 0)->output[1], 42);
+    assert_int_equal(sim_party_result(sim, 0)->included[1], 0);
+    assert_true(sim_party_result(sim, 1)->aborted);
+    assert_string_equal(sim_party_result(sim, 1)->abort_reason, "mac check failed");
+    assert_int_equal(sim_accusations(sim, &acc), 2);
+    assert_int_equal(acc[0].accuser, 0);
+    assert_int_equal(acc[0].accused, 2);
+    assert_int_equal(acc[1].accuser, 1);
+    sim_destroy(sim);
+}
+
+/* max_sim_time ends the trial; max_events returns MPCSIM_ELIMIT. */
+static void
+test_engine_limits(void **state)
+{
+    struct probe_params pp = {0};
+    struct sim_config c;
+    struct sim *sim = NULL;
+
+    (void)state;
+    sim_config_init(&c, 2, 1);
+    c.net.latency.ms = 1;
+    pp.sender = 0;
+    pp.receiver = 1;
+    pp.count = 100;
+    pp.len = 4;
+    pp.gap_ns = MS;
+    c.max_sim_time_ns = 10 * MS + MS / 2;
+    sim = run_ok(&c, &probe_protocol, &pp);
+    assert_true(sim_metrics(sim)->timed_out);
+    assert_true(sim_metrics(sim)->end_ns <= c.max_sim_time_ns);
+    assert_int_equal(pp.n_rec, 10); /* sent at 0..9 ms arrive by 10 ms */
+    sim_destroy(sim);
+    c.max_sim_time_ns = 0;
+    c.max_events = 5;
+    pp.n_rec = 0;
+    assert_int_equal(sim_create(&sim, &c, &probe_protocol, &pp), 0);
+    assert_int_equal(sim_run(sim), MPCSIM_ELIMIT);
+    assert_int_equal(sim_metrics(sim)->events, 5);
+    sim_destroy(sim);
+    free(pp.rec);
+}
+
+/* Bad configurations are refused. */
+static void
+test_engine_invalid(void **state)
+{
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct sim_crash cr = {5, 0, 0};
+
+    (void)state;
+    sim_config_init(&c, 1, 1);
+    assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), MPCSIM_EINVAL);
+    sim_config_init(&c, 4, 1);
+    c.net.loss = 1.5;
+    assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), MPCSIM_EINVAL);
+    sim_config_init(&c, 4, 1);
+    c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+    assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), MPCSIM_EINVAL);
+    sim_config_init(&c, 4, 1);
+    c.faults.n_crashes = 1;
+    c.faults.crashes = &cr;
+    assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), MPCSIM_EINVAL);
+    sim_config_init(&c, 4, 1);
+    c.net.transport.mss = 0;
+    assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), MPCSIM_EINVAL);
+    assert_null(sim);
+    assert_string_equal(sim_behaviour_name(SIM_CORRUPT_SHARES), "corrupt_shares");
+    assert_null(sim_behaviour_name(SIM_BEHAVIOUR_COUNT));
+}
+
+/* Every allocation failure in sim_create is reported and leaks nothing. */
+static void
+test_engine_create_oom(void **state)
+{
+    static const int64_t xs[3] = {1, 2, 3};
+    static const int region[3] = {0, 1, 0};
+    static const double med[4] = {1, 2, 2, 1};
+    static const int grp[3] = {0, 0, 1};
+    struct sim_partition part = {0, MS, (int *)(uintptr_t)grp};
+    struct sim_crash cr = {2, 5 * MS, -1};
+    const int64_t *in[3] = {&xs[0], &xs[1], &xs[2]};
+    size_t len[3] = {1, 1, 1};
+    struct sim_config c;
+    int n;
+
+    (void)state;
+    sim_config_init(&c, 3, 1);
+    c.inputs = in;
+    c.input_len = len;
+    c.net.n_regions = 2;
+    c.net.party_region = region;
+    c.net.region_median_ms = med;
+    c.net.latency.sigma = 0.3;
+    c.net.n_partitions = 1;
+    c.net.partitions = &part;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = &cr;
+    for (n = 0;; n++) {
+        struct sim *sim = NULL;
+        int rc;
+
+        mpcsim_test_fail_alloc_after(n);
+        rc = sim_create(&sim, &c, &sim_toy_protocol, NULL);
+        mpcsim_test_fail_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(sim_run(sim), 0);
+            sim_destroy(sim);
+            break;
+        }
+        assert_int_equal(rc, MPCSIM_ENOMEM);
+        assert_null(sim);
+    }
+    assert_true(n > 5);
+}
+
+/* Allocation failures while running are reported by sim_run; destroy
+ * frees everything. */
+static void
+test_engine_run_oom(void **state)
+{
+    struct sim_config c;
+    int n, failed = 0;
+
+    (void)state;
+    sim_config_init(&c, 30, 1);
+    probe_toy_inputs(&c);
+    c.net.latency.kind = SIM_LATENCY_EXPONENTIAL;
+    c.net.latency.mean_ms = 3;
+    c.net.bandwidth_mbps = 1;
+    for (n = 0; n < 400; n++) {
+        struct sim *sim = NULL;
+        int rc;
+
+        assert_int_equal(sim_create(&sim, &c, &sim_toy_protocol, NULL), 0);
+        mpcsim_test_fail_alloc_after(n);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        failed += rc != 0;
+        sim_destroy(sim);
+        if (rc == 0) {
+            break;
+        }
+    }
+    assert_true(failed > 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_toy),
+        cmocka_unit_test(test_engine_tie_order),
+        cmocka_unit_test(test_engine_compute_delays_sends),
+        cmocka_unit_test(test_engine_rounds),
+        cmocka_unit_test(test_engine_determinism),
+        cmocka_unit_test(test_engine_keys_stats),
+        cmocka_unit_test(test_engine_adversary),
+        cmocka_unit_test(test_engine_results),
+        cmocka_unit_test(test_engine_limits),
+        cmocka_unit_test(test_engine_invalid),
+        cmocka_unit_test(test_engine_create_oom),
+        cmocka_unit_test(test_engine_run_oom),
+    };
+
+    mpcsim_test_init();
+    return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
