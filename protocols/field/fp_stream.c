@@ -101,11 +101,13 @@ fp_stream_fill(struct fp_stream *s, uint64_t *out, size_t n)
     size_t i = 0;
 
     while (i < n) {
+        const uint8_t *src; /* locals: a store to out[] may alias s->pos */
         size_t words, j;
 
         if (s->pos + 8 > FP_STREAM__BUF) {
             fp_stream__refill(s);
         }
+        src = s->buf + s->pos;
         words = (FP_STREAM__BUF - s->pos) / 8;
         if (words > n - i) {
             words = n - i;
@@ -113,7 +115,7 @@ fp_stream_fill(struct fp_stream *s, uint64_t *out, size_t n)
         for (j = 0; j < words; j++) {
             uint64_t v;
 
-            memcpy(&v, s->buf + s->pos + 8 * j, sizeof(v));
+            memcpy(&v, src + 8 * j, sizeof(v));
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
             v = __builtin_bswap64(v);
 #endif

@@ -22,8 +22,4 @@ int fp__vec_invert_totals(uint64_t *inv, size_t *zero_index, const uint64_t *tot
 /* The portable batch inversion (the AVX2 table uses it too). */
 int fp__vec_batch_inv_portable(uint64_t *out, size_t *zero_index, const uint64_t *a, size_t n);
 
-/* Vector-only elementwise products, for measurements (in no table). */
-void fp__vec_mul_avx512_vonly(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n);
-void fp__vec_mul_ifma_vonly(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n);
-
 #endif /* MPCSIM_PROTOCOLS_FIELD_FP_VEC_INT_H */

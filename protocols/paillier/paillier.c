@@ -504,7 +504,7 @@ paillier_decode_i64(const struct paillier_pk *pk, int64_t *out, const mpz_t m)
     } else {
         mpz_mod(v, m, pk->n);
     }
-    if (mpz_sizeinbase(v, 2) > 63) {
+    if (!mpz_fits_slong_p(v) || sizeof(long) < sizeof(int64_t)) {
         rc = MPCSIM_ERANGE;
     } else {
         *out = (int64_t)mpz_get_si(v);

@@ -25,9 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
+#ifdef MPCSIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
 
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
@@ -228,6 +229,24 @@ close_out(FILE *f)
     return fclose(f);
 }
 
+/* see commands.h */
+int
+cli_mpi_rank(void)
+{
+#ifdef MPCSIM_HAVE_MPI
+    int inited = 0;
+    int rank = 0;
+
+    MPI_Initialized(&inited);
+    if (inited) {
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    }
+    return rank;
+#else
+    return 0;
+#endif
+}
+
 /* ---- options shared by run and sweep --------------------------------- */
 
 struct exec_opts {
@@ -421,35 +440,39 @@ mono_s(void)
 }
 
 static void
-progress(const struct exec *ex, double t0, int final)
+progress(const struct exec *ex, double t0, size_t total, int final)
 {
     size_t done = atomic_load(&ex->done);
     double el = mono_s() - t0;
     double rate = el > 0 ? (double)done / el : 0;
-    double eta = rate > 0 ? (double)(ex->n_tasks - done) / rate : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
     int width = 30;
-    int fill = ex->n_tasks > 0 ? (int)((double)width * (double)done / (double)ex->n_tasks) : width;
+    int fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
 
     fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, %.1f trials/s, ETA %.0f s   ", fill,
-            "##############################", width - fill, "", done, ex->n_tasks, rate, eta);
+            "##############################", width - fill, "", done, total, rate, eta);
     if (final) {
         fputc('\n', stderr);
     }
     fflush(stderr);
 }
 
-/* Run every task on o->jobs threads.  0 or the first trial's error. */
-static int
-exec_run(struct exec *ex, const struct exec_opts *o)
+/* Run tasks [from, to) on o->jobs threads; errors land in ex->err. */
+static void
+exec_run_range(struct exec *ex, const struct exec_opts *o, size_t from, size_t to)
 {
     pthread_t threads[MAX_JOBS];
     int started = 0;
     int show = isatty(2) && !o->quiet;
     double t0 = mono_s();
     int jobs = o->jobs;
+    size_t saved_n = ex->n_tasks;
 
-    if ((size_t)jobs > ex->n_tasks) {
-        jobs = (int)ex->n_tasks;
+    atomic_store(&ex->next, from);
+    atomic_store(&ex->done, 0);
+    ex->n_tasks = to; /* workers stop at `to` */
+    if ((size_t)jobs > to - from) {
+        jobs = (int)(to - from);
     }
     for (int j = 0; j < jobs; j++) {
         if (pthread_create(&threads[j], NULL, exec_worker, ex) != 0) {
@@ -460,21 +483,267 @@ exec_run(struct exec *ex, const struct exec_opts *o)
     if (started == 0) {
         exec_worker(ex); /* no thread could start: run here */
     }
-    while (show && started > 0 && atomic_load(&ex->done) < ex->n_tasks &&
-           !atomic_load(&ex->stop)) {
+    while (show && started > 0 && atomic_load(&ex->done) < to - from && !atomic_load(&ex->stop)) {
         struct timespec ts = {0, 200 * 1000 * 1000};
 
-        progress(ex, t0, 0);
+        progress(ex, t0, to - from, 0);
         nanosleep(&ts, NULL);
     }
     for (int j = 0; j < started; j++) {
         pthread_join(threads[j], NULL);
     }
     if (show) {
-        progress(ex, t0, 1);
+        progress(ex, t0, to - from, 1);
     }
+    ex->n_tasks = saved_n;
+}
+
+#ifdef MPCSIM_HAVE_MPI
+static int mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size);
+#endif
+
+/* Run every task (over MPI ranks when launched so).  0 or an error. */
+static int
+exec_run(struct exec *ex, const struct exec_opts *o)
+{
+#ifdef MPCSIM_HAVE_MPI
+    int inited = 0;
+
+    MPI_Initialized(&inited);
+    if (inited) {
+        int size = 1;
+        int rank = 0;
+
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        if (size > 1) {
+            return mpi_execute(ex, o, rank, size);
+        }
+    }
+#endif
+    exec_run_range(ex, o, 0, ex->n_tasks);
     return ex->err;
 }
+
+/* ---- MPI: points spread over ranks ------------------------------------ */
+
+#ifdef MPCSIM_HAVE_MPI
+/*
+ * Rank 0 hands out sweep points on request (a dynamic queue: points differ
+ * a lot in cost) and collects the rows; the other ranks run all trials of
+ * each point they get, with their own -j threads, and send the rows back
+ * serialized.  Rank 0 writes the files from the same task-ordered rows as
+ * a single process, so they are identical to it (but for wall_ms).
+ */
+enum { TAG_WORK = 1, TAG_STOP, TAG_RESULT };
+
+struct buf {
+    uint8_t *p;
+    size_t len, cap;
+    int oom;
+};
+
+static void
+buf_put(struct buf *b, const void *data, size_t n)
+{
+    if (b->oom) {
+        return;
+    }
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        uint8_t *np;
+
+        while (cap < b->len + n) {
+            cap *= 2;
+        }
+        np = mpcsim_realloc(b->p, cap);
+        if (np == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+    uint32_t n = (uint32_t)strlen(s);
+
+    buf_put(b, &n, sizeof(n));
+    buf_put(b, s, n);
+}
+
+static int
+get(const uint8_t **p, const uint8_t *end, void *out, size_t n)
+{
+    if ((size_t)(end - *p) < n) {
+        return 0;
+    }
+    memcpy(out, *p, n);
+    *p += n;
+    return 1;
+}
+
+static char *
+get_str(const uint8_t **p, const uint8_t *end)
+{
+    uint32_t n = 0;
+    char *s = NULL;
+
+    if (!get(p, end, &n, sizeof(n)) || (size_t)(end - *p) < n) {
+        return NULL;
+    }
+    s = mpcsim_malloc((size_t)n + 1);
+    if (s != NULL) {
+        memcpy(s, *p, n);
+        s[n] = '\0';
+        *p += n;
+    }
+    return s;
+}
+
+/* The fixed-size part of a row: everything but the four strings. */
+static void
+row_put(struct buf *b, const struct trial_row *r)
+{
+    struct trial_row fixed = *r;
+
+    fixed.output = fixed.expected = fixed.accused = fixed.reason = NULL;
+    buf_put(b, &fixed, sizeof(fixed));
+    buf_str(b, r->output);
+    buf_str(b, r->expected);
+    buf_str(b, r->accused);
+    buf_str(b, r->reason);
+}
+
+static int
+row_get(struct trial_row *r, const uint8_t **p, const uint8_t *end)
+{
+    if (!get(p, end, r, sizeof(*r))) {
+        return 0;
+    }
+    r->output = get_str(p, end);
+    r->expected = get_str(p, end);
+    r->accused = get_str(p, end);
+    r->reason = get_str(p, end);
+    return r->output != NULL && r->expected != NULL && r->accused != NULL && r->reason != NULL;
+}
+
+/* First task of point p (tasks are in point order). */
+static size_t
+point_first_task(const struct exec *ex, size_t p)
+{
+    size_t lo = 0;
+
+    while (lo < ex->n_tasks && ex->task_point[lo] < p) {
+        lo++;
+    }
+    return lo;
+}
+
+static int
+mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size)
+{
+    const struct loaded *l = ex->l;
+
+    if (rank == 0) {
+        size_t next = 0;
+        int active = size - 1;
+
+        while (active > 0) {
+            MPI_Status st;
+            int len = 0;
+            uint8_t *msg = NULL;
+
+            MPI_Probe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st);
+            MPI_Get_count(&st, MPI_BYTE, &len);
+            msg = mpcsim_malloc(len > 0 ? (size_t)len : 1);
+            if (msg == NULL) {
+                MPI_Abort(MPI_COMM_WORLD, 2);
+            }
+            MPI_Recv(msg, len, MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            if (len > 0) {
+                const uint8_t *p = msg;
+                const uint8_t *end = msg + len;
+                uint64_t point = 0;
+                int32_t err = 0;
+
+                get(&p, end, &point, sizeof(point));
+                get(&p, end, &err, sizeof(err));
+                if (err < 0) {
+                    char *m = get_str(&p, end);
+
+                    if (ex->err == 0) {
+                        ex->err = err;
+                        snprintf(ex->errmsg, sizeof(ex->errmsg), "%s", m ? m : "trial failed");
+                    }
+                    mpcsim_free(m);
+                    next = l->sweep.n_points; /* stop handing out work */
+                } else {
+                    size_t first = point_first_task(ex, point);
+
+                    for (size_t t = 0; t < (size_t)l->points[point]->trials; t++) {
+                        if (!row_get(&ex->rows[first + t], &p, end)) {
+                            MPI_Abort(MPI_COMM_WORLD, 2);
+                        }
+                    }
+                }
+            }
+            mpcsim_free(msg);
+            while (next < l->sweep.n_points && l->points[next] == NULL) {
+                next++;
+            }
+            if (next < l->sweep.n_points) {
+                uint64_t p = next++;
+
+                MPI_Send(&p, 1, MPI_UINT64_T, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+            } else {
+                MPI_Send(NULL, 0, MPI_BYTE, st.MPI_SOURCE, TAG_STOP, MPI_COMM_WORLD);
+                active--;
+            }
+        }
+        return ex->err;
+    }
+    /* A worker: an empty result is the first request. */
+    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+    for (;;) {
+        MPI_Status st;
+        uint64_t point = 0;
+        struct buf b = {NULL, 0, 0, 0};
+        size_t first;
+        int32_t err = 0;
+
+        MPI_Recv(&point, 1, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+        if (st.MPI_TAG == TAG_STOP) {
+            break;
+        }
+        first = point_first_task(ex, point);
+        exec_run_range(ex, o, first, first + (size_t)l->points[point]->trials);
+        err = ex->err;
+        buf_put(&b, &point, sizeof(point));
+        buf_put(&b, &err, sizeof(err));
+        if (err < 0) {
+            buf_str(&b, ex->errmsg);
+        } else {
+            for (size_t t = 0; t < (size_t)l->points[point]->trials; t++) {
+                row_put(&b, &ex->rows[first + t]);
+            }
+        }
+        if (b.oom || b.len > INT32_MAX) {
+            MPI_Abort(MPI_COMM_WORLD, 2);
+        }
+        MPI_Send(b.p, (int)b.len, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        mpcsim_free(b.p);
+        ex->err = 0; /* rank 0 decides */
+    }
+    return 0;
+}
+#endif
 
 /* ---- aggregates (sweep) ---------------------------------------------- */
 
@@ -558,35 +827,6 @@ static const struct agg_col agg_cols[] = {
 };
 #define N_AGG ((int)(sizeof(agg_cols) / sizeof(agg_cols[0])))
 
-struct agg {
-    size_t n;
-    double mean, sd, median, p95, ci_lo, ci_hi;
-};
-
-/* Statistics of v[0, n) (sorted in place): GSL's, with a t-based 95 % CI. */
-static void
-aggregate(struct agg *a, double *v, size_t n)
-{
-    memset(a, 0, sizeof(*a));
-    a->n = n;
-    if (n == 0) {
-        return;
-    }
-    gsl_sort(v, 1, n);
-    a->mean = gsl_stats_mean(v, 1, n);
-    a->sd = n > 1 ? gsl_stats_sd_m(v, 1, n, a->mean) : 0;
-    a->median = gsl_stats_median_from_sorted_data(v, 1, n);
-    a->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
-    if (n > 1) {
-        double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * a->sd / sqrt((double)n);
-
-        a->ci_lo = a->mean - half;
-        a->ci_hi = a->mean + half;
-    } else {
-        a->ci_lo = a->ci_hi = a->mean;
-    }
-}
-
 /* Print (and write to `csv`, if any) the aggregates of one point. */
 static int
 point_aggregates(FILE *out, FILE *csv, const struct results_point *pt, const struct trial_row *rows,
@@ -623,12 +863,12 @@ point_aggregates(FILE *out, FILE *csv, const struct results_point *pt, const str
                 "95% CI of the mean");
     }
     for (int c = 0; c < N_AGG; c++) {
-        struct agg a;
+        struct results_agg a;
 
         for (size_t i = 0; i < n; i++) {
             v[i] = agg_cols[c].get(&rows[i]);
         }
-        aggregate(&a, v, n);
+        results_aggregate(&a, v, n);
         if (out != NULL) {
             fprintf(out, "  %-18s %14.6g %14.6g %14.6g %14.6g   [%12.6g, %12.6g]\n",
                     agg_cols[c].name, a.mean, a.sd, a.median, a.p95, a.ci_lo, a.ci_hi);
@@ -703,6 +943,10 @@ execute(const char *cmd, int argc, char **argv)
             }
         }
     }
+    if (cli_mpi_rank() != 0) {
+        o.csv_path = o.json_path = o.summary_path = NULL;
+        o.quiet = 1;
+    }
     if (o.csv_path != NULL && (csv = open_out(o.csv_path)) == NULL) {
         fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.csv_path, strerror(errno));
         status = CLI_EXIT_USAGE;
@@ -723,6 +967,9 @@ execute(const char *cmd, int argc, char **argv)
         fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
         status = CLI_EXIT_USAGE;
         goto out;
+    }
+    if (cli_mpi_rank() != 0) {
+        goto out; /* rank 0 writes everything */
     }
     /* Output, in task order. */
     if (json != NULL) {

@@ -13,6 +13,8 @@
 #define CLI_EXIT_USAGE 2
 
 int cli_run(int argc, char **argv);
+/* This process's MPI rank (0 without MPI or outside mpirun). */
+int cli_mpi_rank(void);
 int cli_sweep(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_plot(int argc, char **argv);

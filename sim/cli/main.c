@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#ifdef MPCSIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
 #include <gsl/gsl_errno.h>
 #include <sodium.h>
 
@@ -67,6 +73,18 @@ main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "sweep") == 0) {
+#ifdef MPCSIM_HAVE_MPI
+        /* Only under a launcher: a plain `mpcsim sweep` needs no MPI runtime. */
+        if (getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL ||
+            getenv("PMIX_RANK") != NULL) {
+            int rc;
+
+            MPI_Init(&argc, &argv);
+            rc = cli_sweep(argc - 1, argv + 1);
+            MPI_Finalize();
+            return rc;
+        }
+#endif
         return cli_sweep(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "validate") == 0) {

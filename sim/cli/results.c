@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -277,4 +280,28 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
             dropped);
     fprintf(f, "  wall        %.1f ms for %zu trial%s\n", wall, n, n == 1 ? "" : "s");
     mpcsim_free(lat);
+}
+
+/* see results.h */
+void
+results_aggregate(struct results_agg *a, double *v, size_t n)
+{
+    memset(a, 0, sizeof(*a));
+    a->n = n;
+    if (n == 0) {
+        return;
+    }
+    gsl_sort(v, 1, n);
+    a->mean = gsl_stats_mean(v, 1, n);
+    a->sd = n > 1 ? gsl_stats_sd_m(v, 1, n, a->mean) : 0;
+    a->median = gsl_stats_median_from_sorted_data(v, 1, n);
+    a->p95 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.95);
+    if (n > 1) {
+        double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * a->sd / sqrt((double)n);
+
+        a->ci_lo = a->mean - half;
+        a->ci_hi = a->mean + half;
+    } else {
+        a->ci_lo = a->ci_hi = a->mean;
+    }
 }

@@ -32,4 +32,17 @@ void results_json_end(FILE *f);
 void results_summary(FILE *f, const struct results_point *pt, const struct trial_row *rows,
                      size_t n);
 
+/* Statistics of one column over a point's trials. */
+struct results_agg {
+    size_t n;
+    double mean, sd, median, p95;
+    double ci_lo, ci_hi; /* 95 % confidence interval of the mean (Student's t) */
+};
+
+/*
+ * GSL's mean, sample sd, median and p95 of v[0, n) (sorted in place), and
+ * mean -+ t(0.975, n-1) * sd / sqrt(n).  n = 1 gives sd 0 and a point CI.
+ */
+void results_aggregate(struct results_agg *a, double *v, size_t n);
+
 #endif /* MPCSIM_SIM_CLI_RESULTS_H */

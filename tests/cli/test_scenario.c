@@ -11,10 +11,12 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/cli/diag.h"
+#include "sim/cli/results.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/ytree.h"
 #include "tests/support.h"
@@ -242,6 +244,28 @@ test_scenario_suggestions(void **state)
     assert_null(diag_nearest("colour", keys, 4));
 }
 
+/* Aggregates against values computed by hand. */
+static void
+test_scenario_aggregate(void **state)
+{
+    double v[] = {4, 1, 3, 2, 5};
+    double one[] = {7};
+    struct results_agg a;
+
+    (void)state;
+    results_aggregate(&a, v, 5);
+    assert_true(a.n == 5);
+    assert_true(fabs(a.mean - 3.0) < 1e-12);
+    assert_true(fabs(a.sd - sqrt(2.5)) < 1e-12); /* sample sd of 1..5 */
+    assert_true(fabs(a.median - 3.0) < 1e-12);
+    assert_true(fabs(a.p95 - 4.8) < 1e-12); /* 1 + 0.95 * 4, linear interpolation */
+    /* t(0.975, 4) = 2.776445105; half-width = t * sd / sqrt(5) */
+    assert_true(fabs(a.ci_hi - (3.0 + 2.776445105 * sqrt(2.5) / sqrt(5.0))) < 1e-8);
+    assert_true(fabs(a.ci_lo - (3.0 - 2.776445105 * sqrt(2.5) / sqrt(5.0))) < 1e-8);
+    results_aggregate(&a, one, 1);
+    assert_true(a.sd == 0 && a.ci_lo == 7 && a.ci_hi == 7);
+}
+
 int
 main(void)
 {
@@ -249,6 +273,7 @@ main(void)
         cmocka_unit_test(test_scenario_full),      cmocka_unit_test(test_scenario_defaults),
         cmocka_unit_test(test_scenario_set),       cmocka_unit_test(test_scenario_sweep),
         cmocka_unit_test(test_scenario_load_oom),  cmocka_unit_test(test_scenario_suggestions),
+        cmocka_unit_test(test_scenario_aggregate),
     };
 
     mpcsim_test_init();

@@ -47,7 +47,7 @@ struct probe_state {
     int sent;
 };
 
-static void
+static inline void
 probe_send_one(struct sim_party *p)
 {
     struct probe_state *st = sim_party_state(p);
@@ -77,7 +77,7 @@ probe_send_one(struct sim_party *p)
     }
 }
 
-static int
+static inline int
 probe_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 {
     struct probe_state *st = mpcsim_calloc(1, sizeof(*st));
@@ -90,7 +90,7 @@ probe_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     return 0;
 }
 
-static int
+static inline int
 probe_is_sender(struct sim_party *p)
 {
     struct probe_state *st = sim_party_state(p);
@@ -99,7 +99,7 @@ probe_is_sender(struct sim_party *p)
                             : st->pp->sender == sim_party_id(p);
 }
 
-static void
+static inline void
 probe_on_start(struct sim_party *p)
 {
     struct probe_state *st = sim_party_state(p);
@@ -109,14 +109,14 @@ probe_on_start(struct sim_party *p)
     }
 }
 
-static void
+static inline void
 probe_on_timer(struct sim_party *p, uint64_t id)
 {
     (void)id;
     probe_send_one(p);
 }
 
-static void
+static inline void
 probe_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     struct probe_state *st = sim_party_state(p);
@@ -139,13 +139,13 @@ probe_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     pp->n_rec++;
 }
 
-static void
+static inline void
 probe_teardown(struct sim_party *p)
 {
     mpcsim_free(sim_party_state(p));
 }
 
-static const struct sim_protocol probe_protocol = {
+static const struct sim_protocol probe_protocol __attribute__((unused)) = {
     .name = "probe",
     .setup = probe_setup,
     .on_start = probe_on_start,
@@ -160,7 +160,7 @@ struct relay_params {
     int hops;
 };
 
-static void
+static inline void
 relay_on_start(struct sim_party *p)
 {
     uint32_t h = 1;
@@ -172,7 +172,7 @@ relay_on_start(struct sim_party *p)
     }
 }
 
-static void
+static inline void
 relay_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     const struct relay_params *rp = sim_party_state(p);
@@ -195,24 +195,40 @@ relay_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     }
 }
 
-static int
+static inline int
 relay_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 {
     sim_party_set_state(p, (void *)(uintptr_t)cfg->params);
     return 0;
 }
 
-static const struct sim_protocol relay_protocol = {
+static const struct sim_protocol relay_protocol __attribute__((unused)) = {
     .name = "relay",
     .setup = relay_setup,
     .on_start = relay_on_start,
     .on_message = relay_on_message,
 };
 
+/* ---- dummy: does nothing (for fault draws) -------------------------- */
+
+static inline void
+dummy_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    (void)p;
+    (void)from;
+    (void)msg;
+    (void)len;
+}
+
+static const struct sim_protocol order_dummy_protocol __attribute__((unused)) = {
+    .name = "dummy",
+    .on_message = dummy_on_message,
+};
+
 /* ---- helpers -------------------------------------------------------- */
 
 /* Inputs 1..n for the toy (static storage, n <= 4096). */
-static void
+static inline void
 probe_toy_inputs(struct sim_config *c)
 {
     static int64_t v[4096];
@@ -229,7 +245,7 @@ probe_toy_inputs(struct sim_config *c)
 }
 
 /* Metrics equal except wall time. */
-static int
+static inline int
 probe_metrics_equal(const struct sim_metrics *a, const struct sim_metrics *b)
 {
     return a->latency_ns == b->latency_ns && a->latency_p50_ns == b->latency_p50_ns &&

@@ -310,6 +310,7 @@ test_engine_adversary(void **state)
     probe_toy_inputs(&c); /* 1, 2, 3, 4: sum 10 */
     c.behaviour = beh;
     c.net.latency.ms = 1;
+    c.net.transport.window_bytes = 0;
     c.adversary_delay_ns = 50 * MS;
     sim = run_ok(&c, &toy_tamper, NULL);
     assert_int_equal(sim_party_result(sim, 0)->output[0], 10);
