@@ -32,6 +32,15 @@ struct bench_kernel {
     uint64_t fixed_iters;
 };
 
+typedef const struct bench_kernel *bench_table_fn(size_t *count);
+
+/*
+ * Add a table of kernels from a layer above bench/ (bench links only the
+ * libraries below it; the front end adds its whole-scenario kernels this
+ * way).  Call before bench_kernels(); at most 8 tables.
+ */
+void bench_add_kernels(bench_table_fn *fn);
+
 /* Every kernel, in display order; *count receives how many. */
 const struct bench_kernel *bench_kernels(size_t *count);
 

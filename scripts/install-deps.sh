@@ -6,11 +6,12 @@
 set -euo pipefail
 
 pkgs=(
-    build-essential cmake pkg-config clang
+    build-essential cmake pkg-config clang libclang-rt-14-dev
     libyaml-dev libgsl-dev libgmp-dev libsodium-dev libcmocka-dev
     gnuplot-nox valgrind
 )
-if [ "${MPCSIM_WITH_MPI:-0}" = 1 ]; then
+# MPI sweeps (optional feature; MPCSIM_WITH_MPI=0 skips it).
+if [ "${MPCSIM_WITH_MPI:-1}" = 1 ]; then
     pkgs+=(libopenmpi-dev openmpi-bin)
 fi
 

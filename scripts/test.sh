@@ -11,7 +11,8 @@ args=(-DCMAKE_BUILD_TYPE=Release)
 if [ -n "${MPCSIM_SANITIZE:-}" ]; then
     args=(-DCMAKE_BUILD_TYPE=Debug "-DMPCSIM_SANITIZE=${MPCSIM_SANITIZE}")
 fi
-cmake -S . -B "$dir" "${args[@]}" >/dev/null
+# shellcheck disable=SC2086
+cmake -S . -B "$dir" "${args[@]}" ${MPCSIM_CMAKE_ARGS:-} >/dev/null
 cmake --build "$dir" -j"$(nproc)"
 cd "$dir"
 ctest --output-on-failure -j"$(nproc)"

@@ -16,8 +16,9 @@
  * The IFMA dot product splits a = a0 + 2^52 a1 (a1 < 2^9; vpmadd52 reads
  * only the low 52 bits, so a0 costs nothing) and accumulates the seven
  * 52-bit partial products by weight 1, 2^52, 2^104 in separate 64-bit
- * lanes: three sums of 2^9 additions of < 2^52 each fit, so it reduces once per
- * 512 vectors.  On Zen 4 it is IFMA-throughput-bound at ~7 cycles per 8 terms.
+ * lanes.  The weight-2^52 lane gets three sums of up to 2^9 additions of
+ * < 2^52, below 2^63, so it reduces once per 512 vectors.  On Zen 4 it is
+ * bound by IFMA throughput, ~7 cycles per 8 terms.
  *
  * The elementwise product is the vpmuludq kernel alone, with the first
  * elements peeled so that out is 64-byte aligned.  Measured here (Zen 4,

@@ -581,8 +581,8 @@ fixed_base_random(const struct paillier_pk *pk, mp_limb_t *acc, struct paillier_
 
     MPCSIM_ASSERT(pk->fb_table != NULL && abytes + 8 <= sizeof(a));
     paillier_rng_bytes(rng, (uint8_t *)a, abytes); /* byte order is irrelevant: uniform */
-    memcpy(acc, mt->one, (size_t)nl * sizeof(mp_limb_t));
-    for (unsigned r = 0; r < pk->fb_rows; r++) {
+    mpn_sec_tabselect(acc, pk->fb_table, nl, (mp_size_t)ents, fb_digit(a, 0));
+    for (unsigned r = 1; r < pk->fb_rows; r++) {
         unsigned d = fb_digit(a, r * PAILLIER_FB_WINDOW);
 
         mpn_sec_tabselect(sel, pk->fb_table + (size_t)r * ents * (size_t)nl, nl,

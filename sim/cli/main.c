@@ -17,6 +17,7 @@
 #include "bench/bench.h"
 #include "common/mpcsim.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/kernels_cli.h"
 #include "sim/cli/registry.h"
 
 static void
@@ -94,6 +95,7 @@ main(int argc, char **argv)
         return cli_plot(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "bench") == 0) {
+        bench_add_kernels(cli_bench_kernels);
         return bench_main(argc - 1, argv + 1);
     }
     fprintf(stderr, "mpcsim: unknown command '%s' (see mpcsim --help)\n", cmd);
