@@ -247,6 +247,15 @@ radix_refill(struct sim__radixq *q)
     for (size_t k = 0; k < src->n; k++) {
         count[radix_bucket((uint64_t)src->ev[k].time, min)]++;
     }
+    if (count[0] == src->n) {
+        /* All at one time (a broadcast wave): the bucket becomes bucket 0. */
+        struct sim__radix_bucket tmp = q->b[0];
+
+        q->b[0] = *src;
+        *src = tmp;
+        q->last = min;
+        return 0;
+    }
     for (int b = 0; b < i; b++) {
         if (count[b] > q->b[b].cap && grow(&q->b[b].ev, &q->b[b].cap, count[b]) < 0) {
             return MPCSIM_ENOMEM;

@@ -21,15 +21,17 @@
  * bound by IFMA throughput, ~7 cycles per 8 terms.
  *
  * The elementwise product is the vpmuludq kernel alone, with the first
- * elements peeled so that out is 64-byte aligned.  Measured here (Zen 4,
+ * elements peeled so that out is 64-byte aligned; when the inputs sit at
+ * other offsets within a cache line it uses ymm vectors (AVX-512VL).  Measured here (Zen 4,
  * 1 M elements from malloc): plain u128 scalar loop 1.0 ns/mul, portable
  * 0.65, vpmuludq 0.35 (0.20 when the data sit in L2), an IFMA variant
  * (7 vpmadd52 per 8 lanes) 0.34 / 0.21, and interleaving 8 vector lanes
  * with 4 scalar mulx products 0.37 / 0.28: the mixed loop issues about 6
  * instructions per element against 3 for the vector one, so on this core
  * the front end, not the multipliers, is the limit and mixing loses.
- * Without peeling, split 64-byte accesses made the vector loop 1.7x slower
- * on L3/memory-resident data.
+ * Split 64-byte accesses make the zmm loop 1.7-2x slower on L3/memory
+ * resident data (0.70-0.78 ns): peeling fixes co-aligned arrays, and for
+ * the others the ymm loop (0.44-0.49 ns whatever the offsets) is better.
  */
 #include "protocols/field/fp_vec_int.h"
 
@@ -243,7 +245,7 @@ fp__vec_sub_avx512(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n
 }
 
 FP__AVX512 static void
-fp__vec_mul_avx512(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n)
+fp__vec_mul_avx512_zmm(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n)
 {
     size_t i = 0;
 
@@ -259,8 +261,44 @@ fp__vec_mul_avx512(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n
     }
 }
 
+/* 4-lane product with AVX-512VL's unsigned min (ymm: half the split loads). */
+FP__AVX512 static inline __m256i
+fp__mul4_vl(__m256i a, __m256i b)
+{
+    const __m256i p = _mm256_set1_epi64x((long long)FP_P);
+    __m256i a1 = _mm256_srli_epi64(a, 32);
+    __m256i b1 = _mm256_srli_epi64(b, 32);
+    __m256i p00 = _mm256_mul_epu32(a, b);
+    __m256i m = _mm256_add_epi64(_mm256_mul_epu32(a, b1), _mm256_mul_epu32(a1, b));
+    __m256i p11 = _mm256_mul_epu32(a1, b1);
+    __m256i t = _mm256_add_epi64(_mm256_and_si256(p00, p), _mm256_srli_epi64(p00, 61));
+    t = _mm256_add_epi64(t, _mm256_and_si256(_mm256_slli_epi64(m, 32), p));
+    t = _mm256_add_epi64(t, _mm256_srli_epi64(m, 29));
+    t = _mm256_add_epi64(t, _mm256_slli_epi64(p11, 3));
+    t = _mm256_add_epi64(_mm256_and_si256(t, p), _mm256_srli_epi64(t, 61));
+    return _mm256_min_epu64(t, _mm256_sub_epi64(t, p));
+}
+
 FP__AVX512 static void
-fp__vec_scale_avx512(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
+fp__vec_mul_avx512vl(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        __m256i r0 = fp__mul4_vl(_mm256_loadu_si256((const __m256i *)(a + i)),
+                                 _mm256_loadu_si256((const __m256i *)(b + i)));
+        __m256i r1 = fp__mul4_vl(_mm256_loadu_si256((const __m256i *)(a + i + 4)),
+                                 _mm256_loadu_si256((const __m256i *)(b + i + 4)));
+        _mm256_storeu_si256((__m256i *)(out + i), r0);
+        _mm256_storeu_si256((__m256i *)(out + i + 4), r1);
+    }
+    for (; i < n; i++) {
+        out[i] = fp_mul(a[i], b[i]);
+    }
+}
+
+FP__AVX512 static void
+fp__vec_scale_avx512_zmm(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
 {
     const __m512i vs = _mm512_set1_epi64((long long)s);
     size_t i = 0;
@@ -270,6 +308,47 @@ fp__vec_scale_avx512(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
     }
     for (; i + 8 <= n; i += 8) {
         _mm512_storeu_si512(out + i, fp__mul8(_mm512_loadu_si512(a + i), vs));
+    }
+    for (; i < n; i++) {
+        out[i] = fp_mul(a[i], s);
+    }
+}
+
+/* Whether p and q share their offset within a 64-byte line. */
+static int
+fp__same_line_offset(const void *p, const void *q)
+{
+    return (((uintptr_t)p ^ (uintptr_t)q) & 63) == 0;
+}
+
+/*
+ * zmm when the arrays can all be aligned together by peeling, else ymm:
+ * with inputs and output at different line offsets every zmm access
+ * splits, only every other ymm one does.
+ */
+FP__AVX512 static void
+fp__vec_mul_avx512(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    if (fp__same_line_offset(out, a) && fp__same_line_offset(out, b)) {
+        fp__vec_mul_avx512_zmm(out, a, b, n);
+    } else {
+        fp__vec_mul_avx512vl(out, a, b, n);
+    }
+}
+
+FP__AVX512 static void
+fp__vec_scale_avx512(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
+{
+    size_t i = 0;
+
+    if (fp__same_line_offset(out, a)) {
+        fp__vec_scale_avx512_zmm(out, a, s, n);
+        return;
+    }
+    for (; i + 4 <= n; i += 4) {
+        __m256i r = fp__mul4_vl(_mm256_loadu_si256((const __m256i *)(a + i)),
+                                _mm256_set1_epi64x((long long)s));
+        _mm256_storeu_si256((__m256i *)(out + i), r);
     }
     for (; i < n; i++) {
         out[i] = fp_mul(a[i], s);
@@ -412,7 +491,7 @@ fp__ifma_fold(__m512i lo, __m512i mid, __m512i hi)
 }
 
 FP__IFMA static uint64_t
-fp__vec_dot_ifma(const uint64_t *a, const uint64_t *b, size_t n)
+fp__vec_dot_ifma_zmm(const uint64_t *a, const uint64_t *b, size_t n)
 {
     uint64_t r = 0;
     size_t i = 0;
@@ -450,6 +529,62 @@ fp__vec_dot_ifma(const uint64_t *a, const uint64_t *b, size_t n)
         r = fp_add(r, fp_mul(a[i], b[i]));
     }
     return r;
+}
+
+/* The same with ymm vectors (two groups of 4 lanes), for unaligned pairs. */
+FP__IFMA static uint64_t
+fp__vec_dot_ifma_ymm(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t r = 0;
+    size_t i = 0;
+
+    while (i + 8 <= n) {
+        __m256i l0 = _mm256_setzero_si256(), m0 = l0, m1 = l0, m2 = l0, h0 = l0, h1 = l0, h2 = l0;
+        __m256i l0b = l0, m0b = l0, m1b = l0, m2b = l0, h0b = l0, h1b = l0, h2b = l0;
+        size_t end = n - i > 8 * 512 ? i + 8 * 512 : n;
+
+        for (; i + 8 <= end; i += 8) {
+            __m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
+            __m256i vb = _mm256_loadu_si256((const __m256i *)(b + i));
+            __m256i wa = _mm256_loadu_si256((const __m256i *)(a + i + 4));
+            __m256i wb = _mm256_loadu_si256((const __m256i *)(b + i + 4));
+            __m256i a1 = _mm256_srli_epi64(va, 52), b1 = _mm256_srli_epi64(vb, 52);
+            __m256i c1 = _mm256_srli_epi64(wa, 52), d1 = _mm256_srli_epi64(wb, 52);
+
+            l0 = _mm256_madd52lo_epu64(l0, va, vb);
+            m0 = _mm256_madd52hi_epu64(m0, va, vb);
+            m1 = _mm256_madd52lo_epu64(m1, va, b1);
+            m2 = _mm256_madd52lo_epu64(m2, a1, vb);
+            h0 = _mm256_madd52hi_epu64(h0, va, b1);
+            h1 = _mm256_madd52hi_epu64(h1, a1, vb);
+            h2 = _mm256_madd52lo_epu64(h2, a1, b1);
+            l0b = _mm256_madd52lo_epu64(l0b, wa, wb);
+            m0b = _mm256_madd52hi_epu64(m0b, wa, wb);
+            m1b = _mm256_madd52lo_epu64(m1b, wa, d1);
+            m2b = _mm256_madd52lo_epu64(m2b, c1, wb);
+            h0b = _mm256_madd52hi_epu64(h0b, wa, d1);
+            h1b = _mm256_madd52hi_epu64(h1b, c1, wb);
+            h2b = _mm256_madd52lo_epu64(h2b, c1, d1);
+        }
+        m0 = _mm256_add_epi64(_mm256_add_epi64(m0, m1), m2);
+        h0 = _mm256_add_epi64(_mm256_add_epi64(h0, h1), h2);
+        m0b = _mm256_add_epi64(_mm256_add_epi64(m0b, m1b), m2b);
+        h0b = _mm256_add_epi64(_mm256_add_epi64(h0b, h1b), h2b);
+        r = fp_add(r, fp__ifma_fold(_mm512_inserti64x4(_mm512_castsi256_si512(l0), l0b, 1),
+                                    _mm512_inserti64x4(_mm512_castsi256_si512(m0), m0b, 1),
+                                    _mm512_inserti64x4(_mm512_castsi256_si512(h0), h0b, 1)));
+    }
+    for (; i < n; i++) {
+        r = fp_add(r, fp_mul(a[i], b[i]));
+    }
+    return r;
+}
+
+FP__IFMA static uint64_t
+fp__vec_dot_ifma(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    return fp__same_line_offset(a, b) ? fp__vec_dot_ifma_zmm(a, b, n)
+                                      : fp__vec_dot_ifma_ymm(a, b, n);
 }
 
 static const struct fp_vec_ops fp__vec_avx2 = {

@@ -93,6 +93,16 @@ out:
     return rc;
 }
 
+/* see adapter.h */
+int
+paillier_dealer_cache_warm(unsigned key_bits)
+{
+    const struct paillier_pk *pk = NULL;
+    const struct paillier_sk *sk = NULL;
+
+    return dealer_key(&pk, &sk, key_bits);
+}
+
 /* ---------------------------------------------------------------------
  * Parameters
  * ------------------------------------------------------------------- */

@@ -60,6 +60,12 @@ MPCSIM_NODISCARD int paillier_params_check(const struct paillier_params *prm, in
 /* Rounds an honest run takes (for faults.dropout.at: random). */
 int paillier_protocol_rounds(const struct paillier_params *prm, int n);
 
+/*
+ * Generate (or find) the cached dealer key for key_bits now, e.g. before
+ * timing trials.  0, MPCSIM_EINVAL, MPCSIM_ENOMEM or MPCSIM_ELIMIT (cache full).
+ */
+MPCSIM_NODISCARD int paillier_dealer_cache_warm(unsigned key_bits);
+
 /* Free the process-wide dealer key cache (tests, exit).  Not concurrent with trials. */
 void paillier_dealer_cache_clear(void);
 

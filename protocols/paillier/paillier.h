@@ -214,7 +214,8 @@ unsigned paillier_threshold_t(const struct paillier_threshold *th);
 unsigned paillier_threshold_parties(const struct paillier_threshold *th);
 const struct paillier_pk *paillier_threshold_pk(const struct paillier_threshold *th);
 
-/* out = c^{2 Delta s_i} mod n^2 (party i's share, mpz_powm_sec). */
+/* out = c^{2 Delta s_i} mod n^2 (party i's share, premultiplied by the dealer and
+ * reduced mod n lambda: a ~2|n|-bit exponent; mpz_powm_sec). */
 void paillier_partial_decrypt(const struct paillier_threshold *th, mpz_t out, unsigned i,
                               const mpz_t c);
 

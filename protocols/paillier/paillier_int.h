@@ -59,7 +59,7 @@ struct paillier_threshold {
     unsigned t, nparties;
     mpz_t delta;       /* nparties! */
     mpz_t inv4d2;      /* (4 Delta^2)^{-1} mod n */
-    mpz_t *share;      /* nparties secret shares f(i+1) mod n lambda */
+    mpz_t *share;      /* nparties secret shares 2 Delta f(i+1) mod n lambda */
 };
 
 #endif /* MPCSIM_PROTOCOLS_PAILLIER_PAILLIER_INT_H */

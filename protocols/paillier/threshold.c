@@ -6,8 +6,9 @@
  *
  * Dealer: d = lambda (lambda^{-1} mod n), so d = 0 mod lambda and
  * d = 1 mod n; f(X) = d + a_1 X + ... + a_{t-1} X^{t-1} with a_j uniform
- * mod n lambda; party i holds s_i = f(i + 1) mod n lambda.  The exponent of
- * Z*_{n^2} is n lambda, so reducing shares mod n lambda changes nothing.
+ * mod n lambda; party i holds e_i = 2 Delta f(i + 1) mod n lambda (the
+ * exponent of its partial, premultiplied and reduced by the dealer).  The
+ * exponent of Z*_{n^2} is n lambda, so reducing mod n lambda changes nothing.
  * Partial: c_i = c^{2 Delta s_i}.  Combination with integer Lagrange
  * coefficients lambda_j = Delta prod_{l != j} x_l / (x_l - x_j) gives
  * c^{4 Delta^2 d} = (1 + n)^{4 Delta^2 m}, so m = L(.) (4 Delta^2)^{-1} mod n.
@@ -86,9 +87,10 @@ paillier_threshold_deal(struct paillier_threshold **out, const struct paillier_s
                 mpz_add(th->share[i], th->share[i], coef[j]);
                 mpz_mod(th->share[i], th->share[i], nl);
             }
-            if (t == 1) {
-                mpz_mod(th->share[i], th->share[i], nl);
-            }
+            /* Hold e_i = 2 Delta f(i + 1) mod n lambda: the partial's exponent, reduced. */
+            mpz_mul(th->share[i], th->share[i], th->delta);
+            mpz_mul_2exp(th->share[i], th->share[i], 1);
+            mpz_mod(th->share[i], th->share[i], nl);
         }
     }
     paillier_mpz_wipe(d);
@@ -154,15 +156,8 @@ paillier_threshold_pk(const struct paillier_threshold *th)
 void
 paillier_partial_decrypt(const struct paillier_threshold *th, mpz_t out, unsigned i, const mpz_t c)
 {
-    mpz_t e;
-
     MPCSIM_ASSERT(i < th->nparties);
-    mpz_init(e);
-    mpz_mul(e, th->share[i], th->delta);
-    mpz_mul_2exp(e, e, 1);
-    mpz_powm_sec(out, c, e, th->pk->n2);
-    paillier_mpz_wipe(e);
-    mpz_clear(e);
+    mpz_powm_sec(out, c, th->share[i], th->pk->n2);
 }
 
 /* Indices idx[0, k) in range and pairwise distinct. */

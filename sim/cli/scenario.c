@@ -1720,7 +1720,7 @@ scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct 
         return MPCSIM_ENOMEM;
     }
     /* Drop `sweep` from the copy: a point is a plain scenario. */
-    for (size_t i = 0; i + 1 < copy->n_items; i += 2) {
+    for (size_t i = 0; copy->kind == YNODE_MAP && i + 1 < copy->n_items; i += 2) {
         if (strcmp(copy->items[i]->value, "sweep") == 0) {
             ynode_free(copy->items[i]);
             ynode_free(copy->items[i + 1]);

@@ -23,6 +23,7 @@ static const size_t lengths[] = {0, 1, 2, 3, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31
                                  63, 64, 65, 100, 1023, 1024, 1025, 4099, 8200};
 #define NLEN (sizeof(lengths) / sizeof(lengths[0]))
 #define MAXLEN 8200
+#define ALLOCLEN (MAXLEN + 8) /* room to shift arrays within cache lines */
 
 /* Random elements, with edge values mixed in; kind 1: all p - 1 (worst case). */
 static void
@@ -50,10 +51,10 @@ setup(void **state)
 {
     struct bufs *bu = test_calloc(1, sizeof(*bu));
 
-    bu->a = test_malloc(MAXLEN * sizeof(uint64_t));
-    bu->b = test_malloc(MAXLEN * sizeof(uint64_t));
-    bu->want = test_malloc(MAXLEN * sizeof(uint64_t));
-    bu->got = test_malloc(MAXLEN * sizeof(uint64_t));
+    bu->a = test_malloc(ALLOCLEN * sizeof(uint64_t));
+    bu->b = test_malloc(ALLOCLEN * sizeof(uint64_t));
+    bu->want = test_malloc(ALLOCLEN * sizeof(uint64_t));
+    bu->got = test_malloc(ALLOCLEN * sizeof(uint64_t));
     *state = bu;
     return 0;
 }
@@ -71,11 +72,16 @@ teardown(void **state)
     return 0;
 }
 
-/* Each available implementation matches the scalar functions. */
+/*
+ * Each available implementation matches the scalar functions, with the
+ * arrays at the same and at different offsets within a cache line (the
+ * AVX-512 code picks zmm or ymm loops by relative alignment).
+ */
 static void
 test_fp_vec_impls_agree(void **state)
 {
     struct bufs *bu = *state;
+    static const size_t offsets[][3] = {{0, 0, 0}, {1, 1, 1}, {0, 1, 2}, {3, 0, 5}, {2, 2, 0}};
     int tested = 0;
 
     for (int impl = 0; impl < FP_VEC_IMPL_COUNT; impl++) {
@@ -87,48 +93,55 @@ test_fp_vec_impls_agree(void **state)
         }
         assert_int_equal(ops->impl, impl);
         tested++;
-        for (int kind = 0; kind < 2; kind++) {
-            for (size_t li = 0; li < NLEN; li++) {
-                size_t n = lengths[li];
-                uint64_t s = kind == 1 ? P - 1 : mpcsim_test_rand64() % P;
-                mpcsim_u128 acc = 0;
-                uint64_t dot = 0;
+        for (size_t o = 0; o < sizeof(offsets) / sizeof(offsets[0]); o++) {
+            uint64_t *a = bu->a + offsets[o][0];
+            uint64_t *b = bu->b + offsets[o][1];
+            uint64_t *got = bu->got + offsets[o][2];
+            uint64_t *want = bu->want;
 
-                fill(bu->a, n, kind);
-                fill(bu->b, n, kind);
+            for (int kind = 0; kind < 2; kind++) {
+                for (size_t li = 0; li < NLEN; li++) {
+                    size_t n = lengths[li];
+                    uint64_t s = kind == 1 ? P - 1 : mpcsim_test_rand64() % P;
+                    mpcsim_u128 acc = 0;
+                    uint64_t dot = 0;
 
-                for (size_t i = 0; i < n; i++) {
-                    bu->want[i] = fp_add(bu->a[i], bu->b[i]);
+                    fill(a, n, kind);
+                    fill(b, n, kind);
+
+                    for (size_t i = 0; i < n; i++) {
+                        want[i] = fp_add(a[i], b[i]);
+                    }
+                    ops->add(got, a, b, n);
+                    assert_memory_equal(got, want, n * sizeof(uint64_t));
+
+                    for (size_t i = 0; i < n; i++) {
+                        want[i] = fp_sub(a[i], b[i]);
+                    }
+                    ops->sub(got, a, b, n);
+                    assert_memory_equal(got, want, n * sizeof(uint64_t));
+
+                    for (size_t i = 0; i < n; i++) {
+                        want[i] = fp_mul(a[i], s);
+                    }
+                    ops->scale(got, a, s, n);
+                    assert_memory_equal(got, want, n * sizeof(uint64_t));
+
+                    for (size_t i = 0; i < n; i++) {
+                        want[i] = fp_mul(a[i], b[i]);
+                        dot = fp_add(dot, want[i]);
+                        acc += (mpcsim_u128)want[i];
+                    }
+                    ops->mul(got, a, b, n);
+                    assert_memory_equal(got, want, n * sizeof(uint64_t));
+                    assert_true(ops->dot(a, b, n) == dot);
+                    assert_true(fp_reduce128(acc) == dot);
+
+                    /* out == a aliasing. */
+                    memcpy(got, a, n * sizeof(uint64_t));
+                    ops->mul(got, got, b, n);
+                    assert_memory_equal(got, want, n * sizeof(uint64_t));
                 }
-                ops->add(bu->got, bu->a, bu->b, n);
-                assert_memory_equal(bu->got, bu->want, n * sizeof(uint64_t));
-
-                for (size_t i = 0; i < n; i++) {
-                    bu->want[i] = fp_sub(bu->a[i], bu->b[i]);
-                }
-                ops->sub(bu->got, bu->a, bu->b, n);
-                assert_memory_equal(bu->got, bu->want, n * sizeof(uint64_t));
-
-                for (size_t i = 0; i < n; i++) {
-                    bu->want[i] = fp_mul(bu->a[i], s);
-                }
-                ops->scale(bu->got, bu->a, s, n);
-                assert_memory_equal(bu->got, bu->want, n * sizeof(uint64_t));
-
-                for (size_t i = 0; i < n; i++) {
-                    bu->want[i] = fp_mul(bu->a[i], bu->b[i]);
-                    dot = fp_add(dot, bu->want[i]);
-                    acc += (mpcsim_u128)bu->want[i];
-                }
-                ops->mul(bu->got, bu->a, bu->b, n);
-                assert_memory_equal(bu->got, bu->want, n * sizeof(uint64_t));
-                assert_true(ops->dot(bu->a, bu->b, n) == dot);
-                assert_true(fp_reduce128(acc) == dot);
-
-                /* out == a aliasing. */
-                memcpy(bu->got, bu->a, n * sizeof(uint64_t));
-                ops->mul(bu->got, bu->got, bu->b, n);
-                assert_memory_equal(bu->got, bu->want, n * sizeof(uint64_t));
             }
         }
     }
