@@ -444,8 +444,7 @@ rs_setup_n(void **state, size_t n, size_t t, size_t errors)
     st->got = mpcsim_calloc(n, sizeof(uint64_t));
     st->bad = mpcsim_calloc(n, sizeof(size_t));
     st->f = random_elements(t + 1, 4, 0);
-    if (st->xs == NULL || st->ys == NULL || st->got == NULL || st->bad == NULL ||
-        st->f == NULL) {
+    if (st->xs == NULL || st->ys == NULL || st->got == NULL || st->bad == NULL || st->f == NULL) {
         rs_teardown(st);
         return MPCSIM_ENOMEM;
     }
@@ -582,22 +581,21 @@ static const struct bench_kernel field_kernels[] = {
      vec_teardown, 2},
     {"field/mul_vec_portable/1M", "mul", MUL1M, vec_setup_portable, mul_vec_run, mul_check,
      vec_teardown, 2},
-    {"field/mul_vec_simd/1M", "mul", MUL1M, vec_setup_simd, mul_vec_run, mul_check,
-     vec_teardown, 2},
+    {"field/mul_vec_simd/1M", "mul", MUL1M, vec_setup_simd, mul_vec_run, mul_check, vec_teardown,
+     2},
     {"field/add_vec_portable/1M", "add", MUL1M, vec_setup_portable, add_vec_run, add_check,
      vec_teardown, 2},
     {"field/add_vec_simd/1M", "add", MUL1M, vec_setup_simd, add_vec_run, add_check, vec_teardown,
      2},
-    {"field/dot_portable/1M", "term", MUL1M, vec_setup_portable, dot_run, dot_check,
-     vec_teardown, 2},
+    {"field/dot_portable/1M", "term", MUL1M, vec_setup_portable, dot_run, dot_check, vec_teardown,
+     2},
     {"field/dot_simd/1M", "term", MUL1M, vec_setup_simd, dot_run, dot_check, vec_teardown, 2},
     {"field/inv", "inv", INV_CHAIN, inv_setup, inv_run, inv_check, vec_teardown, 2},
     {"field/batch_inv_portable/1M", "inv", MUL1M, vec_setup_portable, batch_inv_run,
      batch_inv_check, vec_teardown, 1},
     {"field/batch_inv_simd/1M", "inv", MUL1M, vec_setup_simd, batch_inv_run, batch_inv_check,
      vec_teardown, 1},
-    {"field/lagrange0/1024", "reconstruct", 1, lag_setup, lag_run, lag_check, lag_teardown,
-     100},
+    {"field/lagrange0/1024", "reconstruct", 1, lag_setup, lag_run, lag_check, lag_teardown, 100},
     {"field/share_powers/1000_t333", "share", 1000, share_setup, share_run, share_check,
      lag_teardown, 10},
     {"field/interpolate/16", "interpolation", 1, interp_setup_16, interp_run, interp_check,
@@ -607,17 +605,14 @@ static const struct bench_kernel field_kernels[] = {
     {"field/interpolate/1024", "interpolation", 1, interp_setup_1024, interp_run, interp_check,
      rs_teardown, 1},
     {"field/rs_decode/16/e0", "decode", 1, rs_setup_16_e0, rs_run, rs_check, rs_teardown, 100},
-    {"field/rs_decode/16/emax", "decode", 1, rs_setup_16_emax, rs_run, rs_check, rs_teardown,
-     100},
+    {"field/rs_decode/16/emax", "decode", 1, rs_setup_16_emax, rs_run, rs_check, rs_teardown, 100},
     {"field/rs_decode/256/e0", "decode", 1, rs_setup_256_e0, rs_run, rs_check, rs_teardown, 10},
-    {"field/rs_decode/256/emax", "decode", 1, rs_setup_256_emax, rs_run, rs_check, rs_teardown,
-     10},
-    {"field/rs_decode/1024/e0", "decode", 1, rs_setup_1024_e0, rs_run, rs_check, rs_teardown,
+    {"field/rs_decode/256/emax", "decode", 1, rs_setup_256_emax, rs_run, rs_check, rs_teardown, 10},
+    {"field/rs_decode/1024/e0", "decode", 1, rs_setup_1024_e0, rs_run, rs_check, rs_teardown, 1},
+    {"field/rs_decode/1024/emax", "decode", 1, rs_setup_1024_emax, rs_run, rs_check, rs_teardown,
      1},
-    {"field/rs_decode/1024/emax", "decode", 1, rs_setup_1024_emax, rs_run, rs_check,
-     rs_teardown, 1},
-    {"field/sample/64K", "element", SAMPLE_N, sample_setup, sample_run, sample_check,
-     vec_teardown, 2},
+    {"field/sample/64K", "element", SAMPLE_N, sample_setup, sample_run, sample_check, vec_teardown,
+     2},
 };
 
 /* see kernels.h */

@@ -138,7 +138,6 @@ void fp_vec_encode(uint8_t *out, const uint64_t *a, size_t n);
  * is >= p; out[] is then unspecified.  If bad_index is not NULL it receives
  * the index of the first bad element.
  */
-MPCSIM_NODISCARD int fp_vec_decode(uint64_t *out, size_t *bad_index, const uint8_t *in,
-                                   size_t n);
+MPCSIM_NODISCARD int fp_vec_decode(uint64_t *out, size_t *bad_index, const uint8_t *in, size_t n);
 
 #endif /* MPCSIM_PROTOCOLS_FIELD_FP_H */

@@ -39,8 +39,7 @@ fp_stream__refill(struct fp_stream *s)
 
 /* see fp_stream.h */
 int
-fp_stream_create(struct fp_stream **out, const uint8_t key[FP_STREAM_KEYBYTES],
-                 uint64_t stream_id)
+fp_stream_create(struct fp_stream **out, const uint8_t key[FP_STREAM_KEYBYTES], uint64_t stream_id)
 {
     struct fp_stream *s = NULL;
 

@@ -29,8 +29,7 @@ struct fp_stream; /* opaque */
  * MPCSIM_ENOMEM, or MPCSIM_ENOTSUP if libsodium fails to initialise,
  * leaving *out untouched.
  */
-MPCSIM_NODISCARD int fp_stream_create(struct fp_stream **out,
-                                      const uint8_t key[FP_STREAM_KEYBYTES],
+MPCSIM_NODISCARD int fp_stream_create(struct fp_stream **out, const uint8_t key[FP_STREAM_KEYBYTES],
                                       uint64_t stream_id);
 
 /* Clear the key and buffered keystream, then free.  NULL does nothing. */

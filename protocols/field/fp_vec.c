@@ -174,14 +174,14 @@ fp__vec_batch_inv_portable(uint64_t *out, size_t *zero_index, const uint64_t *a,
 }
 
 static const struct fp_vec_ops fp__vec_portable = {
-    "portable",
-    FP_VEC_IMPL_PORTABLE,
-    fp__vec_add_portable,
-    fp__vec_sub_portable,
-    fp__vec_scale_portable,
-    fp__vec_mul_portable,
-    fp__vec_dot_portable,
-    fp__vec_batch_inv_portable,
+    .name = "portable",
+    .impl = FP_VEC_IMPL_PORTABLE,
+    .add = fp__vec_add_portable,
+    .sub = fp__vec_sub_portable,
+    .scale = fp__vec_scale_portable,
+    .mul = fp__vec_mul_portable,
+    .dot = fp__vec_dot_portable,
+    .batch_inv = fp__vec_batch_inv_portable,
 };
 
 /* see fp_vec.h */

@@ -159,9 +159,9 @@ fp__vec_dot_avx2(const uint64_t *a, const uint64_t *b, size_t n)
         for (; i + 8 <= end; i += 8) {
             acc0 = _mm256_add_epi64(acc0, fp__mul4(_mm256_loadu_si256((const __m256i *)(a + i)),
                                                    _mm256_loadu_si256((const __m256i *)(b + i))));
-            acc1 = _mm256_add_epi64(
-                acc1, fp__mul4(_mm256_loadu_si256((const __m256i *)(a + i + 4)),
-                               _mm256_loadu_si256((const __m256i *)(b + i + 4))));
+            acc1 =
+                _mm256_add_epi64(acc1, fp__mul4(_mm256_loadu_si256((const __m256i *)(a + i + 4)),
+                                                _mm256_loadu_si256((const __m256i *)(b + i + 4))));
         }
         r = fp_add(r, fp__hsum4(acc0));
         r = fp_add(r, fp__hsum4(acc1));
@@ -384,8 +384,8 @@ fp__vec_dot_avx512(const uint64_t *a, const uint64_t *b, size_t n)
         size_t end = n - i > 128 ? i + 128 : n;
 
         for (; i + 16 <= end; i += 16) {
-            acc0 = _mm512_add_epi64(
-                acc0, fp__mul8(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i)));
+            acc0 = _mm512_add_epi64(acc0,
+                                    fp__mul8(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i)));
             acc1 = _mm512_add_epi64(
                 acc1, fp__mul8(_mm512_loadu_si512(a + i + 8), _mm512_loadu_si512(b + i + 8)));
         }
@@ -588,21 +588,37 @@ fp__vec_dot_ifma(const uint64_t *a, const uint64_t *b, size_t n)
 }
 
 static const struct fp_vec_ops fp__vec_avx2 = {
-    "avx2",           FP_VEC_IMPL_AVX2,  fp__vec_add_avx2,
-    fp__vec_sub_avx2, fp__vec_scale_avx2, fp__vec_mul_avx2,
-    fp__vec_dot_avx2, fp__vec_batch_inv_portable,
+    .name = "avx2",
+    .impl = FP_VEC_IMPL_AVX2,
+    .add = fp__vec_add_avx2,
+    .sub = fp__vec_sub_avx2,
+    .scale = fp__vec_scale_avx2,
+    .mul = fp__vec_mul_avx2,
+    .dot = fp__vec_dot_avx2,
+    .batch_inv = fp__vec_batch_inv_portable,
 };
 
 static const struct fp_vec_ops fp__vec_avx512 = {
-    "avx512",           FP_VEC_IMPL_AVX512,   fp__vec_add_avx512,
-    fp__vec_sub_avx512, fp__vec_scale_avx512, fp__vec_mul_avx512,
-    fp__vec_dot_avx512, fp__vec_batch_inv_avx512,
+    .name = "avx512",
+    .impl = FP_VEC_IMPL_AVX512,
+    .add = fp__vec_add_avx512,
+    .sub = fp__vec_sub_avx512,
+    .scale = fp__vec_scale_avx512,
+    .mul = fp__vec_mul_avx512,
+    .dot = fp__vec_dot_avx512,
+    .batch_inv = fp__vec_batch_inv_avx512,
 };
 
+/* As AVX-512 but for the dot product (the vpmuludq product beat IFMA's). */
 static const struct fp_vec_ops fp__vec_ifma = {
-    "avx512ifma",       FP_VEC_IMPL_AVX512IFMA, fp__vec_add_avx512,
-    fp__vec_sub_avx512, fp__vec_scale_avx512,   fp__vec_mul_avx512,
-    fp__vec_dot_ifma,   fp__vec_batch_inv_avx512,
+    .name = "avx512ifma",
+    .impl = FP_VEC_IMPL_AVX512IFMA,
+    .add = fp__vec_add_avx512,
+    .sub = fp__vec_sub_avx512,
+    .scale = fp__vec_scale_avx512,
+    .mul = fp__vec_mul_avx512,
+    .dot = fp__vec_dot_ifma,
+    .batch_inv = fp__vec_batch_inv_avx512,
 };
 
 /* see fp_vec_int.h */
@@ -620,8 +636,7 @@ fp__vec_x86_get(enum fp_vec_impl impl)
                    : NULL;
     case FP_VEC_IMPL_AVX512IFMA:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-                       __builtin_cpu_supports("avx512dq") &&
-                       __builtin_cpu_supports("avx512ifma")
+                       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512ifma")
                    ? &fp__vec_ifma
                    : NULL;
     default:

@@ -32,10 +32,9 @@ static void
 rs__divmod(uint64_t *a, uint64_t *q, ptrdiff_t da, const uint64_t *b, ptrdiff_t db)
 {
     uint64_t inv_lead = 0;
+    int rc = fp_inv(&inv_lead, b[db]);
 
-    if (fp_inv(&inv_lead, b[db]) != 0) {
-        MPCSIM_ASSERT(0 && "divisor with zero leading coefficient");
-    }
+    MPCSIM_ASSERT(rc == 0); /* callers pass the true degree */
     for (ptrdiff_t d = da; d >= db; d--) {
         uint64_t c = fp_mul(a[d], inv_lead);
         uint64_t nc = fp_neg(c);

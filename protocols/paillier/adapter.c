@@ -351,9 +351,11 @@ struct party {
     int have_agg;
     mpz_t *agg; /* L */
     uint8_t *p_seen;      /* n flags: partial stored from this party */
-    unsigned *p_idx;      /* up to t+1 */
-    uint8_t *p_bytes;     /* (t+1) * L * ctb */
-    size_t p_count;
+    unsigned *p_idx;      /* up to p_cap */
+    uint8_t *p_bytes;     /* p_cap * L * ctb */
+    size_t p_count, p_cap;
+    /* Committee: the t+1 lowest-indexed included parties (indices <= c_max). */
+    int c_max, c_size;
     int done;
 };
 
@@ -439,8 +441,9 @@ party_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     if (tr->th != NULL) {
         pp->p_seen = mpcsim_calloc((size_t)pp->n, 1);
-        pp->p_idx = mpcsim_calloc(t1, sizeof(*pp->p_idx));
-        pp->p_bytes = mpcsim_calloc(t1 * pp->L, pp->ctb);
+        pp->p_cap = 2 * t1 < (size_t)pp->n ? 2 * t1 : (size_t)pp->n;
+        pp->p_idx = mpcsim_calloc(pp->p_cap, sizeof(*pp->p_idx));
+        pp->p_bytes = mpcsim_calloc(pp->p_cap * pp->L, pp->ctb);
         if (pp->p_seen == NULL || pp->p_idx == NULL || pp->p_bytes == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
@@ -659,19 +662,30 @@ out:
     mpcsim_free(vals);
 }
 
-/* Sort the stored partials by party index (insertion sort, t+1 entries). */
+static int
+in_committee(const struct party *pp, unsigned i)
+{
+    return pp->have_agg && !pp->excluded[i] && (int)i <= pp->c_max;
+}
+
+/* Order the stored partials: committee members first, then by party index. */
 static void
 sort_partials(struct party *pp)
 {
     size_t blk = pp->L * pp->ctb;
 
     for (size_t a = 1; a < pp->p_count; a++) {
-        for (size_t b = a; b > 0 && pp->p_idx[b - 1] > pp->p_idx[b]; b--) {
-            unsigned ti = pp->p_idx[b];
+        for (size_t b = a; b > 0; b--) {
+            unsigned i0 = pp->p_idx[b - 1], i1 = pp->p_idx[b];
+            int c0 = in_committee(pp, i0), c1 = in_committee(pp, i1);
+            unsigned ti = i1;
             uint8_t *x = pp->p_bytes + (b - 1) * blk;
             uint8_t *y = pp->p_bytes + b * blk;
 
-            pp->p_idx[b] = pp->p_idx[b - 1];
+            if (c0 > c1 || (c0 == c1 && i0 < i1)) {
+                break;
+            }
+            pp->p_idx[b] = i0;
             pp->p_idx[b - 1] = ti;
             for (size_t i = 0; i < blk; i++) {
                 uint8_t c = x[i];
@@ -688,11 +702,11 @@ sort_partials(struct party *pp)
  * first.  Result memoised per trial.  ok = 1 and vals filled, or ok = 0.
  */
 static int
-combine_now(struct party *pp, int64_t *vals, int *ok)
+combine_now(struct party *pp, size_t k, int64_t *vals, int *ok)
 {
     struct trial *tr = pp->tr;
     size_t blk = pp->L * pp->ctb;
-    size_t k = pp->p_count;
+
     uint8_t key[32];
     crypto_generichash_state hs;
     struct memo_entry *e;
@@ -701,7 +715,6 @@ combine_now(struct party *pp, int64_t *vals, int *ok)
     uint8_t hdr[16];
     int rc = 0;
 
-    sort_partials(pp);
     put_u32(hdr, (uint32_t)k);
     put_u32(hdr + 4, (uint32_t)pp->L);
     put_u32(hdr + 8, tr->t);
@@ -764,29 +777,64 @@ out:
     return rc;
 }
 
+/*
+ * Combine when every committee partial is here (all parties then combine
+ * the same bytes, so the trial memo computes it once), or at the timeout
+ * with the t+1 (or t) lowest-indexed partials held.
+ */
 static void
 try_combine(struct sim_party *p, struct party *pp, int at_timeout)
 {
     size_t t = pp->tr->t;
+    size_t have_c = 0;
+    size_t k;
     int64_t *vals;
     int ok = 0;
 
     if (pp->done || !pp->have_agg) {
         return;
     }
-    if (pp->p_count < t + 1 && !(pp->p_count >= t && (at_timeout || pp->p_count == (size_t)pp->n))) {
+    for (size_t j = 0; j < pp->p_count; j++) {
+        have_c += in_committee(pp, pp->p_idx[j]);
+    }
+    if (have_c == (size_t)pp->c_size && have_c >= t) {
+        k = have_c;
+    } else if (at_timeout && pp->p_count >= t) {
+        k = pp->p_count < t + 1 ? pp->p_count : t + 1;
+    } else {
         if (at_timeout) {
             fail(p, pp, "fewer than decryption_threshold partial decryptions");
         }
         return;
     }
+    sort_partials(pp);
+    if (!(have_c == (size_t)pp->c_size && have_c >= t)) {
+        /* fallback: lowest indices regardless of committee (sorted after the committee) */
+        for (size_t a = 1; a < pp->p_count; a++) {
+            for (size_t b = a; b > 0 && pp->p_idx[b - 1] > pp->p_idx[b]; b--) {
+                size_t blk = pp->L * pp->ctb;
+                unsigned ti = pp->p_idx[b];
+                uint8_t *x = pp->p_bytes + (b - 1) * blk;
+                uint8_t *y = pp->p_bytes + b * blk;
+
+                pp->p_idx[b] = pp->p_idx[b - 1];
+                pp->p_idx[b - 1] = ti;
+                for (size_t i = 0; i < blk; i++) {
+                    uint8_t c = x[i];
+
+                    x[i] = y[i];
+                    y[i] = c;
+                }
+            }
+        }
+    }
     vals = mpcsim_calloc(pp->L, sizeof(*vals));
-    if (vals == NULL || combine_now(pp, vals, &ok) != 0) {
+    if (vals == NULL || combine_now(pp, k, vals, &ok) != 0) {
         fail(p, pp, "out of memory");
         mpcsim_free(vals);
         return;
     }
-    sim_charge(p, SIM_OP_PAILLIER_COMBINE, (double)pp->L * (pp->p_count > t ? 2.0 : 1.0));
+    sim_charge(p, SIM_OP_PAILLIER_COMBINE, (double)pp->L * (k > t ? 2.0 : 1.0));
     if (!ok) {
         fail(p, pp, "inconsistent partial decryptions");
     } else {
@@ -800,14 +848,27 @@ static void
 store_partial(struct party *pp, int from, const uint8_t *body)
 {
     size_t blk = pp->L * pp->ctb;
+    size_t slot = pp->p_count;
 
-    if (pp->p_seen[from] || pp->p_count >= (size_t)pp->tr->t + 1) {
+    if (pp->p_seen[from]) {
         return;
     }
+    if (slot == pp->p_cap) {
+        /* Full: a committee member's partial replaces a non-member's. */
+        if (!in_committee(pp, (unsigned)from)) {
+            return;
+        }
+        for (slot = 0; slot < pp->p_cap && in_committee(pp, pp->p_idx[slot]); slot++) {
+        }
+        if (slot == pp->p_cap) {
+            return;
+        }
+    } else {
+        pp->p_count++;
+    }
     pp->p_seen[from] = 1;
-    pp->p_idx[pp->p_count] = (unsigned)from;
-    memcpy(pp->p_bytes + pp->p_count * blk, body, blk);
-    pp->p_count++;
+    pp->p_idx[slot] = (unsigned)from;
+    memcpy(pp->p_bytes + slot * blk, body, blk);
 }
 
 /* Threshold mode, on the aggregate: partial decryption, broadcast, wait. */
@@ -846,6 +907,14 @@ static void
 on_aggregate(struct sim_party *p, struct party *pp)
 {
     pp->have_agg = 1;
+    pp->c_size = 0;
+    pp->c_max = -1;
+    for (int i = 0; i < pp->n && (size_t)pp->c_size < (size_t)pp->tr->t + 1; i++) {
+        if (!pp->excluded[i]) {
+            pp->c_size++;
+            pp->c_max = i;
+        }
+    }
     if (pp->tr->th == NULL) {
         if (pp->self == 0) {
             decrypt_single(p, pp);

@@ -5,9 +5,15 @@
  */
 #include "sim/cli/registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/paillier/adapter.h"
+#ifdef MPCSIM_WITH_SHARING
+#include "protocols/additive/adapter.h"
+#include "protocols/shamir/adapter.h"
+#endif
 #include "sim/cli/scenario.h"
 
 #define BIT(b) (1u << (b))
@@ -42,31 +48,197 @@ one_round(const struct scenario *sc)
     return 1;
 }
 
+#ifdef MPCSIM_WITH_SHARING
+/* ---- additive ---- */
+
+static void
+additive_fill(struct additive_params *p, const struct scenario *sc)
+{
+    p->comp = sc->comp;
+    p->mac = sc->protocol.mac;
+}
+
+static const char *
+additive_why(const struct scenario *sc)
+{
+    struct additive_params p;
+
+    additive_fill(&p, sc);
+    return additive_unsupported(&p, sc->parties);
+}
+
+static int
+additive_make(void **out, const struct scenario *sc)
+{
+    struct additive_params *p = mpcsim_calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    additive_fill(p, sc);
+    *out = p;
+    return 0;
+}
+
+static int
+additive_nrounds(const struct scenario *sc)
+{
+    struct additive_params p;
+
+    additive_fill(&p, sc);
+    return additive_rounds(&p);
+}
+
+static const char *const additive_columns[] = {"offline_messages", "offline_bytes",
+                                               "offline_compute_ms", NULL};
+
+/* ---- shamir ---- */
+
+static void
+shamir_fill(struct shamir_params *p, const struct scenario *sc)
+{
+    p->comp = sc->comp;
+    p->threshold = sc->protocol.threshold;
+    p->robust = sc->protocol.robust;
+}
+
+static const char *
+shamir_why(const struct scenario *sc)
+{
+    struct shamir_params p;
+
+    shamir_fill(&p, sc);
+    return shamir_unsupported(&p, sc->parties);
+}
+
+static int
+shamir_make(void **out, const struct scenario *sc)
+{
+    struct shamir_params *p = mpcsim_calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    shamir_fill(p, sc);
+    *out = p;
+    return 0;
+}
+
+static int
+shamir_nrounds(const struct scenario *sc)
+{
+    struct shamir_params p;
+
+    shamir_fill(&p, sc);
+    return shamir_rounds(&p);
+}
+
+#endif
+
+/* ---- paillier ---- */
+
+static void
+paillier_fill(struct paillier_params *p, const struct scenario *sc)
+{
+    memset(p, 0, sizeof(*p));
+    p->comp = sc->comp;
+    p->key_bits = sc->protocol.key_bits;
+    p->threshold_decryption = sc->protocol.threshold_decryption;
+    p->decryption_threshold = sc->protocol.decryption_threshold;
+    p->tree_fanout = sc->protocol.tree_fanout;
+    p->plain_encryption = sc->protocol.plain_encryption;
+    p->fresh_keys = sc->protocol.fresh_keys;
+}
+
+static const char *
+paillier_why(const struct scenario *sc)
+{
+    static _Thread_local char why[256];
+    struct paillier_params p;
+
+    paillier_fill(&p, sc);
+    if (!paillier_supports(&sc->comp)) {
+        snprintf(why, sizeof(why),
+                 "protocol paillier computes sum, weighted_sum and mean, not %s (use shamir or "
+                 "additive for products)",
+                 computation_name(sc->comp.kind));
+        return why;
+    }
+    if (paillier_params_check(&p, sc->parties, why, sizeof(why)) < 0) {
+        return why;
+    }
+    return NULL;
+}
+
+static int
+paillier_make(void **out, const struct scenario *sc)
+{
+    struct paillier_params *p = mpcsim_calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    paillier_fill(p, sc);
+    *out = p;
+    return 0;
+}
+
+static int
+paillier_nrounds(const struct scenario *sc)
+{
+    struct paillier_params p;
+
+    paillier_fill(&p, sc);
+    return paillier_protocol_rounds(&p, sc->parties);
+}
+
+static void
+free_params(void *params)
+{
+    mpcsim_free(params);
+}
+
 static const struct registry_entry entries[] = {
+#ifdef MPCSIM_WITH_SHARING
     {
         .kind = "additive",
-        .summary = "n-of-n additive sharing, optional SPDZ MACs (not in this build yet)",
-        .proto = NULL,
+        .summary = "n-of-n additive sharing, Beaver triples, optional SPDZ MACs",
+        .proto = &additive_protocol,
         .key_mask = SCENARIO_PKEY_MAC,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_WRONG_MAC) | BIT(SIM_MALFORMED),
+        .unsupported = additive_why,
+        .make_params = additive_make,
+        .free_params = free_params,
+        .rounds = additive_nrounds,
+        .columns = additive_columns,
     },
     {
         .kind = "shamir",
-        .summary = "(t, n) Shamir sharing with robust reconstruction (not in this build yet)",
-        .proto = NULL,
+        .summary = "(t, n) Shamir sharing, BGW multiplication, robust reconstruction",
+        .proto = &shamir_protocol,
         .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
+        .unsupported = shamir_why,
+        .make_params = shamir_make,
+        .free_params = free_params,
+        .rounds = shamir_nrounds,
     },
+#endif
     {
         .kind = "paillier",
-        .summary = "Paillier aggregation with threshold decryption (not in this build yet)",
-        .proto = NULL,
+        .summary = "Paillier aggregation with t-of-n threshold decryption",
+        .proto = &paillier_protocol,
         .key_mask = SCENARIO_PKEY_KEY_BITS | SCENARIO_PKEY_DECRYPTION |
-                    SCENARIO_PKEY_DECRYPTION_THRESHOLD | SCENARIO_PKEY_AGGREGATION,
+                    SCENARIO_PKEY_DECRYPTION_THRESHOLD | SCENARIO_PKEY_AGGREGATION |
+                    SCENARIO_PKEY_FANOUT | SCENARIO_PKEY_ENCRYPTION | SCENARIO_PKEY_FRESH_KEYS,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) |
                       BIT(SIM_BAD_CIPHERTEXT) | BIT(SIM_MALFORMED),
+        .unsupported = paillier_why,
+        .make_params = paillier_make,
+        .free_params = free_params,
+        .rounds = paillier_nrounds,
     },
     {
         .kind = "toy",

@@ -598,9 +598,9 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
 }
 
 static const char *const protocol_keys[] = {
-    "kind",           "mac",         "threshold",            "reconstruction",
-    "key_bits",       "decryption",  "decryption_threshold", "aggregation",
-    "round_timeout_ms",
+    "kind",        "mac",        "threshold",  "reconstruction", "key_bits",
+    "decryption",  "decryption_threshold",     "aggregation",    "fanout",
+    "encryption",  "fresh_keys", "round_timeout_ms",
 };
 static const int protocol_key_bits[] = {
     0,
@@ -611,6 +611,9 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_DECRYPTION,
     SCENARIO_PKEY_DECRYPTION_THRESHOLD,
     SCENARIO_PKEY_AGGREGATION,
+    SCENARIO_PKEY_FANOUT,
+    SCENARIO_PKEY_ENCRYPTION,
+    SCENARIO_PKEY_FRESH_KEYS,
     0,
 };
 
@@ -712,7 +715,23 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         static const char *const modes[] = {"star", "tree"};
         int m = enum_value(v, node, modes, 2, "protocol.aggregation");
 
-        sp->tree_fanout = m == 1 ? 16 : 0;
+        sp->tree_fanout = m == 1 ? 8 : 0;
+    }
+    if ((node = ynode_map_get(p, "fanout")) != NULL) {
+        if (sp->tree_fanout == 0) {
+            err(v, node, "'fanout' applies to aggregation: tree only");
+        } else if (int_value(v, node, 2, 1000, "protocol.fanout (children per aggregator)", &x)) {
+            sp->tree_fanout = (int)x;
+        }
+    }
+    if ((node = ynode_map_get(p, "encryption")) != NULL) {
+        static const char *const modes[] = {"precomputed", "plain"};
+        int m = enum_value(v, node, modes, 2, "protocol.encryption");
+
+        sp->plain_encryption = m == 1;
+    }
+    if ((node = ynode_map_get(p, "fresh_keys")) != NULL) {
+        (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms",

@@ -49,6 +49,8 @@ struct scenario_protocol {
     int threshold_decryption; /* paillier: 1 threshold, 0 single */
     int decryption_threshold; /* paillier; -1 = default floor(n/2)+1 */
     int tree_fanout;          /* paillier aggregation: 0 star, k tree of fanout k */
+    int plain_encryption;     /* paillier encryption: 1 plain r^n, 0 precomputed (default) */
+    int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
     double round_timeout_ms;
     int set_mask;             /* SCENARIO_PKEY_* bits given in the file */
 };
@@ -62,6 +64,9 @@ enum {
     SCENARIO_PKEY_DECRYPTION = 1 << 4,
     SCENARIO_PKEY_DECRYPTION_THRESHOLD = 1 << 5,
     SCENARIO_PKEY_AGGREGATION = 1 << 6,
+    SCENARIO_PKEY_FANOUT = 1 << 7,
+    SCENARIO_PKEY_ENCRYPTION = 1 << 8,
+    SCENARIO_PKEY_FRESH_KEYS = 1 << 9,
 };
 
 struct scenario_adversary {

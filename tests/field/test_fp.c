@@ -26,8 +26,15 @@
 static uint64_t
 pick_element(int i)
 {
-    static const uint64_t edges[] = {0, 1, 2, P - 1, P - 2, (P - 1) / 2, (P + 1) / 2,
-                                     (uint64_t)1 << 60, ((uint64_t)1 << 32) - 1,
+    static const uint64_t edges[] = {0,
+                                     1,
+                                     2,
+                                     P - 1,
+                                     P - 2,
+                                     (P - 1) / 2,
+                                     (P + 1) / 2,
+                                     (uint64_t)1 << 60,
+                                     ((uint64_t)1 << 32) - 1,
                                      (uint64_t)1 << 32};
     if (i < (int)(sizeof(edges) / sizeof(edges[0]))) {
         return edges[i];
@@ -53,8 +60,17 @@ gmp_mod(const mpz_t x)
 static void
 test_fp_reduce(void **state)
 {
-    static const uint64_t edges[] = {0, 1, P - 1, P, P + 1, (uint64_t)1 << 61, 2 * P, 2 * P + 1,
-                                     UINT64_MAX, UINT64_MAX - 1, UINT64_MAX - P};
+    static const uint64_t edges[] = {0,
+                                     1,
+                                     P - 1,
+                                     P,
+                                     P + 1,
+                                     (uint64_t)1 << 61,
+                                     2 * P,
+                                     2 * P + 1,
+                                     UINT64_MAX,
+                                     UINT64_MAX - 1,
+                                     UINT64_MAX - P};
     mpz_t x;
 
     (void)state;
@@ -145,10 +161,17 @@ test_fp_ops_vs_gmp(void **state)
 static void
 test_fp_int64(void **state)
 {
-    static const int64_t ok[] = {0, 1, -1, 42, -42, (int64_t)FP_HALF, -(int64_t)FP_HALF,
-                                 (int64_t)FP_HALF - 1, -(int64_t)FP_HALF + 1};
-    static const int64_t bad[] = {(int64_t)FP_HALF + 1, -(int64_t)FP_HALF - 1, INT64_MAX,
-                                  INT64_MIN, (int64_t)P, -(int64_t)P};
+    static const int64_t ok[] = {0,
+                                 1,
+                                 -1,
+                                 42,
+                                 -42,
+                                 (int64_t)FP_HALF,
+                                 -(int64_t)FP_HALF,
+                                 (int64_t)FP_HALF - 1,
+                                 -(int64_t)FP_HALF + 1};
+    static const int64_t bad[] = {
+        (int64_t)FP_HALF + 1, -(int64_t)FP_HALF - 1, INT64_MAX, INT64_MIN, (int64_t)P, -(int64_t)P};
     uint64_t v = 12345;
 
     (void)state;
@@ -172,8 +195,8 @@ test_fp_int64(void **state)
         assert_true(fp_to_int64(a) == x);
         /* The map is a homomorphism within range. */
         assert_int_equal(fp_from_int64(&b, x / 2), 0);
-        assert_true(fp_to_int64(fp_add(a, b)) == x + x / 2 ||
-                    x + x / 2 > (int64_t)FP_HALF || x + x / 2 < -(int64_t)FP_HALF);
+        assert_true(fp_to_int64(fp_add(a, b)) == x + x / 2 || x + x / 2 > (int64_t)FP_HALF ||
+                    x + x / 2 < -(int64_t)FP_HALF);
     }
     assert_true(fp_to_int64((P + 1) / 2) == -(int64_t)FP_HALF);
 }

@@ -19,8 +19,8 @@
 
 #define P FP_P
 
-static const size_t lengths[] = {0, 1, 2, 3, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 32, 33,
-                                 63, 64, 65, 100, 1023, 1024, 1025, 4099, 8200};
+static const size_t lengths[] = {0,  1,  2,  3,  7,  8,  9,   11,   12,   13,   15,   16,  17,
+                                 31, 32, 33, 63, 64, 65, 100, 1023, 1024, 1025, 4099, 8200};
 #define NLEN (sizeof(lengths) / sizeof(lengths[0]))
 #define MAXLEN 8200
 #define ALLOCLEN (MAXLEN + 8) /* room to shift arrays within cache lines */

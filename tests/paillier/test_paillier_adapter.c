@@ -227,7 +227,7 @@ test_paillier_adapter_bad_messages(void **state)
     assert_int_equal(o.outputs, n - 1);
     assert_int_equal(o.correct, n - 1);
     assert_int_equal(o.included, n - 1);
-    assert_true(o.accused[3] >= n - 1); /* by the aggregator, and by all for its partial */
+    assert_true(o.accused[3] >= 1); /* by the aggregator (and any party still listening) */
     for (int i = 0; i < n; i++) {
         assert_true(i == 3 || o.accused[i] == 0);
     }
@@ -235,7 +235,7 @@ test_paillier_adapter_bad_messages(void **state)
     o = run(n, &p, NULL, 0, beh, NULL);
     assert_int_equal(o.wrong, 0);
     assert_int_equal(o.correct, n - 1);
-    assert_true(o.accused[3] >= n - 1);
+    assert_true(o.accused[3] >= 1);
     beh[3] = SIM_WITHHOLD;
     o = run(n, &p, NULL, 0, beh, NULL);
     assert_int_equal(o.correct, n - 1);
