@@ -68,7 +68,8 @@ fp__vec_scale_portable(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
     }
 }
 
-static uint64_t
+/* see fp_vec_int.h */
+uint64_t
 fp__vec_dot_portable(const uint64_t *a, const uint64_t *b, size_t n)
 {
     uint64_t r = 0;

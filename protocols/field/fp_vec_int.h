@@ -19,7 +19,8 @@ const struct fp_vec_ops *fp__vec_x86_get(enum fp_vec_impl impl);
 int fp__vec_invert_totals(uint64_t *inv, size_t *zero_index, const uint64_t *tot, size_t k,
                           const uint64_t *a, size_t n);
 
-/* The portable batch inversion (the AVX2 table uses it too). */
+/* The portable dot product and batch inversion (the AVX2 table uses them too). */
+uint64_t fp__vec_dot_portable(const uint64_t *a, const uint64_t *b, size_t n);
 int fp__vec_batch_inv_portable(uint64_t *out, size_t *zero_index, const uint64_t *a, size_t n);
 
 #endif /* MPCSIM_PROTOCOLS_FIELD_FP_VEC_INT_H */

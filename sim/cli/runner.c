@@ -295,9 +295,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         }
     }
     /* The engine. */
-    memset(&cfg, 0, sizeof(cfg));
-    cfg.n = n;
-    cfg.seed = trial_seed;
+    sim_config_init(&cfg, n, trial_seed);
     cfg.inputs = inputs;
     cfg.input_len = input_len;
     cfg.net = sc->net;

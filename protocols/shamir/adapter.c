@@ -1,0 +1,978 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/shamir/adapter.c - see adapter.h.
+ *
+ * A party is a state machine over three phases (input, multiplication,
+ * output).  Messages of a later phase may arrive early and are stored;
+ * messages of a phase the party has closed are ignored.  Input shares are
+ * accumulated on arrival (the linear sums, the local squares for
+ * variance, the two vectors for dot_product), so a party keeps O(L) per
+ * input, O(n L) for the subshares and output shares of the others.
+ *
+ * Output shares carry the sender's view (the sorted lists of inputs left
+ * out and of parties missing from its resharer set T): only shares of
+ * the same view are interpolated together, so honest parties whose views
+ * differ (a message lost to some of them) never mix sums over different
+ * sets.  The trial-wide struct shamir_ctx (powers of 1..n, inverse
+ * tables) is built once by trial_setup and shared read-only.
+ */
+#include "protocols/shamir/adapter.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "protocols/field/fp.h"
+#include "protocols/shamir/shamir.h"
+
+enum { SH_MSG_INPUT = 1, SH_MSG_RESHARE = 2, SH_MSG_OUTPUT = 3 };
+enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4 };
+
+#define SH_STREAM_PROTOCOL 1
+#define SH_STREAM_ADVERSARY 2
+#define SH_HDR 9 /* type, u32 count of inputs left out, u32 count missing from T */
+
+struct shamir_trial {
+    struct shamir_ctx *sh;
+};
+
+/* The shares of one view received so far. */
+struct sh_group {
+    uint32_t n_in, n_mul; /* ids: n_in inputs left out, then n_mul parties not in T */
+    int *ids;
+    size_t count;
+    size_t need; /* robust: parties of this view (n minus the union of both lists) */
+};
+
+struct shamir_party {
+    const struct shamir_params *prm;
+    const struct shamir_ctx *sh;
+    int n, t, self, robust, mul, phase;
+    size_t L, nin, Lm, R;
+    enum computation_kind kind;
+    int64_t timeout;
+    struct fp_stream *rng, *adv;
+    uint64_t *x;  /* own input, L */
+    uint64_t *wf; /* weights as field elements, n */
+    /* input phase */
+    uint8_t *in_got;
+    size_t in_cnt;
+    uint64_t *lin;  /* L: sum of w_i [x_i] */
+    uint64_t *sq;   /* L: sum of [x_i]^2 (degree 2t), variance */
+    uint64_t *dotx; /* 2L: [x_0], [x_1], dot_product */
+    /* multiplication phase */
+    uint64_t *resh; /* n * Lm subshares, row per sender */
+    uint8_t *resh_got;
+    size_t resh_cnt, resh_need_got, resh_need;
+    /* output phase */
+    uint64_t *mine;  /* R: own share of the raw output */
+    int *excl;       /* own view: n_ex_in inputs, then n_ex_mul resharers */
+    uint32_t n_ex_in, n_ex_mul;
+    uint64_t *outsh; /* n * R, row per sender */
+    int *out_group;  /* n: group of each sender's output share, -1 = none */
+    int *arrival;    /* senders in arrival order */
+    size_t n_arrival;
+    struct sh_group *groups;
+    size_t n_groups;
+};
+
+/* ------------------------------------------------------------------ */
+
+static size_t
+sh__nin(const struct computation *c, int n)
+{
+    return c->kind == COMPUTATION_DOT_PRODUCT ? 2 : (size_t)n;
+}
+
+/* see adapter.h */
+int
+shamir_rounds(const struct shamir_params *p)
+{
+    return computation_needs_mul(p->comp.kind) ? 3 : 2;
+}
+
+/* see adapter.h */
+const char *
+shamir_unsupported(const struct shamir_params *p, int n)
+{
+    if (n < 2) {
+        return "Shamir sharing needs at least 2 parties";
+    }
+    if (p->comp.length == 0) {
+        return "input vectors must have length >= 1";
+    }
+    if (computation_name(p->comp.kind) == NULL) {
+        return "unknown computation";
+    }
+    if (p->threshold < 0 || p->threshold >= n) {
+        return "threshold t must satisfy 0 <= t < parties";
+    }
+    if (computation_needs_mul(p->comp.kind) && n < 2 * p->threshold + 1) {
+        return "variance and dot_product multiply: Shamir needs parties >= 2 threshold + 1";
+    }
+    if (p->comp.kind == COMPUTATION_WEIGHTED_SUM &&
+        (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
+        return "weighted_sum needs one weight per party";
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+sh__trial_teardown(void *trial)
+{
+    struct shamir_trial *tr = trial;
+
+    if (tr == NULL) {
+        return;
+    }
+    shamir_ctx_destroy(tr->sh);
+    mpcsim_free(tr);
+}
+
+static int
+sh__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg *cfg0,
+                const uint8_t trial_key[32])
+{
+    const struct shamir_params *prm = cfg0->params;
+    struct shamir_trial *tr = NULL;
+    int rc;
+
+    (void)sim;
+    (void)trial_key;
+    if (shamir_unsupported(prm, cfg0->n) != NULL) {
+        return MPCSIM_EINVAL;
+    }
+    tr = mpcsim_calloc(1, sizeof(*tr));
+    if (tr == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    rc = shamir_ctx_create(&tr->sh, cfg0->n, prm->threshold);
+    if (rc != 0) {
+        mpcsim_free(tr);
+        return rc;
+    }
+    *trial_out = tr;
+    return 0;
+}
+
+static void
+sh__free(struct shamir_party *st)
+{
+    if (st == NULL) {
+        return;
+    }
+    fp_stream_destroy(st->rng);
+    fp_stream_destroy(st->adv);
+    mpcsim_free(st->x);
+    mpcsim_free(st->wf);
+    mpcsim_free(st->in_got);
+    mpcsim_free(st->lin);
+    mpcsim_free(st->sq);
+    mpcsim_free(st->dotx);
+    mpcsim_free(st->resh);
+    mpcsim_free(st->resh_got);
+    mpcsim_free(st->mine);
+    mpcsim_free(st->excl);
+    mpcsim_free(st->outsh);
+    mpcsim_free(st->out_group);
+    mpcsim_free(st->arrival);
+    for (size_t g = 0; g < st->n_groups; g++) {
+        mpcsim_free(st->groups[g].ids);
+    }
+    mpcsim_free(st->groups);
+    mpcsim_free(st);
+}
+
+static int
+sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    const struct shamir_params *prm = cfg->params;
+    const struct shamir_trial *tr = cfg->trial;
+    struct shamir_party *st = NULL;
+    size_t n = (size_t)cfg->n;
+    int rc = 0;
+
+    if (tr == NULL || shamir_unsupported(prm, cfg->n) != NULL ||
+        cfg->input_len != prm->comp.length) {
+        return MPCSIM_EINVAL;
+    }
+    st = mpcsim_calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    st->prm = prm;
+    st->sh = tr->sh;
+    st->n = cfg->n;
+    st->t = prm->threshold;
+    st->self = cfg->self;
+    st->robust = prm->robust != 0;
+    st->kind = prm->comp.kind;
+    st->mul = computation_needs_mul(st->kind);
+    st->phase = SH_PH_INPUT;
+    st->L = prm->comp.length;
+    st->nin = sh__nin(&prm->comp, cfg->n);
+    st->Lm = st->kind == COMPUTATION_VARIANCE ? st->L : (st->mul ? 1 : 0);
+    st->R = computation_raw_len(&prm->comp);
+    st->timeout = cfg->round_timeout_ns;
+    rc = fp_stream_create(&st->rng, cfg->key, SH_STREAM_PROTOCOL);
+    if (rc == 0) {
+        rc = fp_stream_create(&st->adv, cfg->key, SH_STREAM_ADVERSARY);
+    }
+    if (rc != 0) {
+        goto out;
+    }
+    st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
+    st->wf = mpcsim_calloc(n, sizeof(uint64_t));
+    st->in_got = mpcsim_calloc(n, 1);
+    st->lin = mpcsim_calloc(st->L, sizeof(uint64_t));
+    st->sq = mpcsim_calloc(st->L, sizeof(uint64_t));
+    st->dotx = mpcsim_calloc(2 * st->L, sizeof(uint64_t));
+    st->mine = mpcsim_calloc(st->R, sizeof(uint64_t));
+    st->excl = mpcsim_calloc(2 * n, sizeof(int));
+    st->outsh = mpcsim_calloc(n * st->R, sizeof(uint64_t));
+    st->out_group = mpcsim_malloc(n * sizeof(int));
+    st->arrival = mpcsim_calloc(n, sizeof(int));
+    if (st->x == NULL || st->wf == NULL || st->in_got == NULL || st->lin == NULL ||
+        st->sq == NULL || st->dotx == NULL || st->mine == NULL || st->excl == NULL ||
+        st->outsh == NULL || st->out_group == NULL || st->arrival == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    if (st->mul) {
+        st->resh = mpcsim_calloc(n * st->Lm, sizeof(uint64_t));
+        st->resh_got = mpcsim_calloc(n, 1);
+        if (st->resh == NULL || st->resh_got == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t w = st->kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[i] : 1;
+
+        st->out_group[i] = -1;
+        rc = fp_from_int64(&st->wf[i], w);
+        if (rc != 0) {
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < st->L; k++) {
+        rc = fp_from_int64(&st->x[k], cfg->input[k]);
+        if (rc != 0) {
+            goto out;
+        }
+    }
+    sim_party_set_state(p, st);
+    st = NULL;
+out:
+    sh__free(st);
+    return rc;
+}
+
+static void
+sh__teardown(struct sim_party *p)
+{
+    sh__free(sim_party_state(p));
+    sim_party_set_state(p, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+sh__abort(struct sim_party *p, struct shamir_party *st, const char *reason)
+{
+    st->phase = SH_PH_DONE;
+    sim_abort(p, reason);
+}
+
+static int
+sh__enter(struct sim_party *p, struct shamir_party *st, int phase)
+{
+    st->phase = phase;
+    return sim_set_timer(p, st->timeout, (uint64_t)phase);
+}
+
+/* Share v[0..len) with degree t and send row j to party j (type); own row to own_row. */
+static int
+sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint64_t *v,
+         size_t len, uint64_t *own_row)
+{
+    size_t n = (size_t)st->n;
+    uint64_t *rows = mpcsim_malloc(n * len * sizeof(*rows));
+    uint64_t *scratch = mpcsim_malloc(n * sizeof(*scratch));
+    uint8_t *msg = mpcsim_malloc(1 + FP_BYTES * len);
+    int rc = 0;
+
+    if (rows == NULL || scratch == NULL || msg == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    shamir_share_vec(st->sh, rows, scratch, v, len, st->rng);
+    sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)((size_t)st->t * len));
+    sim_charge(p, SIM_OP_FIELD_MUL, (double)(n * (size_t)st->t * len));
+    msg[0] = type;
+    for (size_t j = 0; j < n && rc == 0; j++) {
+        if (j == (size_t)st->self) {
+            memcpy(own_row, rows + j * len, len * sizeof(*rows));
+            continue;
+        }
+        fp_vec_encode(msg + 1, rows + j * len, len);
+        rc = sim_send(p, (int)j, msg, 1 + FP_BYTES * len);
+    }
+out:
+    mpcsim_free(rows);
+    mpcsim_free(scratch);
+    mpcsim_free(msg);
+    return rc;
+}
+
+/* Take party i's input share v[0..L) (phase 1 only). */
+static void
+sh__take_input(struct sim_party *p, struct shamir_party *st, size_t i, const uint64_t *v)
+{
+    size_t L = st->L;
+
+    for (size_t k = 0; k < L; k++) {
+        switch (st->kind) {
+        case COMPUTATION_DOT_PRODUCT:
+            st->dotx[i * L + k] = v[k];
+            break;
+        case COMPUTATION_VARIANCE:
+            st->sq[k] = fp_add(st->sq[k], fp_sqr(v[k]));
+            st->lin[k] = fp_add(st->lin[k], v[k]);
+            break;
+        default:
+            st->lin[k] = fp_add(st->lin[k], fp_mul(st->wf[i], v[k]));
+            break;
+        }
+    }
+    sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
+    sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
+    st->in_got[i] = 1;
+    st->in_cnt++;
+}
+
+/* Find or add the group of a view; its index, or -1 (out of memory). */
+static int
+sh__group(struct shamir_party *st, uint32_t n_in, uint32_t n_mul, const int *ids)
+{
+    size_t nid = (size_t)n_in + n_mul;
+    struct sh_group *g;
+    struct sh_group *grown;
+
+    for (size_t i = 0; i < st->n_groups; i++) {
+        g = &st->groups[i];
+        if (g->n_in == n_in && g->n_mul == n_mul &&
+            (nid == 0 || memcmp(g->ids, ids, nid * sizeof(int)) == 0)) {
+            return (int)i;
+        }
+    }
+    grown = mpcsim_reallocarray(st->groups, st->n_groups + 1, sizeof(*grown));
+    if (grown == NULL) {
+        return -1;
+    }
+    st->groups = grown;
+    g = &st->groups[st->n_groups];
+    memset(g, 0, sizeof(*g));
+    g->n_in = n_in;
+    g->n_mul = n_mul;
+    if (nid > 0) {
+        g->ids = mpcsim_malloc(nid * sizeof(int));
+        if (g->ids == NULL) {
+            return -1;
+        }
+        memcpy(g->ids, ids, nid * sizeof(int));
+    }
+    /* need = n - |ins U muls|, both sorted. */
+    {
+        size_t a = 0, b = 0, uni = 0;
+
+        while (a < n_in || b < n_mul) {
+            if (b == n_mul || (a < n_in && ids[a] < ids[n_in + b])) {
+                a++;
+            } else if (a == n_in || ids[n_in + b] < ids[a]) {
+                b++;
+            } else {
+                a++;
+                b++;
+            }
+            uni++;
+        }
+        g->need = (size_t)st->n - uni;
+    }
+    return (int)st->n_groups++;
+}
+
+static void
+sh__output(struct sim_party *p, struct shamir_party *st, const struct sh_group *g,
+           const uint64_t *secrets)
+{
+    int64_t *vals = mpcsim_malloc(st->R * sizeof(*vals));
+    uint8_t *inc = mpcsim_calloc((size_t)st->n, 1);
+
+    st->phase = SH_PH_DONE;
+    if (vals == NULL || inc == NULL) {
+        sim_abort(p, "shamir: out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < st->R; k++) {
+        vals[k] = fp_to_int64(secrets[k]);
+    }
+    for (size_t i = 0; i < st->nin; i++) {
+        inc[i] = 1;
+    }
+    for (uint32_t e = 0; e < g->n_in; e++) {
+        inc[g->ids[e]] = 0;
+    }
+    if (sim_output(p, vals, st->R, inc) != 0) {
+        sim_abort(p, "shamir: out of memory");
+    }
+out:
+    mpcsim_free(vals);
+    mpcsim_free(inc);
+}
+
+/* Reconstruct from group gi's shares (all of them, in arrival order). */
+static void
+sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
+{
+    const struct sh_group *g = &st->groups[gi];
+    size_t R = st->R;
+    size_t m = 0;
+    size_t q = (size_t)st->t + 1;
+    size_t nbad = 0, ndec = 0;
+    int *idx = mpcsim_malloc(g->count * sizeof(int));
+    uint64_t *rows = mpcsim_malloc(g->count * R * sizeof(uint64_t));
+    uint64_t *secrets = mpcsim_malloc(R * sizeof(uint64_t));
+    size_t *bad = mpcsim_malloc(g->count * sizeof(size_t));
+    int rc;
+
+    if (idx == NULL || rows == NULL || secrets == NULL || bad == NULL) {
+        sh__abort(p, st, "shamir: out of memory");
+        goto out;
+    }
+    for (size_t a = 0; a < st->n_arrival && m < g->count; a++) {
+        int s = st->arrival[a];
+
+        if (st->out_group[s] == (int)gi) {
+            idx[m] = s;
+            memcpy(rows + m * R, st->outsh + (size_t)s * R, R * sizeof(uint64_t));
+            m++;
+        }
+    }
+    if (!st->robust) {
+        rc = shamir_reconstruct(st->sh, secrets, rows, idx, m, R);
+        sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
+        sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
+    } else {
+        rc = shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R,
+                                       st->rng);
+        sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
+        sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
+        sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
+    }
+    if (rc == MPCSIM_EDECODE) {
+        char reason[128];
+
+        snprintf(reason, sizeof(reason),
+                 "shamir: %zu output shares are inconsistent beyond the %zu errors they can "
+                 "correct",
+                 m, shamir_max_errors(st->sh, m));
+        sh__abort(p, st, reason);
+        goto out;
+    }
+    if (rc != 0) {
+        sh__abort(p, st, rc == MPCSIM_ENOQUORUM ? "shamir: too few output shares"
+                                                : "shamir: out of memory");
+        goto out;
+    }
+    for (size_t b = 0; b < nbad; b++) {
+        sim_accuse(p, idx[bad[b]]);
+    }
+    sh__output(p, st, g, secrets);
+out:
+    mpcsim_free(idx);
+    mpcsim_free(rows);
+    mpcsim_free(secrets);
+    mpcsim_free(bad);
+}
+
+/* Finish with group gi if it has enough shares (phase 3 only). */
+static void
+sh__try_finish(struct sim_party *p, struct shamir_party *st, size_t gi)
+{
+    const struct sh_group *g = &st->groups[gi];
+    size_t q = (size_t)st->t + 1;
+
+    if (st->phase != SH_PH_OUT) {
+        return;
+    }
+    if (st->robust ? g->count >= (g->need > q ? g->need : q) : g->count >= q) {
+        sh__finish(p, st, gi);
+    }
+}
+
+/* Store sender s's output share of the given view. */
+static int
+sh__take_output(struct sim_party *p, struct shamir_party *st, int s, uint32_t n_in,
+                uint32_t n_mul, const int *ids, const uint64_t *v)
+{
+    int gi;
+
+    if (st->out_group[s] >= 0) {
+        return 0;
+    }
+    gi = sh__group(st, n_in, n_mul, ids);
+    if (gi < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    memcpy(st->outsh + (size_t)s * st->R, v, st->R * sizeof(*v));
+    st->out_group[s] = gi;
+    st->arrival[st->n_arrival++] = s;
+    st->groups[gi].count++;
+    sh__try_finish(p, st, (size_t)gi);
+    return 0;
+}
+
+/* Phase 3: broadcast own output share with own view, then wait. */
+static int
+sh__send_output(struct sim_party *p, struct shamir_party *st)
+{
+    size_t nid = (size_t)st->n_ex_in + st->n_ex_mul;
+    size_t len = SH_HDR + 4 * nid + FP_BYTES * st->R;
+    uint8_t *msg = mpcsim_malloc(len);
+    int rc;
+
+    if (msg == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    msg[0] = SH_MSG_OUTPUT;
+    for (int b = 0; b < 4; b++) {
+        msg[1 + b] = (uint8_t)(st->n_ex_in >> (8 * b));
+        msg[5 + b] = (uint8_t)(st->n_ex_mul >> (8 * b));
+    }
+    for (size_t e = 0; e < nid; e++) {
+        for (int b = 0; b < 4; b++) {
+            msg[SH_HDR + 4 * e + (size_t)b] = (uint8_t)((uint32_t)st->excl[e] >> (8 * b));
+        }
+    }
+    fp_vec_encode(msg + SH_HDR + 4 * nid, st->mine, st->R);
+    rc = sim_broadcast(p, msg, len);
+    mpcsim_free(msg);
+    if (rc == 0) {
+        rc = sh__enter(p, st, SH_PH_OUT);
+    }
+    if (rc == 0) {
+        rc = sh__take_output(p, st, st->self, st->n_ex_in, st->n_ex_mul, st->excl, st->mine);
+    }
+    for (size_t g = 0; rc == 0 && g < st->n_groups && st->phase == SH_PH_OUT; g++) {
+        sh__try_finish(p, st, g);
+    }
+    return rc;
+}
+
+/* End of phase 1: fix the inputs left out, then reshare or output. */
+static int
+sh__end_input(struct sim_party *p, struct shamir_party *st)
+{
+    size_t L = st->L;
+
+    st->n_ex_in = 0;
+    for (size_t i = 0; i < st->nin; i++) {
+        if (!st->in_got[i]) {
+            st->excl[st->n_ex_in++] = (int)i;
+        }
+    }
+    if (st->kind == COMPUTATION_DOT_PRODUCT && st->n_ex_in > 0) {
+        sh__abort(p, st, "shamir: dot_product needs the inputs of parties 0 and 1");
+        return 0;
+    }
+    if (!st->mul) {
+        memcpy(st->mine, st->lin, L * sizeof(uint64_t));
+        return sh__send_output(p, st);
+    }
+    {
+        uint64_t h[1];
+        const uint64_t *hv = st->sq;
+        int rc;
+
+        if (st->kind == COMPUTATION_DOT_PRODUCT) {
+            mpcsim_u128 acc = 0;
+
+            for (size_t k = 0; k < L; k++) {
+                acc += (mpcsim_u128)st->dotx[k] * st->dotx[L + k];
+                if ((k & 31) == 31) {
+                    acc = fp_reduce128(acc);
+                }
+            }
+            h[0] = fp_reduce128(acc);
+            hv = h;
+            sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
+        }
+        /* Expected resharers: everyone whose input was not left out. */
+        st->resh_need = (size_t)st->n - st->n_ex_in;
+        st->resh_need_got = 0;
+        for (size_t j = 0; j < (size_t)st->n; j++) {
+            if (st->resh_got[j] && (j >= st->nin || st->in_got[j])) {
+                st->resh_need_got++;
+            }
+        }
+        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm,
+                      st->resh + (size_t)st->self * st->Lm);
+        if (rc != 0) {
+            return rc;
+        }
+        st->resh_got[st->self] = 1;
+        st->resh_cnt++;
+        st->resh_need_got++;
+        return sh__enter(p, st, SH_PH_MUL);
+    }
+}
+
+/* End of phase 2: combine the subshares of the resharers heard. */
+static int
+sh__end_mul(struct sim_party *p, struct shamir_party *st)
+{
+    size_t n = (size_t)st->n;
+    size_t Lm = st->Lm;
+    size_t m = 0;
+    int *T = NULL;
+    uint64_t *lambda = NULL, *rows = NULL;
+    int rc = 0;
+
+    if (st->resh_cnt < 2 * (size_t)st->t + 1) {
+        sh__abort(p, st, "shamir: fewer than 2t+1 parties reshared their products");
+        return 0;
+    }
+    T = mpcsim_malloc(st->resh_cnt * sizeof(int));
+    lambda = mpcsim_malloc(st->resh_cnt * sizeof(uint64_t));
+    rows = mpcsim_malloc(st->resh_cnt * Lm * sizeof(uint64_t));
+    if (T == NULL || lambda == NULL || rows == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    st->n_ex_mul = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (st->resh_got[j]) {
+            T[m] = (int)j;
+            memcpy(rows + m * Lm, st->resh + j * Lm, Lm * sizeof(uint64_t));
+            m++;
+        } else {
+            st->excl[st->n_ex_in + st->n_ex_mul++] = (int)j;
+        }
+    }
+    rc = shamir_lagrange0(st->sh, lambda, T, m);
+    if (rc != 0) {
+        goto out;
+    }
+    sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * (n - m) + 3 * m));
+    sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * Lm));
+    if (st->kind == COMPUTATION_VARIANCE) {
+        memcpy(st->mine, st->lin, st->L * sizeof(uint64_t));
+        shamir_combine(st->mine + st->L, lambda, rows, m, Lm);
+    } else {
+        shamir_combine(st->mine, lambda, rows, m, Lm);
+    }
+    rc = sh__send_output(p, st);
+out:
+    mpcsim_free(T);
+    mpcsim_free(lambda);
+    mpcsim_free(rows);
+    return rc;
+}
+
+static void
+sh__advance(struct sim_party *p, struct shamir_party *st)
+{
+    int rc = 0;
+
+    if (st->phase == SH_PH_INPUT && st->in_cnt == st->nin) {
+        rc = sh__end_input(p, st);
+    }
+    if (rc == 0 && st->phase == SH_PH_MUL &&
+        (st->resh_cnt == (size_t)st->n || st->resh_need_got >= st->resh_need)) {
+        rc = sh__end_mul(p, st);
+    }
+    if (rc != 0) {
+        sh__abort(p, st, "shamir: out of memory");
+    }
+}
+
+static void
+sh__on_start(struct sim_party *p)
+{
+    struct shamir_party *st = sim_party_state(p);
+    int rc = 0;
+
+    if ((size_t)st->self < st->nin) {
+        uint64_t *row = mpcsim_malloc(st->L * sizeof(*row));
+
+        if (row == NULL) {
+            rc = MPCSIM_ENOMEM;
+        } else {
+            rc = sh__deal(p, st, SH_MSG_INPUT, st->x, st->L, row);
+            if (rc == 0) {
+                sh__take_input(p, st, (size_t)st->self, row);
+            }
+            mpcsim_free(row);
+        }
+    }
+    if (rc == 0) {
+        rc = sh__enter(p, st, SH_PH_INPUT);
+    }
+    if (rc != 0) {
+        sh__abort(p, st, "shamir: out of memory");
+        return;
+    }
+    sh__advance(p, st);
+}
+
+/* Parse an output message; 0 or MPCSIM_EDECODE.  ids and v are scratch of n and R. */
+static int
+sh__parse_output(const struct shamir_party *st, const uint8_t *msg, size_t len, uint32_t *n_in,
+                 uint32_t *n_mul, int *ids, uint64_t *v)
+{
+    uint32_t a = 0, b = 0;
+    size_t nid;
+
+    if (len < SH_HDR) {
+        return MPCSIM_EDECODE;
+    }
+    for (int i = 3; i >= 0; i--) {
+        a = (a << 8) | msg[1 + i];
+        b = (b << 8) | msg[5 + i];
+    }
+    if (a > (uint32_t)st->n || b > (uint32_t)st->n) {
+        return MPCSIM_EDECODE;
+    }
+    nid = (size_t)a + b;
+    if (len != SH_HDR + 4 * nid + FP_BYTES * st->R) {
+        return MPCSIM_EDECODE;
+    }
+    for (size_t e = 0; e < nid; e++) {
+        uint32_t id = 0;
+
+        for (int i = 3; i >= 0; i--) {
+            id = (id << 8) | msg[SH_HDR + 4 * e + (size_t)i];
+        }
+        if (id >= (uint32_t)st->n) {
+            return MPCSIM_EDECODE;
+        }
+        ids[e] = (int)id;
+        /* Each list strictly increasing: a canonical view. */
+        if (e != 0 && e != a && ids[e] <= ids[e - 1]) {
+            return MPCSIM_EDECODE;
+        }
+    }
+    if (fp_vec_decode(v, NULL, msg + SH_HDR + 4 * nid, st->R) != 0) {
+        return MPCSIM_EDECODE;
+    }
+    *n_in = a;
+    *n_mul = b;
+    return 0;
+}
+
+static void
+sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    struct shamir_party *st = sim_party_state(p);
+    size_t uf = (size_t)from;
+    int rc = 0;
+
+    if (st->phase == SH_PH_DONE || from < 0 || from >= st->n || from == st->self) {
+        return;
+    }
+    if (len < 1) {
+        rc = MPCSIM_EDECODE;
+    } else if (msg[0] == SH_MSG_INPUT) {
+        uint64_t *v;
+
+        if (uf >= st->nin) {
+            rc = MPCSIM_EDECODE;
+        } else if (st->phase != SH_PH_INPUT || st->in_got[uf]) {
+            return; /* too late (left out) or a repeat */
+        } else if (len != 1 + FP_BYTES * st->L) {
+            rc = MPCSIM_EDECODE;
+        } else if ((v = mpcsim_malloc(st->L * sizeof(*v))) == NULL) {
+            sh__abort(p, st, "shamir: out of memory");
+            return;
+        } else {
+            rc = fp_vec_decode(v, NULL, msg + 1, st->L) == 0 ? 0 : MPCSIM_EDECODE;
+            if (rc == 0) {
+                sh__take_input(p, st, uf, v);
+            }
+            mpcsim_free(v);
+        }
+    } else if (msg[0] == SH_MSG_RESHARE) {
+        if (!st->mul) {
+            rc = MPCSIM_EDECODE;
+        } else if (st->phase > SH_PH_MUL || st->resh_got[uf]) {
+            return;
+        } else if (len != 1 + FP_BYTES * st->Lm ||
+                   fp_vec_decode(st->resh + uf * st->Lm, NULL, msg + 1, st->Lm) != 0) {
+            rc = MPCSIM_EDECODE;
+        } else {
+            st->resh_got[uf] = 1;
+            st->resh_cnt++;
+            if (st->phase == SH_PH_MUL && (uf >= st->nin || st->in_got[uf])) {
+                st->resh_need_got++;
+            }
+        }
+    } else if (msg[0] == SH_MSG_OUTPUT) {
+        int *ids = mpcsim_malloc(2 * (size_t)st->n * sizeof(int));
+        uint64_t *v = mpcsim_malloc(st->R * sizeof(uint64_t));
+        uint32_t a = 0, b = 0;
+
+        if (ids == NULL || v == NULL) {
+            mpcsim_free(ids);
+            mpcsim_free(v);
+            sh__abort(p, st, "shamir: out of memory");
+            return;
+        }
+        rc = sh__parse_output(st, msg, len, &a, &b, ids, v);
+        if (rc == 0 && sh__take_output(p, st, from, a, b, ids, v) != 0) {
+            mpcsim_free(ids);
+            mpcsim_free(v);
+            sh__abort(p, st, "shamir: out of memory");
+            return;
+        }
+        mpcsim_free(ids);
+        mpcsim_free(v);
+    } else {
+        rc = MPCSIM_EDECODE;
+    }
+    if (rc != 0) {
+        /* Only a faulty party sends bytes that do not parse: name it and
+         * go on without the message (it counts as not received). */
+        sim_accuse(p, from);
+        return;
+    }
+    sh__advance(p, st);
+}
+
+static void
+sh__on_timer(struct sim_party *p, uint64_t id)
+{
+    struct shamir_party *st = sim_party_state(p);
+    int rc = 0;
+
+    if (st->phase == SH_PH_DONE || id != (uint64_t)st->phase) {
+        return;
+    }
+    switch (st->phase) {
+    case SH_PH_INPUT:
+        rc = sh__end_input(p, st);
+        if (rc == 0) {
+            sh__advance(p, st);
+        }
+        break;
+    case SH_PH_MUL:
+        rc = sh__end_mul(p, st);
+        break;
+    case SH_PH_OUT: {
+        size_t best = 0;
+
+        for (size_t g = 1; g < st->n_groups; g++) {
+            if (st->groups[g].count > st->groups[best].count) {
+                best = g;
+            }
+        }
+        if (st->robust && st->n_groups > 0 && st->groups[best].count >= (size_t)st->t + 1) {
+            sh__finish(p, st, best);
+        } else {
+            sh__abort(p, st, "shamir: too few output shares before the round timeout");
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    if (rc != 0) {
+        sh__abort(p, st, "shamir: out of memory");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+
+static uint64_t
+sh__nonzero(struct fp_stream *s)
+{
+    uint64_t e;
+
+    do {
+        e = fp_stream_next(s);
+    } while (e == 0);
+    return e;
+}
+
+/* Add a random non-zero error to every element of msg[off, len). */
+static void
+sh__perturb(struct fp_stream *s, uint8_t *msg, size_t off, size_t len)
+{
+    for (size_t o = off; o + FP_BYTES <= len; o += FP_BYTES) {
+        uint64_t v;
+
+        if (fp_decode(&v, msg + o) == 0) {
+            fp_encode(msg + o, fp_add(v, sh__nonzero(s)));
+        }
+    }
+}
+
+static enum sim_adv_action
+sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+           size_t cap)
+{
+    struct shamir_party *st = sim_party_state(p);
+    int type = *len > 0 ? msg[0] : 0;
+    size_t off;
+
+    (void)cap;
+    if (st == NULL || type == SH_MSG_INPUT) {
+        return SIM_ADV_SEND; /* input dealing is out of scope (SCENARIO.md) */
+    }
+    /* The field elements: after the type byte, or after the view. */
+    off = type == SH_MSG_OUTPUT ? *len - FP_BYTES * st->R : 1;
+    switch (b) {
+    case SIM_CORRUPT_SHARES:
+        sh__perturb(st->adv, msg, off, *len);
+        return SIM_ADV_SEND;
+    case SIM_EQUIVOCATE:
+        if (to & 1) {
+            sh__perturb(st->adv, msg, off, *len);
+        }
+        return SIM_ADV_SEND;
+    case SIM_WITHHOLD:
+        return SIM_ADV_DROP;
+    case SIM_DELAY:
+        return SIM_ADV_DELAY;
+    case SIM_MALFORMED:
+        switch (to % 3) {
+        case 0:
+            *len -= 1;
+            break;
+        case 1:
+            memset(msg + *len - FP_BYTES, 0xff, FP_BYTES); /* a value >= p */
+            break;
+        default:
+            fp_stream_bytes(st->adv, msg, *len);
+            break;
+        }
+        return SIM_ADV_SEND;
+    default:
+        return SIM_ADV_SEND;
+    }
+}
+
+/* see adapter.h */
+const struct sim_protocol shamir_protocol = {
+    .name = "shamir",
+    .trial_setup = sh__trial_setup,
+    .trial_teardown = sh__trial_teardown,
+    .setup = sh__setup,
+    .on_start = sh__on_start,
+    .on_message = sh__on_message,
+    .on_timer = sh__on_timer,
+    .teardown = sh__teardown,
+    .tamper = sh__tamper,
+};
