@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/mpcsim.h"
 
@@ -57,6 +58,16 @@ bench_keep(uint64_t value)
     (void)value;
 #endif
 }
+
+/*
+ * Compare instruction counts (per iteration) of kernels names[i] with a
+ * baseline JSON text written by `--count-instructions --json`; print one
+ * line per kernel to `out`.  Returns how many got worse than `threshold`
+ * (a fraction: 0.05 = 5 %).  Kernels missing from the baseline are listed
+ * as new, not as regressions.
+ */
+int bench_compare(FILE *out, const char *baseline_json, const char *const *names,
+                  const double *counts, size_t n, double threshold);
 
 /* Options of `mpcsim bench`; see bench_main. */
 int bench_main(int argc, char **argv);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "sim/cost.h"
 
 #ifdef MPCSIM_HAVE_VALGRIND
 #include <valgrind/callgrind.h>
@@ -35,6 +36,7 @@ struct bench_opts {
     const char *json_path;
     const char *csv_path;
     const char *compare_path; /* baseline JSON for --compare */
+    const char *calibrate_path; /* cost table to write for --calibrate */
     double min_time;
     double threshold; /* --threshold, as a fraction */
     int repetitions;
@@ -87,6 +89,7 @@ usage(FILE *out)
     fprintf(out, "usage: mpcsim bench [--filter REGEX] [--list] [--min-time SECONDS]\n"
                  "                    [--repetitions N] [--json FILE] [--csv FILE]\n"
                  "       mpcsim bench --count-instructions [--filter REGEX] [--json FILE]\n"
+                 "       mpcsim bench --calibrate COSTS.yaml [--min-time SECONDS]\n"
                  "                    [--compare BASELINE.json] [--threshold PCT]\n"
                  "\n"
                  "Times every benchmark kernel (or those whose name matches REGEX, an\n"
@@ -98,6 +101,9 @@ usage(FILE *out)
                  "region: counts repeat exactly, whatever else the machine is doing.\n"
                  "--compare checks them against a baseline written by --json and fails\n"
                  "when a kernel got more than --threshold (default 5%%) worse.\n"
+                 "\n"
+                 "--calibrate FILE.yaml measures every operation protocols charge to the\n"
+                 "simulated CPUs and writes the cost table a scenario's cost_model reads.\n"
                  "Exit: 0 ok, 1 a wrong result or a regression, 2 bad arguments.\n");
 }
 
@@ -109,6 +115,7 @@ parse_opts(struct bench_opts *o, int argc, char **argv)
     o->csv_path = NULL;
     o->min_time = 0.5;
     o->compare_path = NULL;
+    o->calibrate_path = NULL;
     o->threshold = 0.05;
     o->repetitions = 5;
     o->list = 0;
@@ -145,6 +152,8 @@ parse_opts(struct bench_opts *o, int argc, char **argv)
             o->csv_path = val;
         } else if (strcmp(a, "--compare") == 0) {
             o->compare_path = val;
+        } else if (strcmp(a, "--calibrate") == 0) {
+            o->calibrate_path = val;
         } else if (strcmp(a, "--threshold") == 0) {
             errno = 0;
             o->threshold = strtod(val, &end) / 100.0;
@@ -447,6 +456,96 @@ write_csv(const char *path, const struct bench_result *res, size_t n)
     return 0;
 }
 
+/* ---- calibration --------------------------------------------------- */
+
+/*
+ * Which kernel measures each charged operation: cost = ns per kernel item
+ * / `per_item` (e.g. a combine of t = 51 partials is 51 charged partials;
+ * an RS decode at n = 256 is charged per n^2 = 65536).  Operations without
+ * a kernel keep the built-in default, and the file says so.
+ */
+static const struct {
+    enum sim_op op;
+    const char *kernel;
+    double per_item;
+} calibration[] = {
+    {SIM_OP_FIELD_ADD, "field/add_vec_simd/1M", 1},
+    {SIM_OP_FIELD_MUL, "field/mul_vec_simd/1M", 1},
+    {SIM_OP_FIELD_INV, "field/inv", 1},
+    {SIM_OP_FIELD_SAMPLE, "field/sample/64K", 1},
+    {SIM_OP_LAGRANGE_TERM, "field/lagrange0/1024", 1024},
+    {SIM_OP_RS_DECODE_N2, "field/rs_decode/256/emax", 256.0 * 256.0},
+    {SIM_OP_PAILLIER_KEYGEN, "paillier/keygen/2048", 1},
+    {SIM_OP_PAILLIER_ENCRYPT, "paillier/encrypt/2048", 1},
+    {SIM_OP_PAILLIER_ENCRYPT_PRECOMP, "paillier/encrypt_precomputed/2048", 1},
+    {SIM_OP_PAILLIER_DECRYPT, "paillier/decrypt_crt/2048", 1},
+    {SIM_OP_PAILLIER_PARTIAL_DECRYPT, "paillier/partial_decrypt/2048", 1},
+    {SIM_OP_PAILLIER_COMBINE, "paillier/combine/2048/t51", 51},
+    {SIM_OP_PAILLIER_ADD, "paillier/add/2048", 1},
+};
+
+static int
+calibrate(const struct bench_kernel *ks, size_t nk, const struct bench_opts *o)
+{
+    double cost[SIM_OP_COUNT];
+    int measured[SIM_OP_COUNT] = {0};
+    char cpu[256];
+    char date[64];
+    time_t t = time(NULL);
+    struct tm tm;
+    FILE *f = NULL;
+    int status = 0;
+
+    memcpy(cost, sim_cost_default, sizeof(cost));
+    for (size_t c = 0; c < sizeof(calibration) / sizeof(calibration[0]); c++) {
+        for (size_t i = 0; i < nk; i++) {
+            struct bench_result r;
+            double items = ks[i].items_per_iter > 0 ? ks[i].items_per_iter : 1;
+            int rc;
+
+            if (strcmp(ks[i].name, calibration[c].kernel) != 0) {
+                continue;
+            }
+            rc = run_kernel(&r, &ks[i], o);
+            if (rc != 0) {
+                fprintf(stderr, "mpcsim bench: %s failed; %s keeps its default\n", ks[i].name,
+                        sim_op_name(calibration[c].op));
+                status = 1;
+                break;
+            }
+            cost[calibration[c].op] = r.median / items / calibration[c].per_item;
+            measured[calibration[c].op] = 1;
+            printf("%-26s %14.4g ns   (%s)\n", sim_op_name(calibration[c].op),
+                   cost[calibration[c].op], ks[i].name);
+            fflush(stdout);
+            break;
+        }
+    }
+    f = fopen(o->calibrate_path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim bench: cannot write %s: %s\n", o->calibrate_path,
+                strerror(errno));
+        return 2;
+    }
+    cpu_model(cpu, sizeof(cpu));
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+    fprintf(f, "# mpcsim cost model: ns per operation charged to a simulated party's CPU.\n"
+               "# Measured by `mpcsim bench --calibrate` (medians, one core) on\n"
+               "# %s, %s, mpcsim %s.\n"
+               "# Use it as a scenario's `cost_model: FILE`.\n",
+            cpu, date, MPCSIM_VERSION);
+    for (int op = 0; op < SIM_OP_COUNT; op++) {
+        fprintf(f, "%s: %.6g%s\n", sim_op_name((enum sim_op)op), cost[op],
+                measured[op] ? "" : "   # built-in default, no kernel measures it");
+    }
+    if (fclose(f) != 0) {
+        return 2;
+    }
+    printf("wrote %s\n", o->calibrate_path);
+    return status;
+}
+
 /* ---- instruction counts (callgrind) ---------------------------------- */
 
 static uint64_t
@@ -661,50 +760,65 @@ read_text(const char *path)
     return buf;
 }
 
-/*
- * Compare counts with the baseline: print each kernel's change, return 1
- * if any got worse than the threshold, 2 if the baseline is unreadable.
- */
-static int
-compare_baseline(const struct bench_result *res, size_t n, const struct bench_opts *o)
+/* see bench.h */
+int
+bench_compare(FILE *out, const char *baseline_json, const char *const *names,
+              const double *counts, size_t n, double threshold)
 {
-    char *json = read_text(o->compare_path);
     int regressions = 0;
 
-    if (json == NULL) {
-        fprintf(stderr, "mpcsim bench: cannot read baseline %s: %s\n", o->compare_path,
-                strerror(errno));
-        return 2;
-    }
-    printf("\n%-44s %14s %14s %8s  (threshold %.1f%%)\n", "kernel", "baseline", "now", "change",
-           o->threshold * 100);
+    fprintf(out, "\n%-44s %14s %14s %8s  (threshold %.1f%%)\n", "kernel", "baseline", "now",
+            "change", threshold * 100);
     for (size_t i = 0; i < n; i++) {
         double base = 0;
         double change;
         const char *verdict = "";
 
-        if (!baseline_lookup(json, res[i].k->name, &base) || !(base > 0)) {
-            printf("%-44s %14s %14.0f %8s  new kernel, not in the baseline\n", res[i].k->name,
-                   "-", res[i].instructions, "-");
+        if (!baseline_lookup(baseline_json, names[i], &base) || !(base > 0)) {
+            fprintf(out, "%-44s %14s %14.0f %8s  new kernel, not in the baseline\n", names[i], "-",
+                    counts[i], "-");
             continue;
         }
-        change = res[i].instructions / base - 1;
-        if (change > o->threshold) {
+        change = counts[i] / base - 1;
+        if (change > threshold) {
             verdict = "REGRESSION";
             regressions++;
-        } else if (change < -o->threshold) {
+        } else if (change < -threshold) {
             verdict = "improvement";
         }
-        printf("%-44s %14.0f %14.0f %+7.2f%%  %s\n", res[i].k->name, base, res[i].instructions,
-               change * 100, verdict);
+        fprintf(out, "%-44s %14.0f %14.0f %+7.2f%%  %s\n", names[i], base, counts[i],
+                change * 100, verdict);
+    }
+    if (regressions > 0) {
+        fprintf(out, "%d kernel(s) regressed by more than %.1f%% instructions\n", regressions,
+                threshold * 100);
+    }
+    return regressions;
+}
+
+/* Compare with the baseline file: 0 ok, 1 a regression, 2 unreadable. */
+static int
+compare_baseline(const struct bench_result *res, size_t n, const struct bench_opts *o)
+{
+    char *json = read_text(o->compare_path);
+    const char **names = mpcsim_calloc(n, sizeof(*names));
+    double *counts = mpcsim_calloc(n, sizeof(*counts));
+    int rc = 2;
+
+    if (json == NULL) {
+        fprintf(stderr, "mpcsim bench: cannot read baseline %s: %s\n", o->compare_path,
+                strerror(errno));
+    } else if (names != NULL && counts != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            names[i] = res[i].k->name;
+            counts[i] = res[i].instructions;
+        }
+        rc = bench_compare(stdout, json, names, counts, n, o->threshold) > 0 ? 1 : 0;
     }
     mpcsim_free(json);
-    if (regressions > 0) {
-        printf("%d kernel(s) regressed by more than %.1f%% instructions\n", regressions,
-               o->threshold * 100);
-        return 1;
-    }
-    return 0;
+    mpcsim_free(names);
+    mpcsim_free(counts);
+    return rc;
 }
 
 static void
@@ -752,6 +866,10 @@ bench_main(int argc, char **argv)
     }
     if (o.child) {
         status = count_child(ks, nk, have_re ? &re : NULL);
+        goto out;
+    }
+    if (o.calibrate_path != NULL) {
+        status = calibrate(ks, nk, &o);
         goto out;
     }
     if (o.count_instructions) {

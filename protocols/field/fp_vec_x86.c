@@ -21,17 +21,18 @@
  * bound by IFMA throughput, ~7 cycles per 8 terms.
  *
  * The elementwise product is the vpmuludq kernel alone, with the first
- * elements peeled so that out is 64-byte aligned; when the inputs sit at
- * other offsets within a cache line it uses ymm vectors (AVX-512VL).  Measured here (Zen 4,
+ * elements peeled so that out is 64-byte aligned; for long vectors whose
+ * inputs sit at other offsets within a cache line it uses ymm vectors
+ * (AVX-512VL) instead.  Measured here (Zen 4,
  * 1 M elements from malloc): plain u128 scalar loop 1.0 ns/mul, portable
  * 0.65, vpmuludq 0.35 (0.20 when the data sit in L2), an IFMA variant
  * (7 vpmadd52 per 8 lanes) 0.34 / 0.21, and interleaving 8 vector lanes
  * with 4 scalar mulx products 0.37 / 0.28: the mixed loop issues about 6
  * instructions per element against 3 for the vector one, so on this core
  * the front end, not the multipliers, is the limit and mixing loses.
- * Split 64-byte accesses make the zmm loop 1.7-2x slower on L3/memory
- * resident data (0.70-0.78 ns): peeling fixes co-aligned arrays, and for
- * the others the ymm loop (0.44-0.49 ns whatever the offsets) is better.
+ * Split 64-byte accesses make the zmm loop up to 2x slower on data streamed
+ * from L3/memory (0.70-0.78 ns): peeling fixes co-aligned arrays, and for
+ * the others the ymm loop (0.44-0.55 ns) is better there, not in L2.
  */
 #include "protocols/field/fp_vec_int.h"
 
@@ -279,14 +280,22 @@ fp__same_line_offset(const void *p, const void *q)
 }
 
 /*
- * zmm when the arrays can all be aligned together by peeling, else ymm:
- * with inputs and output at different line offsets every zmm access
- * splits, only every other ymm one does.
+ * Elements from which a product streams from L3/memory (3 arrays of 8 MiB
+ * at 1 M) rather than from L2; measured crossover here between 512 K and 1 M.
+ */
+#define FP__STREAMING ((size_t)1 << 20)
+
+/*
+ * zmm, peeled so that out is aligned.  Only for long vectors whose inputs
+ * sit at other offsets within a cache line than out does ymm win: there
+ * every zmm access splits and the split costs bandwidth (0.46-0.71 ns per
+ * product against 0.45-0.55 with ymm at 1 M); from L2 the split is nearly
+ * free and ymm's doubled instruction count loses (0.20-0.28 against 0.38).
  */
 FP__AVX512 static void
 fp__vec_mul_avx512(uint64_t *out, const uint64_t *a, const uint64_t *b, size_t n)
 {
-    if (fp__same_line_offset(out, a) && fp__same_line_offset(out, b)) {
+    if (n < FP__STREAMING || (fp__same_line_offset(out, a) && fp__same_line_offset(out, b))) {
         fp__vec_mul_avx512_zmm(out, a, b, n);
     } else {
         fp__vec_mul_avx512vl(out, a, b, n);
@@ -298,7 +307,7 @@ fp__vec_scale_avx512(uint64_t *out, const uint64_t *a, uint64_t s, size_t n)
 {
     size_t i = 0;
 
-    if (fp__same_line_offset(out, a)) {
+    if (n < FP__STREAMING || fp__same_line_offset(out, a)) {
         fp__vec_scale_avx512_zmm(out, a, s, n);
         return;
     }
@@ -540,8 +549,8 @@ fp__vec_dot_ifma_ymm(const uint64_t *a, const uint64_t *b, size_t n)
 FP__IFMA static uint64_t
 fp__vec_dot_ifma(const uint64_t *a, const uint64_t *b, size_t n)
 {
-    return fp__same_line_offset(a, b) ? fp__vec_dot_ifma_zmm(a, b, n)
-                                      : fp__vec_dot_ifma_ymm(a, b, n);
+    return n < FP__STREAMING || fp__same_line_offset(a, b) ? fp__vec_dot_ifma_zmm(a, b, n)
+                                                           : fp__vec_dot_ifma_ymm(a, b, n);
 }
 
 static const struct fp_vec_ops fp__vec_avx2 = {

@@ -192,6 +192,8 @@ paillier_nrounds(const struct scenario *sc)
     return paillier_protocol_rounds(&p, sc->parties);
 }
 
+static const char *const paillier_columns[] = {"offline_bytes", NULL};
+
 static void
 free_params(void *params)
 {
@@ -239,6 +241,7 @@ static const struct registry_entry entries[] = {
         .make_params = paillier_make,
         .free_params = free_params,
         .rounds = paillier_nrounds,
+        .columns = paillier_columns,
     },
     {
         .kind = "toy",

@@ -689,13 +689,11 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         }
     }
     if ((node = ynode_map_get(p, "key_bits")) != NULL) {
-        if (int_value(v, node, 512, 4096, "protocol.key_bits", &x)) {
-            if (x % 256 != 0) {
-                err(v, node, "protocol.key_bits must be a multiple of 256 (1024, 2048, 3072, "
-                             "4096), found %lld",
-                    (long long)x);
-            }
-            sp->key_bits = (unsigned)x;
+        static const char *const sizes[] = {"1024", "2048", "3072", "4096"};
+        int m = enum_value(v, node, sizes, 4, "protocol.key_bits (modulus bits)");
+
+        if (m >= 0) {
+            sp->key_bits = (unsigned)(1024 * (m + 1));
         }
     }
     if ((node = ynode_map_get(p, "decryption")) != NULL) {

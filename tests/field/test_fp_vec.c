@@ -220,6 +220,49 @@ test_fp_vec_dispatch(void **state)
     assert_true(fp_vec_dot(bu->a, bu->b, n) == port->dot(bu->a, bu->b, n));
 }
 
+/*
+ * Long vectors (>= 2^20: the AVX-512 code switches to ymm loops for
+ * streamed data when the arrays sit at different cache-line offsets).
+ */
+static void
+test_fp_vec_long_unaligned(void **state)
+{
+    const size_t n = ((size_t)1 << 20) + 5;
+    uint64_t *a = test_malloc((n + 8) * sizeof(uint64_t));
+    uint64_t *b = test_malloc((n + 8) * sizeof(uint64_t));
+    uint64_t *got = test_malloc((n + 8) * sizeof(uint64_t));
+    uint64_t s = mpcsim_test_rand64() % P;
+    uint64_t dot = 0;
+
+    (void)state;
+    fill(a + 1, n, 0);
+    fill(b + 2, n, 0);
+    for (size_t i = 0; i < n; i++) {
+        dot = fp_add(dot, fp_mul(a[1 + i], b[2 + i]));
+    }
+    for (int impl = 0; impl < FP_VEC_IMPL_COUNT; impl++) {
+        const struct fp_vec_ops *ops = fp_vec_ops_get((enum fp_vec_impl)impl);
+
+        if (ops == NULL) {
+            continue;
+        }
+        ops->mul(got + 3, a + 1, b + 2, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(got[3 + i] == fp_mul(a[1 + i], b[2 + i]));
+        }
+        ops->scale(got, a + 1, s, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(got[i] == fp_mul(a[1 + i], s));
+        }
+        assert_true(ops->dot(a + 1, b + 2, n) == dot);
+        assert_true(ops->dot(a + 1, b + 1, n) ==
+                    fp_vec_ops_get(FP_VEC_IMPL_PORTABLE)->dot(a + 1, b + 1, n));
+    }
+    test_free(a);
+    test_free(b);
+    test_free(got);
+}
+
 int
 main(void)
 {
@@ -227,6 +270,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_fp_vec_impls_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fp_vec_batch_inv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fp_vec_dispatch, setup, teardown),
+        cmocka_unit_test(test_fp_vec_long_unaligned),
     };
 
     mpcsim_test_init();

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/shamir/test_shamir_sim.c - the Shamir adapter run by the engine:
+ * every computation against the plaintext answer, the robustness table
+ * (n = 4, 7, 10, 31; t = (n-1)/3; 0..t corrupted), both sides of the
+ * decoding radius, fast reconstruction's documented wrong outputs, the
+ * dropout table, malformed messages, withholding, determinism.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "protocols/shamir/adapter.h"
+#include "tests/support.h"
+
+#define MAXN 64
+#define MAXL 4
+
+struct world {
+    int n;
+    size_t L;
+    int64_t in[MAXN][MAXL];
+    const int64_t *inp[MAXN];
+    size_t lens[MAXN];
+    int64_t weights[MAXN];
+    enum sim_behaviour beh[MAXN];
+    struct sim_crash crash[MAXN];
+    int n_crash;
+};
+
+struct verdict {
+    int ok, wrong, aborted, silent;
+    int included; /* of the last party that output */
+    int false_acc;
+};
+
+static void
+world_init(struct world *w, int n, size_t L)
+{
+    memset(w, 0, sizeof(*w));
+    w->n = n;
+    w->L = L;
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < L; k++) {
+            w->in[i][k] = (int64_t)(mpcsim_test_rand64() % 2000001) - 1000000;
+        }
+        w->inp[i] = w->in[i];
+        w->lens[i] = L;
+        w->weights[i] = (int64_t)(mpcsim_test_rand64() % 201) - 100;
+        w->beh[i] = SIM_HONEST;
+    }
+}
+
+static struct sim *
+world_run(struct world *w, const struct shamir_params *prm, uint64_t seed)
+{
+    struct sim_config c;
+    struct sim *sim = NULL;
+
+    sim_config_init(&c, w->n, seed);
+    c.inputs = w->inp;
+    c.input_len = w->lens;
+    c.net.latency.ms = 10;
+    c.behaviour = w->beh;
+    c.adversary_delay_ns = 100 * SIM_NS_PER_MS;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = w->n_crash;
+    c.faults.crashes = w->crash;
+    assert_int_equal(sim_create(&sim, &c, &shamir_protocol, prm), 0);
+    assert_int_equal(sim_run(sim), 0);
+    return sim;
+}
+
+/* Judge every honest party that did not crash. */
+static struct verdict
+judge(const struct sim *sim, const struct world *w, const struct computation *comp)
+{
+    struct verdict v;
+    const struct sim_accusation *acc = NULL;
+    size_t n_acc = sim_accusations(sim, &acc);
+
+    memset(&v, 0, sizeof(v));
+    for (int i = 0; i < w->n; i++) {
+        const struct sim_party_result *r = sim_party_result(sim, i);
+
+        if (!r->honest || r->crashed) {
+            continue;
+        }
+        if (r->has_output) {
+            int64_t want[2 * MAXL];
+            int inc = 0;
+
+            assert_int_equal(computation_expected(want, comp, w->n, w->inp, r->included), 0);
+            assert_int_equal(r->output_len, computation_raw_len(comp));
+            for (int j = 0; j < w->n; j++) {
+                inc += r->included[j] != 0;
+            }
+            v.included = inc;
+            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+                v.ok++;
+            } else {
+                v.wrong++;
+            }
+        } else if (r->aborted) {
+            v.aborted++;
+        } else {
+            v.silent++;
+        }
+    }
+    for (size_t a = 0; a < n_acc; a++) {
+        if (w->beh[acc[a].accused] == SIM_HONEST) {
+            v.false_acc++;
+        }
+    }
+    return v;
+}
+
+/* Live honest parties. */
+static int
+honest_live(const struct sim *sim, int n)
+{
+    int h = 0;
+
+    for (int i = 0; i < n; i++) {
+        const struct sim_party_result *r = sim_party_result(sim, i);
+
+        h += r->honest && !r->crashed;
+    }
+    return h;
+}
+
+static void
+pick(int *out, int n, int k, int avoid_low)
+{
+    int pool[MAXN], m = 0;
+
+    for (int i = avoid_low; i < n; i++) {
+        pool[m++] = i;
+    }
+    for (int i = 0; i < k; i++) {
+        int j = i + (int)(mpcsim_test_rand64() % (uint64_t)(m - i));
+        int tmp = pool[i];
+
+        pool[i] = pool[j];
+        pool[j] = tmp;
+        out[i] = pool[i];
+    }
+}
+
+/* Every computation, robust and fast, random n in 2..64 and t. */
+static void
+test_shamir_sim_correct(void **state)
+{
+    (void)state;
+    for (int kind = COMPUTATION_SUM; kind <= COMPUTATION_DOT_PRODUCT; kind++) {
+        for (int rep = 0; rep < 6; rep++) {
+            struct world w;
+            struct shamir_params prm;
+            int n = 2 + (int)(mpcsim_test_rand64() % 63);
+            size_t L = 1 + mpcsim_test_rand64() % MAXL;
+            struct sim *sim;
+            struct verdict v;
+            int tmax;
+
+            if (rep == 0) {
+                n = 2;
+            }
+            world_init(&w, n, L);
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = (enum computation_kind)kind;
+            prm.comp.length = L;
+            prm.comp.weights = w.weights;
+            prm.comp.n_weights = (size_t)n;
+            tmax = computation_needs_mul(prm.comp.kind) ? (n - 1) / 2 : n - 1;
+            prm.threshold = (int)(mpcsim_test_rand64() % (uint64_t)(tmax + 1));
+            prm.robust = rep & 1;
+            assert_null(shamir_unsupported(&prm, n));
+            sim = world_run(&w, &prm, 100 + (uint64_t)rep);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, n);
+            assert_int_equal(v.included, kind == COMPUTATION_DOT_PRODUCT ? 2 : n);
+            assert_int_equal(sim_metrics(sim)->rounds, shamir_rounds(&prm));
+            assert_int_equal(v.false_acc, 0);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * The robustness table: n = 4, 7, 10, 31 with t = (n-1)/3 and c = 0..t
+ * parties corrupting their output shares.  Robust reconstruction outputs
+ * the right sum everywhere and every honest party accuses exactly the
+ * corrupted parties.
+ */
+static void
+test_shamir_sim_robust_table(void **state)
+{
+    static const int ns[] = {4, 7, 10, 31};
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+        int n = ns[a], t = (n - 1) / 3;
+
+        for (int c = 0; c <= t; c++) {
+            struct world w;
+            struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 2},
+                                        .threshold = t,
+                                        .robust = 1};
+            int bad[MAXN];
+            struct sim *sim;
+            struct verdict v;
+            const struct sim_accusation *acc = NULL;
+            size_t n_acc;
+
+            world_init(&w, n, 2);
+            pick(bad, n, c, 0);
+            for (int i = 0; i < c; i++) {
+                w.beh[bad[i]] = SIM_CORRUPT_SHARES;
+            }
+            sim = world_run(&w, &prm, 7 + (uint64_t)c);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, n - c);
+            assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+            assert_int_equal(v.included, n);
+            /* Exactly: every honest party names every corrupted one, once. */
+            n_acc = sim_accusations(sim, &acc);
+            assert_int_equal(n_acc, (size_t)((n - c) * c));
+            assert_int_equal(v.false_acc, 0);
+            for (size_t x = 0; x < n_acc; x++) {
+                assert_int_equal(w.beh[acc[x].accuser], SIM_HONEST);
+            }
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * Other behaviours within the bound (n = 10, t = 3, 3 corrupted):
+ * equivocation and malformed messages never give a wrong output or a
+ * false accusation; withholding costs one timeout and still outputs.
+ */
+static void
+test_shamir_sim_behaviours(void **state)
+{
+    static const enum sim_behaviour bs[] = {SIM_EQUIVOCATE, SIM_MALFORMED, SIM_WITHHOLD,
+                                            SIM_DELAY};
+
+    (void)state;
+    for (size_t b = 0; b < sizeof(bs) / sizeof(bs[0]); b++) {
+        for (int robust = 0; robust <= 1; robust++) {
+            struct world w;
+            struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 1},
+                                        .threshold = 3,
+                                        .robust = robust};
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, 10, 1);
+            w.beh[1] = w.beh[4] = w.beh[8] = bs[b];
+            sim = world_run(&w, &prm, 31);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.false_acc, 0);
+            if (robust || bs[b] == SIM_WITHHOLD || bs[b] == SIM_DELAY) {
+                assert_int_equal(v.ok, 7);
+            }
+            if (robust && bs[b] == SIM_WITHHOLD) {
+                assert_true(sim_metrics(sim)->latency_ns >= 1000 * SIM_NS_PER_MS);
+            }
+            if (!robust && bs[b] == SIM_WITHHOLD) {
+                assert_true(sim_metrics(sim)->latency_ns < 1000 * SIM_NS_PER_MS);
+            }
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * Beyond the radius: robust reconstruction aborts rather than output a
+ * wrong value (n = 4, t = 1, 2 corrupted; n = 7, t = 2, 3 corrupted).  The
+ * fast mode, trusting the first t+1 shares, outputs wrong values under
+ * corrupt_shares: the documented cost of `fast`.
+ */
+static void
+test_shamir_sim_radius_and_fast(void **state)
+{
+    static const int cases[][3] = {{4, 1, 2}, {7, 2, 3}, {10, 3, 4}};
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(cases) / sizeof(cases[0]); a++) {
+        struct world w;
+        struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 1},
+                                    .threshold = cases[a][1],
+                                    .robust = 1};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, cases[a][0], 1);
+        for (int i = 0; i < cases[a][2]; i++) {
+            w.beh[i] = SIM_CORRUPT_SHARES;
+        }
+        sim = world_run(&w, &prm, 5);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.ok + v.aborted, cases[a][0] - cases[a][2]);
+        assert_int_equal(v.false_acc, 0);
+        sim_destroy(sim);
+
+        prm.robust = 0;
+        sim = world_run(&w, &prm, 5);
+        v = judge(sim, &w, &prm.comp);
+        assert_true(v.wrong > 0);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * A multiplication cannot be checked: a corrupted resharing makes robust
+ * reconstruction abort, never output a wrong value.
+ */
+static void
+test_shamir_sim_mul_tamper(void **state)
+{
+    (void)state;
+    for (int kind = COMPUTATION_VARIANCE; kind <= COMPUTATION_DOT_PRODUCT; kind++) {
+        struct world w;
+        struct shamir_params prm = {.comp = {.kind = (enum computation_kind)kind, .length = 2},
+                                    .threshold = 2,
+                                    .robust = 1};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, 10, 2);
+        w.beh[5] = SIM_CORRUPT_SHARES;
+        sim = world_run(&w, &prm, 9);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.ok + v.aborted, 9);
+        assert_int_equal(v.false_acc, 0);
+        sim_destroy(sim);
+    }
+}
+
+/* The largest k for which every live honest party outputs correctly. */
+static int
+max_tolerated(int n, int t, enum computation_kind kind, int robust, int at_round)
+{
+    int best = -1;
+
+    for (int k = 0; k < n; k++) {
+        struct world w;
+        struct shamir_params prm = {.comp = {.kind = kind, .length = 1},
+                                    .threshold = t,
+                                    .robust = robust};
+        int who[MAXN];
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, n, 1);
+        pick(who, n, k, 0);
+        for (int i = 0; i < k; i++) {
+            w.crash[i].party = who[i];
+            w.crash[i].at_round = at_round;
+        }
+        w.n_crash = k;
+        sim = world_run(&w, &prm, 77 + (uint64_t)k);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.silent, 0);
+        if (v.ok == honest_live(sim, n) && v.ok > 0) {
+            assert_int_equal(v.included, at_round == 0 ? n - k : n);
+            assert_int_equal(k, best + 1); /* tolerated counts are a prefix */
+            best = k;
+        } else {
+            assert_int_equal(v.ok, 0);
+        }
+        sim_destroy(sim);
+    }
+    return best;
+}
+
+/*
+ * The dropout table: linear computations survive n - (t+1) dropouts, a
+ * multiplication n - (2t+1); parties that drop before sharing their input
+ * are left out of `included`.
+ */
+static void
+test_shamir_sim_dropout_table(void **state)
+{
+    (void)state;
+    for (int robust = 0; robust <= 1; robust++) {
+        for (int at = 0; at <= 1; at++) {
+            assert_int_equal(max_tolerated(7, 2, COMPUTATION_SUM, robust, at), 7 - 3);
+            assert_int_equal(max_tolerated(10, 3, COMPUTATION_MEAN, robust, at), 10 - 4);
+            assert_int_equal(max_tolerated(7, 2, COMPUTATION_VARIANCE, robust, at), 7 - 5);
+            assert_int_equal(max_tolerated(11, 3, COMPUTATION_VARIANCE, robust, at), 11 - 7);
+        }
+    }
+}
+
+/* Same seed, same everything (but wall time). */
+static void
+test_shamir_sim_deterministic(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {.comp = {.kind = COMPUTATION_VARIANCE, .length = 3},
+                                .threshold = 4,
+                                .robust = 1};
+    struct sim *s1, *s2;
+    const struct sim_metrics *m1, *m2;
+
+    (void)state;
+    world_init(&w, 12, 3);
+    w.beh[3] = SIM_CORRUPT_SHARES;
+    s1 = world_run(&w, &prm, 1234);
+    s2 = world_run(&w, &prm, 1234);
+    m1 = sim_metrics(s1);
+    m2 = sim_metrics(s2);
+    assert_int_equal(m1->latency_ns, m2->latency_ns);
+    assert_int_equal(m1->messages, m2->messages);
+    assert_int_equal(m1->bytes, m2->bytes);
+    assert_int_equal(m1->compute_ns, m2->compute_ns);
+    assert_int_equal(m1->events, m2->events);
+    for (int i = 0; i < 12; i++) {
+        const struct sim_party_result *a = sim_party_result(s1, i);
+        const struct sim_party_result *b = sim_party_result(s2, i);
+
+        assert_int_equal(a->has_output, b->has_output);
+        assert_int_equal(a->aborted, b->aborted);
+        if (a->has_output) {
+            assert_memory_equal(a->output, b->output, a->output_len * sizeof(int64_t));
+        }
+    }
+    sim_destroy(s1);
+    sim_destroy(s2);
+}
+
+/* Parameters the protocol cannot run are named. */
+static void
+test_shamir_sim_unsupported(void **state)
+{
+    struct shamir_params prm = {.comp = {.kind = COMPUTATION_VARIANCE, .length = 1},
+                                .threshold = 3,
+                                .robust = 1};
+
+    (void)state;
+    assert_non_null(shamir_unsupported(&prm, 6));
+    assert_null(shamir_unsupported(&prm, 7));
+    prm.comp.kind = COMPUTATION_SUM;
+    assert_null(shamir_unsupported(&prm, 4));
+    assert_non_null(shamir_unsupported(&prm, 3));
+    prm.threshold = -1;
+    assert_non_null(shamir_unsupported(&prm, 5));
+    prm.threshold = 1;
+    prm.comp.kind = COMPUTATION_WEIGHTED_SUM;
+    assert_non_null(shamir_unsupported(&prm, 5));
+    assert_int_equal(shamir_rounds(&prm), 2);
+    prm.comp.kind = COMPUTATION_DOT_PRODUCT;
+    assert_int_equal(shamir_rounds(&prm), 3);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shamir_sim_correct),
+        cmocka_unit_test(test_shamir_sim_robust_table),
+        cmocka_unit_test(test_shamir_sim_behaviours),
+        cmocka_unit_test(test_shamir_sim_radius_and_fast),
+        cmocka_unit_test(test_shamir_sim_mul_tamper),
+        cmocka_unit_test(test_shamir_sim_dropout_table),
+        cmocka_unit_test(test_shamir_sim_deterministic),
+        cmocka_unit_test(test_shamir_sim_unsupported),
+    };
+
+    mpcsim_test_init();
+    return cmocka_run_group_tests_name("shamir_sim", tests, NULL, NULL);
+}
