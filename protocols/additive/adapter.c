@@ -32,6 +32,9 @@ enum {
 
 enum { AD_PH_INPUT = 1, AD_PH_MUL, AD_PH_OUT, AD_PH_COMMIT, AD_PH_SIGMA, AD_PH_DONE };
 
+/* Scratch elements on the stack in message handlers (else malloc). */
+#define AD_STACK_ELEMS 48
+
 /* Stream ids under a party's key. */
 #define AD_STREAM_PROTOCOL 1
 #define AD_STREAM_ADVERSARY 2
@@ -43,6 +46,7 @@ struct additive_trial {
     struct additive_triple *triples; /* n * n_mul, party-major */
     uint64_t *mask_v, *mask_m;       /* n * nin * L: party j's share of owner i's mask k */
     uint64_t *mask_clear;            /* nin * L: the masks, known to their owners */
+    uint64_t *wf;                    /* weighted_sum: n weights as field elements, else NULL */
 };
 
 struct additive_party {
@@ -53,17 +57,19 @@ struct additive_party {
     enum sim_behaviour behaviour;
     int64_t timeout;
     struct fp_stream *rng, *adv;
-    uint64_t *x;      /* own input, L */
-    uint64_t *wf;     /* weights as field elements, n (weighted_sum) */
-    uint8_t *got;     /* AD_MSG_TYPES * n flags */
+    uint64_t *x;        /* own input, L */
+    const uint64_t *wf; /* the trial's weights, NULL = all 1 */
+    size_t gw;          /* words per bitmap of got */
+    uint64_t *got;      /* AD_MSG_TYPES bitmaps of n bits: who was heard */
     size_t cnt[AD_MSG_TYPES];
-    uint64_t *xsh, *xmac; /* shares of the owners' inputs, nin * L */
-    uint64_t *own;        /* my shares of the opened values: d, e (2M) then output (R) */
-    uint64_t *ownmac;     /* their MAC shares */
-    uint64_t *opened;     /* sums of everybody's shares, same layout */
-    uint8_t *commits;     /* n * ADDITIVE_COMMIT_BYTES */
-    uint8_t *nonces;      /* n * ADDITIVE_NONCE_BYTES */
-    uint64_t *sigmas;     /* n */
+    uint64_t *lin, *linmac; /* L: sum of w_i [x_i] (and MACs) over the inputs so far */
+    uint64_t *xsh, *xmac;   /* with a multiplication: the owners' input shares, nin * L */
+    uint64_t *own;          /* my shares of the opened values: d, e (2M) then output (R) */
+    uint64_t *ownmac;       /* their MAC shares */
+    uint64_t *opened;       /* sums of everybody's shares, same layout */
+    uint8_t *commits;       /* n * ADDITIVE_COMMIT_BYTES */
+    uint8_t *nonces;        /* n * ADDITIVE_NONCE_BYTES */
+    uint64_t *sigmas;       /* n */
     uint64_t my_sigma;
     uint8_t my_nonce[ADDITIVE_NONCE_BYTES];
     uint64_t adv_delta; /* wrong_mac: the error added to sigma, 0 until drawn */
@@ -134,6 +140,7 @@ ad__trial_teardown(void *trial)
     mpcsim_free(tr->mask_v);
     mpcsim_free(tr->mask_m);
     mpcsim_free(tr->mask_clear);
+    mpcsim_free(tr->wf);
     mpcsim_free(tr);
 }
 
@@ -167,6 +174,19 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
     rc = fp_stream_create(&rng, trial_key, 0);
     if (rc != 0) {
         goto out;
+    }
+    if (prm->comp.kind == COMPUTATION_WEIGHTED_SUM) {
+        tr->wf = mpcsim_malloc(n * sizeof(uint64_t));
+        if (tr->wf == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            rc = fp_from_int64(&tr->wf[i], prm->comp.weights[i]);
+            if (rc != 0) {
+                goto out;
+            }
+        }
     }
     if (tr->mac) {
         tr->alpha = mpcsim_malloc(n * sizeof(uint64_t));
@@ -249,8 +269,9 @@ ad__free(struct additive_party *st)
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->x);
-    mpcsim_free(st->wf);
     mpcsim_free(st->got);
+    mpcsim_free(st->lin);
+    mpcsim_free(st->linmac);
     mpcsim_free(st->xsh);
     mpcsim_free(st->xmac);
     mpcsim_free(st->own);
@@ -299,17 +320,26 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         goto out;
     }
     st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
-    st->wf = mpcsim_calloc(n, sizeof(uint64_t));
-    st->got = mpcsim_calloc(AD_MSG_TYPES * n, 1);
-    st->xsh = mpcsim_calloc(st->nin * st->L, sizeof(uint64_t));
-    st->xmac = mpcsim_calloc(st->nin * st->L, sizeof(uint64_t));
+    st->wf = st->tr->wf;
+    st->gw = (n + 63) / 64;
+    st->got = mpcsim_calloc(AD_MSG_TYPES * st->gw, sizeof(uint64_t));
+    st->lin = mpcsim_calloc(st->L, sizeof(uint64_t));
+    st->linmac = mpcsim_calloc(st->L, sizeof(uint64_t));
     st->own = mpcsim_calloc(st->n_open, sizeof(uint64_t));
     st->ownmac = mpcsim_calloc(st->n_open, sizeof(uint64_t));
     st->opened = mpcsim_calloc(st->n_open, sizeof(uint64_t));
-    if (st->x == NULL || st->wf == NULL || st->got == NULL || st->xsh == NULL ||
-        st->xmac == NULL || st->own == NULL || st->ownmac == NULL || st->opened == NULL) {
+    if (st->x == NULL || st->got == NULL || st->lin == NULL || st->linmac == NULL ||
+        st->own == NULL || st->ownmac == NULL || st->opened == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
+    }
+    if (st->n_mul > 0) {
+        st->xsh = mpcsim_calloc(st->nin * st->L, sizeof(uint64_t));
+        st->xmac = mpcsim_calloc(st->nin * st->L, sizeof(uint64_t));
+        if (st->xsh == NULL || st->xmac == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
     }
     if (st->mac) {
         st->commits = mpcsim_calloc(n, ADDITIVE_COMMIT_BYTES);
@@ -322,14 +352,6 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     for (size_t k = 0; k < st->L; k++) {
         rc = fp_from_int64(&st->x[k], cfg->input[k]);
-        if (rc != 0) {
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        int64_t w = prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[i] : 1;
-
-        rc = fp_from_int64(&st->wf[i], w);
         if (rc != 0) {
             goto out;
         }
@@ -351,6 +373,18 @@ ad__teardown(struct sim_party *p)
 /* ------------------------------------------------------------------
  * Protocol steps
  * ------------------------------------------------------------------ */
+
+/*
+ * Name a cheater.  Corrupted parties run this code too, but what they
+ * claim is worth nothing: only honest parties' accusations are recorded.
+ */
+static void
+ad__accuse(struct sim_party *p, const struct additive_party *st, int cheater)
+{
+    if (st->behaviour == SIM_HONEST) {
+        sim_accuse(p, cheater);
+    }
+}
 
 static void
 ad__abort(struct sim_party *p, struct additive_party *st, const char *reason)
@@ -385,20 +419,52 @@ ad__enter(struct sim_party *p, struct additive_party *st, int phase)
     return sim_set_timer(p, st->timeout, (uint64_t)phase);
 }
 
+static int
+ad__got(const struct additive_party *st, int type, size_t j)
+{
+    return (int)((st->got[(size_t)type * st->gw + j / 64] >> (j % 64)) & 1);
+}
+
+static void
+ad__set_got(struct additive_party *st, int type, size_t j)
+{
+    st->got[(size_t)type * st->gw + j / 64] |= (uint64_t)1 << (j % 64);
+}
+
+/* Owner i's input, as a share v[0..L) and its MAC shares m (NULL: zeros). */
+static void
+ad__take(struct additive_party *st, size_t i, const uint64_t *v, const uint64_t *m)
+{
+    uint64_t w = st->wf != NULL ? st->wf[i] : 1;
+
+    for (size_t k = 0; k < st->L; k++) {
+        uint64_t mk = m != NULL ? m[k] : 0;
+
+        st->lin[k] = fp_add(st->lin[k], fp_mul(w, v[k]));
+        st->linmac[k] = fp_add(st->linmac[k], fp_mul(w, mk));
+        if (st->xsh != NULL) {
+            st->xsh[i * st->L + k] = v[k];
+            st->xmac[i * st->L + k] = mk;
+        }
+    }
+}
+
 /* Party self's share of owner i's input, from the masked value eps (MACs). */
 static void
-ad__take_masked(struct additive_party *st, size_t i, const uint64_t *eps)
+ad__take_masked(struct additive_party *st, size_t i, const uint64_t *eps, uint64_t *scratch)
 {
     const struct additive_trial *tr = st->tr;
     size_t base = ((size_t)st->self * tr->nin + i) * st->L;
     uint64_t alpha = tr->alpha[st->self];
+    uint64_t *v = scratch, *m = scratch + st->L;
 
     for (size_t k = 0; k < st->L; k++) {
-        uint64_t v = tr->mask_v[base + k];
+        uint64_t r = tr->mask_v[base + k];
 
-        st->xsh[i * st->L + k] = st->self == 0 ? fp_add(v, eps[k]) : v;
-        st->xmac[i * st->L + k] = fp_add(tr->mask_m[base + k], fp_mul(alpha, eps[k]));
+        v[k] = st->self == 0 ? fp_add(r, eps[k]) : r;
+        m[k] = fp_add(tr->mask_m[base + k], fp_mul(alpha, eps[k]));
     }
+    ad__take(st, i, v, m);
 }
 
 /* Round 1: deal own input (owners only). */
@@ -416,7 +482,7 @@ ad__send_input(struct sim_party *p, struct additive_party *st)
         return 0;
     }
     if (st->mac) {
-        uint64_t *eps = mpcsim_malloc(L * sizeof(*eps));
+        uint64_t *eps = mpcsim_malloc(3 * L * sizeof(*eps));
 
         if (eps == NULL) {
             return MPCSIM_ENOMEM;
@@ -426,7 +492,7 @@ ad__send_input(struct sim_party *p, struct additive_party *st)
         }
         sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
         rc = ad__broadcast_elems(p, AD_MSG_INPUT, eps, L);
-        ad__take_masked(st, self, eps);
+        ad__take_masked(st, self, eps, eps + L);
         mpcsim_free(eps);
     } else {
         rows = mpcsim_malloc(n * L * sizeof(*rows));
@@ -441,14 +507,14 @@ ad__send_input(struct sim_party *p, struct additive_party *st)
         msg[0] = AD_MSG_INPUT;
         for (size_t j = 0; j < n && rc == 0; j++) {
             if (j == self) {
-                memcpy(st->xsh + self * L, rows + j * L, L * sizeof(*rows));
+                ad__take(st, self, rows + j * L, NULL);
                 continue;
             }
             fp_vec_encode(msg + 1, rows + j * L, L);
             rc = sim_send(p, (int)j, msg, 1 + FP_BYTES * L);
         }
     }
-    st->got[AD_MSG_INPUT * n + self] = 1;
+    ad__set_got(st, AD_MSG_INPUT, self);
 out:
     mpcsim_free(rows);
     mpcsim_free(msg);
@@ -457,22 +523,10 @@ out:
 
 /* The linear part of the raw output (and its MAC) into own/ownmac at off. */
 static void
-ad__linear(struct sim_party *p, struct additive_party *st, size_t off)
+ad__linear(struct additive_party *st, size_t off)
 {
-    size_t L = st->L;
-
-    for (size_t k = 0; k < L; k++) {
-        uint64_t s = 0, m = 0;
-
-        for (size_t i = 0; i < st->nin; i++) {
-            s = fp_add(s, fp_mul(st->wf[i], st->xsh[i * L + k]));
-            m = fp_add(m, fp_mul(st->wf[i], st->xmac[i * L + k]));
-        }
-        st->own[off + k] = s;
-        st->ownmac[off + k] = m;
-    }
-    sim_charge(p, SIM_OP_FIELD_MUL, (double)(st->nin * L * (st->mac ? 2 : 1)));
-    sim_charge(p, SIM_OP_FIELD_ADD, (double)(st->nin * L * (st->mac ? 2 : 1)));
+    memcpy(st->own + off, st->lin, st->L * sizeof(uint64_t));
+    memcpy(st->ownmac + off, st->linmac, st->L * sizeof(uint64_t));
 }
 
 /* The i-th multiplication's operands (x, y) and their MAC shares. */
@@ -522,7 +576,7 @@ ad__send_out(struct sim_party *p, struct additive_party *st)
     enum computation_kind kind = st->prm->comp.kind;
 
     if (kind != COMPUTATION_DOT_PRODUCT) {
-        ad__linear(p, st, off);
+        ad__linear(st, off);
     }
     if (M > 0) {
         const struct additive_triple *tr = st->tr->triples + (size_t)st->self * M;
@@ -571,8 +625,8 @@ ad__send_commit(struct sim_party *p, struct additive_party *st)
     }
     rc = additive_mac_coeffs(coeffs, st->opened, st->n_open);
     if (rc == 0) {
-        st->my_sigma = additive_mac_sigma(st->opened, st->ownmac, coeffs, st->n_open,
-                                          st->tr->alpha[st->self]);
+        st->my_sigma =
+            additive_mac_sigma(st->opened, st->ownmac, coeffs, st->n_open, st->tr->alpha[st->self]);
         fp_stream_bytes(st->rng, st->my_nonce, sizeof(st->my_nonce));
         msg[0] = AD_MSG_COMMIT;
         additive_commit(msg + 1, st->my_sigma, st->my_nonce);
@@ -637,7 +691,7 @@ ad__finish_mac(struct sim_party *p, struct additive_party *st)
 
         if (!additive_commit_verify(st->commits + uj * ADDITIVE_COMMIT_BYTES, st->sigmas[uj],
                                     st->nonces + uj * ADDITIVE_NONCE_BYTES)) {
-            sim_accuse(p, j);
+            ad__accuse(p, st, j);
             ad__abort(p, st, "additive: a MAC-check commitment does not open");
             return;
         }
@@ -776,21 +830,20 @@ static void
 ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     struct additive_party *st = sim_party_state(p);
-    size_t n = (size_t)st->n;
     size_t uf = (size_t)from;
+    uint64_t stack[AD_STACK_ELEMS];
     int type;
     int rc = 0;
 
     if (st->phase == AD_PH_DONE || from < 0 || from >= st->n || from == st->self) {
         return;
     }
-    sim_charge(p, SIM_OP_FIELD_ADD, 0.0);
     if (len < 1 || msg[0] < AD_MSG_INPUT || msg[0] >= AD_MSG_TYPES) {
         rc = MPCSIM_EDECODE;
         goto out;
     }
     type = msg[0];
-    if (st->got[(size_t)type * n + uf]) {
+    if (ad__got(st, type, uf)) {
         return; /* a repeat: the first one counts */
     }
     switch (type) {
@@ -801,17 +854,21 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             rc = MPCSIM_EDECODE;
             break;
         }
-        v = st->mac ? mpcsim_malloc(st->L * sizeof(*v)) : st->xsh + uf * st->L;
+        v = 3 * st->L <= AD_STACK_ELEMS ? stack : mpcsim_malloc(3 * st->L * sizeof(*v));
         if (v == NULL) {
             ad__abort(p, st, "additive: out of memory");
             return;
         }
         rc = ad__decode(v, msg, len, st->L);
-        if (rc == 0 && st->mac) {
-            ad__take_masked(st, uf, v);
-            sim_charge(p, SIM_OP_FIELD_MUL, (double)st->L);
+        if (rc == 0) {
+            if (st->mac) {
+                ad__take_masked(st, uf, v, v + st->L);
+            } else {
+                ad__take(st, uf, v, NULL);
+            }
+            sim_charge(p, SIM_OP_FIELD_MUL, (double)(st->L * (st->mac ? 3 : 1)));
         }
-        if (st->mac) {
+        if (v != stack) {
             mpcsim_free(v);
         }
         break;
@@ -844,27 +901,26 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     if (rc != 0) {
         goto out;
     }
-    st->got[(size_t)type * n + uf] = 1;
+    ad__set_got(st, type, uf);
     st->cnt[type]++;
     sim_charge(p, SIM_OP_FIELD_ADD, (double)(len / FP_BYTES));
     ad__advance(p, st);
     return;
-out:
-    {
-        char reason[96];
+out : {
+    char reason[96];
 
-        snprintf(reason, sizeof(reason), "additive: malformed message from party %d", from);
-        sim_accuse(p, from);
-        ad__abort(p, st, reason);
-    }
+    snprintf(reason, sizeof(reason), "additive: malformed message from party %d", from);
+    ad__accuse(p, st, from);
+    ad__abort(p, st, reason);
+}
 }
 
 static void
 ad__on_timer(struct sim_party *p, uint64_t id)
 {
     struct additive_party *st = sim_party_state(p);
-    static const uint8_t type_of[] = {0, AD_MSG_INPUT, AD_MSG_OPEN_MUL, AD_MSG_OPEN_OUT,
-                                      AD_MSG_COMMIT, AD_MSG_SIGMA};
+    static const uint8_t type_of[] = {
+        0, AD_MSG_INPUT, AD_MSG_OPEN_MUL, AD_MSG_OPEN_OUT, AD_MSG_COMMIT, AD_MSG_SIGMA};
     char reason[96];
     int silent = -1;
 
@@ -874,8 +930,7 @@ ad__on_timer(struct sim_party *p, uint64_t id)
     for (int j = 0; j < st->n && silent < 0; j++) {
         size_t lim = st->phase == AD_PH_INPUT ? st->nin : (size_t)st->n;
 
-        if (j != st->self && (size_t)j < lim &&
-            !st->got[(size_t)type_of[st->phase] * (size_t)st->n + (size_t)j]) {
+        if (j != st->self && (size_t)j < lim && !ad__got(st, type_of[st->phase], (size_t)j)) {
             silent = j;
         }
     }
@@ -914,8 +969,7 @@ ad__perturb(struct fp_stream *s, uint8_t *msg, size_t off, size_t len)
 }
 
 static enum sim_adv_action
-ad__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
-           size_t cap)
+ad__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
 {
     struct additive_party *st = sim_party_state(p);
     int type = *len > 0 ? msg[0] : 0;

@@ -92,8 +92,8 @@ additive__split(struct additive_triple *base, size_t n, size_t stride, size_t of
 
 /* see additive.h */
 void
-additive_deal_triples(struct additive_triple *out, size_t n, size_t count, int mac,
-                      uint64_t alpha, struct fp_stream *rng)
+additive_deal_triples(struct additive_triple *out, size_t n, size_t count, int mac, uint64_t alpha,
+                      struct fp_stream *rng)
 {
     MPCSIM_ASSERT(n >= 1);
     for (size_t i = 0; i < count; i++) {
@@ -106,12 +106,12 @@ additive_deal_triples(struct additive_triple *out, size_t n, size_t count, int m
         additive__split(col, n, count, offsetof(struct additive_triple, b), b, rng);
         additive__split(col, n, count, offsetof(struct additive_triple, c), c, rng);
         if (mac) {
-            additive__split(col, n, count, offsetof(struct additive_triple, ma),
-                            fp_mul(alpha, a), rng);
-            additive__split(col, n, count, offsetof(struct additive_triple, mb),
-                            fp_mul(alpha, b), rng);
-            additive__split(col, n, count, offsetof(struct additive_triple, mc),
-                            fp_mul(alpha, c), rng);
+            additive__split(col, n, count, offsetof(struct additive_triple, ma), fp_mul(alpha, a),
+                            rng);
+            additive__split(col, n, count, offsetof(struct additive_triple, mb), fp_mul(alpha, b),
+                            rng);
+            additive__split(col, n, count, offsetof(struct additive_triple, mc), fp_mul(alpha, c),
+                            rng);
         } else {
             for (size_t j = 0; j < n; j++) {
                 col[j * count].ma = 0;

@@ -30,7 +30,8 @@ enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4 };
 
 #define SH_STREAM_PROTOCOL 1
 #define SH_STREAM_ADVERSARY 2
-#define SH_HDR 9 /* type, u32 count of inputs left out, u32 count missing from T */
+#define SH_STACK_ELEMS 32 /* scratch elements on the stack in handlers (else malloc) */
+#define SH_HDR 9          /* type, u32 count of inputs left out, u32 count missing from T */
 
 struct shamir_trial {
     struct shamir_ctx *sh;
@@ -50,6 +51,7 @@ struct shamir_party {
     int n, t, self, robust, mul, phase;
     size_t L, nin, Lm, R;
     enum computation_kind kind;
+    enum sim_behaviour behaviour;
     int64_t timeout;
     struct fp_stream *rng, *adv;
     uint64_t *x;  /* own input, L */
@@ -65,8 +67,8 @@ struct shamir_party {
     uint8_t *resh_got;
     size_t resh_cnt, resh_need_got, resh_need;
     /* output phase */
-    uint64_t *mine;  /* R: own share of the raw output */
-    int *excl;       /* own view: n_ex_in inputs, then n_ex_mul resharers */
+    uint64_t *mine; /* R: own share of the raw output */
+    int *excl;      /* own view: n_ex_in inputs, then n_ex_mul resharers */
     uint32_t n_ex_in, n_ex_mul;
     uint64_t *outsh; /* n * R, row per sender */
     int *out_group;  /* n: group of each sender's output share, -1 = none */
@@ -215,6 +217,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->nin = sh__nin(&prm->comp, cfg->n);
     st->Lm = st->kind == COMPUTATION_VARIANCE ? st->L : (st->mul ? 1 : 0);
     st->R = computation_raw_len(&prm->comp);
+    st->behaviour = cfg->behaviour;
     st->timeout = cfg->round_timeout_ns;
     rc = fp_stream_create(&st->rng, cfg->key, SH_STREAM_PROTOCOL);
     if (rc == 0) {
@@ -279,6 +282,18 @@ sh__teardown(struct sim_party *p)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * Name a cheater.  Corrupted parties run this code too, but what they
+ * claim is worth nothing: only honest parties' accusations are recorded.
+ */
+static void
+sh__accuse(struct sim_party *p, const struct shamir_party *st, int cheater)
+{
+    if (st->behaviour == SIM_HONEST) {
+        sim_accuse(p, cheater);
+    }
+}
+
 static void
 sh__abort(struct sim_party *p, struct shamir_party *st, const char *reason)
 {
@@ -295,8 +310,8 @@ sh__enter(struct sim_party *p, struct shamir_party *st, int phase)
 
 /* Share v[0..len) with degree t and send row j to party j (type); own row to own_row. */
 static int
-sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint64_t *v,
-         size_t len, uint64_t *own_row)
+sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint64_t *v, size_t len,
+         uint64_t *own_row)
 {
     size_t n = (size_t)st->n;
     uint64_t *rows = mpcsim_malloc(n * len * sizeof(*rows));
@@ -466,8 +481,8 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
     } else {
-        rc = shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R,
-                                       st->rng);
+        rc =
+            shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R, st->rng);
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
@@ -483,12 +498,13 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         goto out;
     }
     if (rc != 0) {
-        sh__abort(p, st, rc == MPCSIM_ENOQUORUM ? "shamir: too few output shares"
-                                                : "shamir: out of memory");
+        sh__abort(p, st,
+                  rc == MPCSIM_ENOQUORUM ? "shamir: too few output shares"
+                                         : "shamir: out of memory");
         goto out;
     }
     for (size_t b = 0; b < nbad; b++) {
-        sim_accuse(p, idx[bad[b]]);
+        sh__accuse(p, st, idx[bad[b]]);
     }
     sh__output(p, st, g, secrets);
 out:
@@ -515,8 +531,8 @@ sh__try_finish(struct sim_party *p, struct shamir_party *st, size_t gi)
 
 /* Store sender s's output share of the given view. */
 static int
-sh__take_output(struct sim_party *p, struct shamir_party *st, int s, uint32_t n_in,
-                uint32_t n_mul, const int *ids, const uint64_t *v)
+sh__take_output(struct sim_party *p, struct shamir_party *st, int s, uint32_t n_in, uint32_t n_mul,
+                const int *ids, const uint64_t *v)
 {
     int gi;
 
@@ -618,8 +634,7 @@ sh__end_input(struct sim_party *p, struct shamir_party *st)
                 st->resh_need_got++;
             }
         }
-        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm,
-                      st->resh + (size_t)st->self * st->Lm);
+        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm, st->resh + (size_t)st->self * st->Lm);
         if (rc != 0) {
             return rc;
         }
@@ -728,7 +743,8 @@ sh__on_start(struct sim_party *p)
     sh__advance(p, st);
 }
 
-/* Parse an output message; 0 or MPCSIM_EDECODE.  ids and v are scratch of n and R. */
+/* Parse an output message; 0 or MPCSIM_EDECODE.  ids has room for the (len - SH_HDR - 8R) / 4
+ * ids such a length leaves, v for R elements. */
 static int
 sh__parse_output(const struct shamir_party *st, const uint8_t *msg, size_t len, uint32_t *n_in,
                  uint32_t *n_mul, int *ids, uint64_t *v)
@@ -778,6 +794,7 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     struct shamir_party *st = sim_party_state(p);
     size_t uf = (size_t)from;
+    uint64_t stack[SH_STACK_ELEMS];
     int rc = 0;
 
     if (st->phase == SH_PH_DONE || from < 0 || from >= st->n || from == st->self) {
@@ -794,7 +811,8 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             return; /* too late (left out) or a repeat */
         } else if (len != 1 + FP_BYTES * st->L) {
             rc = MPCSIM_EDECODE;
-        } else if ((v = mpcsim_malloc(st->L * sizeof(*v))) == NULL) {
+        } else if ((v = st->L <= SH_STACK_ELEMS ? stack : mpcsim_malloc(st->L * sizeof(*v))) ==
+                   NULL) {
             sh__abort(p, st, "shamir: out of memory");
             return;
         } else {
@@ -802,7 +820,9 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             if (rc == 0) {
                 sh__take_input(p, st, uf, v);
             }
-            mpcsim_free(v);
+            if (v != stack) {
+                mpcsim_free(v);
+            }
         }
     } else if (msg[0] == SH_MSG_RESHARE) {
         if (!st->mul) {
@@ -820,32 +840,36 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             }
         }
     } else if (msg[0] == SH_MSG_OUTPUT) {
-        int *ids = mpcsim_malloc(2 * (size_t)st->n * sizeof(int));
-        uint64_t *v = mpcsim_malloc(st->R * sizeof(uint64_t));
+        /* The view's ids fit in what the length leaves after the values. */
+        size_t fixed = SH_HDR + FP_BYTES * st->R;
+        size_t nid = len > fixed ? (len - fixed) / 4 : 0;
+        int ids_stack[SH_STACK_ELEMS];
+        int *ids = nid <= SH_STACK_ELEMS ? ids_stack : mpcsim_malloc(nid * sizeof(int));
+        uint64_t *v = st->R <= SH_STACK_ELEMS ? stack : mpcsim_malloc(st->R * sizeof(uint64_t));
         uint32_t a = 0, b = 0;
+        int oom = ids == NULL || v == NULL;
 
-        if (ids == NULL || v == NULL) {
+        if (!oom) {
+            rc = sh__parse_output(st, msg, len, &a, &b, ids, v);
+            oom = rc == 0 && sh__take_output(p, st, from, a, b, ids, v) != 0;
+        }
+        if (ids != ids_stack) {
             mpcsim_free(ids);
+        }
+        if (v != stack) {
             mpcsim_free(v);
+        }
+        if (oom) {
             sh__abort(p, st, "shamir: out of memory");
             return;
         }
-        rc = sh__parse_output(st, msg, len, &a, &b, ids, v);
-        if (rc == 0 && sh__take_output(p, st, from, a, b, ids, v) != 0) {
-            mpcsim_free(ids);
-            mpcsim_free(v);
-            sh__abort(p, st, "shamir: out of memory");
-            return;
-        }
-        mpcsim_free(ids);
-        mpcsim_free(v);
     } else {
         rc = MPCSIM_EDECODE;
     }
     if (rc != 0) {
         /* Only a faulty party sends bytes that do not parse: name it and
          * go on without the message (it counts as not received). */
-        sim_accuse(p, from);
+        sh__accuse(p, st, from);
         return;
     }
     sh__advance(p, st);
@@ -920,8 +944,7 @@ sh__perturb(struct fp_stream *s, uint8_t *msg, size_t off, size_t len)
 }
 
 static enum sim_adv_action
-sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
-           size_t cap)
+sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
 {
     struct shamir_party *st = sim_party_state(p);
     int type = *len > 0 ? msg[0] : 0;

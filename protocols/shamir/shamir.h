@@ -72,8 +72,8 @@ void shamir_share_vec(const struct shamir_ctx *sh, uint64_t *out, uint64_t *scra
  * 0, MPCSIM_EINVAL (m = 0, an index out of range or repeated) or
  * MPCSIM_ENOMEM.
  */
-MPCSIM_NODISCARD int shamir_lagrange0(const struct shamir_ctx *sh, uint64_t *lambda,
-                                      const int *idx, size_t m);
+MPCSIM_NODISCARD int shamir_lagrange0(const struct shamir_ctx *sh, uint64_t *lambda, const int *idx,
+                                      size_t m);
 
 /*
  * out[k] = sum over i < m of lambda[i] rows[i * len + k]: reconstruction

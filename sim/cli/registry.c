@@ -9,11 +9,9 @@
 #include <string.h>
 
 #include "common/alloc.h"
-#include "protocols/paillier/adapter.h"
-#ifdef MPCSIM_WITH_SHARING
 #include "protocols/additive/adapter.h"
+#include "protocols/paillier/adapter.h"
 #include "protocols/shamir/adapter.h"
-#endif
 #include "sim/cli/scenario.h"
 
 #define BIT(b) (1u << (b))
@@ -48,7 +46,6 @@ one_round(const struct scenario *sc)
     return 1;
 }
 
-#ifdef MPCSIM_WITH_SHARING
 /* ---- additive ---- */
 
 static void
@@ -133,8 +130,6 @@ shamir_nrounds(const struct scenario *sc)
     return shamir_rounds(&p);
 }
 
-#endif
-
 /* ---- paillier ---- */
 
 static void
@@ -201,7 +196,6 @@ free_params(void *params)
 }
 
 static const struct registry_entry entries[] = {
-#ifdef MPCSIM_WITH_SHARING
     {
         .kind = "additive",
         .summary = "n-of-n additive sharing, Beaver triples, optional SPDZ MACs",
@@ -227,7 +221,6 @@ static const struct registry_entry entries[] = {
         .free_params = free_params,
         .rounds = shamir_nrounds,
     },
-#endif
     {
         .kind = "paillier",
         .summary = "Paillier aggregation with t-of-n threshold decryption",

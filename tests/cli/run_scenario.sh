@@ -40,9 +40,9 @@ fi
 awk -F, -v want="$want_exit" -v name="$name" '
 NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
-    st = $col["status"]; ok = $col["correct"]; out = $col["output"]; exp = $col["expected"]
+    st = $col["status"]; ok = $col["correct"]; out = $col["output"]; want_out = $col["expected"]
     rows++
-    if (st == "ok" && (ok != "true" || out != exp)) { print "FAIL " name ": ok row " NR " not correct: " out " vs " exp; bad = 1 }
+    if (st == "ok" && (ok != "true" || out != want_out)) { print "FAIL " name ": ok row " NR " not correct: " out " vs " want_out; bad = 1 }
     if (st == "wrong_output" && want != 1) { print "FAIL " name ": wrong_output in row " NR; bad = 1 }
     if (st != "ok" && st != "abort" && st != "wrong_output") { print "FAIL " name ": status " st; bad = 1 }
     if ($col["false_accusations"] != 0) { print "FAIL " name ": an honest party was accused in row " NR; bad = 1 }

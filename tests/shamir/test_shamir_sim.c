@@ -158,7 +158,7 @@ test_shamir_sim_correct(void **state)
 {
     (void)state;
     for (int kind = COMPUTATION_SUM; kind <= COMPUTATION_DOT_PRODUCT; kind++) {
-        for (int rep = 0; rep < 6; rep++) {
+        for (int rep = 0; rep < 16; rep++) {
             struct world w;
             struct shamir_params prm;
             int n = 2 + (int)(mpcsim_test_rand64() % 63);
@@ -184,7 +184,12 @@ test_shamir_sim_correct(void **state)
             v = judge(sim, &w, &prm.comp);
             assert_int_equal(v.ok, n);
             assert_int_equal(v.included, kind == COMPUTATION_DOT_PRODUCT ? 2 : n);
-            assert_int_equal(sim_metrics(sim)->rounds, shamir_rounds(&prm));
+            /* With t = 0, fast reconstruction needs only the party's own share. */
+            if (prm.threshold > 0 || prm.robust) {
+                assert_int_equal(sim_metrics(sim)->rounds, shamir_rounds(&prm));
+            } else {
+                assert_true(sim_metrics(sim)->rounds <= shamir_rounds(&prm));
+            }
             assert_int_equal(v.false_acc, 0);
             sim_destroy(sim);
         }
@@ -193,48 +198,63 @@ test_shamir_sim_correct(void **state)
 
 /*
  * The robustness table: n = 4, 7, 10, 31 with t = (n-1)/3 and c = 0..t
- * parties corrupting their output shares.  Robust reconstruction outputs
- * the right sum everywhere and every honest party accuses exactly the
- * corrupted parties.
+ * corrupted parties, each linear computation.  Robust reconstruction
+ * outputs the right answer everywhere; under corrupt_shares every honest
+ * party accuses exactly the corrupted parties, once each; under
+ * equivocate and malformed no honest party is accused.
  */
 static void
 test_shamir_sim_robust_table(void **state)
 {
     static const int ns[] = {4, 7, 10, 31};
+    static const enum sim_behaviour bs[] = {SIM_CORRUPT_SHARES, SIM_EQUIVOCATE, SIM_MALFORMED};
 
     (void)state;
     for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
         int n = ns[a], t = (n - 1) / 3;
 
-        for (int c = 0; c <= t; c++) {
-            struct world w;
-            struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 2},
-                                        .threshold = t,
-                                        .robust = 1};
-            int bad[MAXN];
-            struct sim *sim;
-            struct verdict v;
-            const struct sim_accusation *acc = NULL;
-            size_t n_acc;
+        for (size_t b = 0; b < sizeof(bs) / sizeof(bs[0]); b++) {
+            for (int c = 0; c <= t; c++) {
+                struct world w;
+                struct shamir_params prm = {
+                    .comp = {.kind = (enum computation_kind)(c % 3), .length = 2},
+                    .threshold = t,
+                    .robust = 1};
+                int bad[MAXN];
+                struct sim *sim;
+                struct verdict v;
+                const struct sim_accusation *acc = NULL;
+                size_t n_acc;
 
-            world_init(&w, n, 2);
-            pick(bad, n, c, 0);
-            for (int i = 0; i < c; i++) {
-                w.beh[bad[i]] = SIM_CORRUPT_SHARES;
+                world_init(&w, n, 2);
+                prm.comp.weights = w.weights;
+                prm.comp.n_weights = (size_t)n;
+                pick(bad, n, c, 0);
+                for (int i = 0; i < c; i++) {
+                    w.beh[bad[i]] = bs[b];
+                }
+                sim = world_run(&w, &prm, 7 + (uint64_t)c + 100 * b);
+                v = judge(sim, &w, &prm.comp);
+                assert_int_equal(v.ok, n - c);
+                assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+                assert_int_equal(v.included, n);
+                assert_int_equal(v.false_acc, 0);
+                n_acc = sim_accusations(sim, &acc);
+                for (size_t x = 0; x < n_acc; x++) {
+                    assert_int_equal(w.beh[acc[x].accuser], SIM_HONEST);
+                }
+                if (bs[b] == SIM_CORRUPT_SHARES) {
+                    /* Exactly: every honest party names every corrupted one, once. */
+                    int seen[MAXN][MAXN];
+
+                    memset(seen, 0, sizeof(seen));
+                    assert_int_equal(n_acc, (size_t)((n - c) * c));
+                    for (size_t x = 0; x < n_acc; x++) {
+                        assert_int_equal(seen[acc[x].accuser][acc[x].accused]++, 0);
+                    }
+                }
+                sim_destroy(sim);
             }
-            sim = world_run(&w, &prm, 7 + (uint64_t)c);
-            v = judge(sim, &w, &prm.comp);
-            assert_int_equal(v.ok, n - c);
-            assert_int_equal(v.wrong + v.aborted + v.silent, 0);
-            assert_int_equal(v.included, n);
-            /* Exactly: every honest party names every corrupted one, once. */
-            n_acc = sim_accusations(sim, &acc);
-            assert_int_equal(n_acc, (size_t)((n - c) * c));
-            assert_int_equal(v.false_acc, 0);
-            for (size_t x = 0; x < n_acc; x++) {
-                assert_int_equal(w.beh[acc[x].accuser], SIM_HONEST);
-            }
-            sim_destroy(sim);
         }
     }
 }
@@ -247,16 +267,14 @@ test_shamir_sim_robust_table(void **state)
 static void
 test_shamir_sim_behaviours(void **state)
 {
-    static const enum sim_behaviour bs[] = {SIM_EQUIVOCATE, SIM_MALFORMED, SIM_WITHHOLD,
-                                            SIM_DELAY};
+    static const enum sim_behaviour bs[] = {SIM_EQUIVOCATE, SIM_MALFORMED, SIM_WITHHOLD, SIM_DELAY};
 
     (void)state;
     for (size_t b = 0; b < sizeof(bs) / sizeof(bs[0]); b++) {
         for (int robust = 0; robust <= 1; robust++) {
             struct world w;
-            struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 1},
-                                        .threshold = 3,
-                                        .robust = robust};
+            struct shamir_params prm = {
+                .comp = {.kind = COMPUTATION_SUM, .length = 1}, .threshold = 3, .robust = robust};
             struct sim *sim;
             struct verdict v;
 
@@ -293,9 +311,8 @@ test_shamir_sim_radius_and_fast(void **state)
     (void)state;
     for (size_t a = 0; a < sizeof(cases) / sizeof(cases[0]); a++) {
         struct world w;
-        struct shamir_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = 1},
-                                    .threshold = cases[a][1],
-                                    .robust = 1};
+        struct shamir_params prm = {
+            .comp = {.kind = COMPUTATION_SUM, .length = 1}, .threshold = cases[a][1], .robust = 1};
         struct sim *sim;
         struct verdict v;
 
@@ -353,9 +370,8 @@ max_tolerated(int n, int t, enum computation_kind kind, int robust, int at_round
 
     for (int k = 0; k < n; k++) {
         struct world w;
-        struct shamir_params prm = {.comp = {.kind = kind, .length = 1},
-                                    .threshold = t,
-                                    .robust = robust};
+        struct shamir_params prm = {
+            .comp = {.kind = kind, .length = 1}, .threshold = t, .robust = robust};
         int who[MAXN];
         struct sim *sim;
         struct verdict v;
@@ -407,9 +423,8 @@ static void
 test_shamir_sim_deterministic(void **state)
 {
     struct world w;
-    struct shamir_params prm = {.comp = {.kind = COMPUTATION_VARIANCE, .length = 3},
-                                .threshold = 4,
-                                .robust = 1};
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 3}, .threshold = 4, .robust = 1};
     struct sim *s1, *s2;
     const struct sim_metrics *m1, *m2;
 
@@ -443,9 +458,8 @@ test_shamir_sim_deterministic(void **state)
 static void
 test_shamir_sim_unsupported(void **state)
 {
-    struct shamir_params prm = {.comp = {.kind = COMPUTATION_VARIANCE, .length = 1},
-                                .threshold = 3,
-                                .robust = 1};
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 1}, .threshold = 3, .robust = 1};
 
     (void)state;
     assert_non_null(shamir_unsupported(&prm, 6));
@@ -463,6 +477,56 @@ test_shamir_sim_unsupported(void **state)
     assert_int_equal(shamir_rounds(&prm), 3);
 }
 
+/*
+ * Out of memory: every allocation failure in sim_create (trial_setup,
+ * setup) is reported and leaks nothing; failures while running make
+ * parties abort or the run fail, never crash or leak.
+ */
+static void
+test_shamir_sim_oom(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_config c;
+
+    (void)state;
+    world_init(&w, 7, 2);
+    w.beh[3] = SIM_CORRUPT_SHARES;
+    sim_config_init(&c, w.n, 5);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.latency.ms = 10;
+    c.behaviour = w.beh;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    for (int k = 0;; k++) {
+        struct sim *sim = NULL;
+        int rc;
+
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_create(&sim, &c, &shamir_protocol, &prm);
+        mpcsim_test_fail_alloc_after(-1);
+        if (rc == 0) {
+            assert_int_equal(sim_run(sim), 0);
+            sim_destroy(sim);
+            break;
+        }
+        assert_int_equal(rc, MPCSIM_ENOMEM);
+        assert_null(sim);
+    }
+    for (int k = 0; k < 400; k += 3) {
+        struct sim *sim = NULL;
+        int rc;
+
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -475,6 +539,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_dropout_table),
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
+        cmocka_unit_test(test_shamir_sim_oom),
     };
 
     mpcsim_test_init();
