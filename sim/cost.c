@@ -2,9 +2,12 @@
 /*
  * sim/cost.c - operation names and the default cost table.
  *
- * The defaults are medians measured on a 2-core AMD EPYC (Zen 4, KVM,
- * ~3.6 GHz), gcc 12 -O3 -march=native, GMP 6.2, libsodium 1.0.18; see
- * ../shared/PERFORMANCE-NOTES.md and `mpcsim bench --calibrate`.
+ * The defaults are what `mpcsim bench --calibrate bench/costs-default.yaml`
+ * measured (medians, one core) on a 2-core AMD EPYC (Zen 4, KVM, AVX-512 +
+ * IFMA), gcc 12 -O3 -march=native, GMP 6.2, libsodium 1.0.18, 2026-11-26.
+ * Operations no kernel measures yet (hash_byte, message, paillier scalar
+ * multiplication, x25519, aead, prg) keep estimates from
+ * PERFORMANCE-NOTES.md and libsodium's published figures.
  */
 #include "sim/cost.h"
 
@@ -34,21 +37,21 @@ static const char *const op_names[SIM_OP_COUNT] = {
 
 /* ns per operation (2048-bit Paillier). */
 const double sim_cost_default[SIM_OP_COUNT] = {
-    [SIM_OP_FIELD_ADD] = 0.3,
-    [SIM_OP_FIELD_MUL] = 0.35,
-    [SIM_OP_FIELD_INV] = 161.0,
-    [SIM_OP_FIELD_SAMPLE] = 3.5,
-    [SIM_OP_LAGRANGE_TERM] = 0.8,
-    [SIM_OP_RS_DECODE_N2] = 12.0,
+    [SIM_OP_FIELD_ADD] = 0.267,
+    [SIM_OP_FIELD_MUL] = 0.442,
+    [SIM_OP_FIELD_INV] = 170.0,
+    [SIM_OP_FIELD_SAMPLE] = 3.71,
+    [SIM_OP_LAGRANGE_TERM] = 0.189,
+    [SIM_OP_RS_DECODE_N2] = 4.38,
     [SIM_OP_HASH_BYTE] = 1.0,
     [SIM_OP_MESSAGE] = 200.0,
-    [SIM_OP_PAILLIER_KEYGEN] = 4.1e7,
-    [SIM_OP_PAILLIER_ENCRYPT] = 6.67e6,
-    [SIM_OP_PAILLIER_ENCRYPT_PRECOMP] = 0.315e6,
-    [SIM_OP_PAILLIER_DECRYPT] = 1.90e6,
-    [SIM_OP_PAILLIER_PARTIAL_DECRYPT] = 16.4e6,
-    [SIM_OP_PAILLIER_COMBINE] = 2.1e6, /* per partial decryption combined */
-    [SIM_OP_PAILLIER_ADD] = 3.17e3,
+    [SIM_OP_PAILLIER_KEYGEN] = 4.00e7,
+    [SIM_OP_PAILLIER_ENCRYPT] = 6.42e6,
+    [SIM_OP_PAILLIER_ENCRYPT_PRECOMP] = 0.316e6,
+    [SIM_OP_PAILLIER_DECRYPT] = 1.91e6,
+    [SIM_OP_PAILLIER_PARTIAL_DECRYPT] = 14.9e6,
+    [SIM_OP_PAILLIER_COMBINE] = 2.08e6, /* per partial decryption combined */
+    [SIM_OP_PAILLIER_ADD] = 3.15e3,
     [SIM_OP_PAILLIER_SCALAR_MUL] = 0.33e6,
     [SIM_OP_X25519] = 40.0e3,
     [SIM_OP_AEAD_BYTE] = 1.0,
