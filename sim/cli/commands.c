@@ -901,6 +901,8 @@ execute(const char *cmd, int argc, char **argv)
     int status = CLI_EXIT_OK;
     int first_json = 1;
     int first_summary = 1;
+    const char *extra[RUNNER_MAX_STATS + 1];
+    size_t n_extra = 0;
     int rc;
 
     rc = exec_parse(&o, cmd, argc, argv);
@@ -971,13 +973,29 @@ execute(const char *cmd, int argc, char **argv)
     if (cli_mpi_rank() != 0) {
         goto out; /* rank 0 writes everything */
     }
+    /* Protocol columns: the union over every point (a sweep may mix protocols). */
+    for (size_t p = 0; p < l.sweep.n_points; p++) {
+        const struct registry_entry *re =
+            l.points[p] != NULL ? registry_lookup(l.points[p]->protocol.kind) : NULL;
+
+        for (size_t c = 0; re != NULL && re->columns != NULL && re->columns[c] != NULL; c++) {
+            size_t k = 0;
+
+            while (k < n_extra && strcmp(extra[k], re->columns[c]) != 0) {
+                k++;
+            }
+            if (k == n_extra && n_extra + 1 < sizeof(extra) / sizeof(extra[0])) {
+                extra[n_extra++] = re->columns[c];
+            }
+        }
+    }
+    extra[n_extra] = NULL;
     /* Output, in task order. */
     if (json != NULL) {
         results_json_begin(json);
     }
     for (size_t i = 0, p = 0; p < l.sweep.n_points; p++) {
         const struct scenario *sc = l.points[p];
-        const struct registry_entry *re = NULL;
         char values[MAX_SWEEP_KEYS][128];
         const char *value_ptrs[MAX_SWEEP_KEYS];
         struct results_point pt = {sc, l.sweep.n_keys, l.sweep.keys, value_ptrs};
@@ -986,14 +1004,13 @@ execute(const char *cmd, int argc, char **argv)
         if (sc == NULL) {
             continue;
         }
-        re = registry_lookup(sc->protocol.kind);
         n = (size_t)sc->trials;
         for (size_t k = 0; k < l.sweep.n_keys; k++) {
             scenario_sweep_value(values[k], sizeof(values[k]), &l.sweep, k, p);
             value_ptrs[k] = values[k];
         }
         if (csv != NULL && i == 0) {
-            results_csv_header(csv, &pt, re->columns);
+            results_csv_header(csv, &pt, extra);
         }
         for (size_t t = 0; t < n; t++) {
             const struct trial_row *r = &ex.rows[i + t];
@@ -1004,10 +1021,10 @@ execute(const char *cmd, int argc, char **argv)
                         sc->name, r->trial, (unsigned long long)r->seed, r->reason);
             }
             if (csv != NULL) {
-                results_csv_row(csv, &pt, r, re->columns);
+                results_csv_row(csv, &pt, r, extra);
             }
             if (json != NULL) {
-                results_json_row(json, &pt, r, re->columns, first_json);
+                results_json_row(json, &pt, r, extra, first_json);
                 first_json = 0;
             }
         }

@@ -33,16 +33,18 @@ struct sample {
 };
 
 struct plot_opts {
-    const char *csv, *x, *y, *by, *out, *title;
+    const char *csv, *x, *y, *by, *out, *title, *key;
     int errorbars_sd;
+    int errorbars_none;
     int logx, logy;
 };
 
 static void
 plot_usage(FILE *f)
 {
-    fprintf(f, "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd]\n"
-               "                   [--logx] [--logy] [--title TEXT] [-o FIG.png|FIG.svg]\n"
+    fprintf(f, "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd|none]\n"
+               "                   [--logx] [--logy] [--title TEXT] [--key POSITION]\n"
+               "                   [-o FIG.png|FIG.svg]\n"
                "\n"
                "Plots the mean of column Y against column X, one line per value of --by,\n"
                "with 95%% confidence intervals (or standard deviations) as error bars.\n"
@@ -243,13 +245,30 @@ parse_plot_args(struct plot_opts *o, int argc, char **argv)
                 o->out = v;
             } else if (strcmp(a, "--title") == 0) {
                 o->title = v;
+            } else if (strcmp(a, "--key") == 0) {
+                static const char *const ok[] = {"top left", "top right", "bottom left",
+                                                 "bottom right", "center right", "off"};
+                size_t k = 0;
+
+                while (k < sizeof(ok) / sizeof(ok[0]) && strcmp(v, ok[k]) != 0) {
+                    k++;
+                }
+                if (k == sizeof(ok) / sizeof(ok[0])) {
+                    fprintf(stderr, "mpcsim plot: --key expects 'top left', 'top right', "
+                                    "'bottom left', 'bottom right', 'center right' or off\n");
+                    return 2;
+                }
+                o->key = v;
             } else if (strcmp(a, "--errorbars") == 0) {
                 if (strcmp(v, "ci") == 0) {
                     o->errorbars_sd = 0;
                 } else if (strcmp(v, "sd") == 0) {
                     o->errorbars_sd = 1;
+                } else if (strcmp(v, "none") == 0) {
+                    o->errorbars_none = 1;
                 } else {
-                    fprintf(stderr, "mpcsim plot: --errorbars expects ci or sd, got '%s'\n", v);
+                    fprintf(stderr, "mpcsim plot: --errorbars expects ci, sd or none, got '%s'\n",
+                            v);
                     return 2;
                 }
             } else {
@@ -480,8 +499,14 @@ cli_plot(int argc, char **argv)
     gp_string(f, axis_label(o.x));
     fprintf(f, "\nset ylabel ");
     gp_string(f, axis_label(o.y));
-    fprintf(f, "\nset grid\nset key top left box opaque\nset offsets graph 0.04, graph 0.04, graph 0.08, graph 0.04\n");
-    fprintf(f, "set style data yerrorlines\nset pointsize 1.2\n");
+    fprintf(f, "\nset grid\nset offsets graph 0.04, graph 0.04, graph 0.08, graph 0.04\n");
+    if (o.key != NULL && strcmp(o.key, "off") == 0) {
+        fprintf(f, "unset key\n");
+    } else {
+        fprintf(f, "set key %s box opaque\n", o.key != NULL ? o.key : "top left");
+    }
+    fprintf(f, "set style data %s\nset pointsize 1.2\n",
+            o.errorbars_none ? "linespoints" : "yerrorlines");
     if (o.logx) {
         fprintf(f, "set logscale x\n");
     }
@@ -502,7 +527,7 @@ cli_plot(int argc, char **argv)
         }
         fprintf(f, "%s", ser ? ", \\\n     " : "");
         gp_string(f, dat);
-        fprintf(f, " index %d using 1:2:3 lw 2 title ", ser);
+        fprintf(f, " index %d using 1:2%s lw 2 title ", ser, o.errorbars_none ? "" : ":3");
         gp_string(f, title);
     }
     fprintf(f, "\n");
