@@ -584,7 +584,11 @@ setup_parties(struct sim *sim, const struct sim_config *c)
     struct sim_protocol_cfg pc;
     int rc = 0;
 
-    master_key(master, c->seed);
+    if (c->secure_random) {
+        randombytes_buf(master, sizeof(master));
+    } else {
+        master_key(master, c->seed);
+    }
     crypto_kdf_derive_from_key(trial_key, sizeof(trial_key), 0, "mpctrial", master);
     for (int i = 0; i < sim->n; i++) {
         struct sim_party *p = &sim->parties[i];

@@ -153,6 +153,10 @@ struct sim_config {
     const double *cost_ns;               /* SIM_OP_COUNT entries; NULL = sim_cost_default */
     int64_t max_sim_time_ns;             /* 0 = none; past it the trial ends, timed_out = 1 */
     uint64_t max_events;                 /* 0 = none; past it sim_run returns MPCSIM_ELIMIT */
+    /* 1: protocol randomness (shares, masks, keys) keyed from the OS
+     * (libsodium randombytes) instead of the seed; simulation randomness
+     * still follows the seed, but outputs no longer replay exactly. */
+    int secure_random;
 };
 
 /*

@@ -286,7 +286,9 @@ exec_usage(FILE *f, const char *cmd)
                    "--summary writes that table as CSV.  Under mpirun (MPI build) the\n"
                    "points are spread over the ranks and rank 0 writes the files.\n");
     }
-    fprintf(f, "--set overrides any scenario key by its dotted path, e.g.\n"
+    fprintf(f, "--secure-random keys protocol randomness (shares, masks, keys) from the OS\n"
+               "instead of the seed: outputs stay checked, but rows no longer replay.\n"
+               "--set overrides any scenario key by its dotted path, e.g.\n"
                "  --set parties=20 --set network.latency.ms=40 --set protocol.threshold=3\n"
                "Exit: 0 ok, 1 a trial ended in wrong_output, 2 bad input.\n");
 }
@@ -313,6 +315,9 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
             continue;
         } else if (strcmp(a, "--skip-invalid") == 0) {
             o->skip_invalid = 1;
+            continue;
+        } else if (strcmp(a, "--secure-random") == 0) {
+            runner_set_secure_random(1);
             continue;
         } else if (a[0] != '-' || a[1] == '\0') {
             if (o->path != NULL) {

@@ -168,9 +168,16 @@ SCENARIO_KERNEL(toy1000_setup, "name: toy1000\nparties: 1000\n"
                                "protocol: {kind: toy}\n"
                                "network: {latency: {distribution: constant, ms: 10}}\n")
 
+SCENARIO_KERNEL(paillier100_setup, "name: paillier100\nparties: 100\n"
+                                   "inputs: {distribution: uniform, min: 0, max: 1000000}\n"
+                                   "protocol: {kind: paillier, key_bits: 2048}\n"
+                                   "network: {latency: {distribution: constant, ms: 10}}\n")
+
 static const struct bench_kernel kernels[] = {
     {"scenario/load_validate", "load", 1, load_setup, load_run, load_check, free_state, 100},
     {"scenario/toy_all_to_all/n=1000", "message", 999000, toy1000_setup, run_run, run_check,
+     run_teardown, 1},
+    {"scenario/paillier_sum/n=100/2048", "trial", 1, paillier100_setup, run_run, run_check,
      run_teardown, 1},
 };
 

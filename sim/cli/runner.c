@@ -21,6 +21,15 @@
 #include "common/alloc.h"
 #include "sim/cli/registry.h"
 
+static int secure_random = 0;
+
+/* see runner.h */
+void
+runner_set_secure_random(int on)
+{
+    secure_random = on;
+}
+
 static uint64_t
 splitmix64(uint64_t x)
 {
@@ -306,6 +315,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     cfg.round_timeout_ns = (int64_t)(sc->protocol.round_timeout_ms * 1e6);
     cfg.cost_ns = sc->cost_ns;
     cfg.max_sim_time_ns = (int64_t)(sc->max_sim_time_ms * 1e6);
+    cfg.secure_random = secure_random;
     rc = re->make_params(&params, sc);
     if (rc < 0) {
         goto out;

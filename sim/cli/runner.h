@@ -57,6 +57,12 @@ uint64_t runner_trial_seed(uint64_t seed, uint64_t point, uint64_t trial);
  */
 MPCSIM_NODISCARD int runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial,
                                       uint64_t trial_seed, char *errbuf, size_t errcap);
+
+/*
+ * Key protocol randomness from the OS for every later trial (the
+ * `--secure-random` option).  Process-wide; set before running trials.
+ */
+void runner_set_secure_random(int on);
 void trial_row_clear(struct trial_row *row);
 
 #endif /* MPCSIM_SIM_CLI_RUNNER_H */
