@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/json.h"
 #include "sim/cost.h"
 
 #ifdef MPCSIM_HAVE_VALGRIND
@@ -301,24 +302,6 @@ print_row(const struct bench_result *r)
 }
 
 static void
-json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
-}
-
-static void
 cpu_model(char *buf, size_t cap)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -354,12 +337,12 @@ json_entry(FILE *f, const struct bench_result *r, const char *run_type, const ch
         char name[256];
 
         snprintf(name, sizeof(name), "%s_%s", r->k->name, agg);
-        json_string(f, name);
+        mpcsim_json_string(f, name);
     } else {
-        json_string(f, r->k->name);
+        mpcsim_json_string(f, r->k->name);
     }
     fprintf(f, ",\n      \"run_name\": ");
-    json_string(f, r->k->name);
+    mpcsim_json_string(f, r->k->name);
     fprintf(f, ",\n      \"run_type\": \"%s\",\n", run_type);
     if (agg != NULL) {
         fprintf(f, "      \"aggregate_name\": \"%s\",\n", agg);
@@ -398,11 +381,11 @@ write_json(const char *path, const struct bench_result *res, size_t n)
     gmtime_r(&t, &tm);
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
     fprintf(f, "{\n  \"context\": {\n    \"date\": \"%s\",\n    \"host_name\": ", date);
-    json_string(f, host);
+    mpcsim_json_string(f, host);
     fprintf(f, ",\n    \"executable\": \"mpcsim bench\",\n    \"num_cpus\": %ld,\n",
             sysconf(_SC_NPROCESSORS_ONLN));
     fprintf(f, "    \"cpu\": ");
-    json_string(f, cpu);
+    mpcsim_json_string(f, cpu);
     fprintf(f, ",\n    \"mpcsim_version\": \"%s\",\n", MPCSIM_VERSION);
 #ifdef NDEBUG
     fprintf(f, "    \"library_build_type\": \"release\"\n  },\n");

@@ -16,6 +16,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "common/alloc.h"
+#include "common/json.h"
 
 static const char *const columns[] = {
     "scenario", "trial",   "seed",       "protocol",       "parties", "status",
@@ -102,24 +103,6 @@ results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row 
     fputc('\n', f);
 }
 
-static void
-json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
-}
-
 /* "1;2;3" -> [1, 2, 3]; "7" -> 7; "" -> null. */
 static void
 json_values(FILE *f, const char *s, int vector)
@@ -156,13 +139,13 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
 
     fputs(first ? "  {" : ",\n  {", f);
     for (size_t k = 0; k < pt->n_sweep; k++) {
-        json_string(f, pt->sweep_keys[k]);
+        mpcsim_json_string(f, pt->sweep_keys[k]);
         fputs(": ", f);
-        json_string(f, pt->sweep_values[k]);
+        mpcsim_json_string(f, pt->sweep_values[k]);
         fputs(", ", f);
     }
     fputs("\"scenario\": ", f);
-    json_string(f, sc->name);
+    mpcsim_json_string(f, sc->name);
     fprintf(f, ", \"trial\": %d, \"seed\": %llu, \"protocol\": \"%s\", \"parties\": %d, "
                "\"status\": \"%s\", \"correct\": %s, \"output\": ",
             row->trial, (unsigned long long)row->seed, sc->protocol.kind, sc->parties,
@@ -185,7 +168,7 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
         fprintf(f, ", \"%s\": %.6g", extra[i], stat_of(row, extra[i]));
     }
     fputs(", \"reason\": ", f);
-    json_string(f, row->reason);
+    mpcsim_json_string(f, row->reason);
     fputc('}', f);
 }
 
