@@ -31,6 +31,18 @@ void *mpcsim_realloc(void *ptr, size_t size);
 /* reallocarray: NULL on overflow of nmemb*size, ptr untouched on failure. */
 void *mpcsim_reallocarray(void *ptr, size_t nmemb, size_t size);
 void mpcsim_free(void *ptr);
+/*
+ * Memory budget: with `bytes` > 0, an allocation that would take the live
+ * total of mpcsim_* blocks past it fails (returns NULL) and the budget
+ * counts as hit.  0 removes the budget.  Set it before starting threads.
+ * (GMP's and libyaml's own allocations are not counted.)
+ */
+void mpcsim_alloc_set_budget(size_t bytes);
+/* Whether an allocation was refused by the budget since it was set. */
+int mpcsim_alloc_budget_hit(void);
+/* The largest live total of mpcsim_* blocks seen so far, in bytes. */
+size_t mpcsim_alloc_peak(void);
+
 /* A copy of `s` (caller frees with mpcsim_free), or NULL. */
 char *mpcsim_strdup(const char *s);
 

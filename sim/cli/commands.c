@@ -211,6 +211,38 @@ parse_u64(const char *s, uint64_t *out)
     return 1;
 }
 
+/* "512M", "2G", "1.5g", "100000000" -> bytes; 0 on a bad value. */
+static size_t
+parse_size(const char *s)
+{
+    char *end = NULL;
+    double x;
+    double mult = 1;
+
+    errno = 0;
+    x = strtod(s, &end);
+    if (errno != 0 || end == s || !(x > 0)) {
+        return 0;
+    }
+    if (*end == 'k' || *end == 'K') {
+        mult = 1024.0;
+        end++;
+    } else if (*end == 'm' || *end == 'M') {
+        mult = 1024.0 * 1024;
+        end++;
+    } else if (*end == 'g' || *end == 'G') {
+        mult = 1024.0 * 1024 * 1024;
+        end++;
+    }
+    if (*end == 'B' || *end == 'b') {
+        end++;
+    }
+    if (*end != '\0' || x * mult < 1024 * 1024 || x * mult > 1e15) {
+        return 0;
+    }
+    return (size_t)(x * mult);
+}
+
 static FILE *
 open_out(const char *path)
 {
@@ -262,6 +294,7 @@ struct exec_opts {
     int jobs;
     int quiet;
     int skip_invalid;
+    const char *max_memory; /* as given, for messages */
 };
 
 static void
@@ -270,6 +303,7 @@ exec_usage(FILE *f, const char *cmd)
     if (strcmp(cmd, "run") == 0) {
         fprintf(f, "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
                    "                  [--csv FILE] [--json FILE] [-j N] [--quiet]\n"
+                   "                  [--max-memory SIZE] [--secure-random]\n"
                    "\n"
                    "Runs every trial (and every sweep point) of the scenario, prints a\n"
                    "summary per point to stdout and writes one row per trial to --csv /\n"
@@ -286,7 +320,9 @@ exec_usage(FILE *f, const char *cmd)
                    "--summary writes that table as CSV.  Under mpirun (MPI build) the\n"
                    "points are spread over the ranks and rank 0 writes the files.\n");
     }
-    fprintf(f, "--secure-random keys protocol randomness (shares, masks, keys) from the OS\n"
+    fprintf(f, "--max-memory SIZE (e.g. 2G) stops the run cleanly, exit 2, when the\n"
+               "simulation would need more memory than that.\n"
+               "--secure-random keys protocol randomness (shares, masks, keys) from the OS\n"
                "instead of the seed: outputs stay checked, but rows no longer replay.\n"
                "--set overrides any scenario key by its dotted path, e.g.\n"
                "  --set parties=20 --set network.latency.ms=40 --set protocol.threshold=3\n"
@@ -354,6 +390,17 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
                 return 2;
             }
             o->jobs = (int)x;
+        } else if (strcmp(a, "--max-memory") == 0) {
+            size_t bytes = parse_size(val);
+
+            if (bytes == 0) {
+                fprintf(stderr, "mpcsim %s: --max-memory expects a size of at least 1M, such as "
+                                "512M or 4G, got '%s'\n",
+                        cmd, val);
+                return 2;
+            }
+            mpcsim_alloc_set_budget(bytes);
+            o->max_memory = val;
         } else if (strcmp(a, "--set") == 0) {
             if (o->n_sets >= MAX_SETS) {
                 fprintf(stderr, "mpcsim %s: at most %d --set options\n", cmd, MAX_SETS);
@@ -971,7 +1018,14 @@ execute(const char *cmd, int argc, char **argv)
         goto out;
     }
     if (exec_run(&ex, &o) < 0) {
-        fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
+        if (ex.err == MPCSIM_ENOMEM && mpcsim_alloc_budget_hit()) {
+            fprintf(stderr, "%s: error: the memory limit (--max-memory %s) was reached; the run "
+                            "stopped cleanly. Fewer parties or shorter vectors need less, or raise "
+                            "the limit\n",
+                    o.path, o.max_memory);
+        } else {
+            fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
+        }
         status = CLI_EXIT_USAGE;
         goto out;
     }
