@@ -17,6 +17,7 @@ static bench_table_fn *const tables[] = {
     bench_engine_kernels,
     bench_paillier_kernels,
     bench_sharing_kernels,
+    bench_secagg_kernels,
 };
 
 /* Tables from layers above bench/ (the front end's whole-scenario kernels). */

@@ -17,7 +17,7 @@ for bin in build-fuzz/tests/fuzz/fuzz_*; do
     echo "== fuzz_$name for ${secs}s"
     (cd build-fuzz && "../$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
         -rss_limit_mb=4096 -print_final_stats=1 "corpus-$name" "../tests/fuzz/corpus/$name" \
-        2>&1 | grep -E '^(#[0-9]+ *DONE|stat::|==|SUMMARY|ERROR)' || true)
+        2>&1 | grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|==|SUMMARY|ERROR)' || true)
     ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* 2>/dev/null && exit 1
 done
 echo "fuzz: no findings"

@@ -15,6 +15,19 @@ fp__sqr_n(uint64_t a, unsigned n)
     return a;
 }
 
+/*
+ * x, hidden from the optimiser: a mask built from a secret stays a mask
+ * (clang would otherwise turn the select in fp_inv into a cmov on a == 0).
+ */
+static inline uint64_t
+fp__opaque(uint64_t x)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(x));
+#endif
+    return x;
+}
+
 /* see fp.h */
 uint64_t
 fp_pow(uint64_t a, uint64_t e)
@@ -38,11 +51,11 @@ fp_pow(uint64_t a, uint64_t e)
 int
 fp_inv(uint64_t *out, uint64_t a)
 {
-    uint64_t x2, x4, x5, x10, x20, x40, x50, x55, x59;
+    uint64_t x2, x4, x5, x10, x20, x40, x50, x55, x59, r;
+    /* All ones iff a = 0, without a branch: only the return value tells
+     * (tests/ct checks that nothing else depends on a). */
+    uint64_t zero = fp__opaque(((a | (0 - a)) >> 63) - 1);
 
-    if (a == 0) {
-        return MPCSIM_EZERODIV;
-    }
     x2 = fp_mul(fp_sqr(a), a);
     x4 = fp_mul(fp__sqr_n(x2, 2), x2);
     x5 = fp_mul(fp_sqr(x4), a);
@@ -52,8 +65,9 @@ fp_inv(uint64_t *out, uint64_t a)
     x50 = fp_mul(fp__sqr_n(x40, 10), x10);
     x55 = fp_mul(fp__sqr_n(x50, 5), x5);
     x59 = fp_mul(fp__sqr_n(x55, 4), x4);
-    *out = fp_mul(fp__sqr_n(x59, 2), a);
-    return 0;
+    r = fp_mul(fp__sqr_n(x59, 2), a); /* 0 for a = 0 */
+    *out = (r & ~zero) | (*out & zero);
+    return MPCSIM_EZERODIV & -(int)(zero & 1);
 }
 
 /* see fp.h */

@@ -109,8 +109,9 @@ fp_sqr(uint64_t a)
 uint64_t fp_pow(uint64_t a, uint64_t e);
 
 /*
- * 1/a mod p by Fermat (a^(p-2), a fixed addition chain: constant time).
- * Returns MPCSIM_EZERODIV for a = 0, leaving *out untouched.
+ * 1/a mod p by Fermat (a^(p-2), a fixed addition chain: constant time,
+ * the zero check included: only the return value depends on whether a is
+ * 0).  Returns MPCSIM_EZERODIV for a = 0, leaving *out untouched.
  */
 MPCSIM_NODISCARD int fp_inv(uint64_t *out, uint64_t a);
 

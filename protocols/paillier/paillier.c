@@ -167,10 +167,9 @@ paillier__mont_clear(struct paillier_mont *mt)
     }
 }
 
-/* see paillier_int.h */
-void
-paillier__mont_mul(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_t *a,
-                   const mp_limb_t *b, mp_limb_t *tp)
+/* rp = tp R^{-1} mod m for the 2 nl-limb product in tp (clobbered); constant time. */
+static void
+paillier__redc(const struct paillier_mont *mt, mp_limb_t *rp, mp_limb_t *tp)
 {
     mp_size_t nl = mt->nl;
     const mp_limb_t *m = mt->m;
@@ -178,11 +177,6 @@ paillier__mont_mul(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_
     mp_limb_t cy;
     mp_limb_t bw;
 
-    if (a == b) {
-        mpn_sqr(tp, a, nl);
-    } else {
-        mpn_mul_n(tp, a, b, nl);
-    }
     /* REDC, as GMP's mpn_redc_1: park each row's carry in the limb it zeroed. */
     for (mp_size_t i = 0; i < nl; i++) {
         mp_limb_t q = up[0] * mt->minv;
@@ -194,6 +188,38 @@ paillier__mont_mul(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_
     cy = mpn_add_n(rp, up, tp, nl);
     bw = mpn_sub_n(tp, rp, m, nl);
     mpn_cnd_swap(cy | (bw ^ 1), rp, tp, nl);
+}
+
+/* see paillier_int.h */
+void
+paillier__mont_mul(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_t *a,
+                   const mp_limb_t *b, mp_limb_t *tp)
+{
+    if (a == b) {
+        mpn_sqr(tp, a, mt->nl);
+    } else {
+        mpn_mul_n(tp, a, b, mt->nl);
+    }
+    paillier__redc(mt, rp, tp);
+}
+
+/* see paillier_int.h */
+void
+paillier__mont_mul_sec(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_t *a,
+                       const mp_limb_t *b, mp_limb_t *tp)
+{
+    mp_size_t nl = mt->nl;
+
+    /* GMP 6's mpn_sec_mul/mpn_sec_sqr need no scratch (itch 0); tp + 2 nl
+     * is then never written. */
+    if (a == b) {
+        MPCSIM_ASSERT(mpn_sec_sqr_itch(nl) == 0);
+        mpn_sec_sqr(tp, a, nl, tp + 2 * nl);
+    } else {
+        MPCSIM_ASSERT(mpn_sec_mul_itch(nl, nl) == 0);
+        mpn_sec_mul(tp, a, nl, b, nl, tp + 2 * nl);
+    }
+    paillier__redc(mt, rp, tp);
 }
 
 /* ---------------------------------------------------------------------
@@ -585,9 +611,9 @@ fixed_base_random(const struct paillier_pk *pk, mp_limb_t *acc, struct paillier_
     for (unsigned r = 1; r < pk->fb_rows; r++) {
         unsigned d = fb_digit(a, r * PAILLIER_FB_WINDOW);
 
-        mpn_sec_tabselect(sel, pk->fb_table + (size_t)r * ents * (size_t)nl, nl,
-                          (mp_size_t)ents, d);
-        paillier__mont_mul(mt, acc, acc, sel, tp);
+        mpn_sec_tabselect(sel, pk->fb_table + (size_t)r * ents * (size_t)nl, nl, (mp_size_t)ents,
+                          d);
+        paillier__mont_mul_sec(mt, acc, acc, sel, tp);
     }
     sodium_memzero(a, sizeof(a));
     sodium_memzero(sel, sizeof(sel));
@@ -608,7 +634,7 @@ paillier_encrypt_precomp(const struct paillier_pk *pk, mpz_t c, const mpz_t m,
     mpz_init(t);
     gm(pk, t, m);
     paillier__limbs_from_mpz(g, mt->nl, t);
-    paillier__mont_mul(mt, acc, acc, g, tp); /* (h^a R)(g^m) R^-1 */
+    paillier__mont_mul_sec(mt, acc, acc, g, tp); /* (h^a R)(g^m) R^-1 */
     paillier__limbs_to_mpz(c, acc, mt->nl);
     mpz_clear(t);
     sodium_memzero(acc, sizeof(acc));

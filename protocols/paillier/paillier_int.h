@@ -12,7 +12,9 @@
 /*
  * Montgomery context for an odd modulus m of nl limbs, R = 2^(64 nl).
  * paillier__mont_mul needs scratch of 2 nl limbs; inputs < m, output < m.
- * Timing depends only on nl (final subtraction by mpn_cnd_sub_n).
+ * The reduction is constant time (final subtraction by mpn_cnd_swap), the
+ * product is not (mpn_mul_n's Toom-Cook branches on the operands): secret
+ * operands go through paillier__mont_mul_sec (mpn_sec_mul, schoolbook).
  */
 struct paillier_mont {
     mp_size_t nl;
@@ -27,6 +29,9 @@ void paillier__mont_clear(struct paillier_mont *mt);
 /* rp = a b R^{-1} mod m.  rp may alias a or b.  tp: 2 nl limbs scratch. */
 void paillier__mont_mul(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_t *a,
                         const mp_limb_t *b, mp_limb_t *tp);
+/* The same in constant time (no branch or index on a's or b's limbs). */
+void paillier__mont_mul_sec(const struct paillier_mont *mt, mp_limb_t *rp, const mp_limb_t *a,
+                            const mp_limb_t *b, mp_limb_t *tp);
 /* Copy x (< m) into nl limbs, zero-padded. */
 void paillier__limbs_from_mpz(mp_limb_t *rp, mp_size_t nl, const mpz_t x);
 void paillier__limbs_to_mpz(mpz_t x, const mp_limb_t *p, mp_size_t nl);

@@ -16,6 +16,7 @@
 
 #include "bench/bench.h"
 #include "common/mpcsim.h"
+#include "protocols/paillier/adapter.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/kernels_cli.h"
 #include "sim/cli/registry.h"
@@ -48,8 +49,19 @@ usage(FILE *f)
                "1 a trial ended in wrong_output (or a bench regression), 2 bad input.\n");
 }
 
+static int dispatch(int argc, char **argv);
+
 int
 main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+
+    paillier_dealer_cache_clear(); /* the process-wide key cache: leave nothing behind */
+    return rc;
+}
+
+static int
+dispatch(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
 

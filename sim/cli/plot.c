@@ -144,6 +144,9 @@ axis_label(const char *col)
         {"events", "events processed"},
         {"dropped", "parties dropped"},
         {"offline_bytes", "dealer (offline) bytes (B)"},
+        {"server_bytes", "bytes sent + received by the server (B)"},
+        {"server_compute_ms", "modelled compute of the server (ms)"},
+        {"inputs.length", "input vector length"},
         {"offline_compute_ms", "dealer (offline) compute (ms)"},
     };
 

@@ -11,6 +11,7 @@
 #include "common/alloc.h"
 #include "protocols/additive/adapter.h"
 #include "protocols/paillier/adapter.h"
+#include "protocols/secagg/adapter.h"
 #include "protocols/shamir/adapter.h"
 #include "sim/cli/scenario.h"
 
@@ -189,6 +190,50 @@ paillier_nrounds(const struct scenario *sc)
 
 static const char *const paillier_columns[] = {"offline_bytes", NULL};
 
+/* ---- secagg ---- */
+
+static void
+secagg_fill(struct secagg_params *p, const struct scenario *sc)
+{
+    memset(p, 0, sizeof(*p));
+    p->comp = sc->comp;
+    /* `threshold` counts clients here; unset means the protocol's default. */
+    p->threshold = (sc->protocol.set_mask & SCENARIO_PKEY_THRESHOLD) ? sc->protocol.threshold : 0;
+}
+
+static const char *
+secagg_why(const struct scenario *sc)
+{
+    struct secagg_params p;
+
+    secagg_fill(&p, sc);
+    return secagg_unsupported(&p, sc->parties);
+}
+
+static int
+secagg_make(void **out, const struct scenario *sc)
+{
+    struct secagg_params *p = mpcsim_calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    secagg_fill(p, sc);
+    *out = p;
+    return 0;
+}
+
+static const char *const secagg_columns[] = {"server_bytes", "server_compute_ms", NULL};
+
+static int
+secagg_nrounds(const struct scenario *sc)
+{
+    struct secagg_params p;
+
+    secagg_fill(&p, sc);
+    return secagg_rounds(&p);
+}
+
 static void
 free_params(void *params)
 {
@@ -235,6 +280,20 @@ static const struct registry_entry entries[] = {
         .free_params = free_params,
         .rounds = paillier_nrounds,
         .columns = paillier_columns,
+    },
+    {
+        .kind = "secagg",
+        .summary = "Bonawitz et al. secure aggregation (server = party 0), semi-honest",
+        .proto = &secagg_protocol,
+        .key_mask = SCENARIO_PKEY_THRESHOLD,
+        .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) |
+                      BIT(SIM_MALFORMED),
+        .unsupported = secagg_why,
+        .make_params = secagg_make,
+        .free_params = free_params,
+        .rounds = secagg_nrounds,
+        .columns = secagg_columns,
+        .server = 1,
     },
     {
         .kind = "toy",

@@ -29,6 +29,9 @@ struct registry_entry {
     int (*rounds)(const struct scenario *sc);
     /* Extra result columns the protocol reports with sim_stat_add, NULL-ended. */
     const char *const *columns;
+    /* Party 0 is a server: the runner adds server_bytes and server_compute_ms
+     * (list them in `columns`). */
+    int server;
 };
 
 /* The entry for `kind`, or NULL. */

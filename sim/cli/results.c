@@ -96,7 +96,7 @@ results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row 
     fprintf(f, ",%d,%llu,%.3f", row->false_accusations, (unsigned long long)row->events,
             row->wall_ms);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
-        fprintf(f, ",%.6g", stat_of(row, extra[i]));
+        fprintf(f, ",%.10g", stat_of(row, extra[i]));
     }
     fputc(',', f);
     csv_field(f, row->reason);
@@ -165,7 +165,7 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
     fprintf(f, "], \"false_accusations\": %d, \"events\": %llu, \"wall_ms\": %.3f",
             row->false_accusations, (unsigned long long)row->events, row->wall_ms);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
-        fprintf(f, ", \"%s\": %.6g", extra[i], stat_of(row, extra[i]));
+        fprintf(f, ", \"%s\": %.10g", extra[i], stat_of(row, extra[i]));
     }
     fputs(", \"reason\": ", f);
     mpcsim_json_string(f, row->reason);

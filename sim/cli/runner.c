@@ -439,12 +439,20 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         goto out;
     }
     row->n_stats = sim_stat_count(sim);
-    if (row->n_stats > RUNNER_MAX_STATS) {
-        row->n_stats = RUNNER_MAX_STATS;
+    if (row->n_stats > RUNNER_MAX_STATS - 2) {
+        row->n_stats = RUNNER_MAX_STATS - 2;
     }
     for (size_t i = 0; i < row->n_stats; i++) {
         snprintf(row->stat_names[i], sizeof(row->stat_names[i]), "%s", sim_stat_name(sim, i));
         row->stat_values[i] = sim_stat_value(sim, i);
+    }
+    if (re->server) {
+        const struct sim_party_result *srv = sim_party_result(sim, 0);
+
+        snprintf(row->stat_names[row->n_stats], sizeof(row->stat_names[0]), "server_bytes");
+        row->stat_values[row->n_stats++] = (double)(srv->bytes_sent + srv->bytes_received);
+        snprintf(row->stat_names[row->n_stats], sizeof(row->stat_names[0]), "server_compute_ms");
+        row->stat_values[row->n_stats++] = (double)srv->compute_ns / 1e6;
     }
 out:
     if (rc < 0) {

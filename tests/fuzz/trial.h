@@ -22,7 +22,7 @@
  *
  * Capture: with fuzz_trial.capture set, each message is passed unchanged
  * and written as an op-1 record, so header + capture is a seed that
- * replays the honest run with real encoded messages (fuzz_seeds.c).
+ * replays the honest run with real encoded messages (msg_seeds.c).
  *
  * Not thread-safe: the tamper hook finds its input through a static.
  */
@@ -120,8 +120,7 @@ fuzz_trial__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *m
  */
 static int
 fuzz_trial_run(struct fuzz_trial *ft, const struct sim_protocol *proto, const void *params, int n,
-               int bad, size_t L, uint64_t seed, double max_ms, const uint8_t *rec,
-               size_t rec_len)
+               int bad, size_t L, uint64_t seed, double max_ms, const uint8_t *rec, size_t rec_len)
 {
     int64_t vals[16][FUZZ_TRIAL_MAX_L];
     const int64_t *inputs[16];

@@ -1,0 +1,1457 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/secagg/adapter.c - see adapter.h.
+ *
+ * Both roles are state machines over the four rounds.  The server closes
+ * a round when every client it expects has been heard (a message that
+ * does not parse counts as heard, and its sender is accused) or at its
+ * timer; it accumulates the masked inputs as they arrive, so it keeps
+ * O(L) for them, and the unmasking shares in an n x n x 5 table (O(n^2):
+ * revisit with the sparse graph).  Clients keep the keys and shares of
+ * the others, O(n).
+ *
+ * Wire format (little-endian; ids are u32 party ids, ids in a list
+ * strictly increasing; elements are 8-byte field elements):
+ *   ADV     [1] c_pk s_pk                                client -> server
+ *   KEYS    [2] u32 m, m x (id, c_pk, s_pk)              server -> all clients
+ *   SHARES  [3] u32 m, m x (to, ct)  (to = U1 \ {self})  client -> server
+ *   FWD     [4] u32 m, m x (from, ct)                    server -> v in U2
+ *   MASKED  [5] commit(b) (32), L elements               client -> server
+ *   U3      [6] bitmap of U3 (ceil(n / 8) bytes)         server -> u in U3
+ *   UNMASK  [7] u32 m, m x (id, 5 elements)              client -> server
+ *   RESULT  [8] bitmap of U3, L elements                 server -> all clients
+ *   ABORT   [9]                                          server -> all clients
+ */
+#include "protocols/secagg/adapter.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "common/alloc.h"
+#include "protocols/field/fp.h"
+#include "protocols/field/fp_stream.h"
+#include "protocols/secagg/secagg.h"
+#include "protocols/shamir/shamir.h"
+
+enum {
+    SA_MSG_ADV = 1,
+    SA_MSG_KEYS,
+    SA_MSG_SHARES,
+    SA_MSG_FWD,
+    SA_MSG_MASKED,
+    SA_MSG_U3,
+    SA_MSG_UNMASK,
+    SA_MSG_RESULT,
+    SA_MSG_ABORT
+};
+/* Server phases are the round numbers 1..4; client phases wait for a server message. */
+enum { SV_ADV = 1, SV_SHARE = 2, SV_MASK = 3, SV_UNMASK = 4, SV_DONE = 5 };
+enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
+
+#define SA_STREAM_PROTOCOL 1
+#define SA_STREAM_ADVERSARY 2
+#define SA_K SECAGG_KEY_BYTES
+#define SA_SE SECAGG_SECRET_ELEMS
+#define SA_KEYS_ENTRY (4 + 2 * SA_K)
+#define SA_CT_ENTRY (4 + SECAGG_CT_BYTES)
+#define SA_UNMASK_ENTRY (4 + SA_SE * FP_BYTES)
+#define SA_WATCHDOG 5 /* client: round timeouts of server silence before giving up */
+#define SA_AGREE_HASH_BYTES (13 + 1 + 3 * SA_K)
+
+struct secagg_trial {
+    struct shamir_ctx *sh; /* n - 1 clients, degree t - 1 */
+};
+
+struct secagg_party {
+    const struct secagg_params *prm;
+    const struct shamir_ctx *sh;
+    int n, t, self, phase;
+    size_t L, bm; /* vector length; bitmap bytes */
+    enum sim_behaviour behaviour;
+    int64_t timeout;
+    struct fp_stream *rng, *adv;
+    unsigned adv_count;
+    uint8_t *pk;              /* n x (c_pk, s_pk) of the clients in U1 */
+    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 */
+    int cnt1, cnt2, cnt3;
+    /* client */
+    uint64_t *x; /* L: w x as field elements */
+    struct secagg_keypair ck, sk;
+    uint8_t b[SA_K];
+    uint8_t *ckey;  /* n x 32: encryption keys with the U1 members */
+    uint64_t *held; /* n x 10: the shares u sent me */
+    uint8_t *has;   /* n flags: held[u] is valid */
+    uint64_t watch; /* id of the live watchdog timer */
+    /* server */
+    uint8_t *seen; /* n: the last phase each client was heard in */
+    int heard;
+    uint8_t **shares_msg; /* n: SHARES entries of each u in U2 */
+    uint64_t *z;          /* L: the running sum of masked inputs */
+    uint8_t *commit;      /* n x 32 */
+    uint8_t *resp;        /* n flags: U5 */
+    int cnt5;
+    uint64_t *ush; /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
+    uint8_t *uhas; /* n x n flags */
+};
+
+/* ------------------------------------------------------------------ */
+
+static void
+sa__put32(uint8_t *p, uint32_t v)
+{
+    for (int b = 0; b < 4; b++) {
+        p[b] = (uint8_t)(v >> (8 * b));
+    }
+}
+
+static uint32_t
+sa__get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* see adapter.h */
+int
+secagg_rounds(const struct secagg_params *p)
+{
+    (void)p;
+    return 8;
+}
+
+/* see adapter.h */
+int
+secagg_default_threshold(int n)
+{
+    return 2 * (n - 1) / 3 + 1;
+}
+
+static int
+sa__threshold(const struct secagg_params *p, int n)
+{
+    return p->threshold == 0 ? secagg_default_threshold(n) : p->threshold;
+}
+
+/* see adapter.h */
+const char *
+secagg_unsupported(const struct secagg_params *p, int n)
+{
+    int t = sa__threshold(p, n);
+
+    if (n < 2) {
+        return "secagg needs a server (party 0) and at least one client";
+    }
+    if (p->comp.length == 0) {
+        return "input vectors must have length >= 1";
+    }
+    if (p->comp.kind != COMPUTATION_SUM && p->comp.kind != COMPUTATION_MEAN &&
+        p->comp.kind != COMPUTATION_WEIGHTED_SUM) {
+        return "secagg computes sum, weighted_sum and mean (a masked sum), not variance or "
+               "dot_product (use shamir or additive)";
+    }
+    if (t < 1 || t > n - 1) {
+        return "secagg threshold t must satisfy 1 <= t <= parties - 1 (the clients)";
+    }
+    if (p->comp.kind == COMPUTATION_WEIGHTED_SUM &&
+        (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
+        return "weighted_sum needs one weight per party";
+    }
+    if (p->graph_sparse) {
+        return "secagg graph: sparse (SecAgg+) is not implemented yet; use graph: complete";
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+sa__trial_teardown(void *trial)
+{
+    struct secagg_trial *tr = trial;
+
+    if (tr == NULL) {
+        return;
+    }
+    shamir_ctx_destroy(tr->sh);
+    mpcsim_free(tr);
+}
+
+static int
+sa__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg *cfg0,
+                const uint8_t trial_key[32])
+{
+    const struct secagg_params *prm = cfg0->params;
+    struct secagg_trial *tr = NULL;
+    int rc;
+
+    (void)sim;
+    (void)trial_key;
+    if (secagg_unsupported(prm, cfg0->n) != NULL) {
+        return MPCSIM_EINVAL;
+    }
+    if (sodium_init() < 0) {
+        return MPCSIM_ENOTSUP;
+    }
+    tr = mpcsim_calloc(1, sizeof(*tr));
+    if (tr == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    rc = shamir_ctx_create(&tr->sh, cfg0->n - 1, sa__threshold(prm, cfg0->n) - 1);
+    if (rc != 0) {
+        mpcsim_free(tr);
+        return rc;
+    }
+    *trial_out = tr;
+    return 0;
+}
+
+static void
+sa__free(struct secagg_party *st)
+{
+    if (st == NULL) {
+        return;
+    }
+    fp_stream_destroy(st->rng);
+    fp_stream_destroy(st->adv);
+    mpcsim_free(st->pk);
+    mpcsim_free(st->in1);
+    mpcsim_free(st->in2);
+    mpcsim_free(st->in3);
+    mpcsim_free(st->x);
+    if (st->ckey != NULL) {
+        sodium_memzero(st->ckey, (size_t)st->n * SA_K);
+    }
+    mpcsim_free(st->ckey);
+    mpcsim_free(st->held);
+    mpcsim_free(st->has);
+    mpcsim_free(st->seen);
+    if (st->shares_msg != NULL) {
+        for (int i = 0; i < st->n; i++) {
+            mpcsim_free(st->shares_msg[i]);
+        }
+    }
+    mpcsim_free(st->shares_msg);
+    mpcsim_free(st->z);
+    mpcsim_free(st->commit);
+    mpcsim_free(st->resp);
+    mpcsim_free(st->ush);
+    mpcsim_free(st->uhas);
+    sodium_memzero(st, sizeof(*st));
+    mpcsim_free(st);
+}
+
+static int
+sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    const struct secagg_params *prm = cfg->params;
+    const struct secagg_trial *tr = cfg->trial;
+    struct secagg_party *st = NULL;
+    size_t n = (size_t)cfg->n;
+    int rc = 0;
+
+    if (tr == NULL || secagg_unsupported(prm, cfg->n) != NULL ||
+        (cfg->self != 0 && cfg->input_len != prm->comp.length)) {
+        return MPCSIM_EINVAL;
+    }
+    st = mpcsim_calloc(1, sizeof(*st));
+    if (st == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    st->prm = prm;
+    st->sh = tr->sh;
+    st->n = cfg->n;
+    st->t = sa__threshold(prm, cfg->n);
+    st->self = cfg->self;
+    st->L = prm->comp.length;
+    st->bm = (n + 7) / 8;
+    st->behaviour = cfg->behaviour;
+    st->timeout = cfg->round_timeout_ns;
+    rc = fp_stream_create(&st->rng, cfg->key, SA_STREAM_PROTOCOL);
+    if (rc == 0) {
+        rc = fp_stream_create(&st->adv, cfg->key, SA_STREAM_ADVERSARY);
+    }
+    if (rc != 0) {
+        goto out;
+    }
+    st->pk = mpcsim_calloc(n, 2 * SA_K);
+    st->in1 = mpcsim_calloc(n, 1);
+    st->in2 = mpcsim_calloc(n, 1);
+    st->in3 = mpcsim_calloc(n, 1);
+    if (st->pk == NULL || st->in1 == NULL || st->in2 == NULL || st->in3 == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    if (st->self == 0) {
+        st->phase = SV_ADV;
+        st->seen = mpcsim_calloc(n, 1);
+        st->shares_msg = mpcsim_calloc(n, sizeof(*st->shares_msg));
+        st->z = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->commit = mpcsim_calloc(n, SECAGG_COMMIT_BYTES);
+        st->resp = mpcsim_calloc(n, 1);
+        if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->commit == NULL ||
+            st->resp == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+    } else {
+        int64_t w = prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
+        uint64_t wf = 0;
+
+        st->phase = CL_KEYS;
+        st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->ckey = mpcsim_calloc(n, SA_K);
+        st->held = mpcsim_calloc(n, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
+        st->has = mpcsim_calloc(n, 1);
+        if (st->x == NULL || st->ckey == NULL || st->held == NULL || st->has == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+        rc = fp_from_int64(&wf, w);
+        for (size_t k = 0; k < st->L && rc == 0; k++) {
+            rc = fp_from_int64(&st->x[k], cfg->input[k]);
+            st->x[k] = fp_mul(st->x[k], wf);
+        }
+        if (rc != 0) {
+            goto out;
+        }
+    }
+    sim_party_set_state(p, st);
+    st = NULL;
+out:
+    sa__free(st);
+    return rc;
+}
+
+static void
+sa__teardown(struct sim_party *p)
+{
+    sa__free(sim_party_state(p));
+    sim_party_set_state(p, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Only honest parties' accusations count (a corrupted party runs this code too). */
+static void
+sa__accuse(struct sim_party *p, const struct secagg_party *st, int cheater)
+{
+    if (st->behaviour == SIM_HONEST) {
+        sim_accuse(p, cheater);
+    }
+}
+
+/* Client: give up. */
+static void
+sa__client_abort(struct sim_party *p, struct secagg_party *st, const char *reason)
+{
+    st->phase = CL_DONE;
+    sim_abort(p, reason);
+}
+
+/* Server: give up and tell the clients. */
+static void
+sa__server_abort(struct sim_party *p, struct secagg_party *st, const char *reason)
+{
+    const uint8_t msg[1] = {SA_MSG_ABORT};
+
+    st->phase = SV_DONE;
+    sim_abort(p, reason);
+    if (st->n > 1 && sim_broadcast(p, msg, sizeof(msg)) != 0) {
+        return; /* sticky MPCSIM_ENOMEM: sim_run reports it */
+    }
+}
+
+static int
+sa__client_watch(struct sim_party *p, struct secagg_party *st)
+{
+    st->watch++;
+    return sim_set_timer(p, SA_WATCHDOG * st->timeout, st->watch);
+}
+
+static int
+sa__server_enter(struct sim_party *p, struct secagg_party *st, int phase)
+{
+    st->phase = phase;
+    st->heard = 0;
+    return sim_set_timer(p, st->timeout, (uint64_t)phase);
+}
+
+/* ------------------------------------------------------------------ */
+/* Client */
+
+static void
+sa__client_start(struct sim_party *p, struct secagg_party *st)
+{
+    uint8_t seed[SA_K];
+    uint8_t msg[1 + 2 * SA_K];
+    int rc;
+
+    fp_stream_bytes(st->rng, seed, SA_K);
+    rc = secagg_keypair(&st->ck, seed);
+    fp_stream_bytes(st->rng, seed, SA_K);
+    if (rc == 0) {
+        rc = secagg_keypair(&st->sk, seed);
+    }
+    sodium_memzero(seed, sizeof(seed));
+    sim_charge(p, SIM_OP_X25519, 2);
+    if (rc != 0) {
+        sa__client_abort(p, st, "secagg: key generation failed");
+        return;
+    }
+    msg[0] = SA_MSG_ADV;
+    memcpy(msg + 1, st->ck.pk, SA_K);
+    memcpy(msg + 1 + SA_K, st->sk.pk, SA_K);
+    rc = sim_send(p, 0, msg, sizeof(msg));
+    if (rc == 0) {
+        rc = sa__client_watch(p, st);
+    }
+    if (rc != 0) {
+        sa__client_abort(p, st, "secagg: out of memory");
+    }
+}
+
+/* Parse a bitmap of n parties into flags; count in *cnt.  EDECODE if party 0 or bits >= n. */
+static int
+sa__bitmap_parse(const struct secagg_party *st, uint8_t *flags, int *cnt, const uint8_t *bm)
+{
+    int c = 0;
+
+    for (int i = 0; i < (int)(st->bm * 8); i++) {
+        int bit = (bm[i / 8] >> (i % 8)) & 1;
+
+        if (bit && (i == 0 || i >= st->n)) {
+            return MPCSIM_EDECODE;
+        }
+        if (i < st->n) {
+            flags[i] = (uint8_t)bit;
+            c += bit;
+        }
+    }
+    *cnt = c;
+    return 0;
+}
+
+static void
+sa__bitmap_write(uint8_t *bm, const struct secagg_party *st, const uint8_t *flags)
+{
+    memset(bm, 0, st->bm);
+    for (int i = 0; i < st->n; i++) {
+        if (flags[i]) {
+            bm[i / 8] |= (uint8_t)(1u << (i % 8));
+        }
+    }
+}
+
+/* KEYS: check U1, derive the encryption keys, share sk and b, send SHARES. */
+static void
+sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
+{
+    size_t n = (size_t)st->n;
+    uint32_t m;
+    uint32_t prev = 0;
+    int found = 0;
+    uint64_t *rows = NULL, *scratch = NULL;
+    uint8_t *out = NULL;
+    size_t olen, o;
+    int rc = 0;
+
+    if (len < 5) {
+        goto malformed;
+    }
+    m = sa__get32(msg + 1);
+    if (m > n - 1 || len != 5 + (size_t)m * SA_KEYS_ENTRY) {
+        goto malformed;
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        const uint8_t *ent = msg + 5 + (size_t)e * SA_KEYS_ENTRY;
+        uint32_t id = sa__get32(ent);
+
+        if (id == 0 || id >= n || id <= prev) {
+            goto malformed;
+        }
+        prev = id;
+        if (id == (uint32_t)st->self) {
+            if (memcmp(ent + 4, st->ck.pk, SA_K) != 0 ||
+                memcmp(ent + 4 + SA_K, st->sk.pk, SA_K) != 0) {
+                goto malformed;
+            }
+            found = 1;
+        } else if (memcmp(ent + 4, st->ck.pk, SA_K) == 0 ||
+                   memcmp(ent + 4 + SA_K, st->sk.pk, SA_K) == 0) {
+            goto malformed; /* the paper: all key pairs must differ */
+        }
+    }
+    if ((int)m < st->t) {
+        sa__client_abort(p, st, "secagg: fewer than t clients advertised keys");
+        return;
+    }
+    if (!found) {
+        st->phase = CL_RESULT; /* left out of U1: wait for the sum */
+        return;
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        const uint8_t *ent = msg + 5 + (size_t)e * SA_KEYS_ENTRY;
+        uint32_t id = sa__get32(ent);
+
+        st->in1[id] = 1;
+        memcpy(st->pk + (size_t)id * 2 * SA_K, ent + 4, 2 * SA_K);
+    }
+    st->cnt1 = (int)m;
+    /* Encryption keys with every other member of U1. */
+    for (size_t v = 1; v < n; v++) {
+        if (!st->in1[v] || v == (size_t)st->self) {
+            continue;
+        }
+        if (secagg_agree(st->ckey + v * SA_K, st->ck.sk, st->ck.pk, st->pk + v * 2 * SA_K,
+                         SECAGG_DOMAIN_ENC) != 0) {
+            goto malformed; /* the server vouched for an unusable key */
+        }
+    }
+    sim_charge(p, SIM_OP_X25519, (double)(m - 1));
+    sim_charge(p, SIM_OP_HASH_BYTE, (double)(m - 1) * SA_AGREE_HASH_BYTES);
+    /* Share s_sk and b over all n - 1 clients (shares outside U1 are dropped). */
+    fp_stream_bytes(st->rng, st->b, SA_K);
+    rows = mpcsim_malloc((n - 1) * SECAGG_SHARE_ELEMS * sizeof(*rows));
+    scratch = mpcsim_malloc((n - 1) * sizeof(*scratch));
+    olen = 5 + (size_t)(m - 1) * SA_CT_ENTRY;
+    out = mpcsim_malloc(olen);
+    if (rows == NULL || scratch == NULL || out == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    secagg_share_secrets(st->sh, rows, scratch, st->sk.sk, st->b, st->rng);
+    sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)((size_t)(st->t - 1) * SECAGG_SHARE_ELEMS));
+    sim_charge(p, SIM_OP_FIELD_MUL, (double)((n - 1) * (size_t)(st->t - 1) * SECAGG_SHARE_ELEMS));
+    memcpy(st->held + (size_t)st->self * SECAGG_SHARE_ELEMS,
+           rows + (size_t)(st->self - 1) * SECAGG_SHARE_ELEMS, SECAGG_SHARE_ELEMS * sizeof(*rows));
+    st->has[st->self] = 1;
+    out[0] = SA_MSG_SHARES;
+    sa__put32(out + 1, m - 1);
+    o = 5;
+    for (size_t v = 1; v < n; v++) {
+        if (!st->in1[v] || v == (size_t)st->self) {
+            continue;
+        }
+        sa__put32(out + o, (uint32_t)v);
+        secagg_seal(out + o + 4, st->ckey + v * SA_K, (uint32_t)st->self, (uint32_t)v,
+                    rows + (v - 1) * SECAGG_SHARE_ELEMS);
+        o += SA_CT_ENTRY;
+    }
+    sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)(m - 1) * SECAGG_CT_BYTES));
+    rc = sim_send(p, 0, out, olen);
+    if (rc == 0) {
+        st->phase = CL_FWD;
+    }
+out:
+    if (rows != NULL) {
+        sodium_memzero(rows, (n - 1) * SECAGG_SHARE_ELEMS * sizeof(*rows));
+    }
+    mpcsim_free(rows);
+    mpcsim_free(scratch);
+    mpcsim_free(out);
+    if (rc != 0) {
+        sa__client_abort(p, st, "secagg: out of memory");
+    }
+    return;
+malformed:
+    sa__accuse(p, st, 0);
+    sa__client_abort(p, st, "secagg: malformed key list from the server");
+}
+
+/* FWD: open the shares, mask the input, send MASKED. */
+static void
+sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
+{
+    size_t n = (size_t)st->n;
+    size_t L = st->L;
+    uint32_t m;
+    uint32_t prev = 0;
+    uint8_t *out = NULL;
+    uint64_t *y = NULL;
+    uint8_t key[SA_K];
+    int rc = 0;
+
+    if (len < 5) {
+        goto malformed;
+    }
+    m = sa__get32(msg + 1);
+    if (m > n - 1 || len != 5 + (size_t)m * SA_CT_ENTRY) {
+        goto malformed;
+    }
+    for (uint32_t e = 0; e < m; e++) {
+        uint32_t id = sa__get32(msg + 5 + (size_t)e * SA_CT_ENTRY);
+
+        if (id <= prev || id >= n || !st->in1[id] || id == (uint32_t)st->self) {
+            goto malformed;
+        }
+        prev = id;
+    }
+    if ((int)m + 1 < st->t) {
+        sa__client_abort(p, st, "secagg: fewer than t clients shared their keys");
+        return;
+    }
+    st->in2[st->self] = 1;
+    for (uint32_t e = 0; e < m; e++) {
+        const uint8_t *ent = msg + 5 + (size_t)e * SA_CT_ENTRY;
+        uint32_t u = sa__get32(ent);
+
+        st->in2[u] = 1;
+        if (secagg_open(st->held + (size_t)u * SECAGG_SHARE_ELEMS, st->ckey + (size_t)u * SA_K, u,
+                        (uint32_t)st->self, ent + 4) == 0) {
+            st->has[u] = 1;
+        }
+        /* Else this client holds no share of u.  No accusation: u or the
+         * relaying server may have tampered, and nobody can tell which. */
+    }
+    st->cnt2 = (int)m + 1;
+    sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)m * SECAGG_CT_BYTES));
+    /* y = w x + PRG(b) + sum of the signed pairwise masks. */
+    out = mpcsim_malloc(1 + SECAGG_COMMIT_BYTES + FP_BYTES * L);
+    y = mpcsim_malloc(L * sizeof(*y));
+    if (out == NULL || y == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    memcpy(y, st->x, L * sizeof(*y));
+    secagg_prg_add(y, L, st->b, +1);
+    for (size_t u = 1; u < n; u++) {
+        if (!st->in2[u] || u == (size_t)st->self) {
+            continue;
+        }
+        if (secagg_agree(key, st->sk.sk, st->sk.pk, st->pk + u * 2 * SA_K + SA_K,
+                         SECAGG_DOMAIN_MASK) != 0) {
+            sodium_memzero(y, L * sizeof(*y));
+            sa__accuse(p, st, 0);
+            sa__client_abort(p, st, "secagg: unusable mask key from the server");
+            goto out;
+        }
+        secagg_prg_add(y, L, key, (size_t)st->self < u ? +1 : -1);
+    }
+    sodium_memzero(key, sizeof(key));
+    sim_charge(p, SIM_OP_X25519, (double)m);
+    sim_charge(p, SIM_OP_HASH_BYTE, (double)m * SA_AGREE_HASH_BYTES + 15 + SA_K);
+    sim_charge(p, SIM_OP_PRG_BYTE, (double)((size_t)(m + 1) * FP_BYTES * L));
+    sim_charge(p, SIM_OP_FIELD_ADD, (double)((size_t)(m + 1) * L));
+    sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
+    out[0] = SA_MSG_MASKED;
+    secagg_commit(out + 1, st->b);
+    fp_vec_encode(out + 1 + SECAGG_COMMIT_BYTES, y, L);
+    rc = sim_send(p, 0, out, 1 + SECAGG_COMMIT_BYTES + FP_BYTES * L);
+    if (rc == 0) {
+        st->phase = CL_U3;
+    }
+out:
+    mpcsim_free(out);
+    mpcsim_free(y);
+    if (rc != 0) {
+        sa__client_abort(p, st, "secagg: out of memory");
+    }
+    return;
+malformed:
+    sa__accuse(p, st, 0);
+    sa__client_abort(p, st, "secagg: malformed share list from the server");
+}
+
+/* U3: send the shares of b (U3) or of the mask key (U2 \ U3) held. */
+static void
+sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
+{
+    size_t n = (size_t)st->n;
+    size_t cnt = 0, o;
+    uint8_t *out = NULL;
+    int rc;
+
+    if (len != 1 + st->bm || sa__bitmap_parse(st, st->in3, &st->cnt3, msg + 1) != 0) {
+        goto malformed;
+    }
+    for (size_t u = 1; u < n; u++) {
+        if (st->in3[u] && !st->in2[u]) {
+            goto malformed; /* U3 must lie in U2 */
+        }
+    }
+    if (!st->in3[st->self]) {
+        goto malformed; /* sent only to the members of U3 */
+    }
+    if (st->cnt3 < st->t) {
+        sa__client_abort(p, st, "secagg: fewer than t clients sent masked inputs");
+        return;
+    }
+    for (size_t v = 1; v < n; v++) {
+        cnt += st->in2[v] && st->has[v];
+    }
+    out = mpcsim_malloc(5 + cnt * SA_UNMASK_ENTRY);
+    if (out == NULL) {
+        sa__client_abort(p, st, "secagg: out of memory");
+        return;
+    }
+    out[0] = SA_MSG_UNMASK;
+    sa__put32(out + 1, (uint32_t)cnt);
+    o = 5;
+    for (size_t v = 1; v < n; v++) {
+        if (!st->in2[v] || !st->has[v]) {
+            continue;
+        }
+        sa__put32(out + o, (uint32_t)v);
+        /* Never both secrets of one client: b for survivors, the key for the dropped. */
+        fp_vec_encode(out + o + 4, st->held + v * SECAGG_SHARE_ELEMS + (st->in3[v] ? SA_SE : 0),
+                      SA_SE);
+        o += SA_UNMASK_ENTRY;
+    }
+    rc = sim_send(p, 0, out, o);
+    mpcsim_free(out);
+    if (rc == 0) {
+        st->phase = CL_RESULT;
+    } else {
+        sa__client_abort(p, st, "secagg: out of memory");
+    }
+    return;
+malformed:
+    sa__accuse(p, st, 0);
+    sa__client_abort(p, st, "secagg: malformed survivor list from the server");
+}
+
+/* RESULT: output the server's sum with its included flags. */
+static void
+sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
+{
+    size_t L = st->L;
+    uint8_t *inc = NULL;
+    int64_t *vals = NULL;
+    int cnt = 0;
+
+    if (len != 1 + st->bm + FP_BYTES * L) {
+        goto malformed;
+    }
+    inc = mpcsim_calloc((size_t)st->n, 1);
+    vals = mpcsim_malloc(L * sizeof(*vals));
+    if (inc == NULL || vals == NULL) {
+        sa__client_abort(p, st, "secagg: out of memory");
+        goto out;
+    }
+    if (sa__bitmap_parse(st, inc, &cnt, msg + 1) != 0) {
+        goto malformed;
+    }
+    for (size_t k = 0; k < L; k++) {
+        uint64_t v;
+
+        if (fp_decode(&v, msg + 1 + st->bm + FP_BYTES * k) != 0) {
+            goto malformed;
+        }
+        vals[k] = fp_to_int64(v);
+    }
+    st->phase = CL_DONE;
+    if (sim_output(p, vals, L, inc) != 0) {
+        sim_abort(p, "secagg: out of memory");
+    }
+    goto out;
+malformed:
+    sa__accuse(p, st, 0);
+    sa__client_abort(p, st, "secagg: malformed result from the server");
+out:
+    mpcsim_free(inc);
+    mpcsim_free(vals);
+}
+
+static void
+sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const uint8_t *msg,
+                   size_t len)
+{
+    int rc;
+
+    if (from != 0) {
+        sa__accuse(p, st, from); /* clients talk only to the server */
+        return;
+    }
+    if (len < 1) {
+        sa__accuse(p, st, 0);
+        sa__client_abort(p, st, "secagg: empty message from the server");
+        return;
+    }
+    rc = sa__client_watch(p, st);
+    if (rc != 0) {
+        sa__client_abort(p, st, "secagg: out of memory");
+        return;
+    }
+    switch (msg[0]) {
+    case SA_MSG_KEYS:
+        if (st->phase == CL_KEYS) {
+            sa__client_keys(p, st, msg, len);
+        }
+        break;
+    case SA_MSG_FWD:
+        if (st->phase == CL_FWD) {
+            sa__client_fwd(p, st, msg, len);
+        }
+        break;
+    case SA_MSG_U3:
+        if (st->phase == CL_U3) {
+            sa__client_u3(p, st, msg, len);
+        }
+        break;
+    case SA_MSG_RESULT:
+        sa__client_result(p, st, msg, len);
+        break;
+    case SA_MSG_ABORT:
+        sa__client_abort(p, st, "secagg: the server aborted");
+        break;
+    default:
+        sa__accuse(p, st, 0);
+        sa__client_abort(p, st, "secagg: malformed message from the server");
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Server */
+
+/* Close AdvertiseKeys: broadcast U1. */
+static int
+sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
+{
+    size_t len = 5 + (size_t)st->cnt1 * SA_KEYS_ENTRY;
+    uint8_t *msg;
+    size_t o = 5;
+    int rc;
+
+    if (st->cnt1 < st->t) {
+        sa__server_abort(p, st, "secagg: fewer than t clients advertised keys");
+        return 0;
+    }
+    msg = mpcsim_malloc(len);
+    if (msg == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    msg[0] = SA_MSG_KEYS;
+    sa__put32(msg + 1, (uint32_t)st->cnt1);
+    for (int u = 1; u < st->n; u++) {
+        if (st->in1[u]) {
+            sa__put32(msg + o, (uint32_t)u);
+            memcpy(msg + o + 4, st->pk + (size_t)u * 2 * SA_K, 2 * SA_K);
+            o += SA_KEYS_ENTRY;
+        }
+    }
+    rc = sim_broadcast(p, msg, len);
+    mpcsim_free(msg);
+    return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
+}
+
+/* Close ShareKeys: forward to each v in U2 the ciphertexts addressed to it. */
+static int
+sa__server_close_share(struct sim_party *p, struct secagg_party *st)
+{
+    size_t n = (size_t)st->n;
+    int *rank = NULL; /* rank in U1 */
+    uint8_t *msg = NULL;
+    size_t len = 5 + (size_t)(st->cnt2 - 1) * SA_CT_ENTRY;
+    int r = 0, rc = 0;
+
+    if (st->cnt2 < st->t) {
+        sa__server_abort(p, st, "secagg: fewer than t clients shared their keys");
+        return 0;
+    }
+    rank = mpcsim_malloc(n * sizeof(*rank));
+    msg = mpcsim_malloc(len);
+    if (rank == NULL || msg == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    for (size_t u = 0; u < n; u++) {
+        rank[u] = st->in1[u] ? r++ : -1;
+    }
+    msg[0] = SA_MSG_FWD;
+    sa__put32(msg + 1, (uint32_t)(st->cnt2 - 1));
+    for (size_t v = 1; v < n && rc == 0; v++) {
+        size_t o = 5;
+
+        if (!st->in2[v]) {
+            continue;
+        }
+        for (size_t u = 1; u < n; u++) {
+            size_t pos;
+
+            if (!st->in2[u] || u == v) {
+                continue;
+            }
+            /* u's entries cover U1 \ {u} in order. */
+            pos = (size_t)rank[v] - (rank[u] < rank[v] ? 1 : 0);
+            sa__put32(msg + o, (uint32_t)u);
+            memcpy(msg + o + 4, st->shares_msg[u] + pos * SA_CT_ENTRY + 4, SECAGG_CT_BYTES);
+            o += SA_CT_ENTRY;
+        }
+        rc = sim_send(p, (int)v, msg, len);
+    }
+    for (size_t u = 0; u < n; u++) {
+        mpcsim_free(st->shares_msg[u]);
+        st->shares_msg[u] = NULL;
+    }
+    if (rc == 0) {
+        rc = sa__server_enter(p, st, SV_MASK);
+    }
+out:
+    mpcsim_free(rank);
+    mpcsim_free(msg);
+    return rc;
+}
+
+/* Close MaskedInputCollection: send U3 to its members. */
+static int
+sa__server_close_mask(struct sim_party *p, struct secagg_party *st)
+{
+    size_t n = (size_t)st->n;
+    uint8_t *msg;
+    int rc = 0;
+
+    if (st->cnt3 < st->t) {
+        sa__server_abort(p, st, "secagg: fewer than t clients sent masked inputs");
+        return 0;
+    }
+    msg = mpcsim_malloc(1 + st->bm);
+    st->ush = mpcsim_malloc(n * n * SA_SE * sizeof(uint64_t));
+    st->uhas = mpcsim_calloc(n * n, 1);
+    if (msg == NULL || st->ush == NULL || st->uhas == NULL) {
+        mpcsim_free(msg);
+        return MPCSIM_ENOMEM;
+    }
+    msg[0] = SA_MSG_U3;
+    sa__bitmap_write(msg + 1, st, st->in3);
+    for (size_t u = 1; u < n && rc == 0; u++) {
+        if (st->in3[u]) {
+            rc = sim_send(p, (int)u, msg, 1 + st->bm);
+        }
+    }
+    mpcsim_free(msg);
+    return rc == 0 ? sa__server_enter(p, st, SV_UNMASK) : rc;
+}
+
+/* Whether the rebuilt secret of client v checks (commitment to b, or its s_pk). */
+static int
+sa__verify(struct sim_party *p, const struct secagg_party *st, size_t v, const uint8_t *secret)
+{
+    uint8_t chk[SA_K];
+
+    if (st->in3[v]) {
+        secagg_commit(chk, secret);
+        sim_charge(p, SIM_OP_HASH_BYTE, 15 + SA_K);
+        return sodium_memcmp(chk, st->commit + v * SECAGG_COMMIT_BYTES, SA_K) == 0;
+    }
+    sim_charge(p, SIM_OP_X25519, 1);
+    return secagg_public_key(chk, secret) == 0 &&
+           sodium_memcmp(chk, st->pk + v * 2 * SA_K + SA_K, SA_K) == 0;
+}
+
+/*
+ * Rebuild client v's secret from the m shares in rows (senders idx, Shamir
+ * indices): t shares with Lagrange weights (reused while the first t
+ * senders stay the same), then, if the check fails, Reed-Solomon decoding
+ * of all m, accusing the senders of wrong shares.  0, MPCSIM_EDECODE (no
+ * consistent secret), MPCSIM_ENOMEM.
+ */
+static int
+sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_t v,
+            const uint64_t *rows, const int *idx, size_t m, int *cache_idx, uint64_t *lambda,
+            int *cache_ok)
+{
+    size_t t = (size_t)st->t;
+    uint64_t e[SA_SE];
+    size_t *bad = NULL;
+    size_t nbad = 0;
+    int rc;
+
+    if (!*cache_ok || memcmp(cache_idx, idx, t * sizeof(int)) != 0) {
+        rc = shamir_lagrange0(st->sh, lambda, idx, t);
+        if (rc != 0) {
+            return rc;
+        }
+        memcpy(cache_idx, idx, t * sizeof(int));
+        *cache_ok = 1;
+        sim_charge(p, SIM_OP_FIELD_MUL, (double)(t * ((size_t)st->n - 1 - t) + 3 * t));
+    }
+    shamir_combine(e, lambda, rows, t, SA_SE);
+    sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(t * SA_SE));
+    if (secagg_secret_decode(secret, e) == 0 && sa__verify(p, st, v, secret)) {
+        return 0;
+    }
+    /* A wrong share among the first t: decode all m. */
+    bad = mpcsim_malloc(m * sizeof(*bad));
+    if (bad == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    rc = shamir_reconstruct_robust(st->sh, e, bad, &nbad, NULL, rows, idx, m, SA_SE, st->rng);
+    sim_charge(p, SIM_OP_RS_DECODE_N2, (double)(m * m * SA_SE));
+    if (rc == 0 && (secagg_secret_decode(secret, e) != 0 || !sa__verify(p, st, v, secret))) {
+        rc = MPCSIM_EDECODE;
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < nbad; i++) {
+            sa__accuse(p, st, idx[bad[i]] + 1);
+        }
+    } else if (rc != MPCSIM_ENOMEM) {
+        rc = MPCSIM_EDECODE;
+    }
+    mpcsim_free(bad);
+    return rc;
+}
+
+/* Close Unmasking: rebuild the secrets, remove the masks, output, tell the clients. */
+static int
+sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
+{
+    size_t n = (size_t)st->n;
+    size_t L = st->L;
+    size_t t = (size_t)st->t;
+    int *idx = NULL, *cache_idx = NULL;
+    uint64_t *rows = NULL, *lambda = NULL;
+    uint8_t *inc = NULL, *msg = NULL;
+    uint8_t *secret = NULL; /* n x 32 */
+    int64_t *vals = NULL;
+    int cache_ok = 0;
+    size_t n_drop = 0;
+    size_t mlen = 1 + st->bm + FP_BYTES * L;
+    int rc = 0;
+
+    if (st->cnt5 < st->t) {
+        sa__server_abort(p, st, "secagg: fewer than t clients sent unmasking shares");
+        return 0;
+    }
+    idx = mpcsim_malloc(n * sizeof(*idx));
+    cache_idx = mpcsim_malloc(t * sizeof(*cache_idx));
+    rows = mpcsim_malloc(n * SA_SE * sizeof(*rows));
+    lambda = mpcsim_malloc(t * sizeof(*lambda));
+    secret = mpcsim_malloc(n * SA_K);
+    inc = mpcsim_calloc(n, 1);
+    vals = mpcsim_malloc(L * sizeof(*vals));
+    msg = mpcsim_malloc(mlen);
+    if (idx == NULL || cache_idx == NULL || rows == NULL || lambda == NULL || secret == NULL ||
+        inc == NULL || vals == NULL || msg == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    /* Rebuild b_v for v in U3 and the mask key of v in U2 \ U3. */
+    for (size_t v = 1; v < n; v++) {
+        size_t m = 0;
+
+        if (!st->in2[v]) {
+            continue;
+        }
+        for (size_t w = 1; w < n; w++) {
+            if (st->resp[w] && st->uhas[v * n + w]) {
+                idx[m] = (int)w - 1;
+                memcpy(rows + m * SA_SE, st->ush + (v * n + w) * SA_SE, SA_SE * sizeof(*rows));
+                m++;
+            }
+        }
+        if (m < t) {
+            sa__server_abort(p, st, "secagg: fewer than t shares of a client's secret");
+            goto out;
+        }
+        rc = sa__rebuild(p, st, secret + v * SA_K, v, rows, idx, m, cache_idx, lambda, &cache_ok);
+        if (rc == MPCSIM_EDECODE) {
+            char reason[128];
+
+            snprintf(reason, sizeof(reason),
+                     "secagg: the shares of client %zu's %s are inconsistent beyond correction", v,
+                     st->in3[v] ? "self-mask seed" : "mask key");
+            sa__server_abort(p, st, reason);
+            rc = 0;
+            goto out;
+        }
+        if (rc != 0) {
+            goto out;
+        }
+        n_drop += !st->in3[v];
+    }
+    /* Remove the self-masks of U3 and the masks U3 shares with U2 \ U3. */
+    for (size_t v = 1; v < n; v++) {
+        if (st->in3[v]) {
+            secagg_prg_add(st->z, L, secret + v * SA_K, -1);
+            continue;
+        }
+        if (!st->in2[v]) {
+            continue;
+        }
+        for (size_t u = 1; u < n; u++) {
+            uint8_t key[SA_K];
+
+            if (!st->in3[u]) {
+                continue;
+            }
+            if (secagg_agree(key, secret + v * SA_K, st->pk + v * 2 * SA_K + SA_K,
+                             st->pk + u * 2 * SA_K + SA_K, SECAGG_DOMAIN_MASK) != 0) {
+                sa__server_abort(p, st, "secagg: unusable mask key"); /* checked at round 1 */
+                goto out;
+            }
+            /* u added (u < v ? +1 : -1) PRG(s_uv). */
+            secagg_prg_add(st->z, L, key, u < v ? -1 : +1);
+            sodium_memzero(key, sizeof(key));
+        }
+    }
+    {
+        double masks = (double)st->cnt3 + (double)n_drop * st->cnt3;
+
+        sim_charge(p, SIM_OP_X25519, (double)n_drop * st->cnt3);
+        sim_charge(p, SIM_OP_HASH_BYTE, (double)n_drop * st->cnt3 * SA_AGREE_HASH_BYTES);
+        sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(FP_BYTES * L));
+        sim_charge(p, SIM_OP_FIELD_ADD, masks * (double)L);
+    }
+    for (size_t k = 0; k < L; k++) {
+        vals[k] = fp_to_int64(st->z[k]);
+    }
+    memcpy(inc, st->in3, n);
+    inc[0] = 0;
+    st->phase = SV_DONE;
+    rc = sim_output(p, vals, L, inc);
+    if (rc == 0) {
+        msg[0] = SA_MSG_RESULT;
+        sa__bitmap_write(msg + 1, st, inc);
+        fp_vec_encode(msg + 1 + st->bm, st->z, L);
+        rc = sim_broadcast(p, msg, mlen);
+    }
+out:
+    if (secret != NULL) {
+        sodium_memzero(secret, n * SA_K);
+    }
+    mpcsim_free(idx);
+    mpcsim_free(cache_idx);
+    mpcsim_free(rows);
+    mpcsim_free(lambda);
+    mpcsim_free(secret);
+    mpcsim_free(inc);
+    mpcsim_free(vals);
+    mpcsim_free(msg);
+    return rc;
+}
+
+static int
+sa__server_close(struct sim_party *p, struct secagg_party *st)
+{
+    switch (st->phase) {
+    case SV_ADV:
+        return sa__server_close_adv(p, st);
+    case SV_SHARE:
+        return sa__server_close_share(p, st);
+    case SV_MASK:
+        return sa__server_close_mask(p, st);
+    case SV_UNMASK:
+        return sa__server_close_unmask(p, st);
+    default:
+        return 0;
+    }
+}
+
+/* The clients the server waits for in its current phase. */
+static int
+sa__server_expected(const struct secagg_party *st, int u, int *count)
+{
+    switch (st->phase) {
+    case SV_ADV:
+        *count = st->n - 1;
+        return 1;
+    case SV_SHARE:
+        *count = st->cnt1;
+        return st->in1[u];
+    case SV_MASK:
+        *count = st->cnt2;
+        return st->in2[u];
+    default:
+        *count = st->cnt3;
+        return st->in3[u];
+    }
+}
+
+/* Take one client's message of the current phase; 0, MPCSIM_EDECODE (malformed), ENOMEM. */
+static int
+sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8_t *msg, size_t len)
+{
+    size_t n = (size_t)st->n;
+    size_t L = st->L;
+    uint32_t m, prev = 0;
+
+    switch (st->phase) {
+    case SV_ADV:
+        sim_charge(p, SIM_OP_X25519, 2);
+        if (len != 1 + 2 * SA_K || memcmp(msg + 1, msg + 1 + SA_K, SA_K) == 0 ||
+            !secagg_public_key_ok(msg + 1) || !secagg_public_key_ok(msg + 1 + SA_K)) {
+            return MPCSIM_EDECODE;
+        }
+        /* The paper: all key pairs differ (a copied key is refused). */
+        for (size_t v = 1; v < n; v++) {
+            const uint8_t *kv = st->pk + v * 2 * SA_K;
+
+            if (st->in1[v] &&
+                (memcmp(kv, msg + 1, SA_K) == 0 || memcmp(kv + SA_K, msg + 1 + SA_K, SA_K) == 0 ||
+                 memcmp(kv, msg + 1 + SA_K, SA_K) == 0 || memcmp(kv + SA_K, msg + 1, SA_K) == 0)) {
+                return MPCSIM_EDECODE;
+            }
+        }
+        memcpy(st->pk + (size_t)u * 2 * SA_K, msg + 1, 2 * SA_K);
+        st->in1[u] = 1;
+        st->cnt1++;
+        return 0;
+    case SV_SHARE: {
+        uint8_t *copy;
+
+        if (len != 5 + (size_t)(st->cnt1 - 1) * SA_CT_ENTRY ||
+            sa__get32(msg + 1) != (uint32_t)(st->cnt1 - 1)) {
+            return MPCSIM_EDECODE;
+        }
+        /* Entries addressed to U1 \ {u}, in order. */
+        for (size_t v = 1, e = 0; v < n; v++) {
+            if (!st->in1[v] || v == (size_t)u) {
+                continue;
+            }
+            if (sa__get32(msg + 5 + e * SA_CT_ENTRY) != (uint32_t)v) {
+                return MPCSIM_EDECODE;
+            }
+            e++;
+        }
+        if (len > 5) { /* else U1 = {u}: nothing to forward */
+            copy = mpcsim_malloc(len - 5);
+            if (copy == NULL) {
+                return MPCSIM_ENOMEM;
+            }
+            memcpy(copy, msg + 5, len - 5);
+            st->shares_msg[u] = copy;
+        }
+        st->in2[u] = 1;
+        st->cnt2++;
+        return 0;
+    }
+    case SV_MASK: {
+        const uint8_t *body = msg + 1 + SECAGG_COMMIT_BYTES;
+        uint64_t v;
+
+        if (len != 1 + SECAGG_COMMIT_BYTES + FP_BYTES * L) {
+            return MPCSIM_EDECODE;
+        }
+        for (size_t k = 0; k < L; k++) {
+            if (fp_decode(&v, body + FP_BYTES * k) != 0) {
+                return MPCSIM_EDECODE;
+            }
+        }
+        for (size_t k = 0; k < L; k++) {
+            if (fp_decode(&v, body + FP_BYTES * k) == 0) { /* checked above */
+                st->z[k] = fp_add(st->z[k], v);
+            }
+        }
+        sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
+        memcpy(st->commit + (size_t)u * SECAGG_COMMIT_BYTES, msg + 1, SECAGG_COMMIT_BYTES);
+        st->in3[u] = 1;
+        st->cnt3++;
+        return 0;
+    }
+    case SV_UNMASK:
+        if (len < 5) {
+            return MPCSIM_EDECODE;
+        }
+        m = sa__get32(msg + 1);
+        if (m > (uint32_t)st->cnt2 || len != 5 + (size_t)m * SA_UNMASK_ENTRY) {
+            return MPCSIM_EDECODE;
+        }
+        for (uint32_t e = 0; e < m; e++) {
+            const uint8_t *ent = msg + 5 + (size_t)e * SA_UNMASK_ENTRY;
+            uint32_t v = sa__get32(ent);
+            uint64_t tmp[SA_SE];
+
+            if (v <= prev || v >= n || !st->in2[v] ||
+                fp_vec_decode(tmp, NULL, ent + 4, SA_SE) != 0) {
+                return MPCSIM_EDECODE;
+            }
+            prev = v;
+        }
+        for (uint32_t e = 0; e < m; e++) {
+            const uint8_t *ent = msg + 5 + (size_t)e * SA_UNMASK_ENTRY;
+            size_t v = sa__get32(ent);
+
+            /* Checked above: cannot fail. */
+            st->uhas[v * n + (size_t)u] =
+                fp_vec_decode(st->ush + (v * n + (size_t)u) * SA_SE, NULL, ent + 4, SA_SE) == 0;
+        }
+        st->resp[u] = 1;
+        st->cnt5++;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static void
+sa__server_message(struct sim_party *p, struct secagg_party *st, int from, const uint8_t *msg,
+                   size_t len)
+{
+    static const int phase_of[] = {[SA_MSG_ADV] = SV_ADV,
+                                   [SA_MSG_SHARES] = SV_SHARE,
+                                   [SA_MSG_MASKED] = SV_MASK,
+                                   [SA_MSG_UNMASK] = SV_UNMASK};
+    int ph = 0, count = 0;
+    int rc;
+
+    if (st->phase == SV_DONE) {
+        return;
+    }
+    if (len >= 1 && msg[0] < sizeof(phase_of) / sizeof(phase_of[0])) {
+        ph = phase_of[msg[0]];
+    }
+    if (ph == 0 || ph > st->phase) {
+        sa__accuse(p, st, from); /* not a client's message, or ahead of the protocol */
+        return;
+    }
+    if (ph < st->phase || !sa__server_expected(st, from, &count) || st->seen[from] == st->phase) {
+        return; /* late, left out, or a repeat */
+    }
+    st->seen[from] = (uint8_t)st->phase;
+    st->heard++;
+    rc = sa__server_take(p, st, from, msg, len);
+    if (rc == MPCSIM_EDECODE) {
+        sa__accuse(p, st, from); /* it counts as not answering */
+        rc = 0;
+    }
+    if (rc == 0 && st->heard == count) {
+        rc = sa__server_close(p, st);
+    }
+    if (rc != 0) {
+        sa__server_abort(p, st, "secagg: out of memory");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+sa__on_start(struct sim_party *p)
+{
+    struct secagg_party *st = sim_party_state(p);
+
+    if (st->self != 0) {
+        sa__client_start(p, st);
+        return;
+    }
+    if (sa__server_enter(p, st, SV_ADV) != 0) {
+        sa__server_abort(p, st, "secagg: out of memory");
+    }
+}
+
+static void
+sa__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    struct secagg_party *st = sim_party_state(p);
+
+    if (from < 0 || from >= st->n || from == st->self) {
+        return;
+    }
+    if (st->self == 0) {
+        sa__server_message(p, st, from, msg, len);
+    } else if (st->phase != CL_DONE) {
+        sa__client_message(p, st, from, msg, len);
+    }
+}
+
+static void
+sa__on_timer(struct sim_party *p, uint64_t id)
+{
+    struct secagg_party *st = sim_party_state(p);
+
+    if (st->self != 0) {
+        if (st->phase != CL_DONE && id == st->watch) {
+            sa__client_abort(p, st, "secagg: the server went silent");
+        }
+        return;
+    }
+    if (st->phase == SV_DONE || id != (uint64_t)st->phase) {
+        return;
+    }
+    if (sa__server_close(p, st) != 0) {
+        sa__server_abort(p, st, "secagg: out of memory");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+
+static uint64_t
+sa__nonzero(struct fp_stream *s)
+{
+    uint64_t e;
+
+    do {
+        e = fp_stream_next(s);
+    } while (e == 0);
+    return e;
+}
+
+static enum sim_adv_action
+sa__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
+{
+    struct secagg_party *st = sim_party_state(p);
+    int type = *len > 0 ? msg[0] : 0;
+
+    (void)cap;
+    if (st == NULL || (st->self != 0 && type != SA_MSG_UNMASK)) {
+        return SIM_ADV_SEND; /* a client's keys and masked input are its input sharing */
+    }
+    switch (b) {
+    case SIM_CORRUPT_SHARES:
+        if (type == SA_MSG_UNMASK) {
+            for (size_t o = 5; o + SA_UNMASK_ENTRY <= *len; o += SA_UNMASK_ENTRY) {
+                for (size_t k = 0; k < SA_SE; k++) {
+                    uint8_t *el = msg + o + 4 + FP_BYTES * k;
+                    uint64_t v;
+
+                    if (fp_decode(&v, el) == 0) {
+                        fp_encode(el, fp_add(v, sa__nonzero(st->adv)));
+                    }
+                }
+            }
+        }
+        return SIM_ADV_SEND;
+    case SIM_WITHHOLD:
+        return SIM_ADV_DROP;
+    case SIM_DELAY:
+        return SIM_ADV_DELAY;
+    case SIM_MALFORMED:
+        if (*len == 0) {
+            return SIM_ADV_SEND;
+        }
+        if (st->self == 0) {
+            /* The server: truncated, or garbage of an unknown type.  Both are
+             * caught by every client; a plausible wrong key list is the
+             * malicious-server model, out of scope. */
+            if ((st->adv_count++ + (unsigned)to) % 2 == 0) {
+                *len -= 1;
+            } else {
+                fp_stream_bytes(st->adv, msg, *len);
+                msg[0] = 0;
+            }
+            return SIM_ADV_SEND;
+        }
+        switch ((st->adv_count++ + (unsigned)to) % 3) {
+        case 0:
+            *len -= 1;
+            break;
+        case 1:
+            if (*len >= 1 + FP_BYTES) {
+                memset(msg + *len - FP_BYTES, 0xff, FP_BYTES); /* a value >= p */
+            } else {
+                msg[0] = 0xff;
+            }
+            break;
+        default:
+            fp_stream_bytes(st->adv, msg, *len);
+            break;
+        }
+        return SIM_ADV_SEND;
+    default:
+        return SIM_ADV_SEND;
+    }
+}
+
+/* see adapter.h */
+const struct sim_protocol secagg_protocol = {
+    .name = "secagg",
+    .trial_setup = sa__trial_setup,
+    .trial_teardown = sa__trial_teardown,
+    .setup = sa__setup,
+    .on_start = sa__on_start,
+    .on_message = sa__on_message,
+    .on_timer = sa__on_timer,
+    .teardown = sa__teardown,
+    .tamper = sa__tamper,
+};

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/secagg/adapter.h - secure aggregation (Bonawitz et al., CCS
+ * 2017, the semi-honest protocol with its dropout handling) as an engine
+ * protocol (sim/sim.h).
+ *
+ * Party 0 is the server: it has no input (its input is ignored) and is
+ * never in `included`.  Parties 1..n-1 are the clients.  t (`threshold`)
+ * is the number of shares that rebuild a client's secrets, and the least
+ * number of clients that must answer each round.
+ *
+ * Rounds (the engine's depth counts one-way messages, so the paper's four
+ * rounds are depths 1..8; round k: clients send at depth 2k - 1, the
+ * server answers at 2k):
+ *   1 AdvertiseKeys  client u sends two X25519 public keys (c_u for
+ *                    encryption, s_u for masks).  The server checks that
+ *                    they are usable, waits for every client or
+ *                    round_timeout_ns, needs |U1| >= t, and broadcasts
+ *                    the list U1 of (id, c_pk, s_pk).
+ *   2 ShareKeys      u draws its self-mask seed b_u, Shamir-shares its
+ *                    mask secret key s_sk and b_u (degree t - 1 over the
+ *                    n - 1 clients; each 32-byte secret as 5 field
+ *                    elements of 56, 56, 56, 56 and 32 bits) and sends
+ *                    the server one ChaCha20-Poly1305 ciphertext per
+ *                    v in U1 under the key agreed from c_u and c_v.  The
+ *                    server keeps the answers U2 (>= t) and forwards to
+ *                    each v in U2 the ciphertexts addressed to it.
+ *   3 MaskedInput    v decrypts its shares (a ciphertext that fails to
+ *                    open makes v accuse its sender and hold no share of
+ *                    it), then sends y_v = w_v x_v + PRG(b_v)
+ *                    + sum over u in U2 \ {v} of (v < u ? +1 : -1)
+ *                    PRG(s_uv) over GF(2^61 - 1), s_uv agreed from s_v
+ *                    and s_u, and a BLAKE2b commitment to b_v.  The
+ *                    server sums the y of the answers U3 (>= t) and
+ *                    sends U3 to its members.
+ *   4 Unmasking      u sends, for each v in U2 whose share it holds, its
+ *                    share of b_v if v in U3, else of s_v's secret key
+ *                    (never both for one client).  With the answers U5
+ *                    (>= t), the server rebuilds each b_v (checked
+ *                    against v's commitment) and each dropped client's
+ *                    key (checked against its s_pk): from t shares with
+ *                    Lagrange weights, and if the check fails, by
+ *                    Reed-Solomon decoding of all shares it holds, whose
+ *                    wrong senders it accuses; if that fails too it
+ *                    aborts.  It removes PRG(b_v) for v in U3 and the
+ *                    pairwise masks between U3 and U2 \ U3, and outputs
+ *                    the sum over U3 (w_u x_u for weighted_sum).
+ * The server then broadcasts the result and the flags of U3 to every
+ * client, and every client that hears it outputs it too (with the same
+ * `included`): the front end judges every honest party alike, and a
+ * client left out of a round (slow, not dropped) still learns the sum.
+ *
+ * Waiting: the server waits for each round until every client it expects
+ * answered or round_timeout_ns passed, then goes on with those that
+ * answered if at least t did, else aborts and tells the clients (they
+ * abort too).  A client gives up ("the server went silent") when the
+ * server has not spoken for 5 round_timeout_ns.
+ *
+ * Dropouts between any two rounds are handled as in the paper: a client
+ * that drops after sending its masked input is in U3, its self-mask is
+ * removed with shares of b; one that drops before is left out of the sum,
+ * and the pairwise masks it left in the survivors' inputs are removed
+ * with shares of its mask key.  `faults.dropout.at: round r` with
+ * r = 2k (or 2k - 1) drops a client after it sent its round-k message.
+ *
+ * Adversary (tamper).  A corrupted client's behaviour acts on what it sends
+ * after its masked input, i.e. its unmasking shares (SCENARIO.md: after
+ * input sharing): corrupt_shares adds random non-zero errors to the share
+ * values (caught by the commitment or public-key check, then corrected
+ * and accused, or an abort; never a wrong sum); withhold drops them (the
+ * server rebuilds without them); delay delays them; malformed truncates
+ * them, writes a value >= p, or garbage (the server accuses the sender
+ * and ignores the message).  A corrupted server's withhold, delay and
+ * malformed act on all its messages (clients accuse it and abort on
+ * malformed ones); corrupt_shares does nothing at the server (it holds no
+ * shares).  Other behaviours do nothing.  Honest parties accuse only the
+ * senders of messages that do not parse or whose shares are provably
+ * wrong.  Semi-honest only: the paper's signatures and consistency round
+ * (malicious server) are not implemented; the server learns the sum over
+ * U3 and nothing else about an input when it follows the protocol.
+ *
+ * Costs charged: X25519 operations (SIM_OP_X25519), AEAD bytes, PRG bytes
+ * (8 per element), field operations and Lagrange terms.  Memory is O(n)
+ * per client and O(n^2) at the server (the unmasking shares), plus O(L)
+ * per party.
+ */
+#ifndef MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
+#define MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
+
+#include "protocols/computation.h"
+#include "sim/sim.h"
+
+struct secagg_params {
+    struct computation comp; /* sum, mean, weighted_sum; weights borrowed */
+    int threshold;           /* t, 1 <= t <= n - 1; 0 = secagg_default_threshold(n) */
+    int graph_sparse;        /* 1: SecAgg+ sparse graph (not implemented: refused) */
+    int neighbours;          /* sparse graph degree (unused while sparse is refused) */
+};
+
+/* The engine protocol; params point to a struct secagg_params. */
+extern const struct sim_protocol secagg_protocol;
+
+/* Depth of a fault-free run: 8 (four round trips client -> server -> clients). */
+int secagg_rounds(const struct secagg_params *p);
+
+/* floor(2 (n - 1) / 3) + 1: the default t for n parties (n - 1 clients). */
+int secagg_default_threshold(int n);
+
+/*
+ * NULL if `p` can run with n parties, else why not (static string): fewer
+ * than 2 parties, length 0, variance or dot_product, t outside
+ * [1, n - 1], weights that do not match n, the sparse graph.
+ */
+const char *secagg_unsupported(const struct secagg_params *p, int n);
+
+#endif /* MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H */

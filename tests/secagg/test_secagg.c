@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/secagg/test_secagg.c - the secure-aggregation library on local
+ * data: the PRG (deterministic, cancelling, seed-dependent), key agreement
+ * (symmetric, domain-separated, refusing low-order points), the encoding
+ * of secrets as field elements, AEAD of share messages (bound to the
+ * pair and direction), sharing of the secrets through the Shamir library
+ * and the commitment.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "protocols/field/fp.h"
+#include "protocols/secagg/secagg.h"
+#include "tests/support.h"
+
+static void
+rand_bytes(uint8_t *out, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        out[i] = (uint8_t)mpcsim_test_rand64();
+    }
+}
+
+/* The same seed expands to the same canonical vector; adding then subtracting cancels. */
+static void
+test_secagg_prg(void **state)
+{
+    uint8_t seed[SECAGG_KEY_BYTES], seed2[SECAGG_KEY_BYTES];
+    uint64_t a[1001], b[1001], acc[1001];
+
+    (void)state;
+    rand_bytes(seed, sizeof(seed));
+    memcpy(seed2, seed, sizeof(seed));
+    seed2[31] ^= 1;
+    secagg_prg_expand(a, 1001, seed);
+    secagg_prg_expand(b, 1001, seed);
+    assert_memory_equal(a, b, sizeof(a));
+    for (size_t k = 0; k < 1001; k++) {
+        assert_true(a[k] < FP_P);
+    }
+    /* A prefix is a prefix of the longer expansion. */
+    secagg_prg_expand(b, 7, seed);
+    assert_memory_equal(a, b, 7 * sizeof(uint64_t));
+    secagg_prg_expand(b, 1001, seed2);
+    assert_memory_not_equal(a, b, sizeof(a));
+    for (size_t k = 0; k < 1001; k++) {
+        acc[k] = k;
+    }
+    secagg_prg_add(acc, 1001, seed, +1);
+    for (size_t k = 0; k < 1001; k++) {
+        assert_true(acc[k] == fp_add(k, a[k]));
+    }
+    secagg_prg_add(acc, 1001, seed, -1);
+    for (size_t k = 0; k < 1001; k++) {
+        assert_true(acc[k] == k);
+    }
+    secagg_prg_add(acc, 1001, seed, 0);
+    assert_true(acc[5] == 5);
+}
+
+/* Both ends agree; domains differ; a low-order point is refused. */
+static void
+test_secagg_agree(void **state)
+{
+    struct secagg_keypair a, b;
+    uint8_t seed[SECAGG_KEY_BYTES];
+    uint8_t k1[SECAGG_KEY_BYTES], k2[SECAGG_KEY_BYTES], k3[SECAGG_KEY_BYTES];
+    static const uint8_t zero[SECAGG_KEY_BYTES];
+
+    (void)state;
+    rand_bytes(seed, sizeof(seed));
+    assert_int_equal(secagg_keypair(&a, seed), 0);
+    rand_bytes(seed, sizeof(seed));
+    assert_int_equal(secagg_keypair(&b, seed), 0);
+    assert_int_equal(secagg_agree(k1, a.sk, a.pk, b.pk, SECAGG_DOMAIN_MASK), 0);
+    assert_int_equal(secagg_agree(k2, b.sk, b.pk, a.pk, SECAGG_DOMAIN_MASK), 0);
+    assert_memory_equal(k1, k2, sizeof(k1));
+    assert_int_equal(secagg_agree(k3, a.sk, a.pk, b.pk, SECAGG_DOMAIN_ENC), 0);
+    assert_memory_not_equal(k1, k3, sizeof(k1));
+    assert_int_equal(secagg_agree(k3, a.sk, a.pk, zero, SECAGG_DOMAIN_ENC), MPCSIM_EDECODE);
+    assert_int_equal(secagg_public_key_ok(zero), 0);
+    assert_int_equal(secagg_public_key_ok(b.pk), 1);
+    assert_int_equal(secagg_public_key(k3, a.sk), 0);
+    assert_memory_equal(k3, a.pk, sizeof(k3));
+}
+
+/* Secrets round-trip through 5 elements; an element too large is refused. */
+static void
+test_secagg_secret_encoding(void **state)
+{
+    uint8_t s[SECAGG_KEY_BYTES], back[SECAGG_KEY_BYTES];
+    uint64_t e[SECAGG_SECRET_ELEMS];
+
+    (void)state;
+    for (int rep = 0; rep < 100; rep++) {
+        rand_bytes(s, sizeof(s));
+        if (rep == 0) {
+            memset(s, 0xff, sizeof(s));
+        }
+        secagg_secret_encode(e, s);
+        for (int i = 0; i < SECAGG_SECRET_ELEMS; i++) {
+            assert_true(e[i] < FP_P);
+        }
+        assert_int_equal(secagg_secret_decode(back, e), 0);
+        assert_memory_equal(s, back, sizeof(s));
+    }
+    e[0] = (uint64_t)1 << 56;
+    assert_int_equal(secagg_secret_decode(back, e), MPCSIM_EDECODE);
+    e[0] = 0;
+    e[4] = (uint64_t)1 << 32;
+    assert_int_equal(secagg_secret_decode(back, e), MPCSIM_EDECODE);
+}
+
+/* A sealed share opens for its pair and direction only, and not once tampered with. */
+static void
+test_secagg_aead(void **state)
+{
+    uint8_t key[SECAGG_KEY_BYTES], ct[SECAGG_CT_BYTES];
+    uint64_t share[SECAGG_SHARE_ELEMS], got[SECAGG_SHARE_ELEMS];
+
+    (void)state;
+    rand_bytes(key, sizeof(key));
+    for (int i = 0; i < SECAGG_SHARE_ELEMS; i++) {
+        share[i] = mpcsim_test_rand64() & FP_P;
+        if (share[i] == FP_P) {
+            share[i] = 0;
+        }
+    }
+    secagg_seal(ct, key, 3, 7, share);
+    assert_int_equal(secagg_open(got, key, 3, 7, ct), 0);
+    assert_memory_equal(got, share, sizeof(share));
+    assert_int_equal(secagg_open(got, key, 7, 3, ct), MPCSIM_EDECODE);
+    assert_int_equal(secagg_open(got, key, 3, 8, ct), MPCSIM_EDECODE);
+    ct[10] ^= 0x20;
+    assert_int_equal(secagg_open(got, key, 3, 7, ct), MPCSIM_EDECODE);
+    ct[10] ^= 0x20;
+    key[0] ^= 1;
+    assert_int_equal(secagg_open(got, key, 3, 7, ct), MPCSIM_EDECODE);
+}
+
+/* Any t of the n' shares rebuild both secrets; t - 1 shares do not determine them. */
+static void
+test_secagg_share_secrets(void **state)
+{
+    enum { NC = 12, T = 8 };
+    struct shamir_ctx *sh = NULL;
+    struct fp_stream *rng = NULL;
+    uint8_t key[32] = {9};
+    uint8_t sk[SECAGG_KEY_BYTES], b[SECAGG_KEY_BYTES], back[SECAGG_KEY_BYTES];
+    uint64_t rows[NC * SECAGG_SHARE_ELEMS], scratch[NC];
+    uint64_t pick[T * SECAGG_SHARE_ELEMS], sec[SECAGG_SHARE_ELEMS];
+    int idx[T];
+
+    (void)state;
+    assert_int_equal(shamir_ctx_create(&sh, NC, T - 1), 0);
+    assert_int_equal(fp_stream_create(&rng, key, 1), 0);
+    rand_bytes(sk, sizeof(sk));
+    rand_bytes(b, sizeof(b));
+    secagg_share_secrets(sh, rows, scratch, sk, b, rng);
+    for (int rep = 0; rep < 20; rep++) {
+        int used[NC] = {0};
+
+        for (int i = 0; i < T; i++) {
+            int j;
+
+            do {
+                j = (int)(mpcsim_test_rand64() % NC);
+            } while (used[j]);
+            used[j] = 1;
+            idx[i] = j;
+            memcpy(pick + i * SECAGG_SHARE_ELEMS, rows + j * SECAGG_SHARE_ELEMS,
+                   sizeof(uint64_t) * SECAGG_SHARE_ELEMS);
+        }
+        assert_int_equal(shamir_reconstruct(sh, sec, pick, idx, T, SECAGG_SHARE_ELEMS), 0);
+        assert_int_equal(secagg_secret_decode(back, sec), 0);
+        assert_memory_equal(back, sk, sizeof(sk));
+        assert_int_equal(secagg_secret_decode(back, sec + SECAGG_SECRET_ELEMS), 0);
+        assert_memory_equal(back, b, sizeof(b));
+        assert_int_equal(shamir_reconstruct(sh, sec, pick, idx, T - 1, SECAGG_SHARE_ELEMS),
+                         MPCSIM_ENOQUORUM);
+    }
+    fp_stream_destroy(rng);
+    shamir_ctx_destroy(sh);
+}
+
+/* The commitment is deterministic and binds the seed. */
+static void
+test_secagg_commit(void **state)
+{
+    uint8_t b[SECAGG_KEY_BYTES], c1[SECAGG_COMMIT_BYTES], c2[SECAGG_COMMIT_BYTES];
+
+    (void)state;
+    rand_bytes(b, sizeof(b));
+    secagg_commit(c1, b);
+    secagg_commit(c2, b);
+    assert_memory_equal(c1, c2, sizeof(c1));
+    b[0] ^= 1;
+    secagg_commit(c2, b);
+    assert_memory_not_equal(c1, c2, sizeof(c1));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_secagg_prg),
+        cmocka_unit_test(test_secagg_agree),
+        cmocka_unit_test(test_secagg_secret_encoding),
+        cmocka_unit_test(test_secagg_aead),
+        cmocka_unit_test(test_secagg_share_secrets),
+        cmocka_unit_test(test_secagg_commit),
+    };
+
+    mpcsim_test_init();
+    return cmocka_run_group_tests_name("secagg", tests, NULL, NULL);
+}

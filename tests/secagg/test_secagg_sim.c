@@ -1,0 +1,791 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/secagg/test_secagg_sim.c - the secure-aggregation adapter run by
+ * the engine: every supported computation against the plaintext answer,
+ * the dropout table (0, 10, 30 % of the clients dropping at each round
+ * boundary), aborts below the threshold, a dropped client's input kept
+ * out of the sum, the server's view of masked inputs (chi-square), the
+ * adversary behaviours, malformed and mutated messages, out-of-memory in
+ * setup, determinism.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "protocols/field/fp.h"
+#include "protocols/secagg/adapter.h"
+#include "tests/support.h"
+
+#define MAXN 64
+#define MAXL 8
+
+struct world {
+    int n;
+    size_t L;
+    int64_t in[MAXN][MAXL];
+    const int64_t *inp[MAXN];
+    size_t lens[MAXN];
+    int64_t weights[MAXN];
+    enum sim_behaviour beh[MAXN];
+    struct sim_crash crash[MAXN];
+    int n_crash;
+};
+
+struct verdict {
+    int ok, wrong, aborted, silent;
+    int included; /* of the last party that output */
+    int false_acc, acc;
+};
+
+static void
+world_init(struct world *w, int n, size_t L)
+{
+    memset(w, 0, sizeof(*w));
+    w->n = n;
+    w->L = L;
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < L; k++) {
+            w->in[i][k] = (int64_t)(mpcsim_test_rand64() % 2000001) - 1000000;
+        }
+        w->inp[i] = w->in[i];
+        w->lens[i] = L;
+        w->weights[i] = (int64_t)(mpcsim_test_rand64() % 201) - 100;
+        w->beh[i] = SIM_HONEST;
+    }
+}
+
+static void
+params_init(struct secagg_params *prm, struct world *w, enum computation_kind kind, int t)
+{
+    memset(prm, 0, sizeof(*prm));
+    prm->comp.kind = kind;
+    prm->comp.length = w->L;
+    prm->comp.weights = w->weights;
+    prm->comp.n_weights = (size_t)w->n;
+    prm->threshold = t;
+}
+
+static struct sim *
+world_run_proto(struct world *w, const struct sim_protocol *proto, const struct secagg_params *prm,
+                uint64_t seed)
+{
+    struct sim_config c;
+    struct sim *sim = NULL;
+
+    sim_config_init(&c, w->n, seed);
+    c.inputs = w->inp;
+    c.input_len = w->lens;
+    c.net.latency.kind = SIM_LATENCY_UNIFORM;
+    c.net.latency.min_ms = 5;
+    c.net.latency.max_ms = 15;
+    c.behaviour = w->beh;
+    c.adversary_delay_ns = 2000 * SIM_NS_PER_MS;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = w->n_crash;
+    c.faults.crashes = w->crash;
+    assert_int_equal(sim_create(&sim, &c, proto, prm), 0);
+    assert_int_equal(sim_run(sim), 0);
+    return sim;
+}
+
+static struct sim *
+world_run(struct world *w, const struct secagg_params *prm, uint64_t seed)
+{
+    return world_run_proto(w, &secagg_protocol, prm, seed);
+}
+
+/* Judge every honest party that did not crash, as the front end does. */
+static struct verdict
+judge(const struct sim *sim, const struct world *w, const struct computation *comp)
+{
+    struct verdict v;
+    const struct sim_accusation *acc = NULL;
+    size_t n_acc = sim_accusations(sim, &acc);
+
+    memset(&v, 0, sizeof(v));
+    for (int i = 0; i < w->n; i++) {
+        const struct sim_party_result *r = sim_party_result(sim, i);
+
+        if (!r->honest || r->crashed) {
+            continue;
+        }
+        if (r->has_output) {
+            int64_t want[MAXL];
+            int inc = 0;
+
+            assert_int_equal(r->included[0], 0); /* the server is never included */
+            assert_int_equal(computation_expected(want, comp, w->n, w->inp, r->included), 0);
+            assert_int_equal(r->output_len, computation_raw_len(comp));
+            for (int j = 0; j < w->n; j++) {
+                inc += r->included[j] != 0;
+            }
+            v.included = inc;
+            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+                v.ok++;
+            } else {
+                v.wrong++;
+            }
+        } else if (r->aborted) {
+            v.aborted++;
+        } else {
+            v.silent++;
+        }
+    }
+    for (size_t a = 0; a < n_acc; a++) {
+        v.acc++;
+        if (w->beh[acc[a].accused] == SIM_HONEST) {
+            v.false_acc++;
+        }
+    }
+    return v;
+}
+
+/* Live honest parties. */
+static int
+honest_live(const struct sim *sim, int n)
+{
+    int h = 0;
+
+    for (int i = 0; i < n; i++) {
+        const struct sim_party_result *r = sim_party_result(sim, i);
+
+        h += r->honest && !r->crashed;
+    }
+    return h;
+}
+
+/* k distinct clients (ids >= 1) into out. */
+static void
+pick_clients(int *out, int n, int k)
+{
+    int pool[MAXN], m = 0;
+
+    for (int i = 1; i < n; i++) {
+        pool[m++] = i;
+    }
+    for (int i = 0; i < k; i++) {
+        int j = i + (int)(mpcsim_test_rand64() % (uint64_t)(m - i));
+        int tmp = pool[i];
+
+        pool[i] = pool[j];
+        pool[j] = tmp;
+        out[i] = pool[i];
+    }
+}
+
+/* sum, mean and weighted_sum, n = 2..40, vectors, default and random t, no faults. */
+static void
+test_secagg_sim_correct(void **state)
+{
+    static const enum computation_kind kinds[] = {COMPUTATION_SUM, COMPUTATION_MEAN,
+                                                  COMPUTATION_WEIGHTED_SUM};
+
+    (void)state;
+    for (size_t kk = 0; kk < 3; kk++) {
+        for (int rep = 0; rep < 6; rep++) {
+            struct world w;
+            struct secagg_params prm;
+            int n = rep == 0 ? 2 : 3 + (int)(mpcsim_test_rand64() % 38);
+            size_t L = 1 + mpcsim_test_rand64() % MAXL;
+            int t = (rep & 1) ? 0 : 1 + (int)(mpcsim_test_rand64() % (uint64_t)(n - 1));
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, n, L);
+            params_init(&prm, &w, kinds[kk], t);
+            assert_null(secagg_unsupported(&prm, n));
+            sim = world_run(&w, &prm, 100 + (uint64_t)rep);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, n);
+            assert_int_equal(v.included, n - 1);
+            assert_int_equal(v.acc, 0);
+            assert_int_equal(sim_metrics(sim)->rounds, secagg_rounds(&prm));
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * The dropout table: 30 clients, default t = 21; 0, 3 (10 %) and 9 (30 %)
+ * clients drop at each round boundary (engine rounds 0, 2, 4, 6: before
+ * advertising, after advertising, after sharing keys, after the masked
+ * input).  Everyone alive outputs the right sum over exactly the clients
+ * whose masked input the server summed.
+ */
+static void
+test_secagg_sim_dropouts(void **state)
+{
+    static const int drops[] = {0, 3, 9};
+    static const int bounds[] = {0, 2, 4, 6};
+
+    (void)state;
+    for (size_t d = 0; d < 3; d++) {
+        for (size_t b = 0; b < 4; b++) {
+            struct world w;
+            struct secagg_params prm;
+            int who[MAXN];
+            struct sim *sim;
+            struct verdict v;
+            int n = 31;
+
+            world_init(&w, n, 4);
+            params_init(&prm, &w, COMPUTATION_SUM, 0);
+            pick_clients(who, n, drops[d]);
+            for (int i = 0; i < drops[d]; i++) {
+                w.crash[i].party = who[i];
+                w.crash[i].at_round = bounds[b];
+            }
+            w.n_crash = drops[d];
+            sim = world_run(&w, &prm, 7 + d * 4 + b);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, n - drops[d]);
+            assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+            /* Dropped after the masked input: still in the sum (self-mask removed). */
+            assert_int_equal(v.included, bounds[b] == 6 ? n - 1 : n - 1 - drops[d]);
+            assert_int_equal(v.acc, 0);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/* Dropouts at every boundary mixed in one trial, vectors, weighted sums, many seeds. */
+static void
+test_secagg_sim_mixed_dropouts(void **state)
+{
+    (void)state;
+    for (int rep = 0; rep < 12; rep++) {
+        struct world w;
+        struct secagg_params prm;
+        int who[MAXN];
+        int n = 12 + (int)(mpcsim_test_rand64() % 30);
+        int t = secagg_default_threshold(n);
+        int k = (n - 1) - t; /* as many as can drop */
+        int before_mask = 0;
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, n, 1 + (size_t)(rep % MAXL));
+        params_init(&prm, &w, rep & 1 ? COMPUTATION_WEIGHTED_SUM : COMPUTATION_SUM, 0);
+        pick_clients(who, n, k);
+        for (int i = 0; i < k; i++) {
+            w.crash[i].party = who[i];
+            w.crash[i].at_round = 1 + (int)(mpcsim_test_rand64() % 8);
+            before_mask += w.crash[i].at_round <= 4;
+        }
+        w.n_crash = k;
+        sim = world_run(&w, &prm, 500 + (uint64_t)rep);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.ok, honest_live(sim, n));
+        assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+        assert_int_equal(v.included, n - 1 - before_mask);
+        sim_destroy(sim);
+    }
+}
+
+/* One client fewer than t at any round: the server aborts and so does every live client. */
+static void
+test_secagg_sim_below_threshold(void **state)
+{
+    static const int bounds[] = {0, 2, 4, 6};
+
+    (void)state;
+    for (size_t b = 0; b < 4; b++) {
+        struct world w;
+        struct secagg_params prm;
+        int who[MAXN];
+        struct sim *sim;
+        struct verdict v;
+        int n = 16, t = 11;
+
+        world_init(&w, n, 2);
+        params_init(&prm, &w, COMPUTATION_SUM, t);
+        pick_clients(who, n, n - 1 - t + 1);
+        for (int i = 0; i < n - t; i++) {
+            w.crash[i].party = who[i];
+            w.crash[i].at_round = bounds[b];
+        }
+        w.n_crash = n - t;
+        sim = world_run(&w, &prm, 40 + b);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.ok + v.wrong + v.silent, 0);
+        assert_int_equal(v.aborted, t);
+        assert_true(sim_party_result(sim, 0)->aborted);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * A client that drops before its masked input never enters the sum: with
+ * huge inputs for the dropped ones, the output is exactly the others' sum
+ * and their included flags are 0.
+ */
+static void
+test_secagg_sim_dropped_input_excluded(void **state)
+{
+    static const int bounds[] = {0, 2, 4};
+
+    (void)state;
+    for (size_t b = 0; b < 3; b++) {
+        struct world w;
+        struct secagg_params prm;
+        struct sim *sim;
+        const struct sim_party_result *r;
+        int n = 20;
+        int drop[3] = {3, 9, 17};
+        int64_t want = 0;
+
+        world_init(&w, n, 1);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        for (int i = 0; i < 3; i++) {
+            w.in[drop[i]][0] = INT64_C(100000000000000) * (i + 1);
+            w.crash[i].party = drop[i];
+            w.crash[i].at_round = bounds[b];
+        }
+        w.n_crash = 3;
+        for (int i = 1; i < n; i++) {
+            if (i != 3 && i != 9 && i != 17) {
+                want += w.in[i][0];
+            }
+        }
+        sim = world_run(&w, &prm, 77 + b);
+        for (int i = 0; i < n; i++) {
+            r = sim_party_result(sim, i);
+            if (r->crashed) {
+                continue;
+            }
+            assert_true(r->has_output);
+            assert_true(r->output[0] == want);
+            for (int j = 0; j < n; j++) {
+                assert_int_equal(r->included[j] != 0, j != 0 && j != 3 && j != 9 && j != 17);
+            }
+        }
+        sim_destroy(sim);
+    }
+}
+
+/* ---- the server's view: a wrapper that records the masked inputs it receives ---- */
+
+#define VIEW_MAX 20000
+static uint64_t view[VIEW_MAX];
+static size_t n_view;
+
+static void
+view_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    if (sim_party_id(p) == 0 && len > 33 && msg[0] == 5) {
+        for (size_t o = 33; o + 8 <= len && n_view < VIEW_MAX; o += 8) {
+            uint64_t v;
+
+            if (fp_decode(&v, msg + o) == 0) {
+                view[n_view++] = v;
+            }
+        }
+    }
+    secagg_protocol.on_message(p, from, msg, len);
+}
+
+/*
+ * Every client holds the same small input; the masked inputs the server
+ * sees fall evenly into 64 buckets by their top 6 bits (chi-square, 63
+ * degrees of freedom, below the 0.001 critical value 103.4), while the
+ * inputs themselves all fall into one bucket.
+ */
+static void
+test_secagg_sim_view_uniform(void **state)
+{
+    struct sim_protocol wrap = secagg_protocol;
+    struct world w;
+    struct secagg_params prm;
+    struct sim *sim;
+    double expect, chi = 0;
+    size_t bucket[64] = {0};
+
+    (void)state;
+    wrap.on_message = view_on_message;
+    n_view = 0;
+    world_init(&w, 21, MAXL);
+    for (int i = 0; i < 21; i++) {
+        for (size_t k = 0; k < MAXL; k++) {
+            w.in[i][k] = 42;
+        }
+    }
+    params_init(&prm, &w, COMPUTATION_SUM, 0);
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        sim = world_run_proto(&w, &wrap, &prm, seed);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        assert_true(sim_party_result(sim, 0)->output[0] == 42 * 20);
+        sim_destroy(sim);
+    }
+    assert_int_equal(n_view, 40 * 20 * MAXL);
+    for (size_t i = 0; i < n_view; i++) {
+        bucket[view[i] >> 55]++;
+    }
+    expect = (double)n_view / 64.0;
+    for (int b = 0; b < 64; b++) {
+        chi += ((double)bucket[b] - expect) * ((double)bucket[b] - expect) / expect;
+    }
+    assert_true(chi < 103.4);
+}
+
+/*
+ * The adversary on clients: withhold, delay, malformed and corrupt_shares
+ * on up to a few clients' unmasking shares.  The sum stays right; malformed
+ * and corrupted senders are accused (never an honest one); corrupted
+ * shares are corrected by decoding when there are enough, and at worst the
+ * server aborts, never a wrong sum.
+ */
+static void
+test_secagg_sim_adversary_clients(void **state)
+{
+    static const enum sim_behaviour behs[] = {SIM_WITHHOLD, SIM_DELAY, SIM_MALFORMED,
+                                              SIM_CORRUPT_SHARES, SIM_EQUIVOCATE};
+
+    (void)state;
+    for (size_t bi = 0; bi < 5; bi++) {
+        for (int c = 1; c <= 4; c++) {
+            struct world w;
+            struct secagg_params prm;
+            int who[MAXN];
+            struct sim *sim;
+            struct verdict v;
+            int n = 26;
+
+            world_init(&w, n, 3);
+            params_init(&prm, &w, COMPUTATION_SUM, 0);
+            pick_clients(who, n, c);
+            for (int i = 0; i < c; i++) {
+                /* Corrupted shares among the first t the server uses, so they are caught. */
+                w.beh[behs[bi] == SIM_CORRUPT_SHARES ? 1 + i : who[i]] = behs[bi];
+            }
+            sim = world_run(&w, &prm, 900 + bi * 10 + (uint64_t)c);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            assert_int_equal(v.ok, n - c);
+            assert_int_equal(v.included, n - 1);
+            if (behs[bi] == SIM_MALFORMED || behs[bi] == SIM_CORRUPT_SHARES) {
+                assert_int_equal(v.acc > 0, 1);
+            }
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * A corrupted server: withhold, malformed and a delay longer than the
+ * round timeout (its own rounds then close before the clients answer)
+ * make every client abort; corrupt_shares has nothing to act on.
+ */
+static void
+test_secagg_sim_adversary_server(void **state)
+{
+    static const enum sim_behaviour behs[] = {SIM_WITHHOLD, SIM_MALFORMED, SIM_DELAY,
+                                              SIM_CORRUPT_SHARES};
+
+    (void)state;
+    for (size_t bi = 0; bi < 4; bi++) {
+        struct world w;
+        struct secagg_params prm;
+        struct sim *sim;
+        struct verdict v;
+        int n = 12;
+
+        world_init(&w, n, 2);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        w.beh[0] = behs[bi];
+        sim = world_run(&w, &prm, 300 + bi);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong + v.silent, 0);
+        assert_int_equal(v.false_acc, 0);
+        if (behs[bi] == SIM_CORRUPT_SHARES) {
+            assert_int_equal(v.ok, n - 1);
+        } else {
+            assert_int_equal(v.aborted, n - 1);
+        }
+        sim_destroy(sim);
+    }
+}
+
+/* ---- garbage: a corrupted client that sends random and mutated messages ---- */
+
+static uint64_t garbage_state;
+
+static uint64_t
+garbage_next(void)
+{
+    garbage_state += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = garbage_state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void
+garbage_spray(struct sim_party *p, const uint8_t *seen, size_t seen_len)
+{
+    uint8_t buf[600];
+    int n = sim_party_count(p);
+
+    for (int rep = 0; rep < 12; rep++) {
+        size_t len = garbage_next() % sizeof(buf);
+        int to = (int)(garbage_next() % (uint64_t)n);
+
+        for (size_t i = 0; i < len; i++) {
+            buf[i] = (uint8_t)garbage_next();
+        }
+        if (len > 0) {
+            buf[0] = (uint8_t)(garbage_next() % 11);
+        }
+        if (len >= 5 && (rep & 1)) {
+            uint32_t m = (uint32_t)(garbage_next() % 40);
+
+            memcpy(buf + 1, &m, 4); /* a plausible count */
+        }
+        if (seen != NULL && seen_len <= sizeof(buf) && (rep % 3) == 0) {
+            /* A mutated copy of a real message, to the server. */
+            memcpy(buf, seen, seen_len);
+            len = seen_len;
+            if (len > 1) {
+                buf[1 + garbage_next() % (len - 1)] ^= (uint8_t)(1 + garbage_next() % 255);
+            }
+            to = 0;
+        }
+        if (to == sim_party_id(p)) {
+            to = 0;
+        }
+        if (to != sim_party_id(p)) {
+            assert_int_equal(sim_send(p, to, buf, len), 0);
+        }
+    }
+}
+
+static void
+garbage_on_start(struct sim_party *p)
+{
+    secagg_protocol.on_start(p);
+    if (sim_party_id(p) == 1) {
+        garbage_spray(p, NULL, 0);
+    }
+}
+
+static void
+garbage_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    secagg_protocol.on_message(p, from, msg, len);
+    if (sim_party_id(p) == 1 || (sim_party_id(p) == 2 && from == 0)) {
+        garbage_spray(p, msg, len);
+    }
+}
+
+/* Mutate the server's messages to party 3 (one random byte flipped or the length cut). */
+static enum sim_adv_action
+garbage_tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+               size_t cap)
+{
+    if (sim_party_id(p) == 0) {
+        (void)b;
+        (void)cap;
+        if (to == 3 && *len > 0) {
+            if (garbage_next() & 1) {
+                msg[garbage_next() % *len] ^= (uint8_t)(1 + garbage_next() % 255);
+            } else {
+                *len = garbage_next() % *len;
+            }
+        }
+        return SIM_ADV_SEND;
+    }
+    return secagg_protocol.tamper(p, b, to, msg, len, cap);
+}
+
+/*
+ * Random, plausible and mutated messages from corrupted clients 1 and 2,
+ * and a server that mangles what it sends to client 3: nothing crashes
+ * (ASan/UBSan builds check memory), honest clients never accuse each
+ * other, and while the server is honest the others' sum is right.
+ */
+static void
+test_secagg_sim_garbage(void **state)
+{
+    struct sim_protocol wrap = secagg_protocol;
+
+    (void)state;
+    wrap.on_start = garbage_on_start;
+    wrap.on_message = garbage_on_message;
+    wrap.tamper = garbage_tamper;
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        struct world w;
+        struct secagg_params prm;
+        struct sim *sim;
+        struct verdict v;
+        const struct sim_accusation *acc = NULL;
+        size_t n_acc;
+        int n = 10 + (int)(seed % 8);
+
+        garbage_state = seed;
+        world_init(&w, n, 1 + seed % 3);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        w.beh[1] = SIM_MALFORMED;
+        w.beh[2] = SIM_MALFORMED;
+        if (seed > 15) {
+            w.beh[0] = SIM_MALFORMED;
+        }
+        sim = world_run_proto(&w, &wrap, &prm, seed);
+        v = judge(sim, &w, &prm.comp);
+        n_acc = sim_accusations(sim, &acc);
+        for (size_t a = 0; a < n_acc; a++) {
+            /* Honest parties accuse only corrupted ones. */
+            assert_true(acc[a].accused <= 2);
+        }
+        if (seed <= 15) {
+            assert_int_equal(v.wrong, 0);
+        }
+        sim_destroy(sim);
+    }
+}
+
+/* Each allocation failure in setup is reported as MPCSIM_ENOMEM and leaks nothing. */
+static void
+test_secagg_sim_setup_oom(void **state)
+{
+    struct world w;
+    struct secagg_params prm;
+
+    (void)state;
+    world_init(&w, 6, 3);
+    params_init(&prm, &w, COMPUTATION_SUM, 0);
+    for (int k = 0;; k++) {
+        struct sim_config c;
+        struct sim *sim = NULL;
+        int rc;
+
+        sim_config_init(&c, w.n, 5);
+        c.inputs = w.inp;
+        c.input_len = w.lens;
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_create(&sim, &c, &secagg_protocol, &prm);
+        mpcsim_test_fail_alloc_after(-1);
+        if (rc == 0) {
+            struct verdict v;
+
+            assert_int_equal(sim_run(sim), 0);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, w.n);
+            sim_destroy(sim);
+            break;
+        }
+        assert_int_equal(rc, MPCSIM_ENOMEM);
+        assert_null(sim);
+    }
+}
+
+/* Allocation failures while running: the trial ends (abort or ENOMEM), never a wrong sum. */
+static void
+test_secagg_sim_run_oom(void **state)
+{
+    struct world w;
+    struct secagg_params prm;
+
+    (void)state;
+    world_init(&w, 6, 3);
+    params_init(&prm, &w, COMPUTATION_SUM, 0);
+    for (int k = 0; k < 400; k += 3) {
+        struct sim_config c;
+        struct sim *sim = NULL;
+        struct verdict v;
+        int rc;
+
+        sim_config_init(&c, w.n, 5);
+        c.inputs = w.inp;
+        c.input_len = w.lens;
+        assert_int_equal(sim_create(&sim, &c, &secagg_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
+/* Same seed, same everything (but wall time); the parameters that cannot run are refused. */
+static void
+test_secagg_sim_determinism_and_params(void **state)
+{
+    struct world w;
+    struct secagg_params prm;
+    struct sim *a, *b;
+    int who[MAXN];
+
+    (void)state;
+    world_init(&w, 20, 5);
+    params_init(&prm, &w, COMPUTATION_SUM, 0);
+    pick_clients(who, 20, 4);
+    for (int i = 0; i < 4; i++) {
+        w.crash[i].party = who[i];
+        w.crash[i].at_round = 2 * i;
+    }
+    w.n_crash = 4;
+    a = world_run(&w, &prm, 31337);
+    b = world_run(&w, &prm, 31337);
+    assert_true(sim_metrics(a)->bytes == sim_metrics(b)->bytes);
+    assert_true(sim_metrics(a)->latency_ns == sim_metrics(b)->latency_ns);
+    assert_true(sim_metrics(a)->compute_ns == sim_metrics(b)->compute_ns);
+    assert_true(sim_metrics(a)->events == sim_metrics(b)->events);
+    assert_true(sim_metrics(a)->compute_ns > 0);
+    assert_memory_equal(sim_party_result(a, 0)->output, sim_party_result(b, 0)->output,
+                        5 * sizeof(int64_t));
+    sim_destroy(a);
+    sim_destroy(b);
+
+    assert_int_equal(secagg_default_threshold(31), 21);
+    assert_int_equal(secagg_default_threshold(2), 1);
+    assert_null(secagg_unsupported(&prm, 20));
+    assert_non_null(secagg_unsupported(&prm, 1));
+    prm.threshold = 20;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.threshold = 19;
+    assert_null(secagg_unsupported(&prm, 20));
+    prm.threshold = -1;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.threshold = 0;
+    prm.comp.kind = COMPUTATION_VARIANCE;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.comp.kind = COMPUTATION_DOT_PRODUCT;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.comp.kind = COMPUTATION_WEIGHTED_SUM;
+    assert_non_null(secagg_unsupported(&prm, 19));
+    prm.comp.kind = COMPUTATION_SUM;
+    prm.comp.length = 0;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.comp.length = 5;
+    prm.graph_sparse = 1;
+    assert_non_null(secagg_unsupported(&prm, 20));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_secagg_sim_correct),
+        cmocka_unit_test(test_secagg_sim_dropouts),
+        cmocka_unit_test(test_secagg_sim_mixed_dropouts),
+        cmocka_unit_test(test_secagg_sim_below_threshold),
+        cmocka_unit_test(test_secagg_sim_dropped_input_excluded),
+        cmocka_unit_test(test_secagg_sim_view_uniform),
+        cmocka_unit_test(test_secagg_sim_adversary_clients),
+        cmocka_unit_test(test_secagg_sim_adversary_server),
+        cmocka_unit_test(test_secagg_sim_garbage),
+        cmocka_unit_test(test_secagg_sim_setup_oom),
+        cmocka_unit_test(test_secagg_sim_run_oom),
+        cmocka_unit_test(test_secagg_sim_determinism_and_params),
+    };
+
+    mpcsim_test_init();
+    return cmocka_run_group_tests_name("secagg_sim", tests, NULL, NULL);
+}
