@@ -24,6 +24,17 @@ mkdir -p "$out/data"
     --by protocol.kind --title '10 parties: latency to output vs one-way link latency' \
     -o "$out/latency-vs-link.png"
 
+"$mpcsim" sweep aggregation-vs-parties.yaml -q --csv "$out/data/aggregation-vs-parties.csv"
+"$mpcsim" plot "$out/data/aggregation-vs-parties.csv" --x parties --y server_compute_ms \
+    --by faults.dropout.probability --errorbars sd \
+    --title 'SecAgg, length-100 vectors: server compute vs clients, by dropout rate' \
+    -o "$out/secagg-server-compute.png"
+
+"$mpcsim" sweep aggregation-protocols.yaml -q --csv "$out/data/aggregation-protocols.csv"
+"$mpcsim" plot "$out/data/aggregation-protocols.csv" --x parties --y max_party_bytes \
+    --by protocol.kind --logy --title 'Aggregating length-10 vectors: bytes of the busiest party' \
+    -o "$out/aggregation-bytes.png"
+
 "$mpcsim" bench --filter '^field/(mul_scalar_ref|mul_vec_portable|mul_vec_simd)/' --min-time 0.3 \
     --csv "$out/data/bench-field.csv" >/dev/null
 gnuplot -e "csv='$out/data/bench-field.csv'; out='$out/bench-field.png'" bench-field.gp

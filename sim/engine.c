@@ -546,7 +546,8 @@ apply_faults(struct sim *sim, const struct sim_config *c)
             struct sim_party *p = &sim->parties[i];
             int round;
 
-            if (p->behaviour != SIM_HONEST || gsl_rng_uniform(rng) >= f->dropout_probability) {
+            if (i < f->dropout_exempt || p->behaviour != SIM_HONEST ||
+                gsl_rng_uniform(rng) >= f->dropout_probability) {
                 continue;
             }
             switch (f->dropout_at) {

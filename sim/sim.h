@@ -121,6 +121,7 @@ struct sim_faults {
     enum sim_dropout_at dropout_at;
     int dropout_round;
     int random_max_round; /* the protocol's round count, for SIM_DROPOUT_RANDOM */
+    int dropout_exempt;   /* parties 0 .. dropout_exempt-1 never drop out (a server) */
 };
 
 enum sim_behaviour {

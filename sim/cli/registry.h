@@ -30,7 +30,8 @@ struct registry_entry {
     /* Extra result columns the protocol reports with sim_stat_add, NULL-ended. */
     const char *const *columns;
     /* Party 0 is a server: the runner adds server_bytes and server_compute_ms
-     * (list them in `columns`). */
+     * (list them in `columns`), and `faults.dropout` applies to the clients
+     * only (crash the server explicitly with faults.crash). */
     int server;
 };
 

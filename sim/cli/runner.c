@@ -310,6 +310,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     cfg.net = sc->net;
     cfg.faults = sc->faults;
     cfg.faults.random_max_round = re->rounds != NULL ? re->rounds(sc) : 1;
+    cfg.faults.dropout_exempt = re->server ? 1 : 0; /* dropouts are the clients' */
     cfg.behaviour = beh;
     cfg.adversary_delay_ns = (int64_t)(sc->adversary.delay_ms * 1e6);
     cfg.round_timeout_ns = (int64_t)(sc->protocol.round_timeout_ms * 1e6);
