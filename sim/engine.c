@@ -1024,6 +1024,9 @@ sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len)
     MPCSIM_ASSERT(p->in_handler);
     MPCSIM_ASSERT(to >= 0 && to < sim->n && to != p->id);
     MPCSIM_ASSERT(msg != NULL || len == 0);
+    if (len > SIM_MAX_MESSAGE_BYTES) {
+        return set_rc(sim, MPCSIM_ELIMIT); /* a message no simulated link should carry */
+    }
     if (silenced(p)) {
         return 0;
     }
@@ -1050,6 +1053,9 @@ sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len)
 
     MPCSIM_ASSERT(p->in_handler);
     MPCSIM_ASSERT(msg != NULL || len == 0);
+    if (len > SIM_MAX_MESSAGE_BYTES) {
+        return set_rc(sim, MPCSIM_ELIMIT); /* a message no simulated link should carry */
+    }
     if (silenced(p)) {
         return 0;
     }

@@ -140,11 +140,50 @@ test_large_ring_hash_links(void **state)
     assert_true(a.end_ns == b.end_ns);
 }
 
+static int big_rc;
+
+static void
+big_on_start(struct sim_party *p)
+{
+    uint8_t byte = 0;
+
+    if (sim_party_id(p) == 0) {
+        /* The limit is checked before anything is read or copied. */
+        big_rc = sim_send(p, 1, &byte, SIM_MAX_MESSAGE_BYTES + 1);
+    }
+}
+
+static const struct sim_protocol big_protocol = {
+    .name = "big",
+    .setup = ring_setup,
+    .on_start = big_on_start,
+    .on_message = ring_on_message,
+    .on_timer = ring_on_timer,
+    .teardown = ring_teardown,
+};
+
+/* A message over SIM_MAX_MESSAGE_BYTES is refused, and the run says so. */
+static void
+test_large_message_limit(void **state)
+{
+    struct sim_config cfg;
+    struct sim *sim = NULL;
+
+    (void)state;
+    sim_config_init(&cfg, 2, 1);
+    assert_int_equal(sim_create(&sim, &cfg, &big_protocol, NULL), 0);
+    assert_int_equal(sim_run(sim), MPCSIM_ELIMIT);
+    assert_int_equal(big_rc, MPCSIM_ELIMIT);
+    assert_true(sim_metrics(sim)->messages == 0);
+    sim_destroy(sim);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_large_ring_hash_links),
+        cmocka_unit_test(test_large_message_limit),
     };
 
     mpcsim_test_init();
