@@ -12,7 +12,7 @@
  * is all the queue needs.
  *
  * Messages: a payload (header + bytes) comes from a size-class slab
- * (64 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
+ * (32 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
  * from mpcsim_malloc; a broadcast shares one payload, refcounted by the
  * n-1 events that carry it.
  *
@@ -171,7 +171,7 @@ payload_new(struct sim *sim, size_t len)
     if (len > UINT32_MAX) {
         return NULL;
     }
-    while (cls < SIM__PAYLOAD_CLASSES && ((size_t)64 << cls) < total) {
+    while (cls < SIM__PAYLOAD_CLASSES && ((size_t)SIM__PAYLOAD_MIN << cls) < total) {
         cls++;
     }
     if (cls == SIM__PAYLOAD_CLASSES) {
@@ -185,7 +185,7 @@ payload_new(struct sim *sim, size_t len)
 
         if (blk == NULL) {
             /* Carve a fresh slab into blocks of this class. */
-            size_t bs = (size_t)64 << cls;
+            size_t bs = (size_t)SIM__PAYLOAD_MIN << cls;
             uint8_t *slab = mpcsim_malloc(SLAB_BYTES);
 
             if (slab == NULL) {
