@@ -2,10 +2,8 @@
 /*
  * sim/cli/commands.c - `mpcsim run`, `mpcsim sweep` and `mpcsim validate`.
  *
- * All three load a scenario the same way: YAML tree, then `--seed`,
- * `--trials` and every `--set KEY=VALUE` applied to the tree in order,
- * then each sweep point built and validated.  Nothing runs unless every
- * point is valid (or --skip-invalid drops the invalid ones, saying so).
+ * All three load a scenario the same way (load.h): `--seed` and
+ * `--trials` become `--set`s applied after the user's.
  *
  * run and sweep share one executor: the (point, trial) pairs are a task
  * list that N threads pull from with an atomic counter; each result lands
@@ -32,169 +30,16 @@
 
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
+#include "sim/cli/load.h"
 #include "sim/cli/registry.h"
 #include "sim/cli/results.h"
 #include "sim/cli/runner.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/ytree.h"
 
-#define MAX_SETS 64
-#define MAX_SWEEP_KEYS 16
+#define MAX_SETS CLI_MAX_SETS
+#define MAX_SWEEP_KEYS CLI_MAX_SWEEP_KEYS
 #define MAX_JOBS 256
-
-/* A loaded scenario file: its tree, sweep and validated points. */
-struct loaded {
-    const char *path;
-    struct ynode *root;
-    struct scenario_sweep sweep;
-    struct scenario **points;    /* sweep.n_points; NULL = skipped (invalid) */
-    char *origins[MAX_SETS + 2]; /* names of --set arguments, for diagnostics */
-    size_t n_origins;
-    char base_dir[4096];
-};
-
-static void
-loaded_clear(struct loaded *l)
-{
-    if (l->points != NULL) {
-        for (size_t i = 0; i < l->sweep.n_points; i++) {
-            scenario_destroy(l->points[i]);
-        }
-    }
-    mpcsim_free(l->points);
-    scenario_sweep_clear(&l->sweep);
-    ynode_free(l->root);
-    for (size_t i = 0; i < l->n_origins; i++) {
-        mpcsim_free(l->origins[i]);
-    }
-    memset(l, 0, sizeof(*l));
-}
-
-static int
-add_set(struct loaded *l, const char *arg, struct diag *d)
-{
-    char name[300];
-    char *origin = NULL;
-
-    if (l->n_origins >= MAX_SETS + 2) {
-        diag_error(d, "mpcsim", 0, 0, "more than %d --set options", MAX_SETS);
-        return MPCSIM_EPARSE;
-    }
-    snprintf(name, sizeof(name), "--set %s", arg);
-    origin = mpcsim_strdup(name);
-    if (origin == NULL) {
-        return MPCSIM_ENOMEM;
-    }
-    l->origins[l->n_origins++] = origin;
-    if (l->root == NULL) {
-        diag_error(d, origin, 0, 0, "the scenario is empty; nothing to override");
-        return MPCSIM_EPARSE;
-    }
-    return scenario_tree_set_arg(l->root, arg, origin, d);
-}
-
-static void
-point_label(char *buf, size_t cap, const struct scenario_sweep *sw, size_t p)
-{
-    buf[0] = '\0';
-    for (size_t k = 0; k < sw->n_keys; k++) {
-        char val[128];
-        size_t used = strlen(buf);
-
-        scenario_sweep_value(val, sizeof(val), sw, k, p);
-        snprintf(buf + used, cap - used, "%s%s=%s", k ? ", " : "", sw->keys[k], val);
-    }
-}
-
-/*
- * Load `path`, apply `sets` (KEY=VALUE strings), validate every point.
- * With `skip_invalid`, an invalid sweep point is reported and left NULL.
- * Returns 0 or a negative code, with the errors printed to stderr.
- */
-static int
-load(struct loaded *l, const char *path, char *const *sets, size_t n_sets, int skip_invalid)
-{
-    struct diag d;
-    const char *slash = strrchr(path, '/');
-    size_t valid = 0;
-    int rc = 0;
-
-    memset(l, 0, sizeof(*l));
-    l->path = path;
-    diag_init(&d);
-    if (slash != NULL) {
-        snprintf(l->base_dir, sizeof(l->base_dir), "%.*s", (int)(slash - path), path);
-    } else {
-        snprintf(l->base_dir, sizeof(l->base_dir), ".");
-    }
-    rc = ytree_load_file(&l->root, path, path, &d);
-    for (size_t i = 0; rc == 0 && i < n_sets; i++) {
-        rc = add_set(l, sets[i], &d);
-    }
-    if (rc == 0 && l->root != NULL) {
-        rc = scenario_sweep_read(&l->sweep, l->root, &d);
-    } else if (rc == 0) {
-        l->sweep.n_points = 1;
-    }
-    if (rc == 0 && l->sweep.n_keys > MAX_SWEEP_KEYS) {
-        diag_error(&d, path, 0, 0, "at most %d sweep keys", MAX_SWEEP_KEYS);
-        rc = MPCSIM_EPARSE;
-    }
-    if (rc == 0) {
-        l->points = mpcsim_calloc(l->sweep.n_points, sizeof(*l->points));
-        if (l->points == NULL) {
-            rc = MPCSIM_ENOMEM;
-        }
-    }
-    for (size_t p = 0; rc == 0 && p < l->sweep.n_points; p++) {
-        struct ynode *tree = NULL;
-        size_t before = diag_count(&d);
-        int prc = 0;
-
-        if (l->sweep.n_keys > 0) {
-            prc = scenario_sweep_point(&tree, l->root, &l->sweep, p, &d);
-        } else {
-            tree = l->root;
-        }
-        if (prc == 0) {
-            prc = scenario_from_tree(&l->points[p], tree, path, l->base_dir, &d);
-        }
-        if (tree != l->root) {
-            ynode_free(tree);
-        }
-        if (prc == MPCSIM_ENOMEM) {
-            rc = prc;
-            break;
-        }
-        if (prc == 0) {
-            valid++;
-            continue;
-        }
-        if (l->sweep.n_keys > 0 && diag_count(&d) > before) {
-            char label[512];
-
-            point_label(label, sizeof(label), &l->sweep, p);
-            diag_error(&d, path, 0, 0, "the errors above are in sweep point %zu (%s)%s", p + 1,
-                       label, skip_invalid ? "; skipped (--skip-invalid)" : "");
-        }
-        if (!skip_invalid || l->sweep.n_keys == 0) {
-            rc = MPCSIM_EPARSE;
-        }
-    }
-    if (rc == 0 && valid == 0) {
-        diag_error(&d, path, 0, 0, "no valid sweep point is left to run");
-        rc = MPCSIM_EPARSE;
-    }
-    if (rc == MPCSIM_ENOMEM) {
-        fprintf(stderr, "mpcsim: out of memory while loading %s\n", path);
-    }
-    diag_print(&d, stderr);
-    diag_clear(&d);
-    if (rc < 0) {
-        loaded_clear(l);
-    }
-    return rc;
-}
 
 static int
 parse_u64(const char *s, uint64_t *out)
@@ -436,7 +281,7 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
 /* ---- the executor ---------------------------------------------------- */
 
 struct exec {
-    const struct loaded *l;
+    const struct cli_loaded *l;
     size_t n_tasks;
     uint32_t *task_point;
     uint32_t *task_trial;
@@ -700,7 +545,7 @@ point_first_task(const struct exec *ex, size_t p)
 static int
 mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size)
 {
-    const struct loaded *l = ex->l;
+    const struct cli_loaded *l = ex->l;
 
     if (rank == 0) {
         size_t next = 0;
@@ -945,7 +790,7 @@ static int
 execute(const char *cmd, int argc, char **argv)
 {
     struct exec_opts o;
-    struct loaded l;
+    struct cli_loaded l;
     struct exec ex;
     FILE *csv = NULL;
     FILE *json = NULL;
@@ -961,7 +806,7 @@ execute(const char *cmd, int argc, char **argv)
     if (rc != 0) {
         return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     }
-    if (load(&l, o.path, o.sets, o.n_sets, o.skip_invalid) < 0) {
+    if (cli_load(&l, o.path, o.sets, o.n_sets, o.skip_invalid) < 0) {
         return CLI_EXIT_USAGE;
     }
     memset(&ex, 0, sizeof(ex));
@@ -1123,7 +968,7 @@ out:
     mpcsim_free(ex.task_point);
     mpcsim_free(ex.task_trial);
     pthread_mutex_destroy(&ex.lock);
-    loaded_clear(&l);
+    cli_loaded_clear(&l);
     return status;
 }
 
@@ -1149,7 +994,7 @@ cli_validate(int argc, char **argv)
     int files = 0;
 
     for (int i = 1; i < argc; i++) {
-        struct loaded l;
+        struct cli_loaded l;
 
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: mpcsim validate SCENARIO.yaml...\n"
@@ -1160,7 +1005,7 @@ cli_validate(int argc, char **argv)
             return CLI_EXIT_OK;
         }
         files++;
-        if (load(&l, argv[i], NULL, 0, 0) < 0) {
+        if (cli_load(&l, argv[i], NULL, 0, 0) < 0) {
             status = CLI_EXIT_USAGE;
             continue;
         }
@@ -1168,7 +1013,7 @@ cli_validate(int argc, char **argv)
                l.points[0]->protocol.kind, l.points[0]->parties, l.sweep.n_points,
                l.sweep.n_points == 1 ? "" : "s", l.points[0]->trials,
                l.points[0]->trials == 1 ? "" : "s");
-        loaded_clear(&l);
+        cli_loaded_clear(&l);
     }
     if (files == 0) {
         fprintf(stderr, "usage: mpcsim validate SCENARIO.yaml...\n");
