@@ -153,8 +153,10 @@ test_harness_calibrate_loads(void **state)
     diag_init(&d);
     assert_int_equal(ytree_load_string(&root, text, strlen(text), "c.yaml", &d), 0);
     assert_int_equal(scenario_from_tree(&sc, root, "c.yaml", "/", &d), 0);
-    assert_true(sc->cost_ns[SIM_OP_FIELD_MUL] > 0.01 && sc->cost_ns[SIM_OP_FIELD_MUL] < 100);
-    assert_true(sc->cost_ns[SIM_OP_PAILLIER_ENCRYPT] > 1e5);
+    /* Loadable and plausible; sanitizer builds are far slower, so no tight bound. */
+    assert_true(sc->cost_ns[SIM_OP_FIELD_MUL] > 0 && sc->cost_ns[SIM_OP_FIELD_MUL] < 1e6);
+    assert_true(sc->cost_ns[SIM_OP_PAILLIER_ENCRYPT] > 1e5 &&
+                sc->cost_ns[SIM_OP_PAILLIER_ENCRYPT] < 1e10);
     scenario_destroy(sc);
     ynode_free(root);
     diag_clear(&d);
