@@ -292,28 +292,23 @@ test_paillier_adapter_params(void **state)
     assert_int_equal(paillier_protocol_rounds(&p, 5), 3);
 }
 
-/* The target: a 100-party 2048-bit threshold sum, real ciphertexts. */
+/*
+ * A 100-party 2048-bit threshold sum with real ciphertexts is correct for
+ * every party.  Its speed is measured by the bench
+ * (scenario/paillier_sum/n=100/2048), never by a wall-clock assertion here.
+ */
 static void
 test_paillier_adapter_100_parties(void **state)
 {
     struct paillier_params p = params(COMPUTATION_SUM, 1, 1, 0, 0);
-    struct timespec t0, t1;
     struct outcome o;
-    double wall = 0, total;
+    double wall = 0;
 
     (void)state;
     p.key_bits = 2048;
     make_inputs(100, 1);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     o = run(100, &p, NULL, 0, NULL, &wall);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    total = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    print_message("100-party 2048-bit threshold sum: sim_run %.0f ms, with dealer keygen %.0f ms\n",
-                  wall, total);
     assert_int_equal(o.correct, 100);
-#ifdef NDEBUG
-    assert_true(total <= 4000.0);
-#endif
 }
 
 static int
