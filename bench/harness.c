@@ -36,7 +36,7 @@ struct bench_opts {
     const char *filter;
     const char *json_path;
     const char *csv_path;
-    const char *compare_path; /* baseline JSON for --compare */
+    const char *compare_path;   /* baseline JSON for --compare */
     const char *calibrate_path; /* cost table to write for --calibrate */
     double min_time;
     double threshold; /* --threshold, as a fraction */
@@ -53,7 +53,7 @@ struct bench_result {
     double real_ns[BENCH_MAX_REPS]; /* per iteration */
     double cpu_ns[BENCH_MAX_REPS];
     double median, min, mean, stddev, cpu_median; /* ns per iteration */
-    double instructions; /* per iteration, with --count-instructions */
+    double instructions;                          /* per iteration, with --count-instructions */
 };
 
 static double
@@ -327,8 +327,8 @@ cpu_model(char *buf, size_t cap)
 }
 
 static void
-json_entry(FILE *f, const struct bench_result *r, const char *run_type, const char *agg,
-           int rep, double real, double cpu, int last)
+json_entry(FILE *f, const struct bench_result *r, const char *run_type, const char *agg, int rep,
+           double real, double cpu, int last)
 {
     double items = r->k->items_per_iter > 0 ? r->k->items_per_iter : 1;
 
@@ -507,17 +507,17 @@ calibrate(const struct bench_kernel *ks, size_t nk, const struct bench_opts *o)
     }
     f = fopen(o->calibrate_path, "w");
     if (f == NULL) {
-        fprintf(stderr, "mpcsim bench: cannot write %s: %s\n", o->calibrate_path,
-                strerror(errno));
+        fprintf(stderr, "mpcsim bench: cannot write %s: %s\n", o->calibrate_path, strerror(errno));
         return 2;
     }
     cpu_model(cpu, sizeof(cpu));
     gmtime_r(&t, &tm);
     strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-    fprintf(f, "# mpcsim cost model: ns per operation charged to a simulated party's CPU.\n"
-               "# Measured by `mpcsim bench --calibrate` (medians, one core) on\n"
-               "# %s, %s, mpcsim %s.\n"
-               "# Use it as a scenario's `cost_model: FILE`.\n",
+    fprintf(f,
+            "# mpcsim cost model: ns per operation charged to a simulated party's CPU.\n"
+            "# Measured by `mpcsim bench --calibrate` (medians, one core) on\n"
+            "# %s, %s, mpcsim %s.\n"
+            "# Use it as a scenario's `cost_model: FILE`.\n",
             cpu, date, MPCSIM_VERSION);
     for (int op = 0; op < SIM_OP_COUNT; op++) {
         fprintf(f, "%s: %.6g%s\n", sim_op_name((enum sim_op)op), cost[op],
@@ -746,8 +746,8 @@ read_text(const char *path)
 
 /* see bench.h */
 int
-bench_compare(FILE *out, const char *baseline_json, const char *const *names,
-              const double *counts, size_t n, double threshold)
+bench_compare(FILE *out, const char *baseline_json, const char *const *names, const double *counts,
+              size_t n, double threshold)
 {
     int regressions = 0;
 
@@ -770,8 +770,8 @@ bench_compare(FILE *out, const char *baseline_json, const char *const *names,
         } else if (change < -threshold) {
             verdict = "improvement";
         }
-        fprintf(out, "%-44s %14.0f %14.0f %+7.2f%%  %s\n", names[i], base, counts[i],
-                change * 100, verdict);
+        fprintf(out, "%-44s %14.0f %14.0f %+7.2f%%  %s\n", names[i], base, counts[i], change * 100,
+                verdict);
     }
     if (regressions > 0) {
         fprintf(out, "%d kernel(s) regressed by more than %.1f%% instructions\n", regressions,
@@ -884,7 +884,8 @@ bench_main(int argc, char **argv)
         goto out;
     }
     if (o.compare_path != NULL) {
-        fprintf(stderr, "mpcsim bench: --compare needs --count-instructions (wall time is noise)\n");
+        fprintf(stderr,
+                "mpcsim bench: --compare needs --count-instructions (wall time is noise)\n");
         status = 2;
         goto out;
     }

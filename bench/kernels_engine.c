@@ -311,8 +311,10 @@ q_heap_burst(void **s)
 }
 
 #define TOY(name, n, logn, fixed)                                                                  \
-    {name, "event", (double)(n) * ((n)-1), toy_setup_##n##_##logn, toy_run, toy_check,             \
-     toy_teardown, fixed}
+    {                                                                                              \
+        name, "event", (double)(n) * ((n)-1), toy_setup_##n##_##logn, toy_run, toy_check,          \
+            toy_teardown, fixed                                                                    \
+    }
 
 static const struct bench_kernel kernels[] = {
     TOY("engine/toy_all_to_all/n=10/constant", 10, 0, 100),

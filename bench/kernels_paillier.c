@@ -293,8 +293,8 @@ run_check(void *state, uint64_t iters)
     struct pstate *s = state;
 
     for (uint64_t i = 0; i < iters; i++) {
-        s->result = paillier_partials_consistent(f_th, (const mpz_t *)s->parts, s->idx,
-                                                 THRESHOLD + 1) != 1;
+        s->result =
+            paillier_partials_consistent(f_th, (const mpz_t *)s->parts, s->idx, THRESHOLD + 1) != 1;
     }
 }
 
@@ -322,15 +322,13 @@ static const struct bench_kernel kernels[] = {
     {"paillier/encrypt/2048", "enc", 1, p_setup, run_encrypt, check_out_is_m, p_teardown, 2},
     {"paillier/encrypt_precomputed/2048", "enc", 1, p_setup, run_encrypt_precomp, check_out_is_m,
      p_teardown, 20},
-    {"paillier/decrypt_crt/2048", "dec", 1, p_setup, run_decrypt_crt, check_decrypt, p_teardown,
-     4},
+    {"paillier/decrypt_crt/2048", "dec", 1, p_setup, run_decrypt_crt, check_decrypt, p_teardown, 4},
     {"paillier/decrypt_textbook/2048", "dec", 1, p_setup, run_decrypt_textbook, check_decrypt,
      p_teardown, 2},
     {"paillier/add/2048", "add", 1, p_setup, run_add, check_add, p_teardown, 1000},
     {"paillier/add_mpz/2048", "add", 1, p_setup, run_add_mpz, check_add_mpz, p_teardown, 1000},
     {"paillier/partial_decrypt/2048", "partial", 1, setup_partials, run_partial, check_partial,
-     p_teardown,
-     2},
+     p_teardown, 2},
     {"paillier/combine/2048/t51", "combine", 1, setup_partials, run_combine, check_combine,
      p_teardown, 1},
     {"paillier/partials_check/2048/t51", "check", 1, setup_partials, run_check, check_result,

@@ -13,11 +13,8 @@
 #define BENCH_MAX_EXTRA 8
 
 static bench_table_fn *const tables[] = {
-    bench_field_kernels,
-    bench_engine_kernels,
-    bench_paillier_kernels,
-    bench_sharing_kernels,
-    bench_secagg_kernels,
+    bench_field_kernels,   bench_engine_kernels, bench_paillier_kernels,
+    bench_sharing_kernels, bench_secagg_kernels,
 };
 
 /* Tables from layers above bench/ (the front end's whole-scenario kernels). */

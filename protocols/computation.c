@@ -76,8 +76,8 @@ in_range(mpcsim_i128 v)
 
 /* see computation.h */
 int
-computation_expected(int64_t *out, const struct computation *c, int n,
-                     const int64_t *const *inputs, const uint8_t *included)
+computation_expected(int64_t *out, const struct computation *c, int n, const int64_t *const *inputs,
+                     const uint8_t *included)
 {
     size_t len = c->length;
 

@@ -67,7 +67,6 @@ MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation
  * number of included parties.  Output length: computation_out_len(c).
  */
 size_t computation_out_len(const struct computation *c);
-double computation_finish(const struct computation *c, const int64_t *raw, size_t k,
-                          int count);
+double computation_finish(const struct computation *c, const int64_t *raw, size_t k, int count);
 
 #endif /* MPCSIM_PROTOCOLS_COMPUTATION_H */

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 pkgs=(
-    build-essential cmake pkg-config clang libclang-rt-14-dev
+    build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
     libyaml-dev libgsl-dev libgmp-dev libsodium-dev libcmocka-dev
     gnuplot-nox valgrind
 )

@@ -14,7 +14,7 @@ enum sim_op {
     SIM_OP_FIELD_ADD = 0,
     SIM_OP_FIELD_MUL,
     SIM_OP_FIELD_INV,
-    SIM_OP_FIELD_SAMPLE, /* one uniform element from ChaCha20 */
+    SIM_OP_FIELD_SAMPLE,  /* one uniform element from ChaCha20 */
     SIM_OP_LAGRANGE_TERM, /* one term of a reconstruction at 0 */
     SIM_OP_RS_DECODE_N2,  /* Gao decoding: cost per n^2 */
     SIM_OP_HASH_BYTE,     /* commitments */

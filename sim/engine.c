@@ -367,8 +367,8 @@ validate(const struct sim_config *c)
     if (c->n < 2 || c->n > SIM_MAX_PARTIES) {
         return MPCSIM_EINVAL;
     }
-    if (net->n_regions < 0 || (net->n_regions > 0 && (net->party_region == NULL ||
-                                                      net->region_median_ms == NULL))) {
+    if (net->n_regions < 0 ||
+        (net->n_regions > 0 && (net->party_region == NULL || net->region_median_ms == NULL))) {
         return MPCSIM_EINVAL;
     }
     if (net->n_regions > 0) {
@@ -518,8 +518,7 @@ copy_config(struct sim *sim, const struct sim_config *c)
     sim->cfg.faults.crashes = NULL;
     sim->cfg.behaviour = NULL;
     sim->cfg.cost_ns = NULL;
-    memcpy(sim->cost_ns, c->cost_ns != NULL ? c->cost_ns : sim_cost_default,
-           sizeof(sim->cost_ns));
+    memcpy(sim->cost_ns, c->cost_ns != NULL ? c->cost_ns : sim_cost_default, sizeof(sim->cost_ns));
     return 0;
 }
 
@@ -794,7 +793,8 @@ finish_metrics(struct sim *sim)
     if (k > 0) {
         qsort(lat, k, sizeof(*lat), cmp_i64);
         m->latency_ns = lat[k - 1];
-        m->latency_p50_ns = k % 2 == 1 ? lat[k / 2] : lat[k / 2 - 1] + (lat[k / 2] - lat[k / 2 - 1]) / 2;
+        m->latency_p50_ns =
+            k % 2 == 1 ? lat[k / 2] : lat[k / 2 - 1] + (lat[k / 2] - lat[k / 2 - 1]) / 2;
     }
     m->peak_pending_events = SIM__Q_PEAK(&sim->q);
     mpcsim_free(lat);

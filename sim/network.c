@@ -49,8 +49,7 @@ typical_latency_ns(const struct sim *sim, int s, int r)
     const struct sim_latency *l = &net->latency;
 
     if (net->n_regions > 0) {
-        return sim->region_median_ms[sim->party_region[s] * net->n_regions +
-                                     sim->party_region[r]] *
+        return sim->region_median_ms[sim->party_region[s] * net->n_regions + sim->party_region[r]] *
                1e6;
     }
     switch (l->kind) {
@@ -155,9 +154,8 @@ sim__net_init(struct sim *sim)
     for (int i = 0; i < n; i++) {
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
-    sim->need_links =
-        sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
-                     net->loss > 0.0 || adversary);
+    sim->need_links = sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
+                                   sim->latency_random || net->loss > 0.0 || adversary);
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
@@ -294,8 +292,8 @@ partitioned(const struct sim *sim, int s, int r, int64_t t)
 
 /* see sim_int.h */
 int
-sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
-              int64_t depart, int64_t extra_ns)
+sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
 {
     const struct sim_network *net = &sim->cfg.net;
     uint64_t wire = sim__net_wire_bytes(sim, pl->len);
@@ -319,8 +317,8 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
             return MPCSIM_ENOMEM;
         }
         if (net->transport.window_bytes > 0) {
-            double rtt = net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to)
-                                            : sim->rtt_ns;
+            double rtt =
+                net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to) : sim->rtt_ns;
 
             if (rtt > 0.0) {
                 int64_t start = depart > lk->link_free ? depart : lk->link_free;
@@ -343,7 +341,8 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
                 return 0;
             }
         } else {
-            uint64_t segs = pl->len == 0 ? 1 : (pl->len + net->transport.mss - 1) / net->transport.mss;
+            uint64_t segs =
+                pl->len == 0 ? 1 : (pl->len + net->transport.mss - 1) / net->transport.mss;
             unsigned lost = gsl_ran_binomial(p->loss_rng, net->loss, (unsigned)segs);
 
             arrive += (int64_t)lost * to_ns(net->transport.rto_ms * 1e6);

@@ -82,7 +82,7 @@ struct sim__radix_bucket {
 
 struct sim__radixq {
     struct sim__radix_bucket b[SIM__RADIX_BUCKETS];
-    size_t head0; /* bucket 0 is consumed from head0 (FIFO) */
+    size_t head0;  /* bucket 0 is consumed from head0 (FIFO) */
     uint64_t last; /* last popped time */
     size_t size, peak;
 };

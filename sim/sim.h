@@ -180,11 +180,11 @@ struct sim_protocol_cfg {
     int self;
     const int64_t *input; /* this party's input vector (borrowed for the trial) */
     size_t input_len;
-    const void *params;   /* the protocol's own parameters (borrowed) */
-    void *trial;          /* from trial_setup(), shared by all parties; may be NULL */
+    const void *params; /* the protocol's own parameters (borrowed) */
+    void *trial;        /* from trial_setup(), shared by all parties; may be NULL */
     enum sim_behaviour behaviour;
     int64_t round_timeout_ns;
-    uint8_t key[32];      /* this party's protocol-randomness key (ChaCha20) */
+    uint8_t key[32]; /* this party's protocol-randomness key (ChaCha20) */
 };
 
 enum sim_adv_action {
@@ -304,8 +304,8 @@ MPCSIM_NODISCARD int sim_stat_add(struct sim *sim, const char *name, double valu
  * ------------------------------------------------------------------- */
 
 struct sim_party_result {
-    int honest;     /* behaviour == SIM_HONEST */
-    int crashed;    /* crashed or dropped out (at any time) */
+    int honest;       /* behaviour == SIM_HONEST */
+    int crashed;      /* crashed or dropped out (at any time) */
     int64_t crash_ns; /* when, if crashed */
     int has_output;
     const int64_t *output; /* output_len values, if has_output */
@@ -314,7 +314,7 @@ struct sim_party_result {
     int64_t output_ns;       /* local time of sim_output */
     int output_depth;        /* depth when it output */
     int aborted;
-    const char *abort_reason; /* if aborted */
+    const char *abort_reason;                           /* if aborted */
     uint64_t messages_sent, bytes_sent, bytes_received; /* wire bytes incl. headers */
     int64_t compute_ns;
 };
@@ -324,20 +324,20 @@ struct sim_accusation {
 };
 
 struct sim_metrics {
-    int64_t latency_ns;     /* max over honest parties that output, 0 if none */
-    int64_t latency_p50_ns; /* median over the same */
-    int rounds;             /* max output depth over honest parties that output */
-    uint64_t messages;      /* messages sent into the network (not dropped by the sender side) */
-    uint64_t bytes;         /* wire bytes: payload + segment headers */
+    int64_t latency_ns;       /* max over honest parties that output, 0 if none */
+    int64_t latency_p50_ns;   /* median over the same */
+    int rounds;               /* max output depth over honest parties that output */
+    uint64_t messages;        /* messages sent into the network (not dropped by the sender side) */
+    uint64_t bytes;           /* wire bytes: payload + segment headers */
     uint64_t max_party_bytes; /* max over parties of bytes sent + received */
-    int64_t compute_ns;     /* modelled compute, summed over parties */
-    int dropped;            /* parties that crashed or dropped out */
-    uint64_t events;        /* events processed: deliveries, timers, crashes, and
-                               downlink arrivals when bandwidth is limited */
-    uint64_t messages_lost; /* datagrams lost, messages dropped by partitions or crashes */
-    int64_t end_ns;         /* simulated time of the last event */
-    int timed_out;          /* stopped by max_sim_time_ns */
-    double wall_ms;         /* wall time of sim_run (the only non-deterministic value) */
+    int64_t compute_ns;       /* modelled compute, summed over parties */
+    int dropped;              /* parties that crashed or dropped out */
+    uint64_t events;          /* events processed: deliveries, timers, crashes, and
+                                 downlink arrivals when bandwidth is limited */
+    uint64_t messages_lost;   /* datagrams lost, messages dropped by partitions or crashes */
+    int64_t end_ns;           /* simulated time of the last event */
+    int timed_out;            /* stopped by max_sim_time_ns */
+    double wall_ms;           /* wall time of sim_run (the only non-deterministic value) */
     size_t peak_pending_events;
 };
 

@@ -118,11 +118,11 @@ struct sim {
     double *region_zeta;   /* n_regions^2 ln(median ns) */
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int tcp;
-    int need_links; /* tcp with per-link state */
+    int need_links;                /* tcp with per-link state */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
-    int64_t now;    /* time of the event being processed */
+    int64_t now; /* time of the event being processed */
     /* Queue. */
     SIM__Q q;
     uint64_t seq;

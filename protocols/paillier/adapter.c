@@ -275,8 +275,8 @@ trial_setup(struct sim *sim, void **out, const struct sim_protocol_cfg *cfg0,
             goto out;
         }
         /* What the dealer ships: one share (~2|n| bits) per party. */
-        rc = sim_stat_add(sim, "offline_bytes",
-                          (double)tr->n * (double)(2 * prm->key_bits / 8 + 8));
+        rc =
+            sim_stat_add(sim, "offline_bytes", (double)tr->n * (double)(2 * prm->key_bits / 8 + 8));
         if (rc != 0) {
             goto out;
         }
@@ -339,20 +339,20 @@ struct party {
     int64_t timeout;
     struct paillier_rng rng;
     /* aggregation */
-    int parent;           /* -1 at the root */
+    int parent;             /* -1 at the root */
     int child_lo, child_hi; /* children [lo, hi) */
     int height;
     int children_heard;
-    uint8_t *heard;       /* per child, indexed child - child_lo */
-    uint8_t *excluded;    /* n flags */
+    uint8_t *heard;            /* per child, indexed child - child_lo */
+    uint8_t *excluded;         /* n flags */
     struct paillier_acc **acc; /* L accumulators */
     int sent_up;
     /* decryption */
     int have_agg;
-    mpz_t *agg; /* L */
-    uint8_t *p_seen;      /* n flags: partial stored from this party */
-    unsigned *p_idx;      /* up to p_cap */
-    uint8_t *p_bytes;     /* p_cap * L * ctb */
+    mpz_t *agg;       /* L */
+    uint8_t *p_seen;  /* n flags: partial stored from this party */
+    unsigned *p_idx;  /* up to p_cap */
+    uint8_t *p_bytes; /* p_cap * L * ctb */
     size_t p_count, p_cap;
     /* Committee: the t+1 lowest-indexed included parties (indices <= c_max). */
     int c_max, c_size;
@@ -744,8 +744,7 @@ combine_now(struct party *pp, size_t k, int64_t *vals, int *ok)
     for (size_t l = 0; l < pp->L && *ok; l++) {
         for (size_t j = 0; j < k; j++) {
             /* Stored bytes were validated on receipt. */
-            rc = paillier_ct_decode(tr->pk, parts[j], pp->p_bytes + j * blk + l * pp->ctb,
-                                    pp->ctb);
+            rc = paillier_ct_decode(tr->pk, parts[j], pp->p_bytes + j * blk + l * pp->ctb, pp->ctb);
             MPCSIM_ASSERT(rc == 0);
         }
         if (k > tr->t) {
@@ -983,8 +982,7 @@ on_start(struct sim_party *p)
     /* Star: the root applies every weight; tree: each party its own. */
     int weigh_own = pp->height > 0 || tr->f < pp->n - 1;
 
-    if (pp->parent >= 0 &&
-        sim_set_timer(p, pp->timeout * (tr->root_height + 1), TIMER_AGG) != 0) {
+    if (pp->parent >= 0 && sim_set_timer(p, pp->timeout * (tr->root_height + 1), TIMER_AGG) != 0) {
         fail(p, pp, "out of memory");
         return;
     }
@@ -993,9 +991,9 @@ on_start(struct sim_party *p)
         return;
     }
     mpz_inits(x, c, NULL);
-    sim_charge(p, tr->prm->plain_encryption ? SIM_OP_PAILLIER_ENCRYPT
-                                             : SIM_OP_PAILLIER_ENCRYPT_PRECOMP,
-               (double)pp->L);
+    sim_charge(
+        p, tr->prm->plain_encryption ? SIM_OP_PAILLIER_ENCRYPT : SIM_OP_PAILLIER_ENCRYPT_PRECOMP,
+        (double)pp->L);
     if (pp->height == 0) {
         m = msg_with_excluded(pp, MSG_CT, pp->L * pp->ctb, &len);
         if (m == NULL) {

@@ -123,8 +123,7 @@ const struct paillier_pk *paillier_sk_pk(const struct paillier_sk *sk);
 /* m = v mod n. */
 void paillier_encode_i64(const struct paillier_pk *pk, mpz_t m, int64_t v);
 /* The signed value of m in (-n/2, n/2]; MPCSIM_ERANGE if it is not an int64. */
-MPCSIM_NODISCARD int paillier_decode_i64(const struct paillier_pk *pk, int64_t *out,
-                                         const mpz_t m);
+MPCSIM_NODISCARD int paillier_decode_i64(const struct paillier_pk *pk, int64_t *out, const mpz_t m);
 
 /* ---------------------------------------------------------------------
  * Encryption and decryption.  m must be in [0, n) (MPCSIM_ASSERT).

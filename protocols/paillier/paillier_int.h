@@ -53,18 +53,18 @@ struct paillier_pk {
 struct paillier_sk {
     const struct paillier_pk *pk;
     mpz_t p, q, p2, q2;
-    mpz_t lambda, mu;  /* textbook */
-    mpz_t pm1, qm1;    /* p-1, q-1: CRT exponents */
-    mpz_t hp, hq;      /* L_p(g^{p-1} mod p^2)^{-1} mod p, same for q */
-    mpz_t pinv_q;      /* p^{-1} mod q */
+    mpz_t lambda, mu; /* textbook */
+    mpz_t pm1, qm1;   /* p-1, q-1: CRT exponents */
+    mpz_t hp, hq;     /* L_p(g^{p-1} mod p^2)^{-1} mod p, same for q */
+    mpz_t pinv_q;     /* p^{-1} mod q */
 };
 
 struct paillier_threshold {
     const struct paillier_pk *pk;
     unsigned t, nparties;
-    mpz_t delta;       /* nparties! */
-    mpz_t inv4d2;      /* (4 Delta^2)^{-1} mod n */
-    mpz_t *share;      /* nparties secret shares 2 Delta f(i+1) mod n lambda */
+    mpz_t delta;  /* nparties! */
+    mpz_t inv4d2; /* (4 Delta^2)^{-1} mod n */
+    mpz_t *share; /* nparties secret shares 2 Delta f(i+1) mod n lambda */
 };
 
 #endif /* MPCSIM_PROTOCOLS_PAILLIER_PAILLIER_INT_H */

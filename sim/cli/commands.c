@@ -27,7 +27,6 @@
 #include <mpi.h>
 #endif
 
-
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
 #include "sim/cli/load.h"
@@ -239,8 +238,9 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
             size_t bytes = parse_size(val);
 
             if (bytes == 0) {
-                fprintf(stderr, "mpcsim %s: --max-memory expects a size of at least 1M, such as "
-                                "512M or 4G, got '%s'\n",
+                fprintf(stderr,
+                        "mpcsim %s: --max-memory expects a size of at least 1M, such as "
+                        "512M or 4G, got '%s'\n",
                         cmd, val);
                 return 2;
             }
@@ -259,8 +259,7 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
         } else if (strcmp(a, "--summary") == 0 && strcmp(cmd, "sweep") == 0) {
             o->summary_path = val;
         } else {
-            fprintf(stderr, "mpcsim %s: unknown option '%s' (see mpcsim %s --help)\n", cmd, a,
-                    cmd);
+            fprintf(stderr, "mpcsim %s: unknown option '%s' (see mpcsim %s --help)\n", cmd, a, cmd);
             return 2;
         }
     }
@@ -716,10 +715,10 @@ g_ok(const struct trial_row *r)
 }
 
 static const struct agg_col agg_cols[] = {
-    {"success_rate", g_ok},       {"latency_ms", g_latency},  {"latency_p50_ms", g_latency50},
-    {"rounds", g_rounds},         {"messages", g_messages},   {"bytes", g_bytes},
-    {"max_party_bytes", g_maxp},  {"compute_ms", g_compute},  {"dropped", g_dropped},
-    {"included", g_included},     {"false_accusations", g_false}, {"events", g_events},
+    {"success_rate", g_ok},      {"latency_ms", g_latency},      {"latency_p50_ms", g_latency50},
+    {"rounds", g_rounds},        {"messages", g_messages},       {"bytes", g_bytes},
+    {"max_party_bytes", g_maxp}, {"compute_ms", g_compute},      {"dropped", g_dropped},
+    {"included", g_included},    {"false_accusations", g_false}, {"events", g_events},
     {"wall_ms", g_wall},
 };
 #define N_AGG ((int)(sizeof(agg_cols) / sizeof(agg_cols[0])))
@@ -753,8 +752,8 @@ point_aggregates(FILE *out, FILE *csv, const struct results_point *pt, const str
                      "ok,abort,wrong_output\n");
     }
     if (out != NULL) {
-        fprintf(out, "%s%s%s: %zu trials: ok %zu, abort %zu, wrong_output %zu%s\n",
-                pt->sc->name, label[0] ? " | " : "", label, n, counts[0], counts[1], counts[2],
+        fprintf(out, "%s%s%s: %zu trials: ok %zu, abort %zu, wrong_output %zu%s\n", pt->sc->name,
+                label[0] ? " | " : "", label, n, counts[0], counts[1], counts[2],
                 counts[2] ? "  <-- SECURITY FAILURE" : "");
         fprintf(out, "  %-18s %14s %14s %14s %14s %29s\n", "column", "mean", "sd", "median", "p95",
                 "95% CI of the mean");
@@ -857,16 +856,16 @@ execute(const char *cmd, int argc, char **argv)
         goto out;
     }
     if (o.summary_path != NULL && (summary = open_out(o.summary_path)) == NULL) {
-        fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.summary_path,
-                strerror(errno));
+        fprintf(stderr, "mpcsim %s: cannot write %s: %s\n", cmd, o.summary_path, strerror(errno));
         status = CLI_EXIT_USAGE;
         goto out;
     }
     if (exec_run(&ex, &o) < 0) {
         if (ex.err == MPCSIM_ENOMEM && mpcsim_alloc_budget_hit()) {
-            fprintf(stderr, "%s: error: the memory limit (--max-memory %s) was reached; the run "
-                            "stopped cleanly. Fewer parties or shorter vectors need less, or raise "
-                            "the limit\n",
+            fprintf(stderr,
+                    "%s: error: the memory limit (--max-memory %s) was reached; the run "
+                    "stopped cleanly. Fewer parties or shorter vectors need less, or raise "
+                    "the limit\n",
                     o.path, o.max_memory);
         } else {
             fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
@@ -921,8 +920,8 @@ execute(const char *cmd, int argc, char **argv)
 
             if (r->status == TRIAL_WRONG_OUTPUT) {
                 status = CLI_EXIT_WRONG;
-                fprintf(stderr, "mpcsim: SECURITY FAILURE: %s trial %d (seed %llu): %s\n",
-                        sc->name, r->trial, (unsigned long long)r->seed, r->reason);
+                fprintf(stderr, "mpcsim: SECURITY FAILURE: %s trial %d (seed %llu): %s\n", sc->name,
+                        r->trial, (unsigned long long)r->seed, r->reason);
             }
             if (csv != NULL) {
                 results_csv_row(csv, &pt, r, extra);

@@ -10,7 +10,6 @@
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
 
-
 /* see load.h */
 void
 cli_loaded_clear(struct cli_loaded *l)
@@ -151,4 +150,3 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
     }
     return rc;
 }
-

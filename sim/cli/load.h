@@ -22,7 +22,7 @@ struct cli_loaded {
     const char *path;
     struct ynode *root;
     struct scenario_sweep sweep;
-    struct scenario **points;    /* sweep.n_points; NULL = skipped (invalid) */
+    struct scenario **points;        /* sweep.n_points; NULL = skipped (invalid) */
     char *origins[CLI_MAX_SETS + 2]; /* names of --set arguments, for diagnostics */
     size_t n_origins;
     char base_dir[4096];

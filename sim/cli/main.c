@@ -27,18 +27,19 @@ usage(FILE *f)
     size_t n = 0;
     const struct registry_entry *all = registry_all(&n);
 
-    fprintf(f, "mpcsim %s - a discrete-event simulator and benchmark harness for MPC protocols\n"
-               "\n"
-               "usage: mpcsim COMMAND [ARGS]\n"
-               "\n"
-               "commands:\n"
-               "  run SCENARIO.yaml      run a scenario's trials; summary, --csv, --json\n"
-               "  sweep SCENARIO.yaml    run a sweep's grid on all cores; aggregates, CIs\n"
-               "  validate SCENARIO...   check scenarios without running them\n"
-               "  plot RESULTS.csv       draw a figure with gnuplot (--x, --y, --by)\n"
-               "  bench                  time the hot paths (--filter, --json, --list)\n"
-               "\n"
-               "protocols:\n",
+    fprintf(f,
+            "mpcsim %s - a discrete-event simulator and benchmark harness for MPC protocols\n"
+            "\n"
+            "usage: mpcsim COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  run SCENARIO.yaml      run a scenario's trials; summary, --csv, --json\n"
+            "  sweep SCENARIO.yaml    run a sweep's grid on all cores; aggregates, CIs\n"
+            "  validate SCENARIO...   check scenarios without running them\n"
+            "  plot RESULTS.csv       draw a figure with gnuplot (--x, --y, --by)\n"
+            "  bench                  time the hot paths (--filter, --json, --list)\n"
+            "\n"
+            "protocols:\n",
             MPCSIM_VERSION);
     for (size_t i = 0; i < n; i++) {
         if (!all[i].test_only) {

@@ -42,15 +42,16 @@ struct plot_opts {
 static void
 plot_usage(FILE *f)
 {
-    fprintf(f, "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd|none]\n"
-               "                   [--logx] [--logy] [--title TEXT] [--key POSITION]\n"
-               "                   [-o FIG.png|FIG.svg]\n"
-               "\n"
-               "Plots the mean of column Y against column X, one line per value of --by,\n"
-               "with 95%% confidence intervals (or standard deviations) as error bars.\n"
-               "Y may also be success_rate (the fraction of trials with status ok).\n"
-               "Writes FIG.dat and FIG.gp beside the figure and runs gnuplot.\n"
-               "Exit: 0 ok, 2 bad arguments, an unreadable CSV or no gnuplot.\n");
+    fprintf(f,
+            "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd|none]\n"
+            "                   [--logx] [--logy] [--title TEXT] [--key POSITION]\n"
+            "                   [-o FIG.png|FIG.svg]\n"
+            "\n"
+            "Plots the mean of column Y against column X, one line per value of --by,\n"
+            "with 95%% confidence intervals (or standard deviations) as error bars.\n"
+            "Y may also be success_rate (the fraction of trials with status ok).\n"
+            "Writes FIG.dat and FIG.gp beside the figure and runs gnuplot.\n"
+            "Exit: 0 ok, 2 bad arguments, an unreadable CSV or no gnuplot.\n");
 }
 
 /* Split a CSV line in place (RFC 4180 quotes).  Returns the field count. */
@@ -200,8 +201,9 @@ run_gnuplot(const char *script)
         return -1;
     }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        fprintf(stderr, "mpcsim plot: gnuplot is not installed (apt-get install gnuplot-nox); "
-                        "the data and script are written, run 'gnuplot %s' later\n",
+        fprintf(stderr,
+                "mpcsim plot: gnuplot is not installed (apt-get install gnuplot-nox); "
+                "the data and script are written, run 'gnuplot %s' later\n",
                 script);
         return -1;
     }
@@ -249,7 +251,7 @@ parse_plot_args(struct plot_opts *o, int argc, char **argv)
             } else if (strcmp(a, "--title") == 0) {
                 o->title = v;
             } else if (strcmp(a, "--key") == 0) {
-                static const char *const ok[] = {"top left", "top right", "bottom left",
+                static const char *const ok[] = {"top left",     "top right",    "bottom left",
                                                  "bottom right", "center right", "off"};
                 size_t k = 0;
 
@@ -466,11 +468,11 @@ cli_plot(int argc, char **argv)
             {
                 double mean = gsl_stats_mean(ys, 1, k);
                 double sd = k > 1 ? gsl_stats_sd_m(ys, 1, k, mean) : 0;
-                double err = o.errorbars_sd
-                                 ? sd
-                                 : (k > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * sd /
-                                                sqrt((double)k)
-                                          : 0);
+                double err =
+                    o.errorbars_sd
+                        ? sd
+                        : (k > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * sd / sqrt((double)k)
+                                 : 0);
 
                 fprintf(f, "%.9g %.9g %.9g %zu\n", s[i].x, mean, err, k);
             }

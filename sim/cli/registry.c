@@ -286,8 +286,8 @@ static const struct registry_entry entries[] = {
         .summary = "Bonawitz et al. secure aggregation (server = party 0), semi-honest",
         .proto = &secagg_protocol,
         .key_mask = SCENARIO_PKEY_THRESHOLD,
-        .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) |
-                      BIT(SIM_MALFORMED),
+        .behaviours =
+            BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = secagg_why,
         .make_params = secagg_make,
         .free_params = free_params,

@@ -19,10 +19,11 @@
 #include "common/json.h"
 
 static const char *const columns[] = {
-    "scenario", "trial",   "seed",       "protocol",       "parties", "status",
-    "correct",  "output",  "expected",   "included",       "latency_ms", "latency_p50_ms",
-    "rounds",   "messages", "bytes",     "max_party_bytes", "compute_ms", "dropped",
-    "accused",  "false_accusations", "events", "wall_ms",
+    "scenario",        "trial",          "seed",    "protocol", "parties",
+    "status",          "correct",        "output",  "expected", "included",
+    "latency_ms",      "latency_p50_ms", "rounds",  "messages", "bytes",
+    "max_party_bytes", "compute_ms",     "dropped", "accused",  "false_accusations",
+    "events",          "wall_ms",
 };
 
 static void
@@ -146,16 +147,18 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
     }
     fputs("\"scenario\": ", f);
     mpcsim_json_string(f, sc->name);
-    fprintf(f, ", \"trial\": %d, \"seed\": %llu, \"protocol\": \"%s\", \"parties\": %d, "
-               "\"status\": \"%s\", \"correct\": %s, \"output\": ",
+    fprintf(f,
+            ", \"trial\": %d, \"seed\": %llu, \"protocol\": \"%s\", \"parties\": %d, "
+            "\"status\": \"%s\", \"correct\": %s, \"output\": ",
             row->trial, (unsigned long long)row->seed, sc->protocol.kind, sc->parties,
             trial_status_name(row->status), row->correct ? "true" : "false");
     json_values(f, row->output, vector);
     fputs(", \"expected\": ", f);
     json_values(f, row->expected, vector);
-    fprintf(f, ", \"included\": %d, \"latency_ms\": %.6f, \"latency_p50_ms\": %.6f, "
-               "\"rounds\": %d, \"messages\": %llu, \"bytes\": %llu, \"max_party_bytes\": %llu, "
-               "\"compute_ms\": %.6f, \"dropped\": %d, \"accused\": [",
+    fprintf(f,
+            ", \"included\": %d, \"latency_ms\": %.6f, \"latency_p50_ms\": %.6f, "
+            "\"rounds\": %d, \"messages\": %llu, \"bytes\": %llu, \"max_party_bytes\": %llu, "
+            "\"compute_ms\": %.6f, \"dropped\": %d, \"accused\": [",
             row->included, row->latency_ms, row->latency_p50_ms, row->rounds,
             (unsigned long long)row->messages, (unsigned long long)row->bytes,
             (unsigned long long)row->max_party_bytes, row->compute_ms, row->dropped);
@@ -259,8 +262,7 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
     human_bytes(b2, sizeof(b2), maxp);
     fprintf(f, "  traffic     rounds %.1f, messages %.0f, bytes %s, max per party %s (means)\n",
             rounds, msgs, b1, b2);
-    fprintf(f, "  compute_ms  %.3f (mean, modelled); dropped %.2f parties (mean)\n", comp,
-            dropped);
+    fprintf(f, "  compute_ms  %.3f (mean, modelled); dropped %.2f parties (mean)\n", comp, dropped);
     fprintf(f, "  wall        %.1f ms for %zu trial%s\n", wall, n, n == 1 ? "" : "s");
     mpcsim_free(lat);
 }

@@ -138,8 +138,8 @@ format_values(const struct computation *c, const int64_t *raw, int count)
     s[0] = '\0';
     for (size_t k = 0; k < n; k++) {
         if (integral) {
-            used += (size_t)snprintf(s + used, cap - used, "%s%lld", k ? ";" : "",
-                                     (long long)raw[k]);
+            used +=
+                (size_t)snprintf(s + used, cap - used, "%s%lld", k ? ";" : "", (long long)raw[k]);
         } else {
             used += (size_t)snprintf(s + used, cap - used, "%s%.6f", k ? ";" : "",
                                      computation_finish(c, raw, k, count));

@@ -80,8 +80,8 @@ expect_kind(struct vctx *v, const struct ynode *node, enum ynode_kind kind, cons
         return 1;
     }
     err(v, node, "expected %s for %s, found %s",
-        kind == YNODE_MAP ? "a mapping" : (kind == YNODE_SEQ ? "a list" : "a single value"),
-        what, found(node, buf, sizeof(buf)));
+        kind == YNODE_MAP ? "a mapping" : (kind == YNODE_SEQ ? "a list" : "a single value"), what,
+        found(node, buf, sizeof(buf)));
     return 0;
 }
 
@@ -246,8 +246,7 @@ enum_value(struct vctx *v, const struct ynode *node, const char *const *names, s
             return -1;
         }
     }
-    err(v, node, "expected one of %s for %s, found %s", list, what,
-        found(node, buf, sizeof(buf)));
+    err(v, node, "expected one of %s for %s, found %s", list, what, found(node, buf, sizeof(buf)));
     return -1;
 }
 
@@ -332,9 +331,9 @@ party_list(struct vctx *v, const struct ynode *node, const char *what, int *coun
 /* ------------------------------------------------------------------ */
 
 static const char *const input_dists[] = {
-    [SCENARIO_INPUT_VALUES] = NULL,         [SCENARIO_INPUT_UNIFORM] = "uniform",
-    [SCENARIO_INPUT_NORMAL] = "normal",     [SCENARIO_INPUT_LOGNORMAL] = "lognormal",
-    [SCENARIO_INPUT_PARETO] = "pareto",     [SCENARIO_INPUT_EXPONENTIAL] = "exponential",
+    [SCENARIO_INPUT_VALUES] = NULL,     [SCENARIO_INPUT_UNIFORM] = "uniform",
+    [SCENARIO_INPUT_NORMAL] = "normal", [SCENARIO_INPUT_LOGNORMAL] = "lognormal",
+    [SCENARIO_INPUT_PARETO] = "pareto", [SCENARIO_INPUT_EXPONENTIAL] = "exponential",
 };
 
 /* The parameters each input distribution takes. */
@@ -430,15 +429,16 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
     }
     check_keys(v, in, keys, COUNT(keys), "inputs");
     len_node = ynode_map_get(in, "length");
-    if (len_node != NULL && int_value(v, len_node, 1, SCENARIO_MAX_LENGTH, "inputs.length",
-                                      &length)) {
+    if (len_node != NULL &&
+        int_value(v, len_node, 1, SCENARIO_MAX_LENGTH, "inputs.length", &length)) {
         sc->inputs.length = (size_t)length;
     }
     vals = ynode_map_get(in, "values");
     dist = ynode_map_get(in, "distribution");
     if ((vals == NULL) == (dist == NULL)) {
-        err(v, in, "inputs needs exactly one of 'values' (one per party) or 'distribution' "
-                   "(uniform, normal, lognormal, pareto, exponential)");
+        err(v, in,
+            "inputs needs exactly one of 'values' (one per party) or 'distribution' "
+            "(uniform, normal, lognormal, pareto, exponential)");
         return;
     }
     if (vals != NULL) {
@@ -587,8 +587,8 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
         for (int i = 0; i < v->n; i++) {
             int64_t x = 0;
 
-            if (int_value(v, w->items[i], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
-                          "a weight", &x)) {
+            if (int_value(v, w->items[i], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, "a weight",
+                          &x)) {
                 sc->weights[i] = x;
             }
         }
@@ -598,9 +598,18 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
 }
 
 static const char *const protocol_keys[] = {
-    "kind",        "mac",        "threshold",  "reconstruction", "key_bits",
-    "decryption",  "decryption_threshold",     "aggregation",    "fanout",
-    "encryption",  "fresh_keys", "round_timeout_ms",
+    "kind",
+    "mac",
+    "threshold",
+    "reconstruction",
+    "key_bits",
+    "decryption",
+    "decryption_threshold",
+    "aggregation",
+    "fanout",
+    "encryption",
+    "fresh_keys",
+    "round_timeout_ms",
 };
 static const int protocol_key_bits[] = {
     0,
@@ -732,8 +741,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
-        (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms",
-                           &sp->round_timeout_ms);
+        (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
     }
     if (v->n > 0) {
         if (sp->threshold < 0) {
@@ -747,17 +755,14 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
 }
 
 static const char *const latency_dists[] = {
-    [SIM_LATENCY_CONSTANT] = "constant",   [SIM_LATENCY_UNIFORM] = "uniform",
-    [SIM_LATENCY_NORMAL] = "normal",       [SIM_LATENCY_LOGNORMAL] = "lognormal",
+    [SIM_LATENCY_CONSTANT] = "constant",       [SIM_LATENCY_UNIFORM] = "uniform",
+    [SIM_LATENCY_NORMAL] = "normal",           [SIM_LATENCY_LOGNORMAL] = "lognormal",
     [SIM_LATENCY_EXPONENTIAL] = "exponential", [SIM_LATENCY_PARETO] = "pareto",
 };
 static const char *const latency_params[][2] = {
-    [SIM_LATENCY_CONSTANT] = {"ms", NULL},
-    [SIM_LATENCY_UNIFORM] = {"min_ms", "max_ms"},
-    [SIM_LATENCY_NORMAL] = {"mean_ms", "sd_ms"},
-    [SIM_LATENCY_LOGNORMAL] = {"median_ms", "sigma"},
-    [SIM_LATENCY_EXPONENTIAL] = {"mean_ms", NULL},
-    [SIM_LATENCY_PARETO] = {"min_ms", "alpha"},
+    [SIM_LATENCY_CONSTANT] = {"ms", NULL},         [SIM_LATENCY_UNIFORM] = {"min_ms", "max_ms"},
+    [SIM_LATENCY_NORMAL] = {"mean_ms", "sd_ms"},   [SIM_LATENCY_LOGNORMAL] = {"median_ms", "sigma"},
+    [SIM_LATENCY_EXPONENTIAL] = {"mean_ms", NULL}, [SIM_LATENCY_PARETO] = {"min_ms", "alpha"},
 };
 
 static double *
@@ -784,9 +789,8 @@ latency_slot(struct sim_latency *l, const char *key)
 static void
 check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, int regions)
 {
-    static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms",
-                                       "mean_ms",      "sd_ms",     "median_ms", "sigma",
-                                       "alpha"};
+    static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms", "mean_ms",
+                                       "sd_ms",        "median_ms", "sigma",  "alpha"};
     const struct ynode *dist = NULL;
     int kind;
 
@@ -812,8 +816,10 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
                  strcmp(node->items[i + 1]->value, "lognormal") == 0)) {
                 continue;
             }
-            err(v, node->items[i], "with network.regions, latency is lognormal around the "
-                                   "region medians: give only 'sigma', not '%s'", k);
+            err(v, node->items[i],
+                "with network.regions, latency is lognormal around the "
+                "region medians: give only 'sigma', not '%s'",
+                k);
         }
         if (s != NULL) {
             (void)double_value(v, s, 0, 10, 0, "network.latency.sigma", &l->sigma);
@@ -822,8 +828,9 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
         return;
     }
     if (dist == NULL) {
-        err(v, node, "missing required key 'distribution' in network.latency (constant, uniform, "
-                     "normal, lognormal, exponential, pareto)");
+        err(v, node,
+            "missing required key 'distribution' in network.latency (constant, uniform, "
+            "normal, lognormal, exponential, pareto)");
         return;
     }
     kind = enum_value(v, dist, latency_dists, COUNT(latency_dists), "latency distribution");
@@ -841,8 +848,9 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
         if (!belongs) {
             for (size_t j = 0; j < COUNT(keys); j++) {
                 if (strcmp(k, keys[j]) == 0) {
-                    err(v, node->items[i], "'%s' does not apply to latency distribution %s (it "
-                                           "takes %s%s%s)",
+                    err(v, node->items[i],
+                        "'%s' does not apply to latency distribution %s (it "
+                        "takes %s%s%s)",
                         k, latency_dists[kind], latency_params[kind][0],
                         latency_params[kind][1] ? " and " : "",
                         latency_params[kind][1] ? latency_params[kind][1] : "");
@@ -861,7 +869,8 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
             continue;
         }
         if (is_ms) {
-            if (double_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) && *latency_slot(l, key) < 0) {
+            if (double_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) &&
+                *latency_slot(l, key) < 0) {
                 err(v, p, "%s must be >= 0", what);
             }
         } else if (strcmp(key, "alpha") == 0) {
@@ -949,7 +958,8 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     names = required(v, node, "names", "network.regions");
     med = required(v, node, "median_ms", "network.regions");
     assign = ynode_map_get(node, "assign");
-    if (names == NULL || med == NULL || !expect_kind(v, names, YNODE_SEQ, "network.regions.names")) {
+    if (names == NULL || med == NULL ||
+        !expect_kind(v, names, YNODE_SEQ, "network.regions.names")) {
         return;
     }
     k = names->n_items;
@@ -1002,7 +1012,8 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     if (sc->party_region == NULL) {
         return;
     }
-    if (assign == NULL || (assign->kind == YNODE_SCALAR && strcmp(assign->value, "round_robin") == 0)) {
+    if (assign == NULL ||
+        (assign->kind == YNODE_SCALAR && strcmp(assign->value, "round_robin") == 0)) {
         for (int i = 0; i < v->n; i++) {
             sc->party_region[i] = (int)((size_t)i % k);
         }
@@ -1033,8 +1044,9 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             sc->party_region[i] = found_region;
         }
     } else {
-        err(v, assign, "expected round_robin or a list of region names (one per party) for "
-                       "network.regions.assign");
+        err(v, assign,
+            "expected round_robin or a list of region names (one per party) for "
+            "network.regions.assign");
         return;
     }
     sc->net.n_regions = (int)k;
@@ -1102,8 +1114,7 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 
             for (int j = 0; j < count; j++) {
                 if (sp->group[ids[j]] != (int)groups->n_items) {
-                    err(v, groups->items[g], "party %d is in two groups of this partition",
-                        ids[j]);
+                    err(v, groups->items[g], "party %d is in two groups of this partition", ids[j]);
                 }
                 sp->group[ids[j]] = (int)g;
             }
@@ -1137,8 +1148,7 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
         check_transport(v, &sc->net.transport, p);
     }
     if ((p = ynode_map_get(node, "loss")) != NULL) {
-        (void)double_value(v, p, 0, 0.99, 0, "network.loss (a probability below 1)",
-                           &sc->net.loss);
+        (void)double_value(v, p, 0, 0.99, 0, "network.loss (a probability below 1)", &sc->net.loss);
     }
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
@@ -1226,8 +1236,9 @@ check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
             } else {
                 char buf[64];
 
-                err(v, at, "expected start, random or 'round N' (N >= 0) for faults.dropout.at, "
-                           "found %s",
+                err(v, at,
+                    "expected start, random or 'round N' (N >= 0) for faults.dropout.at, "
+                    "found %s",
                     found(at, buf, sizeof(buf)));
             }
         }
@@ -1256,8 +1267,8 @@ check_adversary(struct vctx *v, struct scenario *sc, const struct ynode *node,
     if ((parties == NULL) == (count == NULL)) {
         err(v, node, "adversary needs exactly one of 'parties' (a list of ids) or 'count'");
     } else if (parties != NULL) {
-        sc->adversary.parties = party_list(v, parties, "adversary.parties",
-                                           &sc->adversary.n_parties);
+        sc->adversary.parties =
+            party_list(v, parties, "adversary.parties", &sc->adversary.n_parties);
     } else if (v->n > 0) {
         int64_t x = 0;
 
@@ -1407,10 +1418,10 @@ int
 scenario_from_tree(struct scenario **out, const struct ynode *root, const char *file,
                    const char *base_dir, struct diag *d)
 {
-    static const char *const keys[] = {"name",     "description", "seed",     "trials",
-                                       "parties",  "inputs",      "computation", "protocol",
-                                       "network",  "faults",      "adversary", "cost_model",
-                                       "sweep",    "max_sim_time_ms"};
+    static const char *const keys[] = {"name",    "description",    "seed",        "trials",
+                                       "parties", "inputs",         "computation", "protocol",
+                                       "network", "faults",         "adversary",   "cost_model",
+                                       "sweep",   "max_sim_time_ms"};
     struct vctx v = {d, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
@@ -1561,8 +1572,7 @@ scenario_tree_set(struct ynode *root, const char *path, struct ynode *value, str
     char *dot = NULL;
     struct ynode *map = root;
 
-    if (strlen(path) >= sizeof(buf) || path[0] == '\0' || root == NULL ||
-        root->kind != YNODE_MAP) {
+    if (strlen(path) >= sizeof(buf) || path[0] == '\0' || root == NULL || root->kind != YNODE_MAP) {
         diag_error(d, value->file, value->line, value->col, "cannot set '%s' here", path);
         ynode_free(value);
         return MPCSIM_EPARSE;
@@ -1591,8 +1601,8 @@ scenario_tree_set(struct ynode *root, const char *path, struct ynode *value, str
                 return MPCSIM_ENOMEM;
             }
             next = fresh;
-        } else if (next->kind == YNODE_SCALAR && (strcmp(seg, "computation") == 0 ||
-                                                  strcmp(seg, "transport") == 0)) {
+        } else if (next->kind == YNODE_SCALAR &&
+                   (strcmp(seg, "computation") == 0 || strcmp(seg, "transport") == 0)) {
             /* `computation: sum` + `computation.weights`: promote to {kind: sum}. */
             struct ynode *fresh = ynode_new(YNODE_MAP, next->file, next->line, next->col, NULL);
             struct ynode *kind = ynode_clone(next);
@@ -1692,8 +1702,8 @@ scenario_sweep_read(struct scenario_sweep *sw, const struct ynode *root, struct 
             continue;
         }
         if (sw->n_points > SCENARIO_MAX_SWEEP_POINTS / list->n_items) {
-            diag_error(d, list->file, list->line, list->col,
-                       "the sweep has more than %d points", SCENARIO_MAX_SWEEP_POINTS);
+            diag_error(d, list->file, list->line, list->col, "the sweep has more than %d points",
+                       SCENARIO_MAX_SWEEP_POINTS);
             bad = 1;
             continue;
         }

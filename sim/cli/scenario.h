@@ -52,7 +52,7 @@ struct scenario_protocol {
     int plain_encryption;     /* paillier encryption: 1 plain r^n, 0 precomputed (default) */
     int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
     double round_timeout_ms;
-    int set_mask;             /* SCENARIO_PKEY_* bits given in the file */
+    int set_mask; /* SCENARIO_PKEY_* bits given in the file */
 };
 
 /* Protocol keys, as bits of scenario_protocol.set_mask. */
@@ -70,8 +70,8 @@ enum {
 };
 
 struct scenario_adversary {
-    int count;     /* parties chosen by the seed (when parties == NULL) */
-    int *parties;  /* listed parties, n_parties of them, or NULL */
+    int count;    /* parties chosen by the seed (when parties == NULL) */
+    int *parties; /* listed parties, n_parties of them, or NULL */
     int n_parties;
     enum sim_behaviour behaviour;
     double delay_ms;
@@ -85,7 +85,7 @@ struct scenario {
     int trials;
     int parties;
     struct scenario_inputs inputs;
-    struct computation comp;    /* comp.weights points into `weights` */
+    struct computation comp; /* comp.weights points into `weights` */
     int64_t *weights;
     struct scenario_protocol protocol;
     /* The engine's network and faults, with the arrays they point to owned here. */
@@ -124,8 +124,8 @@ MPCSIM_NODISCARD int scenario_tree_set(struct ynode *root, const char *path, str
  * "[1, 2]", "{kind: tcp}").  `origin` names the argument in messages and
  * must outlive the tree.
  */
-MPCSIM_NODISCARD int scenario_tree_set_arg(struct ynode *root, const char *arg,
-                                           const char *origin, struct diag *d);
+MPCSIM_NODISCARD int scenario_tree_set_arg(struct ynode *root, const char *arg, const char *origin,
+                                           struct diag *d);
 
 /* One point of a sweep: the values of each swept key (borrowed from the tree). */
 struct scenario_sweep {

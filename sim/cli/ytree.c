@@ -262,8 +262,7 @@ handle_event(struct builder *b, const yaml_event_t *ev, int *done)
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
         if (b->depth >= YTREE_MAX_DEPTH) {
-            diag_error(b->d, b->name, line, col, "nesting deeper than %d levels",
-                       YTREE_MAX_DEPTH);
+            diag_error(b->d, b->name, line, col, "nesting deeper than %d levels", YTREE_MAX_DEPTH);
             return MPCSIM_EPARSE;
         }
         node = ynode_new(ev->type == YAML_MAPPING_START_EVENT ? YNODE_MAP : YNODE_SEQ, b->name,

@@ -59,8 +59,8 @@ test_harness_json_shape(void **state)
 {
     char path[] = "/tmp/mpcsim-bench-json-XXXXXX";
     int fd = mkstemp(path);
-    char *args[] = {"bench", "--filter", "^field/inv$", "--min-time", "0.02", "--repetitions",
-                    "3", "--json", path, NULL};
+    char *args[] = {"bench",         "--filter", "^field/inv$", "--min-time", "0.02",
+                    "--repetitions", "3",        "--json",      path,         NULL};
     char *json = NULL;
 
     (void)state;
@@ -135,8 +135,8 @@ test_harness_calibrate_loads(void **state)
 {
     char path[] = "/tmp/mpcsim-costs-XXXXXX";
     int fd = mkstemp(path);
-    char *args[] = {"bench", "--calibrate", path, "--min-time", "0.001", "--repetitions", "1",
-                    NULL};
+    char *args[] = {"bench", "--calibrate",   path, "--min-time",
+                    "0.001", "--repetitions", "1",  NULL};
     char text[512];
     struct ynode *root = NULL;
     struct scenario *sc = NULL;

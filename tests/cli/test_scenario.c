@@ -145,9 +145,8 @@ test_scenario_set(void **state)
     diag_init(&d);
     assert_int_equal(ytree_load_string(&root, text, strlen(text), "s.yaml", &d), 0);
     assert_int_equal(scenario_tree_set_arg(root, "network.latency.ms=30", "--set a", &d), 0);
-    assert_int_equal(scenario_tree_set_arg(root, "network.latency.distribution=constant",
-                                           "--set b", &d),
-                     0);
+    assert_int_equal(
+        scenario_tree_set_arg(root, "network.latency.distribution=constant", "--set b", &d), 0);
     assert_int_equal(scenario_tree_set_arg(root, "trials=4", "--set c", &d), 0);
     assert_int_equal(scenario_from_tree(&sc, root, "s.yaml", ".", &d), 0);
     assert_true(sc->net.latency.ms == 30);

@@ -22,8 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct diag d;
 
     diag_init(&d);
-    if (ytree_load_string(&root, (const char *)data, size, "fuzz.yaml", &d) == 0 &&
-        root != NULL && scenario_sweep_read(&sw, root, &d) == 0) {
+    if (ytree_load_string(&root, (const char *)data, size, "fuzz.yaml", &d) == 0 && root != NULL &&
+        scenario_sweep_read(&sw, root, &d) == 0) {
         /* At most a few points: the product can be large by design. */
         for (size_t p = 0; p < sw.n_points && p < 4; p++) {
             struct ynode *pt = NULL;

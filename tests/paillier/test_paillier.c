@@ -310,8 +310,7 @@ test_paillier_threshold_subsets(void **state)
     for (unsigned i = 0; i < np; i++) {
         idx[i] = i;
     }
-    assert_int_equal(paillier_combine(th, got, (const mpz_t *)part, idx, t - 1),
-                     MPCSIM_ENOQUORUM);
+    assert_int_equal(paillier_combine(th, got, (const mpz_t *)part, idx, t - 1), MPCSIM_ENOQUORUM);
     assert_int_equal(paillier_partials_consistent(th, (const mpz_t *)part, idx, t),
                      MPCSIM_ENOQUORUM);
     /* every t-subset (bitmask) gives the same plaintext */
@@ -319,7 +318,8 @@ test_paillier_threshold_subsets(void **state)
         mpz_t sub[7];
         unsigned k = 0;
 
-        if ((unsigned)__builtin_popcount(mask) != t && (unsigned)__builtin_popcount(mask) != t + 1) {
+        if ((unsigned)__builtin_popcount(mask) != t &&
+            (unsigned)__builtin_popcount(mask) != t + 1) {
             continue;
         }
         for (unsigned i = 0; i < np; i++) {
@@ -337,8 +337,7 @@ test_paillier_threshold_subsets(void **state)
             for (unsigned bad = 0; bad < k; bad++) {
                 mpz_mul_2exp(sub[bad], sub[bad], 1);
                 mpz_mod(sub[bad], sub[bad], paillier_pk_n2(g_pk));
-                assert_int_equal(paillier_partials_consistent(th, (const mpz_t *)sub, idx, k),
-                                 0);
+                assert_int_equal(paillier_partials_consistent(th, (const mpz_t *)sub, idx, k), 0);
                 mpz_set(sub[bad], part[idx[bad]]);
             }
         }

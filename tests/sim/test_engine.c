@@ -113,9 +113,11 @@ order_msg(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 static void
 test_engine_tie_order(void **state)
 {
-    static const struct sim_protocol proto = {
-        .name = "order", .setup = order_setup, .on_start = order_start,
-        .on_message = order_msg, .on_timer = order_timer};
+    static const struct sim_protocol proto = {.name = "order",
+                                              .setup = order_setup,
+                                              .on_start = order_start,
+                                              .on_message = order_msg,
+                                              .on_timer = order_timer};
     struct order_state st = {{0}, 0};
     struct sim_config c;
     struct sim *sim;
@@ -247,9 +249,10 @@ key_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 static void
 test_engine_keys_stats(void **state)
 {
-    static const struct sim_protocol proto = {
-        .name = "keys", .trial_setup = key_trial_setup, .setup = key_setup,
-        .on_message = order_msg};
+    static const struct sim_protocol proto = {.name = "keys",
+                                              .trial_setup = key_trial_setup,
+                                              .setup = key_setup,
+                                              .on_message = order_msg};
     uint8_t first[4][32], first_trial[32];
     struct sim_config c;
     struct sim *sim;
@@ -280,8 +283,7 @@ test_engine_keys_stats(void **state)
 /* The adversary hook: tamper rewrites per receiver (equivocation), drops
  * and delays; without a hook, withhold drops and delay delays. */
 static enum sim_adv_action
-tamper_fn(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
-          size_t cap)
+tamper_fn(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
 {
     (void)p;
     assert_true(cap >= *len + 64);

@@ -206,10 +206,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_faults_crash_at_time),
-        cmocka_unit_test(test_faults_crash_silences),
-        cmocka_unit_test(test_faults_crash_at_round),
-        cmocka_unit_test(test_faults_dropout),
+        cmocka_unit_test(test_faults_crash_at_time),  cmocka_unit_test(test_faults_crash_silences),
+        cmocka_unit_test(test_faults_crash_at_round), cmocka_unit_test(test_faults_dropout),
         cmocka_unit_test(test_faults_dropout_round),
     };
 

@@ -44,7 +44,8 @@ run_interleaved(int radix)
         for (int b = 0; b < burst && pushed < N_EV; b++) {
             struct sim__event ev = {0};
 
-            ev.time = now + (int64_t)(mpcsim_test_rand64() % 4) * (int64_t)(mpcsim_test_rand64() % 1000);
+            ev.time =
+                now + (int64_t)(mpcsim_test_rand64() % 4) * (int64_t)(mpcsim_test_rand64() % 1000);
             ev.seq = seq++;
             ev.party = (uint32_t)pushed;
             if (radix) {
