@@ -1164,6 +1164,9 @@ sim_accuse(struct sim_party *p, int cheater)
     struct sim *sim = p->sim;
 
     MPCSIM_ASSERT(cheater >= 0 && cheater < sim->n);
+    if (p->behaviour != SIM_HONEST) {
+        return; /* a corrupted party runs the same code; what it claims counts for nothing */
+    }
     if (sim->n_acc == sim->acc_cap) {
         size_t c = sim->acc_cap == 0 ? 16 : 2 * sim->acc_cap;
         struct sim_accusation *a = mpcsim_reallocarray(sim->acc, c, sizeof(*a));

@@ -294,7 +294,11 @@ MPCSIM_NODISCARD int sim_output(struct sim_party *p, const int64_t *values, size
                                 const uint8_t *included);
 /* The party gives up knowing something went wrong.  `reason` is copied. */
 void sim_abort(struct sim_party *p, const char *reason);
-/* The party names `cheater` as having misbehaved. */
+/*
+ * The party names `cheater` as having misbehaved.  Recorded only when the
+ * accuser is honest: corrupted parties run the protocol's own code, and
+ * their claims count for nothing (one rule for every protocol).
+ */
 void sim_accuse(struct sim_party *p, int cheater);
 /* Add to a named per-trial statistic (protocol columns, e.g. offline_bytes). */
 MPCSIM_NODISCARD int sim_stat_add(struct sim *sim, const char *name, double value);

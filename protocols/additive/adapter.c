@@ -374,18 +374,6 @@ ad__teardown(struct sim_party *p)
  * Protocol steps
  * ------------------------------------------------------------------ */
 
-/*
- * Name a cheater.  Corrupted parties run this code too, but what they
- * claim is worth nothing: only honest parties' accusations are recorded.
- */
-static void
-ad__accuse(struct sim_party *p, const struct additive_party *st, int cheater)
-{
-    if (st->behaviour == SIM_HONEST) {
-        sim_accuse(p, cheater);
-    }
-}
-
 static void
 ad__abort(struct sim_party *p, struct additive_party *st, const char *reason)
 {
@@ -691,7 +679,7 @@ ad__finish_mac(struct sim_party *p, struct additive_party *st)
 
         if (!additive_commit_verify(st->commits + uj * ADDITIVE_COMMIT_BYTES, st->sigmas[uj],
                                     st->nonces + uj * ADDITIVE_NONCE_BYTES)) {
-            ad__accuse(p, st, j);
+            sim_accuse(p, j);
             ad__abort(p, st, "additive: a MAC-check commitment does not open");
             return;
         }
@@ -910,7 +898,7 @@ out : {
     char reason[96];
 
     snprintf(reason, sizeof(reason), "additive: malformed message from party %d", from);
-    ad__accuse(p, st, from);
+    sim_accuse(p, from);
     ad__abort(p, st, reason);
 }
 }

@@ -332,15 +332,6 @@ sa__teardown(struct sim_party *p)
 
 /* ------------------------------------------------------------------ */
 
-/* Only honest parties' accusations count (a corrupted party runs this code too). */
-static void
-sa__accuse(struct sim_party *p, const struct secagg_party *st, int cheater)
-{
-    if (st->behaviour == SIM_HONEST) {
-        sim_accuse(p, cheater);
-    }
-}
-
 /* Client: give up. */
 static void
 sa__client_abort(struct sim_party *p, struct secagg_party *st, const char *reason)
@@ -555,7 +546,7 @@ out:
     }
     return;
 malformed:
-    sa__accuse(p, st, 0);
+    sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed key list from the server");
 }
 
@@ -622,7 +613,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         if (secagg_agree(key, st->sk.sk, st->sk.pk, st->pk + u * 2 * SA_K + SA_K,
                          SECAGG_DOMAIN_MASK) != 0) {
             sodium_memzero(y, L * sizeof(*y));
-            sa__accuse(p, st, 0);
+            sim_accuse(p, 0);
             sa__client_abort(p, st, "secagg: unusable mask key from the server");
             goto out;
         }
@@ -649,7 +640,7 @@ out:
     }
     return;
 malformed:
-    sa__accuse(p, st, 0);
+    sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed share list from the server");
 }
 
@@ -707,7 +698,7 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
     }
     return;
 malformed:
-    sa__accuse(p, st, 0);
+    sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed survivor list from the server");
 }
 
@@ -746,7 +737,7 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
     }
     goto out;
 malformed:
-    sa__accuse(p, st, 0);
+    sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed result from the server");
 out:
     mpcsim_free(inc);
@@ -760,11 +751,11 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
     int rc;
 
     if (from != 0) {
-        sa__accuse(p, st, from); /* clients talk only to the server */
+        sim_accuse(p, from); /* clients talk only to the server */
         return;
     }
     if (len < 1) {
-        sa__accuse(p, st, 0);
+        sim_accuse(p, 0);
         sa__client_abort(p, st, "secagg: empty message from the server");
         return;
     }
@@ -796,7 +787,7 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: the server aborted");
         break;
     default:
-        sa__accuse(p, st, 0);
+        sim_accuse(p, 0);
         sa__client_abort(p, st, "secagg: malformed message from the server");
         break;
     }
@@ -984,7 +975,7 @@ sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_
     }
     if (rc == 0) {
         for (size_t i = 0; i < nbad; i++) {
-            sa__accuse(p, st, idx[bad[i]] + 1);
+            sim_accuse(p, idx[bad[i]] + 1);
         }
     } else if (rc != MPCSIM_ENOMEM) {
         rc = MPCSIM_EDECODE;
@@ -1293,7 +1284,7 @@ sa__server_message(struct sim_party *p, struct secagg_party *st, int from, const
         ph = phase_of[msg[0]];
     }
     if (ph == 0 || ph > st->phase) {
-        sa__accuse(p, st, from); /* not a client's message, or ahead of the protocol */
+        sim_accuse(p, from); /* not a client's message, or ahead of the protocol */
         return;
     }
     if (ph < st->phase || !sa__server_expected(st, from, &count) || st->seen[from] == st->phase) {
@@ -1303,7 +1294,7 @@ sa__server_message(struct sim_party *p, struct secagg_party *st, int from, const
     st->heard++;
     rc = sa__server_take(p, st, from, msg, len);
     if (rc == MPCSIM_EDECODE) {
-        sa__accuse(p, st, from); /* it counts as not answering */
+        sim_accuse(p, from); /* it counts as not answering */
         rc = 0;
     }
     if (rc == 0 && st->heard == count) {

@@ -282,18 +282,6 @@ sh__teardown(struct sim_party *p)
 
 /* ------------------------------------------------------------------ */
 
-/*
- * Name a cheater.  Corrupted parties run this code too, but what they
- * claim is worth nothing: only honest parties' accusations are recorded.
- */
-static void
-sh__accuse(struct sim_party *p, const struct shamir_party *st, int cheater)
-{
-    if (st->behaviour == SIM_HONEST) {
-        sim_accuse(p, cheater);
-    }
-}
-
 static void
 sh__abort(struct sim_party *p, struct shamir_party *st, const char *reason)
 {
@@ -504,7 +492,7 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         goto out;
     }
     for (size_t b = 0; b < nbad; b++) {
-        sh__accuse(p, st, idx[bad[b]]);
+        sim_accuse(p, idx[bad[b]]);
     }
     sh__output(p, st, g, secrets);
 out:
@@ -869,7 +857,7 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     if (rc != 0) {
         /* Only a faulty party sends bytes that do not parse: name it and
          * go on without the message (it counts as not received). */
-        sh__accuse(p, st, from);
+        sim_accuse(p, from);
         return;
     }
     sh__advance(p, st);

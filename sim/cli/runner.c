@@ -157,7 +157,7 @@ cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fill accused/false_accusations from the honest parties' accusations. */
+/* Fill accused/false_accusations from the (honest parties') accusations. */
 static int
 collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim_behaviour *beh,
                     int n)
@@ -181,11 +181,7 @@ collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim
         return MPCSIM_ENOMEM;
     }
     for (size_t i = 0; i < na; i++) {
-        int accuser = acc[i].accuser;
-
-        if (accuser >= 0 && accuser < n && beh[accuser] == SIM_HONEST) {
-            ids[k++] = acc[i].accused;
-        }
+        ids[k++] = acc[i].accused; /* the engine records honest accusers only */
     }
     qsort(ids, k, sizeof(*ids), cmp_int);
     for (size_t i = 0; i < k; i++) {

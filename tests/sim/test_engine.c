@@ -360,6 +360,8 @@ judge_start(struct sim_party *p)
         sim_abort(p, "mac check failed");
         sim_abort(p, "again");
         sim_accuse(p, 0);
+    } else if (sim_party_id(p) == 2) {
+        sim_accuse(p, 1); /* party 2 is corrupted in the second run: not recorded */
     }
 }
 
@@ -380,11 +382,24 @@ test_engine_results(void **state)
     assert_int_equal(sim_party_result(sim, 0)->included[1], 0);
     assert_true(sim_party_result(sim, 1)->aborted);
     assert_string_equal(sim_party_result(sim, 1)->abort_reason, "mac check failed");
-    assert_int_equal(sim_accusations(sim, &acc), 2);
+    assert_int_equal(sim_accusations(sim, &acc), 3);
     assert_int_equal(acc[0].accuser, 0);
     assert_int_equal(acc[0].accused, 2);
     assert_int_equal(acc[1].accuser, 1);
+    assert_int_equal(acc[2].accuser, 2);
     sim_destroy(sim);
+
+    /* Only honest parties' accusations count: party 2 corrupted. */
+    {
+        static const enum sim_behaviour beh[3] = {SIM_HONEST, SIM_HONEST, SIM_WITHHOLD};
+
+        c.behaviour = beh;
+        sim = run_ok(&c, &proto, NULL);
+        assert_int_equal(sim_accusations(sim, &acc), 2);
+        assert_int_equal(acc[0].accuser, 0);
+        assert_int_equal(acc[1].accuser, 1);
+        sim_destroy(sim);
+    }
 }
 
 /* max_sim_time ends the trial; max_events returns MPCSIM_ELIMIT. */
