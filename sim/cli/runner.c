@@ -424,6 +424,9 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     row->latency_ms = (double)m->latency_ns / 1e6;
     row->latency_p50_ms = (double)m->latency_p50_ns / 1e6;
     row->rounds = m->rounds;
+    row->depth = m->rounds;          /* until the engine reports both apart */
+    row->time_to_abort_ms = NAN;     /* until the engine reports it */
+    row->max_party_compute_ms = NAN; /* until the engine reports it */
     row->messages = m->messages;
     row->bytes = m->bytes;
     row->max_party_bytes = m->max_party_bytes;

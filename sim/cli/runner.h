@@ -20,18 +20,29 @@
 
 enum trial_status { TRIAL_OK = 0, TRIAL_ABORT, TRIAL_WRONG_OUTPUT };
 
+/*
+ * Absent values (SCENARIO.md "Results": absent is not zero).  A metric
+ * that has no value for a trial is TRIAL_ABSENT (ints), NAN (doubles,
+ * test with isnan) or "" (strings); writers print an empty CSV field and
+ * JSON null, and aggregates skip it, saying over which trials they ran.
+ */
+#define TRIAL_ABSENT (-1)
+
 struct trial_row {
     int trial;
     uint64_t seed;
     enum trial_status status;
     int correct;
-    char *output;   /* "1234" or "1;2;3" (vectors), "" when none; owned */
-    char *expected; /* owned */
-    int included;
-    double latency_ms, latency_p50_ms;
-    int rounds;
+    char *output;                      /* "1234" or "1;2;3" (vectors), "" when none; owned */
+    char *expected;                    /* owned; "" when absent (abort rows) */
+    int included;                      /* TRIAL_ABSENT on abort rows */
+    double latency_ms, latency_p50_ms; /* NAN unless every honest party output */
+    double time_to_abort_ms; /* abort rows: when the last honest party gave up; else NAN */
+    int rounds;              /* protocol rounds; TRIAL_ABSENT without output */
+    int depth;               /* causal depth; TRIAL_ABSENT without output */
     uint64_t messages, bytes, max_party_bytes;
-    double compute_ms;
+    double compute_ms;           /* modelled compute, summed over parties */
+    double max_party_compute_ms; /* the largest one party's modelled compute */
     int dropped;
     char *accused; /* "3;7", owned */
     int false_accusations;
