@@ -3,18 +3,29 @@
  * sim/cli/plot.c - `mpcsim plot`: per-trial CSV in, gnuplot figure out.
  *
  * Rows are grouped into series by --by and into points by --x; each point
- * is the mean of --y over its trials with an error bar (95 % confidence
- * interval from Student's t, or the standard deviation).  The data and
- * the gnuplot script are written next to the figure (FIG.dat, FIG.gp) so
- * that users can restyle it, and gnuplot is run on the script.
+ * is the mean of --y over every row of its group that has a value, with
+ * an error bar (95 % confidence interval from Student's t, or the standard
+ * deviation).  An empty field is an absent value (SCENARIO.md: "absent is
+ * not zero"): it is skipped and counted, never read as 0; a point without
+ * any value is not drawn and is reported on stderr.  The data and the
+ * gnuplot script are written next to the figure (FIG.dat, FIG.gp) so that
+ * users can restyle it, and gnuplot is run on the script.
+ *
+ * Nothing supplied by the user or read from the CSV reaches gnuplot as a
+ * command: strings go into single-quoted gnuplot strings (in which only ''
+ * is special) with control bytes escaped, file names with control bytes
+ * are refused, and relative file names are written as ./NAME so that
+ * gnuplot's '<command' data files and '|command' outputs cannot be named.
  */
 #include "sim/cli/commands.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,14 +33,19 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "common/alloc.h"
+#include "common/escape.h"
 
-#define PLOT_MAX_COLS 128
+#define PLOT_MAX_COLS 1024
 #define PLOT_MAX_SERIES 64
-#define PLOT_MAX_LINE 65536
+#define PLOT_MAX_CATEGORIES 256
+#define PLOT_MAX_LINE (1 << 20)
+#define PLOT_MAX_PATH 4096
 
 struct sample {
     int series;
-    double x, y;
+    double x;
+    double y;   /* NAN when absent */
+    size_t row; /* index into the rows, for the pooling checks */
 };
 
 struct plot_opts {
@@ -37,6 +53,17 @@ struct plot_opts {
     int errorbars_sd;
     int errorbars_none;
     int logx, logy;
+    int pool; /* --pool: several protocols in one line, said on stderr */
+};
+
+/* The CSV, whole: ncol cells per row, pointing into each row's line. */
+struct table {
+    char **hdr;
+    int ncol;
+    char **cells; /* nrows * ncol */
+    char **lines; /* owned */
+    size_t nrows, cap;
+    char *hdr_line; /* owned */
 };
 
 static void
@@ -44,17 +71,55 @@ plot_usage(FILE *f)
 {
     fprintf(f,
             "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd|none]\n"
-            "                   [--logx] [--logy] [--title TEXT] [--key POSITION]\n"
+            "                   [--logx] [--logy] [--title TEXT] [--key POSITION] [--pool]\n"
             "                   [-o FIG.png|FIG.svg]\n"
             "\n"
             "Plots the mean of column Y against column X, one line per value of --by,\n"
             "with 95%% confidence intervals (or standard deviations) as error bars.\n"
             "Y may also be success_rate (the fraction of trials with status ok).\n"
+            "Empty fields are absent values: skipped, never read as 0; a point with\n"
+            "no value is not drawn (stderr says which).  A non-numeric X (e.g.\n"
+            "protocol.kind) is drawn as categories.  Rows of several protocols are\n"
+            "not pooled into one line unless --pool says so (use --by protocol.kind).\n"
+            "A sweep key may be named with or without its 'sweep.' prefix.\n"
             "Writes FIG.dat and FIG.gp beside the figure and runs gnuplot.\n"
             "Exit: 0 ok, 2 bad arguments, an unreadable CSV or no gnuplot.\n");
 }
 
-/* Split a CSV line in place (RFC 4180 quotes).  Returns the field count. */
+/* Print `s` to stderr with control bytes escaped. */
+static void
+err_str(const char *s)
+{
+    mpcsim_escape_fputs(stderr, s);
+}
+
+static int
+has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Refuse a user-supplied string that would end a line of the script. */
+static int
+check_text(const char *what, const char *s)
+{
+    if (s != NULL && has_control(s)) {
+        fprintf(stderr, "mpcsim plot: %s '", what);
+        err_str(s);
+        fprintf(stderr, "' contains a control character; refused (it would end a line of "
+                        "the gnuplot script)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Split a CSV line in place (RFC 4180 quotes).  Returns the field count, or
+ * max + 1 when there are more than max fields. */
 static int
 csv_split(char *line, char **fields, int max)
 {
@@ -62,9 +127,12 @@ csv_split(char *line, char **fields, int max)
     char *p = line;
 
     line[strcspn(line, "\r\n")] = '\0';
-    while (n < max) {
+    for (;;) {
         char *out = p;
 
+        if (n == max) {
+            return max + 1;
+        }
         fields[n++] = p;
         if (*p == '"') {
             char *r = p + 1;
@@ -100,15 +168,183 @@ csv_split(char *line, char **fields, int max)
     return n;
 }
 
-static int
-col_index(char **names, int n, const char *want)
+static void
+table_free(struct table *t)
 {
-    for (int i = 0; i < n; i++) {
-        if (strcmp(names[i], want) == 0) {
+    for (size_t i = 0; i < t->nrows; i++) {
+        mpcsim_free(t->lines[i]);
+    }
+    mpcsim_free(t->lines);
+    mpcsim_free(t->cells);
+    mpcsim_free(t->hdr);
+    mpcsim_free(t->hdr_line);
+    memset(t, 0, sizeof(*t));
+}
+
+static const char *
+cell(const struct table *t, size_t row, int col)
+{
+    return t->cells[row * (size_t)t->ncol + (size_t)col];
+}
+
+/* Read the whole CSV.  0 or -1 (message printed). */
+static int
+table_read(struct table *t, const char *path)
+{
+    FILE *in = fopen(path, "r");
+    char *line = mpcsim_malloc(PLOT_MAX_LINE);
+    char **fields = mpcsim_calloc(PLOT_MAX_COLS + 1, sizeof(*fields));
+    long lineno = 1;
+    int rc = -1;
+
+    memset(t, 0, sizeof(*t));
+    if (in == NULL || line == NULL || fields == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot read ");
+        err_str(path);
+        fprintf(stderr, ": %s\n", in == NULL ? strerror(errno) : "out of memory");
+        goto out;
+    }
+    if (fgets(line, PLOT_MAX_LINE, in) == NULL) {
+        err_str(path);
+        fprintf(stderr, ":1: error: empty file; expected a CSV header\n");
+        goto out;
+    }
+    t->hdr_line = mpcsim_strdup(line);
+    if (t->hdr_line == NULL) {
+        goto out;
+    }
+    t->ncol = csv_split(t->hdr_line, fields, PLOT_MAX_COLS);
+    if (t->ncol > PLOT_MAX_COLS) {
+        err_str(path);
+        fprintf(stderr, ":1: error: more than %d columns\n", PLOT_MAX_COLS);
+        goto out;
+    }
+    t->hdr = mpcsim_calloc((size_t)t->ncol, sizeof(*t->hdr));
+    if (t->hdr == NULL) {
+        goto out;
+    }
+    memcpy(t->hdr, fields, (size_t)t->ncol * sizeof(*fields));
+    while (fgets(line, PLOT_MAX_LINE, in) != NULL) {
+        size_t len = strlen(line);
+        int nf;
+
+        lineno++;
+        if (len > 0 && line[len - 1] != '\n' && !feof(in)) {
+            err_str(path);
+            fprintf(stderr, ":%ld: error: line longer than %d bytes\n", lineno, PLOT_MAX_LINE);
+            goto out;
+        }
+        if (line[0] == '\n' || line[0] == '\0' || (line[0] == '\r' && line[1] == '\n')) {
+            continue;
+        }
+        if (t->nrows == t->cap) {
+            size_t nc = t->cap ? 2 * t->cap : 256;
+            char **nl = mpcsim_reallocarray(t->lines, nc, sizeof(*nl));
+            char **ncells;
+
+            if (nl == NULL) {
+                goto out;
+            }
+            t->lines = nl;
+            ncells = mpcsim_reallocarray(t->cells, nc * (size_t)t->ncol, sizeof(*ncells));
+            if (ncells == NULL) {
+                goto out;
+            }
+            t->cells = ncells;
+            t->cap = nc;
+        }
+        t->lines[t->nrows] = mpcsim_strdup(line);
+        if (t->lines[t->nrows] == NULL) {
+            goto out;
+        }
+        nf = csv_split(t->lines[t->nrows], fields, PLOT_MAX_COLS);
+        t->nrows++;
+        if (nf != t->ncol) {
+            err_str(path);
+            fprintf(stderr, ":%ld: error: %d%s fields, the header has %d\n", lineno,
+                    nf > PLOT_MAX_COLS ? PLOT_MAX_COLS : nf, nf > PLOT_MAX_COLS ? "+" : "",
+                    t->ncol);
+            goto out;
+        }
+        memcpy(&t->cells[(t->nrows - 1) * (size_t)t->ncol], fields,
+               (size_t)t->ncol * sizeof(*fields));
+    }
+    if (ferror(in)) {
+        fprintf(stderr, "mpcsim plot: error reading ");
+        err_str(path);
+        fprintf(stderr, "\n");
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0 && line != NULL && in != NULL && t->hdr_line == NULL) {
+        fprintf(stderr, "mpcsim plot: out of memory\n");
+    }
+    if (in != NULL) {
+        fclose(in);
+    }
+    mpcsim_free(line);
+    mpcsim_free(fields);
+    return rc;
+}
+
+static int
+col_exact(const struct table *t, const char *want)
+{
+    for (int i = 0; i < t->ncol; i++) {
+        if (strcmp(t->hdr[i], want) == 0) {
             return i;
         }
     }
     return -1;
+}
+
+/*
+ * The column `want` names: itself, or a sweep key under its `sweep.`
+ * prefix, or (for a `sweep.` name) today's unprefixed header.  When both
+ * KEY and sweep.KEY exist and differ on some row, the name is ambiguous.
+ * `protocol.kind` falls back to the result column `protocol`.  Returns the
+ * index, -1 when absent, -2 when ambiguous (message printed).
+ */
+static int
+col_resolve(const struct table *t, const char *want)
+{
+    static const char prefix[] = "sweep.";
+    const size_t plen = sizeof(prefix) - 1;
+    char buf[512];
+    int exact = col_exact(t, want);
+    int other;
+
+    if (strncmp(want, prefix, plen) == 0) {
+        return exact >= 0 ? exact : col_exact(t, want + plen);
+    }
+    if (strlen(want) + plen >= sizeof(buf)) {
+        return exact;
+    }
+    snprintf(buf, sizeof(buf), "%s%s", prefix, want);
+    other = col_exact(t, buf);
+    if (other < 0) {
+        if (exact < 0 && strcmp(want, "protocol.kind") == 0) {
+            return col_exact(t, "protocol");
+        }
+        return exact;
+    }
+    if (exact < 0) {
+        return other;
+    }
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (strcmp(cell(t, r, exact), cell(t, r, other)) != 0) {
+            fprintf(stderr, "mpcsim plot: '");
+            err_str(want);
+            fprintf(stderr, "' is ambiguous: columns '");
+            err_str(want);
+            fprintf(stderr, "' and '");
+            err_str(buf);
+            fprintf(stderr, "' differ (row %zu); name one of them\n", r + 1);
+            return -2;
+        }
+    }
+    return other; /* the same values: the sweep key */
 }
 
 static int
@@ -151,6 +387,9 @@ axis_label(const char *col)
         {"offline_compute_ms", "dealer (offline) compute (ms)"},
     };
 
+    if (strncmp(col, "sweep.", 6) == 0) {
+        col += 6;
+    }
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
         if (strcmp(labels[i].col, col) == 0) {
             return labels[i].label;
@@ -168,291 +407,469 @@ cmp_sample(const void *a, const void *b)
     if (x->series != y->series) {
         return x->series - y->series;
     }
-    return (x->x > y->x) - (x->x < y->x);
+    if (x->x != y->x) {
+        return (x->x > y->x) - (x->x < y->x);
+    }
+    return (x->row > y->row) - (x->row < y->row);
 }
 
-/* Escape for a single-quoted gnuplot string. */
+/*
+ * Write `s` as a single-quoted gnuplot string: '' for a quote, control
+ * bytes (and backslashes) as visible escapes.  In single quotes gnuplot
+ * expands nothing (no backquote commands, no macros, no backslashes).
+ */
 static void
 gp_string(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s != '\0'; s++) {
-        if (*s == '\'') {
-            fputc('\'', f);
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '\'') {
+            fputs("''", f);
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(f, "\\x%02x", c);
+        } else {
+            fputc(c, f);
         }
-        fputc(*s, f);
     }
     fputc('\'', f);
 }
 
+/*
+ * A file name as gnuplot must see it: relative names get "./" so that a
+ * leading '<' (read from a command), '|' (write to a command), '-' (stdin,
+ * or an option to the gnuplot executable) or '+' is only a name.  The
+ * caller has refused names with control bytes.
+ */
+static void
+gp_path(char *buf, size_t cap, const char *path)
+{
+    snprintf(buf, cap, "%s%s", path[0] == '/' ? "" : "./", path);
+}
+
+/* A line of text in the .dat or a script comment: control bytes escaped. */
+static void
+dat_text(FILE *f, const char *s)
+{
+    mpcsim_escape_fputs(f, s);
+}
+
 static int
-run_gnuplot(const char *script)
+run_gnuplot(const char *script, const char *shown)
 {
     pid_t pid;
     int st = 0;
+    char arg[PLOT_MAX_PATH + 8];
 
+    gp_path(arg, sizeof(arg), script);
     fflush(stdout);
+    fflush(stderr);
     pid = fork();
     if (pid == 0) {
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        execlp("gnuplot", "gnuplot", arg, (char *)NULL);
         _exit(127);
     }
     if (pid < 0 || waitpid(pid, &st, 0) < 0) {
         return -1;
     }
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
-        fprintf(stderr,
-                "mpcsim plot: gnuplot is not installed (apt-get install gnuplot-nox); "
-                "the data and script are written, run 'gnuplot %s' later\n",
-                script);
+        fprintf(stderr, "mpcsim plot: gnuplot is not installed (apt-get install gnuplot-nox); "
+                        "the data and script are written, run 'gnuplot ");
+        err_str(shown);
+        fprintf(stderr, "' later\n");
         return -1;
     }
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        fprintf(stderr, "mpcsim plot: gnuplot failed on %s\n", script);
+        fprintf(stderr, "mpcsim plot: gnuplot failed on ");
+        err_str(shown);
+        fprintf(stderr, "\n");
         return -1;
     }
     return 0;
+}
+
+enum { OPT_LOGX = 256, OPT_LOGY, OPT_POOL, OPT_X, OPT_Y, OPT_BY, OPT_TITLE, OPT_KEY, OPT_EB };
+
+static const struct option plot_longopts[] = {
+    {"x", required_argument, NULL, OPT_X},
+    {"y", required_argument, NULL, OPT_Y},
+    {"by", required_argument, NULL, OPT_BY},
+    {"output", required_argument, NULL, 'o'},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"errorbars", required_argument, NULL, OPT_EB},
+    {"logx", no_argument, NULL, OPT_LOGX},
+    {"logy", no_argument, NULL, OPT_LOGY},
+    {"pool", no_argument, NULL, OPT_POOL},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *
+opt_name(int val)
+{
+    for (const struct option *p = plot_longopts; p->name != NULL; p++) {
+        if (p->val == val) {
+            return p->name;
+        }
+    }
+    return "?";
 }
 
 static int
 parse_plot_args(struct plot_opts *o, int argc, char **argv)
 {
-    memset(o, 0, sizeof(*o));
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    static const char *const what[] = {
+        [OPT_X - OPT_X] = "a column name",    [OPT_Y - OPT_X] = "a column name or success_rate",
+        [OPT_BY - OPT_X] = "a column name",   [OPT_TITLE - OPT_X] = "a title",
+        [OPT_KEY - OPT_X] = "a key position", [OPT_EB - OPT_X] = "ci, sd or none"};
+    int c;
 
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    memset(o, 0, sizeof(*o));
+    optind = 0; /* GNU: full re-initialisation */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", plot_longopts, NULL)) != -1) {
+        const char *v = optarg;
+
+        switch (c) {
+        case 'h':
             plot_usage(stdout);
             return 1;
-        } else if (strcmp(a, "--logx") == 0) {
+        case OPT_LOGX:
             o->logx = 1;
-        } else if (strcmp(a, "--logy") == 0) {
+            break;
+        case OPT_LOGY:
             o->logy = 1;
-        } else if (a[0] != '-') {
-            if (o->csv != NULL) {
-                fprintf(stderr, "mpcsim plot: one CSV at a time\n");
-                return 2;
-            }
-            o->csv = a;
-        } else if (v == NULL) {
-            fprintf(stderr, "mpcsim plot: %s needs a value (see mpcsim plot --help)\n", a);
-            return 2;
-        } else {
-            i++;
-            if (strcmp(a, "--x") == 0) {
-                o->x = v;
-            } else if (strcmp(a, "--y") == 0) {
-                o->y = v;
-            } else if (strcmp(a, "--by") == 0) {
-                o->by = v;
-            } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-                o->out = v;
-            } else if (strcmp(a, "--title") == 0) {
-                o->title = v;
-            } else if (strcmp(a, "--key") == 0) {
-                static const char *const ok[] = {"top left",     "top right",    "bottom left",
-                                                 "bottom right", "center right", "off"};
-                size_t k = 0;
+            break;
+        case OPT_POOL:
+            o->pool = 1;
+            break;
+        case OPT_X:
+            o->x = v;
+            break;
+        case OPT_Y:
+            o->y = v;
+            break;
+        case OPT_BY:
+            o->by = v;
+            break;
+        case 'o':
+            o->out = v;
+            break;
+        case OPT_TITLE:
+            o->title = v;
+            break;
+        case OPT_KEY: {
+            static const char *const ok[] = {"top left",     "top right",    "bottom left",
+                                             "bottom right", "center right", "off"};
+            size_t k = 0;
 
-                while (k < sizeof(ok) / sizeof(ok[0]) && strcmp(v, ok[k]) != 0) {
-                    k++;
-                }
-                if (k == sizeof(ok) / sizeof(ok[0])) {
-                    fprintf(stderr, "mpcsim plot: --key expects 'top left', 'top right', "
-                                    "'bottom left', 'bottom right', 'center right' or off\n");
-                    return 2;
-                }
-                o->key = v;
-            } else if (strcmp(a, "--errorbars") == 0) {
-                if (strcmp(v, "ci") == 0) {
-                    o->errorbars_sd = 0;
-                } else if (strcmp(v, "sd") == 0) {
-                    o->errorbars_sd = 1;
-                } else if (strcmp(v, "none") == 0) {
-                    o->errorbars_none = 1;
-                } else {
-                    fprintf(stderr, "mpcsim plot: --errorbars expects ci, sd or none, got '%s'\n",
-                            v);
-                    return 2;
-                }
-            } else {
-                fprintf(stderr, "mpcsim plot: unknown option '%s' (see mpcsim plot --help)\n", a);
+            while (k < sizeof(ok) / sizeof(ok[0]) && strcmp(v, ok[k]) != 0) {
+                k++;
+            }
+            if (k == sizeof(ok) / sizeof(ok[0])) {
+                fprintf(stderr, "mpcsim plot: --key expects 'top left', 'top right', "
+                                "'bottom left', 'bottom right', 'center right' or off\n");
                 return 2;
             }
+            o->key = v;
+            break;
+        }
+        case OPT_EB:
+            if (strcmp(v, "ci") == 0) {
+                o->errorbars_sd = 0;
+                o->errorbars_none = 0;
+            } else if (strcmp(v, "sd") == 0) {
+                o->errorbars_sd = 1;
+                o->errorbars_none = 0;
+            } else if (strcmp(v, "none") == 0) {
+                o->errorbars_none = 1;
+            } else {
+                fprintf(stderr, "mpcsim plot: --errorbars expects ci, sd or none, got '");
+                err_str(v);
+                fprintf(stderr, "'\n");
+                return 2;
+            }
+            break;
+        case ':':
+            if (optopt == 'o') {
+                fprintf(stderr, "mpcsim plot: -o/--output needs a value: FIG.png or FIG.svg\n");
+            } else if (optopt >= OPT_X && optopt <= OPT_EB) {
+                fprintf(stderr, "mpcsim plot: --%s needs a value: %s\n", opt_name(optopt),
+                        what[optopt - OPT_X]);
+            } else {
+                fprintf(stderr, "mpcsim plot: %s needs a value\n", argv[optind - 1]);
+            }
+            return 2;
+        default:
+            fprintf(stderr, "mpcsim plot: unknown option '");
+            err_str(optopt != 0 && optopt < 256 ? (char[]){'-', (char)optopt, '\0'}
+                                                : argv[optind - 1]);
+            fprintf(stderr, "' (see mpcsim plot --help)\n");
+            return 2;
         }
     }
+    for (int i = optind; i < argc; i++) {
+        if (o->csv != NULL) {
+            fprintf(stderr, "mpcsim plot: one CSV at a time\n");
+            return 2;
+        }
+        o->csv = argv[i];
+    }
     if (o->csv == NULL || o->x == NULL || o->y == NULL) {
-        plot_usage(stderr);
+        fprintf(stderr, "mpcsim plot: missing %s (see mpcsim plot --help)\n",
+                o->csv == NULL ? "the RESULTS.csv argument"
+                               : (o->x == NULL ? "--x COL" : "--y COL"));
+        return 2;
+    }
+    if (check_text("the CSV file name", o->csv) < 0 || check_text("--x", o->x) < 0 ||
+        check_text("--y", o->y) < 0 || check_text("--by", o->by) < 0 ||
+        check_text("-o", o->out) < 0 || check_text("--title", o->title) < 0) {
         return 2;
     }
     return 0;
 }
 
-/* see commands.h */
-int
-cli_plot(int argc, char **argv)
+/* Open a temporary file beside `path`; its name goes to tmp. */
+static FILE *
+open_tmp(char *tmp, size_t cap, const char *path)
 {
-    struct plot_opts o;
-    FILE *in = NULL;
-    FILE *f = NULL;
-    char *line = NULL;
-    char *hdr[PLOT_MAX_COLS];
-    char *fields[PLOT_MAX_COLS];
-    char *series[PLOT_MAX_SERIES];
-    int n_series = 0;
-    struct sample *s = NULL;
-    size_t n_s = 0, cap_s = 0;
-    int ncol, xi, yi, bi = -1, si = -1;
-    char out[4096], dat[4200], gp[4200];
-    int svg = 0;
-    int status = CLI_EXIT_USAGE;
-    long lineno = 1;
-    int rc;
+    int fd;
+    FILE *f;
 
-    rc = parse_plot_args(&o, argc, argv);
-    if (rc != 0) {
-        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if ((size_t)snprintf(tmp, cap, "%s.tmp.XXXXXX", path) >= cap) {
+        errno = ENAMETOOLONG;
+        return NULL;
     }
-    in = fopen(o.csv, "r");
-    line = mpcsim_malloc(PLOT_MAX_LINE);
-    if (in == NULL || line == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot read %s: %s\n", o.csv, strerror(errno));
-        goto out;
-    }
-    if (fgets(line, PLOT_MAX_LINE, in) == NULL) {
-        fprintf(stderr, "%s:1: error: empty file; expected a CSV header\n", o.csv);
-        goto out;
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        return NULL;
     }
     {
-        char *copy = mpcsim_strdup(line);
-        char *tmp[PLOT_MAX_COLS];
+        mode_t mask = umask(0);
 
-        if (copy == NULL) {
-            goto out;
-        }
-        ncol = csv_split(copy, tmp, PLOT_MAX_COLS);
-        for (int i = 0; i < ncol; i++) {
-            hdr[i] = tmp[i];
-        }
-        /* hdr[] points into `copy`, kept until exit via hdr[0]. */
+        umask(mask);
+        (void)fchmod(fd, 0666 & ~mask); /* as fopen() would create it */
     }
-    xi = col_index(hdr, ncol, o.x);
-    yi = strcmp(o.y, "success_rate") == 0 ? -2 : col_index(hdr, ncol, o.y);
-    si = col_index(hdr, ncol, "status");
-    if (o.by != NULL) {
-        bi = col_index(hdr, ncol, o.by);
-    }
-    if (xi < 0 || yi == -1 || (o.by != NULL && bi < 0) || (yi == -2 && si < 0)) {
-        const char *bad = xi < 0 ? o.x : (yi == -1 ? o.y : (bi < 0 && o.by ? o.by : "status"));
-
-        fprintf(stderr, "mpcsim plot: %s has no column '%s' (columns:", o.csv, bad);
-        for (int i = 0; i < ncol; i++) {
-            fprintf(stderr, " %s", hdr[i]);
-        }
-        fprintf(stderr, ")\n");
-        goto out_hdr;
-    }
-    while (fgets(line, PLOT_MAX_LINE, in) != NULL) {
-        int nf;
-        double x, y;
-        int ser = 0;
-
-        lineno++;
-        if (line[0] == '\n' || line[0] == '\0') {
-            continue;
-        }
-        nf = csv_split(line, fields, PLOT_MAX_COLS);
-        if (nf != ncol) {
-            fprintf(stderr, "%s:%ld: error: %d fields, the header has %d\n", o.csv, lineno, nf,
-                    ncol);
-            goto out_hdr;
-        }
-        if (!parse_num(fields[xi], &x)) {
-            fprintf(stderr, "%s:%ld: error: column '%s' is not numeric ('%s'); --x needs numbers\n",
-                    o.csv, lineno, o.x, fields[xi]);
-            goto out_hdr;
-        }
-        if (yi == -2) {
-            y = strcmp(fields[si], "ok") == 0;
-        } else if (!parse_num(fields[yi], &y)) {
-            fprintf(stderr, "%s:%ld: error: column '%s' is not numeric ('%s'); --y needs numbers\n",
-                    o.csv, lineno, o.y, fields[yi]);
-            goto out_hdr;
-        }
-        if ((o.logx && !(x > 0)) || (o.logy && !(y > 0))) {
-            continue; /* not drawable on a log axis */
-        }
-        if (bi >= 0) {
-            for (ser = 0; ser < n_series && strcmp(series[ser], fields[bi]) != 0; ser++) {
-            }
-            if (ser == n_series) {
-                if (n_series == PLOT_MAX_SERIES) {
-                    fprintf(stderr, "mpcsim plot: more than %d series in --by %s\n",
-                            PLOT_MAX_SERIES, o.by);
-                    goto out_hdr;
-                }
-                series[n_series] = mpcsim_strdup(fields[bi]);
-                if (series[n_series] == NULL) {
-                    goto out_hdr;
-                }
-                n_series++;
-            }
-        } else {
-            n_series = 1;
-            series[0] = NULL;
-        }
-        if (n_s == cap_s) {
-            struct sample *ns = mpcsim_reallocarray(s, cap_s ? 2 * cap_s : 256, sizeof(*s));
-
-            if (ns == NULL) {
-                goto out_hdr;
-            }
-            s = ns;
-            cap_s = cap_s ? 2 * cap_s : 256;
-        }
-        s[n_s].series = ser;
-        s[n_s].x = x;
-        s[n_s].y = y;
-        n_s++;
-    }
-    if (n_s == 0) {
-        fprintf(stderr, "mpcsim plot: %s has no rows to plot\n", o.csv);
-        goto out_hdr;
-    }
-    qsort(s, n_s, sizeof(*s), cmp_sample);
-    if (o.out != NULL) {
-        snprintf(out, sizeof(out), "%s", o.out);
-    } else {
-        snprintf(out, sizeof(out), "%.*s.png",
-                 (int)(strlen(o.csv) > 4 && strcmp(o.csv + strlen(o.csv) - 4, ".csv") == 0
-                           ? strlen(o.csv) - 4
-                           : strlen(o.csv)),
-                 o.csv);
-    }
-    if (strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".svg") == 0) {
-        svg = 1;
-    } else if (!(strlen(out) > 4 && strcmp(out + strlen(out) - 4, ".png") == 0)) {
-        fprintf(stderr, "mpcsim plot: -o must end in .png or .svg, got '%s'\n", out);
-        goto out_hdr;
-    }
-    snprintf(dat, sizeof(dat), "%.*s.dat", (int)strlen(out) - 4, out);
-    snprintf(gp, sizeof(gp), "%.*s.gp", (int)strlen(out) - 4, out);
-    /* The data: one gnuplot index per series, one line per x: x mean err n. */
-    f = fopen(dat, "w");
+    f = fdopen(fd, "w");
     if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write %s: %s\n", dat, strerror(errno));
-        goto out_hdr;
+        close(fd);
+        unlink(tmp);
     }
-    fprintf(f, "# mpcsim plot of %s: %s vs %s; columns: x, mean, %s, trials\n", o.csv, o.y, o.x,
-            o.errorbars_sd ? "sd" : "95% CI half-width");
-    for (int ser = 0; ser < n_series; ser++) {
+    return f;
+}
+
+/* Close `f` (written to tmp) and rename it to path.  0 or -1 (message). */
+static int
+commit_tmp(FILE *f, const char *tmp, const char *path)
+{
+    int bad = ferror(f);
+
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "mpcsim plot: error writing ");
+        err_str(path);
+        fprintf(stderr, "\n");
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(path);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything cli_plot() computed, for the script writer. */
+struct plot_ctx {
+    const struct plot_opts *o;
+    char **series;
+    int n_series;
+    char **cats; /* categorical x labels, or NULL */
+    int n_cats;
+    int success; /* --y success_rate */
+    int drawn;   /* points in the .dat */
+};
+
+static void
+write_script(FILE *f, const struct plot_ctx *c, const char *gp, const char *dat, const char *out,
+             int svg)
+{
+    const struct plot_opts *o = c->o;
+    char path[PLOT_MAX_PATH + 8];
+
+    fprintf(f, "# Written by mpcsim plot; edit and run: gnuplot ");
+    gp_path(path, sizeof(path), gp);
+    gp_string(f, path);
+    fprintf(f, "\nset terminal %s size 900,560 font 'Sans,12' noenhanced\n",
+            svg ? "svg dynamic" : "pngcairo");
+    fprintf(f, "set output ");
+    gp_path(path, sizeof(path), out);
+    gp_string(f, path);
+    fprintf(f, "\nset title ");
+    if (o->title != NULL) {
+        gp_string(f, o->title);
+    } else {
+        char t[600];
+
+        snprintf(t, sizeof(t), "%s vs %s", axis_label(o->y), axis_label(o->x));
+        gp_string(f, t);
+    }
+    fprintf(f, "\nset xlabel ");
+    gp_string(f, axis_label(o->x));
+    fprintf(f, "\nset ylabel ");
+    gp_string(f, axis_label(o->y));
+    fprintf(f, "\nset grid\nset offsets graph 0.04, graph 0.04, graph 0.08, graph 0.04\n");
+    if (o->key != NULL && strcmp(o->key, "off") == 0) {
+        fprintf(f, "unset key\n");
+    } else {
+        fprintf(f, "set key %s box opaque\n", o->key != NULL ? o->key : "top left");
+    }
+    if (c->cats != NULL) {
+        /* Categories: grouped points at 0, 1, ... with their names as tics. */
+        fprintf(f, "set style data %s\nset pointsize 1.5\nset xtics (",
+                o->errorbars_none ? "points" : "yerrorbars");
+        for (int i = 0; i < c->n_cats; i++) {
+            char label[300];
+
+            mpcsim_escape(label, sizeof(label), c->cats[i]);
+            fprintf(f, "%s", i ? ", " : "");
+            gp_string(f, label);
+            fprintf(f, " %d", i);
+        }
+        fprintf(f, ")\nset xrange [-0.5:%g]\nset offsets 0, 0, graph 0.08, graph 0.04\n",
+                c->n_cats - 0.5);
+    } else {
+        fprintf(f, "set style data %s\nset pointsize 1.2\n",
+                o->errorbars_none ? "linespoints" : "yerrorlines");
+    }
+    if (o->logx) {
+        fprintf(f, "set logscale x\n");
+    }
+    if (o->logy) {
+        fprintf(f, "set logscale y\n");
+    }
+    if (!o->logy && c->success) {
+        fprintf(f, "set yrange [0:1.05]\n");
+    }
+    fprintf(f, "plot ");
+    gp_path(path, sizeof(path), dat);
+    for (int ser = 0; ser < c->n_series; ser++) {
+        char title[600];
+        char value[300];
+
+        if (c->series[ser] != NULL) {
+            mpcsim_escape(value, sizeof(value), c->series[ser]);
+            snprintf(title, sizeof(title), "%s = %s", o->by, value);
+        } else {
+            snprintf(title, sizeof(title), "%s", o->y);
+        }
+        fprintf(f, "%s", ser ? ", \\\n     " : "");
+        gp_string(f, path);
+        fprintf(f, " index %d using 1:2%s lw 2 title ", ser, o->errorbars_none ? "" : ":3");
+        gp_string(f, title);
+    }
+    fprintf(f, "\n");
+}
+
+/* "series = value, " for a message. */
+static void
+err_point(const struct plot_ctx *c, int ser, double x)
+{
+    if (c->series[ser] != NULL) {
+        err_str(c->o->by);
+        fprintf(stderr, " = ");
+        err_str(c->series[ser][0] != '\0' ? c->series[ser] : "(absent)");
+        fprintf(stderr, ", ");
+    }
+    err_str(c->o->x);
+    fprintf(stderr, " = ");
+    if (c->cats != NULL) {
+        err_str(c->cats[(int)x]);
+    } else {
+        fprintf(stderr, "%.9g", x);
+    }
+}
+
+/* The same, into the .dat. */
+static void
+dat_point(FILE *f, const struct plot_ctx *c, int ser, double x)
+{
+    if (c->series[ser] != NULL) {
+        dat_text(f, c->o->by);
+        fprintf(f, " = ");
+        dat_text(f, c->series[ser]);
+        fprintf(f, ", ");
+    }
+    dat_text(f, c->o->x);
+    fprintf(f, " = ");
+    if (c->cats != NULL) {
+        dat_text(f, c->cats[(int)x]);
+    } else {
+        fprintf(f, "%.9g", x);
+    }
+}
+
+/*
+ * Rows of one group that mix values of column `col` (protocols, or a
+ * summary's metrics): 1 with the two values in a/b, else 0.
+ */
+static int
+group_mixes(const struct table *t, const struct sample *s, size_t i, size_t j, int col,
+            const char **a, const char **b)
+{
+    if (col < 0) {
+        return 0;
+    }
+    for (size_t k = i + 1; k < j; k++) {
+        if (strcmp(cell(t, s[k].row, col), cell(t, s[i].row, col)) != 0) {
+            *a = cell(t, s[i].row, col);
+            *b = cell(t, s[k].row, col);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Write the .dat: one gnuplot index per series, one line per x. */
+static int
+write_dat(FILE *f, struct plot_ctx *c, const struct sample *s, size_t n_s, size_t nrows)
+{
+    const struct plot_opts *o = c->o;
+    double *ys = mpcsim_calloc(n_s > 0 ? n_s : 1, sizeof(*ys));
+
+    if (ys == NULL) {
+        return -1;
+    }
+    fprintf(f, "# mpcsim plot of ");
+    dat_text(f, o->csv);
+    fprintf(f, " (%zu rows): ", nrows);
+    dat_text(f, o->y);
+    fprintf(f, " vs ");
+    dat_text(f, o->x);
+    fprintf(f, "\n# columns: x, mean, %s, rows with a value (n), rows in the group\n",
+            o->errorbars_sd ? "sd" : "95% CI half-width (Student's t; 0 when n = 1)");
+    fprintf(f, "# Empty CSV fields are absent values: left out, never read as 0.\n");
+    if (c->cats != NULL) {
+        fprintf(f, "# x is categorical:");
+        for (int i = 0; i < c->n_cats; i++) {
+            fprintf(f, " %d = ", i);
+            dat_text(f, c->cats[i]);
+        }
+        fprintf(f, "\n");
+    }
+    c->drawn = 0;
+    for (int ser = 0; ser < c->n_series; ser++) {
         size_t i = 0;
 
-        fprintf(f, "# series %s\n", series[ser] != NULL ? series[ser] : o.y);
+        fprintf(f, "# series ");
+        dat_text(f, c->series[ser] != NULL ? c->series[ser] : o->y);
+        fprintf(f, "\n");
         while (i < n_s) {
             size_t j = i;
-            double ys[4096];
             size_t k = 0;
 
             if (s[i].series != ser) {
@@ -460,99 +877,412 @@ cli_plot(int argc, char **argv)
                 continue;
             }
             while (j < n_s && s[j].series == ser && s[j].x == s[i].x) {
-                if (k < sizeof(ys) / sizeof(ys[0])) {
+                if (!isnan(s[j].y)) {
                     ys[k++] = s[j].y;
                 }
                 j++;
             }
-            {
+            fprintf(f, "# ");
+            dat_point(f, c, ser, s[i].x);
+            fprintf(f, ": mean over %zu of %zu rows (%zu absent)\n", k, j - i, j - i - k);
+            if (k == 0) {
+                fprintf(stderr, "mpcsim plot: no value of ");
+                err_str(o->y);
+                fprintf(stderr, " at ");
+                err_point(c, ser, s[i].x);
+                fprintf(stderr, ": all %zu rows are absent (e.g. aborted trials); no point drawn\n",
+                        j - i);
+                fprintf(f, "# no value: no point drawn\n");
+            } else if (o->logx && !(s[i].x > 0)) {
+                fprintf(stderr, "mpcsim plot: --logx: no point at ");
+                err_point(c, ser, s[i].x);
+                fprintf(stderr, " (%zu rows): x <= 0 has no place on a log axis\n", j - i);
+                fprintf(f, "# x <= 0 on a log axis: no point drawn\n");
+            } else {
                 double mean = gsl_stats_mean(ys, 1, k);
                 double sd = k > 1 ? gsl_stats_sd_m(ys, 1, k, mean) : 0;
                 double err =
-                    o.errorbars_sd
+                    o->errorbars_sd
                         ? sd
                         : (k > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * sd / sqrt((double)k)
                                  : 0);
+                size_t nonpos = 0;
 
-                fprintf(f, "%.9g %.9g %.9g %zu\n", s[i].x, mean, err, k);
+                for (size_t q = 0; q < k; q++) {
+                    nonpos += !(ys[q] > 0);
+                }
+                if (o->logy && !(mean > 0)) {
+                    fprintf(stderr, "mpcsim plot: --logy: no point at ");
+                    err_point(c, ser, s[i].x);
+                    fprintf(stderr, ": the mean over %zu rows is %.6g, not > 0\n", k, mean);
+                    fprintf(f, "# mean %.9g <= 0 on a log axis: no point drawn\n", mean);
+                } else {
+                    if (o->logy && nonpos > 0) {
+                        fprintf(stderr, "mpcsim plot: --logy: at ");
+                        err_point(c, ser, s[i].x);
+                        fprintf(stderr,
+                                ", %zu of %zu values are <= 0; they are kept in the mean "
+                                "(nothing dropped)\n",
+                                nonpos, k);
+                    }
+                    fprintf(f, "%.9g %.9g %.9g %zu %zu\n", s[i].x, mean, err, k, j - i);
+                    c->drawn++;
+                }
             }
             i = j;
         }
         fprintf(f, "\n\n");
     }
-    fclose(f);
-    f = fopen(gp, "w");
-    if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write %s: %s\n", gp, strerror(errno));
-        goto out_hdr;
-    }
-    fprintf(f, "# Written by mpcsim plot; edit and run: gnuplot %s\n", gp);
-    fprintf(f, "set terminal %s size 900,560 font 'Sans,12' noenhanced\n",
-            svg ? "svg dynamic" : "pngcairo");
-    fprintf(f, "set output ");
-    gp_string(f, out);
-    fprintf(f, "\nset title ");
-    if (o.title != NULL) {
-        gp_string(f, o.title);
-    } else {
-        char t[300];
+    mpcsim_free(ys);
+    return 0;
+}
 
-        snprintf(t, sizeof(t), "%s vs %s", axis_label(o.y), axis_label(o.x));
-        gp_string(f, t);
-    }
-    fprintf(f, "\nset xlabel ");
-    gp_string(f, axis_label(o.x));
-    fprintf(f, "\nset ylabel ");
-    gp_string(f, axis_label(o.y));
-    fprintf(f, "\nset grid\nset offsets graph 0.04, graph 0.04, graph 0.08, graph 0.04\n");
-    if (o.key != NULL && strcmp(o.key, "off") == 0) {
-        fprintf(f, "unset key\n");
-    } else {
-        fprintf(f, "set key %s box opaque\n", o.key != NULL ? o.key : "top left");
-    }
-    fprintf(f, "set style data %s\nset pointsize 1.2\n",
-            o.errorbars_none ? "linespoints" : "yerrorlines");
-    if (o.logx) {
-        fprintf(f, "set logscale x\n");
-    }
-    if (o.logy) {
-        fprintf(f, "set logscale y\n");
-    }
-    if (!o.logy && yi == -2) {
-        fprintf(f, "set yrange [0:1.05]\n");
-    }
-    fprintf(f, "plot ");
-    for (int ser = 0; ser < n_series; ser++) {
-        char title[300];
+static int
+find_or_add(char **list, int *n, int max, const char *v)
+{
+    int i;
 
-        if (series[ser] != NULL) {
-            snprintf(title, sizeof(title), "%s = %s", o.by, series[ser]);
-        } else {
-            snprintf(title, sizeof(title), "%s", o.y);
+    for (i = 0; i < *n && strcmp(list[i], v) != 0; i++) {
+    }
+    if (i == *n) {
+        if (*n == max) {
+            return -1;
         }
-        fprintf(f, "%s", ser ? ", \\\n     " : "");
-        gp_string(f, dat);
-        fprintf(f, " index %d using 1:2%s lw 2 title ", ser, o.errorbars_none ? "" : ":3");
-        gp_string(f, title);
+        list[*n] = mpcsim_strdup(v);
+        if (list[*n] == NULL) {
+            return -1;
+        }
+        (*n)++;
     }
-    fprintf(f, "\n");
-    fclose(f);
+    return i;
+}
+
+/* see commands.h */
+int
+cli_plot(int argc, char **argv)
+{
+    struct plot_opts o;
+    struct table t;
+    struct plot_ctx c;
+    char *series[PLOT_MAX_SERIES];
+    char *cats[PLOT_MAX_CATEGORIES];
+    int n_cats = 0;
+    int categorical = 0;
+    struct sample *s = NULL;
+    size_t n_s = 0;
+    size_t absent_x = 0;
+    int xi, yi, bi = -1, si, pi, mi;
+    char out[PLOT_MAX_PATH], dat[PLOT_MAX_PATH], gp[PLOT_MAX_PATH];
+    char tdat[PLOT_MAX_PATH + 16], tgp[PLOT_MAX_PATH + 16], tout[PLOT_MAX_PATH + 16],
+        trun[PLOT_MAX_PATH + 16];
+    FILE *f = NULL;
+    int status = CLI_EXIT_USAGE;
+    int rc;
+    int svg;
+    size_t len;
+
+    memset(&c, 0, sizeof(c));
+    memset(&t, 0, sizeof(t));
+    tout[0] = trun[0] = '\0';
+    rc = parse_plot_args(&o, argc, argv);
+    if (rc != 0) {
+        return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    c.o = &o;
+    c.series = series;
+    /* The output names, checked before any work. */
+    if (o.out != NULL) {
+        len = strlen(o.out);
+        if (len >= sizeof(out) - 8) {
+            fprintf(stderr, "mpcsim plot: -o name too long\n");
+            return CLI_EXIT_USAGE;
+        }
+        memcpy(out, o.out, len + 1);
+    } else {
+        len = strlen(o.csv);
+        if (len >= sizeof(out) - 8) {
+            fprintf(stderr, "mpcsim plot: CSV name too long\n");
+            return CLI_EXIT_USAGE;
+        }
+        if (len > 4 && strcmp(o.csv + len - 4, ".csv") == 0) {
+            len -= 4;
+        }
+        snprintf(out, sizeof(out), "%.*s.png", (int)len, o.csv);
+    }
+    len = strlen(out);
+    if (!(len > 4 && (strcmp(out + len - 4, ".svg") == 0 || strcmp(out + len - 4, ".png") == 0))) {
+        fprintf(stderr, "mpcsim plot: -o must end in .png or .svg, got '");
+        err_str(out);
+        fprintf(stderr, "'\n");
+        return CLI_EXIT_USAGE;
+    }
+    svg = strcmp(out + len - 4, ".svg") == 0;
+    snprintf(dat, sizeof(dat), "%.*s.dat", (int)len - 4, out);
+    snprintf(gp, sizeof(gp), "%.*s.gp", (int)len - 4, out);
+
+    if (table_read(&t, o.csv) < 0) {
+        goto out;
+    }
+    c.success = strcmp(o.y, "success_rate") == 0 && col_exact(&t, "success_rate") < 0;
+    xi = col_resolve(&t, o.x);
+    yi = c.success ? -3 : col_resolve(&t, o.y);
+    si = col_exact(&t, "status");
+    if (o.by != NULL) {
+        bi = col_resolve(&t, o.by);
+    }
+    if (xi == -2 || yi == -2 || bi == -2) {
+        goto out;
+    }
+    if (xi < 0 || yi == -1 || (o.by != NULL && bi < 0) || (c.success && si < 0)) {
+        const char *bad = xi < 0 ? o.x : (yi == -1 ? o.y : (bi < 0 && o.by ? o.by : "status"));
+
+        fprintf(stderr, "mpcsim plot: ");
+        err_str(o.csv);
+        fprintf(stderr, " has no column '");
+        err_str(bad);
+        fprintf(stderr, "' (columns:");
+        for (int i = 0; i < t.ncol; i++) {
+            fprintf(stderr, " ");
+            err_str(t.hdr[i]);
+        }
+        fprintf(stderr, ")\n");
+        goto out;
+    }
+    /* A --summary CSV has one row per (point, metric): its statistics
+     * columns mean nothing averaged across metrics. */
+    mi = col_exact(&t, "column") >= 0 && col_exact(&t, "mean") >= 0 ? col_exact(&t, "column")
+                                                                    : col_exact(&t, "metric");
+    if (mi >= 0 && col_exact(&t, "mean") < 0) {
+        mi = -1;
+    }
+    pi = col_exact(&t, "protocol");
+    /* x: numeric unless some present value is not a number. */
+    for (size_t r = 0; r < t.nrows; r++) {
+        double x;
+        const char *v = cell(&t, r, xi);
+
+        if (v[0] != '\0' && !parse_num(v, &x)) {
+            categorical = 1;
+            break;
+        }
+    }
+    if (categorical && o.logx) {
+        fprintf(stderr, "mpcsim plot: --logx needs a numeric --x; '");
+        err_str(o.x);
+        fprintf(stderr, "' holds names\n");
+        goto out;
+    }
+    s = mpcsim_calloc(t.nrows > 0 ? t.nrows : 1, sizeof(*s));
+    if (s == NULL) {
+        fprintf(stderr, "mpcsim plot: out of memory\n");
+        goto out;
+    }
+    for (size_t r = 0; r < t.nrows; r++) {
+        const char *xv = cell(&t, r, xi);
+        double x, y;
+        int ser = 0;
+
+        if (xv[0] == '\0') {
+            absent_x++;
+            continue;
+        }
+        if (categorical) {
+            int k = find_or_add(cats, &n_cats, PLOT_MAX_CATEGORIES, xv);
+
+            if (k < 0) {
+                fprintf(stderr, "mpcsim plot: more than %d categories in --x ",
+                        PLOT_MAX_CATEGORIES);
+                err_str(o.x);
+                fprintf(stderr, "\n");
+                goto out;
+            }
+            x = k;
+        } else if (!parse_num(xv, &x)) {
+            goto out; /* not reached: checked above */
+        }
+        if (c.success) {
+            const char *st = cell(&t, r, si);
+
+            y = st[0] == '\0' ? NAN : strcmp(st, "ok") == 0;
+        } else {
+            const char *yv = cell(&t, r, yi);
+
+            if (yv[0] == '\0') {
+                y = NAN;
+            } else if (!parse_num(yv, &y)) {
+                err_str(o.csv);
+                fprintf(stderr, ":%zu: error: column '", r + 2);
+                err_str(o.y);
+                fprintf(stderr, "' is not numeric ('");
+                err_str(yv);
+                fprintf(stderr, "'); --y needs numbers (an empty field is an absent value)\n");
+                goto out;
+            }
+        }
+        if (bi >= 0) {
+            ser = find_or_add(series, &c.n_series, PLOT_MAX_SERIES, cell(&t, r, bi));
+            if (ser < 0) {
+                fprintf(stderr, "mpcsim plot: more than %d series in --by ", PLOT_MAX_SERIES);
+                err_str(o.by);
+                fprintf(stderr, "\n");
+                goto out;
+            }
+        } else {
+            c.n_series = 1;
+            series[0] = NULL;
+        }
+        s[n_s].series = ser;
+        s[n_s].x = x;
+        s[n_s].y = y;
+        s[n_s].row = r;
+        n_s++;
+    }
+    if (absent_x > 0) {
+        fprintf(stderr, "mpcsim plot: %zu rows have no value of --x ", absent_x);
+        err_str(o.x);
+        fprintf(stderr, "; left out\n");
+    }
+    if (n_s == 0) {
+        fprintf(stderr, "mpcsim plot: ");
+        err_str(o.csv);
+        fprintf(stderr, " has no rows to plot\n");
+        goto out;
+    }
+    qsort(s, n_s, sizeof(*s), cmp_sample);
+    c.cats = categorical ? cats : NULL;
+    c.n_cats = n_cats;
+    /* One line must not pool protocols, nor a summary's metrics. */
+    {
+        size_t pooled = 0;
+
+        for (size_t i = 0; i < n_s;) {
+            size_t j = i;
+            const char *a = NULL, *b = NULL;
+
+            while (j < n_s && s[j].series == s[i].series && s[j].x == s[i].x) {
+                j++;
+            }
+            if (group_mixes(&t, s, i, j, mi, &a, &b) && (bi < 0 || bi != mi)) {
+                fprintf(stderr, "mpcsim plot: ");
+                err_str(o.csv);
+                fprintf(stderr, " is a --summary CSV (one row per metric); its '");
+                err_str(o.y);
+                fprintf(stderr, "' at ");
+                err_point(&c, s[i].series, s[i].x);
+                fprintf(stderr, " mixes metrics '");
+                err_str(a);
+                fprintf(stderr, "' and '");
+                err_str(b);
+                fprintf(stderr, "': add --by %s (or plot the per-trial CSV)\n", t.hdr[mi]);
+                goto out;
+            }
+            if (group_mixes(&t, s, i, j, pi, &a, &b)) {
+                if (!o.pool) {
+                    fprintf(stderr, "mpcsim plot: the rows at ");
+                    err_point(&c, s[i].series, s[i].x);
+                    fprintf(stderr, " mix protocols '");
+                    err_str(a);
+                    fprintf(stderr, "' and '");
+                    err_str(b);
+                    fprintf(stderr, "'; add --by protocol.kind for one line per protocol, or "
+                                    "--pool to average them anyway\n");
+                    goto out;
+                }
+                pooled++;
+            }
+            i = j;
+        }
+        if (pooled > 0) {
+            fprintf(stderr,
+                    "mpcsim plot: --pool: %zu point(s) average rows of several protocols into "
+                    "one line\n",
+                    pooled);
+        }
+    }
+    /* Write the .dat and the script to temporary files, then rename. */
+    f = open_tmp(tdat, sizeof(tdat), dat);
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(dat);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    if (write_dat(f, &c, s, n_s, t.nrows) < 0) {
+        fclose(f);
+        unlink(tdat);
+        goto out;
+    }
+    if (commit_tmp(f, tdat, dat) < 0) {
+        goto out;
+    }
+    if (c.drawn == 0) {
+        fprintf(stderr, "mpcsim plot: no point to draw (data in ");
+        err_str(dat);
+        fprintf(stderr, ")\n");
+        goto out;
+    }
+    f = open_tmp(tgp, sizeof(tgp), gp);
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(gp);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    write_script(f, &c, gp, dat, out, svg);
+    if (commit_tmp(f, tgp, gp) < 0) {
+        goto out;
+    }
+    /* gnuplot draws into a temporary figure, renamed when it succeeds. */
+    f = open_tmp(tout, sizeof(tout), out);
+    if (f != NULL) {
+        fclose(f);
+        f = open_tmp(trun, sizeof(trun), gp);
+    }
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write beside ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    write_script(f, &c, gp, dat, tout, svg);
+    if (fclose(f) != 0) {
+        f = NULL;
+        fprintf(stderr, "mpcsim plot: cannot write a temporary script\n");
+        goto out;
+    }
     f = NULL;
-    if (run_gnuplot(gp) < 0) {
-        goto out_hdr;
+    if (run_gnuplot(trun, gp) < 0) {
+        goto out;
     }
-    printf("wrote %s (data %s, script %s)\n", out, dat, gp);
+    if (rename(tout, out) != 0) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    tout[0] = '\0';
+    printf("wrote ");
+    mpcsim_escape_fputs(stdout, out);
+    printf(" (data ");
+    mpcsim_escape_fputs(stdout, dat);
+    printf(", script ");
+    mpcsim_escape_fputs(stdout, gp);
+    printf("): %d points from %zu rows\n", c.drawn, t.nrows);
     status = CLI_EXIT_OK;
-out_hdr:
-    mpcsim_free(hdr[0]);
 out:
-    for (int i = 0; i < n_series; i++) {
+    if (tout[0] != '\0') {
+        unlink(tout);
+    }
+    if (trun[0] != '\0') {
+        unlink(trun);
+    }
+    for (int i = 0; i < c.n_series; i++) {
         mpcsim_free(series[i]);
     }
-    mpcsim_free(s);
-    mpcsim_free(line);
-    if (in != NULL) {
-        fclose(in);
+    for (int i = 0; i < n_cats; i++) {
+        mpcsim_free(cats[i]);
     }
+    mpcsim_free(s);
+    table_free(&t);
     return status;
 }

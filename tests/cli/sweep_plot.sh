@@ -43,7 +43,7 @@ head -c 8 "$tmp/fig.png" | od -An -tx1 | tr -d ' \n' | grep -q '^89504e470d0a1a0
 "$mpcsim" plot "$tmp/j1.csv" --x parties --y success_rate --errorbars sd -o "$tmp/fig.svg" >/dev/null ||
     fail "plot svg"
 grep -q '<svg' "$tmp/fig.svg" || fail "not an SVG"
-for bad in "--x nosuch --y latency_ms" "--x status --y latency_ms" "--x parties --y reason" \
+for bad in "--x nosuch --y latency_ms" "--x parties --y reason" \
            "--x parties --y latency_ms --errorbars xx" "--x parties --y latency_ms -o f.jpg"; do
     # shellcheck disable=SC2086
     "$mpcsim" plot "$tmp/j1.csv" $bad >/dev/null 2>&1
