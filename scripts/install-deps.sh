@@ -9,6 +9,7 @@ pkgs=(
     build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
     libyaml-dev libgsl-dev libgmp-dev libsodium-dev libcmocka-dev
     gnuplot-nox valgrind
+    gcovr # scripts/coverage.sh
 )
 # MPI sweeps (optional feature; MPCSIM_WITH_MPI=0 skips it).
 if [ "${MPCSIM_WITH_MPI:-1}" = 1 ]; then
