@@ -209,9 +209,14 @@ table_read(struct table *t, const char *path)
         fprintf(stderr, ":1: error: empty file; expected a CSV header\n");
         goto out;
     }
+    if (strchr(line, '\n') == NULL && !feof(in)) {
+        err_str(path);
+        fprintf(stderr, ":1: error: header longer than %d bytes\n", PLOT_MAX_LINE);
+        goto out;
+    }
     t->hdr_line = mpcsim_strdup(line);
     if (t->hdr_line == NULL) {
-        goto out;
+        goto oom;
     }
     t->ncol = csv_split(t->hdr_line, fields, PLOT_MAX_COLS);
     if (t->ncol > PLOT_MAX_COLS) {
@@ -221,7 +226,7 @@ table_read(struct table *t, const char *path)
     }
     t->hdr = mpcsim_calloc((size_t)t->ncol, sizeof(*t->hdr));
     if (t->hdr == NULL) {
-        goto out;
+        goto oom;
     }
     memcpy(t->hdr, fields, (size_t)t->ncol * sizeof(*fields));
     while (fgets(line, PLOT_MAX_LINE, in) != NULL) {
@@ -243,19 +248,19 @@ table_read(struct table *t, const char *path)
             char **ncells;
 
             if (nl == NULL) {
-                goto out;
+                goto oom;
             }
             t->lines = nl;
             ncells = mpcsim_reallocarray(t->cells, nc * (size_t)t->ncol, sizeof(*ncells));
             if (ncells == NULL) {
-                goto out;
+                goto oom;
             }
             t->cells = ncells;
             t->cap = nc;
         }
         t->lines[t->nrows] = mpcsim_strdup(line);
         if (t->lines[t->nrows] == NULL) {
-            goto out;
+            goto oom;
         }
         nf = csv_split(t->lines[t->nrows], fields, PLOT_MAX_COLS);
         t->nrows++;
@@ -276,10 +281,12 @@ table_read(struct table *t, const char *path)
         goto out;
     }
     rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "mpcsim plot: out of memory reading ");
+    err_str(path);
+    fprintf(stderr, "\n");
 out:
-    if (rc != 0 && line != NULL && in != NULL && t->hdr_line == NULL) {
-        fprintf(stderr, "mpcsim plot: out of memory\n");
-    }
     if (in != NULL) {
         fclose(in);
     }

@@ -102,8 +102,8 @@ test_harness_json_shape(void **state)
  * counter.  Our writer puts one "key": value per line.
  */
 struct gb_entry {
-    char name[128], run_name[128], run_type[32], aggregate_name[32], aggregate_unit[32];
-    char time_unit[8];
+    char name[256], run_name[256], run_type[256], aggregate_name[256], aggregate_unit[256];
+    char time_unit[256];
     long repetitions, repetition_index, threads, iterations;
     double real_time, cpu_time, items_per_second;
 };
