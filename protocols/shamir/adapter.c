@@ -436,7 +436,48 @@ out:
     mpcsim_free(inc);
 }
 
-/* Reconstruct from group gi's shares (all of them, in arrival order). */
+/*
+ * Robust decoding of columns [c0, c0 + cl) of the m rows (row pitch R):
+ * secrets[0..cl), the positions of the wrong rows flagged in flag[0..m).
+ * tmp holds m * cl elements, bad m positions.  *ndec counts the elements
+ * that needed the decoder.  Returns shamir_reconstruct_robust's code.
+ */
+static int
+sh__decode_cols(struct shamir_party *st, uint64_t *secrets, uint8_t *flag, size_t *ndec,
+                uint64_t *tmp, size_t *bad, const uint64_t *rows, const int *idx, size_t m,
+                size_t c0, size_t cl)
+{
+    size_t R = st->R;
+    size_t nbad = 0, dec = 0;
+    int rc;
+
+    for (size_t i = 0; i < m; i++) {
+        memcpy(tmp + i * cl, rows + i * R + c0, cl * sizeof(*tmp));
+    }
+    rc = shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &dec, tmp, idx, m, cl, st->rng);
+    *ndec += dec;
+    if (rc == 0) {
+        for (size_t b = 0; b < nbad; b++) {
+            flag[bad[b]] = 1;
+        }
+    }
+    return rc;
+}
+
+/*
+ * Reconstruct from group gi's shares (all of them, in arrival order).
+ *
+ * Robust mode names a sender only on proof that it sent wrong data.  The
+ * linear part of an output share (the sum of the input shares, which
+ * honest dealers sent correctly: input dealing is out of scope) is the
+ * sender's own work, so a wrong linear share proves its sender faulty.
+ * The product part is a combination of the subshares others reshared to
+ * the sender: a wrong product share may come from a cheating resharer, so
+ * it proves nothing against its sender (issue 15: an equivocating resharer
+ * got honest receivers of its bad subshares accused).  A product part
+ * with errors outside the proven senders therefore aborts, naming only
+ * the proven ones.
+ */
 static void
 sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
 {
@@ -444,14 +485,21 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
     size_t R = st->R;
     size_t m = 0;
     size_t q = (size_t)st->t + 1;
-    size_t nbad = 0, ndec = 0;
+    size_t ndec = 0;
+    /* Output elements [0, Rl) are linear in the inputs, [Rl, R) products. */
+    size_t Rl = !st->mul ? R : (st->kind == COMPUTATION_VARIANCE ? st->L : 0);
     int *idx = mpcsim_malloc(g->count * sizeof(int));
     uint64_t *rows = mpcsim_malloc(g->count * R * sizeof(uint64_t));
+    uint64_t *tmp = mpcsim_malloc(g->count * R * sizeof(uint64_t));
     uint64_t *secrets = mpcsim_malloc(R * sizeof(uint64_t));
     size_t *bad = mpcsim_malloc(g->count * sizeof(size_t));
-    int rc;
+    uint8_t *proven = mpcsim_calloc(g->count, 1);
+    uint8_t *flag_mul = mpcsim_calloc(g->count, 1);
+    int unproven = 0;
+    int rc = 0;
 
-    if (idx == NULL || rows == NULL || secrets == NULL || bad == NULL) {
+    if (idx == NULL || rows == NULL || tmp == NULL || secrets == NULL || bad == NULL ||
+        proven == NULL || flag_mul == NULL) {
         sh__abort(p, st, "shamir: out of memory");
         goto out;
     }
@@ -469,11 +517,24 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
     } else {
-        rc =
-            shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R, st->rng);
+        if (Rl > 0) {
+            rc = sh__decode_cols(st, secrets, proven, &ndec, tmp, bad, rows, idx, m, 0, Rl);
+        }
+        if (rc == 0 && Rl < R) {
+            rc = sh__decode_cols(st, secrets + Rl, flag_mul, &ndec, tmp, bad, rows, idx, m, Rl,
+                                 R - Rl);
+            for (size_t i = 0; rc == 0 && i < m; i++) {
+                unproven |= flag_mul[i] && !proven[i];
+            }
+        }
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
+        for (size_t i = 0; i < m; i++) {
+            if (proven[i]) {
+                sim_accuse(p, idx[i]);
+            }
+        }
     }
     if (rc == MPCSIM_EDECODE) {
         char reason[128];
@@ -491,15 +552,21 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
                                          : "shamir: out of memory");
         goto out;
     }
-    for (size_t b = 0; b < nbad; b++) {
-        sim_accuse(p, idx[bad[b]]);
+    if (unproven) {
+        sh__abort(p, st,
+                  "shamir: product shares are inconsistent and their senders' linear shares "
+                  "are not: a resharing was corrupted, the cheater cannot be proven");
+        goto out;
     }
     sh__output(p, st, g, secrets);
 out:
     mpcsim_free(idx);
     mpcsim_free(rows);
+    mpcsim_free(tmp);
     mpcsim_free(secrets);
     mpcsim_free(bad);
+    mpcsim_free(proven);
+    mpcsim_free(flag_mul);
 }
 
 /* Finish with group gi if it has enough shares (phase 3 only). */
