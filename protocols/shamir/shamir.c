@@ -32,6 +32,10 @@
 
 /* Coefficients sampled on the stack per pass of shamir_share. */
 #define SHAMIR__CHUNK 512
+/* shamir_share by finite differences for t < SHAMIR__DIFF_MAX (2 t words
+ * on the stack), with vector additions from t >= SHAMIR__DIFF_VEC. */
+#define SHAMIR__DIFF_MAX 4096
+#define SHAMIR__DIFF_VEC 16
 
 struct shamir_ctx {
     int n, t;
@@ -174,6 +178,52 @@ shamir_share_coeffs(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secr
     }
 }
 
+/*
+ * shamir_share by values and finite differences: f(1..t) are the t
+ * samples and f(0) = secret, which fixes f (so f is uniform among the
+ * polynomials of degree <= t through (0, secret), as with uniform
+ * coefficients).  With D_k = Delta^k f(x) the forward differences at x,
+ * D_t is constant and Delta^k f(x + 1) = D_k + D_(k+1): one vector addition
+ * of length t per point, no multiplication, and a working set of 2 (t + 1)
+ * elements instead of the n x t table of powers.  d: 2 (t + 1) elements.
+ */
+static void
+shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, size_t t,
+                   struct fp_stream *rng)
+{
+    uint64_t *a = d, *b = d + t + 1;
+
+    a[0] = secret;
+    fp_stream_fill(rng, a + 1, t);
+    /* Values at 0..t to differences at 0, level by level (a, b in turn). */
+    for (size_t l = 1; l <= t; l++) {
+        fp_vec_sub(b + l, a + l, a + l - 1, t + 1 - l);
+        b[l - 1] = a[l - 1];
+        a[l] = b[l];
+        {
+            uint64_t *tmp = a;
+
+            a = b;
+            b = tmp;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (t < SHAMIR__DIFF_VEC) {
+            for (size_t k = 0; k < t; k++) {
+                a[k] = fp_add(a[k], a[k + 1]);
+            }
+        } else {
+            uint64_t *tmp = a;
+
+            fp_vec_add(b, a, a + 1, t);
+            b[t] = a[t];
+            a = b;
+            b = tmp;
+        }
+        shares[j] = a[0];
+    }
+}
+
 /* see shamir.h */
 void
 shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret, struct fp_stream *rng)
@@ -183,9 +233,16 @@ shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret, str
     size_t t = (size_t)sh->t;
     size_t n = (size_t)sh->n;
 
-    if (t <= SHAMIR__CHUNK) {
-        fp_stream_fill(rng, coeffs, t);
-        shamir_share_coeffs(sh, shares, secret, coeffs);
+    if (t == 0) {
+        for (size_t j = 0; j < n; j++) {
+            shares[j] = secret;
+        }
+        return;
+    }
+    if (t < SHAMIR__DIFF_MAX) {
+        uint64_t d[2 * SHAMIR__DIFF_MAX];
+
+        shamir__share_diff(shares, d, secret, n, t, rng);
         return;
     }
     for (size_t j = 0; j < n; j++) {

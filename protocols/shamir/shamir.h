@@ -49,8 +49,13 @@ int shamir_ctx_n(const struct shamir_ctx *sh);
 int shamir_ctx_t(const struct shamir_ctx *sh);
 
 /*
- * Share secret: shares[j] = f(j + 1) for j < n, f(0) = secret, the t other
- * coefficients uniform from rng (t samples).
+ * Share secret: shares[j] = f(j + 1) for j < n, f uniform among the
+ * polynomials of degree <= t with f(0) = secret (t samples from rng).  For
+ * t < 4096 the samples are f(1..t) and the other points follow by finite
+ * differences (n t additions, O(t) memory: the points 1..n are
+ * consecutive); from t = 4096 they are the coefficients of x^1..x^t
+ * (n t multiplications over the table of powers).  Either way the shares
+ * depend only on (n, t, secret, the samples), not on the CPU.
  */
 void shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret,
                   struct fp_stream *rng);
