@@ -181,6 +181,49 @@ test_shamir_share_paths(void **state)
     fp_stream_destroy(s);
 }
 
+/* Robust reconstruction with cached dual weights gives the same secrets and bad set. */
+static void
+test_shamir_robust_dual(void **state)
+{
+    const int n = 40, t = 9;
+    struct fp_stream *s = stream(9);
+    struct shamir_ctx *sh = NULL;
+    uint64_t v[40], got[2], got2[2], secret[2] = {11, 22};
+    uint64_t rows[80], scratch[40];
+    int idx[40];
+    size_t bad[40], bad2[40], nbad = 0, nbad2 = 0;
+
+    (void)state;
+    assert_int_equal(shamir_ctx_create(&sh, n, t), 0);
+    assert_int_equal(shamir_dual_weights(sh, v, idx, 0), MPCSIM_EINVAL);
+    shamir_share_vec(sh, rows, scratch, secret, 2, s);
+    rand_subset(idx, n, 33);
+    {
+        uint64_t sel[66];
+
+        for (int i = 0; i < 33; i++) {
+            sel[2 * i] = rows[2 * idx[i]];
+            sel[2 * i + 1] = rows[2 * idx[i] + 1];
+        }
+        sel[2 * 4] = fp_add(sel[2 * 4], 1);
+        sel[2 * 20 + 1] = fp_add(sel[2 * 20 + 1], 5);
+        assert_int_equal(shamir_dual_weights(sh, v, idx, 33), 0);
+        assert_int_equal(
+            shamir_reconstruct_robust_dual(sh, got, bad, &nbad, NULL, sel, idx, v, 33, 2, s), 0);
+        assert_int_equal(
+            shamir_reconstruct_robust(sh, got2, bad2, &nbad2, NULL, sel, idx, 33, 2, s), 0);
+        assert_memory_equal(got, secret, sizeof(got));
+        assert_memory_equal(got2, secret, sizeof(got));
+        assert_int_equal(nbad, 2);
+        assert_int_equal(nbad2, 2);
+        assert_int_equal(bad[0], 4);
+        assert_int_equal(bad[1], 20);
+        assert_memory_equal(bad, bad2, 2 * sizeof(size_t));
+    }
+    shamir_ctx_destroy(sh);
+    fp_stream_destroy(s);
+}
+
 /* shamir_lagrange0 matches poly_lagrange0 for small and large subsets. */
 static void
 test_shamir_lagrange_vs_poly(void **state)
@@ -460,11 +503,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shamir_quorum),       cmocka_unit_test(test_shamir_large_t_vec),
-        cmocka_unit_test(test_shamir_share_paths),  cmocka_unit_test(test_shamir_lagrange_vs_poly),
-        cmocka_unit_test(test_shamir_check),        cmocka_unit_test(test_shamir_robust_radius),
-        cmocka_unit_test(test_shamir_grr_multiply), cmocka_unit_test(test_shamir_privacy_chisq),
-        cmocka_unit_test(test_shamir_oom),
+        cmocka_unit_test(test_shamir_quorum),           cmocka_unit_test(test_shamir_large_t_vec),
+        cmocka_unit_test(test_shamir_share_paths),      cmocka_unit_test(test_shamir_robust_dual),
+        cmocka_unit_test(test_shamir_lagrange_vs_poly), cmocka_unit_test(test_shamir_check),
+        cmocka_unit_test(test_shamir_robust_radius),    cmocka_unit_test(test_shamir_grr_multiply),
+        cmocka_unit_test(test_shamir_privacy_chisq),    cmocka_unit_test(test_shamir_oom),
     };
 
     mpcsim_test_init();
