@@ -33,8 +33,22 @@ enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4 };
 #define SH_STACK_ELEMS 32 /* scratch elements on the stack in handlers (else malloc) */
 #define SH_HDR 9          /* type, u32 count of inputs left out, u32 count missing from T */
 
+#define SH_DUAL_CACHE 8 /* point sets whose dual weights a trial keeps */
+
+/* Dual-code weights of one point set (sorted party indices). */
+struct sh_dual {
+    size_t m;
+    int *idx;
+    uint64_t *v;
+};
+
 struct shamir_trial {
     struct shamir_ctx *sh;
+    /* Dual weights of the point sets robust reconstruction met: every
+     * party of one view decodes from the same set, so they are computed
+     * once per trial (a trial runs on one thread). */
+    struct sh_dual dual[SH_DUAL_CACHE];
+    size_t n_dual;
 };
 
 /* The shares of one view received so far. */
@@ -48,6 +62,7 @@ struct sh_group {
 struct shamir_party {
     const struct shamir_params *prm;
     const struct shamir_ctx *sh;
+    struct shamir_trial *tr; /* the trial's dual-weight cache */
     int n, t, self, robust, mul, phase;
     size_t L, nin, Lm, R;
     enum computation_kind kind;
@@ -129,6 +144,10 @@ sh__trial_teardown(void *trial)
     if (tr == NULL) {
         return;
     }
+    for (size_t i = 0; i < tr->n_dual; i++) {
+        mpcsim_free(tr->dual[i].idx);
+        mpcsim_free(tr->dual[i].v);
+    }
     shamir_ctx_destroy(tr->sh);
     mpcsim_free(tr);
 }
@@ -206,6 +225,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     st->prm = prm;
     st->sh = tr->sh;
+    st->tr = (struct shamir_trial *)tr;
     st->n = cfg->n;
     st->t = prm->threshold;
     st->self = cfg->self;
@@ -436,7 +456,86 @@ out:
     mpcsim_free(inc);
 }
 
-/* Reconstruct from group gi's shares (all of them, in arrival order). */
+/*
+ * The dual weights of the sorted point set idx[0..m): from the trial's
+ * cache, or computed into v (m elements) and cached while there is room.
+ * Returns a pointer to them, or NULL (out of memory).
+ */
+static const uint64_t *
+sh__dual(struct shamir_party *st, uint64_t *v, const int *idx, size_t m)
+{
+    struct shamir_trial *tr = st->tr;
+    struct sh_dual *e;
+
+    for (size_t i = 0; i < tr->n_dual; i++) {
+        e = &tr->dual[i];
+        if (e->m == m && memcmp(e->idx, idx, m * sizeof(*idx)) == 0) {
+            return e->v;
+        }
+    }
+    if (shamir_dual_weights(st->sh, v, idx, m) != 0) {
+        return NULL;
+    }
+    if (tr->n_dual < SH_DUAL_CACHE) {
+        e = &tr->dual[tr->n_dual];
+        e->idx = mpcsim_malloc(m * sizeof(*idx));
+        e->v = mpcsim_malloc(m * sizeof(*v));
+        if (e->idx == NULL || e->v == NULL) {
+            mpcsim_free(e->idx);
+            mpcsim_free(e->v);
+            return v; /* not cached: still correct */
+        }
+        memcpy(e->idx, idx, m * sizeof(*idx));
+        memcpy(e->v, v, m * sizeof(*v));
+        e->m = m;
+        tr->n_dual++;
+    }
+    return v;
+}
+
+/*
+ * Robust decoding of columns [c0, c0 + cl) of the m rows (row pitch R):
+ * secrets[0..cl), the positions of the wrong rows flagged in flag[0..m).
+ * tmp holds m * cl elements, bad m positions.  *ndec counts the elements
+ * that needed the decoder.  Returns shamir_reconstruct_robust's code.
+ */
+static int
+sh__decode_cols(struct shamir_party *st, uint64_t *secrets, uint8_t *flag, size_t *ndec,
+                uint64_t *tmp, size_t *bad, const uint64_t *rows, const int *idx,
+                const uint64_t *dual, size_t m, size_t c0, size_t cl)
+{
+    size_t R = st->R;
+    size_t nbad = 0, dec = 0;
+    int rc;
+
+    for (size_t i = 0; i < m; i++) {
+        memcpy(tmp + i * cl, rows + i * R + c0, cl * sizeof(*tmp));
+    }
+    rc = shamir_reconstruct_robust_dual(st->sh, secrets, bad, &nbad, &dec, tmp, idx, dual, m, cl,
+                                        st->rng);
+    *ndec += dec;
+    if (rc == 0) {
+        for (size_t b = 0; b < nbad; b++) {
+            flag[bad[b]] = 1;
+        }
+    }
+    return rc;
+}
+
+/*
+ * Reconstruct from group gi's shares (all of them, in arrival order).
+ *
+ * Robust mode names a sender only on proof that it sent wrong data.  The
+ * linear part of an output share (the sum of the input shares, which
+ * honest dealers sent correctly: input dealing is out of scope) is the
+ * sender's own work, so a wrong linear share proves its sender faulty.
+ * The product part is a combination of the subshares others reshared to
+ * the sender: a wrong product share may come from a cheating resharer, so
+ * it proves nothing against its sender (issue 15: an equivocating resharer
+ * got honest receivers of its bad subshares accused).  A product part
+ * with errors outside the proven senders therefore aborts, naming only
+ * the proven ones.
+ */
 static void
 sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
 {
@@ -444,19 +543,30 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
     size_t R = st->R;
     size_t m = 0;
     size_t q = (size_t)st->t + 1;
-    size_t nbad = 0, ndec = 0;
+    size_t ndec = 0;
+    /* Output elements [0, Rl) are linear in the inputs, [Rl, R) products. */
+    size_t Rl = !st->mul ? R : (st->kind == COMPUTATION_VARIANCE ? st->L : 0);
     int *idx = mpcsim_malloc(g->count * sizeof(int));
     uint64_t *rows = mpcsim_malloc(g->count * R * sizeof(uint64_t));
+    uint64_t *tmp = mpcsim_malloc(g->count * R * sizeof(uint64_t));
     uint64_t *secrets = mpcsim_malloc(R * sizeof(uint64_t));
     size_t *bad = mpcsim_malloc(g->count * sizeof(size_t));
-    int rc;
+    uint8_t *proven = mpcsim_calloc(g->count, 1);
+    uint8_t *flag_mul = mpcsim_calloc(g->count, 1);
+    uint64_t *vbuf = mpcsim_malloc(g->count * sizeof(uint64_t));
+    const uint64_t *dual = NULL;
+    int unproven = 0;
+    int rc = 0;
 
-    if (idx == NULL || rows == NULL || secrets == NULL || bad == NULL) {
+    if (idx == NULL || rows == NULL || tmp == NULL || secrets == NULL || bad == NULL ||
+        proven == NULL || flag_mul == NULL || vbuf == NULL) {
         sh__abort(p, st, "shamir: out of memory");
         goto out;
     }
-    for (size_t a = 0; a < st->n_arrival && m < g->count; a++) {
-        int s = st->arrival[a];
+    /* fast: the first shares to arrive; robust uses them all, in party
+     * order, so that every party of a view decodes on one point set. */
+    for (size_t a = 0; m < g->count && a < (st->robust ? (size_t)st->n : st->n_arrival); a++) {
+        int s = st->robust ? (int)a : st->arrival[a];
 
         if (st->out_group[s] == (int)gi) {
             idx[m] = s;
@@ -464,16 +574,33 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
             m++;
         }
     }
+    if (st->robust && m >= q && (dual = sh__dual(st, vbuf, idx, m)) == NULL) {
+        sh__abort(p, st, "shamir: out of memory");
+        goto out;
+    }
     if (!st->robust) {
         rc = shamir_reconstruct(st->sh, secrets, rows, idx, m, R);
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
     } else {
-        rc =
-            shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R, st->rng);
+        if (Rl > 0) {
+            rc = sh__decode_cols(st, secrets, proven, &ndec, tmp, bad, rows, idx, dual, m, 0, Rl);
+        }
+        if (rc == 0 && Rl < R) {
+            rc = sh__decode_cols(st, secrets + Rl, flag_mul, &ndec, tmp, bad, rows, idx, dual, m,
+                                 Rl, R - Rl);
+            for (size_t i = 0; rc == 0 && i < m; i++) {
+                unproven |= flag_mul[i] && !proven[i];
+            }
+        }
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
+        for (size_t i = 0; i < m; i++) {
+            if (proven[i]) {
+                sim_accuse(p, idx[i]);
+            }
+        }
     }
     if (rc == MPCSIM_EDECODE) {
         char reason[128];
@@ -491,15 +618,22 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
                                          : "shamir: out of memory");
         goto out;
     }
-    for (size_t b = 0; b < nbad; b++) {
-        sim_accuse(p, idx[bad[b]]);
+    if (unproven) {
+        sh__abort(p, st,
+                  "shamir: product shares are inconsistent and their senders' linear shares "
+                  "are not: a resharing was corrupted, the cheater cannot be proven");
+        goto out;
     }
     sh__output(p, st, g, secrets);
 out:
     mpcsim_free(idx);
     mpcsim_free(rows);
+    mpcsim_free(tmp);
     mpcsim_free(secrets);
     mpcsim_free(bad);
+    mpcsim_free(proven);
+    mpcsim_free(flag_mul);
+    mpcsim_free(vbuf);
 }
 
 /* Finish with group gi if it has enough shares (phase 3 only). */

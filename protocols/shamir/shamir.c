@@ -32,6 +32,10 @@
 
 /* Coefficients sampled on the stack per pass of shamir_share. */
 #define SHAMIR__CHUNK 512
+/* shamir_share by finite differences for t < SHAMIR__DIFF_MAX (2 t words
+ * on the stack), with vector additions from t >= SHAMIR__DIFF_VEC. */
+#define SHAMIR__DIFF_MAX 4096
+#define SHAMIR__DIFF_VEC 16
 
 struct shamir_ctx {
     int n, t;
@@ -86,19 +90,22 @@ shamir_ctx_create(struct shamir_ctx **out, int n, int t)
     if ((sh->stride & (sh->stride - 1)) == 0) {
         sh->stride += 8;
     }
-    sh->pow = mpcsim_calloc(un * sh->stride, sizeof(uint64_t));
+    /* The powers serve only the coefficient path of shamir_share. */
+    if (ut >= SHAMIR__DIFF_MAX) {
+        sh->pow = mpcsim_calloc(un * sh->stride, sizeof(uint64_t));
+    }
     sh->inv = mpcsim_calloc(un + 1, sizeof(uint64_t));
     sh->vfull = mpcsim_calloc(un + 1, sizeof(uint64_t));
     sh->lag_low = mpcsim_calloc(ut + 1, sizeof(uint64_t));
     fact = mpcsim_calloc(un + 1, sizeof(uint64_t));
     invfact = mpcsim_calloc(un + 1, sizeof(uint64_t));
     idx = mpcsim_calloc(ut + 1, sizeof(int));
-    if (sh->pow == NULL || sh->inv == NULL || sh->vfull == NULL || sh->lag_low == NULL ||
-        fact == NULL || invfact == NULL || idx == NULL) {
+    if ((ut >= SHAMIR__DIFF_MAX && sh->pow == NULL) || sh->inv == NULL || sh->vfull == NULL ||
+        sh->lag_low == NULL || fact == NULL || invfact == NULL || idx == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    for (size_t j = 0; j < un; j++) {
+    for (size_t j = 0; sh->pow != NULL && j < un; j++) {
         uint64_t *row = sh->pow + j * sh->stride;
         uint64_t x = (uint64_t)j + 1;
         uint64_t acc = 1;
@@ -169,8 +176,67 @@ shamir_share_coeffs(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secr
     const struct fp_vec_ops *ops = fp_vec_ops_best();
     size_t t = (size_t)sh->t;
 
+    if (sh->pow == NULL) {
+        /* Horner at each point (the same values as the table's dot product). */
+        for (size_t j = 0; j < (size_t)sh->n; j++) {
+            uint64_t x = (uint64_t)j + 1;
+            uint64_t acc = 0;
+
+            for (size_t k = t; k > 0; k--) {
+                acc = fp_mul(fp_add(acc, coeffs[k - 1]), x);
+            }
+            shares[j] = fp_add(secret, acc);
+        }
+        return;
+    }
     for (size_t j = 0; j < (size_t)sh->n; j++) {
         shares[j] = fp_add(secret, ops->dot(sh->pow + j * sh->stride, coeffs, t));
+    }
+}
+
+/*
+ * shamir_share by values and finite differences: f(1..t) are the t
+ * samples and f(0) = secret, which fixes f (so f is uniform among the
+ * polynomials of degree <= t through (0, secret), as with uniform
+ * coefficients).  With D_k = Delta^k f(x) the forward differences at x,
+ * D_t is constant and Delta^k f(x + 1) = D_k + D_(k+1): one vector addition
+ * of length t per point, no multiplication, and a working set of 2 (t + 1)
+ * elements instead of the n x t table of powers.  d: 2 (t + 1) elements.
+ */
+static void
+shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, size_t t,
+                   struct fp_stream *rng)
+{
+    uint64_t *a = d, *b = d + t + 1;
+
+    a[0] = secret;
+    fp_stream_fill(rng, a + 1, t);
+    /* Values at 0..t to differences at 0, level by level (a, b in turn). */
+    for (size_t l = 1; l <= t; l++) {
+        fp_vec_sub(b + l, a + l, a + l - 1, t + 1 - l);
+        b[l - 1] = a[l - 1];
+        a[l] = b[l];
+        {
+            uint64_t *tmp = a;
+
+            a = b;
+            b = tmp;
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (t < SHAMIR__DIFF_VEC) {
+            for (size_t k = 0; k < t; k++) {
+                a[k] = fp_add(a[k], a[k + 1]);
+            }
+        } else {
+            uint64_t *tmp = a;
+
+            fp_vec_add(b, a, a + 1, t);
+            b[t] = a[t];
+            a = b;
+            b = tmp;
+        }
+        shares[j] = a[0];
     }
 }
 
@@ -183,9 +249,16 @@ shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret, str
     size_t t = (size_t)sh->t;
     size_t n = (size_t)sh->n;
 
-    if (t <= SHAMIR__CHUNK) {
-        fp_stream_fill(rng, coeffs, t);
-        shamir_share_coeffs(sh, shares, secret, coeffs);
+    if (t == 0) {
+        for (size_t j = 0; j < n; j++) {
+            shares[j] = secret;
+        }
+        return;
+    }
+    if (t < SHAMIR__DIFF_MAX) {
+        uint64_t d[2 * SHAMIR__DIFF_MAX];
+
+        shamir__share_diff(shares, d, secret, n, t, rng);
         return;
     }
     for (size_t j = 0; j < n; j++) {
@@ -422,70 +495,58 @@ shamir_reconstruct(const struct shamir_ctx *sh, uint64_t *secrets, const uint64_
 
 /*
  * The dual-code test on one combined word y[0..m) with dual weights v:
- * 1 if sum v_i (x_i - z)^d y_i = 0.  pw: m elements of scratch.
+ * 1 if sum v_i (x_i - z)^d y_i = 0.  scratch: 2m elements.  The powers
+ * are taken by square-and-multiply over the whole vector with the
+ * dispatched (SIMD) kernels, then one dot product.
  */
 static int
-shamir__dual_test(const uint64_t *v, const uint64_t *y, uint64_t *pw, const int *idx, size_t m,
+shamir__dual_test(const uint64_t *v, const uint64_t *y, uint64_t *scratch, const int *idx, size_t m,
                   size_t d, uint64_t z)
 {
-    mpcsim_u128 acc = 0;
+    const struct fp_vec_ops *ops = fp_vec_ops_best();
+    uint64_t *pw = scratch;
+    uint64_t *base = scratch + m;
     int top = 63;
 
-    for (size_t i = 0; i < m; i++) {
-        pw[i] = 1;
-    }
     while (top >= 0 && ((d >> top) & 1) == 0) {
         top--;
     }
-    /* Square-and-multiply with the parties in the inner loop. */
-    for (int b = top; b >= 0; b--) {
-        int bit = (int)((d >> b) & 1);
-
-        for (size_t i = 0; i < m; i++) {
-            uint64_t base = fp_sub((uint64_t)idx[i] + 1, z);
-            uint64_t r = fp_sqr(pw[i]);
-
-            pw[i] = bit ? fp_mul(r, base) : r;
-        }
-    }
     for (size_t i = 0; i < m; i++) {
-        acc += (mpcsim_u128)fp_mul(v[i], pw[i]) * y[i];
-        if ((i & 31) == 31) {
-            acc = fp_reduce128(acc);
+        base[i] = fp_sub((uint64_t)idx[i] + 1, z);
+        pw[i] = top < 0 ? 1 : base[i];
+    }
+    for (int b = top - 1; b >= 0; b--) {
+        ops->mul(pw, pw, pw, m);
+        if ((d >> b) & 1) {
+            ops->mul(pw, pw, base, m);
         }
     }
-    return fp_reduce128(acc) == 0;
+    ops->mul(pw, pw, v, m);
+    return ops->dot(pw, y, m) == 0;
 }
 
 /* Combine the len elements of each share with coefficients rho (rho[0] = 1). */
 static void
 shamir__mix(uint64_t *y, const uint64_t *shares, const uint64_t *rho, size_t m, size_t len)
 {
-    for (size_t i = 0; i < m; i++) {
-        const uint64_t *row = shares + i * len;
-        mpcsim_u128 acc = row[0];
+    const struct fp_vec_ops *ops = fp_vec_ops_best();
 
-        for (size_t k = 1; k < len; k++) {
-            acc += (mpcsim_u128)rho[k] * row[k];
-            if ((k & 31) == 31) {
-                acc = fp_reduce128(acc);
-            }
-        }
-        y[i] = fp_reduce128(acc);
+    for (size_t i = 0; i < m; i++) {
+        y[i] = ops->dot(rho, shares + i * len, len);
     }
 }
 
 /*
- * The check, given dual weights: *ok for elements [k0, k0 + kl) of the
- * shares.  scratch: 2m + len elements.
+ * The check, given dual weights: *ok for the len elements of the shares
+ * (one random combination of them).  scratch: 3m + len elements.
  */
 static void
 shamir__check_with(const uint64_t *v, int *ok, uint64_t *scratch, const uint64_t *shares,
                    const int *idx, size_t m, size_t len, size_t t, struct fp_stream *rng)
 {
     uint64_t *y = scratch;
-    uint64_t *pw = scratch + m;
-    uint64_t *rho = scratch + 2 * m;
+    uint64_t *pw = scratch + m; /* 2m for shamir__dual_test */
+    uint64_t *rho = scratch + 3 * m;
     uint64_t z;
 
     if (m <= t + 1) {
@@ -515,7 +576,7 @@ shamir_check(const struct shamir_ctx *sh, int *consistent, const uint64_t *share
         *consistent = 1;
         return 0;
     }
-    work = mpcsim_malloc((3 * m + len) * sizeof(*work));
+    work = mpcsim_malloc((4 * m + len) * sizeof(*work));
     if (work == NULL) {
         return MPCSIM_ENOMEM;
     }
@@ -529,9 +590,30 @@ shamir_check(const struct shamir_ctx *sh, int *consistent, const uint64_t *share
 
 /* see shamir.h */
 int
+shamir_dual_weights(const struct shamir_ctx *sh, uint64_t *v, const int *idx, size_t m)
+{
+    if (m == 0) {
+        return MPCSIM_EINVAL;
+    }
+    return shamir__dual_weights(sh, v, idx, m);
+}
+
+/* see shamir.h */
+int
 shamir_reconstruct_robust(const struct shamir_ctx *sh, uint64_t *secrets, size_t *bad, size_t *nbad,
                           size_t *decoded, const uint64_t *shares, const int *idx, size_t m,
                           size_t len, struct fp_stream *rng)
+{
+    return shamir_reconstruct_robust_dual(sh, secrets, bad, nbad, decoded, shares, idx, NULL, m,
+                                          len, rng);
+}
+
+/* see shamir.h */
+int
+shamir_reconstruct_robust_dual(const struct shamir_ctx *sh, uint64_t *secrets, size_t *bad,
+                               size_t *nbad, size_t *decoded, const uint64_t *shares,
+                               const int *idx, const uint64_t *dual, size_t m, size_t len,
+                               struct fp_stream *rng)
 {
     size_t t = (size_t)sh->t;
     uint64_t *work = NULL;
@@ -545,8 +627,8 @@ shamir_reconstruct_robust(const struct shamir_ctx *sh, uint64_t *secrets, size_t
     if (m < t + 1) {
         return MPCSIM_ENOQUORUM;
     }
-    /* v, lambda (m each), check scratch (2m + len), xs, ys (m each), coeffs (t + 1). */
-    work = mpcsim_malloc((6 * m + len + t + 1) * sizeof(*work));
+    /* v, lambda (m each), check scratch (3m + len), xs, ys (m each), coeffs (t + 1). */
+    work = mpcsim_malloc((7 * m + len + t + 1) * sizeof(*work));
     pos = mpcsim_malloc(m * sizeof(*pos));
     flag = mpcsim_calloc(m, 1);
     if (work == NULL || pos == NULL || flag == NULL) {
@@ -556,13 +638,17 @@ shamir_reconstruct_robust(const struct shamir_ctx *sh, uint64_t *secrets, size_t
     v = work;
     lambda = v + m;
     scratch = lambda + m;
-    xs = scratch + 2 * m + len;
+    xs = scratch + 3 * m + len;
     ys = xs + m;
     coeffs = ys + m;
 
-    rc = shamir__dual_weights(sh, v, idx, m);
-    if (rc != 0) {
-        goto out;
+    if (dual != NULL) {
+        memcpy(v, dual, m * sizeof(*v));
+    } else {
+        rc = shamir__dual_weights(sh, v, idx, m);
+        if (rc != 0) {
+            goto out;
+        }
     }
     shamir__lambda_from_dual(sh, lambda, v, idx, m);
     shamir__check_with(v, &ok, scratch, shares, idx, m, len, t, rng);

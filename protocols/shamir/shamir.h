@@ -8,8 +8,9 @@
  * Party j (0-based) holds the share f(j + 1) of a polynomial f of degree
  * <= t with f(0) the secret; any t shares are uniform and independent of
  * the secret, any t + 1 determine it.  A context holds the tables that
- * make the common operations linear: powers of the points 1..n (sharing
- * is one lazily reduced dot product per share), the inverses of 1..n and
+ * make the common operations linear: powers of the points 1..n for t >=
+ * 4096 (sharing is then one lazily reduced dot product per share; below,
+ * finite differences need no table), the inverses of 1..n and
  * of the factorials (Lagrange weights for any subset of parties in
  * O(m min(m, n - m))), and the Lagrange coefficients of parties 0..t.
  *
@@ -37,8 +38,8 @@ struct shamir_ctx; /* opaque, read-only once created (shareable between threads)
  * A context for n parties (1 <= n, n < 2^31) and degree t (0 <= t < n).
  * On success stores it in *out (caller owns it; free with
  * shamir_ctx_destroy()) and returns 0.  Returns MPCSIM_EINVAL for bad n or
- * t, MPCSIM_ENOMEM; *out is then untouched.  Memory: about 8 n (t + 4)
- * bytes.
+ * t, MPCSIM_ENOMEM; *out is then untouched.  Memory: about 32 n bytes, plus
+ * 8 n (t + 8) for the table of powers when t >= 4096.
  */
 MPCSIM_NODISCARD int shamir_ctx_create(struct shamir_ctx **out, int n, int t);
 
@@ -49,8 +50,13 @@ int shamir_ctx_n(const struct shamir_ctx *sh);
 int shamir_ctx_t(const struct shamir_ctx *sh);
 
 /*
- * Share secret: shares[j] = f(j + 1) for j < n, f(0) = secret, the t other
- * coefficients uniform from rng (t samples).
+ * Share secret: shares[j] = f(j + 1) for j < n, f uniform among the
+ * polynomials of degree <= t with f(0) = secret (t samples from rng).  For
+ * t < 4096 the samples are f(1..t) and the other points follow by finite
+ * differences (n t additions, O(t) memory: the points 1..n are
+ * consecutive); from t = 4096 they are the coefficients of x^1..x^t
+ * (n t multiplications over the table of powers).  Either way the shares
+ * depend only on (n, t, secret, the samples), not on the CPU.
  */
 void shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret,
                   struct fp_stream *rng);
@@ -123,6 +129,30 @@ MPCSIM_NODISCARD int shamir_reconstruct_robust(const struct shamir_ctx *sh, uint
                                                size_t *bad, size_t *nbad, size_t *decoded,
                                                const uint64_t *shares, const int *idx, size_t m,
                                                size_t len, struct fp_stream *rng);
+
+/*
+ * The dual-code weights of the point set idx[0..m) (distinct, in [0, n)):
+ * v[i] = 1 / prod over k != i of (x_i - x_k), x_i = idx[i] + 1, so that
+ * sum v_i g(x_i) = 0 for every g of degree <= m - 2 (the dual code of the
+ * Reed-Solomon code on these points is {(v_i h(x_i)) : deg h <= m - t - 2}).
+ * They depend only on (n, the point set, its order): callers that
+ * reconstruct many times from one point set compute them once and pass
+ * them to shamir_reconstruct_robust_dual.  O(m min(m, n - m)).  Returns 0,
+ * MPCSIM_EINVAL (m = 0, an index out of range or repeated), MPCSIM_ENOMEM.
+ */
+MPCSIM_NODISCARD int shamir_dual_weights(const struct shamir_ctx *sh, uint64_t *v, const int *idx,
+                                         size_t m);
+
+/*
+ * shamir_reconstruct_robust with the dual weights of idx[0..m) given
+ * (dual[0..m) from shamir_dual_weights on the same idx, in the same
+ * order), or computed when dual is NULL.  Same results and errors.
+ */
+MPCSIM_NODISCARD int shamir_reconstruct_robust_dual(const struct shamir_ctx *sh, uint64_t *secrets,
+                                                    size_t *bad, size_t *nbad, size_t *decoded,
+                                                    const uint64_t *shares, const int *idx,
+                                                    const uint64_t *dual, size_t m, size_t len,
+                                                    struct fp_stream *rng);
 
 /* The number of wrong shares m shares can correct: floor((m - t - 1) / 2), 0 if m <= t. */
 size_t shamir_max_errors(const struct shamir_ctx *sh, size_t m);

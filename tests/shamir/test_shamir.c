@@ -127,6 +127,103 @@ test_shamir_large_t_vec(void **state)
     fp_stream_destroy(s);
 }
 
+/*
+ * Both ways shamir_share evaluates: finite differences (t < 4096; scalar
+ * below t = 16, vector additions above; the first t shares are then the
+ * samples) and the table of powers (t >= 4096).  Every sharing lies on one
+ * degree-t polynomial (shamir_check) through the secret, from any t + 1
+ * shares.
+ */
+static void
+test_shamir_share_paths(void **state)
+{
+    static const int cases[][2] = {{2, 1}, {7, 3}, {33, 15}, {33, 16}, {200, 99}, {4100, 4096}};
+    struct fp_stream *s = stream(7);
+
+    (void)state;
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        int n = cases[c][0], t = cases[c][1];
+        struct shamir_ctx *sh = NULL;
+        struct fp_stream *copy = stream(8);
+        uint64_t *shares = test_malloc((size_t)n * sizeof(uint64_t));
+        uint64_t *sel = test_malloc((size_t)n * sizeof(uint64_t));
+        uint64_t *samples = test_malloc((size_t)t * sizeof(uint64_t));
+        int *idx = test_malloc((size_t)n * sizeof(int));
+        uint64_t secret = rand_elem(), got = 0;
+        int ok = 0;
+
+        assert_int_equal(shamir_ctx_create(&sh, n, t), 0);
+        fp_stream_destroy(s);
+        s = stream(8);
+        fp_stream_fill(copy, samples, (size_t)t);
+        shamir_share(sh, shares, secret, s);
+        if (t < 4096) {
+            assert_memory_equal(shares, samples, (size_t)t * sizeof(uint64_t));
+        }
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        assert_int_equal(shamir_check(sh, &ok, shares, idx, (size_t)n, 1, s), 0);
+        assert_true(ok);
+        rand_subset(idx, n, t + 1);
+        for (int i = 0; i <= t; i++) {
+            sel[i] = shares[idx[i]];
+        }
+        assert_int_equal(shamir_reconstruct(sh, &got, sel, idx, (size_t)t + 1, 1), 0);
+        assert_true(got == secret);
+        test_free(shares);
+        test_free(sel);
+        test_free(samples);
+        test_free(idx);
+        fp_stream_destroy(copy);
+        shamir_ctx_destroy(sh);
+    }
+    fp_stream_destroy(s);
+}
+
+/* Robust reconstruction with cached dual weights gives the same secrets and bad set. */
+static void
+test_shamir_robust_dual(void **state)
+{
+    const int n = 40, t = 9;
+    struct fp_stream *s = stream(9);
+    struct shamir_ctx *sh = NULL;
+    uint64_t v[40], got[2], got2[2], secret[2] = {11, 22};
+    uint64_t rows[80], scratch[40];
+    int idx[40];
+    size_t bad[40], bad2[40], nbad = 0, nbad2 = 0;
+
+    (void)state;
+    assert_int_equal(shamir_ctx_create(&sh, n, t), 0);
+    assert_int_equal(shamir_dual_weights(sh, v, idx, 0), MPCSIM_EINVAL);
+    shamir_share_vec(sh, rows, scratch, secret, 2, s);
+    rand_subset(idx, n, 33);
+    {
+        uint64_t sel[66];
+
+        for (int i = 0; i < 33; i++) {
+            sel[2 * i] = rows[2 * idx[i]];
+            sel[2 * i + 1] = rows[2 * idx[i] + 1];
+        }
+        sel[2 * 4] = fp_add(sel[2 * 4], 1);
+        sel[2 * 20 + 1] = fp_add(sel[2 * 20 + 1], 5);
+        assert_int_equal(shamir_dual_weights(sh, v, idx, 33), 0);
+        assert_int_equal(
+            shamir_reconstruct_robust_dual(sh, got, bad, &nbad, NULL, sel, idx, v, 33, 2, s), 0);
+        assert_int_equal(
+            shamir_reconstruct_robust(sh, got2, bad2, &nbad2, NULL, sel, idx, 33, 2, s), 0);
+        assert_memory_equal(got, secret, sizeof(got));
+        assert_memory_equal(got2, secret, sizeof(got));
+        assert_int_equal(nbad, 2);
+        assert_int_equal(nbad2, 2);
+        assert_int_equal(bad[0], 4);
+        assert_int_equal(bad[1], 20);
+        assert_memory_equal(bad, bad2, 2 * sizeof(size_t));
+    }
+    shamir_ctx_destroy(sh);
+    fp_stream_destroy(s);
+}
+
 /* shamir_lagrange0 matches poly_lagrange0 for small and large subsets. */
 static void
 test_shamir_lagrange_vs_poly(void **state)
@@ -407,6 +504,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shamir_quorum),           cmocka_unit_test(test_shamir_large_t_vec),
+        cmocka_unit_test(test_shamir_share_paths),      cmocka_unit_test(test_shamir_robust_dual),
         cmocka_unit_test(test_shamir_lagrange_vs_poly), cmocka_unit_test(test_shamir_check),
         cmocka_unit_test(test_shamir_robust_radius),    cmocka_unit_test(test_shamir_grr_multiply),
         cmocka_unit_test(test_shamir_privacy_chisq),    cmocka_unit_test(test_shamir_oom),

@@ -362,6 +362,65 @@ test_shamir_sim_mul_tamper(void **state)
     }
 }
 
+/* The set of parties accused by honest parties, as a bit mask. */
+static uint64_t
+accused_mask(const struct sim *sim)
+{
+    const struct sim_accusation *acc = NULL;
+    size_t n_acc = sim_accusations(sim, &acc);
+    uint64_t mask = 0;
+
+    for (size_t a = 0; a < n_acc; a++) {
+        mask |= (uint64_t)1 << acc[a].accused;
+    }
+    return mask;
+}
+
+/*
+ * Issue 15: an equivocating resharer in a multiplication made honest
+ * parties' output shares wrong, and robust reconstruction named those
+ * honest senders.  A wrong product share is no proof against its sender
+ * (a resharer may have fed it): only the cheater, caught by its wrong
+ * linear share, is named, and every honest party aborts.  The issue's
+ * fa-min scenario (n = 4, t = 1, inputs 1..4, variance, cheater 3) and
+ * every cheater at n = 7, t = 2 (odd cheaters used to get the other odd
+ * indices accused).
+ */
+static void
+test_shamir_sim_equivocate_mul_accusations(void **state)
+{
+    static const int cases[][2] = {{4, 1}, {7, 2}};
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(cases) / sizeof(cases[0]); a++) {
+        int n = cases[a][0];
+
+        for (int cheat = 0; cheat < n; cheat++) {
+            for (uint64_t seed = 1; seed <= 3; seed++) {
+                struct world w;
+                struct shamir_params prm = {.comp = {.kind = COMPUTATION_VARIANCE, .length = 1},
+                                            .threshold = cases[a][1],
+                                            .robust = 1};
+                struct sim *sim;
+                struct verdict v;
+
+                world_init(&w, n, 1);
+                for (int i = 0; i < n; i++) {
+                    w.in[i][0] = i + 1;
+                }
+                w.beh[cheat] = SIM_EQUIVOCATE;
+                sim = world_run(&w, &prm, seed);
+                v = judge(sim, &w, &prm.comp);
+                assert_int_equal(v.false_acc, 0);
+                assert_int_equal(accused_mask(sim), (uint64_t)1 << cheat);
+                assert_int_equal(v.wrong, 0);
+                assert_int_equal(v.aborted, n - 1);
+                sim_destroy(sim);
+            }
+        }
+    }
+}
+
 /* The largest k for which every live honest party outputs correctly. */
 static int
 max_tolerated(int n, int t, enum computation_kind kind, int robust, int at_round)
@@ -536,6 +595,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_behaviours),
         cmocka_unit_test(test_shamir_sim_radius_and_fast),
         cmocka_unit_test(test_shamir_sim_mul_tamper),
+        cmocka_unit_test(test_shamir_sim_equivocate_mul_accusations),
         cmocka_unit_test(test_shamir_sim_dropout_table),
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
