@@ -956,6 +956,7 @@ sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_
         }
         memcpy(cache_idx, idx, t * sizeof(int));
         *cache_ok = 1;
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(t * ((size_t)st->n - 1 - t) + 3 * t));
     }
     shamir_combine(e, lambda, rows, t, SA_SE);

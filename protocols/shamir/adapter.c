@@ -466,11 +466,13 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
     }
     if (!st->robust) {
         rc = shamir_reconstruct(st->sh, secrets, rows, idx, m, R);
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
     } else {
         rc =
             shamir_reconstruct_robust(st->sh, secrets, bad, &nbad, &ndec, rows, idx, m, R, st->rng);
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
@@ -669,6 +671,7 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     if (rc != 0) {
         goto out;
     }
+    sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
     sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * (n - m) + 3 * m));
     sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * Lm));
     if (st->kind == COMPUTATION_VARIANCE) {
