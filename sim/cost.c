@@ -2,7 +2,9 @@
 /*
  * sim/cost.c - operation names and the default cost table.
  *
- * The defaults are what `mpcsim bench --calibrate bench/costs-default.yaml`
+ * The defaults are bench/costs-default.yaml, compiled in by CMake (edit
+ * the YAML, never this file); they are what
+ * `mpcsim bench --calibrate bench/costs-default.yaml`
  * measured (medians, one core) on a 2-core AMD EPYC (Zen 4, KVM, AVX-512 +
  * IFMA), gcc 12 -O3 -march=native, GMP 6.2, libsodium 1.0.18, 2026-11-26.
  * Operations no kernel measures yet (hash_byte, message, paillier scalar
@@ -35,27 +37,11 @@ static const char *const op_names[SIM_OP_COUNT] = {
     [SIM_OP_PRG_BYTE] = "prg_byte",
 };
 
-/* ns per operation (2048-bit Paillier). */
+/* ns per operation (2048-bit Paillier), generated at build time from
+ * bench/costs-default.yaml (sim/gen_cost_table.cmake): that file is the
+ * one source of the defaults. */
 const double sim_cost_default[SIM_OP_COUNT] = {
-    [SIM_OP_FIELD_ADD] = 0.267,
-    [SIM_OP_FIELD_MUL] = 0.442,
-    [SIM_OP_FIELD_INV] = 170.0,
-    [SIM_OP_FIELD_SAMPLE] = 3.71,
-    [SIM_OP_LAGRANGE_TERM] = 0.189,
-    [SIM_OP_RS_DECODE_N2] = 4.38,
-    [SIM_OP_HASH_BYTE] = 1.0,
-    [SIM_OP_MESSAGE] = 200.0,
-    [SIM_OP_PAILLIER_KEYGEN] = 4.00e7,
-    [SIM_OP_PAILLIER_ENCRYPT] = 6.42e6,
-    [SIM_OP_PAILLIER_ENCRYPT_PRECOMP] = 0.374e6, /* constant-time since the ctgrind fix */
-    [SIM_OP_PAILLIER_DECRYPT] = 1.91e6,
-    [SIM_OP_PAILLIER_PARTIAL_DECRYPT] = 14.9e6,
-    [SIM_OP_PAILLIER_COMBINE] = 2.08e6, /* per partial decryption combined */
-    [SIM_OP_PAILLIER_ADD] = 3.15e3,
-    [SIM_OP_PAILLIER_SCALAR_MUL] = 0.33e6,
-    [SIM_OP_X25519] = 40.0e3,
-    [SIM_OP_AEAD_BYTE] = 1.0,
-    [SIM_OP_PRG_BYTE] = 0.5,
+#include "cost_table.inc"
 };
 
 /* see cost.h */

@@ -33,6 +33,9 @@ enum sim_op {
     SIM_OP_COUNT
 };
 
+/* The largest cost an entry may have (ns): sim_create refuses more. */
+#define SIM_COST_MAX_NS 1e12
+
 /* "field_mul", ... (cost_model keys); NULL for out-of-range values. */
 const char *sim_op_name(enum sim_op op);
 /* The op named `name`, or -1. */

@@ -307,6 +307,7 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
     p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
     p->now = local;
     p->in_handler = 1;
+    sim_charge(p, SIM_OP_MESSAGE, 1);
     sim->proto->on_message(p, SIM__EV_FROM(ev->aux), pl->data, pl->len);
     p->in_handler = 0;
     p->busy_until = p->now;
@@ -467,7 +468,7 @@ validate(const struct sim_config *c)
     }
     if (c->cost_ns != NULL) {
         for (int k = 0; k < SIM_OP_COUNT; k++) {
-            if (!finite_nonneg(c->cost_ns[k])) {
+            if (!finite_nonneg(c->cost_ns[k]) || c->cost_ns[k] > SIM_COST_MAX_NS) {
                 return MPCSIM_EINVAL;
             }
         }
@@ -519,6 +520,9 @@ copy_config(struct sim *sim, const struct sim_config *c)
     sim->cfg.behaviour = NULL;
     sim->cfg.cost_ns = NULL;
     memcpy(sim->cost_ns, c->cost_ns != NULL ? c->cost_ns : sim_cost_default, sizeof(sim->cost_ns));
+    for (int k = 0; k < SIM_OP_COUNT; k++) {
+        sim->cost_fs[k] = (uint64_t)llround(sim->cost_ns[k] * 1e6);
+    }
     return 0;
 }
 
@@ -1093,13 +1097,26 @@ sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id)
 void
 sim_charge(struct sim_party *p, enum sim_op op, double count)
 {
-    int64_t ns;
+    mpcsim_u128 total;
+    uint64_t fs, ns;
 
     MPCSIM_ASSERT((int)op >= 0 && op < SIM_OP_COUNT);
-    MPCSIM_ASSERT(count >= 0.0);
-    ns = (int64_t)llround(p->sim->cost_ns[op] * count);
-    p->now += ns;
-    p->res.compute_ns += ns;
+    MPCSIM_ASSERT(count >= 0.0 && count < 0x1p64);
+    fs = p->sim->cost_fs[op];
+    /* Exact in femtoseconds for whole counts; the party keeps the sub-ns
+     * remainder, so time advances by whole ns and nothing is lost. */
+    if (count == floor(count)) {
+        total = (mpcsim_u128)fs * (uint64_t)count;
+    } else {
+        total = (mpcsim_u128)llroundl((long double)fs * (long double)count);
+    }
+    total += p->compute_fs_carry;
+    p->compute_fs_carry = (uint64_t)(total % 1000000u);
+    total /= 1000000u;
+    ns = total > (mpcsim_u128)INT64_MAX ? (uint64_t)INT64_MAX : (uint64_t)total;
+    p->now =
+        (uint64_t)p->now + ns > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)((uint64_t)p->now + ns);
+    p->res.compute_ns += (int64_t)ns;
 }
 
 /* see sim.h */

@@ -282,8 +282,13 @@ MPCSIM_NODISCARD int sim_broadcast(struct sim_party *p, const uint8_t *msg, size
  * has crashed by then.  0 or MPCSIM_ENOMEM. */
 MPCSIM_NODISCARD int sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id);
 /* Charge `count` (>= 0) operations of kind `op` to this party's CPU (cost
- * table): local time advances by round(cost_ns[op] * count).  In setup()
- * the charge delays the party's start. */
+ * table).  Charges add up exactly in femtoseconds (cost_ns[op] rounded
+ * to whole fs once, times a whole count); local time advances by the
+ * whole ns of the running total and the party keeps the sub-ns rest for
+ * its next charge, so a party's compute_ns is within 1 ns of the exact
+ * sum however small each charge.  The engine charges SIM_OP_MESSAGE
+ * once per delivered message before on_message.  In setup() the charge
+ * delays the party's start. */
 void sim_charge(struct sim_party *p, enum sim_op op, double count);
 /*
  * The party's output: `len` integers (copied), over the inputs of the

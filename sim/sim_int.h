@@ -73,10 +73,11 @@ struct sim_party {
     struct sim *sim;
     int id;
     int depth;
-    int64_t now;        /* local time inside a handler */
-    int64_t busy_until; /* the CPU is free from here */
-    int64_t crash_at;   /* scheduled crash time (INT64_MAX: none) */
-    int crash_round;    /* crash when depth >= this (-1: none) */
+    int64_t now;               /* local time inside a handler */
+    int64_t busy_until;        /* the CPU is free from here */
+    uint64_t compute_fs_carry; /* charged compute not yet in `now`: 0 ... 999999 fs */
+    int64_t crash_at;          /* scheduled crash time (INT64_MAX: none) */
+    int crash_round;           /* crash when depth >= this (-1: none) */
     int crashed;
     int in_handler;
     enum sim_behaviour behaviour;
@@ -110,6 +111,7 @@ struct sim {
     struct sim_partition *partitions;
     int *partition_groups;
     double cost_ns[SIM_OP_COUNT];
+    uint64_t cost_fs[SIM_OP_COUNT]; /* the same in femtoseconds (sim_charge is exact in them) */
     /* Network constants. */
     double ns_per_byte;    /* 8e3 / bandwidth_mbps, 0 = unlimited */
     double latency_zeta;   /* ln(median ns) for lognormal */

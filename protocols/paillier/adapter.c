@@ -449,6 +449,11 @@ party_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
             goto out;
         }
     }
+    if (pp->self == 0 && tr->own_pk != NULL) {
+        /* fresh_keys: this trial's key is generated before party 0 starts
+         * (the key holder in single mode; the dealer in threshold mode). */
+        sim_charge(p, SIM_OP_PAILLIER_KEYGEN, 1);
+    }
     sim_party_set_state(p, pp);
     pp = NULL;
     rc = 0;
@@ -942,6 +947,17 @@ finish_collect(struct sim_party *p, struct party *pp)
         if (!pp->heard[c - pp->child_lo]) {
             exclude_subtree(pp, c);
         }
+    }
+    if (pp->parent < 0 && pp->tr->th == NULL) {
+        /* Single decryption: nobody but party 0 uses the aggregate, so it
+         * is not sent; party 0 decrypts and broadcasts the result. */
+        for (size_t k = 0; k < pp->L; k++) {
+            paillier_acc_get(pp->acc[k], pp->agg[k]);
+        }
+        if (!pp->done) {
+            on_aggregate(p, pp);
+        }
+        return;
     }
     m = msg_with_excluded(pp, pp->parent < 0 ? MSG_AGG : MSG_CT, pp->L * pp->ctb, &len);
     if (m == NULL) {

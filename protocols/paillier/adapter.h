@@ -6,10 +6,12 @@
  * Rounds: (1) every party encrypts its input vector (one ciphertext per
  * element) under the dealer's key and sends it to its aggregator: party 0
  * (star) or its parent in a fanout-f tree, internal nodes multiplying
- * their subtree's ciphertexts; (2) party 0 broadcasts the aggregate with
- * the list of excluded parties; (3a, threshold) every party broadcasts its
- * partial decryption and outputs once it can combine; (3b, single) party 0
- * decrypts with CRT and broadcasts the result.  A party (or a tree
+ * their subtree's ciphertexts; then with threshold decryption (2) party
+ * 0 broadcasts the aggregate with the list of excluded parties and (3)
+ * every party broadcasts its partial decryption and outputs once it can
+ * combine; with single decryption (2) party 0 decrypts with CRT and
+ * broadcasts only the result with the excluded list (the aggregate
+ * ciphertexts, which no other party uses, are not sent).  A party (or a tree
  * subtree) whose ciphertext has not arrived when its aggregator's timer
  * fires (round_timeout x the aggregator's subtree height) is excluded.
  *
@@ -28,7 +30,8 @@
  * Keys: the dealer's modulus is generated once per process and key size
  * (deterministically from a fixed domain-separated seed, so runs replay)
  * and cached; the threshold sharing is re-dealt for every trial from the
- * trial key.  `fresh_keys` generates a new key per trial instead (slow).
+ * trial key.  `fresh_keys` generates a new key per trial instead (slow),
+ * and then charges one SIM_OP_PAILLIER_KEYGEN to party 0 before it starts.
  */
 #ifndef MPCSIM_PROTOCOLS_PAILLIER_ADAPTER_H
 #define MPCSIM_PROTOCOLS_PAILLIER_ADAPTER_H

@@ -10,16 +10,23 @@
  * revisit with the sparse graph).  Clients keep the keys and shares of
  * the others, O(n).
  *
- * Wire format (little-endian; ids are u32 party ids, ids in a list
- * strictly increasing; elements are 8-byte field elements):
+ * Wire format, as tight as the paper's accounting (Bonawitz et al. 2017,
+ * section 7.1) allows: sets of parties are bitmaps (ceil(n / 8) bytes, bit
+ * i of byte i / 8 for party i) and the entries that follow are in party
+ * order; masked values are packed in k = secagg_ring_bits bits each and
+ * share elements in 61 bits each (secagg_pack); ct is SECAGG_CT_BYTES
+ * (10 packed elements and the AEAD tag):
  *   ADV     [1] c_pk s_pk                                client -> server
- *   KEYS    [2] u32 m, m x (id, c_pk, s_pk)              server -> all clients
- *   SHARES  [3] u32 m, m x (to, ct)  (to = U1 \ {self})  client -> server
- *   FWD     [4] u32 m, m x (from, ct)                    server -> v in U2
- *   MASKED  [5] commit(b) (32), L elements               client -> server
- *   U3      [6] bitmap of U3 (ceil(n / 8) bytes)         server -> u in U3
- *   UNMASK  [7] u32 m, m x (id, 5 elements)              client -> server
- *   RESULT  [8] bitmap of U3, L elements                 server -> all clients
+ *   KEYS    [2] bitmap of U1, |U1| x (c_pk, s_pk)         server -> all clients
+ *   SHARES  [3] ct for each v in U1 \ {self}              client -> server
+ *   FWD     [4] bitmap of S, ct from each u in S          server -> v in U2
+ *               (S = U2 \ {v})
+ *   MASKED  [5] commit(b) (32), L values of k bits        client -> server
+ *   U3      [6] bitmap of U3                              server -> u in U3
+ *   UNMASK  [7] bitmap of H, 5 elements per v in H        client -> server
+ *               (H: the clients whose share it holds)
+ *   RESULT  [8] bitmap of U3, L values of k bits          server -> all clients
+ *               (only with result_to_clients)
  *   ABORT   [9]                                          server -> all clients
  */
 #include "protocols/secagg/adapter.h"
@@ -54,9 +61,9 @@ enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
 #define SA_STREAM_ADVERSARY 2
 #define SA_K SECAGG_KEY_BYTES
 #define SA_SE SECAGG_SECRET_ELEMS
-#define SA_KEYS_ENTRY (4 + 2 * SA_K)
-#define SA_CT_ENTRY (4 + SECAGG_CT_BYTES)
-#define SA_UNMASK_ENTRY (4 + SA_SE * FP_BYTES)
+#define SA_KEYS_ENTRY (2 * SA_K)
+#define SA_CT_ENTRY SECAGG_CT_BYTES
+#define SA_EB SECAGG_ELEM_BITS
 #define SA_WATCHDOG 5 /* client: round timeouts of server silence before giving up */
 #define SA_AGREE_HASH_BYTES (13 + 1 + 3 * SA_K)
 
@@ -68,7 +75,11 @@ struct secagg_party {
     const struct secagg_params *prm;
     const struct shamir_ctx *sh;
     int n, t, self, phase;
-    size_t L, bm; /* vector length; bitmap bytes */
+    size_t L, bm;   /* vector length; bitmap bytes */
+    unsigned rbits; /* masks live in Z_R, R = 2^rbits */
+    uint64_t rmask; /* R - 1 */
+    int is_signed;  /* contributions and the sum are two's complement in Z_R */
+    int result_to_clients;
     enum sim_behaviour behaviour;
     int64_t timeout;
     struct fp_stream *rng, *adv;
@@ -77,7 +88,7 @@ struct secagg_party {
     uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 */
     int cnt1, cnt2, cnt3;
     /* client */
-    uint64_t *x; /* L: w x as field elements */
+    uint64_t *x; /* L: w x in Z_R */
     struct secagg_keypair ck, sk;
     uint8_t b[SA_K];
     uint8_t *ckey;  /* n x 32: encryption keys with the U1 members */
@@ -88,7 +99,8 @@ struct secagg_party {
     uint8_t *seen; /* n: the last phase each client was heard in */
     int heard;
     uint8_t **shares_msg; /* n: SHARES entries of each u in U2 */
-    uint64_t *z;          /* L: the running sum of masked inputs */
+    uint64_t *z;          /* L: the running sum of masked inputs (Z_R) */
+    uint64_t *ybuf;       /* L: one masked input being added */
     uint8_t *commit;      /* n x 32 */
     uint8_t *resp;        /* n flags: U5 */
     int cnt5;
@@ -98,26 +110,29 @@ struct secagg_party {
 
 /* ------------------------------------------------------------------ */
 
-static void
-sa__put32(uint8_t *p, uint32_t v)
-{
-    for (int b = 0; b < 4; b++) {
-        p[b] = (uint8_t)(v >> (8 * b));
-    }
-}
-
-static uint32_t
-sa__get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* see adapter.h */
 int
 secagg_rounds(const struct secagg_params *p)
 {
-    (void)p;
-    return 8;
+    return p->result_to_clients ? 8 : 7;
+}
+
+static int
+sa__input_bits(const struct secagg_params *p)
+{
+    return p->input_bits == 0 ? SECAGG_DEFAULT_INPUT_BITS : p->input_bits;
+}
+
+/* see adapter.h */
+unsigned
+secagg_ring_bits(const struct secagg_params *p, int n)
+{
+    unsigned lg = 0;
+
+    while (n > 2 && (UINT64_C(1) << lg) < (uint64_t)(n - 1)) {
+        lg++;
+    }
+    return (unsigned)sa__input_bits(p) + lg;
 }
 
 /* see adapter.h */
@@ -156,6 +171,12 @@ secagg_unsupported(const struct secagg_params *p, int n)
     if (p->comp.kind == COMPUTATION_WEIGHTED_SUM &&
         (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
         return "weighted_sum needs one weight per party";
+    }
+    if (p->input_bits < 0 || p->input_bits > 62) {
+        return "secagg input_bits must be 1 ... 62";
+    }
+    if (n >= 2 && secagg_ring_bits(p, n) > 64) {
+        return "secagg input_bits + ceil(log2 clients) must be at most 64 (the masking ring Z_R)";
     }
     if (p->graph_sparse) {
         return "secagg graph: sparse (SecAgg+) is not implemented yet; use graph: complete";
@@ -233,6 +254,7 @@ sa__free(struct secagg_party *st)
     }
     mpcsim_free(st->shares_msg);
     mpcsim_free(st->z);
+    mpcsim_free(st->ybuf);
     mpcsim_free(st->commit);
     mpcsim_free(st->resp);
     mpcsim_free(st->ush);
@@ -267,6 +289,10 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->bm = (n + 7) / 8;
     st->behaviour = cfg->behaviour;
     st->timeout = cfg->round_timeout_ns;
+    st->rbits = secagg_ring_bits(prm, cfg->n);
+    st->rmask = st->rbits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << st->rbits) - 1;
+    st->is_signed = !prm->inputs_unsigned;
+    st->result_to_clients = prm->result_to_clients;
     rc = fp_stream_create(&st->rng, cfg->key, SA_STREAM_PROTOCOL);
     if (rc == 0) {
         rc = fp_stream_create(&st->adv, cfg->key, SA_STREAM_ADVERSARY);
@@ -287,16 +313,19 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->seen = mpcsim_calloc(n, 1);
         st->shares_msg = mpcsim_calloc(n, sizeof(*st->shares_msg));
         st->z = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->ybuf = mpcsim_calloc(st->L, sizeof(uint64_t));
         st->commit = mpcsim_calloc(n, SECAGG_COMMIT_BYTES);
         st->resp = mpcsim_calloc(n, 1);
-        if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->commit == NULL ||
-            st->resp == NULL) {
+        if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
+            st->commit == NULL || st->resp == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
     } else {
         int64_t w = prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
-        uint64_t wf = 0;
+        int b = sa__input_bits(prm);
+        mpcsim_i128 lo = st->is_signed ? -((mpcsim_i128)1 << (b - 1)) : 0;
+        mpcsim_i128 hi = st->is_signed ? ((mpcsim_i128)1 << (b - 1)) : ((mpcsim_i128)1 << b);
 
         st->phase = CL_KEYS;
         st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
@@ -307,13 +336,15 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
             rc = MPCSIM_ENOMEM;
             goto out;
         }
-        rc = fp_from_int64(&wf, w);
-        for (size_t k = 0; k < st->L && rc == 0; k++) {
-            rc = fp_from_int64(&st->x[k], cfg->input[k]);
-            st->x[k] = fp_mul(st->x[k], wf);
-        }
-        if (rc != 0) {
-            goto out;
+        /* The contribution w x in Z_R (two's complement when signed). */
+        for (size_t k = 0; k < st->L; k++) {
+            mpcsim_i128 c = (mpcsim_i128)w * cfg->input[k];
+
+            if (c < lo || c >= hi) {
+                rc = MPCSIM_ERANGE; /* beyond protocol.input_bits */
+                goto out;
+            }
+            st->x[k] = (uint64_t)(int64_t)c & st->rmask;
         }
     }
     sim_party_set_state(p, st);
@@ -366,6 +397,16 @@ sa__server_enter(struct sim_party *p, struct secagg_party *st, int phase)
     st->phase = phase;
     st->heard = 0;
     return sim_set_timer(p, st->timeout, (uint64_t)phase);
+}
+
+/* The integer that z in Z_R stands for (two's complement when signed). */
+static int64_t
+sa__ring_to_int64(const struct secagg_party *st, uint64_t z)
+{
+    if (st->is_signed && ((z >> (st->rbits - 1)) & 1)) {
+        return -(int64_t)(~z & st->rmask) - 1; /* z - R */
+    }
+    return (int64_t)z;
 }
 
 /* ------------------------------------------------------------------ */
@@ -440,36 +481,33 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
 {
     size_t n = (size_t)st->n;
     uint32_t m;
-    uint32_t prev = 0;
     int found = 0;
+    int cnt = 0;
     uint64_t *rows = NULL, *scratch = NULL;
     uint8_t *out = NULL;
     size_t olen, o;
     int rc = 0;
 
-    if (len < 5) {
+    if (len < 1 + st->bm || sa__bitmap_parse(st, st->in1, &cnt, msg + 1) != 0) {
         goto malformed;
     }
-    m = sa__get32(msg + 1);
-    if (m > n - 1 || len != 5 + (size_t)m * SA_KEYS_ENTRY) {
+    m = (uint32_t)cnt;
+    if (len != 1 + st->bm + (size_t)m * SA_KEYS_ENTRY) {
         goto malformed;
     }
-    for (uint32_t e = 0; e < m; e++) {
-        const uint8_t *ent = msg + 5 + (size_t)e * SA_KEYS_ENTRY;
-        uint32_t id = sa__get32(ent);
+    for (size_t id = 1, e = 0; id < n; id++) {
+        const uint8_t *ent = msg + 1 + st->bm + e * SA_KEYS_ENTRY;
 
-        if (id == 0 || id >= n || id <= prev) {
-            goto malformed;
+        if (!st->in1[id]) {
+            continue;
         }
-        prev = id;
-        if (id == (uint32_t)st->self) {
-            if (memcmp(ent + 4, st->ck.pk, SA_K) != 0 ||
-                memcmp(ent + 4 + SA_K, st->sk.pk, SA_K) != 0) {
+        e++;
+        if (id == (size_t)st->self) {
+            if (memcmp(ent, st->ck.pk, SA_K) != 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) != 0) {
                 goto malformed;
             }
             found = 1;
-        } else if (memcmp(ent + 4, st->ck.pk, SA_K) == 0 ||
-                   memcmp(ent + 4 + SA_K, st->sk.pk, SA_K) == 0) {
+        } else if (memcmp(ent, st->ck.pk, SA_K) == 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) == 0) {
             goto malformed; /* the paper: all key pairs must differ */
         }
     }
@@ -478,15 +516,15 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
         return;
     }
     if (!found) {
-        st->phase = CL_RESULT; /* left out of U1: wait for the sum */
+        /* Left out of U1: wait for the sum, or (not sent) stop here. */
+        st->phase = st->result_to_clients ? CL_RESULT : CL_DONE;
         return;
     }
-    for (uint32_t e = 0; e < m; e++) {
-        const uint8_t *ent = msg + 5 + (size_t)e * SA_KEYS_ENTRY;
-        uint32_t id = sa__get32(ent);
-
-        st->in1[id] = 1;
-        memcpy(st->pk + (size_t)id * 2 * SA_K, ent + 4, 2 * SA_K);
+    for (size_t id = 1, e = 0; id < n; id++) {
+        if (st->in1[id]) {
+            memcpy(st->pk + id * 2 * SA_K, msg + 1 + st->bm + e * SA_KEYS_ENTRY, 2 * SA_K);
+            e++;
+        }
     }
     st->cnt1 = (int)m;
     /* Encryption keys with every other member of U1. */
@@ -505,7 +543,7 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     fp_stream_bytes(st->rng, st->b, SA_K);
     rows = mpcsim_malloc((n - 1) * SECAGG_SHARE_ELEMS * sizeof(*rows));
     scratch = mpcsim_malloc((n - 1) * sizeof(*scratch));
-    olen = 5 + (size_t)(m - 1) * SA_CT_ENTRY;
+    olen = 1 + (size_t)(m - 1) * SA_CT_ENTRY;
     out = mpcsim_malloc(olen);
     if (rows == NULL || scratch == NULL || out == NULL) {
         rc = MPCSIM_ENOMEM;
@@ -518,14 +556,12 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
            rows + (size_t)(st->self - 1) * SECAGG_SHARE_ELEMS, SECAGG_SHARE_ELEMS * sizeof(*rows));
     st->has[st->self] = 1;
     out[0] = SA_MSG_SHARES;
-    sa__put32(out + 1, m - 1);
-    o = 5;
+    o = 1;
     for (size_t v = 1; v < n; v++) {
         if (!st->in1[v] || v == (size_t)st->self) {
             continue;
         }
-        sa__put32(out + o, (uint32_t)v);
-        secagg_seal(out + o + 4, st->ckey + v * SA_K, (uint32_t)st->self, (uint32_t)v,
+        secagg_seal(out + o, st->ckey + v * SA_K, (uint32_t)st->self, (uint32_t)v,
                     rows + (v - 1) * SECAGG_SHARE_ELEMS);
         o += SA_CT_ENTRY;
     }
@@ -556,40 +592,40 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
 {
     size_t n = (size_t)st->n;
     size_t L = st->L;
+    size_t mlen = 1 + SECAGG_COMMIT_BYTES + SECAGG_PACKED_BYTES(L, st->rbits);
     uint32_t m;
-    uint32_t prev = 0;
+    int cnt = 0;
     uint8_t *out = NULL;
     uint64_t *y = NULL;
     uint8_t key[SA_K];
     int rc = 0;
 
-    if (len < 5) {
+    if (len < 1 + st->bm || sa__bitmap_parse(st, st->in2, &cnt, msg + 1) != 0) {
         goto malformed;
     }
-    m = sa__get32(msg + 1);
-    if (m > n - 1 || len != 5 + (size_t)m * SA_CT_ENTRY) {
+    m = (uint32_t)cnt;
+    if (len != 1 + st->bm + (size_t)m * SA_CT_ENTRY || st->in2[st->self]) {
         goto malformed;
     }
-    for (uint32_t e = 0; e < m; e++) {
-        uint32_t id = sa__get32(msg + 5 + (size_t)e * SA_CT_ENTRY);
-
-        if (id <= prev || id >= n || !st->in1[id] || id == (uint32_t)st->self) {
-            goto malformed;
+    for (size_t u = 1; u < n; u++) {
+        if (st->in2[u] && !st->in1[u]) {
+            goto malformed; /* U2 must lie in U1 */
         }
-        prev = id;
     }
     if ((int)m + 1 < st->t) {
         sa__client_abort(p, st, "secagg: fewer than t clients shared their keys");
         return;
     }
     st->in2[st->self] = 1;
-    for (uint32_t e = 0; e < m; e++) {
-        const uint8_t *ent = msg + 5 + (size_t)e * SA_CT_ENTRY;
-        uint32_t u = sa__get32(ent);
+    for (size_t u = 1, e = 0; u < n; u++) {
+        const uint8_t *ent = msg + 1 + st->bm + e * SA_CT_ENTRY;
 
-        st->in2[u] = 1;
-        if (secagg_open(st->held + (size_t)u * SECAGG_SHARE_ELEMS, st->ckey + (size_t)u * SA_K, u,
-                        (uint32_t)st->self, ent + 4) == 0) {
+        if (!st->in2[u] || u == (size_t)st->self) {
+            continue;
+        }
+        e++;
+        if (secagg_open(st->held + u * SECAGG_SHARE_ELEMS, st->ckey + u * SA_K, (uint32_t)u,
+                        (uint32_t)st->self, ent) == 0) {
             st->has[u] = 1;
         }
         /* Else this client holds no share of u.  No accusation: u or the
@@ -597,15 +633,15 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
     }
     st->cnt2 = (int)m + 1;
     sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)m * SECAGG_CT_BYTES));
-    /* y = w x + PRG(b) + sum of the signed pairwise masks. */
-    out = mpcsim_malloc(1 + SECAGG_COMMIT_BYTES + FP_BYTES * L);
+    /* y = w x + PRG(b) + sum of the signed pairwise masks, in Z_R. */
+    out = mpcsim_malloc(mlen);
     y = mpcsim_malloc(L * sizeof(*y));
     if (out == NULL || y == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
     memcpy(y, st->x, L * sizeof(*y));
-    secagg_prg_add(y, L, st->b, +1);
+    secagg_prg_add_mod2k(y, L, st->b, +1, st->rbits);
     for (size_t u = 1; u < n; u++) {
         if (!st->in2[u] || u == (size_t)st->self) {
             continue;
@@ -617,7 +653,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
             sa__client_abort(p, st, "secagg: unusable mask key from the server");
             goto out;
         }
-        secagg_prg_add(y, L, key, (size_t)st->self < u ? +1 : -1);
+        secagg_prg_add_mod2k(y, L, key, (size_t)st->self < u ? +1 : -1, st->rbits);
     }
     sodium_memzero(key, sizeof(key));
     sim_charge(p, SIM_OP_X25519, (double)m);
@@ -627,8 +663,8 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
     sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
     out[0] = SA_MSG_MASKED;
     secagg_commit(out + 1, st->b);
-    fp_vec_encode(out + 1 + SECAGG_COMMIT_BYTES, y, L);
-    rc = sim_send(p, 0, out, 1 + SECAGG_COMMIT_BYTES + FP_BYTES * L);
+    secagg_pack(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
+    rc = sim_send(p, 0, out, mlen);
     if (rc == 0) {
         st->phase = CL_U3;
     }
@@ -649,8 +685,10 @@ static void
 sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
 {
     size_t n = (size_t)st->n;
-    size_t cnt = 0, o;
+    size_t cnt = 0, o, olen;
     uint8_t *out = NULL;
+    uint64_t *el = NULL;
+    uint8_t *hold = NULL;
     int rc;
 
     if (len != 1 + st->bm || sa__bitmap_parse(st, st->in3, &st->cnt3, msg + 1) != 0) {
@@ -668,32 +706,45 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
         sa__client_abort(p, st, "secagg: fewer than t clients sent masked inputs");
         return;
     }
-    for (size_t v = 1; v < n; v++) {
-        cnt += st->in2[v] && st->has[v];
+    hold = mpcsim_calloc(n, 1);
+    el = mpcsim_malloc(n * SA_SE * sizeof(*el));
+    if (hold == NULL || el == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
     }
-    out = mpcsim_malloc(5 + cnt * SA_UNMASK_ENTRY);
-    if (out == NULL) {
-        sa__client_abort(p, st, "secagg: out of memory");
-        return;
-    }
-    out[0] = SA_MSG_UNMASK;
-    sa__put32(out + 1, (uint32_t)cnt);
-    o = 5;
     for (size_t v = 1; v < n; v++) {
         if (!st->in2[v] || !st->has[v]) {
             continue;
         }
-        sa__put32(out + o, (uint32_t)v);
+        hold[v] = 1;
         /* Never both secrets of one client: b for survivors, the key for the dropped. */
-        fp_vec_encode(out + o + 4, st->held + v * SECAGG_SHARE_ELEMS + (st->in3[v] ? SA_SE : 0),
-                      SA_SE);
-        o += SA_UNMASK_ENTRY;
+        memcpy(el + cnt * SA_SE, st->held + v * SECAGG_SHARE_ELEMS + (st->in3[v] ? SA_SE : 0),
+               SA_SE * sizeof(*el));
+        cnt++;
     }
-    rc = sim_send(p, 0, out, o);
-    mpcsim_free(out);
+    olen = 1 + st->bm + SECAGG_PACKED_BYTES(cnt * SA_SE, SA_EB);
+    out = mpcsim_malloc(olen);
+    if (out == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    out[0] = SA_MSG_UNMASK;
+    sa__bitmap_write(out + 1, st, hold);
+    o = 1 + st->bm;
+    secagg_pack(out + o, el, cnt * SA_SE, SA_EB);
+    rc = sim_send(p, 0, out, olen);
     if (rc == 0) {
-        st->phase = CL_RESULT;
-    } else {
+        /* Without result_to_clients the client's part ends here. */
+        st->phase = st->result_to_clients ? CL_RESULT : CL_DONE;
+    }
+out:
+    if (el != NULL) {
+        sodium_memzero(el, n * SA_SE * sizeof(*el));
+    }
+    mpcsim_free(el);
+    mpcsim_free(hold);
+    mpcsim_free(out);
+    if (rc != 0) {
         sa__client_abort(p, st, "secagg: out of memory");
     }
     return;
@@ -709,27 +760,27 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
     size_t L = st->L;
     uint8_t *inc = NULL;
     int64_t *vals = NULL;
+    uint64_t *z = NULL;
     int cnt = 0;
 
-    if (len != 1 + st->bm + FP_BYTES * L) {
+    if (len != 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits)) {
         goto malformed;
     }
     inc = mpcsim_calloc((size_t)st->n, 1);
     vals = mpcsim_malloc(L * sizeof(*vals));
-    if (inc == NULL || vals == NULL) {
+    z = mpcsim_malloc(L * sizeof(*z));
+    if (inc == NULL || vals == NULL || z == NULL) {
         sa__client_abort(p, st, "secagg: out of memory");
         goto out;
     }
     if (sa__bitmap_parse(st, inc, &cnt, msg + 1) != 0) {
         goto malformed;
     }
+    if (secagg_unpack(z, msg + 1 + st->bm, L, st->rbits) != 0) {
+        goto malformed;
+    }
     for (size_t k = 0; k < L; k++) {
-        uint64_t v;
-
-        if (fp_decode(&v, msg + 1 + st->bm + FP_BYTES * k) != 0) {
-            goto malformed;
-        }
-        vals[k] = fp_to_int64(v);
+        vals[k] = sa__ring_to_int64(st, z[k]);
     }
     st->phase = CL_DONE;
     if (sim_output(p, vals, L, inc) != 0) {
@@ -742,6 +793,7 @@ malformed:
 out:
     mpcsim_free(inc);
     mpcsim_free(vals);
+    mpcsim_free(z);
 }
 
 static void
@@ -800,9 +852,9 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
 static int
 sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
 {
-    size_t len = 5 + (size_t)st->cnt1 * SA_KEYS_ENTRY;
+    size_t len = 1 + st->bm + (size_t)st->cnt1 * SA_KEYS_ENTRY;
     uint8_t *msg;
-    size_t o = 5;
+    size_t o = 1 + st->bm;
     int rc;
 
     if (st->cnt1 < st->t) {
@@ -814,11 +866,10 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
         return MPCSIM_ENOMEM;
     }
     msg[0] = SA_MSG_KEYS;
-    sa__put32(msg + 1, (uint32_t)st->cnt1);
+    sa__bitmap_write(msg + 1, st, st->in1);
     for (int u = 1; u < st->n; u++) {
         if (st->in1[u]) {
-            sa__put32(msg + o, (uint32_t)u);
-            memcpy(msg + o + 4, st->pk + (size_t)u * 2 * SA_K, 2 * SA_K);
+            memcpy(msg + o, st->pk + (size_t)u * 2 * SA_K, 2 * SA_K);
             o += SA_KEYS_ENTRY;
         }
     }
@@ -833,8 +884,8 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
 {
     size_t n = (size_t)st->n;
     int *rank = NULL; /* rank in U1 */
-    uint8_t *msg = NULL;
-    size_t len = 5 + (size_t)(st->cnt2 - 1) * SA_CT_ENTRY;
+    uint8_t *msg = NULL, *from = NULL;
+    size_t len = 1 + st->bm + (size_t)(st->cnt2 - 1) * SA_CT_ENTRY;
     int r = 0, rc = 0;
 
     if (st->cnt2 < st->t) {
@@ -843,7 +894,8 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
     }
     rank = mpcsim_malloc(n * sizeof(*rank));
     msg = mpcsim_malloc(len);
-    if (rank == NULL || msg == NULL) {
+    from = mpcsim_malloc(n);
+    if (rank == NULL || msg == NULL || from == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -851,13 +903,15 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
         rank[u] = st->in1[u] ? r++ : -1;
     }
     msg[0] = SA_MSG_FWD;
-    sa__put32(msg + 1, (uint32_t)(st->cnt2 - 1));
     for (size_t v = 1; v < n && rc == 0; v++) {
-        size_t o = 5;
+        size_t o = 1 + st->bm;
 
         if (!st->in2[v]) {
             continue;
         }
+        memcpy(from, st->in2, n);
+        from[v] = 0;
+        sa__bitmap_write(msg + 1, st, from);
         for (size_t u = 1; u < n; u++) {
             size_t pos;
 
@@ -866,8 +920,7 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
             }
             /* u's entries cover U1 \ {u} in order. */
             pos = (size_t)rank[v] - (rank[u] < rank[v] ? 1 : 0);
-            sa__put32(msg + o, (uint32_t)u);
-            memcpy(msg + o + 4, st->shares_msg[u] + pos * SA_CT_ENTRY + 4, SECAGG_CT_BYTES);
+            memcpy(msg + o, st->shares_msg[u] + pos * SA_CT_ENTRY, SECAGG_CT_BYTES);
             o += SA_CT_ENTRY;
         }
         rc = sim_send(p, (int)v, msg, len);
@@ -882,6 +935,7 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
 out:
     mpcsim_free(rank);
     mpcsim_free(msg);
+    mpcsim_free(from);
     return rc;
 }
 
@@ -956,6 +1010,7 @@ sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_
         }
         memcpy(cache_idx, idx, t * sizeof(int));
         *cache_ok = 1;
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(t * ((size_t)st->n - 1 - t) + 3 * t));
     }
     shamir_combine(e, lambda, rows, t, SA_SE);
@@ -998,7 +1053,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     int64_t *vals = NULL;
     int cache_ok = 0;
     size_t n_drop = 0;
-    size_t mlen = 1 + st->bm + FP_BYTES * L;
+    size_t mlen = 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits);
     int rc = 0;
 
     if (st->cnt5 < st->t) {
@@ -1055,7 +1110,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     /* Remove the self-masks of U3 and the masks U3 shares with U2 \ U3. */
     for (size_t v = 1; v < n; v++) {
         if (st->in3[v]) {
-            secagg_prg_add(st->z, L, secret + v * SA_K, -1);
+            secagg_prg_add_mod2k(st->z, L, secret + v * SA_K, -1, st->rbits);
             continue;
         }
         if (!st->in2[v]) {
@@ -1073,7 +1128,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
                 goto out;
             }
             /* u added (u < v ? +1 : -1) PRG(s_uv). */
-            secagg_prg_add(st->z, L, key, u < v ? -1 : +1);
+            secagg_prg_add_mod2k(st->z, L, key, u < v ? -1 : +1, st->rbits);
             sodium_memzero(key, sizeof(key));
         }
     }
@@ -1086,16 +1141,16 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         sim_charge(p, SIM_OP_FIELD_ADD, masks * (double)L);
     }
     for (size_t k = 0; k < L; k++) {
-        vals[k] = fp_to_int64(st->z[k]);
+        vals[k] = sa__ring_to_int64(st, st->z[k]);
     }
     memcpy(inc, st->in3, n);
     inc[0] = 0;
     st->phase = SV_DONE;
     rc = sim_output(p, vals, L, inc);
-    if (rc == 0) {
+    if (rc == 0 && st->result_to_clients) {
         msg[0] = SA_MSG_RESULT;
         sa__bitmap_write(msg + 1, st, inc);
-        fp_vec_encode(msg + 1 + st->bm, st->z, L);
+        secagg_pack(msg + 1 + st->bm, st->z, L, st->rbits);
         rc = sim_broadcast(p, msg, mlen);
     }
 out:
@@ -1150,13 +1205,64 @@ sa__server_expected(const struct secagg_party *st, int u, int *count)
     }
 }
 
+/* UNMASK from u: a bitmap H within U2 and 5 packed elements (< p) per member. */
+static int
+sa__server_take_unmask(struct secagg_party *st, int u, const uint8_t *msg, size_t len)
+{
+    size_t n = (size_t)st->n;
+    uint8_t *hold = NULL;
+    uint64_t *el = NULL;
+    int cnt = 0;
+    int rc = MPCSIM_EDECODE;
+
+    hold = mpcsim_calloc(n, 1);
+    if (hold == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    if (len < 1 + st->bm || sa__bitmap_parse(st, hold, &cnt, msg + 1) != 0 ||
+        len != 1 + st->bm + SECAGG_PACKED_BYTES((size_t)cnt * SA_SE, SA_EB)) {
+        goto out;
+    }
+    for (size_t v = 1; v < n; v++) {
+        if (hold[v] && !st->in2[v]) {
+            goto out;
+        }
+    }
+    el = mpcsim_malloc(((size_t)cnt * SA_SE + 1) * sizeof(*el));
+    if (el == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    if (secagg_unpack(el, msg + 1 + st->bm, (size_t)cnt * SA_SE, SA_EB) != 0) {
+        goto out;
+    }
+    for (size_t k = 0; k < (size_t)cnt * SA_SE; k++) {
+        if (el[k] >= FP_P) {
+            goto out;
+        }
+    }
+    for (size_t v = 1, e = 0; v < n; v++) {
+        if (hold[v]) {
+            memcpy(st->ush + (v * n + (size_t)u) * SA_SE, el + e * SA_SE, SA_SE * sizeof(*el));
+            st->uhas[v * n + (size_t)u] = 1;
+            e++;
+        }
+    }
+    st->resp[u] = 1;
+    st->cnt5++;
+    rc = 0;
+out:
+    mpcsim_free(el);
+    mpcsim_free(hold);
+    return rc;
+}
+
 /* Take one client's message of the current phase; 0, MPCSIM_EDECODE (malformed), ENOMEM. */
 static int
 sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8_t *msg, size_t len)
 {
     size_t n = (size_t)st->n;
     size_t L = st->L;
-    uint32_t m, prev = 0;
 
     switch (st->phase) {
     case SV_ADV:
@@ -1182,26 +1288,16 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
     case SV_SHARE: {
         uint8_t *copy;
 
-        if (len != 5 + (size_t)(st->cnt1 - 1) * SA_CT_ENTRY ||
-            sa__get32(msg + 1) != (uint32_t)(st->cnt1 - 1)) {
+        /* One ciphertext for each v in U1 \ {u}, in order. */
+        if (len != 1 + (size_t)(st->cnt1 - 1) * SA_CT_ENTRY) {
             return MPCSIM_EDECODE;
         }
-        /* Entries addressed to U1 \ {u}, in order. */
-        for (size_t v = 1, e = 0; v < n; v++) {
-            if (!st->in1[v] || v == (size_t)u) {
-                continue;
-            }
-            if (sa__get32(msg + 5 + e * SA_CT_ENTRY) != (uint32_t)v) {
-                return MPCSIM_EDECODE;
-            }
-            e++;
-        }
-        if (len > 5) { /* else U1 = {u}: nothing to forward */
-            copy = mpcsim_malloc(len - 5);
+        if (len > 1) { /* else U1 = {u}: nothing to forward */
+            copy = mpcsim_malloc(len - 1);
             if (copy == NULL) {
                 return MPCSIM_ENOMEM;
             }
-            memcpy(copy, msg + 5, len - 5);
+            memcpy(copy, msg + 1, len - 1);
             st->shares_msg[u] = copy;
         }
         st->in2[u] = 1;
@@ -1210,20 +1306,13 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
     }
     case SV_MASK: {
         const uint8_t *body = msg + 1 + SECAGG_COMMIT_BYTES;
-        uint64_t v;
 
-        if (len != 1 + SECAGG_COMMIT_BYTES + FP_BYTES * L) {
+        if (len != 1 + SECAGG_COMMIT_BYTES + SECAGG_PACKED_BYTES(L, st->rbits) ||
+            secagg_unpack(st->ybuf, body, L, st->rbits) != 0) {
             return MPCSIM_EDECODE;
         }
         for (size_t k = 0; k < L; k++) {
-            if (fp_decode(&v, body + FP_BYTES * k) != 0) {
-                return MPCSIM_EDECODE;
-            }
-        }
-        for (size_t k = 0; k < L; k++) {
-            if (fp_decode(&v, body + FP_BYTES * k) == 0) { /* checked above */
-                st->z[k] = fp_add(st->z[k], v);
-            }
+            st->z[k] = (st->z[k] + st->ybuf[k]) & st->rmask;
         }
         sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
         memcpy(st->commit + (size_t)u * SECAGG_COMMIT_BYTES, msg + 1, SECAGG_COMMIT_BYTES);
@@ -1232,35 +1321,7 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
         return 0;
     }
     case SV_UNMASK:
-        if (len < 5) {
-            return MPCSIM_EDECODE;
-        }
-        m = sa__get32(msg + 1);
-        if (m > (uint32_t)st->cnt2 || len != 5 + (size_t)m * SA_UNMASK_ENTRY) {
-            return MPCSIM_EDECODE;
-        }
-        for (uint32_t e = 0; e < m; e++) {
-            const uint8_t *ent = msg + 5 + (size_t)e * SA_UNMASK_ENTRY;
-            uint32_t v = sa__get32(ent);
-            uint64_t tmp[SA_SE];
-
-            if (v <= prev || v >= n || !st->in2[v] ||
-                fp_vec_decode(tmp, NULL, ent + 4, SA_SE) != 0) {
-                return MPCSIM_EDECODE;
-            }
-            prev = v;
-        }
-        for (uint32_t e = 0; e < m; e++) {
-            const uint8_t *ent = msg + 5 + (size_t)e * SA_UNMASK_ENTRY;
-            size_t v = sa__get32(ent);
-
-            /* Checked above: cannot fail. */
-            st->uhas[v * n + (size_t)u] =
-                fp_vec_decode(st->ush + (v * n + (size_t)u) * SA_SE, NULL, ent + 4, SA_SE) == 0;
-        }
-        st->resp[u] = 1;
-        st->cnt5++;
-        return 0;
+        return sa__server_take_unmask(st, u, msg, len);
     default:
         return 0;
     }
@@ -1380,17 +1441,20 @@ sa__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
     }
     switch (b) {
     case SIM_CORRUPT_SHARES:
-        if (type == SA_MSG_UNMASK) {
-            for (size_t o = 5; o + SA_UNMASK_ENTRY <= *len; o += SA_UNMASK_ENTRY) {
-                for (size_t k = 0; k < SA_SE; k++) {
-                    uint8_t *el = msg + o + 4 + FP_BYTES * k;
-                    uint64_t v;
+        if (type == SA_MSG_UNMASK && *len >= 1 + st->bm) {
+            size_t cnt = (*len - 1 - st->bm) * 8 / SA_EB; /* elements the message holds */
+            uint64_t *el = mpcsim_malloc((cnt + 1) * sizeof(*el));
 
-                    if (fp_decode(&v, el) == 0) {
-                        fp_encode(el, fp_add(v, sa__nonzero(st->adv)));
+            if (el != NULL && secagg_unpack(el, msg + 1 + st->bm, cnt, SA_EB) == 0 &&
+                SECAGG_PACKED_BYTES(cnt, SA_EB) == *len - 1 - st->bm) {
+                for (size_t k = 0; k < cnt; k++) {
+                    if (el[k] < FP_P) {
+                        el[k] = fp_add(el[k], sa__nonzero(st->adv));
                     }
                 }
+                secagg_pack(msg + 1 + st->bm, el, cnt, SA_EB);
             }
+            mpcsim_free(el);
         }
         return SIM_ADV_SEND;
     case SIM_WITHHOLD:

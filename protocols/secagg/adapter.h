@@ -90,18 +90,37 @@
 #include "protocols/computation.h"
 #include "sim/sim.h"
 
+/* input_bits when a caller leaves it 0 (the front end always sets it). */
+#define SECAGG_DEFAULT_INPUT_BITS 48
+
 struct secagg_params {
     struct computation comp; /* sum, mean, weighted_sum; weights borrowed */
     int threshold;           /* t, 1 <= t <= n - 1; 0 = secagg_default_threshold(n) */
     int graph_sparse;        /* 1: SecAgg+ sparse graph (not implemented: refused) */
     int neighbours;          /* sparse graph degree (unused while sparse is refused) */
+    /* Bits b of one client's contribution w_u x_u (x_u for sum and mean),
+     * 1..62; 0 = SECAGG_DEFAULT_INPUT_BITS.  Unsigned contributions lie in
+     * [0, 2^b), signed ones in [-2^(b-1), 2^(b-1)) (two's complement, the
+     * sign bit counted in b); a client whose input is outside refuses to
+     * start (setup returns MPCSIM_ERANGE). */
+    int input_bits;
+    int inputs_unsigned;   /* 1: contributions are >= 0; 0: signed */
+    int result_to_clients; /* 1: the server sends the sum to the clients, which output it too */
 };
 
 /* The engine protocol; params point to a struct secagg_params. */
 extern const struct sim_protocol secagg_protocol;
 
-/* Depth of a fault-free run: 8 (four round trips client -> server -> clients). */
+/* Depth of a fault-free run: 8 (four round trips client -> server ->
+ * clients), 7 without result_to_clients (the server's output ends it). */
 int secagg_rounds(const struct secagg_params *p);
+
+/*
+ * The masking ring Z_R, R = 2^k: k = input_bits + ceil(log2 c) for the
+ * c = n - 1 clients, so the sum of c contributions never wraps
+ * (Bonawitz et al. 2017, section 7.1).
+ */
+unsigned secagg_ring_bits(const struct secagg_params *p, int n);
 
 /* floor(2 (n - 1) / 3) + 1: the default t for n parties (n - 1 clients). */
 int secagg_default_threshold(int n);
@@ -109,7 +128,8 @@ int secagg_default_threshold(int n);
 /*
  * NULL if `p` can run with n parties, else why not (static string): fewer
  * than 2 parties, length 0, variance or dot_product, t outside
- * [1, n - 1], weights that do not match n, the sparse graph.
+ * [1, n - 1], weights that do not match n, input_bits outside 0..62 or a
+ * ring wider than 64 bits, the sparse graph.
  */
 const char *secagg_unsupported(const struct secagg_params *p, int n);
 

@@ -144,6 +144,109 @@ secagg_prg_add(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES], 
 
 /* see secagg.h */
 void
+secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES], int sign,
+                     unsigned bits)
+{
+    uint8_t buf[SECAGG__BUF];
+    static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES];
+    const uint64_t mask = bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+    uint64_t block = 0;
+    size_t k = 0;
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 64);
+    if (sign == 0) {
+        return;
+    }
+    while (k < len) {
+        size_t want = (len - k) * 8;
+        size_t bytes = want < SECAGG__BUF ? (want + 63) / 64 * 64 : SECAGG__BUF;
+
+        (void)crypto_stream_chacha20_xor_ic(buf, secagg__zero, bytes, nonce, block, seed);
+        block += bytes / 64;
+        for (size_t o = 0; o < bytes && k < len; o += 8, k++) {
+            uint64_t w = 0;
+
+            memcpy(&w, buf + o, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = __builtin_bswap64(w);
+#endif
+            acc[k] = (sign > 0 ? acc[k] + w : acc[k] - w) & mask;
+        }
+    }
+    sodium_memzero(buf, sizeof(buf));
+}
+
+/* see secagg.h */
+void
+secagg_pack(uint8_t *out, const uint64_t *v, size_t count, unsigned bits)
+{
+    size_t nbytes = SECAGG_PACKED_BYTES(count, bits);
+    size_t o = 0;
+    uint64_t acc = 0; /* pending bits, low first */
+    unsigned have = 0;
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 64);
+    for (size_t k = 0; k < count; k++) {
+        uint64_t x = v[k];
+        unsigned left = bits;
+
+        MPCSIM_ASSERT(bits == 64 || (x >> bits) == 0);
+        while (left > 0) {
+            unsigned take = 64 - have < left ? 64 - have : left;
+            uint64_t part = take == 64 ? x : x & ((UINT64_C(1) << take) - 1);
+
+            acc |= have == 64 ? 0 : part << have;
+            have += take;
+            x = take == 64 ? 0 : x >> take;
+            left -= take;
+            while (have >= 8) {
+                out[o++] = (uint8_t)acc;
+                acc >>= 8;
+                have -= 8;
+            }
+        }
+    }
+    if (have > 0) {
+        out[o++] = (uint8_t)acc;
+    }
+    MPCSIM_ASSERT(o == nbytes);
+}
+
+/* see secagg.h */
+int
+secagg_unpack(uint64_t *v, const uint8_t *in, size_t count, unsigned bits)
+{
+    size_t nbytes = SECAGG_PACKED_BYTES(count, bits);
+    size_t i = 0;
+    uint64_t acc = 0;
+    unsigned have = 0;
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 64);
+    for (size_t k = 0; k < count; k++) {
+        uint64_t x = 0;
+        unsigned got = 0;
+
+        while (got < bits) {
+            unsigned take;
+
+            if (have == 0) {
+                acc = in[i++];
+                have = 8;
+            }
+            take = bits - got < have ? bits - got : have;
+            x |= (acc & ((1u << take) - 1)) << got;
+            acc >>= take;
+            have -= take;
+            got += take;
+        }
+        v[k] = x;
+    }
+    MPCSIM_ASSERT(i == nbytes);
+    return acc == 0 ? 0 : MPCSIM_EDECODE; /* spare bits of the last byte */
+}
+
+/* see secagg.h */
+void
 secagg_secret_encode(uint64_t e[SECAGG_SECRET_ELEMS], const uint8_t secret[SECAGG_KEY_BYTES])
 {
     for (int i = 0; i < SECAGG_SECRET_ELEMS; i++) {
@@ -203,10 +306,10 @@ void
 secagg_seal(uint8_t ct[SECAGG_CT_BYTES], const uint8_t key[SECAGG_KEY_BYTES], uint32_t from,
             uint32_t to, const uint64_t share[SECAGG_SHARE_ELEMS])
 {
-    uint8_t pt[SECAGG_SHARE_ELEMS * FP_BYTES];
+    uint8_t pt[SECAGG_CT_BYTES - SECAGG_AEAD_ABYTES];
     uint8_t nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
 
-    fp_vec_encode(pt, share, SECAGG_SHARE_ELEMS);
+    secagg_pack(pt, share, SECAGG_SHARE_ELEMS, SECAGG_ELEM_BITS);
     secagg__nonce(nonce, from, to);
     (void)crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, sizeof(pt), NULL, 0, NULL, nonce,
                                                     key);
@@ -218,7 +321,7 @@ int
 secagg_open(uint64_t share[SECAGG_SHARE_ELEMS], const uint8_t key[SECAGG_KEY_BYTES], uint32_t from,
             uint32_t to, const uint8_t ct[SECAGG_CT_BYTES])
 {
-    uint8_t pt[SECAGG_SHARE_ELEMS * FP_BYTES];
+    uint8_t pt[SECAGG_CT_BYTES - SECAGG_AEAD_ABYTES];
     uint8_t nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
     int rc = 0;
 
@@ -227,8 +330,13 @@ secagg_open(uint64_t share[SECAGG_SHARE_ELEMS], const uint8_t key[SECAGG_KEY_BYT
                                                   nonce, key) != 0) {
         return MPCSIM_EDECODE;
     }
-    if (fp_vec_decode(share, NULL, pt, SECAGG_SHARE_ELEMS) != 0) {
+    if (secagg_unpack(share, pt, SECAGG_SHARE_ELEMS, SECAGG_ELEM_BITS) != 0) {
         rc = MPCSIM_EDECODE;
+    }
+    for (int k = 0; rc == 0 && k < SECAGG_SHARE_ELEMS; k++) {
+        if (share[k] >= FP_P) {
+            rc = MPCSIM_EDECODE;
+        }
     }
     sodium_memzero(pt, sizeof(pt));
     return rc;

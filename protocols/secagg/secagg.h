@@ -41,8 +41,12 @@
 #define SECAGG_SHARE_ELEMS 10  /* one key-share message: s_sk then b */
 #define SECAGG_AEAD_ABYTES 16  /* Poly1305 tag */
 #define SECAGG_COMMIT_BYTES 32 /* BLAKE2b-256 commitment to b */
-/* An encrypted key-share message: 10 elements of 8 bytes plus the tag. */
-#define SECAGG_CT_BYTES (SECAGG_SHARE_ELEMS * 8 + SECAGG_AEAD_ABYTES)
+#define SECAGG_ELEM_BITS 61    /* a share element on the wire: 61 bits, packed */
+/* Packed bytes of `count` values of `bits` bits each. */
+#define SECAGG_PACKED_BYTES(count, bits) (((size_t)(count) * (size_t)(bits) + 7) / 8)
+/* An encrypted key-share message: 10 packed 61-bit elements (77 bytes) plus the tag. */
+#define SECAGG_CT_BYTES                                                                            \
+    (SECAGG_PACKED_BYTES(SECAGG_SHARE_ELEMS, SECAGG_ELEM_BITS) + SECAGG_AEAD_ABYTES)
 
 /* Key-agreement domains: the AEAD key and the pairwise mask seed of a pair. */
 enum secagg_domain { SECAGG_DOMAIN_ENC = 'c', SECAGG_DOMAIN_MASK = 's' };
@@ -87,6 +91,25 @@ void secagg_prg_expand(uint64_t *out, size_t len, const uint8_t seed[SECAGG_KEY_
 /* acc[k] += PRG(seed)[k] if sign > 0, acc[k] -= PRG(seed)[k] if sign < 0. */
 void secagg_prg_add(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES], int sign);
 
+/*
+ * The same over Z_R, R = 2^bits (1 <= bits <= 64), as Bonawitz et al. mask
+ * inputs: the k-th keystream word's low `bits` bits (no rejection: R
+ * divides 2^64, so they are exactly uniform), and
+ * acc[k] = (acc[k] +- word) mod R.  acc[k] < R on entry and on return.
+ */
+void secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES], int sign,
+                          unsigned bits);
+
+/*
+ * Bit packing: values v[0..count) < 2^bits (1 <= bits <= 64) as one
+ * little-endian bit string, value k at bits [k bits, (k + 1) bits), the
+ * last byte's spare high bits zero: SECAGG_PACKED_BYTES(count, bits)
+ * bytes.  Unpacking returns MPCSIM_EDECODE (out unspecified) when a spare
+ * bit is set, so every value has one encoding.
+ */
+void secagg_pack(uint8_t *out, const uint64_t *v, size_t count, unsigned bits);
+MPCSIM_NODISCARD int secagg_unpack(uint64_t *v, const uint8_t *in, size_t count, unsigned bits);
+
 /* The 5 field elements of a 32-byte secret. */
 void secagg_secret_encode(uint64_t e[SECAGG_SECRET_ELEMS], const uint8_t secret[SECAGG_KEY_BYTES]);
 
@@ -109,8 +132,8 @@ void secagg_share_secrets(const struct shamir_ctx *sh, uint64_t *rows, uint64_t 
                           struct fp_stream *rng);
 
 /*
- * Encrypt the 10 share elements for the pair (from -> to) under key:
- * ct[0..SECAGG_CT_BYTES).
+ * Encrypt the 10 share elements (each < p, packed in 61 bits) for the pair
+ * (from -> to) under key: ct[0..SECAGG_CT_BYTES).
  */
 void secagg_seal(uint8_t ct[SECAGG_CT_BYTES], const uint8_t key[SECAGG_KEY_BYTES], uint32_t from,
                  uint32_t to, const uint64_t share[SECAGG_SHARE_ELEMS]);

@@ -580,6 +580,7 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
     }
     if (!st->robust) {
         rc = shamir_reconstruct(st->sh, secrets, rows, idx, m, R);
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
     } else {
@@ -593,6 +594,7 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
                 unproven |= flag_mul[i] && !proven[i];
             }
         }
+        sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
@@ -803,6 +805,7 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     if (rc != 0) {
         goto out;
     }
+    sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
     sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * (n - m) + 3 * m));
     sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * Lm));
     if (st->kind == COMPUTATION_VARIANCE) {

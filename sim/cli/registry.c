@@ -5,6 +5,7 @@
  */
 #include "sim/cli/registry.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -192,22 +193,120 @@ static const char *const paillier_columns[] = {"offline_bytes", NULL};
 
 /* ---- secagg ---- */
 
+static int
+bit_length(uint64_t v)
+{
+    int b = 0;
+
+    while (v != 0) {
+        b++;
+        v >>= 1;
+    }
+    return b;
+}
+
+/*
+ * The bits a client's contribution w_u x_u needs (sign bit included when
+ * any can be negative) and whether one can: exact for `values` and the
+ * uniform distribution (bounded), 32 for the unbounded distributions.
+ * The server's input (party 0) is not a contribution.
+ */
+static void
+secagg_input_range(const struct scenario *sc, int *bits, int *neg)
+{
+    const struct scenario_inputs *in = &sc->inputs;
+    uint64_t maxw = 1, maxx = 0;
+    int wneg = 0, xneg = 0, bounded = 1;
+
+    if (sc->comp.kind == COMPUTATION_WEIGHTED_SUM && sc->comp.weights != NULL) {
+        maxw = 0;
+        for (size_t i = 1; i < sc->comp.n_weights; i++) {
+            int64_t w = sc->comp.weights[i];
+            uint64_t a = w < 0 ? 0 - (uint64_t)w : (uint64_t)w;
+
+            maxw = a > maxw ? a : maxw;
+            wneg |= w < 0;
+        }
+    }
+    switch (in->kind) {
+    case SCENARIO_INPUT_VALUES:
+        for (size_t k = in->length; in->values != NULL && k < (size_t)sc->parties * in->length;
+             k++) {
+            int64_t x = in->values[k];
+            uint64_t a = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+
+            maxx = a > maxx ? a : maxx;
+            xneg |= x < 0;
+        }
+        break;
+    case SCENARIO_INPUT_UNIFORM: {
+        double lo = nearbyint(in->min), hi = nearbyint(in->max);
+        double m = fabs(lo) > fabs(hi) ? fabs(lo) : fabs(hi);
+
+        maxx = m < 0x1p62 ? (uint64_t)m : UINT64_C(1) << 62;
+        xneg = lo < 0;
+        break;
+    }
+    case SCENARIO_INPUT_NORMAL:
+        bounded = 0;
+        xneg = 1;
+        break;
+    default: /* lognormal, pareto, exponential: >= 0, unbounded */
+        bounded = 0;
+        break;
+    }
+    *neg = (xneg && maxw != 0) || (wneg && maxx != 0) || (!bounded && wneg);
+    if (!bounded) {
+        *bits = 32;
+        return;
+    }
+    {
+        mpcsim_u128 c = (mpcsim_u128)maxw * maxx;
+        int b = c >> 63 != 0 ? 64 : bit_length((uint64_t)c);
+
+        b += *neg;
+        *bits = b < 1 ? 1 : b;
+    }
+}
+
 static void
 secagg_fill(struct secagg_params *p, const struct scenario *sc)
 {
+    int bits = 0, neg = 0;
+
     memset(p, 0, sizeof(*p));
     p->comp = sc->comp;
     /* `threshold` counts clients here; unset means the protocol's default. */
     p->threshold = (sc->protocol.set_mask & SCENARIO_PKEY_THRESHOLD) ? sc->protocol.threshold : 0;
+    secagg_input_range(sc, &bits, &neg);
+    p->input_bits = sc->protocol.input_bits > 0 ? sc->protocol.input_bits : bits;
+    p->inputs_unsigned = !neg;
+    p->result_to_clients = sc->protocol.result_to_clients;
 }
 
 static const char *
 secagg_why(const struct scenario *sc)
 {
     struct secagg_params p;
+    int bits = 0, neg = 0;
 
     secagg_fill(&p, sc);
+    secagg_input_range(sc, &bits, &neg);
+    if (p.input_bits > 62) {
+        return "secagg inputs (times their weights) need more than 62 bits";
+    }
+    if (sc->protocol.input_bits > 0 && bits > sc->protocol.input_bits &&
+        (sc->inputs.kind == SCENARIO_INPUT_VALUES || sc->inputs.kind == SCENARIO_INPUT_UNIFORM)) {
+        return "an input (times its weight for weighted_sum) needs more than protocol.input_bits "
+               "bits (sign bit included); raise input_bits or leave it out";
+    }
     return secagg_unsupported(&p, sc->parties);
+}
+
+static int
+secagg_clients_output(const struct scenario *sc)
+{
+    return sc->protocol.result_to_clients;
 }
 
 static int
@@ -285,7 +384,8 @@ static const struct registry_entry entries[] = {
         .kind = "secagg",
         .summary = "Bonawitz et al. secure aggregation (server = party 0), semi-honest",
         .proto = &secagg_protocol,
-        .key_mask = SCENARIO_PKEY_THRESHOLD,
+        .key_mask =
+            SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_INPUT_BITS | SCENARIO_PKEY_RESULT_TO_CLIENTS,
         .behaviours =
             BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = secagg_why,
@@ -294,6 +394,7 @@ static const struct registry_entry entries[] = {
         .rounds = secagg_nrounds,
         .columns = secagg_columns,
         .server = 1,
+        .clients_output = secagg_clients_output,
     },
     {
         .kind = "toy",

@@ -33,6 +33,9 @@ struct registry_entry {
      * (list them in `columns`), and `faults.dropout` applies to the clients
      * only (crash the server explicitly with faults.crash). */
     int server;
+    /* With a server: whether the clients output too (NULL: they do).  When
+     * they do not, the runner judges the server alone. */
+    int (*clients_output)(const struct scenario *sc);
 };
 
 /* The entry for `kind`, or NULL. */

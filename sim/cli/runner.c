@@ -333,7 +333,8 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     for (int i = 0; i < n; i++) {
         const struct sim_party_result *pr = sim_party_result(sim, i);
 
-        if (!pr->honest || pr->crashed) {
+        if (!pr->honest || pr->crashed ||
+            (i != 0 && re->clients_output != NULL && !re->clients_output(sc))) {
             continue;
         }
         if (!pr->has_output) {

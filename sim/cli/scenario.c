@@ -609,6 +609,8 @@ static const char *const protocol_keys[] = {
     "fanout",
     "encryption",
     "fresh_keys",
+    "input_bits",
+    "result_to_clients",
     "round_timeout_ms",
 };
 static const int protocol_key_bits[] = {
@@ -623,6 +625,8 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_FANOUT,
     SCENARIO_PKEY_ENCRYPTION,
     SCENARIO_PKEY_FRESH_KEYS,
+    SCENARIO_PKEY_INPUT_BITS,
+    SCENARIO_PKEY_RESULT_TO_CLIENTS,
     0,
 };
 
@@ -739,6 +743,13 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     }
     if ((node = ynode_map_get(p, "fresh_keys")) != NULL) {
         (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
+    }
+    if ((node = ynode_map_get(p, "input_bits")) != NULL &&
+        int_value(v, node, 1, 62, "protocol.input_bits (bits of one input, sign included)", &x)) {
+        sp->input_bits = (int)x;
+    }
+    if ((node = ynode_map_get(p, "result_to_clients")) != NULL) {
+        (void)bool_value(v, node, "protocol.result_to_clients", &sp->result_to_clients);
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);

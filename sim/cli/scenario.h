@@ -51,6 +51,8 @@ struct scenario_protocol {
     int tree_fanout;          /* paillier aggregation: 0 star, k tree of fanout k */
     int plain_encryption;     /* paillier encryption: 1 plain r^n, 0 precomputed (default) */
     int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
+    int input_bits;           /* secagg: bits of an input (sign included); 0 = from the inputs */
+    int result_to_clients; /* secagg: 1 the server sends the sum to the clients, 0 (default) not */
     double round_timeout_ms;
     int set_mask; /* SCENARIO_PKEY_* bits given in the file */
 };
@@ -67,6 +69,8 @@ enum {
     SCENARIO_PKEY_FANOUT = 1 << 7,
     SCENARIO_PKEY_ENCRYPTION = 1 << 8,
     SCENARIO_PKEY_FRESH_KEYS = 1 << 9,
+    SCENARIO_PKEY_INPUT_BITS = 1 << 10,
+    SCENARIO_PKEY_RESULT_TO_CLIENTS = 1 << 11,
 };
 
 struct scenario_adversary {

@@ -210,6 +210,43 @@ test_paillier_adapter_single_and_tree(void **state)
     assert_int_equal(o.correct, 10);
 }
 
+/* Single decryption sends only what it needs: the ciphertexts up, then the
+ * result from party 0 (no broadcast of the aggregate ciphertexts). */
+static void
+test_paillier_adapter_single_sends_result_only(void **state)
+{
+    const int n = 9;
+    const size_t L = 2;
+    const uint64_t ctb = 2 * 1024 / 8;
+    const int fanouts[2] = {0, 2};
+
+    (void)state;
+    make_inputs(n, L);
+    for (int f = 0; f < 2; f++) {
+        struct paillier_params p = params(COMPUTATION_SUM, L, 0, 0, fanouts[f]);
+        struct sim_config c;
+        struct sim *sim = NULL;
+        const struct sim_party_result *r0;
+
+        sim_config_init(&c, n, 99);
+        c.inputs = g_rows;
+        c.input_len = g_len;
+        c.net.latency.ms = 20;
+        assert_int_equal(sim_create(&sim, &c, &paillier_protocol, &p), 0);
+        assert_int_equal(sim_run(sim), 0);
+        for (int i = 0; i < n; i++) {
+            assert_true(sim_party_result(sim, i)->has_output);
+        }
+        /* n - 1 ciphertext messages up the star or tree, n - 1 results down. */
+        assert_int_equal(sim_metrics(sim)->messages, 2 * (uint64_t)(n - 1));
+        r0 = sim_party_result(sim, 0);
+        assert_int_equal(r0->messages_sent, (uint64_t)(n - 1));
+        /* Each result carries L 8-byte values and the excluded list, no ciphertext. */
+        assert_true(r0->bytes_sent < (uint64_t)(n - 1) * ctb);
+        sim_destroy(sim);
+    }
+}
+
 /* bad_ciphertext and malformed: the sender is accused and left out; nobody is wrong. */
 static void
 test_paillier_adapter_bad_messages(void **state)
@@ -333,6 +370,7 @@ main(void)
         cmocka_unit_test(test_paillier_adapter_star_threshold),
         cmocka_unit_test(test_paillier_adapter_dropouts),
         cmocka_unit_test(test_paillier_adapter_single_and_tree),
+        cmocka_unit_test(test_paillier_adapter_single_sends_result_only),
         cmocka_unit_test(test_paillier_adapter_bad_messages),
         cmocka_unit_test(test_paillier_adapter_corrupt_shares),
         cmocka_unit_test(test_paillier_adapter_params),

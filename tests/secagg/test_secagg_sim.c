@@ -19,6 +19,7 @@
 
 #include "protocols/field/fp.h"
 #include "protocols/secagg/adapter.h"
+#include "protocols/secagg/secagg.h"
 #include "tests/support.h"
 
 #define MAXN 64
@@ -68,6 +69,7 @@ params_init(struct secagg_params *prm, struct world *w, enum computation_kind ki
     prm->comp.weights = w->weights;
     prm->comp.n_weights = (size_t)w->n;
     prm->threshold = t;
+    prm->result_to_clients = 1; /* every client outputs the sum too */
 }
 
 static struct sim *
@@ -341,6 +343,7 @@ test_secagg_sim_dropped_input_excluded(void **state)
 
         world_init(&w, n, 1);
         params_init(&prm, &w, COMPUTATION_SUM, 0);
+        prm.input_bits = 52; /* the huge inputs: |x| < 2^51 */
         for (int i = 0; i < 3; i++) {
             w.in[drop[i]][0] = INT64_C(100000000000000) * (i + 1);
             w.crash[i].party = drop[i];
@@ -371,19 +374,19 @@ test_secagg_sim_dropped_input_excluded(void **state)
 /* ---- the server's view: a wrapper that records the masked inputs it receives ---- */
 
 #define VIEW_MAX 20000
+#define VIEW_BITS 21 /* 16-bit unsigned inputs, 20 clients: Z_R with R = 2^(16 + 5) */
 static uint64_t view[VIEW_MAX];
 static size_t n_view;
 
 static void
 view_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
-    if (sim_party_id(p) == 0 && len > 33 && msg[0] == 5) {
-        for (size_t o = 33; o + 8 <= len && n_view < VIEW_MAX; o += 8) {
-            uint64_t v;
+    uint64_t v[MAXL];
 
-            if (fp_decode(&v, msg + o) == 0) {
-                view[n_view++] = v;
-            }
+    if (sim_party_id(p) == 0 && msg[0] == 5 && len == 33 + SECAGG_PACKED_BYTES(MAXL, VIEW_BITS) &&
+        secagg_unpack(v, msg + 33, MAXL, VIEW_BITS) == 0) {
+        for (size_t k = 0; k < MAXL && n_view < VIEW_MAX; k++) {
+            view[n_view++] = v[k];
         }
     }
     secagg_protocol.on_message(p, from, msg, len);
@@ -415,6 +418,9 @@ test_secagg_sim_view_uniform(void **state)
         }
     }
     params_init(&prm, &w, COMPUTATION_SUM, 0);
+    prm.input_bits = 16;
+    prm.inputs_unsigned = 1;
+    assert_int_equal(secagg_ring_bits(&prm, 21), VIEW_BITS);
     for (uint64_t seed = 1; seed <= 40; seed++) {
         sim = world_run_proto(&w, &wrap, &prm, seed);
         assert_true(sim_party_result(sim, 0)->has_output);
@@ -423,7 +429,7 @@ test_secagg_sim_view_uniform(void **state)
     }
     assert_int_equal(n_view, 40 * 20 * MAXL);
     for (size_t i = 0; i < n_view; i++) {
-        bucket[view[i] >> 55]++;
+        bucket[view[i] >> (VIEW_BITS - 6)]++;
     }
     expect = (double)n_view / 64.0;
     for (int b = 0; b < 64; b++) {

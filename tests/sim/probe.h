@@ -6,8 +6,8 @@
  * probe: party `sender` sends `count` messages of `len` bytes (the first 4
  *        bytes number them) to `receiver` (-1: broadcast), `gap_ns` of
  *        local time apart (by timer), each after charging `charge` SIM_OP_
- *        MESSAGE operations; every party that receives records (from, k,
- *        local time) and charges `recv_charge` SIM_OP_MESSAGE operations.
+ *        HASH_BYTE operations; every party that receives records (from, k,
+ *        local time) and charges `recv_charge` SIM_OP_HASH_BYTE operations.
  *        If `all_send`, every party is a sender (to receiver, or to all).
  * relay: a token goes round the ring 0 -> 1 -> ... for `hops` hops; the
  *        party receiving the last hop outputs it.
@@ -58,7 +58,7 @@ probe_send_one(struct sim_party *p)
 
     memcpy(buf, &k, pp->len >= 4 ? 4 : pp->len);
     if (pp->charge > 0) {
-        sim_charge(p, SIM_OP_MESSAGE, pp->charge);
+        sim_charge(p, SIM_OP_HASH_BYTE, pp->charge);
     }
     if (pp->receiver < 0) {
         rc = sim_broadcast(p, buf, pp->len);
@@ -124,7 +124,7 @@ probe_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     uint32_t k = 0;
 
     if (pp->recv_charge > 0) {
-        sim_charge(p, SIM_OP_MESSAGE, pp->recv_charge);
+        sim_charge(p, SIM_OP_HASH_BYTE, pp->recv_charge);
     }
     memcpy(&k, msg, len >= 4 ? 4 : len);
     if (pp->n_rec == pp->cap_rec) {
@@ -226,6 +226,18 @@ static const struct sim_protocol order_dummy_protocol __attribute__((unused)) = 
 };
 
 /* ---- helpers -------------------------------------------------------- */
+
+/* The default costs but a free `message` (the engine charges it per
+ * delivery): for tests that time the network alone. */
+static inline void
+probe_no_message_cost(struct sim_config *c)
+{
+    static double cost[SIM_OP_COUNT];
+
+    memcpy(cost, sim_cost_default, sizeof(cost));
+    cost[SIM_OP_MESSAGE] = 0.0;
+    c->cost_ns = cost;
+}
 
 /* Inputs 1..n for the toy (static storage, n <= 4096). */
 static inline void

@@ -37,6 +37,7 @@ test_engine_toy(void **state)
     (void)state;
     sim_config_init(&c, n, 7);
     probe_toy_inputs(&c);
+    probe_no_message_cost(&c);
     c.net.latency.ms = 10;
     c.net.transport.window_bytes = 0;
     sim = run_ok(&c, &sim_toy_protocol, NULL);
@@ -148,7 +149,8 @@ test_engine_compute_delays_sends(void **state)
     for (int k = 0; k < SIM_OP_COUNT; k++) {
         cost[k] = sim_cost_default[k];
     }
-    cost[SIM_OP_MESSAGE] = 1e6; /* 1 ms per op */
+    cost[SIM_OP_HASH_BYTE] = 1e6; /* 1 ms per op */
+    cost[SIM_OP_MESSAGE] = 0.0;
     sim_config_init(&c, 2, 1);
     c.cost_ns = cost;
     c.net.latency.ms = 10;
@@ -310,6 +312,7 @@ test_engine_adversary(void **state)
     toy_tamper.tamper = tamper_fn;
     sim_config_init(&c, 4, 3);
     probe_toy_inputs(&c); /* 1, 2, 3, 4: sum 10 */
+    probe_no_message_cost(&c);
     c.behaviour = beh;
     c.net.latency.ms = 1;
     c.net.transport.window_bytes = 0;

@@ -82,7 +82,7 @@ test_faults_crash_silences(void **state)
 
     (void)state;
     memcpy(cost, sim_cost_default, sizeof(cost));
-    cost[SIM_OP_MESSAGE] = 0.3e6; /* each send after 0.3 ms of work */
+    cost[SIM_OP_HASH_BYTE] = 0.3e6; /* each send after 0.3 ms of work */
     sim_config_init(&c, 2, 1);
     c.cost_ns = cost;
     c.net.latency.ms = 1;
@@ -113,6 +113,7 @@ test_faults_crash_at_round(void **state)
 
     (void)state;
     sim_config_init(&c, 5, 1);
+    probe_no_message_cost(&c);
     c.net.latency.ms = 1;
     c.net.transport.window_bytes = 0;
     c.faults.n_crashes = 1;

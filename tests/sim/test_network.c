@@ -23,9 +23,13 @@
 static struct sim *
 run_probe(const struct sim_config *c, struct probe_params *pp)
 {
+    struct sim_config cc = *c;
     struct sim *sim = NULL;
 
-    assert_int_equal(sim_create(&sim, c, &probe_protocol, pp), 0);
+    if (cc.cost_ns == NULL) {
+        probe_no_message_cost(&cc);
+    }
+    assert_int_equal(sim_create(&sim, &cc, &probe_protocol, pp), 0);
     assert_int_equal(sim_run(sim), 0);
     return sim;
 }
