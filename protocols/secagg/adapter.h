@@ -10,8 +10,8 @@
  * number of clients that must answer each round.
  *
  * Rounds (the engine's depth counts one-way messages, so the paper's four
- * rounds are depths 1..8; round k: clients send at depth 2k - 1, the
- * server answers at 2k):
+ * rounds are depths 1..7, 8 with result_to_clients; round k: clients send
+ * at depth 2k - 1, the server answers at 2k):
  *   1 AdvertiseKeys  client u sends two X25519 public keys (c_u for
  *                    encryption, s_u for masks).  The server checks that
  *                    they are usable, waits for every client or
@@ -29,8 +29,11 @@
  *                    open makes v accuse its sender and hold no share of
  *                    it), then sends y_v = w_v x_v + PRG(b_v)
  *                    + sum over u in U2 \ {v} of (v < u ? +1 : -1)
- *                    PRG(s_uv) over GF(2^61 - 1), s_uv agreed from s_v
- *                    and s_u, and a BLAKE2b commitment to b_v.  The
+ *                    PRG(s_uv) in Z_R, R = 2^(input_bits + ceil(log2 c))
+ *                    for the c = n - 1 clients (secagg_ring_bits; the
+ *                    paper's section 7.1), packed in that many bits per
+ *                    entry, s_uv agreed from s_v and s_u, and a BLAKE2b
+ *                    commitment to b_v.  The
  *                    server sums the y of the answers U3 (>= t) and
  *                    sends U3 to its members.
  *   4 Unmasking      u sends, for each v in U2 whose share it holds, its
@@ -45,10 +48,12 @@
  *                    aborts.  It removes PRG(b_v) for v in U3 and the
  *                    pairwise masks between U3 and U2 \ U3, and outputs
  *                    the sum over U3 (w_u x_u for weighted_sum).
- * The server then broadcasts the result and the flags of U3 to every
- * client, and every client that hears it outputs it too (with the same
- * `included`): the front end judges every honest party alike, and a
- * client left out of a round (slow, not dropped) still learns the sum.
+ * With result_to_clients the server then broadcasts the result and the
+ * flags of U3 to every client, and every client that hears it outputs it
+ * too (with the same `included`; a client left out of a round, slow, not
+ * dropped, still learns the sum).  Without it (the paper; the front end's
+ * default) only the server outputs, and a client's part ends with its
+ * unmasking shares.
  *
  * Waiting: the server waits for each round until every client it expects
  * answered or round_timeout_ns passed, then goes on with those that

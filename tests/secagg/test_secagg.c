@@ -206,11 +206,77 @@ test_secagg_commit(void **state)
     assert_memory_not_equal(c1, c2, sizeof(c1));
 }
 
+/* Bit packing round-trips at every width, is tight, and rejects spare bits. */
+static void
+test_secagg_pack(void **state)
+{
+    uint64_t v[37], w[37];
+    uint8_t buf[37 * 8 + 1];
+
+    (void)state;
+    for (unsigned bits = 1; bits <= 64; bits++) {
+        const uint64_t mask = bits == 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+        size_t nb = SECAGG_PACKED_BYTES(37, bits);
+
+        for (size_t k = 0; k < 37; k++) {
+            v[k] = mpcsim_test_rand64() & mask;
+        }
+        v[0] = mask; /* all ones */
+        memset(buf, 0xee, sizeof(buf));
+        secagg_pack(buf, v, 37, bits);
+        assert_int_equal(buf[nb], 0xee); /* writes exactly nb bytes */
+        assert_int_equal(nb, (37 * bits + 7) / 8);
+        assert_int_equal(secagg_unpack(w, buf, 37, bits), 0);
+        assert_memory_equal(v, w, sizeof(v));
+        if ((37 * bits) % 8 != 0) {
+            buf[nb - 1] |= 0x80; /* a spare bit */
+            assert_int_equal(secagg_unpack(w, buf, 37, bits), MPCSIM_EDECODE);
+        }
+    }
+}
+
+/* PRG over Z_R: the low k bits of the field PRG's raw words; +mask then -mask is identity. */
+static void
+test_secagg_prg_mod2k(void **state)
+{
+    uint8_t seed[SECAGG_KEY_BYTES];
+    uint64_t a[700], b[700];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(seed); i++) {
+        seed[i] = (uint8_t)(3 * i + 1);
+    }
+    for (unsigned bits = 1; bits <= 64; bits += 9) {
+        const uint64_t mask = bits == 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+
+        for (size_t k = 0; k < 700; k++) {
+            a[k] = b[k] = mpcsim_test_rand64() & mask;
+        }
+        secagg_prg_add_mod2k(a, 700, seed, +1, bits);
+        assert_memory_not_equal(a, b, sizeof(a));
+        for (size_t k = 0; k < 700; k++) {
+            assert_true(a[k] <= mask);
+        }
+        secagg_prg_add_mod2k(a, 700, seed, -1, bits);
+        assert_memory_equal(a, b, sizeof(a));
+    }
+    /* Adding to zero gives the masked mask itself, the same for every width's low bits. */
+    memset(a, 0, sizeof(a));
+    memset(b, 0, sizeof(b));
+    secagg_prg_add_mod2k(a, 700, seed, +1, 64);
+    secagg_prg_add_mod2k(b, 700, seed, +1, 20);
+    for (size_t k = 0; k < 700; k++) {
+        assert_true(b[k] == (a[k] & ((UINT64_C(1) << 20) - 1)));
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secagg_prg),
+        cmocka_unit_test(test_secagg_pack),
+        cmocka_unit_test(test_secagg_prg_mod2k),
         cmocka_unit_test(test_secagg_agree),
         cmocka_unit_test(test_secagg_secret_encoding),
         cmocka_unit_test(test_secagg_aead),

@@ -15,8 +15,10 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "protocols/field/fp.h"
 #include "protocols/secagg/adapter.h"
 #include "protocols/secagg/secagg.h"
@@ -774,6 +776,82 @@ test_secagg_sim_determinism_and_params(void **state)
     assert_non_null(secagg_unsupported(&prm, 20));
 }
 
+/*
+ * Per-client expansion against Bonawitz et al. 2017 (section 7.1): a
+ * client sends and receives 256 (7c - 4) + m (b + log2 c) bits for m
+ * entries of b bits, c clients.  mpcsim's expansion is (bytes sent +
+ * received, TCP headers included) / (m b / 8).  Golden bytes per client
+ * at three small scales (every client the same in a fault-free run; no
+ * result to the clients, as in the paper); at m / c = 1000, as in the
+ * paper's figures, within 10 % of the formula.
+ */
+static void
+test_secagg_sim_expansion(void **state)
+{
+    static const struct {
+        int c;
+        size_t m;
+        uint64_t bytes; /* per client, golden */
+    } rows[] = {{4, 256, 1930}, {16, 1024, 7419}, {16, 16000, 45899}};
+
+    (void)state;
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        const int n = rows[r].c + 1;
+        const size_t m = rows[r].m;
+        int64_t *vals = mpcsim_malloc((size_t)n * m * sizeof(*vals));
+        const int64_t **inp = mpcsim_malloc((size_t)n * sizeof(*inp));
+        size_t *lens = mpcsim_malloc((size_t)n * sizeof(*lens));
+        struct secagg_params prm;
+        struct sim_config c;
+        struct sim *sim = NULL;
+        uint64_t per;
+        double expansion, paper;
+
+        assert_non_null(vals);
+        assert_non_null(inp);
+        assert_non_null(lens);
+        for (int i = 0; i < n; i++) {
+            for (size_t k = 0; k < m; k++) {
+                vals[(size_t)i * m + k] = (int64_t)(mpcsim_test_rand64() % 65536);
+            }
+            inp[i] = vals + (size_t)i * m;
+            lens[i] = m;
+        }
+        memset(&prm, 0, sizeof(prm));
+        prm.comp.kind = COMPUTATION_SUM;
+        prm.comp.length = m;
+        prm.input_bits = 16;
+        prm.inputs_unsigned = 1;
+        sim_config_init(&c, n, 5);
+        c.inputs = inp;
+        c.input_len = lens;
+        c.net.latency.ms = 10;
+        assert_int_equal(sim_create(&sim, &c, &secagg_protocol, &prm), 0);
+        assert_int_equal(sim_run(sim), 0);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        per = sim_party_result(sim, 1)->bytes_sent + sim_party_result(sim, 1)->bytes_received;
+        for (int i = 2; i < n; i++) {
+            const struct sim_party_result *pr = sim_party_result(sim, i);
+
+            assert_int_equal(pr->bytes_sent + pr->bytes_received, per);
+            assert_false(pr->has_output); /* result_to_clients: false */
+        }
+        expansion = (double)per / ((double)m * 16 / 8);
+        paper =
+            (256.0 * (7 * rows[r].c - 4) + (double)m * (16 + log2(rows[r].c))) / ((double)m * 16);
+        print_message("c = %d, m = %zu: %llu bytes per client, expansion %.4f, paper %.4f\n",
+                      rows[r].c, m, (unsigned long long)per, expansion, paper);
+        assert_int_equal(per, rows[r].bytes);
+        if (m >= 1000 * (size_t)rows[r].c) {
+            assert_true(fabs(expansion / paper - 1) < 0.10);
+        }
+        sim_destroy(sim);
+        mpcsim_free(vals);
+        mpcsim_free(inp);
+        mpcsim_free(lens);
+    }
+}
+
 int
 main(void)
 {
@@ -790,6 +868,7 @@ main(void)
         cmocka_unit_test(test_secagg_sim_setup_oom),
         cmocka_unit_test(test_secagg_sim_run_oom),
         cmocka_unit_test(test_secagg_sim_determinism_and_params),
+        cmocka_unit_test(test_secagg_sim_expansion),
     };
 
     mpcsim_test_init();
