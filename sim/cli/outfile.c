@@ -239,12 +239,16 @@ outfile_same_path(const char *a, const char *b)
     return abs_path(ra, a) && abs_path(rb, b) && strcmp(ra, rb) == 0;
 }
 
+/* The first signal asks for a clean stop; a second one ends the process the default way. */
 static void
 on_signal(int signo)
 {
     if (caught == 0) {
         caught = signo;
+        return;
     }
+    signal(signo, SIG_DFL);
+    raise(signo);
 }
 
 static const int signals[] = {SIGINT, SIGTERM, SIGHUP};

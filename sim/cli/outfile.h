@@ -62,7 +62,11 @@ void outfile_discard(struct outfile *of);
  */
 int outfile_same_path(const char *a, const char *b);
 
-/* Catch SIGINT, SIGTERM and SIGHUP from now on (flag only; no I/O in the handler). */
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP from now on (flag only; no I/O in the
+ * handler).  A second signal while the first is being handled kills the
+ * process as usual (temporary files may then be left behind).
+ */
 void outfile_signals_install(void);
 /* Restore the default actions. */
 void outfile_signals_restore(void);
