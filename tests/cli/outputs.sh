@@ -80,8 +80,9 @@ blank() {
     awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wall_ms") w = i; print; next }
                       { $w = "-"; print }' "$1"
 }
-"$mpcsim" sweep "$good/long-sweep.yaml" -j 2 -q --csv "$tmp/full.csv" || fail "long sweep"
-blank "$tmp/full.csv" >"$tmp/full.b"
+# long-sweep.yaml cannot finish within the test; trial seeds depend on (seed,
+# point, trial) only, so a run with --trials N writes the first N rows of a
+# full run, to compare the partial file with.
 for sig in INT TERM HUP; do
     echo previous >"$tmp/out.csv"
     echo '"previous"' >"$tmp/out.json"
@@ -104,9 +105,11 @@ for sig in INT TERM HUP; do
     [ -f "$tmp/out.csv.partial" ] && [ -f "$tmp/out.json.partial" ] || fail "SIG$sig: no .partial"
     ls "$tmp" | grep -q '\.tmp-' && fail "SIG$sig: a temporary file was left behind"
     rows=$(($(wc -l <"$tmp/out.csv.partial") - 1))
-    [ "$rows" -ge 1 ] && [ "$rows" -lt 300 ] || fail "SIG$sig: $rows rows in the partial file"
+    [ "$rows" -ge 1 ] && [ "$rows" -lt 50000 ] || fail "SIG$sig: $rows rows in the partial file"
     blank "$tmp/out.csv.partial" >"$tmp/part.b"
-    head -n $((rows + 1)) "$tmp/full.b" | cmp -s - "$tmp/part.b" ||
+    "$mpcsim" sweep "$good/long-sweep.yaml" --trials "$rows" -q --csv "$tmp/full.csv" ||
+        fail "long sweep, $rows trials"
+    blank "$tmp/full.csv" | head -n $((rows + 1)) | cmp -s - "$tmp/part.b" ||
         fail "SIG$sig: the partial CSV is not the first $rows rows of a full run"
     py "$tmp/out.json.partial" "$rows" <<'EOF' || fail "SIG$sig: the partial JSON is not valid"
 import json, sys
@@ -114,7 +117,7 @@ rows = json.load(open(sys.argv[1]))
 assert isinstance(rows, list) and len(rows) == int(sys.argv[2]), len(rows)
 assert [r["trial"] for r in rows[:3]] == [0, 1, 2]
 EOF
-    grep -q "$rows of 300 trials" "$tmp/err" && grep -q "out.csv.partial" "$tmp/err" ||
+    grep -q "$rows of 100000 trials" "$tmp/err" && grep -q "out.csv.partial" "$tmp/err" ||
         fail "SIG$sig: stderr does not say how many trials finished and where: $(cat "$tmp/err")"
     rm -f "$tmp/out.csv.partial" "$tmp/out.json.partial"
 done
