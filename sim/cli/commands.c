@@ -808,7 +808,7 @@ mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size)
 {
     const struct cli_loaded *l = ex->l;
 
-    ex->honor_signal = rank == 0;
+    ex->honor_signal = 1; /* a worker sends the finished prefix of its point and stops */
 
     if (rank == 0) {
         size_t next = 0;
@@ -846,14 +846,19 @@ mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size)
                     next = l->sweep.n_points; /* stop handing out work */
                 } else {
                     size_t first = ex->point_first[point];
+                    uint64_t count = 0;
 
-                    for (size_t t = 0; t < ex->point_n[point]; t++) {
+                    /* `count` < the point's trials when the worker was interrupted. */
+                    if (!get(&p, end, &count, sizeof(count)) || count > ex->point_n[point]) {
+                        MPI_Abort(MPI_COMM_WORLD, 2);
+                    }
+                    for (size_t t = 0; t < count; t++) {
                         if (!row_get(&ex->rows[first + t], &p, end)) {
                             MPI_Abort(MPI_COMM_WORLD, 2);
                         }
                         atomic_store(&ex->ready[first + t], 1);
                     }
-                    atomic_fetch_add(&ex->done, ex->point_n[point]);
+                    atomic_fetch_add(&ex->done, count);
                     if (ex->on_rows != NULL) {
                         ex->on_rows(ex->on_rows_arg);
                     }
@@ -898,7 +903,13 @@ mpi_execute(struct exec *ex, const struct exec_opts *o, int rank, int size)
         if (err < 0) {
             buf_str(&b, ex->errmsg);
         } else {
-            for (size_t t = 0; t < ex->point_n[point]; t++) {
+            uint64_t count = 0; /* the finished prefix: all of it unless interrupted */
+
+            while (count < ex->point_n[point] && atomic_load(&ex->ready[first + count])) {
+                count++;
+            }
+            buf_put(&b, &count, sizeof(count));
+            for (size_t t = 0; t < count; t++) {
                 row_put(&b, &ex->rows[first + t]);
             }
         }
