@@ -45,12 +45,12 @@ for bad in "--csv $tmp/a --json $tmp/a" "--csv $tmp/a --summary $tmp/./a" "--jso
     [ ! -e "$tmp/a" ] || fail "clash '$bad' created a file"
     cmp -s "$toy" "$tmp/s.yaml" || fail "clash '$bad' overwrote the scenario"
 done
-printf 'cost_model:\n  fp_mul: 0.001\n' >"$tmp/cost.yaml"
+printf 'field_mul: 10\n' >"$tmp/cost.yaml"
 printf 'cost_model: cost.yaml\n' | cat - "$toy" >"$tmp/c.yaml"
-"$mpcsim" validate "$tmp/c.yaml" >/dev/null 2>&1 && {
-    "$mpcsim" sweep "$tmp/c.yaml" -q --csv "$tmp/cost.yaml" >/dev/null 2>&1
-    [ $? -eq 2 ] || fail "an output over the cost_model file was not refused"
-}
+"$mpcsim" validate "$tmp/c.yaml" >/dev/null || fail "the cost_model scenario does not validate"
+"$mpcsim" sweep "$tmp/c.yaml" -q --csv "$tmp/cost.yaml" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q cost_model "$tmp/err" || fail "an output over the cost_model file was not refused"
+[ "$(cat "$tmp/cost.yaml")" = "field_mul: 10" ] || fail "the cost_model file was overwritten"
 
 # ---- '-' is stdout ---------------------------------------------------------
 "$mpcsim" run "$toy" --trials 2 --json - 2>"$tmp/table" | python3 -m json.tool >/dev/null ||
@@ -185,6 +185,16 @@ for r in json.load(open(sys.argv[3])):
         assert r["latency_ms"] is None or r["latency_ms"] == 0, r["latency_ms"]
 for p in pending:
     print("PENDING:", p)
+EOF
+
+# One trial: a mean, but no interval (never [x, x]).
+"$mpcsim" sweep "$drop" --trials 1 -q --summary "$tmp/one.csv" || fail "one-trial sweep"
+py "$tmp/one.csv" <<'EOF' || fail "a one-trial point has an interval"
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["column"] in ("messages", "bytes"):
+        assert r["n"] == "1" and r["mean"] != "" and r["ci95_low"] == r["ci95_high"] == "", r
+        assert r["sd"] == "" and r["interval"] == "", r
 EOF
 
 # ---- the --summary CSV is quoted like the per-trial CSV -----------------------
