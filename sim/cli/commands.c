@@ -1226,7 +1226,8 @@ struct writer {
     char *values[MAX_SWEEP_KEYS];
     size_t values_point; /* the point whose values are in `values` */
     const char *value_ptrs[MAX_SWEEP_KEYS];
-    double *scratch; /* the largest point's task count */
+    char *base_value; /* the --paired-by key's baseline value, in full */
+    double *scratch;  /* the largest point's task count */
 };
 
 static void
@@ -1369,9 +1370,8 @@ point_aggregates(struct writer *w, const struct results_point *pt, size_t p)
         if (w->l->points[base] == NULL || ex->point_n[base] == 0) {
             base = p; /* the baseline point was skipped (--skip-invalid) */
         }
-        base_value = w->l->sweep.lists[pk]->items[0]->kind == YNODE_SCALAR
-                         ? w->l->sweep.lists[pk]->items[0]->value
-                         : "";
+        scenario_sweep_value(w->base_value, SWEEP_VALUE_CAP, &w->l->sweep, (size_t)pk, base);
+        base_value = w->base_value;
     }
     if (out != NULL) {
         mpcsim_escape_fputs(out, pt->sc->name);
@@ -1663,6 +1663,10 @@ execute(const char *cmd, int argc, char **argv)
     ex.rows = mpcsim_calloc(ex.n_tasks, sizeof(*ex.rows));
     ex.ready = mpcsim_calloc(ex.n_tasks, sizeof(*ex.ready));
     w.scratch = mpcsim_calloc(max_point, sizeof(double));
+    w.base_value = mpcsim_malloc(SWEEP_VALUE_CAP);
+    if (w.base_value == NULL) {
+        w.scratch = (mpcsim_free(w.scratch), NULL);
+    }
     for (size_t k = 0; k < l.sweep.n_keys; k++) {
         w.values[k] = mpcsim_malloc(SWEEP_VALUE_CAP);
         if (w.values[k] == NULL) {
@@ -1832,6 +1836,7 @@ out:
         mpcsim_free(w.values[k]);
     }
     mpcsim_free(w.scratch);
+    mpcsim_free(w.base_value);
     mpcsim_free(w.strides);
     mpcsim_free((void *)ex.ready);
     mpcsim_free(ex.rows);
