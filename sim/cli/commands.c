@@ -1383,8 +1383,8 @@ point_aggregates(struct writer *w, const struct results_point *pt, size_t p)
         }
         fprintf(out, ": %zu trials: ok %zu, abort %zu, wrong_output %zu%s\n", n, counts[0],
                 counts[1], counts[2], counts[2] ? "  <-- SECURITY FAILURE" : "");
-        fprintf(out, "  %-20s %-5s %5s %12s %12s %12s %12s   %-27s\n", "column", "over", "n",
-                "mean", "sd", "median", "p95", "95% interval");
+        fprintf(out, "  %-20s %-5s %5s %12s %12s %12s %12s   %s\n", "column", "over", "n", "mean",
+                "sd", "median", "p95", "95% interval");
     }
     for (int c = 0; c < N_AGG; c++) {
         struct agg_result a;
