@@ -445,6 +445,8 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
         for (size_t i = 0; i < n; i++) {
             const struct trial_row *r = &rows[i];
             char out[64], exp[64], lat[32], rnd[16], cmp[32], mcmp[32], acc[64], why[64];
+            char line[512];
+            size_t len;
 
             cut(out, sizeof(out) - 1, r->output[0] ? r->output : "-", 22);
             if (r->status != TRIAL_OK && r->output[0] != '\0') {
@@ -459,10 +461,18 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
             cell_dbl(mcmp, sizeof(mcmp), r->max_party_compute_ms, -1);
             cut(acc, sizeof(acc), r->accused[0] ? r->accused : "-", 8);
             cut(why, sizeof(why), r->status != TRIAL_OK && r->reason[0] ? r->reason : "", 48);
-            fprintf(f, "  %5d %-12s %-7s %-22s %-22s %10s %6s %8llu %10llu %14s %20s %-8s %s\n",
-                    r->trial, trial_status_name(r->status), r->correct ? "yes" : "no", out, exp,
-                    lat, rnd, (unsigned long long)r->messages, (unsigned long long)r->bytes, cmp,
-                    mcmp, acc, why);
+            len = (size_t)snprintf(
+                line, sizeof(line),
+                "  %5d %-12s %-7s %-22s %-22s %10s %6s %8llu %10llu %14s %20s %-8s %s", r->trial,
+                trial_status_name(r->status), r->correct ? "yes" : "no", out, exp, lat, rnd,
+                (unsigned long long)r->messages, (unsigned long long)r->bytes, cmp, mcmp, acc, why);
+            if (len >= sizeof(line)) {
+                len = sizeof(line) - 1;
+            }
+            while (len > 0 && line[len - 1] == ' ') {
+                line[--len] = '\0'; /* no trailing blanks when there is no reason */
+            }
+            fprintf(f, "%s\n", line);
         }
         if (starred) {
             fprintf(f, "  * the output of a trial that did not end ok (partial or wrong)\n");
