@@ -2,10 +2,11 @@
 /*
  * sim/cli/main.c - the mpcsim executable: dispatch to a subcommand.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef MPCSIM_HAVE_MPI
 #include <mpi.h>
@@ -15,6 +16,7 @@
 #include <sodium.h>
 
 #include "bench/bench.h"
+#include "common/escape.h"
 #include "common/mpcsim.h"
 #include "protocols/paillier/adapter.h"
 #include "sim/cli/commands.h"
@@ -64,22 +66,48 @@ main(int argc, char **argv)
 static int
 dispatch(int argc, char **argv)
 {
-    const char *cmd = argc > 1 ? argv[1] : NULL;
+    static const struct option opts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd;
+    int c;
 
     gsl_set_error_handler_off(); /* GSL aborts by default; we check return codes */
     if (sodium_init() < 0) {
         fprintf(stderr, "mpcsim: libsodium failed to initialise\n");
         return 2;
     }
-    if (cmd == NULL) {
+    /* Options before the command ('+': stop at the command, whose options are its own). */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        if (c == 'V') {
+            printf("mpcsim %s\n", MPCSIM_VERSION);
+            return 0;
+        }
+        fprintf(stderr, "mpcsim: unknown option '");
+        mpcsim_escape_fputs(stderr, argv[optind - 1]);
+        fprintf(stderr, "' before the command (see mpcsim --help)\n");
+        return 2;
+    }
+    if (optind >= argc) {
         usage(stderr);
         return 2;
     }
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    cmd = argv[optind];
+    argv += optind - 1; /* argv[1] is the command, as below */
+    argc -= optind - 1;
+    optind = 0; /* each command scans its own arguments afresh */
+    if (strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    if (strcmp(cmd, "version") == 0) {
         printf("mpcsim %s\n", MPCSIM_VERSION);
         return 0;
     }
@@ -111,6 +139,8 @@ dispatch(int argc, char **argv)
         bench_add_kernels(cli_bench_kernels);
         return bench_main(argc - 1, argv + 1);
     }
-    fprintf(stderr, "mpcsim: unknown command '%s' (see mpcsim --help)\n", cmd);
+    fprintf(stderr, "mpcsim: unknown command '");
+    mpcsim_escape_fputs(stderr, cmd);
+    fprintf(stderr, "' (see mpcsim --help)\n");
     return 2;
 }

@@ -25,7 +25,7 @@ rows=$(($(wc -l <"$tmp/j1.csv") - 1))
 # Grid order: parties varies slowest, the last key fastest.
 order=$(awk -F, 'NR > 1 { print $1 "/" $2 }' "$tmp/j1.csv" | uniq | tr '\n' ' ')
 [ "$order" = "3/5 3/50 6/5 6/50 12/5 12/50 " ] || fail "grid order: $order"
-grep -q '^3,5,toy-sweep,toy,3,success_rate,6,' "$tmp/sum.csv" || fail "summary CSV: $(head -3 "$tmp/sum.csv")"
+grep -q "^3,5,toy-sweep,toy,3,success_rate,all,6,6,0," "$tmp/sum.csv" || fail "summary CSV: $(head -3 "$tmp/sum.csv")"
 
 if [ -n "$mpirun" ]; then
     "$mpirun" --allow-run-as-root --oversubscribe -n 2 "$mpcsim" sweep "$scenario" -q \
@@ -35,7 +35,7 @@ if [ -n "$mpirun" ]; then
     echo "MPI: 2 ranks identical to 1 process"
 fi
 
-"$mpcsim" plot "$tmp/j1.csv" --x parties --y latency_ms --by network.latency.median_ms \
+"$mpcsim" plot "$tmp/j1.csv" --x parties --y latency_ms --by sweep.network.latency.median_ms \
     -o "$tmp/fig.png" >/dev/null || fail "plot png"
 head -c 8 "$tmp/fig.png" | od -An -tx1 | tr -d ' \n' | grep -q '^89504e470d0a1a0a$' || fail "not a PNG"
 [ "$(stat -c %s "$tmp/fig.png")" -gt 5000 ] || fail "PNG suspiciously small"
