@@ -54,6 +54,25 @@ expect 2 "-o must end in .png or .svg" ok.csv --x parties --y latency_ms -o f.jp
 expect 2 "name too long" ok.csv --x parties --y latency_ms -o "$(printf 'a%.0s' $(seq 5000)).svg"
 expect 2 "cannot write" ok.csv --x parties --y latency_ms -o nodir/f.svg
 expect 2 "--logx needs a numeric --x" ok.csv --x note --y latency_ms --logx
+{ printf 'a'; head -c 1100000 /dev/zero | tr '\0' b; printf '\n1\n'; } >longhdr.csv
+expect 2 'header longer than' longhdr.csv --x a --y b
+{ seq -s, 1 1100; seq -s, 1 1100; } >wide.csv
+expect 2 'more than 1024 columns' wide.csv --x 1 --y 2
+expect 2 "CSV name too long" "$(printf 'a%.0s' $(seq 5000)).csv" --x parties --y latency_ms
+# Blank lines are skipped; protocol.kind falls back to the protocol column.
+printf 'x,protocol,y\n1,shamir,2\n\n1,additive,4\n\n' >blank.csv
+expect 0 wrote blank.csv --x x --y y --by protocol.kind --errorbars ci -o l.svg
+grep -q '^1 2 0 1 1$' l.dat && grep -q '^1 4 0 1 1$' l.dat || fail "blank lines / protocol.kind: $(cat l.dat)"
+# Pooling refusals name the series and the category.
+printf 'x,s,protocol,y\nc,1,shamir,2\nc,1,additive,4\n' >poolcat.csv
+expect 2 "s = 1, x = c mix protocols" poolcat.csv --x x --y y --by s -o m.svg
+# gnuplot itself failing is reported, and no figure is left half-written.
+mkdir fakebin
+printf '#!/bin/sh\nexit 1\n' >fakebin/gnuplot
+chmod +x fakebin/gnuplot
+(PATH="$tmp/fakebin:$PATH" && exec "$mpcsim" plot ok.csv --x parties --y latency_ms -o n.svg) >out 2>err
+[ $? -eq 2 ] && grep -q 'gnuplot failed on n.gp' err || fail "failing gnuplot: $(cat err)"
+[ -e n.svg ] && fail "a figure was left by a failing gnuplot"
 # Options that change the figure.
 expect 0 wrote ok.csv --x=parties --y=latency_ms --key=off --errorbars=none --title='T' -o a.svg
 grep -q 'unset key' a.gp && grep -q 'linespoints' a.gp && grep -q "set title 'T'" a.gp || fail "options: $(cat a.gp)"
