@@ -61,10 +61,14 @@ bench_keep(uint64_t value)
 
 /*
  * Compare instruction counts (per iteration) of kernels names[i] with a
- * baseline JSON text written by `--count-instructions --json`; print one
- * line per kernel to `out`.  Returns how many got worse than `threshold`
- * (a fraction: 0.05 = 5 %).  Kernels missing from the baseline are listed
- * as new, not as regressions.
+ * baseline JSON text (NUL-terminated) written by `--count-instructions
+ * --json`; print one line per kernel to `out`.  Returns how many got worse
+ * than `threshold` (a fraction: 0.05 = 5 %).  Fails closed, with a message
+ * on stderr: MPCSIM_EPARSE when the baseline is not JSON (RFC 8259: no NaN
+ * or Infinity; empty or truncated text) or holds an "instructions" value
+ * that is not a finite number > 0; MPCSIM_EINVAL when it has a count for
+ * none of the n kernels.  Kernels missing from a baseline that has some of
+ * them are listed as new, not as regressions.
  */
 int bench_compare(FILE *out, const char *baseline_json, const char *const *names,
                   const double *counts, size_t n, double threshold);

@@ -205,6 +205,12 @@ table_read(struct table *t, const char *path)
         goto out;
     }
     if (fgets(line, PLOT_MAX_LINE, in) == NULL) {
+        if (ferror(in)) {
+            fprintf(stderr, "mpcsim plot: cannot read ");
+            err_str(path);
+            fprintf(stderr, ": %s\n", strerror(errno));
+            goto out;
+        }
         err_str(path);
         fprintf(stderr, ":1: error: empty file; expected a CSV header\n");
         goto out;

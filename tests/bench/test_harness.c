@@ -337,6 +337,25 @@ test_harness_compare_fails_closed(void **state)
         "{\"benchmarks\": [{\"name\": \"other\", \"instructions\": 1000}]}",
         "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 5}]}",
         "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000}]} trailing",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000},]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1.}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1e}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 01}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": "
+        "1000000000000000000000000000000000000000000000000000000000000000000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\\q\", \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\\u12\", \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\n\", \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a, \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\" \"a\", \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\" \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000} {}]}",
+        "{\"x\": tru, \"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000}]}",
+        "{\"x\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], "
+        "\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": \"1000\"}]}",
+        "[1000]",
     };
     const char *names[] = {"a"};
     double counts[] = {1000};
@@ -353,6 +372,14 @@ test_harness_compare_fails_closed(void **state)
     }
     assert_int_equal(bench_compare(sink,
                                    "{\"benchmarks\": [{\"name\": \"a\", \"instructions\": 1000}]}",
+                                   names, counts, 1, 0.05),
+                     0);
+    /* All of JSON's forms elsewhere in the file are fine. */
+    assert_int_equal(bench_compare(sink,
+                                   " {\"context\": {\"a\": [1, -2.5e+3, 0.5E-1, true, false, null, "
+                                   "\"x\\u0041\\n\\\"\\/\"], \"e\": {}, \"f\": []},\n"
+                                   "\"benchmarks\": [5, {}, {\"name\": \"a\", \"instructions\": "
+                                   "1000.0}, {\"name\": \"b\"}]}\n",
                                    names, counts, 1, 0.05),
                      0);
     fclose(sink);
