@@ -25,7 +25,8 @@ struct vctx {
     struct diag *d;
     int errors;
     int oom;
-    int n; /* parties, 0 when invalid */
+    int n;            /* parties, 0 when invalid */
+    int quiet_values; /* reading another file (cost_model): never echo its values */
 };
 
 static void err(struct vctx *v, const struct ynode *at, const char *fmt, ...) MPCSIM_PRINTF(3, 4);
@@ -58,10 +59,13 @@ kind_name(const struct ynode *node)
 
 /* Describe a node for "found ..." (the scalar text, shortened). */
 static const char *
-found(const struct ynode *node, char *buf, size_t cap)
+found(const struct vctx *v, const struct ynode *node, char *buf, size_t cap)
 {
     if (node->kind != YNODE_SCALAR) {
         return kind_name(node);
+    }
+    if (v->quiet_values) {
+        return "a value not shown here (the file is not the scenario's)";
     }
     if (strlen(node->value) > 40) {
         snprintf(buf, cap, "'%.37s...'", node->value);
@@ -81,8 +85,17 @@ expect_kind(struct vctx *v, const struct ynode *node, enum ynode_kind kind, cons
     }
     err(v, node, "expected %s for %s, found %s",
         kind == YNODE_MAP ? "a mapping" : (kind == YNODE_SEQ ? "a list" : "a single value"), what,
-        found(node, buf, sizeof(buf)));
+        found(v, node, buf, sizeof(buf)));
     return 0;
+}
+
+/* Whether s is a short name of [A-Za-z0-9_.-] (at most 32 characters). */
+static int
+plain_identifier(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+    return n > 0 && n <= 32 && s[n] == '\0';
 }
 
 /* Report every key of `map` that is not in known[]. */
@@ -100,9 +113,24 @@ check_keys(struct vctx *v, const struct ynode *map, const char *const *known, si
         if (!ok) {
             const char *near = diag_nearest(key->value, known, n);
             char list[400] = "";
+            char shown[48];
+
+            /* A key is shown cut short; from another file (cost_model) only
+             * when it looks like a key name, so no secret line is echoed. */
+            if (v->quiet_values && !plain_identifier(key->value)) {
+                err(v, key,
+                    "a key that is not a cost_model operation (not shown: it is not a "
+                    "plain name)");
+                continue;
+            }
+            if (strlen(key->value) > 32) {
+                snprintf(shown, sizeof(shown), "%.29s...", key->value);
+            } else {
+                snprintf(shown, sizeof(shown), "%s", key->value);
+            }
 
             if (near != NULL) {
-                err(v, key, "unknown key '%s' in %s; did you mean '%s'?", key->value, where, near);
+                err(v, key, "unknown key '%s' in %s; did you mean '%s'?", shown, where, near);
                 continue;
             }
             for (size_t j = 0; j < n; j++) {
@@ -110,50 +138,71 @@ check_keys(struct vctx *v, const struct ynode *map, const char *const *known, si
 
                 snprintf(list + used, sizeof(list) - used, "%s%s", j ? ", " : "", known[j]);
             }
-            err(v, key, "unknown key '%s' in %s (expected one of: %s)", key->value, where, list);
+            err(v, key, "unknown key '%s' in %s (expected one of: %s)", shown, where, list);
         }
     }
 }
 
-/* Strict integer parse of a scalar. */
+/*
+ * An exact integer from the scalar's own text (ytree.h: decimal, 0x, 0o;
+ * a decimal with a fraction or an exponent only when its exact value is
+ * an integer).  On failure stores a reason in why[] (empty when the
+ * number is an integer outside [min, max]).
+ */
 static int
-parse_i64(const struct ynode *node, int64_t *out)
+parse_int(const struct ynode *node, mpcsim_i128 min, mpcsim_i128 max, mpcsim_i128 *out, char *why,
+          size_t cap)
 {
-    char *end = NULL;
-    long long x;
+    struct ynumber num;
+    const char *reason = NULL;
+    mpcsim_i128 x = 0;
+    int rc;
 
-    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+    why[0] = '\0';
+    if (node->kind != YNODE_SCALAR) {
         return 0;
     }
-    errno = 0;
-    x = strtoll(node->value, &end, 10);
-    if (errno != 0 || *end != '\0') {
-        /* Accept an integral float spelling such as 1e6 or 2.0. */
-        double d;
-
-        errno = 0;
-        d = strtod(node->value, &end);
-        if (errno != 0 || *end != '\0' || !isfinite(d) || d != floor(d) || fabs(d) > 9.0e18) {
-            return 0;
+    if (ynumber_parse(&num, &reason, node) < 0) {
+        if (node->value[0] != '\0' && strcmp(reason, "not a number") != 0) {
+            snprintf(why, cap, " (%s)", reason);
         }
-        x = (long long)d;
+        return 0;
     }
-    *out = (int64_t)x;
+    rc = ynumber_to_i128(&x, &num);
+    if (rc == MPCSIM_EINVAL) {
+        char exact[96];
+
+        ynumber_format(exact, sizeof(exact), &num);
+        snprintf(why, cap, " (exactly %s, not an integer)", exact);
+        return 0;
+    }
+    if (rc < 0 || x < min || x > max) {
+        return 0;
+    }
+    *out = x;
     return 1;
 }
 
+/* A real number from the scalar's text (same syntax as parse_int). */
 static int
-parse_double(const struct ynode *node, double *out)
+parse_double(const struct ynode *node, double *out, char *why, size_t cap)
 {
-    char *end = NULL;
+    struct ynumber num;
+    const char *reason = NULL;
     double x;
 
-    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+    why[0] = '\0';
+    if (node->kind != YNODE_SCALAR) {
         return 0;
     }
-    errno = 0;
-    x = strtod(node->value, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(x)) {
+    if (ynumber_parse(&num, &reason, node) < 0) {
+        if (node->value[0] != '\0' && strcmp(reason, "not a number") != 0) {
+            snprintf(why, cap, " (%s)", reason);
+        }
+        return 0;
+    }
+    x = ynumber_to_double(&num);
+    if (!isfinite(x)) {
         return 0;
     }
     *out = x;
@@ -165,14 +214,15 @@ int_value(struct vctx *v, const struct ynode *node, int64_t min, int64_t max, co
           int64_t *out)
 {
     char buf[64];
-    int64_t x;
+    char why[200];
+    mpcsim_i128 x = 0;
 
-    if (!parse_i64(node, &x) || x < min || x > max) {
-        err(v, node, "expected an integer in [%lld, %lld] for %s, found %s", (long long)min,
-            (long long)max, what, found(node, buf, sizeof(buf)));
+    if (!parse_int(node, min, max, &x, why, sizeof(why))) {
+        err(v, node, "expected an integer in [%lld, %lld] for %s, found %s%s", (long long)min,
+            (long long)max, what, found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
         return 0;
     }
-    *out = x;
+    *out = (int64_t)x;
     return 1;
 }
 
@@ -181,11 +231,33 @@ double_value(struct vctx *v, const struct ynode *node, double min, double max, i
              const char *what, double *out)
 {
     char buf[64];
-    double x;
+    char why[200];
+    double x = 0;
 
-    if (!parse_double(node, &x) || x < min || x > max || (min_open && x == min)) {
-        err(v, node, "expected a number in %s%g, %g] for %s, found %s", min_open ? "(" : "[", min,
-            max, what, found(node, buf, sizeof(buf)));
+    if (!parse_double(node, &x, why, sizeof(why)) || x < min || x > max || (min_open && x == min)) {
+        err(v, node, "expected a number in %s%g, %g] for %s, found %s%s", min_open ? "(" : "[", min,
+            max, what, found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/*
+ * A duration in ms, simulated in whole ns: a positive value below 1 ns
+ * would round to 0 (for max_sim_time_ms, "no limit"), so it is refused.
+ */
+static int
+ms_value(struct vctx *v, const struct ynode *node, double min, double max, int min_open,
+         const char *what, double *out)
+{
+    double x = 0;
+
+    if (!double_value(v, node, min, max, min_open, what, &x)) {
+        return 0;
+    }
+    if (x > 0 && x < 1e-6) {
+        err(v, node, "%s is %g ms, below the simulator's resolution of 1 ns (1e-06 ms)", what, x);
         return 0;
     }
     *out = x;
@@ -211,7 +283,7 @@ bool_value(struct vctx *v, const struct ynode *node, const char *what, int *out)
             }
         }
     }
-    err(v, node, "expected true or false for %s, found %s", what, found(node, buf, sizeof(buf)));
+    err(v, node, "expected true or false for %s, found %s", what, found(v, node, buf, sizeof(buf)));
     return 0;
 }
 
@@ -246,7 +318,8 @@ enum_value(struct vctx *v, const struct ynode *node, const char *const *names, s
             return -1;
         }
     }
-    err(v, node, "expected one of %s for %s, found %s", list, what, found(node, buf, sizeof(buf)));
+    err(v, node, "expected one of %s for %s, found %s", list, what,
+        found(v, node, buf, sizeof(buf)));
     return -1;
 }
 
@@ -499,15 +572,25 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             char what[64];
 
             snprintf(what, sizeof(what), "inputs.%s", input_params[kind][j]);
-            if (p != NULL) {
+            if (p == NULL) {
+                continue;
+            }
+            if (kind == SCENARIO_INPUT_UNIFORM) {
+                /* Integer bounds, read exactly (the draw is over the integers). */
+                int64_t *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
+
+                if (int_value(v, p, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, what, slot)) {
+                    *slots[kind][j] = (double)*slot;
+                }
+            } else {
                 (void)double_value(v, p, -lim, lim, 0, what, slots[kind][j]);
             }
         }
         switch (sc->inputs.kind) {
         case SCENARIO_INPUT_UNIFORM:
-            if (sc->inputs.min > sc->inputs.max) {
-                err(v, in, "inputs.min (%g) is larger than inputs.max (%g)", sc->inputs.min,
-                    sc->inputs.max);
+            if (sc->inputs.imin > sc->inputs.imax) {
+                err(v, in, "inputs.min (%lld) is larger than inputs.max (%lld)",
+                    (long long)sc->inputs.imin, (long long)sc->inputs.imax);
             }
             break;
         case SCENARIO_INPUT_NORMAL:
@@ -741,7 +824,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
-        (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
+        (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
     }
     if (v->n > 0) {
         if (sp->threshold < 0) {
@@ -786,17 +869,38 @@ latency_slot(struct sim_latency *l, const char *key)
     return &l->alpha;
 }
 
+/* z of the 99.9th percentile of the standard normal. */
+#define SCENARIO_Z999 3.090232306167813
+
+/*
+ * A latency distribution whose 99.9th percentile lies beyond the longest
+ * time a scenario can name (SCENARIO_MAX_MS) describes no network: one
+ * message in a thousand would outlast any run.  (Rarer draws beyond the
+ * horizon are the engine's to clamp.)
+ */
+static void
+check_tail(struct vctx *v, const struct ynode *at, double q999_ms, const char *dist)
+{
+    if (!(q999_ms <= SCENARIO_MAX_MS)) {
+        err(v, at,
+            "%s latency: one message in a thousand would take more than %g ms (99.9th "
+            "percentile %g ms), beyond any simulated run; use a smaller sigma or a larger alpha",
+            dist, SCENARIO_MAX_MS, q999_ms);
+    }
+}
+
 static void
 check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, int regions)
 {
     static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms", "mean_ms",
                                        "sd_ms",        "median_ms", "sigma",  "alpha"};
     const struct ynode *dist = NULL;
+    int errors_before = v->errors;
     int kind;
 
     if (node->kind == YNODE_SCALAR) { /* `latency: 40` is constant 40 ms */
         l->kind = SIM_LATENCY_CONSTANT;
-        (void)double_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
+        (void)ms_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
         return;
     }
     if (!expect_kind(v, node, YNODE_MAP, "network.latency")) {
@@ -869,7 +973,7 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
             continue;
         }
         if (is_ms) {
-            if (double_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) &&
+            if (ms_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) &&
                 *latency_slot(l, key) < 0) {
                 err(v, p, "%s must be >= 0", what);
             }
@@ -885,6 +989,18 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
     }
     if (kind == SIM_LATENCY_PARETO && !(l->min_ms > 0) && ynode_map_get(node, "min_ms") != NULL) {
         err(v, ynode_map_get(node, "min_ms"), "network.latency.min_ms must be > 0 for pareto");
+    }
+    if (kind == SIM_LATENCY_LOGNORMAL && !(l->median_ms > 0) &&
+        ynode_map_get(node, "median_ms") != NULL) {
+        err(v, ynode_map_get(node, "median_ms"),
+            "network.latency.median_ms must be > 0 for lognormal");
+    }
+    if (v->errors == errors_before) {
+        if (kind == SIM_LATENCY_LOGNORMAL) {
+            check_tail(v, node, l->median_ms * exp(SCENARIO_Z999 * l->sigma), "lognormal");
+        } else if (kind == SIM_LATENCY_PARETO) {
+            check_tail(v, node, l->min_ms * pow(1000.0, 1.0 / l->alpha), "pareto");
+        }
     }
 }
 
@@ -928,7 +1044,7 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
         t->window_bytes = (uint32_t)x;
     }
     if ((p = ynode_map_get(node, "rto_ms")) != NULL) {
-        (void)double_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
+        (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
     }
     if (kind == SIM_TRANSPORT_DATAGRAM) {
         for (size_t i = 0; i + 1 < node->n_items; i += 2) {
@@ -1001,8 +1117,8 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             continue;
         }
         for (size_t s = 0; s < k; s++) {
-            (void)double_value(v, row->items[s], 0, 1e7, 0, "a median latency (ms)",
-                               &sc->region_median_ms[r * k + s]);
+            (void)ms_value(v, row->items[s], 0, 1e7, 0, "a median latency (ms)",
+                           &sc->region_median_ms[r * k + s]);
         }
     }
     if (v->n == 0) {
@@ -1054,6 +1170,34 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     sc->net.region_median_ms = sc->region_median_ms;
 }
 
+/*
+ * Regions with lognormal spread (sigma > 0): every median must be > 0 (a
+ * lognormal has no 0 median) and the slowest link's tail within range.
+ */
+static void
+check_region_sigma(struct vctx *v, const struct scenario *sc, const struct ynode *med,
+                   const struct ynode *latency)
+{
+    size_t k = (size_t)sc->net.n_regions;
+    double sigma = sc->net.latency.sigma;
+    double max_ms = 0;
+
+    for (size_t r = 0; med != NULL && r < k && r < med->n_items; r++) {
+        for (size_t c = 0; c < k && c < med->items[r]->n_items; c++) {
+            double m = sc->region_median_ms[r * k + c];
+
+            if (!(m > 0)) {
+                err(v, med->items[r]->items[c],
+                    "a median latency of 0 ms with network.latency.sigma %g: a lognormal "
+                    "latency needs a median > 0 (or sigma 0 for fixed latencies)",
+                    sigma);
+            }
+            max_ms = m > max_ms ? m : max_ms;
+        }
+    }
+    check_tail(v, latency, max_ms * exp(SCENARIO_Z999 * sigma), "region (lognormal)");
+}
+
 static void
 check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 {
@@ -1091,9 +1235,9 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
         to = required(v, p, "to_ms", "a partition");
         groups = required(v, p, "groups", "a partition");
         if (from != NULL) {
-            (void)double_value(v, from, 0, 1e12, 0, "partition from_ms", &f);
+            (void)ms_value(v, from, 0, 1e12, 0, "partition from_ms", &f);
         }
-        if (to != NULL && double_value(v, to, 0, 1e12, 0, "partition to_ms", &t) && t <= f) {
+        if (to != NULL && ms_value(v, to, 0, 1e12, 0, "partition to_ms", &t) && t <= f) {
             err(v, to, "partition to_ms (%g) must be after from_ms (%g)", t, f);
         }
         sp->from_ns = (int64_t)(f * 1e6);
@@ -1140,9 +1284,14 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     }
     if ((p = ynode_map_get(node, "latency")) != NULL) {
         check_latency(v, &sc->net.latency, p, sc->net.n_regions > 0);
+        if (sc->net.n_regions > 0 && sc->net.latency.sigma > 0) {
+            check_region_sigma(v, sc, ynode_map_get(ynode_map_get(node, "regions"), "median_ms"),
+                               p);
+        }
     }
     if ((p = ynode_map_get(node, "bandwidth_mbps")) != NULL) {
-        (void)double_value(v, p, 0, 1e7, 1, "network.bandwidth_mbps", &sc->net.bandwidth_mbps);
+        (void)double_value(v, p, 1e-3, 1e7, 0, "network.bandwidth_mbps (at least 1 kbit/s)",
+                           &sc->net.bandwidth_mbps);
     }
     if ((p = ynode_map_get(node, "transport")) != NULL) {
         check_transport(v, &sc->net.transport, p);
@@ -1153,6 +1302,37 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
     }
+}
+
+/*
+ * The N of `at: round N`: an exact integer in [0, 1000000] (no wrap).
+ * Returns 1 when the text is "round <number>" (with *round = -1 and an
+ * error when N is out of range), 0 when it is not that form.
+ */
+static int
+dropout_round(struct vctx *v, const struct ynode *at, int64_t *round)
+{
+    struct ynode n = *at;
+    mpcsim_i128 x = 0;
+    char why[200];
+
+    n.value = at->value + 6;
+    if (!parse_int(&n, 0, 1000000, &x, why, sizeof(why))) {
+        struct ynumber num;
+        const char *reason = NULL;
+
+        if (ynumber_parse(&num, &reason, &n) < 0) {
+            return 0;
+        }
+        err(v, at,
+            "expected 'round N' with N an integer in [0, 1000000] for faults.dropout.at, "
+            "found '%s'%s",
+            at->value, why);
+        *round = -1;
+        return 1;
+    }
+    *round = (int64_t)x;
+    return 1;
 }
 
 static void
@@ -1198,7 +1378,7 @@ check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
             if (at_ms != NULL) {
                 double ms = 0;
 
-                if (double_value(v, at_ms, 0, 1e12, 0, "crash at_ms", &ms)) {
+                if (ms_value(v, at_ms, 0, 1e12, 0, "crash at_ms", &ms)) {
                     sc_c->at_ns = (int64_t)(ms * 1e6);
                 }
             } else if (int_value(v, at_round, 0, 1000000, "crash at_round", &x)) {
@@ -1222,24 +1402,25 @@ check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
         sc->faults.dropout_at = SIM_DROPOUT_START;
         at = ynode_map_get(drop, "at");
         if (at != NULL) {
-            int round = -1;
-            char extra;
+            int64_t round = -1;
 
             if (at->kind == YNODE_SCALAR && strcmp(at->value, "start") == 0) {
                 sc->faults.dropout_at = SIM_DROPOUT_START;
             } else if (at->kind == YNODE_SCALAR && strcmp(at->value, "random") == 0) {
                 sc->faults.dropout_at = SIM_DROPOUT_RANDOM;
-            } else if (at->kind == YNODE_SCALAR &&
-                       sscanf(at->value, "round %d%c", &round, &extra) == 1 && round >= 0) {
-                sc->faults.dropout_at = SIM_DROPOUT_ROUND;
-                sc->faults.dropout_round = round;
+            } else if (at->kind == YNODE_SCALAR && !at->quoted &&
+                       strncmp(at->value, "round ", 6) == 0 && dropout_round(v, at, &round) != 0) {
+                if (round >= 0) {
+                    sc->faults.dropout_at = SIM_DROPOUT_ROUND;
+                    sc->faults.dropout_round = (int)round;
+                }
             } else {
                 char buf[64];
 
                 err(v, at,
                     "expected start, random or 'round N' (N >= 0) for faults.dropout.at, "
                     "found %s",
-                    found(at, buf, sizeof(buf)));
+                    found(v, at, buf, sizeof(buf)));
             }
         }
     }
@@ -1306,7 +1487,7 @@ check_adversary(struct vctx *v, struct scenario *sc, const struct ynode *node,
     if (b == SIM_DELAY) {
         sc->adversary.delay_ms = 1000;
         if (delay != NULL) {
-            (void)double_value(v, delay, 0, 1e9, 0, "adversary.delay_ms", &sc->adversary.delay_ms);
+            (void)ms_value(v, delay, 0, 1e9, 0, "adversary.delay_ms", &sc->adversary.delay_ms);
         }
     } else if (delay != NULL) {
         err(v, delay, "'delay_ms' applies to behaviour delay only, not %s", names[b]);
@@ -1331,7 +1512,7 @@ check_cost_map(struct vctx *v, struct scenario *sc, const struct ynode *map, con
 
         snprintf(label, sizeof(label), "%s.%s (ns per operation)", what, names[i]);
         if (p != NULL) {
-            (void)double_value(v, p, 0, 1e12, 0, label, &sc->cost_ns[i]);
+            (void)double_value(v, p, 0, 1e9, 0, label, &sc->cost_ns[i]);
         }
     }
 }
@@ -1370,7 +1551,9 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
     } else if (tree == NULL) {
         err(v, node, "cost_model file '%s' is empty", path);
     } else {
+        v->quiet_values = 1;
         check_cost_map(v, sc, tree, "cost_model");
+        v->quiet_values = 0;
     }
     ynode_free(tree);
     mpcsim_free(name);
@@ -1422,7 +1605,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
                                        "parties", "inputs",         "computation", "protocol",
                                        "network", "faults",         "adversary",   "cost_model",
                                        "sweep",   "max_sim_time_ms"};
-    struct vctx v = {d, 0, 0, 0};
+    struct vctx v = {d, 0, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
     const struct ynode *node = NULL;
@@ -1465,17 +1648,14 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
         sc->description = dup_or_oom(&v, node->value);
     }
     if ((node = ynode_map_get(root, "seed")) != NULL) {
-        char *end = NULL;
-        unsigned long long s;
+        mpcsim_i128 s = 0;
+        char why[200];
 
-        errno = 0;
-        s = node->kind == YNODE_SCALAR ? strtoull(node->value, &end, 0) : 0;
-        if (node->kind != YNODE_SCALAR || errno != 0 || end == node->value || *end != '\0' ||
-            node->value[0] == '-') {
+        if (!parse_int(node, 0, (mpcsim_i128)UINT64_MAX, &s, why, sizeof(why))) {
             char buf[64];
 
-            err(&v, node, "expected an unsigned 64-bit integer for seed, found %s",
-                found(node, buf, sizeof(buf)));
+            err(&v, node, "expected an unsigned 64-bit integer for seed, found %s%s",
+                found(&v, node, buf, sizeof(buf)), why);
         } else {
             sc->seed = (uint64_t)s;
         }
@@ -1490,7 +1670,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
         v.n = (int)x;
     }
     if ((node = ynode_map_get(root, "max_sim_time_ms")) != NULL) {
-        (void)double_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
+        (void)ms_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
     }
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);

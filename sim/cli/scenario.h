@@ -23,6 +23,8 @@
 #define SCENARIO_MAX_TRIALS 1000000
 #define SCENARIO_MAX_LENGTH 1000000 /* input vector length */
 #define SCENARIO_MAX_SWEEP_POINTS 100000
+/* The longest simulated time a scenario can name, in ms (10^18 ns < 2^63 ns). */
+#define SCENARIO_MAX_MS 1e12
 
 enum scenario_input_kind {
     SCENARIO_INPUT_VALUES = 0,
@@ -38,6 +40,7 @@ struct scenario_inputs {
     size_t length;   /* vector length L */
     int64_t *values; /* VALUES: parties * length, row-major */
     double min, max, mean, sd, zeta, sigma, a, b;
+    int64_t imin, imax; /* UNIFORM: the exact integer bounds (min, max hold them rounded) */
 };
 
 struct scenario_protocol {

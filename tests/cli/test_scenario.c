@@ -230,6 +230,118 @@ test_scenario_load_oom(void **state)
     }
 }
 
+/* Parse one plain scalar; 0 or the error. */
+static int
+number(struct ynumber *num, const char *text)
+{
+    struct ynode node = {YNODE_SCALAR, "n", 1, 1, (char *)text, 0, NULL, 0};
+    const char *why = NULL;
+
+    return ynumber_parse(num, &why, &node);
+}
+
+/* Integers come exactly from the text, never through a double. */
+static void
+test_scenario_exact_numbers(void **state)
+{
+    static const struct {
+        const char *text;
+        long long value;
+    } ints[] = {
+        {"1.0000000000000001e17", 100000000000000010LL},
+        {"0x16345785D8A000A", 100000000000000010LL},
+        {"9007199254740993.0", 9007199254740993LL},
+        {"9007199254740993", 9007199254740993LL},
+        {"-0o17", -15},
+        {"+42", 42},
+        {"0", 0},
+        {"-0", 0},
+        {"1e3", 1000},
+        {"12.5e1", 125},
+        {"1000000000000000000000e-3", 1000000000000000000LL},
+        {"9223372036854775807", INT64_MAX},
+    };
+    static const char *const refused[] = {
+        "010", "-007",  "1_000", "0x",   "0xG",
+        "1e",  ".",     "",      "inf",  ".inf",
+        "nan", "0x1p3", "1..2",  "1e5x", "123456789012345678901234567890123456789"};
+    static const struct {
+        const char *text, *exact;
+    } fractions[] = {
+        {"9007199254740993.5", "9007199254740993.5"},
+        {"1e-3", "0.001"},
+        {"-2.50", "-2.5"},
+        {"1.5e-40", "0.00000000000000000000000000000000000000015"},
+    };
+    struct ynumber num;
+    mpcsim_i128 x = 0;
+    char buf[96];
+    const char *why = NULL;
+    struct ynode quoted = {YNODE_SCALAR, "n", 1, 1, (char *)"5", 1, NULL, 0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        assert_int_equal(number(&num, ints[i].text), 0);
+        assert_int_equal(ynumber_to_i128(&x, &num), 0);
+        assert_true(x == (mpcsim_i128)ints[i].value);
+    }
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_int_equal(number(&num, refused[i]), MPCSIM_EPARSE);
+    }
+    for (size_t i = 0; i < sizeof(fractions) / sizeof(fractions[0]); i++) {
+        assert_int_equal(number(&num, fractions[i].text), 0);
+        assert_int_equal(ynumber_to_i128(&x, &num), MPCSIM_EINVAL);
+        ynumber_format(buf, sizeof(buf), &num);
+        assert_string_equal(buf, fractions[i].exact);
+    }
+    assert_int_equal(ynumber_parse(&num, &why, &quoted), MPCSIM_EPARSE);
+    assert_non_null(strstr(why, "quoted"));
+    /* 128-bit magnitudes for later (2^127 - 1 is the largest). */
+    assert_int_equal(number(&num, "0x7fffffffffffffffffffffffffffffff"), 0);
+    assert_int_equal(ynumber_to_i128(&x, &num), 0);
+    assert_int_equal(number(&num, "1e39"), 0);
+    assert_int_equal(ynumber_to_i128(&x, &num), MPCSIM_ERANGE);
+    ynumber_format(buf, sizeof(buf), &num);
+    assert_string_equal(buf, "1000000000000000000000000000000000000000");
+    assert_int_equal(number(&num, "1e99999"), 0);
+    ynumber_format(buf, sizeof(buf), &num);
+    assert_string_equal(buf, "1e+99999");
+    assert_true(ynumber_to_double(&num) > 1e308);
+    assert_int_equal(number(&num, "0.1"), 0);
+    assert_true(ynumber_to_double(&num) == 0.1);
+}
+
+/* A scenario's values, seed and uniform bounds are exact. */
+static void
+test_scenario_exact_values(void **state)
+{
+    static const char text[] = "name: x\n"
+                               "parties: 2\n"
+                               "seed: 18446744073709551615\n"
+                               "inputs: { values: [1.0000000000000001e17, 0x16345785D8A000A] }\n"
+                               "protocol: { kind: additive }\n";
+    static const char uni[] =
+        "name: x\n"
+        "parties: 2\n"
+        "inputs: { distribution: uniform, min: 100000000000000010, max: 100000000000000010 }\n"
+        "protocol: { kind: additive }\n";
+    struct scenario *sc = NULL;
+    struct diag d;
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(load_text(&sc, text, &d), 0);
+    assert_true(sc->inputs.values[0] == 100000000000000010LL);
+    assert_true(sc->inputs.values[1] == 100000000000000010LL);
+    assert_true(sc->seed == UINT64_MAX);
+    scenario_destroy(sc);
+    assert_int_equal(load_text(&sc, uni, &d), 0);
+    assert_true(sc->inputs.imin == 100000000000000010LL);
+    assert_true(sc->inputs.imax == 100000000000000010LL);
+    scenario_destroy(sc);
+    diag_clear(&d);
+}
+
 /* Misspelt keys get the nearest known key; far ones get the list. */
 static void
 test_scenario_suggestions(void **state)
@@ -269,10 +381,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scenario_full),      cmocka_unit_test(test_scenario_defaults),
-        cmocka_unit_test(test_scenario_set),       cmocka_unit_test(test_scenario_sweep),
-        cmocka_unit_test(test_scenario_load_oom),  cmocka_unit_test(test_scenario_suggestions),
-        cmocka_unit_test(test_scenario_aggregate),
+        cmocka_unit_test(test_scenario_full),         cmocka_unit_test(test_scenario_defaults),
+        cmocka_unit_test(test_scenario_set),          cmocka_unit_test(test_scenario_sweep),
+        cmocka_unit_test(test_scenario_load_oom),     cmocka_unit_test(test_scenario_suggestions),
+        cmocka_unit_test(test_scenario_aggregate),    cmocka_unit_test(test_scenario_exact_numbers),
+        cmocka_unit_test(test_scenario_exact_values),
     };
 
     mpcsim_test_init();
