@@ -899,7 +899,7 @@ execute(const char *cmd, int argc, char **argv)
     }
     for (size_t i = 0, p = 0; p < l.sweep.n_points; p++) {
         const struct scenario *sc = l.points[p];
-        char values[MAX_SWEEP_KEYS][128];
+        char *values[MAX_SWEEP_KEYS] = {NULL};
         const char *value_ptrs[MAX_SWEEP_KEYS];
         struct results_point pt = {sc, l.sweep.n_keys, l.sweep.keys, value_ptrs};
         size_t n;
@@ -909,8 +909,8 @@ execute(const char *cmd, int argc, char **argv)
         }
         n = (size_t)sc->trials;
         for (size_t k = 0; k < l.sweep.n_keys; k++) {
-            scenario_sweep_value(values[k], sizeof(values[k]), &l.sweep, k, p);
-            value_ptrs[k] = values[k];
+            values[k] = scenario_sweep_value(&l.sweep, k, p); /* in full; NULL: no memory */
+            value_ptrs[k] = values[k] != NULL ? values[k] : "";
         }
         if (csv != NULL && i == 0) {
             results_csv_header(csv, &pt, extra);
@@ -941,6 +941,9 @@ execute(const char *cmd, int argc, char **argv)
         }
         first_summary = 0;
         i += n;
+        for (size_t k = 0; k < l.sweep.n_keys; k++) {
+            mpcsim_free(values[k]);
+        }
     }
     if (json != NULL) {
         results_json_end(json);

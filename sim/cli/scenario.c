@@ -362,6 +362,7 @@ static int *
 party_list(struct vctx *v, const struct ynode *node, const char *what, int *count)
 {
     int *ids = NULL;
+    unsigned char *seen = NULL; /* a bit per party: the duplicate check is linear */
     int ok = 1;
 
     *count = 0;
@@ -373,7 +374,10 @@ party_list(struct vctx *v, const struct ynode *node, const char *what, int *coun
         return NULL;
     }
     ids = alloc_or_oom(v, node->n_items, sizeof(*ids));
-    if (ids == NULL) {
+    seen = alloc_or_oom(v, ((size_t)v->n + 7) / 8, 1);
+    if (ids == NULL || seen == NULL) {
+        mpcsim_free(ids);
+        mpcsim_free(seen);
         return NULL;
     }
     for (size_t i = 0; i < node->n_items; i++) {
@@ -385,14 +389,14 @@ party_list(struct vctx *v, const struct ynode *node, const char *what, int *coun
             ok = 0;
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (ids[j] == (int)x) {
-                err(v, node->items[i], "party %d is listed twice in %s", (int)x, what);
-                ok = 0;
-            }
+        if (seen[x / 8] & (1u << (x % 8))) {
+            err(v, node->items[i], "party %d is listed twice in %s", (int)x, what);
+            ok = 0;
         }
+        seen[x / 8] |= (unsigned char)(1u << (x % 8));
         ids[i] = (int)x;
     }
+    mpcsim_free(seen);
     if (!ok) {
         mpcsim_free(ids);
         return NULL;
@@ -1198,6 +1202,73 @@ check_region_sigma(struct vctx *v, const struct scenario *sc, const struct ynode
     check_tail(v, latency, max_ms * exp(SCENARIO_Z999 * sigma), "region (lognormal)");
 }
 
+struct listed_party {
+    int id, group;
+};
+
+static int
+listed_cmp(const void *a, const void *b)
+{
+    const struct listed_party *x = a;
+    const struct listed_party *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The groups of one partition, stored sparsely (sim.h): only the listed parties. */
+static void
+check_partition_groups(struct vctx *v, struct sim_partition *sp, const struct ynode *groups)
+{
+    struct listed_party *all = NULL;
+    int *listed = NULL;
+    int *listed_group = NULL;
+    size_t total = 0;
+    size_t m = 0;
+
+    for (size_t g = 0; g < groups->n_items; g++) {
+        total += groups->items[g]->kind == YNODE_SEQ ? groups->items[g]->n_items : 0;
+    }
+    all = total > 0 ? alloc_or_oom(v, total, sizeof(*all)) : NULL;
+    if (total > 0 && all == NULL) {
+        return;
+    }
+    for (size_t g = 0; g < groups->n_items; g++) {
+        int count = 0;
+        int *ids = party_list(v, groups->items[g], "a partition group", &count);
+
+        for (int j = 0; j < count && m < total; j++) {
+            all[m].id = ids[j];
+            all[m++].group = (int)g;
+        }
+        mpcsim_free(ids);
+    }
+    if (m > 0) {
+        qsort(all, m, sizeof(*all), listed_cmp);
+        for (size_t j = 1; j < m; j++) {
+            if (all[j].id == all[j - 1].id) {
+                err(v, groups->items[all[j].group], "party %d is in two groups of this partition",
+                    all[j].id);
+            }
+        }
+        listed = alloc_or_oom(v, m, sizeof(int));
+        listed_group = alloc_or_oom(v, m, sizeof(int));
+        if (listed == NULL || listed_group == NULL) {
+            mpcsim_free(listed);
+            mpcsim_free(listed_group);
+            mpcsim_free(all);
+            return;
+        }
+        for (size_t j = 0; j < m; j++) {
+            listed[j] = all[j].id;
+            listed_group[j] = all[j].group;
+        }
+    }
+    mpcsim_free(all);
+    sp->listed = listed;
+    sp->listed_group = listed_group;
+    sp->n_listed = (int)m;
+}
+
 static void
 check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 {
@@ -1223,10 +1294,6 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
         double t = 0;
 
         sc->net.n_partitions = (int)i + 1; /* so destroy frees what is allocated */
-        sp->group = alloc_or_oom(v, (size_t)v->n, sizeof(int));
-        if (sp->group == NULL) {
-            return;
-        }
         if (!expect_kind(v, p, YNODE_MAP, "a partition")) {
             continue;
         }
@@ -1249,21 +1316,8 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             err(v, groups, "expected at least one group of parties");
             continue;
         }
-        for (int j = 0; j < v->n; j++) {
-            sp->group[j] = (int)groups->n_items; /* the implicit group of the rest */
-        }
-        for (size_t g = 0; g < groups->n_items; g++) {
-            int count = 0;
-            int *ids = party_list(v, groups->items[g], "a partition group", &count);
-
-            for (int j = 0; j < count; j++) {
-                if (sp->group[ids[j]] != (int)groups->n_items) {
-                    err(v, groups->items[g], "party %d is in two groups of this partition", ids[j]);
-                }
-                sp->group[ids[j]] = (int)g;
-            }
-            mpcsim_free(ids);
-        }
+        sp->rest = (int)groups->n_items; /* the implicit group of the parties not listed */
+        check_partition_groups(v, sp, groups);
     }
     sc->net.partitions = sc->partitions;
 }
@@ -1732,7 +1786,9 @@ scenario_destroy(struct scenario *sc)
     mpcsim_free(sc->region_median_ms);
     if (sc->partitions != NULL) {
         for (int i = 0; i < sc->net.n_partitions; i++) {
-            mpcsim_free(sc->partitions[i].group);
+            /* Owned here; const in the engine's view (sim.h). */
+            mpcsim_free((void *)(uintptr_t)sc->partitions[i].listed);
+            mpcsim_free((void *)(uintptr_t)sc->partitions[i].listed_group);
         }
     }
     mpcsim_free(sc->partitions);
@@ -1921,21 +1977,11 @@ int
 scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct scenario_sweep *sw,
                      size_t idx, struct diag *d)
 {
-    struct ynode *copy = ynode_clone(root);
+    /* A point is a plain scenario: the copy leaves `sweep` out. */
+    struct ynode *copy = ynode_clone_without(root, "sweep");
 
     if (copy == NULL) {
         return MPCSIM_ENOMEM;
-    }
-    /* Drop `sweep` from the copy: a point is a plain scenario. */
-    for (size_t i = 0; copy->kind == YNODE_MAP && i + 1 < copy->n_items; i += 2) {
-        if (strcmp(copy->items[i]->value, "sweep") == 0) {
-            ynode_free(copy->items[i]);
-            ynode_free(copy->items[i + 1]);
-            memmove(&copy->items[i], &copy->items[i + 2],
-                    (copy->n_items - i - 2) * sizeof(*copy->items));
-            copy->n_items -= 2;
-            break;
-        }
     }
     for (size_t k = 0; k < sw->n_keys; k++) {
         const struct ynode *val = sw->lists[k]->items[sweep_index(sw, k, idx)];
@@ -1956,31 +2002,234 @@ scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct 
     return 0;
 }
 
-static void
-node_text(char *buf, size_t cap, const struct ynode *node)
+/* Whether dotted path a is b or a prefix of it at a dot ("protocol" of "protocol.kind"). */
+static int
+path_covers(const char *a, const char *b)
 {
-    size_t used = 0;
+    size_t n = strlen(a);
 
-    if (node->kind == YNODE_SCALAR) {
-        snprintf(buf, cap, "%s", node->value);
-        return;
-    }
-    snprintf(buf, cap, "%s", node->kind == YNODE_SEQ ? "[" : "{");
-    for (size_t i = 0; i < node->n_items; i++) {
-        char item[128];
-
-        used = strlen(buf);
-        node_text(item, sizeof(item), node->items[i]);
-        snprintf(buf + used, cap - used, "%s%s",
-                 i == 0 ? "" : (node->kind == YNODE_MAP && i % 2 ? ": " : " "), item);
-    }
-    used = strlen(buf);
-    snprintf(buf + used, cap - used, "%s", node->kind == YNODE_SEQ ? "]" : "}");
+    return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '.');
 }
 
 /* see scenario.h */
 void
-scenario_sweep_value(char *buf, size_t cap, const struct scenario_sweep *sw, size_t k, size_t idx)
+scenario_sweep_work_clear(struct scenario_sweep_work *w)
 {
-    node_text(buf, cap, sw->lists[k]->items[sweep_index(sw, k, idx)]);
+    if (w->parents != NULL) {
+        for (size_t k = 0; k < w->n_keys; k++) {
+            if (w->parents[k] != NULL) {
+                w->parents[k]->items[w->index[k]] = w->saved[k]; /* give back the placeholder */
+            }
+        }
+    }
+    ynode_free(w->tree);
+    ynode_free(w->point);
+    mpcsim_free(w->parents);
+    mpcsim_free(w->index);
+    mpcsim_free(w->saved);
+    memset(w, 0, sizeof(*w));
+}
+
+/* see scenario.h */
+int
+scenario_sweep_work_init(struct scenario_sweep_work *w, const struct ynode *root,
+                         const struct scenario_sweep *sw, struct diag *d)
+{
+    int rc = 0;
+
+    memset(w, 0, sizeof(*w));
+    w->root = root;
+    if (root == NULL || sw->n_keys == 0) {
+        return 0; /* nothing swept: the caller uses root */
+    }
+    w->tree = ynode_clone_without(root, "sweep");
+    if (w->tree == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t a = 0; a < sw->n_keys; a++) {
+        for (size_t b = 0; b < sw->n_keys; b++) {
+            w->clone_each |= a != b && path_covers(sw->keys[a], sw->keys[b]);
+        }
+    }
+    if (w->clone_each) {
+        return 0; /* nested keys: each point is a copy (scenario_sweep_point) */
+    }
+    w->n_keys = sw->n_keys;
+    w->parents = mpcsim_calloc(sw->n_keys, sizeof(*w->parents));
+    w->index = mpcsim_calloc(sw->n_keys, sizeof(*w->index));
+    w->saved = mpcsim_calloc(sw->n_keys, sizeof(*w->saved));
+    if (w->parents == NULL || w->index == NULL || w->saved == NULL) {
+        scenario_sweep_work_clear(w);
+        return MPCSIM_ENOMEM;
+    }
+    /* A placeholder at each swept path (creating the maps on the way)... */
+    for (size_t k = 0; k < sw->n_keys && rc == 0; k++) {
+        const struct ynode *l = sw->lists[k];
+        struct ynode *ph = ynode_new(YNODE_SCALAR, l->file, l->line, l->col, "~");
+
+        rc = ph == NULL ? MPCSIM_ENOMEM : scenario_tree_set(w->tree, sw->keys[k], ph, d);
+    }
+    /* ...then, with the tree's shape final, the slot of each. */
+    for (size_t k = 0; k < sw->n_keys && rc == 0; k++) {
+        char buf[256];
+        char *seg = buf;
+        char *dot = NULL;
+        struct ynode *map = w->tree;
+
+        snprintf(buf, sizeof(buf), "%s", sw->keys[k]);
+        while ((dot = strchr(seg, '.')) != NULL) {
+            *dot = '\0';
+            map = ynode_map_get(map, seg);
+            seg = dot + 1;
+        }
+        MPCSIM_ASSERT(map != NULL && map->kind == YNODE_MAP);
+        for (size_t i = 0; i + 1 < map->n_items; i += 2) {
+            if (strcmp(map->items[i]->value, seg) == 0) {
+                w->parents[k] = map;
+                w->index[k] = i + 1;
+                w->saved[k] = map->items[i + 1];
+            }
+        }
+        MPCSIM_ASSERT(w->parents[k] != NULL);
+    }
+    if (rc < 0) {
+        scenario_sweep_work_clear(w);
+    }
+    return rc;
+}
+
+/* see scenario.h */
+int
+scenario_sweep_work_point(const struct ynode **out, struct scenario_sweep_work *w,
+                          const struct scenario_sweep *sw, size_t idx, struct diag *d)
+{
+    if (w->clone_each) {
+        int rc;
+
+        ynode_free(w->point);
+        w->point = NULL;
+        rc = scenario_sweep_point(&w->point, w->root, sw, idx, d);
+        *out = w->point;
+        return rc;
+    }
+    for (size_t k = 0; k < w->n_keys; k++) {
+        /* Borrowed from the sweep list; scenario_sweep_work_clear puts the placeholder back. */
+        w->parents[k]->items[w->index[k]] =
+            (struct ynode *)sw->lists[k]->items[sweep_index(sw, k, idx)];
+    }
+    *out = w->tree;
+    return 0;
+}
+
+/* A growing string. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void
+sb_put(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->oom) {
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap == 0 ? 64 : b->cap;
+        char *bigger = NULL;
+
+        while (cap < b->len + n + 1) {
+            cap *= 2;
+        }
+        bigger = mpcsim_realloc(b->s, cap);
+        if (bigger == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = bigger;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* A scalar that reads back as the same plain scalar: [A-Za-z0-9._+/-] and UTF-8. */
+static int
+plain_safe(const struct ynode *node)
+{
+    const unsigned char *c = (const unsigned char *)node->value;
+
+    if (node->quoted || *c == '\0' || strcmp(node->value, "-") == 0) {
+        return 0;
+    }
+    for (; *c != '\0'; c++) {
+        if (!(*c >= 0x80 || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || strchr("._+-/", *c) != NULL)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void
+canonical(struct sbuf *b, const struct ynode *node)
+{
+    if (node->kind == YNODE_SCALAR) {
+        if (plain_safe(node)) {
+            sb_str(b, node->value);
+            return;
+        }
+        sb_put(b, "\"", 1);
+        for (const unsigned char *c = (const unsigned char *)node->value; *c != '\0'; c++) {
+            char esc[8];
+
+            if (*c == '"' || *c == '\\') {
+                snprintf(esc, sizeof(esc), "\\%c", *c);
+            } else if (*c < 0x20 || *c == 0x7f) {
+                snprintf(esc, sizeof(esc), "\\x%02x", *c);
+            } else {
+                esc[0] = (char)*c;
+                esc[1] = '\0';
+            }
+            sb_str(b, esc);
+        }
+        sb_put(b, "\"", 1);
+        return;
+    }
+    sb_str(b, node->kind == YNODE_SEQ ? "[" : "{");
+    for (size_t i = 0; i < node->n_items; i++) {
+        if (i > 0) {
+            sb_str(b, node->kind == YNODE_MAP && i % 2 ? ": " : ", ");
+        }
+        canonical(b, node->items[i]);
+    }
+    sb_str(b, node->kind == YNODE_SEQ ? "]" : "}");
+}
+
+/* see scenario.h */
+char *
+scenario_node_text(const struct ynode *node)
+{
+    struct sbuf b = {NULL, 0, 0, 0};
+
+    canonical(&b, node);
+    if (b.oom) {
+        mpcsim_free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* see scenario.h */
+char *
+scenario_sweep_value(const struct scenario_sweep *sw, size_t k, size_t idx)
+{
+    return scenario_node_text(sw->lists[k]->items[sweep_index(sw, k, idx)]);
 }

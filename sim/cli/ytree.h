@@ -51,6 +51,10 @@ MPCSIM_NODISCARD int ytree_load_string(struct ynode **out, const char *text, siz
 void ynode_free(struct ynode *node);
 /* A deep copy, or NULL on allocation failure. */
 struct ynode *ynode_clone(const struct ynode *node);
+/* A deep copy of `map` without the entry `key` (NULL on allocation failure). */
+struct ynode *ynode_clone_without(const struct ynode *map, const char *key);
+/* Append `item` to sequence `seq` (ownership moves, also on failure).  0 or MPCSIM_ENOMEM. */
+MPCSIM_NODISCARD int ynode_seq_append(struct ynode *seq, struct ynode *item);
 /* Number of entries of a map / items of a sequence. */
 size_t ynode_len(const struct ynode *node);
 /* The value for `key` in a map, or NULL. */

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "sim/cli/diag.h"
+#include "sim/cli/load.h"
 #include "sim/cli/results.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/ytree.h"
@@ -87,8 +89,11 @@ test_scenario_full(void **state)
     assert_int_equal(sc->net.party_region[3], 1);
     assert_true(sc->net.region_median_ms[1] == 40);
     assert_int_equal(sc->net.n_partitions, 1);
-    assert_int_equal(sc->net.partitions[0].group[1], 0);
-    assert_int_equal(sc->net.partitions[0].group[5], 1); /* implicit rest group */
+    assert_null(sc->net.partitions[0].group); /* sparse: only the listed parties */
+    assert_int_equal(sc->net.partitions[0].n_listed, 2);
+    assert_int_equal(sc->net.partitions[0].listed[1], 1);
+    assert_int_equal(sc->net.partitions[0].listed_group[1], 0);
+    assert_int_equal(sc->net.partitions[0].rest, 1); /* implicit rest group */
     assert_true(sc->net.partitions[0].from_ns == 10 * SIM_NS_PER_MS);
     assert_int_equal(sc->faults.n_crashes, 2);
     assert_int_equal(sc->faults.crashes[0].at_round, 1);
@@ -178,7 +183,7 @@ test_scenario_sweep(void **state)
     struct ynode *root = NULL;
     struct scenario_sweep sw;
     struct diag d;
-    char buf[64];
+    char *buf = NULL;
 
     (void)state;
     diag_init(&d);
@@ -195,8 +200,9 @@ test_scenario_sweep(void **state)
         assert_int_equal(scenario_from_tree(&sc, pt, "w.yaml", ".", &d), 0);
         assert_int_equal(sc->parties, 3 + (int)(p / 2));
         assert_true(sc->net.latency.ms == (p % 2 ? 10 : 0));
-        scenario_sweep_value(buf, sizeof(buf), &sw, 0, p);
+        buf = scenario_sweep_value(&sw, 0, p);
         assert_int_equal(atoi(buf), sc->parties);
+        mpcsim_free(buf);
         scenario_destroy(sc);
         ynode_free(pt);
     }
@@ -342,6 +348,52 @@ test_scenario_exact_values(void **state)
     diag_clear(&d);
 }
 
+/* Sweep values render in full as canonical flow YAML; long points stay distinct. */
+static void
+test_scenario_sweep_text(void **state)
+{
+    struct ynode *root = NULL;
+    struct scenario_sweep sw;
+    struct diag d;
+    char text[4096];
+    char *a = NULL;
+    char *b = NULL;
+    size_t used = 0;
+
+    (void)state;
+    used += (size_t)snprintf(text, sizeof(text),
+                             "sweep:\n  protocol: [{kind: shamir, threshold: 1}, {kind: \"a b\"}]\n"
+                             "  inputs.values: [");
+    for (int p = 0; p < 2; p++) { /* two 200-character lists differing only at the end */
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "%s[", p ? ", " : "");
+        for (int i = 0; i < 40; i++) {
+            used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%d", i ? ", " : "",
+                                     i == 39 ? 1000 + p : 1000);
+        }
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "]");
+    }
+    snprintf(text + used, sizeof(text) - used, "]\n");
+    diag_init(&d);
+    assert_int_equal(ytree_load_string(&root, text, strlen(text), "v.yaml", &d), 0);
+    assert_int_equal(scenario_sweep_read(&sw, root, &d), 0);
+    a = scenario_sweep_value(&sw, 0, 0);
+    assert_string_equal(a, "{kind: shamir, threshold: 1}");
+    mpcsim_free(a);
+    a = scenario_sweep_value(&sw, 0, 2);
+    assert_string_equal(a, "{kind: \"a b\"}");
+    mpcsim_free(a);
+    a = cli_point_label(&sw, 0);
+    b = cli_point_label(&sw, 1);
+    assert_true(strlen(a) > 200);
+    assert_string_not_equal(a, b);
+    assert_non_null(strstr(b, "1000, 1001]"));
+    mpcsim_free(a);
+    mpcsim_free(b);
+    scenario_sweep_clear(&sw);
+    ynode_free(root);
+    diag_clear(&d);
+}
+
 /* Misspelt keys get the nearest known key; far ones get the list. */
 static void
 test_scenario_suggestions(void **state)
@@ -385,7 +437,7 @@ main(void)
         cmocka_unit_test(test_scenario_set),          cmocka_unit_test(test_scenario_sweep),
         cmocka_unit_test(test_scenario_load_oom),     cmocka_unit_test(test_scenario_suggestions),
         cmocka_unit_test(test_scenario_aggregate),    cmocka_unit_test(test_scenario_exact_numbers),
-        cmocka_unit_test(test_scenario_exact_values),
+        cmocka_unit_test(test_scenario_exact_values), cmocka_unit_test(test_scenario_sweep_text),
     };
 
     mpcsim_test_init();
