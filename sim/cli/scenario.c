@@ -490,6 +490,25 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
     }
 }
 
+/* z with P(Z > z) = 1e-9 for the standard normal. */
+#define SCENARIO_Z_1E9 5.997807015
+
+/*
+ * A sampled input beyond the field stops the run (runner.c): refuse a
+ * distribution for which more than one draw in a billion would (q is its
+ * 1 - 1e-9 quantile of |x|).
+ */
+static void
+input_tail(struct vctx *v, const struct ynode *in, double q)
+{
+    if (!(q < (double)COMPUTATION_MAX_ABS)) {
+        err(v, in,
+            "this input distribution draws values beyond the field (|x| < 2^60) more often than "
+            "once in 10^9 (quantile %g); narrow it",
+            q);
+    }
+}
+
 static void
 check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
 {
@@ -600,6 +619,8 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
         case SCENARIO_INPUT_NORMAL:
             if (sc->inputs.sd < 0) {
                 err(v, ynode_map_get(in, "sd"), "inputs.sd must be >= 0");
+            } else {
+                input_tail(v, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
             }
             break;
         case SCENARIO_INPUT_LOGNORMAL:
@@ -610,16 +631,22 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
                 err(v, ynode_map_get(in, "zeta"),
                     "inputs.zeta %g gives values near e^%g, beyond the field (|x| < 2^60)",
                     sc->inputs.zeta, sc->inputs.zeta);
+            } else if (sc->inputs.sigma >= 0) {
+                input_tail(v, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
             }
             break;
         case SCENARIO_INPUT_PARETO:
             if (!(sc->inputs.a > 0) || !(sc->inputs.b > 0)) {
                 err(v, in, "inputs.a (shape) and inputs.b (scale) must both be > 0");
+            } else {
+                input_tail(v, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
             }
             break;
         case SCENARIO_INPUT_EXPONENTIAL:
             if (!(sc->inputs.mean > 0)) {
                 err(v, ynode_map_get(in, "mean"), "inputs.mean must be > 0");
+            } else {
+                input_tail(v, in, sc->inputs.mean * log(1e9));
             }
             break;
         default:
@@ -1613,6 +1640,61 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
     mpcsim_free(name);
 }
 
+/*
+ * The result must fit the field, as the run checks it (runner.c): for
+ * fixed values, exactly; for a uniform distribution, with every input at
+ * either bound.  (Other distributions: their tail is bounded in
+ * check_inputs.)
+ */
+static void
+check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode *in)
+{
+    size_t n = (size_t)v->n;
+    size_t len = sc->inputs.length;
+    const int64_t **rows = NULL;
+    int64_t *bound = NULL;
+    int64_t *out = NULL;
+    int bad = 0;
+
+    if (in == NULL ||
+        (sc->inputs.kind != SCENARIO_INPUT_VALUES && sc->inputs.kind != SCENARIO_INPUT_UNIFORM)) {
+        return;
+    }
+    rows = alloc_or_oom(v, n, sizeof(*rows));
+    out = alloc_or_oom(v, computation_out_len(&sc->comp) + 1, sizeof(*out));
+    bound = sc->inputs.kind == SCENARIO_INPUT_UNIFORM ? alloc_or_oom(v, len, sizeof(*bound)) : NULL;
+    if (rows == NULL || out == NULL ||
+        (sc->inputs.kind == SCENARIO_INPUT_UNIFORM && bound == NULL)) {
+        goto out;
+    }
+    if (sc->inputs.kind == SCENARIO_INPUT_VALUES) {
+        for (size_t i = 0; i < n; i++) {
+            rows[i] = &sc->inputs.values[i * len];
+        }
+        bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+    } else {
+        for (int side = 0; side < 2 && !bad; side++) {
+            for (size_t k = 0; k < len; k++) {
+                bound[k] = side == 0 ? sc->inputs.imax : sc->inputs.imin;
+            }
+            for (size_t i = 0; i < n; i++) {
+                rows[i] = bound;
+            }
+            bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+        }
+    }
+    if (bad) {
+        err(v, in,
+            "the %s of these inputs over %zu parties leaves the field's range (|x| < 2^60); use "
+            "smaller inputs or fewer parties",
+            computation_name(sc->comp.kind), n);
+    }
+out:
+    mpcsim_free(rows);
+    mpcsim_free(bound);
+    mpcsim_free(out);
+}
+
 /* Cross-section checks once every section has been read. */
 static void
 check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root,
@@ -1634,6 +1716,7 @@ check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root
             "protocol %s is not part of this build yet (available: toy for tests)", re->kind);
         return;
     }
+    check_result_range(v, sc, ynode_map_get(root, "inputs"));
     if (re->unsupported != NULL) {
         const char *why = re->unsupported(sc);
 
