@@ -246,6 +246,13 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
     if (rc == MPCSIM_ENOMEM) {
         fputs("mpcsim: out of memory while loading ", stderr);
         mpcsim_escape_fputs(stderr, path);
+        if (mpcsim_alloc_budget_hit()) {
+            /* The budget (--max-memory) refused it: say what loading needs. */
+            fprintf(stderr,
+                    ": the memory limit was reached; loading it needs more than %zu "
+                    "bytes (%zuK): raise --max-memory to at least that",
+                    mpcsim_alloc_budget_need(), (mpcsim_alloc_budget_need() + 1023) / 1024);
+        }
         fputc('\n', stderr);
     }
     diag_print(&d, stderr);

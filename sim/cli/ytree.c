@@ -542,10 +542,11 @@ ytree_load_string(struct ynode **out, const char *text, size_t len, const char *
  * command wait forever or read without end.
  */
 static int
-read_regular(char *buf, size_t cap, size_t *len, const char *path, const char *display,
-             struct diag *d)
+read_regular(char **out, size_t *len, const char *path, const char *display, struct diag *d)
 {
     struct stat st;
+    char *buf = NULL;
+    size_t cap;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int rc = 0;
 
@@ -569,6 +570,14 @@ read_regular(char *buf, size_t cap, size_t *len, const char *path, const char *d
         close(fd);
         return MPCSIM_EIO;
     }
+    /* The buffer fits the file (so a small --max-memory still loads a small
+     * scenario), plus one byte to see growth past YTREE_MAX_BYTES. */
+    cap = (st.st_size < YTREE_MAX_BYTES ? (size_t)st.st_size : YTREE_MAX_BYTES) + 1;
+    buf = mpcsim_malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return MPCSIM_ENOMEM;
+    }
     while (*len < cap) {
         ssize_t got = read(fd, buf + *len, cap - *len);
 
@@ -586,7 +595,16 @@ read_regular(char *buf, size_t cap, size_t *len, const char *path, const char *d
         *len += (size_t)got;
     }
     close(fd);
-    return rc;
+    if (rc == 0 && *len == cap && cap <= YTREE_MAX_BYTES) {
+        diag_error(d, display, 0, 0, "the file grew while it was read");
+        rc = MPCSIM_EIO;
+    }
+    if (rc < 0) {
+        mpcsim_free(buf);
+        return rc;
+    }
+    *out = buf;
+    return 0;
 }
 
 /* see ytree.h */
@@ -597,11 +615,7 @@ ytree_load_file(struct ynode **out, const char *path, const char *display, struc
     size_t len = 0;
     int rc = 0;
 
-    buf = mpcsim_malloc(YTREE_MAX_BYTES + 1);
-    if (buf == NULL) {
-        return MPCSIM_ENOMEM;
-    }
-    rc = read_regular(buf, YTREE_MAX_BYTES + 1, &len, path, display, d);
+    rc = read_regular(&buf, &len, path, display, d);
     if (rc == 0 && len > YTREE_MAX_BYTES) {
         diag_error(d, display, 1, 1, "file is larger than %d bytes; scenarios are far smaller",
                    YTREE_MAX_BYTES);

@@ -22,6 +22,23 @@ rc=$?
 [ "$rc" -eq 2 ] || fail "--max-memory 64M: exit $rc, expected 2"
 grep -q "memory limit (--max-memory 64M) was reached" "$tmp/err" || fail "no memory-limit message: $(cat "$tmp/err")"
 
+# The smallest accepted limit (1M) runs a small scenario (loading used to
+# take a 1 MB buffer, so every scenario failed); when loading needs more,
+# the error says how much.
+cat >"$tmp/small.yaml" <<'YAML'
+name: small
+parties: 3
+inputs: { values: [1, 2, 3] }
+protocol: { kind: additive }
+YAML
+"$mpcsim" run "$tmp/small.yaml" --max-memory 1M --quiet 2>"$tmp/err" || fail "--max-memory 1M, small: $(cat "$tmp/err")"
+python3 -c "print('name: s\nparties: 3\ninputs: { values: [1, 2, 3] }\nprotocol: { kind: additive }\nsweep: { seed: [' + ', '.join(str(i) for i in range(60000)) + '] }')" >"$tmp/sweep60k.yaml"
+"$mpcsim" run "$tmp/sweep60k.yaml" --max-memory 1M --quiet >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--max-memory 1M, big sweep: exit $rc"
+grep -q "the memory limit was reached; loading it needs more than [0-9]* bytes" "$tmp/err" ||
+    fail "no minimum in the message: $(cat "$tmp/err")"
+
 for bad in "--max-memory lots" "--max-memory 10" "-j 0" "--trials 0" "--seed -3" "--nonsense"; do
     # shellcheck disable=SC2086
     "$mpcsim" run "$dir/slow-network.yaml" $bad >/dev/null 2>&1
