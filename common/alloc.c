@@ -24,6 +24,7 @@ static atomic_size_t live_bytes;
 static atomic_size_t peak_bytes;
 static size_t budget; /* 0 = none; set before threads start */
 static atomic_int budget_hit;
+static atomic_size_t budget_need; /* live + request of the largest refused allocation */
 
 /* Reserve `n` bytes against the budget; 0 if that would exceed it. */
 static int
@@ -33,8 +34,12 @@ reserve(size_t n)
     size_t peak = atomic_load(&peak_bytes);
 
     if (budget != 0 && now > budget) {
+        size_t need = atomic_load(&budget_need);
+
         atomic_fetch_sub(&live_bytes, n);
         atomic_store(&budget_hit, 1);
+        while (now > need && !atomic_compare_exchange_weak(&budget_need, &need, now)) {
+        }
         return 0;
     }
     while (now > peak && !atomic_compare_exchange_weak(&peak_bytes, &peak, now)) {
@@ -54,6 +59,14 @@ mpcsim_alloc_set_budget(size_t bytes)
 {
     budget = bytes;
     atomic_store(&budget_hit, 0);
+    atomic_store(&budget_need, 0);
+}
+
+/* see alloc.h */
+size_t
+mpcsim_alloc_budget_need(void)
+{
+    return atomic_load(&budget_need);
 }
 
 /* see alloc.h */

@@ -40,6 +40,12 @@ void mpcsim_free(void *ptr);
 void mpcsim_alloc_set_budget(size_t bytes);
 /* Whether an allocation was refused by the budget since it was set. */
 int mpcsim_alloc_budget_hit(void);
+/*
+ * A lower bound on the budget the refused allocations needed: the largest
+ * (live total + request) among them since the budget was set, or 0.  A
+ * limit below it cannot work; messages quote it as the minimum.
+ */
+size_t mpcsim_alloc_budget_need(void);
 /* The largest live total of mpcsim_* blocks seen so far, in bytes. */
 size_t mpcsim_alloc_peak(void);
 

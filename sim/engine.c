@@ -436,8 +436,11 @@ validate(const struct sim_config *c)
         return MPCSIM_EINVAL;
     }
     for (int k = 0; k < net->n_partitions; k++) {
-        if (net->partitions[k].group == NULL ||
-            net->partitions[k].to_ns < net->partitions[k].from_ns) {
+        const struct sim_partition *pt = &net->partitions[k];
+
+        if ((pt->group == NULL && pt->n_listed > 0 &&
+             (pt->listed == NULL || pt->listed_group == NULL)) ||
+            pt->n_listed < 0 || pt->to_ns < pt->from_ns) {
             return MPCSIM_EINVAL;
         }
     }
@@ -503,15 +506,34 @@ copy_config(struct sim *sim, const struct sim_config *c)
     if (net->n_partitions > 0) {
         size_t np = (size_t)net->n_partitions;
 
+        size_t ints = 0, at = 0; /* dense: n per partition; sparse: 2 per listed party */
+
+        for (size_t k = 0; k < np; k++) {
+            const struct sim_partition *pt = &net->partitions[k];
+
+            ints += pt->group != NULL ? n : 2 * (size_t)pt->n_listed;
+        }
         sim->partitions = mpcsim_calloc(np, sizeof(*sim->partitions));
-        sim->partition_groups = mpcsim_calloc(np * n, sizeof(int));
+        sim->partition_groups = mpcsim_calloc(ints > 0 ? ints : 1, sizeof(int));
         if (sim->partitions == NULL || sim->partition_groups == NULL) {
             return MPCSIM_ENOMEM;
         }
         for (size_t k = 0; k < np; k++) {
-            sim->partitions[k] = net->partitions[k];
-            sim->partitions[k].group = &sim->partition_groups[k * n];
-            memcpy(sim->partitions[k].group, net->partitions[k].group, n * sizeof(int));
+            const struct sim_partition *pt = &net->partitions[k];
+            size_t m = (size_t)pt->n_listed;
+
+            sim->partitions[k] = *pt;
+            if (pt->group != NULL) {
+                memcpy(&sim->partition_groups[at], pt->group, n * sizeof(int));
+                sim->partitions[k].group = &sim->partition_groups[at];
+                at += n;
+            } else if (m > 0) {
+                memcpy(&sim->partition_groups[at], pt->listed, m * sizeof(int));
+                memcpy(&sim->partition_groups[at + m], pt->listed_group, m * sizeof(int));
+                sim->partitions[k].listed = &sim->partition_groups[at];
+                sim->partitions[k].listed_group = &sim->partition_groups[at + m];
+                at += 2 * m;
+            }
         }
         sim->cfg.net.partitions = sim->partitions;
     }

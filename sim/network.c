@@ -277,13 +277,34 @@ sim__net_wire_bytes(const struct sim *sim, size_t len)
     return (uint64_t)len + t->header_bytes;
 }
 
+/* Party i's group in partition pt (sim.h: dense, or sparse by binary search). */
+static int
+partition_group(const struct sim_partition *pt, int i)
+{
+    int lo = 0, hi = pt->n_listed;
+
+    if (pt->group != NULL) {
+        return pt->group[i];
+    }
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (pt->listed[mid] < i) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < pt->n_listed && pt->listed[lo] == i ? pt->listed_group[lo] : pt->rest;
+}
+
 static int
 partitioned(const struct sim *sim, int s, int r, int64_t t)
 {
     for (int k = 0; k < sim->cfg.net.n_partitions; k++) {
         const struct sim_partition *pt = &sim->partitions[k];
 
-        if (t >= pt->from_ns && t < pt->to_ns && pt->group[s] != pt->group[r]) {
+        if (t >= pt->from_ns && t < pt->to_ns && partition_group(pt, s) != partition_group(pt, r)) {
             return 1;
         }
     }

@@ -76,13 +76,19 @@ struct sim_transport {
 
 /*
  * Partition: during [from_ns, to_ns), a message between parties in
- * different groups is dropped (both transports).  group[i] is party i's
- * group; parties not listed by the scenario share one implicit group
- * (the front end gives them the index n_groups).
+ * different groups is dropped (both transports).  Either dense: group[i]
+ * is party i's group (n entries); or sparse (group NULL): party i is in
+ * listed_group[j] when listed[j] == i (listed ascending, n_listed
+ * entries), else in group `rest` - so 5000 partitions of 10^5 parties
+ * cost what the scenario lists, not 5000 x 10^5 ints.
  */
 struct sim_partition {
     int64_t from_ns, to_ns;
-    int *group; /* n entries */
+    const int *group; /* n entries, or NULL (sparse) */
+    int n_listed;
+    const int *listed;       /* n_listed party ids, ascending */
+    const int *listed_group; /* n_listed groups */
+    int rest;                /* the group of every party not listed */
 };
 
 struct sim_network {

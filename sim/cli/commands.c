@@ -50,7 +50,6 @@
 #define MAX_SETS CLI_MAX_SETS
 #define MAX_SWEEP_KEYS CLI_MAX_SWEEP_KEYS
 #define MAX_JOBS 256
-#define SWEEP_VALUE_CAP 65536 /* one sweep value's text, in full */
 
 /* A decimal (no leading zero) or 0x-hex unsigned 64-bit integer, nothing else. */
 static int
@@ -1237,8 +1236,9 @@ point_values(struct writer *w, size_t p)
         return;
     }
     for (size_t k = 0; k < w->l->sweep.n_keys; k++) {
-        scenario_sweep_value(w->values[k], SWEEP_VALUE_CAP, &w->l->sweep, k, p);
-        w->value_ptrs[k] = w->values[k];
+        mpcsim_free(w->values[k]);
+        w->values[k] = scenario_sweep_value(&w->l->sweep, k, p); /* in full; NULL: no memory */
+        w->value_ptrs[k] = w->values[k] != NULL ? w->values[k] : "";
     }
     w->values_point = p;
 }
@@ -1370,8 +1370,9 @@ point_aggregates(struct writer *w, const struct results_point *pt, size_t p)
         if (w->l->points[base] == NULL || ex->point_n[base] == 0) {
             base = p; /* the baseline point was skipped (--skip-invalid) */
         }
-        scenario_sweep_value(w->base_value, SWEEP_VALUE_CAP, &w->l->sweep, (size_t)pk, base);
-        base_value = w->base_value;
+        mpcsim_free(w->base_value);
+        w->base_value = scenario_sweep_value(&w->l->sweep, (size_t)pk, base);
+        base_value = w->base_value != NULL ? w->base_value : "";
     }
     if (out != NULL) {
         mpcsim_escape_fputs(out, pt->sc->name);
@@ -1663,17 +1664,6 @@ execute(const char *cmd, int argc, char **argv)
     ex.rows = mpcsim_calloc(ex.n_tasks, sizeof(*ex.rows));
     ex.ready = mpcsim_calloc(ex.n_tasks, sizeof(*ex.ready));
     w.scratch = mpcsim_calloc(max_point, sizeof(double));
-    w.base_value = mpcsim_malloc(SWEEP_VALUE_CAP);
-    if (w.base_value == NULL) {
-        w.scratch = (mpcsim_free(w.scratch), NULL);
-    }
-    for (size_t k = 0; k < l.sweep.n_keys; k++) {
-        w.values[k] = mpcsim_malloc(SWEEP_VALUE_CAP);
-        if (w.values[k] == NULL) {
-            w.scratch = (mpcsim_free(w.scratch), NULL);
-            break;
-        }
-    }
     if (ex.task_point == NULL || ex.task_trial == NULL || ex.rows == NULL || ex.ready == NULL ||
         w.scratch == NULL) {
         fprintf(stderr, "mpcsim %s: out of memory\n", cmd);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/escape.h"
 
 /* see diag.h */
 void
@@ -67,7 +68,9 @@ void
 diag_print(const struct diag *d, FILE *out)
 {
     for (size_t i = 0; i < d->n; i++) {
-        fprintf(out, "%s\n", d->msgs[i]);
+        /* Messages quote scenario text and file names: never raw control bytes. */
+        mpcsim_escape_fputs(out, d->msgs[i]);
+        fputc('\n', out);
     }
     if (d->oom) {
         fprintf(out, "mpcsim: error: out of memory while reporting errors\n");

@@ -28,7 +28,11 @@ void diag_error(struct diag *d, const char *file, size_t line, size_t col, const
     MPCSIM_PRINTF(5, 6);
 /* Number of errors recorded. */
 size_t diag_count(const struct diag *d);
-/* Print every error, one per line, then a count if some were dropped. */
+/*
+ * Print every error, one per line, then a count if some were dropped.
+ * Control bytes and invalid UTF-8 in a message (scenario text, file
+ * names) are escaped (common/escape.h).
+ */
 void diag_print(const struct diag *d, FILE *out);
 
 /*

@@ -4,6 +4,11 @@
  * `--set` overrides applied to the tree in order, then every sweep point
  * built and validated.  Nothing runs unless every point is valid (or
  * --skip-invalid left the invalid ones out, saying so).
+ *
+ * `--set KEY=VALUE` on a swept KEY overrides the sweep for that key: the
+ * points shrink to those whose KEY has VALUE (compared as canonical flow
+ * YAML), or to one point with VALUE when the list does not hold it.
+ * cli_loaded.overrides records each such key, for the summary.
  */
 #ifndef MPCSIM_SIM_CLI_LOAD_H
 #define MPCSIM_SIM_CLI_LOAD_H
@@ -17,6 +22,14 @@
 #define CLI_MAX_SETS 64
 #define CLI_MAX_SWEEP_KEYS 16
 
+/* A swept key that a --set fixed. */
+struct cli_sweep_override {
+    char *key;     /* the dotted key (owned) */
+    char *value;   /* the --set value as canonical flow YAML (owned) */
+    size_t listed; /* values the sweep listed for the key */
+    size_t kept;   /* of those, equal to value; 0 = not listed: the value runs as one point */
+};
+
 /* A loaded scenario file: its tree, sweep and validated points. */
 struct cli_loaded {
     const char *path;
@@ -25,6 +38,8 @@ struct cli_loaded {
     struct scenario **points;        /* sweep.n_points; NULL = skipped (invalid) */
     char *origins[CLI_MAX_SETS + 2]; /* names of --set arguments, for diagnostics */
     size_t n_origins;
+    struct cli_sweep_override overrides[CLI_MAX_SWEEP_KEYS];
+    size_t n_overrides;
     char base_dir[4096];
 };
 
@@ -37,7 +52,11 @@ struct cli_loaded {
 MPCSIM_NODISCARD int cli_load(struct cli_loaded *l, const char *path, char *const *sets,
                               size_t n_sets, int skip_invalid);
 void cli_loaded_clear(struct cli_loaded *l);
-/* "key=value, key=value" for sweep point p. */
-void cli_point_label(char *buf, size_t cap, const struct scenario_sweep *sw, size_t p);
+/*
+ * "key=value, key=value" for sweep point p, values in full as canonical
+ * flow YAML (scenario_node_text).  Caller frees with mpcsim_free; NULL on
+ * allocation failure.
+ */
+char *cli_point_label(const struct scenario_sweep *sw, size_t p);
 
 #endif /* MPCSIM_SIM_CLI_LOAD_H */

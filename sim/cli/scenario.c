@@ -25,7 +25,8 @@ struct vctx {
     struct diag *d;
     int errors;
     int oom;
-    int n; /* parties, 0 when invalid */
+    int n;            /* parties, 0 when invalid */
+    int quiet_values; /* reading another file (cost_model): never echo its values */
 };
 
 static void err(struct vctx *v, const struct ynode *at, const char *fmt, ...) MPCSIM_PRINTF(3, 4);
@@ -58,10 +59,13 @@ kind_name(const struct ynode *node)
 
 /* Describe a node for "found ..." (the scalar text, shortened). */
 static const char *
-found(const struct ynode *node, char *buf, size_t cap)
+found(const struct vctx *v, const struct ynode *node, char *buf, size_t cap)
 {
     if (node->kind != YNODE_SCALAR) {
         return kind_name(node);
+    }
+    if (v->quiet_values) {
+        return "a value not shown here (the file is not the scenario's)";
     }
     if (strlen(node->value) > 40) {
         snprintf(buf, cap, "'%.37s...'", node->value);
@@ -81,8 +85,17 @@ expect_kind(struct vctx *v, const struct ynode *node, enum ynode_kind kind, cons
     }
     err(v, node, "expected %s for %s, found %s",
         kind == YNODE_MAP ? "a mapping" : (kind == YNODE_SEQ ? "a list" : "a single value"), what,
-        found(node, buf, sizeof(buf)));
+        found(v, node, buf, sizeof(buf)));
     return 0;
+}
+
+/* Whether s is a short name of [A-Za-z0-9_.-] (at most 32 characters). */
+static int
+plain_identifier(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+    return n > 0 && n <= 32 && s[n] == '\0';
 }
 
 /* Report every key of `map` that is not in known[]. */
@@ -100,9 +113,24 @@ check_keys(struct vctx *v, const struct ynode *map, const char *const *known, si
         if (!ok) {
             const char *near = diag_nearest(key->value, known, n);
             char list[400] = "";
+            char shown[48];
+
+            /* A key is shown cut short; from another file (cost_model) only
+             * when it looks like a key name, so no secret line is echoed. */
+            if (v->quiet_values && !plain_identifier(key->value)) {
+                err(v, key,
+                    "a key that is not a cost_model operation (not shown: it is not a "
+                    "plain name)");
+                continue;
+            }
+            if (strlen(key->value) > 32) {
+                snprintf(shown, sizeof(shown), "%.29s...", key->value);
+            } else {
+                snprintf(shown, sizeof(shown), "%s", key->value);
+            }
 
             if (near != NULL) {
-                err(v, key, "unknown key '%s' in %s; did you mean '%s'?", key->value, where, near);
+                err(v, key, "unknown key '%s' in %s; did you mean '%s'?", shown, where, near);
                 continue;
             }
             for (size_t j = 0; j < n; j++) {
@@ -110,50 +138,71 @@ check_keys(struct vctx *v, const struct ynode *map, const char *const *known, si
 
                 snprintf(list + used, sizeof(list) - used, "%s%s", j ? ", " : "", known[j]);
             }
-            err(v, key, "unknown key '%s' in %s (expected one of: %s)", key->value, where, list);
+            err(v, key, "unknown key '%s' in %s (expected one of: %s)", shown, where, list);
         }
     }
 }
 
-/* Strict integer parse of a scalar. */
+/*
+ * An exact integer from the scalar's own text (ytree.h: decimal, 0x, 0o;
+ * a decimal with a fraction or an exponent only when its exact value is
+ * an integer).  On failure stores a reason in why[] (empty when the
+ * number is an integer outside [min, max]).
+ */
 static int
-parse_i64(const struct ynode *node, int64_t *out)
+parse_int(const struct ynode *node, mpcsim_i128 min, mpcsim_i128 max, mpcsim_i128 *out, char *why,
+          size_t cap)
 {
-    char *end = NULL;
-    long long x;
+    struct ynumber num;
+    const char *reason = NULL;
+    mpcsim_i128 x = 0;
+    int rc;
 
-    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+    why[0] = '\0';
+    if (node->kind != YNODE_SCALAR) {
         return 0;
     }
-    errno = 0;
-    x = strtoll(node->value, &end, 10);
-    if (errno != 0 || *end != '\0') {
-        /* Accept an integral float spelling such as 1e6 or 2.0. */
-        double d;
-
-        errno = 0;
-        d = strtod(node->value, &end);
-        if (errno != 0 || *end != '\0' || !isfinite(d) || d != floor(d) || fabs(d) > 9.0e18) {
-            return 0;
+    if (ynumber_parse(&num, &reason, node) < 0) {
+        if (node->value[0] != '\0' && strcmp(reason, "not a number") != 0) {
+            snprintf(why, cap, " (%s)", reason);
         }
-        x = (long long)d;
+        return 0;
     }
-    *out = (int64_t)x;
+    rc = ynumber_to_i128(&x, &num);
+    if (rc == MPCSIM_EINVAL) {
+        char exact[96];
+
+        ynumber_format(exact, sizeof(exact), &num);
+        snprintf(why, cap, " (exactly %s, not an integer)", exact);
+        return 0;
+    }
+    if (rc < 0 || x < min || x > max) {
+        return 0;
+    }
+    *out = x;
     return 1;
 }
 
+/* A real number from the scalar's text (same syntax as parse_int). */
 static int
-parse_double(const struct ynode *node, double *out)
+parse_double(const struct ynode *node, double *out, char *why, size_t cap)
 {
-    char *end = NULL;
+    struct ynumber num;
+    const char *reason = NULL;
     double x;
 
-    if (node->kind != YNODE_SCALAR || node->value[0] == '\0') {
+    why[0] = '\0';
+    if (node->kind != YNODE_SCALAR) {
         return 0;
     }
-    errno = 0;
-    x = strtod(node->value, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(x)) {
+    if (ynumber_parse(&num, &reason, node) < 0) {
+        if (node->value[0] != '\0' && strcmp(reason, "not a number") != 0) {
+            snprintf(why, cap, " (%s)", reason);
+        }
+        return 0;
+    }
+    x = ynumber_to_double(&num);
+    if (!isfinite(x)) {
         return 0;
     }
     *out = x;
@@ -165,14 +214,15 @@ int_value(struct vctx *v, const struct ynode *node, int64_t min, int64_t max, co
           int64_t *out)
 {
     char buf[64];
-    int64_t x;
+    char why[200];
+    mpcsim_i128 x = 0;
 
-    if (!parse_i64(node, &x) || x < min || x > max) {
-        err(v, node, "expected an integer in [%lld, %lld] for %s, found %s", (long long)min,
-            (long long)max, what, found(node, buf, sizeof(buf)));
+    if (!parse_int(node, min, max, &x, why, sizeof(why))) {
+        err(v, node, "expected an integer in [%lld, %lld] for %s, found %s%s", (long long)min,
+            (long long)max, what, found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
         return 0;
     }
-    *out = x;
+    *out = (int64_t)x;
     return 1;
 }
 
@@ -181,11 +231,33 @@ double_value(struct vctx *v, const struct ynode *node, double min, double max, i
              const char *what, double *out)
 {
     char buf[64];
-    double x;
+    char why[200];
+    double x = 0;
 
-    if (!parse_double(node, &x) || x < min || x > max || (min_open && x == min)) {
-        err(v, node, "expected a number in %s%g, %g] for %s, found %s", min_open ? "(" : "[", min,
-            max, what, found(node, buf, sizeof(buf)));
+    if (!parse_double(node, &x, why, sizeof(why)) || x < min || x > max || (min_open && x == min)) {
+        err(v, node, "expected a number in %s%g, %g] for %s, found %s%s", min_open ? "(" : "[", min,
+            max, what, found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/*
+ * A duration in ms, simulated in whole ns: a positive value below 1 ns
+ * would round to 0 (for max_sim_time_ms, "no limit"), so it is refused.
+ */
+static int
+ms_value(struct vctx *v, const struct ynode *node, double min, double max, int min_open,
+         const char *what, double *out)
+{
+    double x = 0;
+
+    if (!double_value(v, node, min, max, min_open, what, &x)) {
+        return 0;
+    }
+    if (x > 0 && x < 1e-6) {
+        err(v, node, "%s is %g ms, below the simulator's resolution of 1 ns (1e-06 ms)", what, x);
         return 0;
     }
     *out = x;
@@ -211,7 +283,7 @@ bool_value(struct vctx *v, const struct ynode *node, const char *what, int *out)
             }
         }
     }
-    err(v, node, "expected true or false for %s, found %s", what, found(node, buf, sizeof(buf)));
+    err(v, node, "expected true or false for %s, found %s", what, found(v, node, buf, sizeof(buf)));
     return 0;
 }
 
@@ -246,7 +318,8 @@ enum_value(struct vctx *v, const struct ynode *node, const char *const *names, s
             return -1;
         }
     }
-    err(v, node, "expected one of %s for %s, found %s", list, what, found(node, buf, sizeof(buf)));
+    err(v, node, "expected one of %s for %s, found %s", list, what,
+        found(v, node, buf, sizeof(buf)));
     return -1;
 }
 
@@ -289,6 +362,7 @@ static int *
 party_list(struct vctx *v, const struct ynode *node, const char *what, int *count)
 {
     int *ids = NULL;
+    unsigned char *seen = NULL; /* a bit per party: the duplicate check is linear */
     int ok = 1;
 
     *count = 0;
@@ -300,7 +374,10 @@ party_list(struct vctx *v, const struct ynode *node, const char *what, int *coun
         return NULL;
     }
     ids = alloc_or_oom(v, node->n_items, sizeof(*ids));
-    if (ids == NULL) {
+    seen = alloc_or_oom(v, ((size_t)v->n + 7) / 8, 1);
+    if (ids == NULL || seen == NULL) {
+        mpcsim_free(ids);
+        mpcsim_free(seen);
         return NULL;
     }
     for (size_t i = 0; i < node->n_items; i++) {
@@ -312,14 +389,14 @@ party_list(struct vctx *v, const struct ynode *node, const char *what, int *coun
             ok = 0;
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (ids[j] == (int)x) {
-                err(v, node->items[i], "party %d is listed twice in %s", (int)x, what);
-                ok = 0;
-            }
+        if (seen[x / 8] & (1u << (x % 8))) {
+            err(v, node->items[i], "party %d is listed twice in %s", (int)x, what);
+            ok = 0;
         }
+        seen[x / 8] |= (unsigned char)(1u << (x % 8));
         ids[i] = (int)x;
     }
+    mpcsim_free(seen);
     if (!ok) {
         mpcsim_free(ids);
         return NULL;
@@ -413,6 +490,25 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
     }
 }
 
+/* z with P(Z > z) = 1e-9 for the standard normal. */
+#define SCENARIO_Z_1E9 5.997807015
+
+/*
+ * A sampled input beyond the field stops the run (runner.c): refuse a
+ * distribution for which more than one draw in a billion would (q is its
+ * 1 - 1e-9 quantile of |x|).
+ */
+static void
+input_tail(struct vctx *v, const struct ynode *in, double q)
+{
+    if (!(q < (double)COMPUTATION_MAX_ABS)) {
+        err(v, in,
+            "this input distribution draws values beyond the field (|x| < 2^60) more often than "
+            "once in 10^9 (quantile %g); narrow it",
+            q);
+    }
+}
+
 static void
 check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
 {
@@ -499,20 +595,32 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             char what[64];
 
             snprintf(what, sizeof(what), "inputs.%s", input_params[kind][j]);
-            if (p != NULL) {
+            if (p == NULL) {
+                continue;
+            }
+            if (kind == SCENARIO_INPUT_UNIFORM) {
+                /* Integer bounds, read exactly (the draw is over the integers). */
+                int64_t *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
+
+                if (int_value(v, p, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, what, slot)) {
+                    *slots[kind][j] = (double)*slot;
+                }
+            } else {
                 (void)double_value(v, p, -lim, lim, 0, what, slots[kind][j]);
             }
         }
         switch (sc->inputs.kind) {
         case SCENARIO_INPUT_UNIFORM:
-            if (sc->inputs.min > sc->inputs.max) {
-                err(v, in, "inputs.min (%g) is larger than inputs.max (%g)", sc->inputs.min,
-                    sc->inputs.max);
+            if (sc->inputs.imin > sc->inputs.imax) {
+                err(v, in, "inputs.min (%lld) is larger than inputs.max (%lld)",
+                    (long long)sc->inputs.imin, (long long)sc->inputs.imax);
             }
             break;
         case SCENARIO_INPUT_NORMAL:
             if (sc->inputs.sd < 0) {
                 err(v, ynode_map_get(in, "sd"), "inputs.sd must be >= 0");
+            } else {
+                input_tail(v, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
             }
             break;
         case SCENARIO_INPUT_LOGNORMAL:
@@ -523,16 +631,22 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
                 err(v, ynode_map_get(in, "zeta"),
                     "inputs.zeta %g gives values near e^%g, beyond the field (|x| < 2^60)",
                     sc->inputs.zeta, sc->inputs.zeta);
+            } else if (sc->inputs.sigma >= 0) {
+                input_tail(v, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
             }
             break;
         case SCENARIO_INPUT_PARETO:
             if (!(sc->inputs.a > 0) || !(sc->inputs.b > 0)) {
                 err(v, in, "inputs.a (shape) and inputs.b (scale) must both be > 0");
+            } else {
+                input_tail(v, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
             }
             break;
         case SCENARIO_INPUT_EXPONENTIAL:
             if (!(sc->inputs.mean > 0)) {
                 err(v, ynode_map_get(in, "mean"), "inputs.mean must be > 0");
+            } else {
+                input_tail(v, in, sc->inputs.mean * log(1e9));
             }
             break;
         default:
@@ -752,7 +866,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         (void)bool_value(v, node, "protocol.result_to_clients", &sp->result_to_clients);
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
-        (void)double_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
+        (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
     }
     if (v->n > 0) {
         if (sp->threshold < 0) {
@@ -797,17 +911,38 @@ latency_slot(struct sim_latency *l, const char *key)
     return &l->alpha;
 }
 
+/* z of the 99.9th percentile of the standard normal. */
+#define SCENARIO_Z999 3.090232306167813
+
+/*
+ * A latency distribution whose 99.9th percentile lies beyond the longest
+ * time a scenario can name (SCENARIO_MAX_MS) describes no network: one
+ * message in a thousand would outlast any run.  (Rarer draws beyond the
+ * horizon are the engine's to clamp.)
+ */
+static void
+check_tail(struct vctx *v, const struct ynode *at, double q999_ms, const char *dist)
+{
+    if (!(q999_ms <= SCENARIO_MAX_MS)) {
+        err(v, at,
+            "%s latency: one message in a thousand would take more than %g ms (99.9th "
+            "percentile %g ms), beyond any simulated run; use a smaller sigma or a larger alpha",
+            dist, SCENARIO_MAX_MS, q999_ms);
+    }
+}
+
 static void
 check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, int regions)
 {
     static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms", "mean_ms",
                                        "sd_ms",        "median_ms", "sigma",  "alpha"};
     const struct ynode *dist = NULL;
+    int errors_before = v->errors;
     int kind;
 
     if (node->kind == YNODE_SCALAR) { /* `latency: 40` is constant 40 ms */
         l->kind = SIM_LATENCY_CONSTANT;
-        (void)double_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
+        (void)ms_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
         return;
     }
     if (!expect_kind(v, node, YNODE_MAP, "network.latency")) {
@@ -880,7 +1015,7 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
             continue;
         }
         if (is_ms) {
-            if (double_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) &&
+            if (ms_value(v, p, 0, 1e7, 0, what, latency_slot(l, key)) &&
                 *latency_slot(l, key) < 0) {
                 err(v, p, "%s must be >= 0", what);
             }
@@ -896,6 +1031,18 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
     }
     if (kind == SIM_LATENCY_PARETO && !(l->min_ms > 0) && ynode_map_get(node, "min_ms") != NULL) {
         err(v, ynode_map_get(node, "min_ms"), "network.latency.min_ms must be > 0 for pareto");
+    }
+    if (kind == SIM_LATENCY_LOGNORMAL && !(l->median_ms > 0) &&
+        ynode_map_get(node, "median_ms") != NULL) {
+        err(v, ynode_map_get(node, "median_ms"),
+            "network.latency.median_ms must be > 0 for lognormal");
+    }
+    if (v->errors == errors_before) {
+        if (kind == SIM_LATENCY_LOGNORMAL) {
+            check_tail(v, node, l->median_ms * exp(SCENARIO_Z999 * l->sigma), "lognormal");
+        } else if (kind == SIM_LATENCY_PARETO) {
+            check_tail(v, node, l->min_ms * pow(1000.0, 1.0 / l->alpha), "pareto");
+        }
     }
 }
 
@@ -939,7 +1086,7 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
         t->window_bytes = (uint32_t)x;
     }
     if ((p = ynode_map_get(node, "rto_ms")) != NULL) {
-        (void)double_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
+        (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
     }
     if (kind == SIM_TRANSPORT_DATAGRAM) {
         for (size_t i = 0; i + 1 < node->n_items; i += 2) {
@@ -1012,8 +1159,8 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             continue;
         }
         for (size_t s = 0; s < k; s++) {
-            (void)double_value(v, row->items[s], 0, 1e7, 0, "a median latency (ms)",
-                               &sc->region_median_ms[r * k + s]);
+            (void)ms_value(v, row->items[s], 0, 1e7, 0, "a median latency (ms)",
+                           &sc->region_median_ms[r * k + s]);
         }
     }
     if (v->n == 0) {
@@ -1065,6 +1212,101 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     sc->net.region_median_ms = sc->region_median_ms;
 }
 
+/*
+ * Regions with lognormal spread (sigma > 0): every median must be > 0 (a
+ * lognormal has no 0 median) and the slowest link's tail within range.
+ */
+static void
+check_region_sigma(struct vctx *v, const struct scenario *sc, const struct ynode *med,
+                   const struct ynode *latency)
+{
+    size_t k = (size_t)sc->net.n_regions;
+    double sigma = sc->net.latency.sigma;
+    double max_ms = 0;
+
+    for (size_t r = 0; med != NULL && r < k && r < med->n_items; r++) {
+        for (size_t c = 0; c < k && c < med->items[r]->n_items; c++) {
+            double m = sc->region_median_ms[r * k + c];
+
+            if (!(m > 0)) {
+                err(v, med->items[r]->items[c],
+                    "a median latency of 0 ms with network.latency.sigma %g: a lognormal "
+                    "latency needs a median > 0 (or sigma 0 for fixed latencies)",
+                    sigma);
+            }
+            max_ms = m > max_ms ? m : max_ms;
+        }
+    }
+    check_tail(v, latency, max_ms * exp(SCENARIO_Z999 * sigma), "region (lognormal)");
+}
+
+struct listed_party {
+    int id, group;
+};
+
+static int
+listed_cmp(const void *a, const void *b)
+{
+    const struct listed_party *x = a;
+    const struct listed_party *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The groups of one partition, stored sparsely (sim.h): only the listed parties. */
+static void
+check_partition_groups(struct vctx *v, struct sim_partition *sp, const struct ynode *groups)
+{
+    struct listed_party *all = NULL;
+    int *listed = NULL;
+    int *listed_group = NULL;
+    size_t total = 0;
+    size_t m = 0;
+
+    for (size_t g = 0; g < groups->n_items; g++) {
+        total += groups->items[g]->kind == YNODE_SEQ ? groups->items[g]->n_items : 0;
+    }
+    all = total > 0 ? alloc_or_oom(v, total, sizeof(*all)) : NULL;
+    if (total > 0 && all == NULL) {
+        return;
+    }
+    for (size_t g = 0; g < groups->n_items; g++) {
+        int count = 0;
+        int *ids = party_list(v, groups->items[g], "a partition group", &count);
+
+        for (int j = 0; j < count && m < total; j++) {
+            all[m].id = ids[j];
+            all[m++].group = (int)g;
+        }
+        mpcsim_free(ids);
+    }
+    if (m > 0) {
+        qsort(all, m, sizeof(*all), listed_cmp);
+        for (size_t j = 1; j < m; j++) {
+            if (all[j].id == all[j - 1].id) {
+                err(v, groups->items[all[j].group], "party %d is in two groups of this partition",
+                    all[j].id);
+            }
+        }
+        listed = alloc_or_oom(v, m, sizeof(int));
+        listed_group = alloc_or_oom(v, m, sizeof(int));
+        if (listed == NULL || listed_group == NULL) {
+            mpcsim_free(listed);
+            mpcsim_free(listed_group);
+            mpcsim_free(all);
+            return;
+        }
+        for (size_t j = 0; j < m; j++) {
+            listed[j] = all[j].id;
+            listed_group[j] = all[j].group;
+        }
+    }
+    mpcsim_free(all);
+    sp->listed = listed;
+    sp->listed_group = listed_group;
+    sp->n_listed = (int)m;
+}
+
 static void
 check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 {
@@ -1090,10 +1332,6 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
         double t = 0;
 
         sc->net.n_partitions = (int)i + 1; /* so destroy frees what is allocated */
-        sp->group = alloc_or_oom(v, (size_t)v->n, sizeof(int));
-        if (sp->group == NULL) {
-            return;
-        }
         if (!expect_kind(v, p, YNODE_MAP, "a partition")) {
             continue;
         }
@@ -1102,9 +1340,9 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
         to = required(v, p, "to_ms", "a partition");
         groups = required(v, p, "groups", "a partition");
         if (from != NULL) {
-            (void)double_value(v, from, 0, 1e12, 0, "partition from_ms", &f);
+            (void)ms_value(v, from, 0, 1e12, 0, "partition from_ms", &f);
         }
-        if (to != NULL && double_value(v, to, 0, 1e12, 0, "partition to_ms", &t) && t <= f) {
+        if (to != NULL && ms_value(v, to, 0, 1e12, 0, "partition to_ms", &t) && t <= f) {
             err(v, to, "partition to_ms (%g) must be after from_ms (%g)", t, f);
         }
         sp->from_ns = (int64_t)(f * 1e6);
@@ -1116,21 +1354,8 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             err(v, groups, "expected at least one group of parties");
             continue;
         }
-        for (int j = 0; j < v->n; j++) {
-            sp->group[j] = (int)groups->n_items; /* the implicit group of the rest */
-        }
-        for (size_t g = 0; g < groups->n_items; g++) {
-            int count = 0;
-            int *ids = party_list(v, groups->items[g], "a partition group", &count);
-
-            for (int j = 0; j < count; j++) {
-                if (sp->group[ids[j]] != (int)groups->n_items) {
-                    err(v, groups->items[g], "party %d is in two groups of this partition", ids[j]);
-                }
-                sp->group[ids[j]] = (int)g;
-            }
-            mpcsim_free(ids);
-        }
+        sp->rest = (int)groups->n_items; /* the implicit group of the parties not listed */
+        check_partition_groups(v, sp, groups);
     }
     sc->net.partitions = sc->partitions;
 }
@@ -1151,9 +1376,14 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     }
     if ((p = ynode_map_get(node, "latency")) != NULL) {
         check_latency(v, &sc->net.latency, p, sc->net.n_regions > 0);
+        if (sc->net.n_regions > 0 && sc->net.latency.sigma > 0) {
+            check_region_sigma(v, sc, ynode_map_get(ynode_map_get(node, "regions"), "median_ms"),
+                               p);
+        }
     }
     if ((p = ynode_map_get(node, "bandwidth_mbps")) != NULL) {
-        (void)double_value(v, p, 0, 1e7, 1, "network.bandwidth_mbps", &sc->net.bandwidth_mbps);
+        (void)double_value(v, p, 1e-3, 1e7, 0, "network.bandwidth_mbps (at least 1 kbit/s)",
+                           &sc->net.bandwidth_mbps);
     }
     if ((p = ynode_map_get(node, "transport")) != NULL) {
         check_transport(v, &sc->net.transport, p);
@@ -1164,6 +1394,37 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
     }
+}
+
+/*
+ * The N of `at: round N`: an exact integer in [0, 1000000] (no wrap).
+ * Returns 1 when the text is "round <number>" (with *round = -1 and an
+ * error when N is out of range), 0 when it is not that form.
+ */
+static int
+dropout_round(struct vctx *v, const struct ynode *at, int64_t *round)
+{
+    struct ynode n = *at;
+    mpcsim_i128 x = 0;
+    char why[200];
+
+    n.value = at->value + 6;
+    if (!parse_int(&n, 0, 1000000, &x, why, sizeof(why))) {
+        struct ynumber num;
+        const char *reason = NULL;
+
+        if (ynumber_parse(&num, &reason, &n) < 0) {
+            return 0;
+        }
+        err(v, at,
+            "expected 'round N' with N an integer in [0, 1000000] for faults.dropout.at, "
+            "found '%s'%s",
+            at->value, why);
+        *round = -1;
+        return 1;
+    }
+    *round = (int64_t)x;
+    return 1;
 }
 
 static void
@@ -1209,7 +1470,7 @@ check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
             if (at_ms != NULL) {
                 double ms = 0;
 
-                if (double_value(v, at_ms, 0, 1e12, 0, "crash at_ms", &ms)) {
+                if (ms_value(v, at_ms, 0, 1e12, 0, "crash at_ms", &ms)) {
                     sc_c->at_ns = (int64_t)(ms * 1e6);
                 }
             } else if (int_value(v, at_round, 0, 1000000, "crash at_round", &x)) {
@@ -1233,24 +1494,25 @@ check_faults(struct vctx *v, struct scenario *sc, const struct ynode *node)
         sc->faults.dropout_at = SIM_DROPOUT_START;
         at = ynode_map_get(drop, "at");
         if (at != NULL) {
-            int round = -1;
-            char extra;
+            int64_t round = -1;
 
             if (at->kind == YNODE_SCALAR && strcmp(at->value, "start") == 0) {
                 sc->faults.dropout_at = SIM_DROPOUT_START;
             } else if (at->kind == YNODE_SCALAR && strcmp(at->value, "random") == 0) {
                 sc->faults.dropout_at = SIM_DROPOUT_RANDOM;
-            } else if (at->kind == YNODE_SCALAR &&
-                       sscanf(at->value, "round %d%c", &round, &extra) == 1 && round >= 0) {
-                sc->faults.dropout_at = SIM_DROPOUT_ROUND;
-                sc->faults.dropout_round = round;
+            } else if (at->kind == YNODE_SCALAR && !at->quoted &&
+                       strncmp(at->value, "round ", 6) == 0 && dropout_round(v, at, &round) != 0) {
+                if (round >= 0) {
+                    sc->faults.dropout_at = SIM_DROPOUT_ROUND;
+                    sc->faults.dropout_round = (int)round;
+                }
             } else {
                 char buf[64];
 
                 err(v, at,
                     "expected start, random or 'round N' (N >= 0) for faults.dropout.at, "
                     "found %s",
-                    found(at, buf, sizeof(buf)));
+                    found(v, at, buf, sizeof(buf)));
             }
         }
     }
@@ -1317,7 +1579,7 @@ check_adversary(struct vctx *v, struct scenario *sc, const struct ynode *node,
     if (b == SIM_DELAY) {
         sc->adversary.delay_ms = 1000;
         if (delay != NULL) {
-            (void)double_value(v, delay, 0, 1e9, 0, "adversary.delay_ms", &sc->adversary.delay_ms);
+            (void)ms_value(v, delay, 0, 1e9, 0, "adversary.delay_ms", &sc->adversary.delay_ms);
         }
     } else if (delay != NULL) {
         err(v, delay, "'delay_ms' applies to behaviour delay only, not %s", names[b]);
@@ -1342,7 +1604,7 @@ check_cost_map(struct vctx *v, struct scenario *sc, const struct ynode *map, con
 
         snprintf(label, sizeof(label), "%s.%s (ns per operation)", what, names[i]);
         if (p != NULL) {
-            (void)double_value(v, p, 0, 1e12, 0, label, &sc->cost_ns[i]);
+            (void)double_value(v, p, 0, 1e9, 0, label, &sc->cost_ns[i]);
         }
     }
 }
@@ -1381,10 +1643,68 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
     } else if (tree == NULL) {
         err(v, node, "cost_model file '%s' is empty", path);
     } else {
+        v->quiet_values = 1;
         check_cost_map(v, sc, tree, "cost_model");
+        v->quiet_values = 0;
     }
     ynode_free(tree);
     mpcsim_free(name);
+}
+
+/*
+ * The result must fit the field, as the run checks it (runner.c): for
+ * fixed values, exactly; for a uniform distribution, with every input at
+ * either bound.  (Other distributions: their tail is bounded in
+ * check_inputs.)
+ */
+static void
+check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode *in)
+{
+    size_t n = (size_t)v->n;
+    size_t len = sc->inputs.length;
+    const int64_t **rows = NULL;
+    int64_t *bound = NULL;
+    int64_t *out = NULL;
+    int bad = 0;
+
+    if (in == NULL ||
+        (sc->inputs.kind != SCENARIO_INPUT_VALUES && sc->inputs.kind != SCENARIO_INPUT_UNIFORM)) {
+        return;
+    }
+    rows = alloc_or_oom(v, n, sizeof(*rows));
+    out = alloc_or_oom(v, computation_raw_len(&sc->comp) + 1,
+                       sizeof(*out)); /* raw: variance has 2L */
+    bound = sc->inputs.kind == SCENARIO_INPUT_UNIFORM ? alloc_or_oom(v, len, sizeof(*bound)) : NULL;
+    if (rows == NULL || out == NULL ||
+        (sc->inputs.kind == SCENARIO_INPUT_UNIFORM && bound == NULL)) {
+        goto out;
+    }
+    if (sc->inputs.kind == SCENARIO_INPUT_VALUES) {
+        for (size_t i = 0; i < n; i++) {
+            rows[i] = &sc->inputs.values[i * len];
+        }
+        bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+    } else {
+        for (int side = 0; side < 2 && !bad; side++) {
+            for (size_t k = 0; k < len; k++) {
+                bound[k] = side == 0 ? sc->inputs.imax : sc->inputs.imin;
+            }
+            for (size_t i = 0; i < n; i++) {
+                rows[i] = bound;
+            }
+            bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+        }
+    }
+    if (bad) {
+        err(v, in,
+            "the %s of these inputs over %zu parties leaves the field's range (|x| < 2^60); use "
+            "smaller inputs or fewer parties",
+            computation_name(sc->comp.kind), n);
+    }
+out:
+    mpcsim_free(rows);
+    mpcsim_free(bound);
+    mpcsim_free(out);
 }
 
 /* Cross-section checks once every section has been read. */
@@ -1408,6 +1728,7 @@ check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root
             "protocol %s is not part of this build yet (available: toy for tests)", re->kind);
         return;
     }
+    check_result_range(v, sc, ynode_map_get(root, "inputs"));
     if (re->unsupported != NULL) {
         const char *why = re->unsupported(sc);
 
@@ -1433,7 +1754,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
                                        "parties", "inputs",         "computation", "protocol",
                                        "network", "faults",         "adversary",   "cost_model",
                                        "sweep",   "max_sim_time_ms"};
-    struct vctx v = {d, 0, 0, 0};
+    struct vctx v = {d, 0, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
     const struct ynode *node = NULL;
@@ -1476,17 +1797,14 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
         sc->description = dup_or_oom(&v, node->value);
     }
     if ((node = ynode_map_get(root, "seed")) != NULL) {
-        char *end = NULL;
-        unsigned long long s;
+        mpcsim_i128 s = 0;
+        char why[200];
 
-        errno = 0;
-        s = node->kind == YNODE_SCALAR ? strtoull(node->value, &end, 0) : 0;
-        if (node->kind != YNODE_SCALAR || errno != 0 || end == node->value || *end != '\0' ||
-            node->value[0] == '-') {
+        if (!parse_int(node, 0, (mpcsim_i128)UINT64_MAX, &s, why, sizeof(why))) {
             char buf[64];
 
-            err(&v, node, "expected an unsigned 64-bit integer for seed, found %s",
-                found(node, buf, sizeof(buf)));
+            err(&v, node, "expected an unsigned 64-bit integer for seed, found %s%s",
+                found(&v, node, buf, sizeof(buf)), why);
         } else {
             sc->seed = (uint64_t)s;
         }
@@ -1501,7 +1819,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
         v.n = (int)x;
     }
     if ((node = ynode_map_get(root, "max_sim_time_ms")) != NULL) {
-        (void)double_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
+        (void)ms_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
     }
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);
@@ -1563,7 +1881,9 @@ scenario_destroy(struct scenario *sc)
     mpcsim_free(sc->region_median_ms);
     if (sc->partitions != NULL) {
         for (int i = 0; i < sc->net.n_partitions; i++) {
-            mpcsim_free(sc->partitions[i].group);
+            /* Owned here; const in the engine's view (sim.h). */
+            mpcsim_free((void *)(uintptr_t)sc->partitions[i].listed);
+            mpcsim_free((void *)(uintptr_t)sc->partitions[i].listed_group);
         }
     }
     mpcsim_free(sc->partitions);
@@ -1752,21 +2072,11 @@ int
 scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct scenario_sweep *sw,
                      size_t idx, struct diag *d)
 {
-    struct ynode *copy = ynode_clone(root);
+    /* A point is a plain scenario: the copy leaves `sweep` out. */
+    struct ynode *copy = ynode_clone_without(root, "sweep");
 
     if (copy == NULL) {
         return MPCSIM_ENOMEM;
-    }
-    /* Drop `sweep` from the copy: a point is a plain scenario. */
-    for (size_t i = 0; copy->kind == YNODE_MAP && i + 1 < copy->n_items; i += 2) {
-        if (strcmp(copy->items[i]->value, "sweep") == 0) {
-            ynode_free(copy->items[i]);
-            ynode_free(copy->items[i + 1]);
-            memmove(&copy->items[i], &copy->items[i + 2],
-                    (copy->n_items - i - 2) * sizeof(*copy->items));
-            copy->n_items -= 2;
-            break;
-        }
     }
     for (size_t k = 0; k < sw->n_keys; k++) {
         const struct ynode *val = sw->lists[k]->items[sweep_index(sw, k, idx)];
@@ -1787,31 +2097,234 @@ scenario_sweep_point(struct ynode **out, const struct ynode *root, const struct 
     return 0;
 }
 
-static void
-node_text(char *buf, size_t cap, const struct ynode *node)
+/* Whether dotted path a is b or a prefix of it at a dot ("protocol" of "protocol.kind"). */
+static int
+path_covers(const char *a, const char *b)
 {
-    size_t used = 0;
+    size_t n = strlen(a);
 
-    if (node->kind == YNODE_SCALAR) {
-        snprintf(buf, cap, "%s", node->value);
-        return;
-    }
-    snprintf(buf, cap, "%s", node->kind == YNODE_SEQ ? "[" : "{");
-    for (size_t i = 0; i < node->n_items; i++) {
-        char item[128];
-
-        used = strlen(buf);
-        node_text(item, sizeof(item), node->items[i]);
-        snprintf(buf + used, cap - used, "%s%s",
-                 i == 0 ? "" : (node->kind == YNODE_MAP && i % 2 ? ": " : " "), item);
-    }
-    used = strlen(buf);
-    snprintf(buf + used, cap - used, "%s", node->kind == YNODE_SEQ ? "]" : "}");
+    return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '.');
 }
 
 /* see scenario.h */
 void
-scenario_sweep_value(char *buf, size_t cap, const struct scenario_sweep *sw, size_t k, size_t idx)
+scenario_sweep_work_clear(struct scenario_sweep_work *w)
 {
-    node_text(buf, cap, sw->lists[k]->items[sweep_index(sw, k, idx)]);
+    if (w->parents != NULL) {
+        for (size_t k = 0; k < w->n_keys; k++) {
+            if (w->parents[k] != NULL) {
+                w->parents[k]->items[w->index[k]] = w->saved[k]; /* give back the placeholder */
+            }
+        }
+    }
+    ynode_free(w->tree);
+    ynode_free(w->point);
+    mpcsim_free(w->parents);
+    mpcsim_free(w->index);
+    mpcsim_free(w->saved);
+    memset(w, 0, sizeof(*w));
+}
+
+/* see scenario.h */
+int
+scenario_sweep_work_init(struct scenario_sweep_work *w, const struct ynode *root,
+                         const struct scenario_sweep *sw, struct diag *d)
+{
+    int rc = 0;
+
+    memset(w, 0, sizeof(*w));
+    w->root = root;
+    if (root == NULL || sw->n_keys == 0) {
+        return 0; /* nothing swept: the caller uses root */
+    }
+    w->tree = ynode_clone_without(root, "sweep");
+    if (w->tree == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t a = 0; a < sw->n_keys; a++) {
+        for (size_t b = 0; b < sw->n_keys; b++) {
+            w->clone_each |= a != b && path_covers(sw->keys[a], sw->keys[b]);
+        }
+    }
+    if (w->clone_each) {
+        return 0; /* nested keys: each point is a copy (scenario_sweep_point) */
+    }
+    w->n_keys = sw->n_keys;
+    w->parents = mpcsim_calloc(sw->n_keys, sizeof(*w->parents));
+    w->index = mpcsim_calloc(sw->n_keys, sizeof(*w->index));
+    w->saved = mpcsim_calloc(sw->n_keys, sizeof(*w->saved));
+    if (w->parents == NULL || w->index == NULL || w->saved == NULL) {
+        scenario_sweep_work_clear(w);
+        return MPCSIM_ENOMEM;
+    }
+    /* A placeholder at each swept path (creating the maps on the way)... */
+    for (size_t k = 0; k < sw->n_keys && rc == 0; k++) {
+        const struct ynode *l = sw->lists[k];
+        struct ynode *ph = ynode_new(YNODE_SCALAR, l->file, l->line, l->col, "~");
+
+        rc = ph == NULL ? MPCSIM_ENOMEM : scenario_tree_set(w->tree, sw->keys[k], ph, d);
+    }
+    /* ...then, with the tree's shape final, the slot of each. */
+    for (size_t k = 0; k < sw->n_keys && rc == 0; k++) {
+        char buf[256];
+        char *seg = buf;
+        char *dot = NULL;
+        struct ynode *map = w->tree;
+
+        snprintf(buf, sizeof(buf), "%s", sw->keys[k]);
+        while ((dot = strchr(seg, '.')) != NULL) {
+            *dot = '\0';
+            map = ynode_map_get(map, seg);
+            seg = dot + 1;
+        }
+        MPCSIM_ASSERT(map != NULL && map->kind == YNODE_MAP);
+        for (size_t i = 0; i + 1 < map->n_items; i += 2) {
+            if (strcmp(map->items[i]->value, seg) == 0) {
+                w->parents[k] = map;
+                w->index[k] = i + 1;
+                w->saved[k] = map->items[i + 1];
+            }
+        }
+        MPCSIM_ASSERT(w->parents[k] != NULL);
+    }
+    if (rc < 0) {
+        scenario_sweep_work_clear(w);
+    }
+    return rc;
+}
+
+/* see scenario.h */
+int
+scenario_sweep_work_point(const struct ynode **out, struct scenario_sweep_work *w,
+                          const struct scenario_sweep *sw, size_t idx, struct diag *d)
+{
+    if (w->clone_each) {
+        int rc;
+
+        ynode_free(w->point);
+        w->point = NULL;
+        rc = scenario_sweep_point(&w->point, w->root, sw, idx, d);
+        *out = w->point;
+        return rc;
+    }
+    for (size_t k = 0; k < w->n_keys; k++) {
+        /* Borrowed from the sweep list; scenario_sweep_work_clear puts the placeholder back. */
+        w->parents[k]->items[w->index[k]] =
+            (struct ynode *)sw->lists[k]->items[sweep_index(sw, k, idx)];
+    }
+    *out = w->tree;
+    return 0;
+}
+
+/* A growing string. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void
+sb_put(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->oom) {
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap == 0 ? 64 : b->cap;
+        char *bigger = NULL;
+
+        while (cap < b->len + n + 1) {
+            cap *= 2;
+        }
+        bigger = mpcsim_realloc(b->s, cap);
+        if (bigger == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = bigger;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* A scalar that reads back as the same plain scalar: [A-Za-z0-9._+/-] and UTF-8. */
+static int
+plain_safe(const struct ynode *node)
+{
+    const unsigned char *c = (const unsigned char *)node->value;
+
+    if (node->quoted || *c == '\0' || strcmp(node->value, "-") == 0) {
+        return 0;
+    }
+    for (; *c != '\0'; c++) {
+        if (!(*c >= 0x80 || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || strchr("._+-/", *c) != NULL)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void
+canonical(struct sbuf *b, const struct ynode *node)
+{
+    if (node->kind == YNODE_SCALAR) {
+        if (plain_safe(node)) {
+            sb_str(b, node->value);
+            return;
+        }
+        sb_put(b, "\"", 1);
+        for (const unsigned char *c = (const unsigned char *)node->value; *c != '\0'; c++) {
+            char esc[8];
+
+            if (*c == '"' || *c == '\\') {
+                snprintf(esc, sizeof(esc), "\\%c", *c);
+            } else if (*c < 0x20 || *c == 0x7f) {
+                snprintf(esc, sizeof(esc), "\\x%02x", *c);
+            } else {
+                esc[0] = (char)*c;
+                esc[1] = '\0';
+            }
+            sb_str(b, esc);
+        }
+        sb_put(b, "\"", 1);
+        return;
+    }
+    sb_str(b, node->kind == YNODE_SEQ ? "[" : "{");
+    for (size_t i = 0; i < node->n_items; i++) {
+        if (i > 0) {
+            sb_str(b, node->kind == YNODE_MAP && i % 2 ? ": " : ", ");
+        }
+        canonical(b, node->items[i]);
+    }
+    sb_str(b, node->kind == YNODE_SEQ ? "]" : "}");
+}
+
+/* see scenario.h */
+char *
+scenario_node_text(const struct ynode *node)
+{
+    struct sbuf b = {NULL, 0, 0, 0};
+
+    canonical(&b, node);
+    if (b.oom) {
+        mpcsim_free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* see scenario.h */
+char *
+scenario_sweep_value(const struct scenario_sweep *sw, size_t k, size_t idx)
+{
+    return scenario_node_text(sw->lists[k]->items[sweep_index(sw, k, idx)]);
 }

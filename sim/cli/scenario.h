@@ -23,6 +23,8 @@
 #define SCENARIO_MAX_TRIALS 1000000
 #define SCENARIO_MAX_LENGTH 1000000 /* input vector length */
 #define SCENARIO_MAX_SWEEP_POINTS 100000
+/* The longest simulated time a scenario can name, in ms (10^18 ns < 2^63 ns). */
+#define SCENARIO_MAX_MS 1e12
 
 enum scenario_input_kind {
     SCENARIO_INPUT_VALUES = 0,
@@ -38,6 +40,7 @@ struct scenario_inputs {
     size_t length;   /* vector length L */
     int64_t *values; /* VALUES: parties * length, row-major */
     double min, max, mean, sd, zeta, sigma, a, b;
+    int64_t imin, imax; /* UNIFORM: the exact integer bounds (min, max hold them rounded) */
 };
 
 struct scenario_protocol {
@@ -153,8 +156,45 @@ void scenario_sweep_clear(struct scenario_sweep *sw);
 MPCSIM_NODISCARD int scenario_sweep_point(struct ynode **out, const struct ynode *root,
                                           const struct scenario_sweep *sw, size_t idx,
                                           struct diag *d);
-/* The value text of key k at point idx ("10", "[1, 2]" for lists). */
-void scenario_sweep_value(char *buf, size_t cap, const struct scenario_sweep *sw, size_t k,
-                          size_t idx);
+/*
+ * Visiting every point without a copy of the tree per point: one working
+ * tree (the scenario without `sweep`), in which each point's values are
+ * swapped in, borrowed from the sweep lists.  (Keys nested in one another,
+ * `protocol` and `protocol.kind`, fall back to a copy per point.)
+ */
+struct scenario_sweep_work {
+    const struct ynode *root; /* borrowed */
+    struct ynode *tree;       /* owned; the values at the swept paths are borrowed */
+    struct ynode *point;      /* owned copy (clone_each) */
+    int clone_each;
+    size_t n_keys;
+    struct ynode **parents; /* per key: the map holding the swept value */
+    size_t *index;          /* per key: its index in parents[k]->items */
+    struct ynode **saved;   /* per key: the placeholder put back on clear */
+};
+
+/* Set up *w for `root` and `sw` (both borrowed, outliving w).  0 or MPCSIM_ENOMEM/EPARSE. */
+MPCSIM_NODISCARD int scenario_sweep_work_init(struct scenario_sweep_work *w,
+                                              const struct ynode *root,
+                                              const struct scenario_sweep *sw, struct diag *d);
+/*
+ * The tree of point idx in *out (borrowed from w, valid until the next
+ * call or the clear).  0 or MPCSIM_ENOMEM / MPCSIM_EPARSE.
+ */
+MPCSIM_NODISCARD int scenario_sweep_work_point(const struct ynode **out,
+                                               struct scenario_sweep_work *w,
+                                               const struct scenario_sweep *sw, size_t idx,
+                                               struct diag *d);
+void scenario_sweep_work_clear(struct scenario_sweep_work *w);
+
+/*
+ * A node as canonical flow YAML, in full: `{kind: shamir, threshold: 1}`,
+ * `[1, 2]`, scalars plain when they read back the same, else double-quoted
+ * with \\, \" and \xHH escapes.  Caller frees with mpcsim_free; NULL on
+ * allocation failure.
+ */
+char *scenario_node_text(const struct ynode *node);
+/* The value of key k at point idx as scenario_node_text (caller frees; NULL = no memory). */
+char *scenario_sweep_value(const struct scenario_sweep *sw, size_t k, size_t idx);
 
 #endif /* MPCSIM_SIM_CLI_SCENARIO_H */

@@ -10,12 +10,29 @@
 #include "sim/cli/ytree.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #include "common/alloc.h"
+#include "common/escape.h"
+
+/*
+ * Keys seen so far, over all maps of the document: an open-addressing
+ * hash set of (map, key node), so the duplicate check is O(1) per key
+ * (a linear scan made 99 000 keys in one map take a minute).
+ */
+struct keyset {
+    const struct ynode **maps;
+    const struct ynode **keys;
+    size_t cap; /* a power of two, or 0 */
+    size_t n;
+};
 
 struct builder {
     struct ynode *stack[YTREE_MAX_DEPTH + 1];
@@ -24,7 +41,82 @@ struct builder {
     size_t nodes;
     const char *name;
     struct diag *d;
+    struct keyset seen;
 };
+
+static size_t
+key_hash(const struct ynode *map, const char *key)
+{
+    uint64_t h = UINT64_C(14695981039346656037) ^ (uint64_t)(uintptr_t)map;
+
+    for (const unsigned char *c = (const unsigned char *)key; *c != '\0'; c++) {
+        h = (h ^ *c) * UINT64_C(1099511628211);
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+static void
+keyset_clear(struct keyset *ks)
+{
+    mpcsim_free(ks->maps);
+    mpcsim_free(ks->keys);
+    memset(ks, 0, sizeof(*ks));
+}
+
+/* Slot of (map, key): its entry, or the empty slot where it would go. */
+static size_t
+keyset_slot(const struct keyset *ks, const struct ynode *map, const char *key)
+{
+    size_t i = key_hash(map, key) & (ks->cap - 1);
+
+    while (ks->keys[i] != NULL && (ks->maps[i] != map || strcmp(ks->keys[i]->value, key) != 0)) {
+        i = (i + 1) & (ks->cap - 1);
+    }
+    return i;
+}
+
+/*
+ * Add `key` of `map`; *first is the earlier key node with the same text
+ * (a duplicate; nothing added) or NULL.  0 or MPCSIM_ENOMEM.
+ */
+static int
+keyset_add(struct keyset *ks, const struct ynode **first, const struct ynode *map,
+           const struct ynode *key)
+{
+    size_t i;
+
+    *first = NULL;
+    if (2 * (ks->n + 1) > ks->cap) {
+        struct keyset bigger = {NULL, NULL, ks->cap == 0 ? 64 : 2 * ks->cap, 0};
+
+        bigger.maps = mpcsim_calloc(bigger.cap, sizeof(*bigger.maps));
+        bigger.keys = mpcsim_calloc(bigger.cap, sizeof(*bigger.keys));
+        if (bigger.maps == NULL || bigger.keys == NULL) {
+            keyset_clear(&bigger);
+            return MPCSIM_ENOMEM;
+        }
+        for (size_t j = 0; j < ks->cap; j++) {
+            if (ks->keys[j] != NULL) {
+                size_t k = keyset_slot(&bigger, ks->maps[j], ks->keys[j]->value);
+
+                bigger.maps[k] = ks->maps[j];
+                bigger.keys[k] = ks->keys[j];
+                bigger.n++;
+            }
+        }
+        keyset_clear(ks);
+        *ks = bigger;
+    }
+    i = keyset_slot(ks, map, key->value);
+    if (ks->keys[i] != NULL) {
+        *first = ks->keys[i];
+        return 0;
+    }
+    ks->maps[i] = map;
+    ks->keys[i] = key;
+    ks->n++;
+    return 0;
+}
 
 /* see ytree.h */
 struct ynode *
@@ -103,6 +195,55 @@ ynode_clone(const struct ynode *node)
 
         if (item == NULL || append(copy, item) < 0) {
             ynode_free(item);
+            ynode_free(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+/* see ytree.h */
+int
+ynode_seq_append(struct ynode *seq, struct ynode *item)
+{
+    MPCSIM_ASSERT(seq != NULL && seq->kind == YNODE_SEQ);
+    if (append(seq, item) < 0) {
+        ynode_free(item);
+        return MPCSIM_ENOMEM;
+    }
+    return 0;
+}
+
+/* see ytree.h */
+struct ynode *
+ynode_clone_without(const struct ynode *map, const char *key)
+{
+    struct ynode *copy = NULL;
+
+    if (map == NULL || map->kind != YNODE_MAP) {
+        return ynode_clone(map);
+    }
+    copy = ynode_new(YNODE_MAP, map->file, map->line, map->col, NULL);
+    if (copy == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i + 1 < map->n_items; i += 2) {
+        struct ynode *k = NULL;
+        struct ynode *v = NULL;
+
+        if (strcmp(map->items[i]->value, key) == 0) {
+            continue;
+        }
+        k = ynode_clone(map->items[i]);
+        v = k != NULL ? ynode_clone(map->items[i + 1]) : NULL;
+        if (v == NULL || append(copy, k) < 0) {
+            ynode_free(k);
+            ynode_free(v);
+            ynode_free(copy);
+            return NULL;
+        }
+        if (append(copy, v) < 0) {
+            ynode_free(v);
             ynode_free(copy);
             return NULL;
         }
@@ -202,14 +343,17 @@ attach(struct builder *b, struct ynode *node, const yaml_event_t *ev)
             ynode_free(node);
             return MPCSIM_EPARSE;
         }
-        for (size_t i = 0; i < top->n_items; i += 2) {
-            if (strcmp(top->items[i]->value, node->value) == 0) {
-                diag_error(b->d, b->name, node->line, node->col,
-                           "duplicate key '%s' (first given at line %zu)", node->value,
-                           top->items[i]->line);
-                ynode_free(node);
-                return MPCSIM_EPARSE;
-            }
+        const struct ynode *first = NULL;
+
+        if (keyset_add(&b->seen, &first, top, node) < 0) {
+            ynode_free(node);
+            return MPCSIM_ENOMEM;
+        }
+        if (first != NULL) {
+            diag_error(b->d, b->name, node->line, node->col,
+                       "duplicate key '%s' (first given at line %zu)", node->value, first->line);
+            ynode_free(node);
+            return MPCSIM_EPARSE;
         }
     }
     if (append(top, node) < 0) {
@@ -217,6 +361,22 @@ attach(struct builder *b, struct ynode *node, const yaml_event_t *ev)
         return MPCSIM_ENOMEM;
     }
     return 0;
+}
+
+/* The explicit tag of a node event (`!!str`, `!!python/object:...`), or NULL. */
+static const char *
+event_tag(const yaml_event_t *ev)
+{
+    const yaml_char_t *tag = NULL;
+
+    if (ev->type == YAML_SCALAR_EVENT) {
+        tag = ev->data.scalar.tag;
+    } else if (ev->type == YAML_SEQUENCE_START_EVENT) {
+        tag = ev->data.sequence_start.tag;
+    } else if (ev->type == YAML_MAPPING_START_EVENT) {
+        tag = ev->data.mapping_start.tag;
+    }
+    return (const char *)tag;
 }
 
 static int
@@ -227,6 +387,20 @@ handle_event(struct builder *b, const yaml_event_t *ev, int *done)
     size_t col = mark_col(&ev->start_mark);
     int rc;
 
+    if (event_tag(ev) != NULL) {
+        const char *t = event_tag(ev);
+        char tag[64];
+
+        if (strncmp(t, "tag:yaml.org,2002:", 18) == 0) {
+            snprintf(tag, sizeof(tag), "!!");
+            mpcsim_escape(tag + 2, sizeof(tag) - 2, t + 18);
+        } else {
+            mpcsim_escape(tag, sizeof(tag), t);
+        }
+        diag_error(b->d, b->name, line, col,
+                   "YAML tags (%s) are not allowed in scenarios; write the plain value", tag);
+        return MPCSIM_EPARSE;
+    }
     switch (ev->type) {
     case YAML_STREAM_START_EVENT:
     case YAML_DOCUMENT_START_EVENT:
@@ -318,6 +492,7 @@ build(struct ynode **out, yaml_parser_t *parser, const char *name, struct diag *
             break;
         }
     }
+    keyset_clear(&b.seen);
     if (rc < 0) {
         ynode_free(b.root);
         return rc;
@@ -360,43 +535,331 @@ ytree_load_string(struct ynode **out, const char *text, size_t len, const char *
     return rc;
 }
 
+/*
+ * Read at most YTREE_MAX_BYTES + 1 bytes of a regular file.  The open never
+ * blocks (O_NONBLOCK: a FIFO without a writer, a terminal) and anything but
+ * a regular file is refused before reading, so no file name makes a
+ * command wait forever or read without end.
+ */
+static int
+read_regular(char **out, size_t *len, const char *path, const char *display, struct diag *d)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t cap;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int rc = 0;
+
+    *len = 0;
+    if (fd < 0) {
+        diag_error(d, display, 0, 0, "cannot open: %s", strerror(errno));
+        return MPCSIM_EIO;
+    }
+    if (fstat(fd, &st) != 0) {
+        diag_error(d, display, 0, 0, "cannot read: %s", strerror(errno));
+        close(fd);
+        return MPCSIM_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_error(d, display, 0, 0, "not a regular file (%s); give a YAML file",
+                   S_ISDIR(st.st_mode)    ? "a directory"
+                   : S_ISFIFO(st.st_mode) ? "a pipe"
+                   : S_ISCHR(st.st_mode)  ? "a terminal or device"
+                   : S_ISSOCK(st.st_mode) ? "a socket"
+                                          : "a special file");
+        close(fd);
+        return MPCSIM_EIO;
+    }
+    /* The buffer fits the file (so a small --max-memory still loads a small
+     * scenario), plus one byte to see growth past YTREE_MAX_BYTES. */
+    cap = (st.st_size < YTREE_MAX_BYTES ? (size_t)st.st_size : YTREE_MAX_BYTES) + 1;
+    buf = mpcsim_malloc(cap);
+    if (buf == NULL) {
+        close(fd);
+        return MPCSIM_ENOMEM;
+    }
+    while (*len < cap) {
+        ssize_t got = read(fd, buf + *len, cap - *len);
+
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            diag_error(d, display, 0, 0, "cannot read: %s", strerror(errno));
+            rc = MPCSIM_EIO;
+            break;
+        }
+        if (got == 0) {
+            break;
+        }
+        *len += (size_t)got;
+    }
+    close(fd);
+    if (rc == 0 && *len == cap && cap <= YTREE_MAX_BYTES) {
+        diag_error(d, display, 0, 0, "the file grew while it was read");
+        rc = MPCSIM_EIO;
+    }
+    if (rc < 0) {
+        mpcsim_free(buf);
+        return rc;
+    }
+    *out = buf;
+    return 0;
+}
+
 /* see ytree.h */
 int
 ytree_load_file(struct ynode **out, const char *path, const char *display, struct diag *d)
 {
-    FILE *fp = NULL;
     char *buf = NULL;
     size_t len = 0;
     int rc = 0;
 
-    fp = fopen(path, "rb");
-    if (fp == NULL) {
-        diag_error(d, display, 0, 0, "cannot open: %s", strerror(errno));
-        rc = MPCSIM_EIO;
-        goto out;
-    }
-    buf = mpcsim_malloc(YTREE_MAX_BYTES + 1);
-    if (buf == NULL) {
-        rc = MPCSIM_ENOMEM;
-        goto out;
-    }
-    len = fread(buf, 1, YTREE_MAX_BYTES + 1, fp);
-    if (ferror(fp)) {
-        diag_error(d, display, 0, 0, "cannot read: %s", strerror(errno));
-        rc = MPCSIM_EIO;
-        goto out;
-    }
-    if (len > YTREE_MAX_BYTES) {
+    rc = read_regular(&buf, &len, path, display, d);
+    if (rc == 0 && len > YTREE_MAX_BYTES) {
         diag_error(d, display, 1, 1, "file is larger than %d bytes; scenarios are far smaller",
                    YTREE_MAX_BYTES);
         rc = MPCSIM_EPARSE;
-        goto out;
     }
-    rc = ytree_load_string(out, buf, len, display, d);
-out:
+    if (rc == 0) {
+        rc = ytree_load_string(out, buf, len, display, d);
+    }
     mpcsim_free(buf);
-    if (fp != NULL) {
-        fclose(fp);
-    }
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Exact numbers from scalar text. */
+
+#define YNUMBER_MAX_DIGITS 38 /* 10^38 - 1 < 2^127 */
+
+static int
+digit_value(char c, unsigned base)
+{
+    unsigned v;
+
+    if (c >= '0' && c <= '9') {
+        v = (unsigned)(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+        v = (unsigned)(c - 'a') + 10;
+    } else if (c >= 'A' && c <= 'F') {
+        v = (unsigned)(c - 'A') + 10;
+    } else {
+        return -1;
+    }
+    return v < base ? (int)v : -1;
+}
+
+/* 0x / 0o integers: digits after the prefix; |value| < 2^127. */
+static int
+parse_radix(struct ynumber *out, const char **why, const char *s, unsigned base)
+{
+    mpcsim_u128 limit = ((mpcsim_u128)1 << 127) / base;
+
+    if (*s == '\0') {
+        *why = "no digits after the 0x / 0o prefix";
+        return MPCSIM_EPARSE;
+    }
+    for (; *s != '\0'; s++) {
+        int dv = digit_value(*s, base);
+
+        if (dv < 0) {
+            *why = base == 16 ? "not a hexadecimal integer" : "not an octal integer";
+            return MPCSIM_EPARSE;
+        }
+        if (out->mag >= limit) {
+            *why = "too many digits (at most 2^127 - 1)";
+            return MPCSIM_EPARSE;
+        }
+        out->mag = out->mag * base + (unsigned)dv;
+    }
+    return 0;
+}
+
+/* see ytree.h */
+int
+ynumber_parse(struct ynumber *out, const char **why, const struct ynode *node)
+{
+    struct ynumber num = {0, 0, 0};
+    const char *s = NULL;
+    int digits = 0;    /* significant digits kept in mag */
+    int any = 0;       /* any digit seen in the mantissa */
+    int32_t shift = 0; /* decimal exponent from dropped integer digits / fraction */
+    long exp = 0;
+    int exp_neg = 0;
+
+    *why = "not a number";
+    if (node == NULL || node->kind != YNODE_SCALAR) {
+        return MPCSIM_EPARSE;
+    }
+    if (node->quoted) {
+        *why = "a quoted string is not a number; write it without quotes";
+        return MPCSIM_EPARSE;
+    }
+    s = node->value;
+    if (*s == '+' || *s == '-') {
+        num.negative = *s == '-';
+        s++;
+    }
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O')) {
+        int rc = parse_radix(&num, why, s + 2, s[1] == 'x' || s[1] == 'X' ? 16 : 8);
+
+        if (rc == 0) {
+            num.negative = num.negative && num.mag != 0;
+            *out = num;
+        }
+        return rc;
+    }
+    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+        *why = "a leading zero (YAML 1.1 reads 010 as octal 8, YAML 1.2 as 10): write 10, "
+               "or 0o10 for octal";
+        return MPCSIM_EPARSE;
+    }
+    /* Integer part, then an optional fraction. */
+    for (int frac = 0;; s++) {
+        if (*s == '.' && !frac) {
+            frac = 1;
+            continue;
+        }
+        if (*s < '0' || *s > '9') {
+            break;
+        }
+        any = 1;
+        if (digits == 0 && *s == '0') {
+            shift -= frac; /* a leading zero of the fraction */
+            continue;
+        }
+        if (digits < YNUMBER_MAX_DIGITS) {
+            num.mag = num.mag * 10 + (unsigned)(*s - '0');
+            digits++;
+            shift -= frac;
+        } else if (*s != '0') {
+            *why = "more than 38 significant digits";
+            return MPCSIM_EPARSE;
+        } else if (!frac) {
+            shift++; /* a trailing zero of a long integer: scale instead */
+        }
+    }
+    if (!any) {
+        return MPCSIM_EPARSE;
+    }
+    if (*s == 'e' || *s == 'E') {
+        int exp_digits = 0;
+
+        s++;
+        if (*s == '+' || *s == '-') {
+            exp_neg = *s == '-';
+            s++;
+        }
+        for (; *s >= '0' && *s <= '9'; s++) {
+            exp_digits = 1;
+            if (exp <= 10L * YNUMBER_MAX_EXP) {
+                exp = exp * 10 + (*s - '0');
+            }
+        }
+        if (!exp_digits) {
+            return MPCSIM_EPARSE;
+        }
+    }
+    if (*s != '\0') {
+        return MPCSIM_EPARSE;
+    }
+    exp = (exp_neg ? -exp : exp) + shift;
+    if (num.mag == 0) {
+        exp = 0;
+        num.negative = 0;
+    }
+    while (num.mag != 0 && num.mag % 10 == 0) {
+        num.mag /= 10;
+        exp++;
+    }
+    if (exp > YNUMBER_MAX_EXP || exp < -YNUMBER_MAX_EXP) {
+        *why = "an exponent beyond 10^100000";
+        return MPCSIM_EPARSE;
+    }
+    num.exp10 = (int32_t)exp;
+    *out = num;
+    return 0;
+}
+
+/* see ytree.h */
+int
+ynumber_to_i128(mpcsim_i128 *out, const struct ynumber *num)
+{
+    mpcsim_u128 mag = num->mag;
+    const mpcsim_u128 max = ((mpcsim_u128)1 << 127) - 1;
+
+    if (num->exp10 < 0) {
+        return MPCSIM_EINVAL; /* mag has no trailing zeros: a fraction remains */
+    }
+    for (int32_t e = 0; e < num->exp10 && mag != 0; e++) {
+        if (mag > max / 10) {
+            return MPCSIM_ERANGE;
+        }
+        mag *= 10;
+    }
+    if (mag > max) {
+        return MPCSIM_ERANGE;
+    }
+    *out = num->negative ? -(mpcsim_i128)mag : (mpcsim_i128)mag;
+    return 0;
+}
+
+/* The decimal digits of x into buf (cap >= 40); returns their count. */
+static size_t
+u128_digits(char *buf, mpcsim_u128 x)
+{
+    char tmp[40];
+    size_t n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + (int)(x % 10));
+        x /= 10;
+    } while (x != 0);
+    for (size_t i = 0; i < n; i++) {
+        buf[i] = tmp[n - 1 - i];
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* see ytree.h */
+double
+ynumber_to_double(const struct ynumber *num)
+{
+    char text[64];
+    char digits[40];
+
+    (void)u128_digits(digits, num->mag);
+    snprintf(text, sizeof(text), "%s%se%ld", num->negative ? "-" : "", digits, (long)num->exp10);
+    return strtod(text, NULL); /* correctly rounded; overflow gives +-inf */
+}
+
+/* see ytree.h */
+void
+ynumber_format(char *buf, size_t cap, const struct ynumber *num)
+{
+    char d[40];
+    size_t len = u128_digits(d, num->mag);
+    const char *sign = num->negative ? "-" : "";
+    long e = num->exp10;
+    size_t need = (size_t)(e >= 0 ? (long)len + e : ((long)len > -e ? (long)len + 1 : 2 - e));
+
+    if (need + 2 > cap) {
+        snprintf(buf, cap, "%s%c%s%se%+ld", sign, d[0], len > 1 ? "." : "", d + 1,
+                 e + (long)len - 1);
+    } else if (e >= 0) {
+        int used = snprintf(buf, cap, "%s%s", sign, d);
+
+        memset(buf + used, '0', (size_t)e);
+        buf[used + e] = '\0';
+    } else if ((long)len > -e) {
+        snprintf(buf, cap, "%s%.*s.%s", sign, (int)((long)len + e), d, d + (long)len + e);
+    } else {
+        int used = snprintf(buf, cap, "%s0.", sign);
+
+        memset(buf + used, '0', (size_t)(-e - (long)len));
+        snprintf(buf + used + (-e - (long)len), cap - (size_t)used - (size_t)(-e - (long)len), "%s",
+                 d);
+    }
 }

@@ -22,6 +22,23 @@ rc=$?
 [ "$rc" -eq 2 ] || fail "--max-memory 64M: exit $rc, expected 2"
 grep -q "memory limit (--max-memory 64M) was reached" "$tmp/err" || fail "no memory-limit message: $(cat "$tmp/err")"
 
+# The smallest accepted limit (1M) runs a small scenario (loading used to
+# take a 1 MB buffer, so every scenario failed); when loading needs more,
+# the error says how much.
+cat >"$tmp/small.yaml" <<'YAML'
+name: small
+parties: 3
+inputs: { values: [1, 2, 3] }
+protocol: { kind: additive }
+YAML
+"$mpcsim" run "$tmp/small.yaml" --max-memory 1M --quiet 2>"$tmp/err" || fail "--max-memory 1M, small: $(cat "$tmp/err")"
+python3 -c "print('name: s\nparties: 3\ninputs: { values: [1, 2, 3] }\nprotocol: { kind: additive }\nsweep: { seed: [' + ', '.join(str(i) for i in range(60000)) + '] }')" >"$tmp/sweep60k.yaml"
+"$mpcsim" run "$tmp/sweep60k.yaml" --max-memory 1M --quiet >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--max-memory 1M, big sweep: exit $rc"
+grep -q "the memory limit was reached; loading it needs more than [0-9]* bytes" "$tmp/err" ||
+    fail "no minimum in the message: $(cat "$tmp/err")"
+
 for bad in "--max-memory lots" "--max-memory 10" "-j 0" "--trials 0" "--seed -3" "--nonsense"; do
     # shellcheck disable=SC2086
     "$mpcsim" run "$dir/slow-network.yaml" $bad >/dev/null 2>&1
@@ -34,4 +51,51 @@ grep -q ',abort,false,.*max_sim_time_ms reached' "$tmp/slow.csv" || fail "max_si
 "$mpcsim" run "$dir/slow-network.yaml" --quiet --csv "$tmp/ok.csv" --set max_sim_time_ms=1000 ||
     fail "slow-network with time"
 grep -q ',ok,true,10,10,' "$tmp/ok.csv" || fail "with enough time: $(cat "$tmp/ok.csv")"
+# --set on a swept key overrides the sweep: the points shrink to that value
+# (or to one point with it when the list does not hold it).
+cat >"$tmp/ksweep.yaml" <<'YAML'
+name: k
+parties: 3
+inputs: { distribution: uniform, min: 0, max: 9 }
+protocol: { kind: additive }
+sweep: { protocol.kind: [additive, shamir, toy], parties: [3, 4] }
+YAML
+"$mpcsim" sweep "$tmp/ksweep.yaml" --quiet --csv "$tmp/k.csv" --set protocol.kind=shamir ||
+    fail "sweep --set protocol.kind=shamir"
+[ "$(tail -n +2 "$tmp/k.csv" | wc -l)" -eq 2 ] || fail "--set on a swept key: $(cat "$tmp/k.csv")"
+[ "$(tail -n +2 "$tmp/k.csv" | grep -c ',shamir,')" -eq 2 ] || fail "not shamir: $(cat "$tmp/k.csv")"
+"$mpcsim" sweep "$tmp/ksweep.yaml" --quiet --csv "$tmp/k.csv" --set parties=5 || fail "sweep --set parties=5"
+[ "$(tail -n +2 "$tmp/k.csv" | wc -l)" -eq 3 ] || fail "--set parties=5 (not listed): $(cat "$tmp/k.csv")"
+
+# Sweep values are written in full (no 127-character cut): two points that
+# differ only at the end of a long list get different values.
+{
+    printf 'name: v\nparties: 2\ninputs: { values: [1, 2] }\nprotocol: { kind: additive }\n'
+    printf 'sweep:\n  description: ["%s-a", "%s-b"]\n' "$(printf 'x%.0s' {1..150})" "$(printf 'x%.0s' {1..150})"
+} >"$tmp/long.yaml"
+"$mpcsim" sweep "$tmp/long.yaml" --quiet --csv "$tmp/long.csv" || fail "long sweep values"
+[ "$(cut -d, -f1 "$tmp/long.csv" | tail -n +2 | sort -u | wc -l)" -eq 2 ] || fail "labels collide: $(cat "$tmp/long.csv")"
+
+# Small files cost little: 99 000 keys in one flow map (the duplicate check
+# was quadratic), a sweep of 99 000 values (each point copied the tree), and
+# parties: 100000 with 5000 partitions (dense groups took 1.96 GB), under a
+# 1 GB address-space limit.  `timeout` is a hang guard, not a measurement.
+python3 -c "print('{' + ','.join('\"%x\":1' % i for i in range(99000)) + '}')" >"$tmp/keys.yaml"
+timeout 300 "$mpcsim" validate "$tmp/keys.yaml" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "99 000 keys: exit $rc"
+python3 -c "print('name: s\nparties: 3\ninputs: { values: [1, 2, 3] }\nprotocol: { kind: additive }\nsweep: { seed: [' + ', '.join(str(i) for i in range(99000)) + '] }')" >"$tmp/sweep.yaml"
+timeout 300 "$mpcsim" validate "$tmp/sweep.yaml" >"$tmp/out" 2>"$tmp/err" || fail "99 000 sweep values: $(cat "$tmp/err")"
+grep -q "99000 points" "$tmp/out" || fail "99 000 sweep values: $(cat "$tmp/out")"
+python3 -c "
+print('name: p\nparties: 100000\ninputs: { distribution: uniform, min: 0, max: 9 }\nprotocol: { kind: additive }')
+print('network:\n  partitions:')
+for i in range(5000):
+    print('    - { from_ms: %d, to_ms: %d, groups: [[%d]] }' % (i, i + 1, i))" >"$tmp/parts.yaml"
+# (A sanitizer build cannot start under ulimit -v: its shadow memory is
+# reserved up front; there the check is only that validation ends.)
+vlimit="ulimit -v 1000000"
+(eval "$vlimit" && "$mpcsim" validate "$tmp/small.yaml") >/dev/null 2>&1 || vlimit=":"
+(eval "$vlimit" && timeout 300 "$mpcsim" validate "$tmp/parts.yaml") >"$tmp/out" 2>"$tmp/err" ||
+    fail "100000 parties x 5000 partitions: $(cat "$tmp/err")"
 echo "limits: ok"

@@ -24,7 +24,7 @@ drop=$good/dropout-sweep.yaml
 # ---- getopt_long ---------------------------------------------------------
 "$mpcsim" run "$toy" --trials=2 --seed=3 --set=parties=3 -q --csv="$tmp/eq.csv" ||
     fail "--opt=value forms rejected"
-[ "$(($(wc -l <"$tmp/eq.csv") - 1))" -eq 12 ] || fail "--trials=2: $(wc -l <"$tmp/eq.csv") lines"
+[ "$(($(wc -l <"$tmp/eq.csv") - 1))" -eq 4 ] || fail "--trials=2 --set=parties=3 (2 points of 2 trials): $(wc -l <"$tmp/eq.csv") lines"
 "$mpcsim" run "$toy" --trials >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "missing argument: exit $rc"

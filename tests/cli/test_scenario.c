@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "sim/cli/diag.h"
+#include "sim/cli/load.h"
 #include "sim/cli/results.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/ytree.h"
@@ -87,8 +89,11 @@ test_scenario_full(void **state)
     assert_int_equal(sc->net.party_region[3], 1);
     assert_true(sc->net.region_median_ms[1] == 40);
     assert_int_equal(sc->net.n_partitions, 1);
-    assert_int_equal(sc->net.partitions[0].group[1], 0);
-    assert_int_equal(sc->net.partitions[0].group[5], 1); /* implicit rest group */
+    assert_null(sc->net.partitions[0].group); /* sparse: only the listed parties */
+    assert_int_equal(sc->net.partitions[0].n_listed, 2);
+    assert_int_equal(sc->net.partitions[0].listed[1], 1);
+    assert_int_equal(sc->net.partitions[0].listed_group[1], 0);
+    assert_int_equal(sc->net.partitions[0].rest, 1); /* implicit rest group */
     assert_true(sc->net.partitions[0].from_ns == 10 * SIM_NS_PER_MS);
     assert_int_equal(sc->faults.n_crashes, 2);
     assert_int_equal(sc->faults.crashes[0].at_round, 1);
@@ -178,7 +183,7 @@ test_scenario_sweep(void **state)
     struct ynode *root = NULL;
     struct scenario_sweep sw;
     struct diag d;
-    char buf[64];
+    char *buf = NULL;
 
     (void)state;
     diag_init(&d);
@@ -195,8 +200,9 @@ test_scenario_sweep(void **state)
         assert_int_equal(scenario_from_tree(&sc, pt, "w.yaml", ".", &d), 0);
         assert_int_equal(sc->parties, 3 + (int)(p / 2));
         assert_true(sc->net.latency.ms == (p % 2 ? 10 : 0));
-        scenario_sweep_value(buf, sizeof(buf), &sw, 0, p);
+        buf = scenario_sweep_value(&sw, 0, p);
         assert_int_equal(atoi(buf), sc->parties);
+        mpcsim_free(buf);
         scenario_destroy(sc);
         ynode_free(pt);
     }
@@ -228,6 +234,164 @@ test_scenario_load_oom(void **state)
         assert_int_equal(rc, MPCSIM_ENOMEM);
         assert_null(sc);
     }
+}
+
+/* Parse one plain scalar; 0 or the error. */
+static int
+number(struct ynumber *num, const char *text)
+{
+    struct ynode node = {YNODE_SCALAR, "n", 1, 1, (char *)text, 0, NULL, 0};
+    const char *why = NULL;
+
+    return ynumber_parse(num, &why, &node);
+}
+
+/* Integers come exactly from the text, never through a double. */
+static void
+test_scenario_exact_numbers(void **state)
+{
+    static const struct {
+        const char *text;
+        long long value;
+    } ints[] = {
+        {"1.0000000000000001e17", 100000000000000010LL},
+        {"0x16345785D8A000A", 100000000000000010LL},
+        {"9007199254740993.0", 9007199254740993LL},
+        {"9007199254740993", 9007199254740993LL},
+        {"-0o17", -15},
+        {"+42", 42},
+        {"0", 0},
+        {"-0", 0},
+        {"1e3", 1000},
+        {"12.5e1", 125},
+        {"1000000000000000000000e-3", 1000000000000000000LL},
+        {"9223372036854775807", INT64_MAX},
+    };
+    static const char *const refused[] = {
+        "010", "-007",  "1_000", "0x",   "0xG",
+        "1e",  ".",     "",      "inf",  ".inf",
+        "nan", "0x1p3", "1..2",  "1e5x", "123456789012345678901234567890123456789"};
+    static const struct {
+        const char *text, *exact;
+    } fractions[] = {
+        {"9007199254740993.5", "9007199254740993.5"},
+        {"1e-3", "0.001"},
+        {"-2.50", "-2.5"},
+        {"1.5e-40", "0.00000000000000000000000000000000000000015"},
+    };
+    struct ynumber num;
+    mpcsim_i128 x = 0;
+    char buf[96];
+    const char *why = NULL;
+    struct ynode quoted = {YNODE_SCALAR, "n", 1, 1, (char *)"5", 1, NULL, 0};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        assert_int_equal(number(&num, ints[i].text), 0);
+        assert_int_equal(ynumber_to_i128(&x, &num), 0);
+        assert_true(x == (mpcsim_i128)ints[i].value);
+    }
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_int_equal(number(&num, refused[i]), MPCSIM_EPARSE);
+    }
+    for (size_t i = 0; i < sizeof(fractions) / sizeof(fractions[0]); i++) {
+        assert_int_equal(number(&num, fractions[i].text), 0);
+        assert_int_equal(ynumber_to_i128(&x, &num), MPCSIM_EINVAL);
+        ynumber_format(buf, sizeof(buf), &num);
+        assert_string_equal(buf, fractions[i].exact);
+    }
+    assert_int_equal(ynumber_parse(&num, &why, &quoted), MPCSIM_EPARSE);
+    assert_non_null(strstr(why, "quoted"));
+    /* 128-bit magnitudes for later (2^127 - 1 is the largest). */
+    assert_int_equal(number(&num, "0x7fffffffffffffffffffffffffffffff"), 0);
+    assert_int_equal(ynumber_to_i128(&x, &num), 0);
+    assert_int_equal(number(&num, "1e39"), 0);
+    assert_int_equal(ynumber_to_i128(&x, &num), MPCSIM_ERANGE);
+    ynumber_format(buf, sizeof(buf), &num);
+    assert_string_equal(buf, "1000000000000000000000000000000000000000");
+    assert_int_equal(number(&num, "1e99999"), 0);
+    ynumber_format(buf, sizeof(buf), &num);
+    assert_string_equal(buf, "1e+99999");
+    assert_true(ynumber_to_double(&num) > 1e308);
+    assert_int_equal(number(&num, "0.1"), 0);
+    assert_true(ynumber_to_double(&num) == 0.1);
+}
+
+/* A scenario's values, seed and uniform bounds are exact. */
+static void
+test_scenario_exact_values(void **state)
+{
+    static const char text[] = "name: x\n"
+                               "parties: 2\n"
+                               "seed: 18446744073709551615\n"
+                               "inputs: { values: [1.0000000000000001e17, 0x16345785D8A000A] }\n"
+                               "protocol: { kind: additive }\n";
+    static const char uni[] =
+        "name: x\n"
+        "parties: 2\n"
+        "inputs: { distribution: uniform, min: 100000000000000010, max: 100000000000000010 }\n"
+        "protocol: { kind: additive }\n";
+    struct scenario *sc = NULL;
+    struct diag d;
+
+    (void)state;
+    diag_init(&d);
+    assert_int_equal(load_text(&sc, text, &d), 0);
+    assert_true(sc->inputs.values[0] == 100000000000000010LL);
+    assert_true(sc->inputs.values[1] == 100000000000000010LL);
+    assert_true(sc->seed == UINT64_MAX);
+    scenario_destroy(sc);
+    assert_int_equal(load_text(&sc, uni, &d), 0);
+    assert_true(sc->inputs.imin == 100000000000000010LL);
+    assert_true(sc->inputs.imax == 100000000000000010LL);
+    scenario_destroy(sc);
+    diag_clear(&d);
+}
+
+/* Sweep values render in full as canonical flow YAML; long points stay distinct. */
+static void
+test_scenario_sweep_text(void **state)
+{
+    struct ynode *root = NULL;
+    struct scenario_sweep sw;
+    struct diag d;
+    char text[4096];
+    char *a = NULL;
+    char *b = NULL;
+    size_t used = 0;
+
+    (void)state;
+    used += (size_t)snprintf(text, sizeof(text),
+                             "sweep:\n  protocol: [{kind: shamir, threshold: 1}, {kind: \"a b\"}]\n"
+                             "  inputs.values: [");
+    for (int p = 0; p < 2; p++) { /* two 200-character lists differing only at the end */
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "%s[", p ? ", " : "");
+        for (int i = 0; i < 40; i++) {
+            used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%d", i ? ", " : "",
+                                     i == 39 ? 1000 + p : 1000);
+        }
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "]");
+    }
+    snprintf(text + used, sizeof(text) - used, "]\n");
+    diag_init(&d);
+    assert_int_equal(ytree_load_string(&root, text, strlen(text), "v.yaml", &d), 0);
+    assert_int_equal(scenario_sweep_read(&sw, root, &d), 0);
+    a = scenario_sweep_value(&sw, 0, 0);
+    assert_string_equal(a, "{kind: shamir, threshold: 1}");
+    mpcsim_free(a);
+    a = scenario_sweep_value(&sw, 0, 2);
+    assert_string_equal(a, "{kind: \"a b\"}");
+    mpcsim_free(a);
+    a = cli_point_label(&sw, 0);
+    b = cli_point_label(&sw, 1);
+    assert_true(strlen(a) > 200);
+    assert_string_not_equal(a, b);
+    assert_non_null(strstr(b, "1000, 1001]"));
+    mpcsim_free(a);
+    mpcsim_free(b);
+    scenario_sweep_clear(&sw);
+    ynode_free(root);
+    diag_clear(&d);
 }
 
 /* Misspelt keys get the nearest known key; far ones get the list. */
@@ -269,10 +433,11 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scenario_full),      cmocka_unit_test(test_scenario_defaults),
-        cmocka_unit_test(test_scenario_set),       cmocka_unit_test(test_scenario_sweep),
-        cmocka_unit_test(test_scenario_load_oom),  cmocka_unit_test(test_scenario_suggestions),
-        cmocka_unit_test(test_scenario_aggregate),
+        cmocka_unit_test(test_scenario_full),         cmocka_unit_test(test_scenario_defaults),
+        cmocka_unit_test(test_scenario_set),          cmocka_unit_test(test_scenario_sweep),
+        cmocka_unit_test(test_scenario_load_oom),     cmocka_unit_test(test_scenario_suggestions),
+        cmocka_unit_test(test_scenario_aggregate),    cmocka_unit_test(test_scenario_exact_numbers),
+        cmocka_unit_test(test_scenario_exact_values), cmocka_unit_test(test_scenario_sweep_text),
     };
 
     mpcsim_test_init();

@@ -415,6 +415,7 @@ struct g_trial {
 };
 
 /* Append to t->yaml. */
+static void y_add(struct g_trial *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
 y_add(struct g_trial *t, const char *fmt, ...)
 {

@@ -474,7 +474,7 @@ test_engine_create_oom(void **state)
     static const int region[3] = {0, 1, 0};
     static const double med[4] = {1, 2, 2, 1};
     static const int grp[3] = {0, 0, 1};
-    struct sim_partition part = {0, MS, (int *)(uintptr_t)grp};
+    struct sim_partition part = {0, MS, grp, 0, NULL, NULL, 0};
     struct sim_crash cr = {2, 5 * MS, -1};
     const int64_t *in[3] = {&xs[0], &xs[1], &xs[2]};
     size_t len[3] = {1, 1, 1};

@@ -312,7 +312,7 @@ static void
 test_network_partitions(void **state)
 {
     static const int grp[4] = {0, 0, 1, 1};
-    struct sim_partition part = {3 * MS, 6 * MS, (int *)(uintptr_t)grp};
+    struct sim_partition part = {3 * MS, 6 * MS, grp, 0, NULL, NULL, 0};
     struct probe_params pp = {0};
     struct sim_config c;
     struct sim *sim;
