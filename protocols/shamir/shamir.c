@@ -200,14 +200,29 @@ shamir_share_coeffs(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secr
  * polynomials of degree <= t through (0, secret), as with uniform
  * coefficients).  With D_k = Delta^k f(x) the forward differences at x,
  * D_t is constant and Delta^k f(x + 1) = D_k + D_(k+1): one vector addition
- * of length t per point, no multiplication, and a working set of 2 (t + 1)
- * elements instead of the n x t table of powers.  d: 2 (t + 1) elements.
+ * of length t per point, no multiplication, and a working set of 2 (t + 4)
+ * elements instead of the n x t table of powers.  Three points at once:
+ * Delta^k f(x + 3) = D_k + 3 D_(k+1) + 3 D_(k+2) + D_(k+3), a sum below
+ * 8p < 2^64 reduced once (shamir__step3).  d: 2 (t + 4) elements.
  */
+static void
+shamir__step3(uint64_t *restrict out, const uint64_t *restrict a, size_t len)
+{
+    for (size_t k = 0; k < len; k++) {
+        uint64_t x = a[k] + a[k + 3] + 3 * (a[k + 1] + a[k + 2]);
+        uint64_t r = (x & FP_P) + (x >> 61); /* < p + 8 */
+        uint64_t s = r - FP_P;
+
+        out[k] = s < r ? s : r;
+    }
+}
+
 static void
 shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, size_t t,
                    struct fp_stream *rng)
 {
-    uint64_t *a = d, *b = d + t + 1;
+    uint64_t *a = d, *b = d + t + 4;
+    size_t j = 0;
 
     a[0] = secret;
     fp_stream_fill(rng, a + 1, t);
@@ -223,7 +238,23 @@ shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, siz
             b = tmp;
         }
     }
-    for (size_t j = 0; j < n; j++) {
+    if (t >= SHAMIR__DIFF_VEC) {
+        /* D_(t+1..t+3) = 0 in both buffers. */
+        memset(a + t + 1, 0, 3 * sizeof(*a));
+        memset(b + t + 1, 0, 3 * sizeof(*b));
+        for (; j + 3 <= n; j += 3) {
+            uint64_t *tmp = a;
+            uint64_t f1 = fp_add(a[0], a[1]);
+
+            shares[j] = f1;
+            shares[j + 1] = fp_add(f1, fp_add(a[1], a[2]));
+            shamir__step3(b, a, t + 1);
+            a = b;
+            b = tmp;
+            shares[j + 2] = a[0];
+        }
+    }
+    for (; j < n; j++) {
         if (t < SHAMIR__DIFF_VEC) {
             for (size_t k = 0; k < t; k++) {
                 a[k] = fp_add(a[k], a[k + 1]);
@@ -256,7 +287,7 @@ shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret, str
         return;
     }
     if (t < SHAMIR__DIFF_MAX) {
-        uint64_t d[2 * SHAMIR__DIFF_MAX];
+        uint64_t d[2 * (SHAMIR__DIFF_MAX + 4)];
 
         shamir__share_diff(shares, d, secret, n, t, rng);
         return;
