@@ -234,7 +234,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     st->prm = prm;
     st->sh = tr->sh;
-    st->tr = (struct shamir_trial *)tr;
+    st->tr = cfg->trial;
     st->n = cfg->n;
     st->t = prm->threshold;
     st->self = cfg->self;

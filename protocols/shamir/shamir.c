@@ -675,6 +675,7 @@ shamir_reconstruct_robust_dual(const struct shamir_ctx *sh, uint64_t *secrets, s
 
     if (dual != NULL) {
         memcpy(v, dual, m * sizeof(*v));
+        rc = 0;
     } else {
         rc = shamir__dual_weights(sh, v, idx, m);
         if (rc != 0) {

@@ -415,6 +415,8 @@ struct g_trial {
 };
 
 /* Append to t->yaml. */
+static void y_add(struct g_trial *t, const char *fmt, ...) MPCSIM_PRINTF(2, 3);
+
 static void
 y_add(struct g_trial *t, const char *fmt, ...)
 {
