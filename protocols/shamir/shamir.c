@@ -217,6 +217,23 @@ shamir__step3(uint64_t *restrict out, const uint64_t *restrict a, size_t len)
     }
 }
 
+/*
+ * Three levels of the difference table at once: out[i] = Delta^3 of a at
+ * i, a[i] - 3 a[i-1] + 3 a[i-2] - a[i-3], for i in [lo, hi); with the
+ * offset 4p the sum stays in (0, 8p), reduced once.
+ */
+static void
+shamir__diff3(uint64_t *restrict out, const uint64_t *restrict a, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t x = a[i] + 3 * a[i - 2] + 4 * FP_P - 3 * a[i - 1] - a[i - 3];
+        uint64_t r = (x & FP_P) + (x >> 61); /* < p + 8 */
+        uint64_t s = r - FP_P;
+
+        out[i] = s < r ? s : r;
+    }
+}
+
 static void
 shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, size_t t,
                    struct fp_stream *rng)
@@ -226,8 +243,23 @@ shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, siz
 
     a[0] = secret;
     fp_stream_fill(rng, a + 1, t);
-    /* Values at 0..t to differences at 0, level by level (a, b in turn). */
-    for (size_t l = 1; l <= t; l++) {
+    /* Values at 0..t to differences at 0, level by level (a, b in turn);
+     * both buffers hold the final D_0..D_l after level l. */
+    size_t l = 1;
+
+    for (; t >= SHAMIR__DIFF_VEC && l + 2 <= t; l += 3) {
+        uint64_t *tmp = a;
+
+        /* Levels l, l + 1, l + 2: D_l and D_(l+1) by hand, the rest fused. */
+        b[l] = fp_sub(a[l], a[l - 1]);
+        b[l + 1] = fp_add(fp_sub(a[l + 1], fp_add(a[l], a[l])), a[l - 1]);
+        shamir__diff3(b, a, l + 2, t + 1);
+        b[l - 1] = a[l - 1];
+        memcpy(a + l, b + l, 3 * sizeof(*a));
+        a = b;
+        b = tmp;
+    }
+    for (; l <= t; l++) {
         fp_vec_sub(b + l, a + l, a + l - 1, t + 1 - l);
         b[l - 1] = a[l - 1];
         a[l] = b[l];
