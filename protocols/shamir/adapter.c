@@ -44,6 +44,7 @@ struct sh_dual {
 
 struct shamir_trial {
     struct shamir_ctx *sh;
+    uint64_t *wf; /* n: the public weights as field elements (1 unless weighted_sum) */
     /* Dual weights of the point sets robust reconstruction met: every
      * party of one view decodes from the same set, so they are computed
      * once per trial (a trial runs on one thread). */
@@ -69,8 +70,8 @@ struct shamir_party {
     enum sim_behaviour behaviour;
     int64_t timeout;
     struct fp_stream *rng, *adv;
-    uint64_t *x;  /* own input, L */
-    uint64_t *wf; /* weights as field elements, n */
+    uint64_t *x;        /* own input, L */
+    const uint64_t *wf; /* weights as field elements, n (the trial's) */
     /* input phase */
     uint8_t *in_got;
     size_t in_cnt;
@@ -148,6 +149,7 @@ sh__trial_teardown(void *trial)
         mpcsim_free(tr->dual[i].idx);
         mpcsim_free(tr->dual[i].v);
     }
+    mpcsim_free(tr->wf);
     shamir_ctx_destroy(tr->sh);
     mpcsim_free(tr);
 }
@@ -170,8 +172,16 @@ sh__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         return MPCSIM_ENOMEM;
     }
     rc = shamir_ctx_create(&tr->sh, cfg0->n, prm->threshold);
+    tr->wf = rc == 0 ? mpcsim_malloc((size_t)cfg0->n * sizeof(uint64_t)) : NULL;
+    if (rc == 0 && tr->wf == NULL) {
+        rc = MPCSIM_ENOMEM;
+    }
+    for (int i = 0; rc == 0 && i < cfg0->n; i++) {
+        rc = fp_from_int64(&tr->wf[i],
+                           prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[i] : 1);
+    }
     if (rc != 0) {
-        mpcsim_free(tr);
+        sh__trial_teardown(tr);
         return rc;
     }
     *trial_out = tr;
@@ -187,7 +197,6 @@ sh__free(struct shamir_party *st)
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->x);
-    mpcsim_free(st->wf);
     mpcsim_free(st->in_got);
     mpcsim_free(st->lin);
     mpcsim_free(st->sq);
@@ -225,7 +234,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     st->prm = prm;
     st->sh = tr->sh;
-    st->tr = (struct shamir_trial *)tr;
+    st->tr = cfg->trial;
     st->n = cfg->n;
     st->t = prm->threshold;
     st->self = cfg->self;
@@ -247,7 +256,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         goto out;
     }
     st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
-    st->wf = mpcsim_calloc(n, sizeof(uint64_t));
+    st->wf = tr->wf;
     st->in_got = mpcsim_calloc(n, 1);
     st->lin = mpcsim_calloc(st->L, sizeof(uint64_t));
     st->sq = mpcsim_calloc(st->L, sizeof(uint64_t));
@@ -257,9 +266,9 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->outsh = mpcsim_calloc(n * st->R, sizeof(uint64_t));
     st->out_group = mpcsim_malloc(n * sizeof(int));
     st->arrival = mpcsim_calloc(n, sizeof(int));
-    if (st->x == NULL || st->wf == NULL || st->in_got == NULL || st->lin == NULL ||
-        st->sq == NULL || st->dotx == NULL || st->mine == NULL || st->excl == NULL ||
-        st->outsh == NULL || st->out_group == NULL || st->arrival == NULL) {
+    if (st->x == NULL || st->in_got == NULL || st->lin == NULL || st->sq == NULL ||
+        st->dotx == NULL || st->mine == NULL || st->excl == NULL || st->outsh == NULL ||
+        st->out_group == NULL || st->arrival == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -272,13 +281,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         }
     }
     for (size_t i = 0; i < n; i++) {
-        int64_t w = st->kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[i] : 1;
-
         st->out_group[i] = -1;
-        rc = fp_from_int64(&st->wf[i], w);
-        if (rc != 0) {
-            goto out;
-        }
     }
     for (size_t k = 0; k < st->L; k++) {
         rc = fp_from_int64(&st->x[k], cfg->input[k]);

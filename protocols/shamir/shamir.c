@@ -200,19 +200,66 @@ shamir_share_coeffs(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secr
  * polynomials of degree <= t through (0, secret), as with uniform
  * coefficients).  With D_k = Delta^k f(x) the forward differences at x,
  * D_t is constant and Delta^k f(x + 1) = D_k + D_(k+1): one vector addition
- * of length t per point, no multiplication, and a working set of 2 (t + 1)
- * elements instead of the n x t table of powers.  d: 2 (t + 1) elements.
+ * of length t per point, no multiplication, and a working set of 2 (t + 4)
+ * elements instead of the n x t table of powers.  Three points at once:
+ * Delta^k f(x + 3) = D_k + 3 D_(k+1) + 3 D_(k+2) + D_(k+3), a sum below
+ * 8p < 2^64 reduced once (shamir__step3).  d: 2 (t + 4) elements.
  */
+static void
+shamir__step3(uint64_t *restrict out, const uint64_t *restrict a, size_t len)
+{
+    for (size_t k = 0; k < len; k++) {
+        uint64_t x = a[k] + a[k + 3] + 3 * (a[k + 1] + a[k + 2]);
+        uint64_t r = (x & FP_P) + (x >> 61); /* < p + 8 */
+        uint64_t s = r - FP_P;
+
+        out[k] = s < r ? s : r;
+    }
+}
+
+/*
+ * Three levels of the difference table at once: out[i] = Delta^3 of a at
+ * i, a[i] - 3 a[i-1] + 3 a[i-2] - a[i-3], for i in [lo, hi); with the
+ * offset 4p the sum stays in (0, 8p), reduced once.
+ */
+static void
+shamir__diff3(uint64_t *restrict out, const uint64_t *restrict a, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t x = a[i] + 3 * a[i - 2] + 4 * FP_P - 3 * a[i - 1] - a[i - 3];
+        uint64_t r = (x & FP_P) + (x >> 61); /* < p + 8 */
+        uint64_t s = r - FP_P;
+
+        out[i] = s < r ? s : r;
+    }
+}
+
 static void
 shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, size_t t,
                    struct fp_stream *rng)
 {
-    uint64_t *a = d, *b = d + t + 1;
+    uint64_t *a = d, *b = d + t + 4;
+    size_t j = 0;
 
     a[0] = secret;
     fp_stream_fill(rng, a + 1, t);
-    /* Values at 0..t to differences at 0, level by level (a, b in turn). */
-    for (size_t l = 1; l <= t; l++) {
+    /* Values at 0..t to differences at 0, level by level (a, b in turn);
+     * both buffers hold the final D_0..D_l after level l. */
+    size_t l = 1;
+
+    for (; t >= SHAMIR__DIFF_VEC && l + 2 <= t; l += 3) {
+        uint64_t *tmp = a;
+
+        /* Levels l, l + 1, l + 2: D_l and D_(l+1) by hand, the rest fused. */
+        b[l] = fp_sub(a[l], a[l - 1]);
+        b[l + 1] = fp_add(fp_sub(a[l + 1], fp_add(a[l], a[l])), a[l - 1]);
+        shamir__diff3(b, a, l + 2, t + 1);
+        b[l - 1] = a[l - 1];
+        memcpy(a + l, b + l, 3 * sizeof(*a));
+        a = b;
+        b = tmp;
+    }
+    for (; l <= t; l++) {
         fp_vec_sub(b + l, a + l, a + l - 1, t + 1 - l);
         b[l - 1] = a[l - 1];
         a[l] = b[l];
@@ -223,7 +270,23 @@ shamir__share_diff(uint64_t *shares, uint64_t *d, uint64_t secret, size_t n, siz
             b = tmp;
         }
     }
-    for (size_t j = 0; j < n; j++) {
+    if (t >= SHAMIR__DIFF_VEC) {
+        /* D_(t+1..t+3) = 0 in both buffers. */
+        memset(a + t + 1, 0, 3 * sizeof(*a));
+        memset(b + t + 1, 0, 3 * sizeof(*b));
+        for (; j + 3 <= n; j += 3) {
+            uint64_t *tmp = a;
+            uint64_t f1 = fp_add(a[0], a[1]);
+
+            shares[j] = f1;
+            shares[j + 1] = fp_add(f1, fp_add(a[1], a[2]));
+            shamir__step3(b, a, t + 1);
+            a = b;
+            b = tmp;
+            shares[j + 2] = a[0];
+        }
+    }
+    for (; j < n; j++) {
         if (t < SHAMIR__DIFF_VEC) {
             for (size_t k = 0; k < t; k++) {
                 a[k] = fp_add(a[k], a[k + 1]);
@@ -256,7 +319,7 @@ shamir_share(const struct shamir_ctx *sh, uint64_t *shares, uint64_t secret, str
         return;
     }
     if (t < SHAMIR__DIFF_MAX) {
-        uint64_t d[2 * SHAMIR__DIFF_MAX];
+        uint64_t d[2 * (SHAMIR__DIFF_MAX + 4)];
 
         shamir__share_diff(shares, d, secret, n, t, rng);
         return;
@@ -644,6 +707,7 @@ shamir_reconstruct_robust_dual(const struct shamir_ctx *sh, uint64_t *secrets, s
 
     if (dual != NULL) {
         memcpy(v, dual, m * sizeof(*v));
+        rc = 0;
     } else {
         rc = shamir__dual_weights(sh, v, idx, m);
         if (rc != 0) {
