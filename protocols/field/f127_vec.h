@@ -3,11 +3,11 @@
  * protocols/field/f127_vec.h - vectors of GF(2^127 - 1) elements (f127.h),
  * the counterpart of fp_vec.h.
  *
- * Two implementations share one C source: the portable one (whatever the
- * build's -march allows) and, on x86-64, the same loops compiled with
- * target("bmi2,adx") so that a portable build still multiplies with mulx
- * (flag-free 64x64 -> 128, which lets the four products of an element
- * interleave with the carry chain).  The f127_vec_* functions use the
+ * Two implementations share the loops: the portable one (f127.h's C
+ * products, whatever the build's -march allows) and, on x86-64, the same
+ * loops compiled with target("bmi2,adx") around an inline-assembly
+ * product (mulx does not touch the flags, so the four 64x64 products and
+ * their add/adc chain interleave; cmov does the final subtraction).  The f127_vec_* functions use the
  * best one the CPU supports, picked from CPUID on first use;
  * f127_vec_ops_get() hands out one table so that tests compare them and
  * the bench times each.  All implementations give identical (canonical)
