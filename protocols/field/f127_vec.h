@@ -7,11 +7,10 @@
  * products, whatever the build's -march allows) and, on x86-64, the same
  * loops compiled with target("bmi2,adx") around an inline-assembly
  * product (mulx does not touch the flags, so the four 64x64 products and
- * their add/adc chain interleave; cmov does the final subtraction).  The f127_vec_* functions use the
- * best one the CPU supports, picked from CPUID on first use;
- * f127_vec_ops_get() hands out one table so that tests compare them and
- * the bench times each.  All implementations give identical (canonical)
- * results.  There is no AVX-512 IFMA table yet (see the bench notes in
+ * their add/adc chain interleave; cmov does the final subtraction).  The f127_vec_* functions use
+ * the best one the CPU supports, picked from CPUID on first use; f127_vec_ops_get() hands out one
+ * table so that tests compare them and the bench times each.  All implementations give identical
+ * (canonical) results.  There is no AVX-512 IFMA table yet (see the bench notes in
  * bench/kernels_field.c).
  *
  * Aliasing: an output may be the very same array as an input (out == a),
