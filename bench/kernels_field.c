@@ -599,8 +599,9 @@ sample_check(void *state)
  * The m127 kernels time f127.h / f127_vec.h on the same sizes as the m61
  * ones above (field/mul_vec_simd/1M is the same-run reference for the
  * issue's target: m127 vector mul >= 0.15x of it).  _portable runs the
- * portable table (the instruction-count guard covers it), _best the table
- * CPUID picks (bmi2/adx when present).  Elements are 16 bytes, so the 1M
+ * portable table (the instruction-count guard covers it), _bmi2 the
+ * scalar mulx table, _best the table CPUID picks (avx512ifma when
+ * present).  Elements are 16 bytes, so the 1M
  * vector kernels stream 48 MiB.
  */
 
@@ -684,6 +685,27 @@ static int
 m127_setup_best_small(void **state)
 {
     return m127_setup(state, f127_vec_ops_best(), VEC_SMALL);
+}
+
+/* The mulx table (the portable one on a CPU without BMI2). */
+static const struct f127_vec_ops *
+m127_ops_bmi2(void)
+{
+    const struct f127_vec_ops *ops = f127_vec_ops_get(F127_VEC_IMPL_BMI2);
+
+    return ops != NULL ? ops : f127_vec_ops_get(F127_VEC_IMPL_PORTABLE);
+}
+
+static int
+m127_setup_bmi2(void **state)
+{
+    return m127_setup(state, m127_ops_bmi2(), VEC_N);
+}
+
+static int
+m127_setup_bmi2_small(void **state)
+{
+    return m127_setup(state, m127_ops_bmi2(), VEC_SMALL);
 }
 
 static void
@@ -879,8 +901,12 @@ static const struct bench_kernel field_kernels[] = {
      m127_mul_chain_check, m127_teardown, 2},
     {"field/mul_vec_portable_m127/1M", "mul", MUL1M, m127_setup_portable, m127_mul_run,
      m127_mul_check, m127_teardown, 2},
+    {"field/mul_vec_bmi2_m127/1M", "mul", MUL1M, m127_setup_bmi2, m127_mul_run, m127_mul_check,
+     m127_teardown, 2},
     {"field/mul_vec_best_m127/1M", "mul", MUL1M, m127_setup_best, m127_mul_run, m127_mul_check,
      m127_teardown, 2},
+    {"field/mul_vec_bmi2_m127/16K", "mul", (double)VEC_SMALL, m127_setup_bmi2_small, m127_mul_run,
+     m127_mul_check, m127_teardown, 10},
     {"field/mul_vec_best_m127/16K", "mul", (double)VEC_SMALL, m127_setup_best_small, m127_mul_run,
      m127_mul_check, m127_teardown, 10},
     {"field/dot_portable_m127/1M", "term", MUL1M, m127_setup_portable, m127_dot_run, m127_dot_check,

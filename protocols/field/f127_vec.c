@@ -4,8 +4,10 @@
  *
  * Each operation is one always-inline body, instantiated twice: plainly
  * with f127.h's C products (the portable table) and inside functions
- * compiled with target("bmi2,adx") whose products are the mulx sequence
- * below (the x86-64 table chosen by CPUID).  The loops read a
+ * compiled with target("bmi2") whose products are the mulx sequence
+ * below (the x86-64 table chosen by CPUID).  The AVX-512 IFMA table has
+ * its own vector product (8 elements per iteration in 52-bit limbs) and
+ * the bmi2 functions for the rest.  The loops read a
  * block of inputs before writing a block of outputs, so out == a is safe
  * and the iterations stay independent.  The dot product adds the folded
  * products (< 2p < 2^128) into two 128-bit sums with carry counters.
@@ -296,7 +298,120 @@ f127__batch_inv_body(mpcsim_u128 *out, size_t *zero_index, const mpcsim_u128 *a,
 F127__DEFINE_IMPL(portable, F127_VEC_IMPL_PORTABLE, F127__NOATTR, 0);
 
 #ifdef F127__HAVE_BMI2
-F127__DEFINE_IMPL(bmi2, F127_VEC_IMPL_BMI2, __attribute__((target("bmi2,adx"))), 1);
+F127__DEFINE_IMPL(bmi2, F127_VEC_IMPL_BMI2, __attribute__((target("bmi2"))), 1);
+#endif
+
+#ifdef F127__HAVE_BMI2
+#include <immintrin.h>
+
+#define F127__IFMA __attribute__((target("bmi2,avx512f,avx512ifma")))
+
+/*
+ * out = a b mod p for 8 elements side by side with AVX-512 IFMA.  The
+ * elements (low, high 64-bit halves interleaved in memory) are split into
+ * 52-bit limbs x0 + x1 2^52 + x2 2^104 (x2 < 2^23); the 17 non-zero
+ * 52-bit partial products (a2 b2 < 2^46 has no high half) are summed by
+ * column (each < 2^55), the carries propagated, and the 254-bit product
+ * cut at bit 127 and folded as in f127__mul_fold; the final conditional
+ * subtraction is a mask blend.
+ */
+F127__IFMA static void
+f127__vec_mul_ifma(mpcsim_u128 *out, const mpcsim_u128 *a, const mpcsim_u128 *b, size_t n)
+{
+    const __m512i m52 = _mm512_set1_epi64((long long)((1ULL << 52) - 1));
+    const __m512i m23 = _mm512_set1_epi64((1LL << 23) - 1);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i top = _mm512_set1_epi64((long long)(1ULL << 63));
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    const __m512i il0 = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+    const __m512i il1 = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        __m512i x0 = _mm512_loadu_si512((const void *)(a + i));
+        __m512i x1 = _mm512_loadu_si512((const void *)(a + i + 4));
+        __m512i y0 = _mm512_loadu_si512((const void *)(b + i));
+        __m512i y1 = _mm512_loadu_si512((const void *)(b + i + 4));
+        __m512i alo = _mm512_permutex2var_epi64(x0, even, x1);
+        __m512i ahi = _mm512_permutex2var_epi64(x0, odd, x1);
+        __m512i blo = _mm512_permutex2var_epi64(y0, even, y1);
+        __m512i bhi = _mm512_permutex2var_epi64(y0, odd, y1);
+        __m512i a0 = _mm512_and_si512(alo, m52);
+        __m512i a1 = _mm512_and_si512(
+            _mm512_or_si512(_mm512_srli_epi64(alo, 52), _mm512_slli_epi64(ahi, 12)), m52);
+        __m512i a2 = _mm512_srli_epi64(ahi, 40);
+        __m512i b0 = _mm512_and_si512(blo, m52);
+        __m512i b1 = _mm512_and_si512(
+            _mm512_or_si512(_mm512_srli_epi64(blo, 52), _mm512_slli_epi64(bhi, 12)), m52);
+        __m512i b2 = _mm512_srli_epi64(bhi, 40);
+        __m512i c0, c1, c2, c3, c4;
+        __m512i lo_lo, lo_hi, h_lo, h_hi, s_lo, s_hi, t_lo, t_hi, r_lo, r_hi;
+        __mmask8 k;
+
+        c0 = _mm512_madd52lo_epu64(zero, a0, b0);
+        c1 = _mm512_madd52hi_epu64(zero, a0, b0);
+        c1 = _mm512_madd52lo_epu64(c1, a0, b1);
+        c1 = _mm512_madd52lo_epu64(c1, a1, b0);
+        c2 = _mm512_madd52hi_epu64(zero, a0, b1);
+        c2 = _mm512_madd52hi_epu64(c2, a1, b0);
+        c2 = _mm512_madd52lo_epu64(c2, a0, b2);
+        c2 = _mm512_madd52lo_epu64(c2, a1, b1);
+        c2 = _mm512_madd52lo_epu64(c2, a2, b0);
+        c3 = _mm512_madd52hi_epu64(zero, a0, b2);
+        c3 = _mm512_madd52hi_epu64(c3, a1, b1);
+        c3 = _mm512_madd52hi_epu64(c3, a2, b0);
+        c3 = _mm512_madd52lo_epu64(c3, a1, b2);
+        c3 = _mm512_madd52lo_epu64(c3, a2, b1);
+        c4 = _mm512_madd52hi_epu64(zero, a1, b2);
+        c4 = _mm512_madd52hi_epu64(c4, a2, b1);
+        c4 = _mm512_madd52lo_epu64(c4, a2, b2);
+        /* Carries: z = sum c_k 2^(52k) in limbs of 52 bits, z4 < 2^46. */
+        c1 = _mm512_add_epi64(c1, _mm512_srli_epi64(c0, 52));
+        c0 = _mm512_and_si512(c0, m52);
+        c2 = _mm512_add_epi64(c2, _mm512_srli_epi64(c1, 52));
+        c1 = _mm512_and_si512(c1, m52);
+        c3 = _mm512_add_epi64(c3, _mm512_srli_epi64(c2, 52));
+        c2 = _mm512_and_si512(c2, m52);
+        c4 = _mm512_add_epi64(c4, _mm512_srli_epi64(c3, 52));
+        c3 = _mm512_and_si512(c3, m52);
+        /* z mod 2^127 and z >> 127 as 64-bit halves, then their sum s < 2p. */
+        lo_lo = _mm512_or_si512(c0, _mm512_slli_epi64(c1, 52));
+        lo_hi = _mm512_or_si512(_mm512_srli_epi64(c1, 12),
+                                _mm512_slli_epi64(_mm512_and_si512(c2, m23), 40));
+        h_lo = _mm512_or_si512(_mm512_srli_epi64(c2, 23), _mm512_slli_epi64(c3, 29));
+        h_hi = _mm512_or_si512(_mm512_srli_epi64(c3, 35), _mm512_slli_epi64(c4, 17));
+        s_lo = _mm512_add_epi64(lo_lo, h_lo);
+        s_hi = _mm512_add_epi64(lo_hi, h_hi);
+        k = _mm512_cmplt_epu64_mask(s_lo, lo_lo);
+        s_hi = _mm512_mask_add_epi64(s_hi, k, s_hi, one);
+        /* t = s + 1; s >= p iff t >= 2^127, and then s - p = t - 2^127. */
+        t_lo = _mm512_add_epi64(s_lo, one);
+        k = _mm512_cmpeq_epi64_mask(t_lo, zero);
+        t_hi = _mm512_mask_add_epi64(s_hi, k, s_hi, one);
+        k = _mm512_test_epi64_mask(t_hi, top);
+        r_lo = _mm512_mask_blend_epi64(k, s_lo, t_lo);
+        r_hi = _mm512_mask_blend_epi64(k, s_hi, _mm512_andnot_si512(top, t_hi));
+        _mm512_storeu_si512((void *)(out + i), _mm512_permutex2var_epi64(r_lo, il0, r_hi));
+        _mm512_storeu_si512((void *)(out + i + 4), _mm512_permutex2var_epi64(r_lo, il1, r_hi));
+    }
+    for (; i < n; i++) {
+        out[i] = f127__mul_mulx(a[i], b[i]);
+    }
+}
+
+/* IFMA for the products; the other operations are the bmi2 ones. */
+static const struct f127_vec_ops f127__vec_ifma = {
+    .name = "avx512ifma",
+    .impl = F127_VEC_IMPL_AVX512IFMA,
+    .add = f127__vec_add_bmi2,
+    .sub = f127__vec_sub_bmi2,
+    .scale = f127__vec_scale_bmi2,
+    .mul = f127__vec_mul_ifma,
+    .dot = f127__vec_dot_bmi2,
+    .batch_inv = f127__vec_batch_inv_bmi2,
+};
 #endif
 
 /* see f127_vec.h */
@@ -309,8 +424,17 @@ f127_vec_ops_get(enum f127_vec_impl impl)
     case F127_VEC_IMPL_BMI2:
 #ifdef F127__HAVE_BMI2
         __builtin_cpu_init();
-        return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx") ? &f127__vec_bmi2
-                                                                               : NULL;
+        return __builtin_cpu_supports("bmi2") ? &f127__vec_bmi2 : NULL;
+#else
+        return NULL;
+#endif
+    case F127_VEC_IMPL_AVX512IFMA:
+#ifdef F127__HAVE_BMI2
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx512f") &&
+                       __builtin_cpu_supports("avx512ifma")
+                   ? &f127__vec_ifma
+                   : NULL;
 #else
         return NULL;
 #endif
@@ -327,7 +451,10 @@ f127_vec_ops_best(void)
     const struct f127_vec_ops *ops = __atomic_load_n(&best, __ATOMIC_ACQUIRE);
 
     if (ops == NULL) {
-        ops = f127_vec_ops_get(F127_VEC_IMPL_BMI2);
+        ops = f127_vec_ops_get(F127_VEC_IMPL_AVX512IFMA);
+        if (ops == NULL) {
+            ops = f127_vec_ops_get(F127_VEC_IMPL_BMI2);
+        }
         if (ops == NULL) {
             ops = &f127__vec_portable;
         }

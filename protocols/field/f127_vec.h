@@ -3,15 +3,18 @@
  * protocols/field/f127_vec.h - vectors of GF(2^127 - 1) elements (f127.h),
  * the counterpart of fp_vec.h.
  *
- * Two implementations share the loops: the portable one (f127.h's C
- * products, whatever the build's -march allows) and, on x86-64, the same
- * loops compiled with target("bmi2,adx") around an inline-assembly
+ * Three implementations.  The portable one uses f127.h's C products
+ * (whatever the build's -march allows).  On x86-64, the bmi2 one runs the
+ * same loops compiled with target("bmi2") around an inline-assembly
  * product (mulx does not touch the flags, so the four 64x64 products and
- * their add/adc chain interleave; cmov does the final subtraction).  The f127_vec_* functions use
- * the best one the CPU supports, picked from CPUID on first use; f127_vec_ops_get() hands out one
- * table so that tests compare them and the bench times each.  All implementations give identical
- * (canonical) results.  There is no AVX-512 IFMA table yet (see the bench notes in
- * bench/kernels_field.c).
+ * their add/adc chain interleave; cmov does the final subtraction).  The
+ * avx512ifma one multiplies 8 elements at a time in 52-bit limbs
+ * (vpmadd52luq/huq, 17 partial products per element) and uses the bmi2
+ * functions for every other operation.  The f127_vec_* functions use the
+ * best one the CPU supports, picked from CPUID on first use (avx512ifma,
+ * bmi2, portable); f127_vec_ops_get() hands out one table so that tests
+ * compare them and the bench times each.  All implementations give
+ * identical (canonical) results.
  *
  * Aliasing: an output may be the very same array as an input (out == a),
  * never a partial overlap.  Inputs must be canonical.
@@ -26,13 +29,14 @@
 
 enum f127_vec_impl {
     F127_VEC_IMPL_PORTABLE = 0,
-    F127_VEC_IMPL_BMI2 = 1, /* x86-64 BMI2 + ADX: mulx, adcx/adox */
+    F127_VEC_IMPL_BMI2 = 1,       /* x86-64 BMI2: mulx */
+    F127_VEC_IMPL_AVX512IFMA = 2, /* AVX-512 IFMA products (mul only), else bmi2 */
     F127_VEC_IMPL_COUNT
 };
 
 /* One implementation: a table of functions with the f127_vec_* contracts. */
 struct f127_vec_ops {
-    const char *name; /* "portable", "bmi2" */
+    const char *name; /* "portable", "bmi2", "avx512ifma" */
     enum f127_vec_impl impl;
     void (*add)(mpcsim_u128 *out, const mpcsim_u128 *a, const mpcsim_u128 *b, size_t n);
     void (*sub)(mpcsim_u128 *out, const mpcsim_u128 *a, const mpcsim_u128 *b, size_t n);

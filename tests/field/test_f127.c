@@ -457,6 +457,37 @@ test_f127_vec_batch_inv(void **state)
     }
 }
 
+/* Products of every pair of edges and of random elements, each table
+ * against f127_mul (the SIMD lanes see every edge in every position). */
+static void
+test_f127_vec_mul_edges(void **state)
+{
+    const size_t n = NEDGES * NEDGES + 4099;
+    mpcsim_u128 *a = rand_vec(n, 0), *b = rand_vec(n, 0), *out = rand_vec(n, 0);
+
+    (void)state;
+    for (size_t k = 0; k < n; k++) {
+        a[k] = k < NEDGES * NEDGES ? edges[k / NEDGES] : rand_elem();
+        b[k] = k < NEDGES * NEDGES ? edges[k % NEDGES] : rand_elem();
+    }
+    for (int impl = 0; impl < F127_VEC_IMPL_COUNT; impl++) {
+        const struct f127_vec_ops *ops = f127_vec_ops_get((enum f127_vec_impl)impl);
+
+        if (ops == NULL) {
+            continue;
+        }
+        for (size_t off = 0; off < 8; off++) { /* every lane alignment */
+            ops->mul(out, a + off, b, n - off);
+            for (size_t k = 0; k + off < n; k++) {
+                assert_true(out[k] == f127_mul(a[k + off], b[k]));
+            }
+        }
+    }
+    mpcsim_free(a);
+    mpcsim_free(b);
+    mpcsim_free(out);
+}
+
 static void
 test_f127_vec_dispatch(void **state)
 {
@@ -495,7 +526,8 @@ main(void)
         cmocka_unit_test(test_f127_ops_vs_gmp),      cmocka_unit_test(test_f127_pow_inv_vs_gmp),
         cmocka_unit_test(test_f127_int128),          cmocka_unit_test(test_f127_wire),
         cmocka_unit_test(test_f127_vec_impls_agree), cmocka_unit_test(test_f127_vec_dot_vs_gmp),
-        cmocka_unit_test(test_f127_vec_batch_inv),   cmocka_unit_test(test_f127_vec_dispatch),
+        cmocka_unit_test(test_f127_vec_batch_inv),   cmocka_unit_test(test_f127_vec_mul_edges),
+        cmocka_unit_test(test_f127_vec_dispatch),
     };
 
     mpcsim_test_init();
