@@ -401,7 +401,94 @@ f127__vec_mul_ifma(mpcsim_u128 *out, const mpcsim_u128 *a, const mpcsim_u128 *b,
     }
 }
 
-/* IFMA for the products; the other operations are the bmi2 ones. */
+/* The sum c0 + c1 2^52 + c2 2^104 + c3 2^156 + c4 2^208 mod p, c_k < 2^64. */
+static mpcsim_u128
+f127__columns_reduce(uint64_t c0, uint64_t c1, uint64_t c2, uint64_t c3, uint64_t c4)
+{
+    /* 2^156 = 2^29 and 2^208 = 2^81 mod p; split where a term would pass 2^127. */
+    mpcsim_u128 r = f127_reduce128(c0);
+
+    r = f127_add(r, f127_reduce128((mpcsim_u128)(c1 & ((1ULL << 52) - 1)) << 52));
+    r = f127_add(r, f127_reduce128(((mpcsim_u128)(c1 >> 52) << 104) +
+                                   ((mpcsim_u128)(c2 & ((1ULL << 23) - 1)) << 104) + (c2 >> 23)));
+    r = f127_add(r, f127_reduce128((mpcsim_u128)c3 << 29));
+    r = f127_add(r, f127_reduce128(((mpcsim_u128)(c4 & ((1ULL << 46) - 1)) << 81) + (c4 >> 46)));
+    return r;
+}
+
+/*
+ * sum a[i] b[i] with AVX-512 IFMA: the 17 partial products of each term go
+ * straight into five column accumulators per lane (each term adds < 5 2^52
+ * to a column, so 256 terms stay below 2^63), which are reduced once per
+ * block of 256 terms per lane.
+ */
+F127__IFMA static mpcsim_u128
+f127__vec_dot_ifma(const mpcsim_u128 *a, const mpcsim_u128 *b, size_t n)
+{
+    const __m512i m52 = _mm512_set1_epi64((long long)((1ULL << 52) - 1));
+    const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+    mpcsim_u128 r = 0;
+    size_t i = 0;
+
+    while (n - i >= 8) {
+        size_t end = n - i > 256 * 8 ? i + 256 * 8 : n - (n - i) % 8;
+        __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0;
+        uint64_t col[5][8];
+
+        for (; i < end; i += 8) {
+            __m512i x0 = _mm512_loadu_si512((const void *)(a + i));
+            __m512i x1 = _mm512_loadu_si512((const void *)(a + i + 4));
+            __m512i y0 = _mm512_loadu_si512((const void *)(b + i));
+            __m512i y1 = _mm512_loadu_si512((const void *)(b + i + 4));
+            __m512i alo = _mm512_permutex2var_epi64(x0, even, x1);
+            __m512i ahi = _mm512_permutex2var_epi64(x0, odd, x1);
+            __m512i blo = _mm512_permutex2var_epi64(y0, even, y1);
+            __m512i bhi = _mm512_permutex2var_epi64(y0, odd, y1);
+            __m512i a0 = _mm512_and_si512(alo, m52);
+            __m512i a1 = _mm512_and_si512(
+                _mm512_or_si512(_mm512_srli_epi64(alo, 52), _mm512_slli_epi64(ahi, 12)), m52);
+            __m512i a2 = _mm512_srli_epi64(ahi, 40);
+            __m512i b0 = _mm512_and_si512(blo, m52);
+            __m512i b1 = _mm512_and_si512(
+                _mm512_or_si512(_mm512_srli_epi64(blo, 52), _mm512_slli_epi64(bhi, 12)), m52);
+            __m512i b2 = _mm512_srli_epi64(bhi, 40);
+
+            c0 = _mm512_madd52lo_epu64(c0, a0, b0);
+            c1 = _mm512_madd52hi_epu64(c1, a0, b0);
+            c1 = _mm512_madd52lo_epu64(c1, a0, b1);
+            c1 = _mm512_madd52lo_epu64(c1, a1, b0);
+            c2 = _mm512_madd52hi_epu64(c2, a0, b1);
+            c2 = _mm512_madd52hi_epu64(c2, a1, b0);
+            c2 = _mm512_madd52lo_epu64(c2, a0, b2);
+            c2 = _mm512_madd52lo_epu64(c2, a1, b1);
+            c2 = _mm512_madd52lo_epu64(c2, a2, b0);
+            c3 = _mm512_madd52hi_epu64(c3, a0, b2);
+            c3 = _mm512_madd52hi_epu64(c3, a1, b1);
+            c3 = _mm512_madd52hi_epu64(c3, a2, b0);
+            c3 = _mm512_madd52lo_epu64(c3, a1, b2);
+            c3 = _mm512_madd52lo_epu64(c3, a2, b1);
+            c4 = _mm512_madd52hi_epu64(c4, a1, b2);
+            c4 = _mm512_madd52hi_epu64(c4, a2, b1);
+            c4 = _mm512_madd52lo_epu64(c4, a2, b2);
+        }
+        _mm512_storeu_si512((void *)col[0], c0);
+        _mm512_storeu_si512((void *)col[1], c1);
+        _mm512_storeu_si512((void *)col[2], c2);
+        _mm512_storeu_si512((void *)col[3], c3);
+        _mm512_storeu_si512((void *)col[4], c4);
+        for (int j = 0; j < 8; j++) {
+            r = f127_add(
+                r, f127__columns_reduce(col[0][j], col[1][j], col[2][j], col[3][j], col[4][j]));
+        }
+    }
+    for (; i < n; i++) {
+        r = f127_add(r, f127__mul_mulx(a[i], b[i]));
+    }
+    return r;
+}
+
+/* IFMA for the products and the dot product; the rest is bmi2. */
 static const struct f127_vec_ops f127__vec_ifma = {
     .name = "avx512ifma",
     .impl = F127_VEC_IMPL_AVX512IFMA,
@@ -409,7 +496,7 @@ static const struct f127_vec_ops f127__vec_ifma = {
     .sub = f127__vec_sub_bmi2,
     .scale = f127__vec_scale_bmi2,
     .mul = f127__vec_mul_ifma,
-    .dot = f127__vec_dot_bmi2,
+    .dot = f127__vec_dot_ifma,
     .batch_inv = f127__vec_batch_inv_bmi2,
 };
 #endif

@@ -387,7 +387,7 @@ test_f127_vec_impls_agree(void **state)
 static void
 test_f127_vec_dot_vs_gmp(void **state)
 {
-    const size_t n = 5000;
+    const size_t n = 20000;
     mpcsim_u128 *a = rand_vec(n, 0), *b = rand_vec(n, 0);
     mpz_t acc, x, y;
 
