@@ -25,6 +25,15 @@
  *
  * Wire format: 16 bytes little-endian per element.  Decoding rejects a
  * value >= p (a malicious party's message is never silently reduced).
+ *
+ * For a protocol written against fp.h the m127 counterparts are, name for
+ * name: FP_P/FP_HALF/FP_BYTES -> F127_P/F127_HALF/F127_BYTES; fp_add, _sub,
+ * _neg, _mul, _inv, _encode, _decode -> f127_*; fp_from_int64/fp_to_int64
+ * -> f127_from_int128/f127_to_int128; fp_vec_* -> f127_vec_* (f127_vec.h);
+ * fp_stream_fill -> f127_stream_fill (f127_stream.h, same streams);
+ * poly_* -> f127_poly_* (f127_poly.h); rs_decode -> f127_rs_decode
+ * (f127_rs.h).  Element arrays are mpcsim_u128 instead of uint64_t and
+ * message sizes double (16 bytes per element).
  */
 #ifndef MPCSIM_PROTOCOLS_FIELD_F127_H
 #define MPCSIM_PROTOCOLS_FIELD_F127_H

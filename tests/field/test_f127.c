@@ -18,6 +18,7 @@
 
 #include "common/alloc.h"
 #include "protocols/field/f127.h"
+#include "protocols/field/f127_stream.h"
 #include "protocols/field/f127_vec.h"
 #include "tests/support.h"
 
@@ -518,6 +519,42 @@ test_f127_vec_dispatch(void **state)
     assert_true(out[0] == 1 && f127_mul(out[1], 2) == 1 && out[2] == P - 1);
 }
 
+/* The sampler: deterministic, the documented byte mapping, every bit used. */
+static void
+test_f127_stream(void **state)
+{
+    static const uint8_t key[FP_STREAM_KEYBYTES] = {1, 2, 7};
+    struct fp_stream *s1 = NULL, *s2 = NULL;
+    mpcsim_u128 v[4000], w[4000];
+    unsigned ones[127] = {0};
+
+    (void)state;
+    assert_int_equal(fp_stream_create(&s1, key, 3), 0);
+    assert_int_equal(fp_stream_create(&s2, key, 3), 0);
+    f127_stream_fill(s1, v, 4000);
+    for (size_t i = 0; i < 4000; i++) {
+        uint8_t buf[F127_BYTES];
+
+        fp_stream_bytes(s2, buf, sizeof(buf));
+        w[i] = 0;
+        for (int j = F127_BYTES - 1; j >= 0; j--) {
+            w[i] = (w[i] << 8) | buf[j];
+        }
+        w[i] &= P;
+        assert_true(v[i] == w[i]);
+        assert_true(v[i] < P);
+        for (int bit = 0; bit < 127; bit++) {
+            ones[bit] += (unsigned)(v[i] >> bit) & 1;
+        }
+    }
+    for (int bit = 0; bit < 127; bit++) {
+        assert_in_range(ones[bit], 1800, 2200); /* 2000 +- 6.3 sigma */
+    }
+    assert_true(f127_stream_next(s1) == f127_stream_next(s2));
+    fp_stream_destroy(s1);
+    fp_stream_destroy(s2);
+}
+
 int
 main(void)
 {
@@ -527,7 +564,7 @@ main(void)
         cmocka_unit_test(test_f127_int128),          cmocka_unit_test(test_f127_wire),
         cmocka_unit_test(test_f127_vec_impls_agree), cmocka_unit_test(test_f127_vec_dot_vs_gmp),
         cmocka_unit_test(test_f127_vec_batch_inv),   cmocka_unit_test(test_f127_vec_mul_edges),
-        cmocka_unit_test(test_f127_vec_dispatch),
+        cmocka_unit_test(test_f127_vec_dispatch),    cmocka_unit_test(test_f127_stream),
     };
 
     mpcsim_test_init();
