@@ -46,6 +46,13 @@
 #include <sys/wait.h>
 
 #define BENCH_MAX_REPS 100
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BENCH_ASAN 1
+#endif
+#endif
 /* A baseline larger than this is not one --json wrote. */
 #define BENCH_MAX_BASELINE (16u << 20)
 
@@ -839,6 +846,14 @@ count_parent(struct bench_result *res, const struct bench_kernel *ks, size_t nk,
     int wstatus = 0;
     long n = 0;
 
+#ifdef BENCH_ASAN
+    /* valgrind cannot run an AddressSanitizer binary ("I can't recover"). */
+    fprintf(stderr, "mpcsim bench: --count-instructions cannot run under valgrind in an "
+                    "AddressSanitizer build; count on a portable release build: "
+                    "./scripts/bench-check.sh\n");
+    (void)o;
+    return -1;
+#endif
     len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (len <= 0 || mkdtemp(dir) == NULL) {
         fprintf(stderr, "mpcsim bench: cannot prepare the callgrind run: %s\n", strerror(errno));
