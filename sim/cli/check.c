@@ -79,6 +79,7 @@ struct check_diff {
 struct check_diffs {
     struct check_diff *d;
     size_t n, cap;
+    size_t n_tolerated; /* values that moved within --tolerance */
 };
 
 static void
@@ -433,6 +434,7 @@ compare(struct check_diffs *ds, struct check_opts *o, const struct check_table *
             tol = tol_find(o, name);
             if (tol != NULL && parse_num(vb, &xb) && parse_num(vn, &xn) &&
                 fabs(xn - xb) <= fabs(xb) * tol->pct / 100.0) {
+                ds->n_tolerated++;
                 continue;
             }
             rc = diff_add(ds, rb, r, name, vb, vn);
@@ -858,6 +860,36 @@ write_baseline(const char *target, const char *rows_path, const char *stem)
     return rc;
 }
 
+/* mkdir -p `dir`.  0, or -1 with errno set. */
+static int
+make_dirs(const char *dir)
+{
+    char path[4096];
+    struct stat st;
+    size_t len = strlen(dir);
+
+    if (len == 0 || len >= sizeof(path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(path, dir, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (path[i] != '/' && path[i] != '\0') {
+            continue;
+        }
+        path[i] = '\0';
+        if (stat(path, &st) != 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
+            return -1;
+        }
+        path[i] = dir[i];
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
 /* Returns 0 to go on, 1 after --help, 2 on a usage error. */
 static int
 check_parse(struct check_opts *o, int argc, char **argv)
@@ -978,7 +1010,7 @@ static int
 check_one(struct check_opts *o, const char *scenario, const char *target, const char *stem)
 {
     struct check_table base, now;
-    struct check_diffs ds = {NULL, 0, 0};
+    struct check_diffs ds = {NULL, 0, 0, 0};
     char tmp[4096];
     const char *tdir = getenv("TMPDIR");
     char model_msg[512];
@@ -1072,7 +1104,12 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
     }
     mpcsim_escape_fputs(stdout, scenario);
     if (ds.n == 0 && n_wrong == 0) {
-        printf(": same as the baseline (%zu trial%s)\n", now.nrows, now.nrows == 1 ? "" : "s");
+        printf(": same as the baseline (%zu trial%s", now.nrows, now.nrows == 1 ? "" : "s");
+        if (ds.n_tolerated > 0) {
+            printf("; %zu value%s moved within --tolerance", ds.n_tolerated,
+                   ds.n_tolerated == 1 ? "" : "s");
+        }
+        printf(")\n");
     } else {
         size_t n_trials = 0;
         size_t prev_b = SIZE_MAX, prev_n = SIZE_MAX;
@@ -1144,9 +1181,7 @@ cli_check(int argc, char **argv)
     n_sc = argc - optind;
     argv += optind;
     if (o.update) {
-        struct stat st;
-
-        if (stat(o.dir, &st) != 0 && mkdir(o.dir, 0777) != 0) {
+        if (make_dirs(o.dir) != 0) {
             fprintf(stderr, "mpcsim check: cannot create the baseline directory ");
             mpcsim_escape_fputs(stderr, o.dir);
             fprintf(stderr, ": %s\n", strerror(errno));

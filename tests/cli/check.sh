@@ -77,6 +77,8 @@ grep -q "^::error file=$s,line=$line,title=mpcsim check%3A paillier-slow-link::l
 # ---- --tolerance ---------------------------------------------------------------
 check "$s" --baseline "$tmp/base" --tolerance latency_ms=1 --tolerance latency_p50_ms=1%
 [ $? -eq 0 ] || fail "1 % tolerance should pass a 0.5 % move"
+grep -q 'same as the baseline (2 trials; 4 values moved within --tolerance)' "$tmp/out" ||
+    fail "tolerated values not counted"
 check "$s" --baseline "$tmp/base" --tolerance latency_ms=0.1
 [ $? -eq 1 ] || fail "0.1 % tolerance should fail a 0.5 % move"
 grep -q ' latency_ms ' "$tmp/out" || fail "0.1 %: latency_ms moved 0.5 % and is not reported"
