@@ -38,7 +38,8 @@
 
 #define CHECK_MAX_COLS 256
 #define CHECK_MAX_TOL 64
-#define CHECK_MAX_LINES 25 /* diff lines printed per scenario */
+#define CHECK_MAX_LINES 25                       /* diff lines printed per scenario */
+#define CHECK_MAX_KINDS (2 * CHECK_MAX_COLS + 2) /* kinds of difference: see same_kind */
 #define CHECK_META "# mpcsim-check baseline:"
 
 struct check_tol {
@@ -658,6 +659,23 @@ col_line(const struct ynode *root, const char *col)
     return 1;
 }
 
+/* Two differences of one kind: one column's cells, one whole column, or trials missing on one side.
+ */
+static int
+same_kind(const struct check_diff *a, const struct check_diff *b)
+{
+    int whole_a = a->row_b == SIZE_MAX && a->row_n == SIZE_MAX;
+    int whole_b = b->row_b == SIZE_MAX && b->row_n == SIZE_MAX;
+
+    if ((a->col == NULL) != (b->col == NULL)) {
+        return 0;
+    }
+    if (a->col == NULL) {
+        return (a->n == NULL) == (b->n == NULL);
+    }
+    return whole_a == whole_b && strcmp(a->col, b->col) == 0;
+}
+
 static void
 gh_error(const char *scenario, size_t line, const char *title, const char *msg)
 {
@@ -679,6 +697,8 @@ report_github(const char *scenario, const char *stem, const struct check_diffs *
               const struct check_table *base, const struct check_table *now, size_t n_wrong,
               const char *model_msg)
 {
+    size_t kind_first[CHECK_MAX_KINDS], kind_count[CHECK_MAX_KINDS]; /* 8 KiB */
+    size_t n_kinds = 0;
     struct ynode *root = NULL;
     struct diag d;
     char title[256], msg[1024];
@@ -706,36 +726,27 @@ report_github(const char *scenario, const char *stem, const struct check_diffs *
                  n_wrong, n_wrong == 1 ? "" : "s");
         gh_error(scenario, col_line(root, "correct"), title, msg);
     }
+    /* Group by column (or by missing/extra trial); report at the first of each. */
     for (size_t i = 0; i < ds->n; i++) {
-        const struct check_diff *di = &ds->d[i];
+        size_t k = 0;
+
+        while (k < n_kinds && !same_kind(&ds->d[kind_first[k]], &ds->d[i])) {
+            k++;
+        }
+        if (k == n_kinds) {
+            if (n_kinds == CHECK_MAX_KINDS) {
+                continue; /* cannot happen: kinds are bounded by the columns */
+            }
+            kind_first[n_kinds] = i;
+            kind_count[n_kinds++] = 0;
+        }
+        kind_count[k]++;
+    }
+    for (size_t k = 0; k < n_kinds; k++) {
+        const struct check_diff *di = &ds->d[kind_first[k]];
+        size_t count = kind_count[k];
         struct check_line l;
-        size_t count = 0;
-        int first = 1;
 
-        /* Group by column (or by missing/extra trial); report at the first. */
-        for (size_t j = 0; j < i && first; j++) {
-            const struct check_diff *dj = &ds->d[j];
-
-            if (di->col != NULL && dj->col != NULL && strcmp(di->col, dj->col) == 0 &&
-                (di->row_b == SIZE_MAX && di->row_n == SIZE_MAX) ==
-                    (dj->row_b == SIZE_MAX && dj->row_n == SIZE_MAX)) {
-                first = 0;
-            }
-            if (di->col == NULL && dj->col == NULL && (di->n == NULL) == (dj->n == NULL)) {
-                first = 0;
-            }
-        }
-        if (!first) {
-            continue;
-        }
-        for (size_t j = i; j < ds->n; j++) {
-            const struct check_diff *dj = &ds->d[j];
-
-            if ((di->col != NULL && dj->col != NULL && strcmp(di->col, dj->col) == 0) ||
-                (di->col == NULL && dj->col == NULL && (di->n == NULL) == (dj->n == NULL))) {
-                count++;
-            }
-        }
         diff_line(&l, di, base, now);
         if (di->col == NULL) {
             snprintf(msg, sizeof(msg), "%zu trial%s %s (first: trial %s)", count,
@@ -1156,6 +1167,12 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
     status = ds.n > 0 || n_wrong > 0 ? CLI_EXIT_WRONG : CLI_EXIT_OK;
 out:
     unlink(tmp);
+    if (status > CLI_EXIT_USAGE) { /* interrupted: the sweep saved TMP.partial */
+        char partial[4200];
+
+        snprintf(partial, sizeof(partial), "%s.partial", tmp);
+        unlink(partial);
+    }
     mpcsim_free(ds.d);
     table_clear(&base);
     table_clear(&now);
