@@ -1095,22 +1095,27 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
         goto out;
     }
     if (base.meta_model != MPCSIM_MODEL_VERSION) {
-        char v[80];
+        char from[160];
+        const char *then = ds.n > 0 || n_wrong > 0
+                               ? "differences may come from the new model, not from the "
+                                 "scenario: review them, then run mpcsim check --update"
+                               : "every trial is the same; mpcsim check --update records the "
+                                 "new versions";
 
-        mpcsim_escape(v, sizeof(v), base.meta_version[0] ? base.meta_version : "unknown");
         if (base.meta_model < 0) {
-            snprintf(model_msg, sizeof(model_msg),
-                     "the model changed: the baseline records no model version (mpcsim %s), "
-                     "this is mpcsim %s, model %d; differences may come from the new model, not "
-                     "from the scenario: review them, then run mpcsim check --update",
-                     v, MPCSIM_VERSION, MPCSIM_MODEL_VERSION);
+            snprintf(from, sizeof(from),
+                     "the baseline records no model version (it was not written by mpcsim "
+                     "check --update)");
         } else {
-            snprintf(model_msg, sizeof(model_msg),
-                     "the model changed: the baseline is from mpcsim %s, model %ld; this is "
-                     "mpcsim %s, model %d; differences may come from the new model, not from "
-                     "the scenario: review them, then run mpcsim check --update",
-                     v, base.meta_model, MPCSIM_VERSION, MPCSIM_MODEL_VERSION);
+            char v[80];
+
+            mpcsim_escape(v, sizeof(v), base.meta_version);
+            snprintf(from, sizeof(from), "the baseline is from mpcsim %s, model %ld", v,
+                     base.meta_model);
         }
+        snprintf(model_msg, sizeof(model_msg),
+                 "the model changed: %s; this is mpcsim %s, model %d; %s", from, MPCSIM_VERSION,
+                 MPCSIM_MODEL_VERSION, then);
         have_model_msg = 1;
     }
     mpcsim_escape_fputs(stdout, scenario);
