@@ -18,5 +18,11 @@ int cli_mpi_rank(void);
 int cli_sweep(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_plot(int argc, char **argv);
+/*
+ * Split one CSV line in place (RFC 4180 quotes; the line's CR/LF is cut):
+ * fields[i] point into `line`.  Returns the field count, or max + 1 when
+ * there are more than max fields.  The reader of plot and check.
+ */
+int cli_csv_split(char *line, char **fields, int max);
 
 #endif /* MPCSIM_SIM_CLI_COMMANDS_H */

@@ -19,6 +19,7 @@
 #include "common/escape.h"
 #include "common/mpcsim.h"
 #include "protocols/paillier/adapter.h"
+#include "sim/cli/check.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/kernels_cli.h"
 #include "sim/cli/registry.h"
@@ -39,6 +40,7 @@ usage(FILE *f)
             "  sweep SCENARIO.yaml    run a sweep's grid on all cores; aggregates, CIs\n"
             "  validate SCENARIO...   check scenarios without running them\n"
             "  plot RESULTS.csv       draw a figure with gnuplot (--x, --y, --by)\n"
+            "  check SCENARIO...      compare results with a committed baseline (CI)\n"
             "  bench                  time the hot paths (--filter, --json, --list)\n"
             "\n"
             "protocols:\n",
@@ -134,6 +136,9 @@ dispatch(int argc, char **argv)
     }
     if (strcmp(cmd, "plot") == 0) {
         return cli_plot(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "check") == 0) {
+        return cli_check(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "bench") == 0) {
         bench_add_kernels(cli_bench_kernels);

@@ -118,10 +118,9 @@ check_text(const char *what, const char *s)
     return 0;
 }
 
-/* Split a CSV line in place (RFC 4180 quotes).  Returns the field count, or
- * max + 1 when there are more than max fields. */
-static int
-csv_split(char *line, char **fields, int max)
+/* see commands.h */
+int
+cli_csv_split(char *line, char **fields, int max)
 {
     int n = 0;
     char *p = line;
@@ -224,7 +223,7 @@ table_read(struct table *t, const char *path)
     if (t->hdr_line == NULL) {
         goto oom;
     }
-    t->ncol = csv_split(t->hdr_line, fields, PLOT_MAX_COLS);
+    t->ncol = cli_csv_split(t->hdr_line, fields, PLOT_MAX_COLS);
     if (t->ncol > PLOT_MAX_COLS) {
         err_str(path);
         fprintf(stderr, ":1: error: more than %d columns\n", PLOT_MAX_COLS);
@@ -268,7 +267,7 @@ table_read(struct table *t, const char *path)
         if (t->lines[t->nrows] == NULL) {
             goto oom;
         }
-        nf = csv_split(t->lines[t->nrows], fields, PLOT_MAX_COLS);
+        nf = cli_csv_split(t->lines[t->nrows], fields, PLOT_MAX_COLS);
         t->nrows++;
         if (nf != t->ncol) {
             err_str(path);
