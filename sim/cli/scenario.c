@@ -505,8 +505,20 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
         }
         switch (sc->inputs.kind) {
         case SCENARIO_INPUT_UNIFORM:
+            /* The integer range, exact from the text when it is an integer. */
+            if (ynode_map_get(in, "min") == NULL ||
+                !parse_i64(ynode_map_get(in, "min"), &sc->inputs.imin)) {
+                sc->inputs.imin = (int64_t)ceil(sc->inputs.min);
+            }
+            if (ynode_map_get(in, "max") == NULL ||
+                !parse_i64(ynode_map_get(in, "max"), &sc->inputs.imax)) {
+                sc->inputs.imax = (int64_t)floor(sc->inputs.max);
+            }
             if (sc->inputs.min > sc->inputs.max) {
                 err(v, in, "inputs.min (%g) is larger than inputs.max (%g)", sc->inputs.min,
+                    sc->inputs.max);
+            } else if (sc->inputs.imin > sc->inputs.imax) {
+                err(v, in, "no integer lies in [inputs.min, inputs.max] = [%g, %g]", sc->inputs.min,
                     sc->inputs.max);
             }
             break;
@@ -1418,10 +1430,10 @@ int
 scenario_from_tree(struct scenario **out, const struct ynode *root, const char *file,
                    const char *base_dir, struct diag *d)
 {
-    static const char *const keys[] = {"name",    "description",    "seed",        "trials",
-                                       "parties", "inputs",         "computation", "protocol",
-                                       "network", "faults",         "adversary",   "cost_model",
-                                       "sweep",   "max_sim_time_ms"};
+    static const char *const keys[] = {"name",    "description",     "seed",        "trials",
+                                       "parties", "inputs",          "computation", "protocol",
+                                       "network", "faults",          "adversary",   "cost_model",
+                                       "sweep",   "max_sim_time_ms", "streams"};
     struct vctx v = {d, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
@@ -1491,6 +1503,12 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     }
     if ((node = ynode_map_get(root, "max_sim_time_ms")) != NULL) {
         (void)double_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
+    }
+    if ((node = ynode_map_get(root, "streams")) != NULL) {
+        static const char *const streams[] = {"common", "independent"};
+        int k = enum_value(&v, node, streams, COUNT(streams), "streams");
+
+        sc->streams_independent = k == 1;
     }
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);
