@@ -81,11 +81,12 @@ typical_latency_ns(const struct sim *sim, int s, int r)
 static inline void
 link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t index)
 {
-    sim_stream_init(st, sim_stream_key(purpose_key, link, index, 0));
+    sim_stream_init(st, sim_stream_subkey(purpose_key, link, index));
 }
 
-/* One latency sample for the index-th message on s->r in ns. */
-static inline int64_t
+/* One latency sample for the index-th message on s->r in ns (random
+ * latency only: kept out of line, off the constant-latency hot path). */
+static __attribute__((noinline)) int64_t
 sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
 {
     const struct sim_network *net = &sim->cfg.net;
@@ -93,9 +94,6 @@ sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
     struct sim_stream st;
     gsl_rng *rng = &st.rng;
 
-    if (!sim->latency_random) {
-        return sim->latency_const;
-    }
     link_stream(&st, sim->lat_key, (uint64_t)p->id * (uint64_t)sim->n + (uint64_t)to, index);
     if (net->n_regions > 0) {
         int k = sim->party_region[p->id] * net->n_regions + sim->party_region[to];
@@ -172,6 +170,8 @@ sim__net_init(struct sim *sim)
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
     sim->link_draws = sim->latency_random || net->loss > 0.0;
+    sim->windowed = sim->tcp && net->transport.window_bytes > 0;
+    sim->in_order = sim->tcp;
     sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
                                     sim->latency_random || net->loss > 0.0 || adversary)) ||
                       sim->link_draws;
@@ -338,8 +338,10 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         if (lk == NULL) {
             return MPCSIM_ENOMEM;
         }
-        index = lk->sent++;
-        if (sim->tcp && net->transport.window_bytes > 0) {
+        if (sim->link_draws) {
+            index = lk->sent++;
+        }
+        if (sim->windowed) {
             double rtt =
                 net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to) : sim->rtt_ns;
 
@@ -357,7 +359,14 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         sim->m.messages_lost++;
         return 0;
     }
-    arrive = sim_time_add(sim_time_add(left, sample_latency(sim, p, to, index)), extra_ns);
+    {
+        /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
+        uint64_t a = (uint64_t)left + (uint64_t)extra_ns +
+                     (uint64_t)(sim->latency_random ? sample_latency(sim, p, to, index)
+                                                    : sim->latency_const);
+
+        arrive = a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a;
+    }
     if (net->loss > 0.0) {
         struct sim_stream st;
 
@@ -375,7 +384,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
             arrive = sim_time_add(arrive, to_ns((double)lost * net->transport.rto_ms * 1e6));
         }
     }
-    if (lk != NULL && sim->tcp) {
+    if (lk != NULL && sim->in_order) {
         if (arrive < lk->last_arrival) {
             arrive = lk->last_arrival;
         }

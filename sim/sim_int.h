@@ -123,6 +123,8 @@ struct sim {
     int tcp;
     int need_links;                /* per-link state: tcp window/order, or draws */
     int link_draws;                /* messages draw latency or loss: keep link indices */
+    int windowed;                  /* tcp with a window: links are throughput-limited */
+    int in_order;                  /* tcp: arrivals in order per link */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;

@@ -5,8 +5,6 @@
  */
 #include "sim/stream.h"
 
-#include <math.h>
-
 #define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
 
 static inline uint64_t
@@ -26,6 +24,16 @@ sim_stream_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b)
     k = mix64(k ^ mix64(purpose + 2 * GOLDEN));
     k = mix64(k ^ mix64(a + 3 * GOLDEN));
     return mix64(k ^ mix64(b + 4 * GOLDEN));
+}
+
+/* see stream.h */
+uint64_t
+sim_stream_subkey(uint64_t base, uint64_t a, uint64_t b)
+{
+    /* mix64 is a bijection and a -> a * GOLDEN is one (GOLDEN is odd), so
+     * distinct a give distinct inner values, and for each, distinct b give
+     * distinct keys; across a, a collision is a 2^-64 event. */
+    return mix64(mix64(base + a * GOLDEN) ^ (b * UINT64_C(0xd1b54a32d192ed03) + 1));
 }
 
 /* see stream.h */
@@ -109,17 +117,4 @@ sim_stream_int_range(struct sim_stream *s, int64_t lo, int64_t hi)
         u %= span;
     }
     return (int64_t)((uint64_t)lo + u);
-}
-
-/* see stream.h */
-int64_t
-sim_ns_clamp(double x)
-{
-    if (!(x < (double)SIM_HORIZON_NS)) {
-        return SIM_HORIZON_NS; /* also NaN */
-    }
-    if (!(x > 0.0)) {
-        return 0;
-    }
-    return (int64_t)llround(x);
 }

@@ -37,6 +37,10 @@ struct sim_stream {
 /* The stream key of (seed, purpose, a, b): a mix of all 4 x 64 bits. */
 uint64_t sim_stream_key(uint64_t seed, uint64_t purpose, uint64_t a, uint64_t b);
 
+/* A key for (base, a, b) under a key `base` already derived with
+ * sim_stream_key: two mixing steps (per-message streams on hot paths). */
+uint64_t sim_stream_subkey(uint64_t base, uint64_t a, uint64_t b);
+
 /* Output `index` of stream `key` (64 bits). */
 uint64_t sim_stream_at(uint64_t key, uint64_t index);
 
@@ -64,9 +68,23 @@ int64_t sim_stream_int_range(struct sim_stream *s, int64_t lo, int64_t hi);
  */
 #define SIM_HORIZON_NS (INT64_C(1) << 62)
 
-/* x (ns, any double) rounded to the nearest ns and clamped to
- * [0, SIM_HORIZON_NS]; NaN gives SIM_HORIZON_NS. */
-int64_t sim_ns_clamp(double x);
+/* x (ns, any double) rounded to the nearest ns (halves away from 0, as
+ * llround) and clamped to [0, SIM_HORIZON_NS]; NaN gives SIM_HORIZON_NS.
+ * Inline and without a libm call: it is on the per-message path. */
+static inline int64_t
+sim_ns_clamp(double x)
+{
+    if (x < 0x1p52) { /* false for NaN */
+        int64_t t;
+
+        if (!(x > 0.0)) {
+            return 0;
+        }
+        t = (int64_t)x;                          /* floor: x >= 0 */
+        return x - (double)t >= 0.5 ? t + 1 : t; /* x - t is exact below 2^52 */
+    }
+    return x < (double)SIM_HORIZON_NS ? (int64_t)x : SIM_HORIZON_NS; /* x is integral here */
+}
 
 /* a + b for times in [0, SIM_HORIZON_NS], clamped to SIM_HORIZON_NS. */
 static inline int64_t

@@ -156,7 +156,8 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
     struct fp_stream *rng = NULL;
     uint64_t *tmp_v = NULL, *tmp_m = NULL;
     uint64_t alpha = 0;
-    double samples = 0, muls = 0, adds = 0, bytes = 0;
+    double samples = 0, muls = 0, adds = 0;
+    uint64_t bytes = 0; /* exact: an integer statistic */
     size_t n, L;
     int rc;
 
@@ -223,7 +224,7 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         samples += (double)(tr->nin * L) * (double)(2 * n - 1);
         muls += (double)(tr->nin * L);
         adds += (double)(tr->nin * L) * (double)(2 * n);
-        bytes += (double)n * 8.0 + (double)(n * tr->nin * L) * 16.0 + (double)(tr->nin * L) * 8.0;
+        bytes += (uint64_t)n * 8 + (uint64_t)(n * tr->nin * L) * 16 + (uint64_t)(tr->nin * L) * 8;
     }
     if (tr->n_mul > 0) {
         double per = tr->mac ? 6.0 : 3.0;
@@ -237,11 +238,10 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         samples += (double)tr->n_mul * (2.0 + per * (double)(n - 1));
         muls += (double)tr->n_mul * (tr->mac ? 4.0 : 1.0);
         adds += (double)tr->n_mul * per * (double)n;
-        bytes += (double)(n * tr->n_mul) * per * 8.0;
+        bytes += (uint64_t)(n * tr->n_mul) * (tr->mac ? 6u : 3u) * 8;
     }
-    if ((rc = sim_stat_add(sim, "offline_messages", tr->mac || tr->n_mul > 0 ? (double)n : 0.0)) !=
-            0 ||
-        (rc = sim_stat_add(sim, "offline_bytes", bytes)) != 0 ||
+    if ((rc = sim_stat_add_u64(sim, "offline_messages", tr->mac || tr->n_mul > 0 ? n : 0)) != 0 ||
+        (rc = sim_stat_add_u64(sim, "offline_bytes", bytes)) != 0 ||
         (rc = sim_stat_add(sim, "offline_compute_ms",
                            (samples * sim_cost_default[SIM_OP_FIELD_SAMPLE] +
                             muls * sim_cost_default[SIM_OP_FIELD_MUL] +

@@ -275,8 +275,8 @@ trial_setup(struct sim *sim, void **out, const struct sim_protocol_cfg *cfg0,
             goto out;
         }
         /* What the dealer ships: one share (~2|n| bits) per party. */
-        rc =
-            sim_stat_add(sim, "offline_bytes", (double)tr->n * (double)(2 * prm->key_bits / 8 + 8));
+        rc = sim_stat_add_u64(sim, "offline_bytes",
+                              (uint64_t)tr->n * (uint64_t)(2 * prm->key_bits / 8 + 8));
         if (rc != 0) {
             goto out;
         }

@@ -117,6 +117,9 @@ test_stream_ns_clamp(void **state)
 {
     (void)state;
     assert_true(sim_ns_clamp(1.4) == 1);
+    assert_true(sim_ns_clamp(2.5) == 3); /* halves away from 0, as llround */
+    assert_true(sim_ns_clamp(0.49999999999999994) == 0);
+    assert_true(sim_ns_clamp(4503599627370497.0) == 4503599627370497); /* 2^52 + 1 */
     assert_true(sim_ns_clamp(-5.0) == 0);
     assert_true(sim_ns_clamp(1e300) == SIM_HORIZON_NS);
     assert_true(sim_ns_clamp(INFINITY) == SIM_HORIZON_NS);
