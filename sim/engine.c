@@ -1071,8 +1071,8 @@ sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t
     uint8_t *inc = NULL;
     size_t n = (size_t)p->sim->n;
 
-    if (r->has_output) {
-        return 0;
+    if (r->has_output || p->crashed) {
+        return 0; /* a party that crashed in this handler (sending past its round) is gone */
     }
     MPCSIM_ASSERT(values != NULL || len == 0);
     if (len > 0) {
@@ -1108,7 +1108,7 @@ sim_abort(struct sim_party *p, const char *reason)
 {
     struct sim_party_result *r = &p->res;
 
-    if (r->aborted) {
+    if (r->aborted || p->crashed) {
         return;
     }
     r->aborted = 1;

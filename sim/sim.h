@@ -319,11 +319,13 @@ void sim_charge(struct sim_party *p, enum sim_op op, double count);
 /*
  * The party's output: `len` integers (copied), over the inputs of the
  * parties flagged in included[0, n) (copied; NULL = all n).  Only the
- * first call counts.
+ * first call counts, and none by a party that has crashed (e.g. earlier in
+ * this handler, by sending past its crash round).
  */
 MPCSIM_NODISCARD int sim_output(struct sim_party *p, const int64_t *values, size_t len,
                                 const uint8_t *included);
-/* The party gives up knowing something went wrong.  `reason` is copied. */
+/* The party gives up knowing something went wrong.  `reason` is copied.
+ * Ignored once the party has crashed. */
 void sim_abort(struct sim_party *p, const char *reason);
 /*
  * The party names `cheater` as having misbehaved.  Recorded only when the
