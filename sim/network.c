@@ -14,7 +14,7 @@
  *      groups; a datagram is lost with probability `loss`;
  *   4. + one latency sample, + rto per lost tcp segment (binomial), + the
  *      adversary's delay; the latency and loss draws of the k-th message
- *      on link s->r come from the streams (seed, purpose, s*n+r, k)
+ *      on link s->r come from the streams (seed, purpose, (s, r), k)
  *      (sim/stream.h), so they do not depend on the order of sends;
  *   5. tcp: never before the previous message on the link (in order);
  *   6. downlink: FIFO per receiver in arrival order, the last bit received
@@ -77,6 +77,14 @@ typical_latency_ns(const struct sim *sim, int s, int r)
     return 0.0;
 }
 
+/* Link s->r's name in stream keys: (s, r) itself, not s*n + r, so a link
+ * keeps its draws across a sweep over the number of parties. */
+static inline uint64_t
+link_name(int s, int r)
+{
+    return (uint64_t)(uint32_t)s << 32 | (uint32_t)r;
+}
+
 /* The stream of draw `purpose_key` for message `index` on link s->r. */
 static inline void
 link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t index)
@@ -94,7 +102,7 @@ sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
     struct sim_stream st;
     gsl_rng *rng = &st.rng;
 
-    link_stream(&st, sim->lat_key, (uint64_t)p->id * (uint64_t)sim->n + (uint64_t)to, index);
+    link_stream(&st, sim->lat_key, link_name(p->id, to), index);
     if (net->n_regions > 0) {
         int k = sim->party_region[p->id] * net->n_regions + sim->party_region[to];
 
@@ -381,7 +389,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     if (net->loss > 0.0) {
         struct sim_stream st;
 
-        link_stream(&st, sim->loss_key, (uint64_t)p->id * (uint64_t)sim->n + (uint64_t)to, index);
+        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
         if (!sim->tcp) {
             if (gsl_rng_uniform(&st.rng) < net->loss) {
                 sim->m.messages_lost++;

@@ -163,7 +163,7 @@ struct sim_config {
     int n; /* parties, 2 ... SIM_MAX_PARTIES */
     /* The trial seed: all randomness derives from it.  Simulation draws
      * come from keyed streams (sim/stream.h): network draws from
-     * (seed, purpose, link from*n+to, message index on that link), so
+     * (seed, purpose, link (from, to), message index on that link), so
      * the k-th message on a link sees the same draws whatever else the
      * protocol sends; dropouts from (seed, dropout, party). */
     uint64_t seed;
