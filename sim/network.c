@@ -29,7 +29,7 @@
  * in flight are live), unless messages draw latency or loss: then an
  * entry keeps its message index for the whole trial (memory grows with
  * the links used, never beyond the messages sent).  Revisit if a protocol
- * at n > 11585 (9459 when messages draw) keeps most links busy.
+ * at n > 9459 keeps most links busy.
  */
 #include "sim/sim_int.h"
 
@@ -185,15 +185,10 @@ sim__net_init(struct sim *sim)
                       sim->link_draws;
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
-        size_t size = sim->link_draws ? sizeof(struct sim__link_ctr) : sizeof(struct sim__link);
 
-        if (nn * size <= SIM__DENSE_LINK_BYTES) {
-            if (sim->link_draws) {
-                sim->links_dense_ctr = mpcsim_calloc((size_t)nn, size);
-            } else {
-                sim->links_dense = mpcsim_calloc((size_t)nn, size);
-            }
-            if (sim->links_dense == NULL && sim->links_dense_ctr == NULL) {
+        if (nn * sizeof(struct sim__link) <= SIM__DENSE_LINK_BYTES) {
+            sim->links_dense = mpcsim_calloc((size_t)nn, sizeof(struct sim__link));
+            if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
         } else {
@@ -213,11 +208,9 @@ sim__net_clear(struct sim *sim)
 {
     mpcsim_free(sim->region_zeta);
     mpcsim_free(sim->links_dense);
-    mpcsim_free(sim->links_dense_ctr);
     mpcsim_free(sim->links_hash);
     sim->region_zeta = NULL;
     sim->links_dense = NULL;
-    sim->links_dense_ctr = NULL;
     sim->links_hash = NULL;
 }
 
@@ -234,7 +227,7 @@ static int
 link_live(const struct sim *sim, const struct sim__link_slot *s, int64_t now)
 {
     return s->key != 0 &&
-           (sim->link_draws || s->link.l.link_free > now || s->link.l.last_arrival > now);
+           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now);
 }
 
 /* Rebuild the hash table keeping live entries; double it if they fill it. */
@@ -271,8 +264,7 @@ links_rehash(struct sim *sim)
     return 0;
 }
 
-/* The state of link s->r, or NULL on MPCSIM_ENOMEM; with link_draws it
- * is the `l` of a struct sim__link_ctr. */
+/* The state of link s->r, or NULL on MPCSIM_ENOMEM. */
 static struct sim__link *
 link_get(struct sim *sim, int s, int r)
 {
@@ -281,9 +273,6 @@ link_get(struct sim *sim, int s, int r)
 
     if (sim->links_dense != NULL) {
         return &sim->links_dense[key - 1];
-    }
-    if (sim->links_dense_ctr != NULL) {
-        return &sim->links_dense_ctr[key - 1].l;
     }
     if ((sim->links_hash_used + 1) * 2 > sim->links_hash_cap && links_rehash(sim) < 0) {
         return NULL;
@@ -295,12 +284,12 @@ link_get(struct sim *sim, int s, int r)
     }
     if (sim->links_hash[j].key == 0) {
         sim->links_hash[j].key = key;
-        sim->links_hash[j].link.l.link_free = 0;
-        sim->links_hash[j].link.l.last_arrival = 0;
+        sim->links_hash[j].link.link_free = 0;
+        sim->links_hash[j].link.last_arrival = 0;
         sim->links_hash[j].link.sent = 0;
         sim->links_hash_used++;
     }
-    return &sim->links_hash[j].link.l;
+    return &sim->links_hash[j].link;
 }
 
 /* see sim_int.h */
@@ -358,7 +347,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
             return MPCSIM_ENOMEM;
         }
         if (sim->link_draws) {
-            index = ((struct sim__link_ctr *)lk)->sent++;
+            index = lk->sent++;
         }
         if (sim->windowed) {
             double rtt =

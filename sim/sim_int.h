@@ -59,23 +59,17 @@ struct sim__payload {
 #define SIM__PAYLOAD_MIN 32u
 #define SIM__PAYLOAD_CLASSES 9
 
-/* Per-link TCP state: link transmission (window limit) and in-order arrival. */
+/* Per-link state: TCP link transmission (window limit) and in-order
+ * arrival, and the index of the next message (the key of its draws). */
 struct sim__link {
     int64_t link_free;
     int64_t last_arrival;
-};
-
-/* A link that also counts its messages, the index keying each message's
- * draws: used when messages draw latency or loss (sim.link_draws), so the
- * dense table of a constant-latency run keeps 16-byte entries. */
-struct sim__link_ctr {
-    struct sim__link l; /* first: a struct sim__link * to it converts back */
-    uint64_t sent;
+    uint64_t sent; /* messages sent on the link so far (used when messages draw) */
 };
 
 struct sim__link_slot {
     uint64_t key; /* from * n + to + 1; 0 = empty */
-    struct sim__link_ctr link;
+    struct sim__link link;
 };
 
 struct sim_party {
@@ -127,12 +121,11 @@ struct sim {
     double *region_zeta;   /* n_regions^2 ln(median ns) */
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int tcp;
-    int need_links;                        /* per-link state: tcp window/order, or draws */
-    int link_draws;                        /* messages draw latency or loss: keep link indices */
-    int windowed;                          /* tcp with a window: links are throughput-limited */
-    int in_order;                          /* tcp: arrivals in order per link */
-    struct sim__link *links_dense;         /* n*n, or NULL */
-    struct sim__link_ctr *links_dense_ctr; /* n*n when link_draws, or NULL */
+    int need_links;                /* per-link state: tcp window/order, or draws */
+    int link_draws;                /* messages draw latency or loss: keep link indices */
+    int windowed;                  /* tcp with a window: links are throughput-limited */
+    int in_order;                  /* tcp: arrivals in order per link */
+    struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     int64_t now; /* time of the event being processed */
