@@ -16,11 +16,11 @@
  * from mpcsim_malloc; a broadcast shares one payload, refcounted by the
  * n-1 events that carry it.
  *
- * Randomness: every GSL stream is a taus2 generator whose 96-bit state is
- * drawn by splitmix64 from (trial seed, purpose, party), so no two streams
- * share a 32-bit seed (gsl_rng_set() would keep only 32 bits).  Protocol
- * keys are BLAKE2b-KDF subkeys (libsodium) of a master key hashed from
- * the seed.
+ * Randomness: simulation draws come from keyed counter-based streams
+ * (sim/stream.h): a dropout from (trial seed, dropout, party), a network
+ * draw from (trial seed, purpose, link, message index on the link), so no
+ * draw depends on the order of others.  Protocol keys are BLAKE2b-KDF
+ * subkeys (libsodium) of a master key hashed from the seed.
  */
 #include "sim/sim.h"
 
@@ -29,8 +29,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <sodium.h>
 
 #include "common/alloc.h"
@@ -82,65 +80,11 @@ sim_config_init(struct sim_config *cfg, int n, uint64_t seed)
  * Randomness
  * ------------------------------------------------------------------- */
 
-static uint64_t
-splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Seed taus2 state `r` from (seed, purpose, party). */
 static void
-rng_seed(gsl_rng *r, uint64_t seed, unsigned purpose, int party)
+keys_init(struct sim *sim)
 {
-    uint64_t s = seed;
-    unsigned long *st = r->state;
-
-    s ^= splitmix64(&s) + ((uint64_t)purpose << 32);
-    s ^= splitmix64(&s) + (uint64_t)(uint32_t)party;
-    (void)splitmix64(&s);
-    /* taus2 needs s1 > 1, s2 > 7, s3 > 15 (L'Ecuyer 1996). */
-    st[0] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
-    st[1] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
-    st[2] = (unsigned long)(splitmix64(&s) & 0xffffffffu);
-    st[0] = st[0] < 2 ? st[0] + 2 : st[0];
-    st[1] = st[1] < 8 ? st[1] + 8 : st[1];
-    st[2] = st[2] < 16 ? st[2] + 16 : st[2];
-    for (int i = 0; i < 6; i++) {
-        (void)gsl_rng_get(r); /* as gsl's taus_set warms up */
-    }
-}
-
-static int
-rngs_init(struct sim *sim)
-{
-    const gsl_rng_type *type = gsl_rng_taus2;
-    size_t n = (size_t)sim->n;
-
-    MPCSIM_ASSERT(type->size == 3 * sizeof(unsigned long));
-    sim->n_rngs = 2 * n + 1;
-    sim->rngs = mpcsim_calloc(sim->n_rngs, sizeof(gsl_rng));
-    sim->rng_state = mpcsim_calloc(sim->n_rngs, type->size);
-    if (sim->rngs == NULL || sim->rng_state == NULL) {
-        return MPCSIM_ENOMEM;
-    }
-    for (size_t i = 0; i < sim->n_rngs; i++) {
-        sim->rngs[i].type = type;
-        sim->rngs[i].state = (char *)sim->rng_state + i * type->size;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct sim_party *p = &sim->parties[i];
-
-        p->lat_rng = &sim->rngs[2 * i];
-        p->loss_rng = &sim->rngs[2 * i + 1];
-        rng_seed(p->lat_rng, sim->cfg.seed, PURPOSE_LATENCY, (int)i);
-        rng_seed(p->loss_rng, sim->cfg.seed, PURPOSE_LOSS, (int)i);
-    }
-    rng_seed(&sim->rngs[2 * n], sim->cfg.seed, PURPOSE_DROPOUT, -1);
-    return 0;
+    sim->lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LATENCY, 0, 0);
+    sim->loss_key = sim_stream_key(sim->cfg.seed, PURPOSE_LOSS, 0, 0);
 }
 
 /* The master key of the trial's protocol randomness. */
@@ -203,11 +147,12 @@ payload_new(struct sim *sim, size_t len)
         }
         memcpy(&sim->free_list[cls], blk, sizeof(void *));
         pl = blk;
-        pl->cls = cls;
+        pl->cls = (uint8_t)cls;
     }
     pl->refs = 1;
     pl->len = (uint32_t)len;
     pl->depth = 0;
+    pl->round = 0;
     return pl;
 }
 
@@ -298,12 +243,8 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
         goto out;
     }
     depth = pl->depth > p->depth ? pl->depth : p->depth;
-    if (p->crash_round >= 0 && depth >= p->crash_round) {
-        crash_now(p, local);
-        sim->m.messages_lost++;
-        goto out;
-    }
     p->depth = depth;
+    p->round = pl->round > p->round ? pl->round : p->round;
     p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
     p->now = local;
     p->in_handler = 1;
@@ -450,7 +391,8 @@ validate(const struct sim_config *c)
     for (int k = 0; k < c->faults.n_crashes; k++) {
         const struct sim_crash *cr = &c->faults.crashes[k];
 
-        if (cr->party < 0 || cr->party >= c->n || (cr->at_round < 0 && cr->at_ns < 0)) {
+        if (cr->party < 0 || cr->party >= c->n || (cr->at_round < 0 && cr->at_ns < 0) ||
+            cr->at_round > SIM_MAX_ROUND) {
             return MPCSIM_EINVAL;
         }
     }
@@ -466,7 +408,8 @@ validate(const struct sim_config *c)
             }
         }
     }
-    if (c->adversary_delay_ns < 0 || c->round_timeout_ns < 0 || c->max_sim_time_ns < 0) {
+    if (c->adversary_delay_ns < 0 || c->round_timeout_ns < 0 || c->max_sim_time_ns < 0 ||
+        c->adversary_delay_ns > SIM_HORIZON_NS || c->round_timeout_ns > SIM_HORIZON_NS) {
         return MPCSIM_EINVAL;
     }
     if (c->cost_ns != NULL) {
@@ -548,12 +491,11 @@ copy_config(struct sim *sim, const struct sim_config *c)
     return 0;
 }
 
-/* Crashes from the config and dropouts drawn from the dropout stream. */
+/* Crashes from the config and dropouts drawn from the dropout streams. */
 static int
 apply_faults(struct sim *sim, const struct sim_config *c)
 {
     const struct sim_faults *f = &c->faults;
-    gsl_rng *rng = &sim->rngs[2 * (size_t)sim->n];
 
     for (int k = 0; k < f->n_crashes; k++) {
         struct sim_party *p = &sim->parties[f->crashes[k].party];
@@ -569,15 +511,17 @@ apply_faults(struct sim *sim, const struct sim_config *c)
     if (f->dropout_probability > 0.0) {
         for (int i = 0; i < sim->n; i++) {
             struct sim_party *p = &sim->parties[i];
+            uint64_t key = sim_stream_key(c->seed, PURPOSE_DROPOUT, (uint64_t)i, 0);
             int round;
 
+            /* One uniform per party, whatever the probability: sets nest. */
             if (i < f->dropout_exempt || p->behaviour != SIM_HONEST ||
-                gsl_rng_uniform(rng) >= f->dropout_probability) {
+                !(sim_stream_uniform_at(key, 0) < f->dropout_probability)) {
                 continue;
             }
             switch (f->dropout_at) {
             case SIM_DROPOUT_RANDOM:
-                round = (int)gsl_rng_uniform_int(rng, (unsigned long)f->random_max_round + 1);
+                round = (int)(sim_stream_uniform_at(key, 1) * (double)(f->random_max_round + 1));
                 break;
             case SIM_DROPOUT_ROUND:
                 round = f->dropout_round;
@@ -700,10 +644,7 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
     if (rc < 0) {
         goto out;
     }
-    rc = rngs_init(sim);
-    if (rc < 0) {
-        goto out;
-    }
+    keys_init(sim);
     rc = sim__net_init(sim);
     if (rc < 0) {
         goto out;
@@ -776,8 +717,6 @@ sim_destroy(struct sim *sim)
     mpcsim_free(sim->acc);
     mpcsim_free(sim->scratch);
     sim__net_clear(sim);
-    mpcsim_free(sim->rngs);
-    mpcsim_free(sim->rng_state);
     mpcsim_free(sim->party_region);
     mpcsim_free(sim->region_median_ms);
     mpcsim_free(sim->partitions);
@@ -808,12 +747,16 @@ finish_metrics(struct sim *sim)
         const struct sim_party_result *r = &sim->parties[i].res;
         uint64_t b = r->bytes_sent + r->bytes_received;
 
-        m->compute_ns += r->compute_ns;
+        m->compute_ns = sim_time_add(m->compute_ns, r->compute_ns);
+        if (r->compute_ns > m->max_party_compute_ns) {
+            m->max_party_compute_ns = r->compute_ns;
+        }
         m->dropped += r->crashed;
         m->max_party_bytes = b > m->max_party_bytes ? b : m->max_party_bytes;
         if (r->honest && r->has_output) {
             lat[k++] = r->output_ns;
-            m->rounds = r->output_depth > m->rounds ? r->output_depth : m->rounds;
+            m->rounds = r->output_round > m->rounds ? r->output_round : m->rounds;
+            m->depth = r->output_depth > m->depth ? r->output_depth : m->depth;
         }
     }
     if (k > 0) {
@@ -936,6 +879,13 @@ sim_party_depth(const struct sim_party *p)
 }
 
 /* see sim.h */
+int
+sim_party_round(const struct sim_party *p)
+{
+    return p->round;
+}
+
+/* see sim.h */
 struct sim *
 sim_party_sim(struct sim_party *p)
 {
@@ -965,16 +915,21 @@ set_rc(struct sim *sim, int rc)
     return rc;
 }
 
-/* Whether the party's sends vanish (crashed, or crashing by now). */
+/* Whether the party's sends of `round` vanish: crashed, crashing by now,
+ * or crashed at an earlier round (then it crashes now). */
 static inline int
-silenced(const struct sim_party *p)
+silenced(struct sim_party *p, int round)
 {
+    MPCSIM_ASSERT(round >= 1 && round <= SIM_MAX_ROUND);
+    if (p->crash_round >= 0 && round > p->crash_round && !p->crashed && p->now < p->crash_at) {
+        crash_now(p, p->now);
+    }
     return p->crashed || p->now >= p->crash_at;
 }
 
 /* A corrupted party's message to `to`, through the adversary hook. */
 static int
-send_corrupted(struct sim_party *p, int to, const uint8_t *msg, size_t len,
+send_corrupted(struct sim_party *p, int to, int round, const uint8_t *msg, size_t len,
                struct sim__payload *shared)
 {
     struct sim *sim = p->sim;
@@ -1009,6 +964,7 @@ send_corrupted(struct sim_party *p, int to, const uint8_t *msg, size_t len,
             return MPCSIM_ENOMEM;
         }
         pl->depth = p->depth + 1;
+        pl->round = (uint16_t)round;
         if (l > 0) {
             memcpy(pl->data, sim->scratch, l);
         }
@@ -1026,12 +982,13 @@ send_corrupted(struct sim_party *p, int to, const uint8_t *msg, size_t len,
 }
 
 static struct sim__payload *
-payload_copy(struct sim_party *p, const uint8_t *msg, size_t len)
+payload_copy(struct sim_party *p, int round, const uint8_t *msg, size_t len)
 {
     struct sim__payload *pl = payload_new(p->sim, len);
 
     if (pl != NULL) {
         pl->depth = p->depth + 1;
+        pl->round = (uint16_t)round;
         if (len > 0) {
             memcpy(pl->data, msg, len);
         }
@@ -1041,7 +998,7 @@ payload_copy(struct sim_party *p, const uint8_t *msg, size_t len)
 
 /* see sim.h */
 int
-sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len)
+sim_send(struct sim_party *p, int to, int round, const uint8_t *msg, size_t len)
 {
     struct sim *sim = p->sim;
     struct sim__payload *pl;
@@ -1053,15 +1010,15 @@ sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len)
     if (len > SIM_MAX_MESSAGE_BYTES) {
         return set_rc(sim, MPCSIM_ELIMIT); /* a message no simulated link should carry */
     }
-    if (silenced(p)) {
+    if (silenced(p, round)) {
         return 0;
     }
-    pl = payload_copy(p, msg, len);
+    pl = payload_copy(p, round, msg, len);
     if (pl == NULL) {
         return set_rc(sim, MPCSIM_ENOMEM);
     }
     if (p->behaviour != SIM_HONEST) {
-        rc = send_corrupted(p, to, msg, len, pl);
+        rc = send_corrupted(p, to, round, msg, len, pl);
     } else {
         rc = sim__net_send(sim, p, to, pl, p->now, 0);
     }
@@ -1071,7 +1028,7 @@ sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len)
 
 /* see sim.h */
 int
-sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len)
+sim_broadcast(struct sim_party *p, int round, const uint8_t *msg, size_t len)
 {
     struct sim *sim = p->sim;
     struct sim__payload *pl;
@@ -1082,10 +1039,10 @@ sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len)
     if (len > SIM_MAX_MESSAGE_BYTES) {
         return set_rc(sim, MPCSIM_ELIMIT); /* a message no simulated link should carry */
     }
-    if (silenced(p)) {
+    if (silenced(p, round)) {
         return 0;
     }
-    pl = payload_copy(p, msg, len);
+    pl = payload_copy(p, round, msg, len);
     if (pl == NULL) {
         return set_rc(sim, MPCSIM_ENOMEM);
     }
@@ -1094,7 +1051,7 @@ sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len)
             continue;
         }
         if (p->behaviour != SIM_HONEST) {
-            rc = send_corrupted(p, to, msg, len, pl);
+            rc = send_corrupted(p, to, round, msg, len, pl);
         } else {
             rc = sim__net_send(sim, p, to, pl, p->now, 0);
         }
@@ -1109,10 +1066,13 @@ sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id)
 {
     MPCSIM_ASSERT(p->in_handler);
     MPCSIM_ASSERT(delay_ns >= 0);
-    if (silenced(p)) {
+    if (p->crashed || p->now >= p->crash_at) {
         return 0;
     }
-    return set_rc(p->sim, push_timer(p->sim, p->now + delay_ns, (uint32_t)p->id, id));
+    if (delay_ns > SIM_HORIZON_NS) {
+        delay_ns = SIM_HORIZON_NS;
+    }
+    return set_rc(p->sim, push_timer(p->sim, sim_time_add(p->now, delay_ns), (uint32_t)p->id, id));
 }
 
 /* see sim.h */
@@ -1136,9 +1096,8 @@ sim_charge(struct sim_party *p, enum sim_op op, double count)
     p->compute_fs_carry = (uint64_t)(total % 1000000u);
     total /= 1000000u;
     ns = total > (mpcsim_u128)INT64_MAX ? (uint64_t)INT64_MAX : (uint64_t)total;
-    p->now =
-        (uint64_t)p->now + ns > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)((uint64_t)p->now + ns);
-    p->res.compute_ns += (int64_t)ns;
+    p->now = sim_time_add(p->now, (int64_t)ns);
+    p->res.compute_ns = sim_time_add(p->res.compute_ns, (int64_t)ns);
 }
 
 /* see sim.h */
@@ -1150,8 +1109,8 @@ sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t
     uint8_t *inc = NULL;
     size_t n = (size_t)p->sim->n;
 
-    if (r->has_output) {
-        return 0;
+    if (r->has_output || p->crashed) {
+        return 0; /* a party that crashed in this handler (sending past its round) is gone */
     }
     MPCSIM_ASSERT(values != NULL || len == 0);
     if (len > 0) {
@@ -1177,6 +1136,7 @@ sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t
     r->included = inc;
     r->output_ns = p->now;
     r->output_depth = p->depth;
+    r->output_round = p->round;
     return 0;
 }
 
@@ -1186,10 +1146,11 @@ sim_abort(struct sim_party *p, const char *reason)
 {
     struct sim_party_result *r = &p->res;
 
-    if (r->aborted) {
+    if (r->aborted || p->crashed) {
         return;
     }
     r->aborted = 1;
+    r->abort_ns = p->now;
     r->abort_reason = mpcsim_strdup(reason != NULL ? reason : "");
     if (r->abort_reason == NULL) {
         set_rc(p->sim, MPCSIM_ENOMEM);
@@ -1222,14 +1183,15 @@ sim_accuse(struct sim_party *p, int cheater)
     sim->n_acc++;
 }
 
-/* see sim.h */
-int
-sim_stat_add(struct sim *sim, const char *name, double value)
+static int
+stat_add(struct sim *sim, const char *name, double value, uint64_t u64, int is_int)
 {
     MPCSIM_ASSERT(name != NULL);
     for (size_t k = 0; k < sim->n_stats; k++) {
         if (strcmp(sim->stats[k].name, name) == 0) {
+            MPCSIM_ASSERT(sim->stats[k].is_int == is_int);
             sim->stats[k].value += value;
+            sim->stats[k].u64 += u64;
             return 0;
         }
     }
@@ -1248,8 +1210,24 @@ sim_stat_add(struct sim *sim, const char *name, double value)
         return MPCSIM_ENOMEM;
     }
     sim->stats[sim->n_stats].value = value;
+    sim->stats[sim->n_stats].u64 = u64;
+    sim->stats[sim->n_stats].is_int = is_int;
     sim->n_stats++;
     return 0;
+}
+
+/* see sim.h */
+int
+sim_stat_add(struct sim *sim, const char *name, double value)
+{
+    return stat_add(sim, name, value, 0, 0);
+}
+
+/* see sim.h */
+int
+sim_stat_add_u64(struct sim *sim, const char *name, uint64_t value)
+{
+    return stat_add(sim, name, (double)value, value, 1);
 }
 
 /* ---------------------------------------------------------------------
@@ -1300,4 +1278,20 @@ sim_stat_value(const struct sim *sim, size_t i)
 {
     MPCSIM_ASSERT(i < sim->n_stats);
     return sim->stats[i].value;
+}
+
+/* see sim.h */
+int
+sim_stat_is_int(const struct sim *sim, size_t i)
+{
+    MPCSIM_ASSERT(i < sim->n_stats);
+    return sim->stats[i].is_int;
+}
+
+/* see sim.h */
+uint64_t
+sim_stat_u64(const struct sim *sim, size_t i)
+{
+    MPCSIM_ASSERT(i < sim->n_stats);
+    return sim->stats[i].u64;
 }

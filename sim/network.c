@@ -12,16 +12,24 @@
  *      1 and 2 are done;
  *   3. partitions drop it if t is in a window and s, r are in different
  *      groups; a datagram is lost with probability `loss`;
- *   4. + one latency sample (per-sender GSL stream), + rto per lost tcp
- *      segment (binomial), + the adversary's delay;
+ *   4. + one latency sample, + rto per lost tcp segment (binomial), + the
+ *      adversary's delay; the latency and loss draws of the k-th message
+ *      on link s->r come from the streams (seed, purpose, (s, r), k)
+ *      (sim/stream.h), so they do not depend on the order of sends;
  *   5. tcp: never before the previous message on the link (in order);
  *   6. downlink: FIFO per receiver in arrival order, the last bit received
  *      at max(arrival, downlink free + 8w/bandwidth); this step is an
  *      ARRIVE event, so only bandwidth-limited runs pay for it.
- * Per-link state (2 and 5) lives in a dense n x n table while that is at
- * most SIM__DENSE_LINK_BYTES, else in a hash table whose entries expire
- * once both times are in the past (only links with traffic in flight are
- * live).  Revisit if a protocol at n > 11585 keeps most links busy.
+ * Every duration becomes simulated ns through sim_ns_clamp and every sum
+ * of times through sim_time_add: a draw beyond the horizon (2^62 ns) is
+ * clamped to it, never undefined behaviour.
+ * Per-link state (2, 4's message index and 5) lives in a dense n x n table
+ * while that is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
+ * entries expire once both times are in the past (only links with traffic
+ * in flight are live), unless messages draw latency or loss: then an
+ * entry keeps its message index for the whole trial (memory grows with
+ * the links used, never beyond the messages sent).  Revisit if a protocol
+ * at n > 9459 keeps most links busy.
  */
 #include "sim/sim_int.h"
 
@@ -34,11 +42,11 @@
 
 #define SIM__DENSE_LINK_BYTES ((uint64_t)2 << 30)
 
-/* ns, rounded to nearest; durations here are far below 2^63. */
+/* ns, rounded to nearest, clamped to [0, SIM_HORIZON_NS]. */
 static inline int64_t
 to_ns(double x)
 {
-    return (int64_t)llround(x);
+    return sim_ns_clamp(x);
 }
 
 /* The typical one-way latency of link s->r in ns (for RTT). */
@@ -69,17 +77,32 @@ typical_latency_ns(const struct sim *sim, int s, int r)
     return 0.0;
 }
 
-/* One latency sample for s->r in ns. */
-static inline int64_t
-sample_latency(struct sim *sim, struct sim_party *p, int to)
+/* Link s->r's name in stream keys: (s, r) itself, not s*n + r, so a link
+ * keeps its draws across a sweep over the number of parties. */
+static inline uint64_t
+link_name(int s, int r)
+{
+    return (uint64_t)(uint32_t)s << 32 | (uint32_t)r;
+}
+
+/* The stream of draw `purpose_key` for message `index` on link s->r. */
+static inline void
+link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t index)
+{
+    sim_stream_init(st, sim_stream_subkey(purpose_key, link, index));
+}
+
+/* One latency sample for the index-th message on s->r in ns (random
+ * latency only: kept out of line, off the constant-latency hot path). */
+static __attribute__((noinline)) int64_t
+sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
 {
     const struct sim_network *net = &sim->cfg.net;
     const struct sim_latency *l = &net->latency;
-    gsl_rng *rng = p->lat_rng;
+    struct sim_stream st;
+    gsl_rng *rng = &st.rng;
 
-    if (!sim->latency_random) {
-        return sim->latency_const;
-    }
+    link_stream(&st, sim->lat_key, link_name(p->id, to), index);
     if (net->n_regions > 0) {
         int k = sim->party_region[p->id] * net->n_regions + sim->party_region[to];
 
@@ -154,8 +177,12 @@ sim__net_init(struct sim *sim)
     for (int i = 0; i < n; i++) {
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
-    sim->need_links = sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
-                                   sim->latency_random || net->loss > 0.0 || adversary);
+    sim->link_draws = sim->latency_random || net->loss > 0.0;
+    sim->windowed = sim->tcp && net->transport.window_bytes > 0;
+    sim->in_order = sim->tcp;
+    sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
+                                    sim->latency_random || net->loss > 0.0 || adversary)) ||
+                      sim->link_draws;
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
@@ -197,9 +224,10 @@ hash64(uint64_t x)
 }
 
 static int
-link_live(const struct sim__link_slot *s, int64_t now)
+link_live(const struct sim *sim, const struct sim__link_slot *s, int64_t now)
 {
-    return s->key != 0 && (s->link.link_free > now || s->link.last_arrival > now);
+    return s->key != 0 &&
+           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now);
 }
 
 /* Rebuild the hash table keeping live entries; double it if they fill it. */
@@ -210,7 +238,7 @@ links_rehash(struct sim *sim)
     struct sim__link_slot *old = sim->links_hash, *nt;
 
     for (size_t i = 0; i < cap; i++) {
-        live += link_live(&old[i], sim->now);
+        live += link_live(sim, &old[i], sim->now);
     }
     while (live * 4 > cap) {
         cap *= 2;
@@ -220,7 +248,7 @@ links_rehash(struct sim *sim)
         return MPCSIM_ENOMEM;
     }
     for (size_t i = 0; i < sim->links_hash_cap; i++) {
-        if (link_live(&old[i], sim->now)) {
+        if (link_live(sim, &old[i], sim->now)) {
             size_t j = hash64(old[i].key) & (cap - 1);
 
             while (nt[j].key != 0) {
@@ -258,6 +286,7 @@ link_get(struct sim *sim, int s, int r)
         sim->links_hash[j].key = key;
         sim->links_hash[j].link.link_free = 0;
         sim->links_hash[j].link.last_arrival = 0;
+        sim->links_hash[j].link.sent = 0;
         sim->links_hash_used++;
     }
     return &sim->links_hash[j].link;
@@ -320,6 +349,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     uint64_t wire = sim__net_wire_bytes(sim, pl->len);
     int64_t left = depart, arrive;
     struct sim__link *lk = NULL;
+    uint64_t index = 0;
     int rc;
 
     p->res.messages_sent++;
@@ -329,7 +359,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     if (sim->ns_per_byte > 0.0) {
         int64_t start = depart > p->up_free ? depart : p->up_free;
 
-        left = start + to_ns((double)wire * sim->ns_per_byte);
+        left = sim_time_add(start, to_ns((double)wire * sim->ns_per_byte));
         p->up_free = left;
     }
     if (sim->need_links) {
@@ -337,13 +367,17 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         if (lk == NULL) {
             return MPCSIM_ENOMEM;
         }
-        if (net->transport.window_bytes > 0) {
+        if (sim->link_draws) {
+            index = lk->sent++;
+        }
+        if (sim->windowed) {
             double rtt =
                 net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to) : sim->rtt_ns;
 
             if (rtt > 0.0) {
                 int64_t start = depart > lk->link_free ? depart : lk->link_free;
-                int64_t end = start + to_ns((double)wire * rtt / net->transport.window_bytes);
+                int64_t end =
+                    sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
 
                 lk->link_free = end;
                 left = end > left ? end : left;
@@ -354,22 +388,32 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         sim->m.messages_lost++;
         return 0;
     }
-    arrive = left + sample_latency(sim, p, to) + extra_ns;
+    {
+        /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
+        uint64_t a = (uint64_t)left + (uint64_t)extra_ns +
+                     (uint64_t)(sim->latency_random ? sample_latency(sim, p, to, index)
+                                                    : sim->latency_const);
+
+        arrive = a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a;
+    }
     if (net->loss > 0.0) {
+        struct sim_stream st;
+
+        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
         if (!sim->tcp) {
-            if (gsl_rng_uniform(p->loss_rng) < net->loss) {
+            if (gsl_rng_uniform(&st.rng) < net->loss) {
                 sim->m.messages_lost++;
                 return 0;
             }
         } else {
             uint64_t segs =
                 pl->len == 0 ? 1 : (pl->len + net->transport.mss - 1) / net->transport.mss;
-            unsigned lost = gsl_ran_binomial(p->loss_rng, net->loss, (unsigned)segs);
+            unsigned lost = gsl_ran_binomial(&st.rng, net->loss, (unsigned)segs);
 
-            arrive += (int64_t)lost * to_ns(net->transport.rto_ms * 1e6);
+            arrive = sim_time_add(arrive, to_ns((double)lost * net->transport.rto_ms * 1e6));
         }
     }
-    if (lk != NULL) {
+    if (lk != NULL && sim->in_order) {
         if (arrive < lk->last_arrival) {
             arrive = lk->last_arrival;
         }
@@ -392,7 +436,7 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
     struct sim_party *r = &sim->parties[ev->party];
     struct sim__payload *pl = ev->u.ptr;
     int64_t tx = to_ns((double)sim__net_wire_bytes(sim, pl->len) * sim->ns_per_byte);
-    int64_t end = r->down_free + tx;
+    int64_t end = sim_time_add(r->down_free, tx);
     struct sim__event d = *ev;
 
     if (end < ev->time) {

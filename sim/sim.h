@@ -107,11 +107,18 @@ struct sim_network {
     const struct sim_partition *partitions;
 };
 
-/* A crash: at a simulated time, or when the party's depth reaches a round. */
+/*
+ * A crash: at a simulated time, or at a protocol round (the round numbers
+ * the protocol states in sim_send/sim_broadcast).  A party crashed at
+ * round r has sent its messages of rounds <= r and nothing after: it
+ * crashes when it first tries to send a message of a round > r (so a
+ * party that never sends again does not crash); r = 0 crashes it before
+ * it sends anything.
+ */
 struct sim_crash {
     int party;
     int64_t at_ns; /* used when at_round < 0 */
-    int at_round;  /* >= 0: crash as soon as depth >= at_round (0 = before sending) */
+    int at_round;  /* >= 0: protocol round (see above) */
 };
 /* A party listed several times crashes at the earliest of its crashes;
  * a time crash is an event, so it happens (and is reported) even if the
@@ -119,9 +126,16 @@ struct sim_crash {
 
 enum sim_dropout_at {
     SIM_DROPOUT_START = 0, /* same as at_round 0 */
-    SIM_DROPOUT_RANDOM,    /* at a round drawn uniformly in [0, random_max_round] */
-    SIM_DROPOUT_ROUND      /* at round `round` */
+    SIM_DROPOUT_RANDOM,    /* at a protocol round drawn uniformly in [0, random_max_round] */
+    SIM_DROPOUT_ROUND      /* at protocol round `round` (as sim_crash.at_round) */
 };
+/*
+ * Dropout draws are coupled: honest party i draws one uniform U_i per
+ * trial from the stream (seed, dropout, i) and drops iff U_i <
+ * dropout_probability, so with one seed the dropout sets nest as the
+ * probability grows; the round for SIM_DROPOUT_RANDOM comes from another
+ * output of the same stream.
+ */
 
 struct sim_faults {
     int n_crashes;
@@ -132,6 +146,9 @@ struct sim_faults {
     int random_max_round; /* the protocol's round count, for SIM_DROPOUT_RANDOM */
     int dropout_exempt;   /* parties 0 .. dropout_exempt-1 never drop out (a server) */
 };
+
+/* The largest protocol round a message may carry. */
+#define SIM_MAX_ROUND 65535
 
 enum sim_behaviour {
     SIM_HONEST = 0,
@@ -149,8 +166,13 @@ enum sim_behaviour {
 const char *sim_behaviour_name(enum sim_behaviour b);
 
 struct sim_config {
-    int n;         /* parties, 2 ... SIM_MAX_PARTIES */
-    uint64_t seed; /* the trial seed: all randomness derives from it */
+    int n; /* parties, 2 ... SIM_MAX_PARTIES */
+    /* The trial seed: all randomness derives from it.  Simulation draws
+     * come from keyed streams (sim/stream.h): network draws from
+     * (seed, purpose, link (from, to), message index on that link), so
+     * the k-th message on a link sees the same draws whatever else the
+     * protocol sends; dropouts from (seed, dropout, party). */
+    uint64_t seed;
     /* Inputs: inputs[i] has input_len[i] values (borrowed until sim_destroy);
      * inputs == NULL gives every party an empty input. */
     const int64_t *const *inputs;
@@ -268,22 +290,31 @@ int sim_party_count(const struct sim_party *p);
 int64_t sim_now(const struct sim_party *p);
 /* The party's depth: the largest depth among messages it has received. */
 int sim_party_depth(const struct sim_party *p);
+/* The largest protocol round among messages the party has received (0: none). */
+int sim_party_round(const struct sim_party *p);
 struct sim *sim_party_sim(struct sim_party *p);
 void sim_party_set_state(struct sim_party *p, void *state);
 void *sim_party_state(const struct sim_party *p);
 
 /*
- * Send msg[0, len) to party `to` (!= self).  Only from inside on_start,
- * on_message or on_timer.  The engine copies the bytes; they leave when
- * the compute charged so far has elapsed.  Sends after sim_output or
- * sim_abort are allowed (a party may keep helping); sends leaving at or
- * after the party's crash time vanish (return 0).  Returns 0 or
- * MPCSIM_ENOMEM; an MPCSIM_ENOMEM from any runtime call is also sticky:
- * sim_run returns it.
+ * Send msg[0, len) to party `to` (!= self) as a message of protocol round
+ * `round` (1 ... SIM_MAX_ROUND).  A round is one step in which parties
+ * send messages that depend only on what they received in earlier rounds
+ * (SCENARIO.md "Rounds"); the protocol numbers them as its documentation
+ * counts them, and the engine reports the largest round honest parties
+ * received before output as `rounds` (causal depth separately).  Only
+ * from inside on_start, on_message or on_timer.  The engine copies the
+ * bytes; they leave when the compute charged so far has elapsed.  Sends
+ * after sim_output or sim_abort are allowed (a party may keep helping);
+ * sends leaving at or after the party's crash time vanish (return 0), and
+ * a party crashed at round r crashes at its first send of a later round.
+ * Returns 0 or MPCSIM_ENOMEM; an MPCSIM_ENOMEM from any runtime call is
+ * also sticky: sim_run returns it.
  */
-MPCSIM_NODISCARD int sim_send(struct sim_party *p, int to, const uint8_t *msg, size_t len);
-/* Send the same bytes to every other party (one shared copy). */
-MPCSIM_NODISCARD int sim_broadcast(struct sim_party *p, const uint8_t *msg, size_t len);
+MPCSIM_NODISCARD int sim_send(struct sim_party *p, int to, int round, const uint8_t *msg,
+                              size_t len);
+/* Send the same bytes to every other party (one shared copy), as sim_send. */
+MPCSIM_NODISCARD int sim_broadcast(struct sim_party *p, int round, const uint8_t *msg, size_t len);
 /* on_timer(p, id) at local time + `delay_ns` (>= 0); ignored if the party
  * has crashed by then.  0 or MPCSIM_ENOMEM. */
 MPCSIM_NODISCARD int sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64_t id);
@@ -299,11 +330,13 @@ void sim_charge(struct sim_party *p, enum sim_op op, double count);
 /*
  * The party's output: `len` integers (copied), over the inputs of the
  * parties flagged in included[0, n) (copied; NULL = all n).  Only the
- * first call counts.
+ * first call counts, and none by a party that has crashed (e.g. earlier in
+ * this handler, by sending past its crash round).
  */
 MPCSIM_NODISCARD int sim_output(struct sim_party *p, const int64_t *values, size_t len,
                                 const uint8_t *included);
-/* The party gives up knowing something went wrong.  `reason` is copied. */
+/* The party gives up knowing something went wrong.  `reason` is copied.
+ * Ignored once the party has crashed. */
 void sim_abort(struct sim_party *p, const char *reason);
 /*
  * The party names `cheater` as having misbehaved.  Recorded only when the
@@ -313,6 +346,9 @@ void sim_abort(struct sim_party *p, const char *reason);
 void sim_accuse(struct sim_party *p, int cheater);
 /* Add to a named per-trial statistic (protocol columns, e.g. offline_bytes). */
 MPCSIM_NODISCARD int sim_stat_add(struct sim *sim, const char *name, double value);
+/* Add to a named integer statistic (exact: counts, bytes).  A name is
+ * either integer or double; mixing them is a programmer error. */
+MPCSIM_NODISCARD int sim_stat_add_u64(struct sim *sim, const char *name, uint64_t value);
 
 /* ---------------------------------------------------------------------
  * Results (valid after sim_run until sim_destroy)
@@ -328,8 +364,10 @@ struct sim_party_result {
     const uint8_t *included; /* n flags, if has_output */
     int64_t output_ns;       /* local time of sim_output */
     int output_depth;        /* depth when it output */
+    int output_round;        /* largest protocol round received when it output */
     int aborted;
     const char *abort_reason;                           /* if aborted */
+    int64_t abort_ns;                                   /* local time of sim_abort, if aborted */
     uint64_t messages_sent, bytes_sent, bytes_received; /* wire bytes incl. headers */
     int64_t compute_ns;
 };
@@ -341,18 +379,20 @@ struct sim_accusation {
 struct sim_metrics {
     int64_t latency_ns;       /* max over honest parties that output, 0 if none */
     int64_t latency_p50_ns;   /* median over the same */
-    int rounds;               /* max output depth over honest parties that output */
+    int rounds;               /* max output_round over honest parties that output, 0 if none */
+    int depth;                /* max output depth over honest parties that output, 0 if none */
     uint64_t messages;        /* messages sent into the network (not dropped by the sender side) */
     uint64_t bytes;           /* wire bytes: payload + segment headers */
     uint64_t max_party_bytes; /* max over parties of bytes sent + received */
     int64_t compute_ns;       /* modelled compute, summed over parties */
-    int dropped;              /* parties that crashed or dropped out */
-    uint64_t events;          /* events processed: deliveries, timers, crashes, and
-                                 downlink arrivals when bandwidth is limited */
-    uint64_t messages_lost;   /* datagrams lost, messages dropped by partitions or crashes */
-    int64_t end_ns;           /* simulated time of the last event */
-    int timed_out;            /* stopped by max_sim_time_ns */
-    double wall_ms;           /* wall time of sim_run (the only non-deterministic value) */
+    int64_t max_party_compute_ns; /* the largest one party's modelled compute */
+    int dropped;                  /* parties that crashed or dropped out */
+    uint64_t events;              /* events processed: deliveries, timers, crashes, and
+                                     downlink arrivals when bandwidth is limited */
+    uint64_t messages_lost;       /* datagrams lost, messages dropped by partitions or crashes */
+    int64_t end_ns;               /* simulated time of the last event */
+    int timed_out;                /* stopped by max_sim_time_ns */
+    double wall_ms;               /* wall time of sim_run (the only non-deterministic value) */
     size_t peak_pending_events;
 };
 
@@ -365,10 +405,13 @@ size_t sim_accusations(const struct sim *sim, const struct sim_accusation **out)
 size_t sim_stat_count(const struct sim *sim);
 const char *sim_stat_name(const struct sim *sim, size_t i);
 double sim_stat_value(const struct sim *sim, size_t i);
+/* Whether statistic i is an integer one (sim_stat_add_u64); its exact value. */
+int sim_stat_is_int(const struct sim *sim, size_t i);
+uint64_t sim_stat_u64(const struct sim *sim, size_t i);
 
 /* ---------------------------------------------------------------------
  * The toy protocol (tests and bench only): each party broadcasts input[0]
- * as 8 bytes and outputs the sum once it heard all n-1 others; it ignores
+ * as 8 bytes (round 1) and outputs the sum once it heard all n-1 others; it ignores
  * timers and trusts everything.
  * ------------------------------------------------------------------- */
 extern const struct sim_protocol sim_toy_protocol;

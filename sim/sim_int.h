@@ -8,10 +8,9 @@
 
 #include <stdint.h>
 
-#include <gsl/gsl_rng.h>
-
 #include "sim/queue.h"
 #include "sim/sim.h"
+#include "sim/stream.h"
 
 /* The queue the engine uses: SIM_QUEUE_RADIX (default) or the 4-ary heap. */
 #ifndef SIM_QUEUE_HEAP
@@ -47,8 +46,10 @@ enum {
 struct sim__payload {
     uint32_t refs;
     uint32_t len;
-    int32_t depth; /* sender's depth + 1 */
-    uint32_t cls;  /* size class, or SIM__PAYLOAD_BIG */
+    int32_t depth;  /* sender's depth + 1 */
+    uint16_t round; /* the protocol round the sender stated */
+    uint8_t cls;    /* size class, or SIM__PAYLOAD_BIG */
+    uint8_t pad_;
     uint8_t data[];
 };
 #define SIM__PAYLOAD_BIG 0xffu
@@ -58,10 +59,12 @@ struct sim__payload {
 #define SIM__PAYLOAD_MIN 32u
 #define SIM__PAYLOAD_CLASSES 9
 
-/* Per-link TCP state: link transmission (window limit) and in-order arrival. */
+/* Per-link state: TCP link transmission (window limit) and in-order
+ * arrival, and the index of the next message (the key of its draws). */
 struct sim__link {
     int64_t link_free;
     int64_t last_arrival;
+    uint64_t sent; /* messages sent on the link so far (used when messages draw) */
 };
 
 struct sim__link_slot {
@@ -73,24 +76,26 @@ struct sim_party {
     struct sim *sim;
     int id;
     int depth;
+    int round;                 /* largest protocol round received */
     int64_t now;               /* local time inside a handler */
     int64_t busy_until;        /* the CPU is free from here */
     uint64_t compute_fs_carry; /* charged compute not yet in `now`: 0 ... 999999 fs */
     int64_t crash_at;          /* scheduled crash time (INT64_MAX: none) */
-    int crash_round;           /* crash when depth >= this (-1: none) */
+    int crash_round;           /* crash at the first send of a later round (-1: none) */
     int crashed;
     int in_handler;
     enum sim_behaviour behaviour;
     void *state;
     int setup_done;
     int64_t up_free, down_free;
-    gsl_rng *lat_rng, *loss_rng;
     struct sim_party_result res;
 };
 
 struct sim__stat {
     char *name;
     double value;
+    uint64_t u64;
+    int is_int;
 };
 
 struct sim {
@@ -101,10 +106,8 @@ struct sim {
     int trial_setup_done;
     int n;
     struct sim_party *parties;
-    /* GSL generators: one block of structs and one of states. */
-    gsl_rng *rngs;
-    void *rng_state;
-    size_t n_rngs;
+    /* Base keys of the network's per-message streams (sim/stream.h). */
+    uint64_t lat_key, loss_key;
     /* Owned copies of the config arrays. */
     int *party_region;
     double *region_median_ms;
@@ -120,7 +123,10 @@ struct sim {
     double *region_zeta;   /* n_regions^2 ln(median ns) */
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int tcp;
-    int need_links;                /* tcp with per-link state */
+    int need_links;                /* per-link state: tcp window/order, or draws */
+    int link_draws;                /* messages draw latency or loss: keep link indices */
+    int windowed;                  /* tcp with a window: links are throughput-limited */
+    int in_order;                  /* tcp: arrivals in order per link */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;

@@ -40,7 +40,7 @@ toy_on_start(struct sim_party *p)
     for (int i = 0; i < 8; i++) {
         msg[i] = (uint8_t)(v >> (8 * i));
     }
-    if (sim_broadcast(p, msg, sizeof(msg)) < 0) {
+    if (sim_broadcast(p, 1, msg, sizeof(msg)) < 0) {
         return; /* MPCSIM_ENOMEM is sticky: sim_run reports it */
     }
 }

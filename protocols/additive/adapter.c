@@ -2,7 +2,10 @@
 /*
  * protocols/additive/adapter.c - see adapter.h.
  *
- * A party is a state machine over phases (one per round).  Messages of a
+ * A party is a state machine over phases (one per round; without a
+ * multiplication the MUL phase is skipped, so the protocol's rounds, as
+ * messages and abort reasons number them, are the phases that run, counted
+ * from 1: ad__round).  Messages of a
  * later phase may arrive before the party reaches it: openings are sums,
  * so they are accumulated on arrival, and commitments and sigmas are
  * stored; a phase ends when its counter shows every other party, or its
@@ -153,7 +156,8 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
     struct fp_stream *rng = NULL;
     uint64_t *tmp_v = NULL, *tmp_m = NULL;
     uint64_t alpha = 0;
-    double samples = 0, muls = 0, adds = 0, bytes = 0;
+    double samples = 0, muls = 0, adds = 0;
+    uint64_t bytes = 0; /* exact: an integer statistic */
     size_t n, L;
     int rc;
 
@@ -220,7 +224,7 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         samples += (double)(tr->nin * L) * (double)(2 * n - 1);
         muls += (double)(tr->nin * L);
         adds += (double)(tr->nin * L) * (double)(2 * n);
-        bytes += (double)n * 8.0 + (double)(n * tr->nin * L) * 16.0 + (double)(tr->nin * L) * 8.0;
+        bytes += (uint64_t)n * 8 + (uint64_t)(n * tr->nin * L) * 16 + (uint64_t)(tr->nin * L) * 8;
     }
     if (tr->n_mul > 0) {
         double per = tr->mac ? 6.0 : 3.0;
@@ -234,11 +238,10 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         samples += (double)tr->n_mul * (2.0 + per * (double)(n - 1));
         muls += (double)tr->n_mul * (tr->mac ? 4.0 : 1.0);
         adds += (double)tr->n_mul * per * (double)n;
-        bytes += (double)(n * tr->n_mul) * per * 8.0;
+        bytes += (uint64_t)(n * tr->n_mul) * (tr->mac ? 6u : 3u) * 8;
     }
-    if ((rc = sim_stat_add(sim, "offline_messages", tr->mac || tr->n_mul > 0 ? (double)n : 0.0)) !=
-            0 ||
-        (rc = sim_stat_add(sim, "offline_bytes", bytes)) != 0 ||
+    if ((rc = sim_stat_add_u64(sim, "offline_messages", tr->mac || tr->n_mul > 0 ? n : 0)) != 0 ||
+        (rc = sim_stat_add_u64(sim, "offline_bytes", bytes)) != 0 ||
         (rc = sim_stat_add(sim, "offline_compute_ms",
                            (samples * sim_cost_default[SIM_OP_FIELD_SAMPLE] +
                             muls * sim_cost_default[SIM_OP_FIELD_MUL] +
@@ -381,6 +384,13 @@ ad__abort(struct sim_party *p, struct additive_party *st, const char *reason)
     sim_abort(p, reason);
 }
 
+/* The protocol round of phase `ph` (message types share the numbering). */
+static int
+ad__round(const struct additive_party *st, int ph)
+{
+    return st->n_mul == 0 && ph > AD_PH_MUL ? ph - 1 : ph;
+}
+
 /* Broadcast type || elements (8 bytes each).  0 or MPCSIM_ENOMEM. */
 static int
 ad__broadcast_elems(struct sim_party *p, uint8_t type, const uint64_t *v, size_t count)
@@ -394,7 +404,7 @@ ad__broadcast_elems(struct sim_party *p, uint8_t type, const uint64_t *v, size_t
     }
     msg[0] = type;
     fp_vec_encode(msg + 1, v, count);
-    rc = sim_broadcast(p, msg, len);
+    rc = sim_broadcast(p, ad__round(sim_party_state(p), type), msg, len);
     mpcsim_free(msg);
     return rc;
 }
@@ -499,7 +509,7 @@ ad__send_input(struct sim_party *p, struct additive_party *st)
                 continue;
             }
             fp_vec_encode(msg + 1, rows + j * L, L);
-            rc = sim_send(p, (int)j, msg, 1 + FP_BYTES * L);
+            rc = sim_send(p, (int)j, 1, msg, 1 + FP_BYTES * L);
         }
     }
     ad__set_got(st, AD_MSG_INPUT, self);
@@ -624,7 +634,7 @@ ad__send_commit(struct sim_party *p, struct additive_party *st)
         sim_charge(p, SIM_OP_FIELD_MUL, (double)(2 * st->n_open));
         sim_charge(p, SIM_OP_FIELD_ADD, (double)(2 * st->n_open));
         sim_charge(p, SIM_OP_HASH_BYTE, (double)(FP_BYTES * st->n_open + 40));
-        rc = sim_broadcast(p, msg, sizeof(msg));
+        rc = sim_broadcast(p, ad__round(st, AD_PH_COMMIT), msg, sizeof(msg));
     }
     mpcsim_free(coeffs);
     return rc;
@@ -642,7 +652,7 @@ ad__send_sigma(struct sim_party *p, struct additive_party *st)
     st->sigmas[st->self] = st->my_sigma;
     memcpy(st->nonces + (size_t)st->self * ADDITIVE_NONCE_BYTES, st->my_nonce,
            ADDITIVE_NONCE_BYTES);
-    return sim_broadcast(p, msg, sizeof(msg));
+    return sim_broadcast(p, ad__round(st, AD_PH_SIGMA), msg, sizeof(msg));
 }
 
 static void
@@ -923,7 +933,7 @@ ad__on_timer(struct sim_party *p, uint64_t id)
         }
     }
     snprintf(reason, sizeof(reason), "additive: party %d silent in round %d (n-of-n)", silent,
-             st->phase);
+             ad__round(st, st->phase));
     ad__abort(p, st, reason);
 }
 

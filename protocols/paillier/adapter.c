@@ -275,8 +275,8 @@ trial_setup(struct sim *sim, void **out, const struct sim_protocol_cfg *cfg0,
             goto out;
         }
         /* What the dealer ships: one share (~2|n| bits) per party. */
-        rc =
-            sim_stat_add(sim, "offline_bytes", (double)tr->n * (double)(2 * prm->key_bits / 8 + 8));
+        rc = sim_stat_add_u64(sim, "offline_bytes",
+                              (uint64_t)tr->n * (uint64_t)(2 * prm->key_bits / 8 + 8));
         if (rc != 0) {
             goto out;
         }
@@ -559,10 +559,14 @@ fail(struct sim_party *p, struct party *pp, const char *reason)
     }
 }
 
+/* Send m (freed here) to `to` (-1: everyone) as a message of `round`:
+ * a node of height h sends its subtree's ciphertext in round h + 1 (the
+ * root's aggregate in root_height + 1), the decryption round is
+ * root_height + 2 (paillier_protocol_rounds). */
 static void
-emit(struct sim_party *p, struct party *pp, int to, uint8_t *m, size_t len)
+emit(struct sim_party *p, struct party *pp, int round, int to, uint8_t *m, size_t len)
 {
-    int rc = to < 0 ? sim_broadcast(p, m, len) : sim_send(p, to, m, len);
+    int rc = to < 0 ? sim_broadcast(p, round, m, len) : sim_send(p, to, round, m, len);
 
     mpcsim_free(m);
     if (rc != 0) {
@@ -659,7 +663,7 @@ decrypt_single(struct sim_party *p, struct party *pp)
         put_u32(m + off + 8 * k, (uint32_t)(u >> 32));
         put_u32(m + off + 8 * k + 4, (uint32_t)u);
     }
-    emit(p, pp, -1, m, len);
+    emit(p, pp, pp->tr->root_height + 2, -1, m, len);
     output_values(p, pp, vals);
 out:
     paillier_mpz_wipe(pt);
@@ -905,7 +909,7 @@ partial_decrypt(struct sim_party *p, struct party *pp)
         fail(p, pp, "out of memory");
         return;
     }
-    emit(p, pp, -1, m, 1 + blk);
+    emit(p, pp, pp->tr->root_height + 2, -1, m, 1 + blk);
     try_combine(p, pp, 0);
 }
 
@@ -969,7 +973,7 @@ finish_collect(struct sim_party *p, struct party *pp)
         paillier_acc_get(pp->acc[k], pp->agg[k]);
         paillier_ct_encode(pp->tr->pk, m + off + k * pp->ctb, pp->agg[k]);
     }
-    emit(p, pp, pp->parent < 0 ? -1 : pp->parent, m, len);
+    emit(p, pp, pp->height + 1, pp->parent < 0 ? -1 : pp->parent, m, len);
     if (pp->parent < 0 && !pp->done) {
         on_aggregate(p, pp);
     }
@@ -1035,7 +1039,7 @@ on_start(struct sim_party *p)
     }
     if (m != NULL) {
         pp->sent_up = 1;
-        emit(p, pp, pp->parent, m, len);
+        emit(p, pp, 1, pp->parent, m, len);
     } else if (pp->child_lo >= pp->child_hi) {
         finish_collect(p, pp);
     }

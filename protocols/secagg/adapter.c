@@ -376,10 +376,12 @@ static void
 sa__server_abort(struct sim_party *p, struct secagg_party *st, const char *reason)
 {
     const uint8_t msg[1] = {SA_MSG_ABORT};
+    /* Sent in place of the server's message of its current round k (2k). */
+    int round = 2 * (st->phase >= SV_ADV && st->phase <= SV_UNMASK ? st->phase : SV_UNMASK);
 
     st->phase = SV_DONE;
     sim_abort(p, reason);
-    if (st->n > 1 && sim_broadcast(p, msg, sizeof(msg)) != 0) {
+    if (st->n > 1 && sim_broadcast(p, round, msg, sizeof(msg)) != 0) {
         return; /* sticky MPCSIM_ENOMEM: sim_run reports it */
     }
 }
@@ -434,7 +436,7 @@ sa__client_start(struct sim_party *p, struct secagg_party *st)
     msg[0] = SA_MSG_ADV;
     memcpy(msg + 1, st->ck.pk, SA_K);
     memcpy(msg + 1 + SA_K, st->sk.pk, SA_K);
-    rc = sim_send(p, 0, msg, sizeof(msg));
+    rc = sim_send(p, 0, 1, msg, sizeof(msg)); /* round 1: AdvertiseKeys */
     if (rc == 0) {
         rc = sa__client_watch(p, st);
     }
@@ -566,7 +568,7 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
         o += SA_CT_ENTRY;
     }
     sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)(m - 1) * SECAGG_CT_BYTES));
-    rc = sim_send(p, 0, out, olen);
+    rc = sim_send(p, 0, 3, out, olen); /* round 3: ShareKeys */
     if (rc == 0) {
         st->phase = CL_FWD;
     }
@@ -664,7 +666,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
     out[0] = SA_MSG_MASKED;
     secagg_commit(out + 1, st->b);
     secagg_pack(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
-    rc = sim_send(p, 0, out, mlen);
+    rc = sim_send(p, 0, 5, out, mlen); /* MaskedInput */
     if (rc == 0) {
         st->phase = CL_U3;
     }
@@ -732,7 +734,7 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
     sa__bitmap_write(out + 1, st, hold);
     o = 1 + st->bm;
     secagg_pack(out + o, el, cnt * SA_SE, SA_EB);
-    rc = sim_send(p, 0, out, olen);
+    rc = sim_send(p, 0, 7, out, olen); /* round 7: Unmasking */
     if (rc == 0) {
         /* Without result_to_clients the client's part ends here. */
         st->phase = st->result_to_clients ? CL_RESULT : CL_DONE;
@@ -873,7 +875,7 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
             o += SA_KEYS_ENTRY;
         }
     }
-    rc = sim_broadcast(p, msg, len);
+    rc = sim_broadcast(p, 2, msg, len); /* round 2: the key list U1 */
     mpcsim_free(msg);
     return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
 }
@@ -923,7 +925,7 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
             memcpy(msg + o, st->shares_msg[u] + pos * SA_CT_ENTRY, SECAGG_CT_BYTES);
             o += SA_CT_ENTRY;
         }
-        rc = sim_send(p, (int)v, msg, len);
+        rc = sim_send(p, (int)v, 4, msg, len); /* round 4: forwarded shares */
     }
     for (size_t u = 0; u < n; u++) {
         mpcsim_free(st->shares_msg[u]);
@@ -962,7 +964,7 @@ sa__server_close_mask(struct sim_party *p, struct secagg_party *st)
     sa__bitmap_write(msg + 1, st, st->in3);
     for (size_t u = 1; u < n && rc == 0; u++) {
         if (st->in3[u]) {
-            rc = sim_send(p, (int)u, msg, 1 + st->bm);
+            rc = sim_send(p, (int)u, 6, msg, 1 + st->bm); /* round 6: U3 */
         }
     }
     mpcsim_free(msg);
@@ -1151,7 +1153,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         msg[0] = SA_MSG_RESULT;
         sa__bitmap_write(msg + 1, st, inc);
         secagg_pack(msg + 1 + st->bm, st->z, L, st->rbits);
-        rc = sim_broadcast(p, msg, mlen);
+        rc = sim_broadcast(p, 8, msg, mlen); /* round 8: the result */
     }
 out:
     if (secret != NULL) {

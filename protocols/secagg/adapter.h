@@ -9,9 +9,9 @@
  * is the number of shares that rebuild a client's secrets, and the least
  * number of clients that must answer each round.
  *
- * Rounds (the engine's depth counts one-way messages, so the paper's four
- * rounds are depths 1..7, 8 with result_to_clients; round k: clients send
- * at depth 2k - 1, the server answers at 2k):
+ * Rounds (the engine counts one-way steps, so the paper's four rounds are
+ * protocol rounds 1..8 as sim_send states them; paper round k: clients
+ * send in round 2k - 1, the server answers in round 2k):
  *   1 AdvertiseKeys  client u sends two X25519 public keys (c_u for
  *                    encryption, s_u for masks).  The server checks that
  *                    they are usable, waits for every client or

@@ -344,7 +344,8 @@ sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint6
             continue;
         }
         fp_vec_encode(msg + 1, rows + j * len, len);
-        rc = sim_send(p, (int)j, msg, 1 + FP_BYTES * len);
+        /* Round 1 deals inputs, round 2 reshares products. */
+        rc = sim_send(p, (int)j, type == SH_MSG_INPUT ? 1 : 2, msg, 1 + FP_BYTES * len);
     }
 out:
     mpcsim_free(rows);
@@ -701,7 +702,7 @@ sh__send_output(struct sim_party *p, struct shamir_party *st)
         }
     }
     fp_vec_encode(msg + SH_HDR + 4 * nid, st->mine, st->R);
-    rc = sim_broadcast(p, msg, len);
+    rc = sim_broadcast(p, st->mul ? 3 : 2, msg, len); /* the last round */
     mpcsim_free(msg);
     if (rc == 0) {
         rc = sh__enter(p, st, SH_PH_OUT);

@@ -525,9 +525,8 @@ exec_worker(void *arg)
             break;
         }
         sc = ex->l->points[ex->task_point[i]];
-        seed = ex->has_trial_seed
-                   ? ex->trial_seed
-                   : runner_trial_seed(sc->seed, ex->task_point[i], ex->task_trial[i]);
+        seed = ex->has_trial_seed ? ex->trial_seed
+                                  : runner_trial_seed(sc, ex->task_point[i], ex->task_trial[i]);
         rc = runner_run_trial(&ex->rows[i], sc, (int)ex->task_trial[i], seed, err, sizeof(err));
         if (rc < 0) {
             pthread_mutex_lock(&ex->lock);

@@ -128,8 +128,8 @@ run_run(void *state, uint64_t iters)
 
     for (uint64_t i = 0; i < iters; i++) {
         trial_row_clear(&s->row);
-        s->rc = runner_run_trial(&s->row, s->sc, 0, runner_trial_seed(s->sc->seed, 0, s->trial++),
-                                 err, sizeof(err));
+        s->rc = runner_run_trial(&s->row, s->sc, 0, runner_trial_seed(s->sc, 0, s->trial++), err,
+                                 sizeof(err));
     }
 }
 

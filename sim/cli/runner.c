@@ -8,18 +8,29 @@
  * answer over its `included` parties makes the trial `wrong_output`, a
  * security failure; otherwise the trial is `ok` when every honest party
  * that did not drop out has output, and `abort` when any of them did not.
+ *
+ * Randomness: every draw comes from a stream keyed by the full 64-bit
+ * (trial seed, purpose, party) (sim/stream.h): inputs per party, so
+ * party i's inputs do not depend on n or on any other draw; the adversary
+ * set from its own stream; the engine keys its own.  Strings are built
+ * with a growing buffer: no fixed-size formatting.
  */
 #include "sim/cli/runner.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "common/alloc.h"
 #include "sim/cli/registry.h"
+#include "sim/stream.h"
+
+/* Stream purposes under the trial seed (the engine uses 1..3). */
+#define PURPOSE_INPUTS UINT64_C(0x696e70757473)    /* "inputs" */
+#define PURPOSE_ADVERSARY UINT64_C(0x616476657273) /* "advers" */
 
 static int secure_random = 0;
 
@@ -30,20 +41,78 @@ runner_set_secure_random(int on)
     secure_random = on;
 }
 
-static uint64_t
-splitmix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* see runner.h */
 uint64_t
-runner_trial_seed(uint64_t seed, uint64_t point, uint64_t trial)
+runner_trial_seed(const struct scenario *sc, uint64_t point, uint64_t trial)
 {
-    return splitmix64(splitmix64(splitmix64(seed) ^ point) ^ (trial * 0xd1b54a32d192ed03ULL));
+    /* Purpose 1: trial seeds under common streams, 2: independent ones. */
+    if (sc->streams_independent) {
+        return sim_stream_key(sc->seed, 2, point, trial);
+    }
+    return sim_stream_key(sc->seed, 1, trial, 0);
+}
+
+/* A growing string; `oom` sticks once an allocation failed. */
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+
+static void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int need;
+
+    if (b->oom) {
+        return;
+    }
+    va_start(ap, fmt);
+    need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (need < 0) {
+        b->oom = 1;
+        return;
+    }
+    if (b->len + (size_t)need + 1 > b->cap) {
+        size_t cap = b->cap == 0 ? 64 : b->cap;
+        char *t;
+
+        while (b->len + (size_t)need + 1 > cap) {
+            cap *= 2;
+        }
+        t = mpcsim_realloc(b->s, cap);
+        if (t == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->s = t;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    (void)vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)need;
+}
+
+/* The buffer's string (owned by the caller; "" when empty), or NULL on OOM. */
+static char *
+sbuf_take(struct sbuf *b)
+{
+    char *s = b->s;
+
+    if (b->oom) {
+        mpcsim_free(b->s);
+        return NULL;
+    }
+    if (s == NULL) {
+        s = mpcsim_strdup("");
+    }
+    b->s = NULL;
+    return s;
 }
 
 /* see runner.h */
@@ -71,33 +140,26 @@ trial_row_clear(struct trial_row *row)
     memset(row, 0, sizeof(*row));
 }
 
-static gsl_rng *
-make_rng(uint64_t trial_seed, uint64_t purpose)
-{
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-
-    if (r != NULL) {
-        gsl_rng_set(r, (unsigned long)splitmix64(trial_seed ^ purpose));
-    }
-    return r;
-}
-
-/* Sample one input; returns 0 or MPCSIM_ERANGE. */
+/*
+ * Sample one input; returns 0 or MPCSIM_ERANGE.  `uniform` is an exact,
+ * unbiased integer draw over [imin, imax]; the other distributions are
+ * drawn as doubles and rounded, so they carry 53 bits.
+ */
 static int
-sample_input(int64_t *out, const struct scenario_inputs *in, gsl_rng *r)
+sample_input(int64_t *out, const struct scenario_inputs *in, struct sim_stream *st)
 {
+    gsl_rng *r = &st->rng;
     double x = 0;
 
     switch (in->kind) {
     case SCENARIO_INPUT_UNIFORM: {
-        double span = floor(in->max) - ceil(in->min);
+        int64_t v = sim_stream_int_range(st, in->imin, in->imax);
 
-        if (span >= 0 && span < 4.0e9) {
-            x = ceil(in->min) + (double)gsl_rng_uniform_int(r, (unsigned long)span + 1);
-        } else {
-            x = in->min + gsl_rng_uniform(r) * (in->max - in->min);
+        if (v > COMPUTATION_MAX_ABS || v < -COMPUTATION_MAX_ABS) {
+            return MPCSIM_ERANGE;
         }
-        break;
+        *out = v;
+        return 0;
     }
     case SCENARIO_INPUT_NORMAL:
         x = in->mean + gsl_ran_gaussian(r, in->sd);
@@ -123,29 +185,22 @@ sample_input(int64_t *out, const struct scenario_inputs *in, gsl_rng *r)
     return 0;
 }
 
+/* The output values as text ("1;2;3"), in full; NULL on MPCSIM_ENOMEM. */
 static char *
 format_values(const struct computation *c, const int64_t *raw, int count)
 {
     size_t n = computation_out_len(c);
-    size_t cap = n * 32 + 1;
-    char *s = mpcsim_malloc(cap);
-    size_t used = 0;
+    struct sbuf b = {0};
     int integral = c->kind != COMPUTATION_MEAN && c->kind != COMPUTATION_VARIANCE;
 
-    if (s == NULL) {
-        return NULL;
-    }
-    s[0] = '\0';
     for (size_t k = 0; k < n; k++) {
         if (integral) {
-            used +=
-                (size_t)snprintf(s + used, cap - used, "%s%lld", k ? ";" : "", (long long)raw[k]);
+            sbuf_printf(&b, "%s%lld", k ? ";" : "", (long long)raw[k]);
         } else {
-            used += (size_t)snprintf(s + used, cap - used, "%s%.6f", k ? ";" : "",
-                                     computation_finish(c, raw, k, count));
+            sbuf_printf(&b, "%s%.6f", k ? ";" : "", computation_finish(c, raw, k, count));
         }
     }
-    return s;
+    return sbuf_take(&b);
 }
 
 static int
@@ -164,17 +219,13 @@ collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim
 {
     const struct sim_accusation *acc = NULL;
     size_t na = sim_accusations(sim, &acc);
+    struct sbuf b = {0};
     int *ids = NULL;
     size_t k = 0;
-    size_t used = 0;
 
-    row->accused = mpcsim_malloc(na * 8 + 1);
-    if (row->accused == NULL) {
-        return MPCSIM_ENOMEM;
-    }
-    row->accused[0] = '\0';
     if (na == 0) {
-        return 0;
+        row->accused = mpcsim_strdup("");
+        return row->accused == NULL ? MPCSIM_ENOMEM : 0;
     }
     ids = mpcsim_calloc(na, sizeof(*ids));
     if (ids == NULL) {
@@ -188,14 +239,120 @@ collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim
         if (i > 0 && ids[i] == ids[i - 1]) {
             continue;
         }
-        used += (size_t)snprintf(row->accused + used, na * 8 + 1 - used, "%s%d", used ? ";" : "",
-                                 ids[i]);
+        sbuf_printf(&b, "%s%d", b.len > 0 ? ";" : "", ids[i]);
         if (ids[i] >= 0 && ids[i] < n && beh[ids[i]] == SIM_HONEST) {
             row->false_accusations++;
         }
     }
     mpcsim_free(ids);
+    row->accused = sbuf_take(&b);
+    return row->accused == NULL ? MPCSIM_ENOMEM : 0;
+}
+
+/* Party i's inputs from its own stream (trial seed, inputs, i). */
+static int
+sample_inputs(int64_t *values, const struct scenario *sc, uint64_t trial_seed, int trial,
+              char *errbuf, size_t errcap)
+{
+    size_t len = sc->inputs.length;
+
+    for (int i = 0; i < sc->parties; i++) {
+        struct sim_stream st;
+
+        sim_stream_init(&st, sim_stream_key(trial_seed, PURPOSE_INPUTS, (uint64_t)i, 0));
+        for (size_t k = 0; k < len; k++) {
+            if (sample_input(&values[(size_t)i * len + k], &sc->inputs, &st) < 0) {
+                snprintf(errbuf, errcap,
+                         "trial %d: party %d's sampled input does not fit the field "
+                         "(|x| < 2^60); narrow the input distribution",
+                         trial, i);
+                return MPCSIM_ERANGE;
+            }
+        }
+    }
     return 0;
+}
+
+/* The corrupted parties: listed, or `count` chosen from (trial seed, adversary). */
+static int
+choose_adversary(enum sim_behaviour *beh, const struct scenario *sc, uint64_t trial_seed)
+{
+    int n = sc->parties;
+    int *all = NULL, *chosen = NULL;
+    struct sim_stream st;
+
+    if (!sc->has_adversary) {
+        return 0;
+    }
+    if (sc->adversary.parties != NULL) {
+        for (int i = 0; i < sc->adversary.n_parties; i++) {
+            beh[sc->adversary.parties[i]] = sc->adversary.behaviour;
+        }
+        return 0;
+    }
+    if (sc->adversary.count <= 0) {
+        return 0;
+    }
+    all = mpcsim_calloc((size_t)n, sizeof(int));
+    chosen = mpcsim_calloc((size_t)sc->adversary.count, sizeof(int));
+    if (all == NULL || chosen == NULL) {
+        mpcsim_free(all);
+        mpcsim_free(chosen);
+        return MPCSIM_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        all[i] = i;
+    }
+    sim_stream_init(&st, sim_stream_key(trial_seed, PURPOSE_ADVERSARY, 0, 0));
+    gsl_ran_choose(&st.rng, chosen, (size_t)sc->adversary.count, all, (size_t)n, sizeof(int));
+    for (int i = 0; i < sc->adversary.count; i++) {
+        beh[chosen[i]] = sc->adversary.behaviour;
+    }
+    mpcsim_free(all);
+    mpcsim_free(chosen);
+    return 0;
+}
+
+/* ms (a scenario's double) to engine ns, clamped (sim/stream.h). */
+static int64_t
+ms_to_ns(double ms)
+{
+    return sim_ns_clamp(ms * 1e6);
+}
+
+/* Protocol columns from the engine's statistics and the server's figures. */
+static void
+collect_stats(struct trial_row *row, const struct sim *sim, int server)
+{
+    size_t limit = RUNNER_MAX_STATS - (server ? 2 : 0);
+
+    row->n_stats = sim_stat_count(sim);
+    if (row->n_stats > limit) {
+        row->n_stats = limit;
+    }
+    for (size_t i = 0; i < row->n_stats; i++) {
+        const char *name = sim_stat_name(sim, i);
+
+        MPCSIM_ASSERT(strlen(name) < sizeof(row->stat_names[i])); /* protocols' constants */
+        memcpy(row->stat_names[i], name, strlen(name) + 1);
+        row->stat_values[i] = sim_stat_value(sim, i);
+        row->stat_is_int[i] = (uint8_t)sim_stat_is_int(sim, i);
+        row->stat_u64[i] = sim_stat_u64(sim, i);
+    }
+    if (server) {
+        const struct sim_party_result *srv = sim_party_result(sim, 0);
+        size_t k = row->n_stats;
+
+        memcpy(row->stat_names[k], "server_bytes", sizeof("server_bytes"));
+        row->stat_u64[k] = srv->bytes_sent + srv->bytes_received;
+        row->stat_values[k] = (double)row->stat_u64[k];
+        row->stat_is_int[k] = 1;
+        k++;
+        memcpy(row->stat_names[k], "server_compute_ms", sizeof("server_compute_ms"));
+        row->stat_values[k] = (double)srv->compute_ns / 1e6;
+        row->stat_is_int[k] = 0;
+        row->n_stats = k + 1;
+    }
 }
 
 /* see runner.h */
@@ -214,13 +371,13 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     int64_t *expected = NULL;
     void *params = NULL;
     struct sim *sim = NULL;
-    gsl_rng *r = NULL;
     struct sim_config cfg;
     const struct sim_metrics *m = NULL;
     const struct sim_party_result *first = NULL;
-    const char *reason = "";
-    char reason_buf[256] = "";
+    struct sbuf reason = {0};
+    int64_t gave_up = -1;
     int all_output = 1;
+    int any_output = 0;
     int wrong = 0;
     int rc = 0;
 
@@ -241,23 +398,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     if (sc->inputs.kind == SCENARIO_INPUT_VALUES) {
         memcpy(values, sc->inputs.values, (size_t)n * len * sizeof(*values));
     } else {
-        r = make_rng(trial_seed, 0x696e70757473ULL); /* "inputs" */
-        if (r == NULL) {
-            rc = MPCSIM_ENOMEM;
+        rc = sample_inputs(values, sc, trial_seed, trial, errbuf, errcap);
+        if (rc < 0) {
             goto out;
         }
-        for (size_t i = 0; i < (size_t)n * len; i++) {
-            if (sample_input(&values[i], &sc->inputs, r) < 0) {
-                snprintf(errbuf, errcap,
-                         "trial %d: party %zu's sampled input does not fit the field "
-                         "(|x| < 2^60); narrow the input distribution",
-                         trial, i / len);
-                rc = MPCSIM_ERANGE;
-                goto out;
-            }
-        }
-        gsl_rng_free(r);
-        r = NULL;
     }
     for (int i = 0; i < n; i++) {
         inputs[i] = &values[(size_t)i * len];
@@ -271,33 +415,9 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         rc = MPCSIM_ERANGE;
         goto out;
     }
-    /* Corrupted parties. */
-    if (sc->has_adversary) {
-        if (sc->adversary.parties != NULL) {
-            for (int i = 0; i < sc->adversary.n_parties; i++) {
-                beh[sc->adversary.parties[i]] = sc->adversary.behaviour;
-            }
-        } else if (sc->adversary.count > 0) {
-            int *all = mpcsim_calloc((size_t)n, sizeof(int));
-            int *chosen = mpcsim_calloc((size_t)sc->adversary.count, sizeof(int));
-
-            r = make_rng(trial_seed, 0x616476657273ULL); /* "advers" */
-            if (all == NULL || chosen == NULL || r == NULL) {
-                mpcsim_free(all);
-                mpcsim_free(chosen);
-                rc = MPCSIM_ENOMEM;
-                goto out;
-            }
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-            gsl_ran_choose(r, chosen, (size_t)sc->adversary.count, all, (size_t)n, sizeof(int));
-            for (int i = 0; i < sc->adversary.count; i++) {
-                beh[chosen[i]] = sc->adversary.behaviour;
-            }
-            mpcsim_free(all);
-            mpcsim_free(chosen);
-        }
+    rc = choose_adversary(beh, sc, trial_seed);
+    if (rc < 0) {
+        goto out;
     }
     /* The engine. */
     sim_config_init(&cfg, n, trial_seed);
@@ -308,10 +428,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     cfg.faults.random_max_round = re->rounds != NULL ? re->rounds(sc) : 1;
     cfg.faults.dropout_exempt = re->server ? 1 : 0; /* dropouts are the clients' */
     cfg.behaviour = beh;
-    cfg.adversary_delay_ns = (int64_t)(sc->adversary.delay_ms * 1e6);
-    cfg.round_timeout_ns = (int64_t)(sc->protocol.round_timeout_ms * 1e6);
+    cfg.adversary_delay_ns = ms_to_ns(sc->adversary.delay_ms);
+    cfg.round_timeout_ns = ms_to_ns(sc->protocol.round_timeout_ms);
     cfg.cost_ns = sc->cost_ns;
-    cfg.max_sim_time_ns = (int64_t)(sc->max_sim_time_ms * 1e6);
+    cfg.max_sim_time_ns = ms_to_ns(sc->max_sim_time_ms);
     cfg.secure_random = secure_random;
     rc = re->make_params(&params, sc);
     if (rc < 0) {
@@ -329,6 +449,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
                  mpcsim_strerror(rc));
         goto out;
     }
+    m = sim_metrics(sim);
     /* Judge. */
     for (int i = 0; i < n; i++) {
         const struct sim_party_result *pr = sim_party_result(sim, i);
@@ -338,14 +459,17 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
             continue;
         }
         if (!pr->has_output) {
+            int64_t t = pr->aborted ? pr->abort_ns : m->end_ns;
+
             all_output = 0;
-            if (pr->aborted && reason[0] == '\0') {
-                snprintf(reason_buf, sizeof(reason_buf), "party %d: %s", i,
-                         pr->abort_reason != NULL ? pr->abort_reason : "aborted");
-                reason = reason_buf;
+            gave_up = t > gave_up ? t : gave_up;
+            if (pr->aborted && reason.len == 0 && !wrong) {
+                sbuf_printf(&reason, "party %d: %s", i,
+                            pr->abort_reason != NULL ? pr->abort_reason : "aborted");
             }
             continue;
         }
+        any_output = 1;
         if (first == NULL) {
             first = pr;
         }
@@ -353,85 +477,69 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
             pr->output_len != raw_len ||
             memcmp(pr->output, expected, raw_len * sizeof(*expected)) != 0) {
             if (!wrong) {
-                snprintf(reason_buf, sizeof(reason_buf),
-                         "party %d output a value that differs from the plaintext answer", i);
-                reason = reason_buf;
+                reason.len = 0;
+                sbuf_printf(&reason,
+                            "party %d output a value that differs from the plaintext answer", i);
             }
             wrong = 1;
             first = pr; /* show the wrong output */
         }
     }
-    m = sim_metrics(sim);
     if (wrong) {
         row->status = TRIAL_WRONG_OUTPUT;
     } else if (all_output && first != NULL) {
         row->status = TRIAL_OK;
     } else {
         row->status = TRIAL_ABORT;
-        if (reason[0] == '\0') {
-            reason = m->timed_out ? "max_sim_time_ms reached before every honest party output"
-                                  : "an honest party ended without output";
+        if (reason.len == 0) {
+            sbuf_printf(&reason, "%s",
+                        m->timed_out ? "max_sim_time_ms reached before every honest party output"
+                                     : "an honest party ended without output");
         }
     }
-    /* Output, expected and included, as the first judged party saw them. */
-    {
-        uint8_t *inc = NULL;
+    /* Output, expected and included, as the first judged party saw them;
+     * included counts exactly the input owners its output covers (never a
+     * server).  Abort rows have neither expected nor included. */
+    if (first == NULL) {
+        row->output = mpcsim_strdup("");
+    } else {
         int count = 0;
 
-        if (first != NULL) {
-            inc = (uint8_t *)first->included;
+        for (int i = re->server ? 1 : 0; i < n; i++) {
+            count += first->included[i] != 0;
         }
-        for (int i = 0; i < n; i++) {
-            const struct sim_party_result *pr = sim_party_result(sim, i);
-            int in = inc != NULL ? inc[i] : !pr->crashed;
-
-            count += in != 0;
+        if (computation_expected(expected, &sc->comp, n, inputs, first->included) < 0) {
+            memset(expected, 0, raw_len * sizeof(*expected));
         }
-        if (first == NULL) {
-            uint8_t *alive = mpcsim_calloc((size_t)n, 1);
-
-            if (alive == NULL) {
-                rc = MPCSIM_ENOMEM;
-                goto out;
-            }
-            for (int i = 0; i < n; i++) {
-                alive[i] = !sim_party_result(sim, i)->crashed;
-            }
-            if (sc->comp.kind == COMPUTATION_DOT_PRODUCT) {
-                alive[0] = alive[1] = 1;
-            }
-            if (computation_expected(expected, &sc->comp, n, inputs, alive) < 0) {
-                memset(expected, 0, raw_len * sizeof(*expected));
-            }
-            mpcsim_free(alive);
-            row->output = mpcsim_strdup("");
-        } else {
-            if (computation_expected(expected, &sc->comp, n, inputs, first->included) < 0) {
-                memset(expected, 0, raw_len * sizeof(*expected));
-            }
-            row->output = first->output_len == raw_len
-                              ? format_values(&sc->comp, first->output, count)
-                              : mpcsim_strdup("malformed");
+        row->output = first->output_len == raw_len ? format_values(&sc->comp, first->output, count)
+                                                   : mpcsim_strdup("malformed");
+        if (row->status != TRIAL_ABORT) {
+            row->expected = format_values(&sc->comp, expected, count);
+            row->included = count;
         }
-        row->expected = format_values(&sc->comp, expected, count);
-        row->included = count;
-        row->correct = first != NULL && !wrong;
     }
-    row->reason = mpcsim_strdup(reason);
+    if (row->expected == NULL && row->status == TRIAL_ABORT) {
+        row->expected = mpcsim_strdup("");
+        row->included = TRIAL_ABSENT;
+    }
+    row->correct = row->status == TRIAL_OK;
+    row->reason = sbuf_take(&reason);
     if (row->output == NULL || row->expected == NULL || row->reason == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    row->latency_ms = (double)m->latency_ns / 1e6;
-    row->latency_p50_ms = (double)m->latency_p50_ns / 1e6;
-    row->rounds = m->rounds;
-    row->depth = m->rounds;          /* until the engine reports both apart */
-    row->time_to_abort_ms = NAN;     /* until the engine reports it */
-    row->max_party_compute_ms = NAN; /* until the engine reports it */
+    /* Metrics; absent values per runner.h. */
+    row->latency_ms = row->status == TRIAL_OK ? (double)m->latency_ns / 1e6 : NAN;
+    row->latency_p50_ms = row->status == TRIAL_OK ? (double)m->latency_p50_ns / 1e6 : NAN;
+    row->rounds = any_output ? m->rounds : TRIAL_ABSENT;
+    row->depth = any_output ? m->depth : TRIAL_ABSENT;
+    row->time_to_abort_ms =
+        row->status == TRIAL_ABORT && gave_up >= 0 ? (double)gave_up / 1e6 : NAN;
     row->messages = m->messages;
     row->bytes = m->bytes;
     row->max_party_bytes = m->max_party_bytes;
     row->compute_ms = (double)m->compute_ns / 1e6;
+    row->max_party_compute_ms = (double)m->max_party_compute_ns / 1e6;
     row->dropped = m->dropped;
     row->events = m->events;
     row->wall_ms = m->wall_ms;
@@ -439,23 +547,9 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     if (rc < 0) {
         goto out;
     }
-    row->n_stats = sim_stat_count(sim);
-    if (row->n_stats > RUNNER_MAX_STATS - 2) {
-        row->n_stats = RUNNER_MAX_STATS - 2;
-    }
-    for (size_t i = 0; i < row->n_stats; i++) {
-        snprintf(row->stat_names[i], sizeof(row->stat_names[i]), "%s", sim_stat_name(sim, i));
-        row->stat_values[i] = sim_stat_value(sim, i);
-    }
-    if (re->server) {
-        const struct sim_party_result *srv = sim_party_result(sim, 0);
-
-        snprintf(row->stat_names[row->n_stats], sizeof(row->stat_names[0]), "server_bytes");
-        row->stat_values[row->n_stats++] = (double)(srv->bytes_sent + srv->bytes_received);
-        snprintf(row->stat_names[row->n_stats], sizeof(row->stat_names[0]), "server_compute_ms");
-        row->stat_values[row->n_stats++] = (double)srv->compute_ns / 1e6;
-    }
+    collect_stats(row, sim, re->server);
 out:
+    mpcsim_free(reason.s);
     if (rc < 0) {
         trial_row_clear(row);
     }
@@ -463,7 +557,6 @@ out:
     if (params != NULL) {
         re->free_params(params);
     }
-    gsl_rng_free(r);
     mpcsim_free(values);
     mpcsim_free(inputs);
     mpcsim_free(input_len);

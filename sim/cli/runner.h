@@ -3,9 +3,12 @@
  * sim/cli/runner.h - run one trial of a validated scenario and turn the
  * engine's results into a result row (SCENARIO.md "Results").
  *
- * The trial seed is derived from (scenario seed, point, trial), so any
- * row can be replayed alone with `--seed` and the same point; inputs,
- * corrupted parties and every stream of the engine derive from it.
+ * Common random numbers (SCENARIO.md `trials`): the trial seed is derived
+ * from (scenario seed, trial) only, so trial k draws the same inputs,
+ * dropouts, crashes, adversary set and network randomness at every sweep
+ * point (with `streams: independent`, from (seed, point, trial)).  Every
+ * stream of a trial is keyed by (trial seed, purpose, party or link), and
+ * a row is reproduced exactly from its `seed` alone by runner_run_trial.
  */
 #ifndef MPCSIM_SIM_CLI_RUNNER_H
 #define MPCSIM_SIM_CLI_RUNNER_H
@@ -36,7 +39,7 @@ struct trial_row {
     char *output;                      /* "1234" or "1;2;3" (vectors), "" when none; owned */
     char *expected;                    /* owned; "" when absent (abort rows) */
     int included;                      /* TRIAL_ABSENT on abort rows */
-    double latency_ms, latency_p50_ms; /* NAN unless every honest party output */
+    double latency_ms, latency_p50_ms; /* NAN unless status is ok */
     double time_to_abort_ms; /* abort rows: when the last honest party gave up; else NAN */
     int rounds;              /* protocol rounds; TRIAL_ABSENT without output */
     int depth;               /* causal depth; TRIAL_ABSENT without output */
@@ -49,22 +52,32 @@ struct trial_row {
     uint64_t events;
     double wall_ms;
     char *reason; /* why it aborted or went wrong, "" otherwise; owned */
+    /* Protocol columns.  An integer statistic (stat_is_int[i]: counts,
+     * bytes) is exact in stat_u64[i]; stat_values[i] holds every
+     * statistic as a double (exact for doubles, rounded above 2^53). */
     size_t n_stats;
     char stat_names[RUNNER_MAX_STATS][32];
     double stat_values[RUNNER_MAX_STATS];
+    uint64_t stat_u64[RUNNER_MAX_STATS];
+    uint8_t stat_is_int[RUNNER_MAX_STATS];
 };
 
 /* "ok", "abort", "wrong_output". */
 const char *trial_status_name(enum trial_status s);
 
-/* The seed of trial k at sweep point `point` of a scenario seeded `seed`. */
-uint64_t runner_trial_seed(uint64_t seed, uint64_t point, uint64_t trial);
+/*
+ * The seed of trial `trial` at sweep point `point` of `sc`: a function of
+ * (sc->seed, trial) alone, or of (sc->seed, point, trial) when the
+ * scenario says `streams: independent`.
+ */
+uint64_t runner_trial_seed(const struct scenario *sc, uint64_t point, uint64_t trial);
 
 /*
- * Run trial `trial` of `sc` with seed `trial_seed`.  Fills *row (free with
- * trial_row_clear).  Returns 0 (whatever the trial's status), MPCSIM_ERANGE
- * when sampled inputs or the answer leave the field (message in `errbuf`),
- * or MPCSIM_ENOMEM / MPCSIM_ELIMIT.
+ * Run trial `trial` of `sc` with seed `trial_seed`.  The row depends only
+ * on (sc, trial_seed) (`trial` is only its label), so a row's `seed`
+ * replays it.  Fills *row (free with trial_row_clear).  Returns 0 (whatever the trial's status),
+ * MPCSIM_ERANGE when sampled inputs or the answer leave the field (message in `errbuf`), or
+ * MPCSIM_ENOMEM / MPCSIM_ELIMIT.
  */
 MPCSIM_NODISCARD int runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial,
                                       uint64_t trial_seed, char *errbuf, size_t errcap);

@@ -1750,10 +1750,10 @@ int
 scenario_from_tree(struct scenario **out, const struct ynode *root, const char *file,
                    const char *base_dir, struct diag *d)
 {
-    static const char *const keys[] = {"name",    "description",    "seed",        "trials",
-                                       "parties", "inputs",         "computation", "protocol",
-                                       "network", "faults",         "adversary",   "cost_model",
-                                       "sweep",   "max_sim_time_ms"};
+    static const char *const keys[] = {"name",    "description",     "seed",        "trials",
+                                       "parties", "inputs",          "computation", "protocol",
+                                       "network", "faults",          "adversary",   "cost_model",
+                                       "sweep",   "max_sim_time_ms", "streams"};
     struct vctx v = {d, 0, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
@@ -1820,6 +1820,12 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     }
     if ((node = ynode_map_get(root, "max_sim_time_ms")) != NULL) {
         (void)ms_value(&v, node, 0, 1e12, 1, "max_sim_time_ms", &sc->max_sim_time_ms);
+    }
+    if ((node = ynode_map_get(root, "streams")) != NULL) {
+        static const char *const streams[] = {"common", "independent"};
+        int k = enum_value(&v, node, streams, COUNT(streams), "streams");
+
+        sc->streams_independent = k == 1;
     }
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);

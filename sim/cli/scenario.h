@@ -40,7 +40,7 @@ struct scenario_inputs {
     size_t length;   /* vector length L */
     int64_t *values; /* VALUES: parties * length, row-major */
     double min, max, mean, sd, zeta, sigma, a, b;
-    int64_t imin, imax; /* UNIFORM: the exact integer bounds (min, max hold them rounded) */
+    int64_t imin, imax; /* UNIFORM: the integer range [ceil(min), floor(max)], exact */
 };
 
 struct scenario_protocol {
@@ -106,6 +106,7 @@ struct scenario {
     struct scenario_adversary adversary;
     double cost_ns[SIM_OP_COUNT];
     double max_sim_time_ms;
+    int streams_independent; /* `streams: independent`: trial seeds also depend on the point */
 };
 
 /*

@@ -567,7 +567,7 @@ garbage_spray(struct sim_party *p, const uint8_t *seen, size_t seen_len)
             to = 0;
         }
         if (to != sim_party_id(p)) {
-            assert_int_equal(sim_send(p, to, buf, len), 0);
+            assert_int_equal(sim_send(p, to, 7, buf, len), 0);
         }
     }
 }

@@ -9,8 +9,9 @@
  *        HASH_BYTE operations; every party that receives records (from, k,
  *        local time) and charges `recv_charge` SIM_OP_HASH_BYTE operations.
  *        If `all_send`, every party is a sender (to receiver, or to all).
+ *        Message k (from 0) is of protocol round k + 1.
  * relay: a token goes round the ring 0 -> 1 -> ... for `hops` hops; the
- *        party receiving the last hop outputs it.
+ *        party receiving the last hop outputs it; hop h is round h.
  */
 #ifndef MPCSIM_TESTS_SIM_PROBE_H
 #define MPCSIM_TESTS_SIM_PROBE_H
@@ -61,9 +62,9 @@ probe_send_one(struct sim_party *p)
         sim_charge(p, SIM_OP_HASH_BYTE, pp->charge);
     }
     if (pp->receiver < 0) {
-        rc = sim_broadcast(p, buf, pp->len);
+        rc = sim_broadcast(p, (int)k + 1, buf, pp->len);
     } else {
-        rc = sim_send(p, pp->receiver, buf, pp->len);
+        rc = sim_send(p, pp->receiver, (int)k + 1, buf, pp->len);
     }
     free(buf);
     if (rc < 0) {
@@ -166,7 +167,7 @@ relay_on_start(struct sim_party *p)
     uint32_t h = 1;
 
     if (sim_party_id(p) == 0) {
-        if (sim_send(p, 1, (const uint8_t *)&h, 4) < 0) {
+        if (sim_send(p, 1, 1, (const uint8_t *)&h, 4) < 0) {
             return;
         }
     }
@@ -190,7 +191,8 @@ relay_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
         return;
     }
     h++;
-    if (sim_send(p, (sim_party_id(p) + 1) % sim_party_count(p), (const uint8_t *)&h, 4) < 0) {
+    if (sim_send(p, (sim_party_id(p) + 1) % sim_party_count(p), (int)h, (const uint8_t *)&h, 4) <
+        0) {
         return;
     }
 }

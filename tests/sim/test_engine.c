@@ -174,7 +174,8 @@ test_engine_compute_delays_sends(void **state)
     sim_destroy(sim);
 }
 
-/* Rounds: a token relayed h hops is output at depth h. */
+/* Rounds: a token relayed h hops (hop h stated as round h) is output at
+ * round h and depth h. */
 static void
 test_engine_rounds(void **state)
 {
@@ -186,12 +187,101 @@ test_engine_rounds(void **state)
     sim_config_init(&c, 3, 1);
     c.net.latency.ms = 1;
     sim = run_ok(&c, &relay_protocol, &rp);
-    assert_int_equal(sim_metrics(sim)->rounds, 7);
+    assert_int_equal(sim_metrics(sim)->rounds, 7); /* hop h is round h */
+    assert_int_equal(sim_metrics(sim)->depth, 7);
     assert_int_equal(sim_metrics(sim)->messages, 7);
     assert_true(sim_party_result(sim, 7 % 3)->has_output);
     assert_int_equal(sim_party_result(sim, 7 % 3)->output_depth, 7);
     assert_int_equal(sim_party_result(sim, 7 % 3)->output[0], 7);
     sim_destroy(sim);
+}
+
+/* A 2-round all-to-all: each party broadcasts in round 1, then in round
+ * 2 once it heard every round-1 message, and outputs after every round-2
+ * message. */
+struct two_state {
+    int heard[3];
+};
+
+static int
+two_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    struct two_state *st = mpcsim_calloc(1, sizeof(*st));
+
+    (void)cfg;
+    if (st == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim_party_set_state(p, st);
+    return 0;
+}
+
+static void
+two_start(struct sim_party *p)
+{
+    uint8_t m = 1;
+
+    assert_int_equal(sim_broadcast(p, 1, &m, 1), 0);
+}
+
+static void
+two_msg(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    struct two_state *st = sim_party_state(p);
+    int n1 = sim_party_count(p) - 1;
+    uint8_t m = 2;
+    int64_t out = 0;
+
+    (void)from;
+    assert_int_equal(len, 1);
+    if (++st->heard[msg[0]] == n1 && msg[0] == 1) {
+        assert_true(sim_party_round(p) >= 1); /* a fast peer's round 2 may be here already */
+        assert_int_equal(sim_broadcast(p, 2, &m, 1), 0);
+    }
+    if (st->heard[2] == n1 && st->heard[1] == n1) {
+        assert_int_equal(sim_output(p, &out, 1, NULL), 0);
+    }
+}
+
+static void
+two_teardown(struct sim_party *p)
+{
+    mpcsim_free(sim_party_state(p));
+}
+
+/* Rounds are the protocol's: 2 at any n on lognormal latency, where the
+ * causal depth (a party that heard a fast peer's round-2 message stamps its
+ * own round-2 message deeper) grows beyond it. */
+static void
+test_engine_rounds_vs_depth(void **state)
+{
+    static const struct sim_protocol proto = {.name = "two",
+                                              .setup = two_setup,
+                                              .on_start = two_start,
+                                              .on_message = two_msg,
+                                              .teardown = two_teardown};
+    static const int ns[3] = {5, 30, 200};
+
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+        struct sim_config c;
+        struct sim *sim;
+
+        sim_config_init(&c, ns[k], 3);
+        c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+        c.net.latency.median_ms = 40;
+        c.net.latency.sigma = 0.3;
+        sim = run_ok(&c, &proto, NULL);
+        assert_int_equal(sim_metrics(sim)->rounds, 2);
+        for (int i = 0; i < ns[k]; i++) {
+            assert_true(sim_party_result(sim, i)->has_output);
+            assert_int_equal(sim_party_result(sim, i)->output_round, 2);
+        }
+        if (ns[k] >= 30) {
+            assert_true(sim_metrics(sim)->depth > 2);
+        }
+        sim_destroy(sim);
+    }
 }
 
 /* Same config and seed: identical metrics; another seed: different. */
@@ -551,6 +641,7 @@ main(void)
         cmocka_unit_test(test_engine_tie_order),
         cmocka_unit_test(test_engine_compute_delays_sends),
         cmocka_unit_test(test_engine_rounds),
+        cmocka_unit_test(test_engine_rounds_vs_depth),
         cmocka_unit_test(test_engine_determinism),
         cmocka_unit_test(test_engine_keys_stats),
         cmocka_unit_test(test_engine_adversary),

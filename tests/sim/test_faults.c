@@ -102,7 +102,8 @@ test_faults_crash_silences(void **state)
     sim_destroy(sim);
 }
 
-/* at_round r: the party crashes when a message raises its depth to r. */
+/* at_round r: the party has sent its messages of protocol rounds <= r
+ * and crashes at its first send of a later round (relay: hop h is round h). */
 static void
 test_faults_crash_at_round(void **state)
 {
@@ -118,14 +119,24 @@ test_faults_crash_at_round(void **state)
     c.net.transport.window_bytes = 0;
     c.faults.n_crashes = 1;
     c.faults.crashes = &cr;
-    /* Party 3 gets the token at hops 3 and 8: it relays the first and
-     * crashes on the second, so exactly 8 messages are sent. */
+    /* Party 3 gets the token at hops 3 and 8: it relays the first (round
+     * 4 <= 8) and crashes when it would send round 9, so exactly 8
+     * messages are sent, every one delivered. */
     sim = run_ok(&c, &relay_protocol, &rp);
     assert_true(sim_party_result(sim, 3)->crashed);
     assert_int_equal(sim_party_result(sim, 3)->crash_ns, 8 * MS);
     assert_int_equal(sim_metrics(sim)->messages, 8);
-    assert_int_equal(sim_metrics(sim)->messages_lost, 1);
+    assert_int_equal(sim_metrics(sim)->messages_lost, 0);
     assert_int_equal(sim_party_result(sim, 3)->messages_sent, 1);
+    sim_destroy(sim);
+
+    /* at_round 3: it received hop 3 (a round-3 message) but never sends round 4. */
+    cr.at_round = 3;
+    sim = run_ok(&c, &relay_protocol, &rp);
+    assert_true(sim_party_result(sim, 3)->crashed);
+    assert_int_equal(sim_party_result(sim, 3)->crash_ns, 3 * MS);
+    assert_int_equal(sim_metrics(sim)->messages, 3);
+    assert_int_equal(sim_party_result(sim, 3)->messages_sent, 0);
     sim_destroy(sim);
 
     /* at_round 0: crashes before on_start sends anything. */
@@ -203,13 +214,61 @@ test_faults_dropout_round(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * Dropouts are coupled (one uniform per party and trial): with one seed,
+ * the parties that drop at p = 0.1 also drop at 0.3 and 0.6, at the same
+ * random round.  Probe message k is round k + 1, so a party dropped at
+ * round r sends exactly r broadcasts, one that stays sends all 5.
+ */
+static void
+test_faults_dropout_nested(void **state)
+{
+    static const double p[3] = {0.1, 0.3, 0.6};
+    enum { N = 60, COUNT = 5 };
+    uint64_t sent[3][N];
+    struct sim_config c;
+    int dropped[3] = {0, 0, 0};
+
+    (void)state;
+    for (int k = 0; k < 3; k++) {
+        struct probe_params pp = {0};
+        struct sim *sim;
+
+        pp.all_send = 1;
+        pp.receiver = -1;
+        pp.count = COUNT;
+        pp.len = 4;
+        pp.gap_ns = MS;
+        sim_config_init(&c, N, 2024);
+        c.net.latency.ms = 1;
+        c.faults.dropout_probability = p[k];
+        c.faults.dropout_at = SIM_DROPOUT_RANDOM;
+        c.faults.random_max_round = 3;
+        sim = run_ok(&c, &probe_protocol, &pp);
+        for (int i = 0; i < N; i++) {
+            sent[k][i] = sim_party_result(sim, i)->messages_sent / (N - 1);
+            dropped[k] += sent[k][i] < COUNT;
+        }
+        free(pp.rec);
+        sim_destroy(sim);
+    }
+    for (int k = 1; k < 3; k++) {
+        for (int i = 0; i < N; i++) {
+            if (sent[k - 1][i] < COUNT) {
+                assert_true(sent[k][i] == sent[k - 1][i]); /* same party, same round */
+            }
+        }
+    }
+    assert_true(dropped[0] > 0 && dropped[0] < dropped[1] && dropped[1] < dropped[2]);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_faults_crash_at_time),  cmocka_unit_test(test_faults_crash_silences),
         cmocka_unit_test(test_faults_crash_at_round), cmocka_unit_test(test_faults_dropout),
-        cmocka_unit_test(test_faults_dropout_round),
+        cmocka_unit_test(test_faults_dropout_round),  cmocka_unit_test(test_faults_dropout_nested),
     };
 
     mpcsim_test_init();

@@ -52,7 +52,7 @@ ring_on_start(struct sim_party *p)
         uint8_t msg[200];
 
         memset(msg, k, sizeof(msg));
-        if (sim_send(p, to, msg, sizeof(msg)) != 0) {
+        if (sim_send(p, to, 1, msg, sizeof(msg)) != 0) {
             sim_abort(p, "send failed");
         }
     }
@@ -149,7 +149,7 @@ big_on_start(struct sim_party *p)
 
     if (sim_party_id(p) == 0) {
         /* The limit is checked before anything is read or copied. */
-        big_rc = sim_send(p, 1, &byte, SIM_MAX_MESSAGE_BYTES + 1);
+        big_rc = sim_send(p, 1, 1, &byte, SIM_MAX_MESSAGE_BYTES + 1);
     }
 }
 
