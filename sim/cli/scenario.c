@@ -1624,7 +1624,7 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
     if (name == NULL) {
         return;
     }
-    rc = ytree_load_file(&tree, path, name, v->d);
+    rc = ytree_load_foreign(&tree, path, name, v->d);
     if (rc == MPCSIM_EIO) {
         err(v, node, "cannot read cost_model file '%s'", path);
     } else if (rc < 0) {
