@@ -1635,7 +1635,7 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
     if (name == NULL) {
         return;
     }
-    rc = ytree_load_file(&tree, path, name, v->d);
+    rc = ytree_load_foreign(&tree, path, name, v->d);
     if (rc == MPCSIM_EIO) {
         err(v, node, "cannot read cost_model file '%s'", path);
     } else if (rc < 0) {
@@ -1652,10 +1652,50 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
 }
 
 /*
+ * The range of a distribution's inputs: uniform, its bounds; the others,
+ * their 10^-9 and 1 - 10^-9 quantiles (as input_tail).  0 when out of the
+ * field (input_tail has reported it).
+ */
+static int
+input_range(const struct scenario_inputs *in, int64_t *lo, int64_t *hi)
+{
+    double a = 0;
+    double b = 0;
+
+    switch (in->kind) {
+    case SCENARIO_INPUT_UNIFORM:
+        *lo = in->imin;
+        *hi = in->imax;
+        return 1;
+    case SCENARIO_INPUT_NORMAL:
+        a = in->mean - SCENARIO_Z_1E9 * in->sd;
+        b = in->mean + SCENARIO_Z_1E9 * in->sd;
+        break;
+    case SCENARIO_INPUT_LOGNORMAL:
+        b = exp(in->zeta + SCENARIO_Z_1E9 * in->sigma);
+        break;
+    case SCENARIO_INPUT_PARETO:
+        b = in->b * pow(1e9, 1.0 / in->a);
+        break;
+    case SCENARIO_INPUT_EXPONENTIAL:
+        b = in->mean * log(1e9);
+        break;
+    default:
+        return 0;
+    }
+    if (!(fabs(a) < (double)COMPUTATION_MAX_ABS) || !(fabs(b) < (double)COMPUTATION_MAX_ABS)) {
+        return 0;
+    }
+    *lo = (int64_t)nearbyint(a);
+    *hi = (int64_t)nearbyint(b);
+    return 1;
+}
+
+/*
  * The result must fit the field, as the run checks it (runner.c): for
- * fixed values, exactly; for a uniform distribution, with every input at
- * either bound.  (Other distributions: their tail is bounded in
- * check_inputs.)
+ * fixed values, exactly; for a distribution, with every input at either
+ * end of its range (input_range), so that a run fails at most once in
+ * 10^9 draws.
  */
 static void
 check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode *in)
@@ -1667,16 +1707,21 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     int64_t *out = NULL;
     int bad = 0;
 
-    if (in == NULL ||
-        (sc->inputs.kind != SCENARIO_INPUT_VALUES && sc->inputs.kind != SCENARIO_INPUT_UNIFORM)) {
+    int64_t lo = 0;
+    int64_t hi = 0;
+
+    if (in == NULL) {
+        return;
+    }
+    if (sc->inputs.kind != SCENARIO_INPUT_VALUES && !input_range(&sc->inputs, &lo, &hi)) {
         return;
     }
     rows = alloc_or_oom(v, n, sizeof(*rows));
     out = alloc_or_oom(v, computation_raw_len(&sc->comp) + 1,
                        sizeof(*out)); /* raw: variance has 2L */
-    bound = sc->inputs.kind == SCENARIO_INPUT_UNIFORM ? alloc_or_oom(v, len, sizeof(*bound)) : NULL;
+    bound = sc->inputs.kind != SCENARIO_INPUT_VALUES ? alloc_or_oom(v, len, sizeof(*bound)) : NULL;
     if (rows == NULL || out == NULL ||
-        (sc->inputs.kind == SCENARIO_INPUT_UNIFORM && bound == NULL)) {
+        (sc->inputs.kind != SCENARIO_INPUT_VALUES && bound == NULL)) {
         goto out;
     }
     if (sc->inputs.kind == SCENARIO_INPUT_VALUES) {
@@ -1687,7 +1732,7 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     } else {
         for (int side = 0; side < 2 && !bad; side++) {
             for (size_t k = 0; k < len; k++) {
-                bound[k] = side == 0 ? sc->inputs.imax : sc->inputs.imin;
+                bound[k] = side == 0 ? hi : lo;
             }
             for (size_t i = 0; i < n; i++) {
                 rows[i] = bound;

@@ -42,6 +42,7 @@ struct builder {
     const char *name;
     struct diag *d;
     struct keyset seen;
+    int withhold; /* a foreign file (ytree_load_foreign): no content in messages */
 };
 
 static size_t
@@ -351,7 +352,8 @@ attach(struct builder *b, struct ynode *node, const yaml_event_t *ev)
         }
         if (first != NULL) {
             diag_error(b->d, b->name, node->line, node->col,
-                       "duplicate key '%s' (first given at line %zu)", node->value, first->line);
+                       "duplicate key '%s' (first given at line %zu)",
+                       b->withhold ? "not shown" : node->value, first->line);
             ynode_free(node);
             return MPCSIM_EPARSE;
         }
@@ -398,7 +400,8 @@ handle_event(struct builder *b, const yaml_event_t *ev, int *done)
             mpcsim_escape(tag, sizeof(tag), t);
         }
         diag_error(b->d, b->name, line, col,
-                   "YAML tags (%s) are not allowed in scenarios; write the plain value", tag);
+                   "YAML tags (%s) are not allowed in scenarios; write the plain value",
+                   b->withhold ? "not shown" : tag);
         return MPCSIM_EPARSE;
     }
     switch (ev->type) {
@@ -418,7 +421,7 @@ handle_event(struct builder *b, const yaml_event_t *ev, int *done)
     case YAML_ALIAS_EVENT:
         diag_error(b->d, b->name, line, col,
                    "YAML aliases (*%s) are not allowed in scenarios; write the value out",
-                   (const char *)ev->data.alias.anchor);
+                   b->withhold ? "..." : (const char *)ev->data.alias.anchor);
         return MPCSIM_EPARSE;
     case YAML_SCALAR_EVENT:
         node = ynode_new(YNODE_SCALAR, b->name, line, col, (const char *)ev->data.scalar.value);
@@ -460,7 +463,7 @@ handle_event(struct builder *b, const yaml_event_t *ev, int *done)
 }
 
 static int
-build(struct ynode **out, yaml_parser_t *parser, const char *name, struct diag *d)
+build(struct ynode **out, yaml_parser_t *parser, const char *name, struct diag *d, int withhold)
 {
     struct builder b;
     int done = 0;
@@ -469,6 +472,7 @@ build(struct ynode **out, yaml_parser_t *parser, const char *name, struct diag *
     memset(&b, 0, sizeof(b));
     b.name = name;
     b.d = d;
+    b.withhold = withhold;
     while (!done) {
         yaml_event_t ev;
 
@@ -501,10 +505,9 @@ build(struct ynode **out, yaml_parser_t *parser, const char *name, struct diag *
     return 0;
 }
 
-/* see ytree.h */
-int
-ytree_load_string(struct ynode **out, const char *text, size_t len, const char *name,
-                  struct diag *d)
+static int
+load_string(struct ynode **out, const char *text, size_t len, const char *name, struct diag *d,
+            int withhold)
 {
     yaml_parser_t parser;
     int rc;
@@ -530,9 +533,17 @@ ytree_load_string(struct ynode **out, const char *text, size_t len, const char *
         return MPCSIM_ENOMEM;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    rc = build(out, &parser, name, d);
+    rc = build(out, &parser, name, d, withhold);
     yaml_parser_delete(&parser);
     return rc;
+}
+
+/* see ytree.h */
+int
+ytree_load_string(struct ynode **out, const char *text, size_t len, const char *name,
+                  struct diag *d)
+{
+    return load_string(out, text, len, name, d, 0);
 }
 
 /*
@@ -607,9 +618,8 @@ read_regular(char **out, size_t *len, const char *path, const char *display, str
     return 0;
 }
 
-/* see ytree.h */
-int
-ytree_load_file(struct ynode **out, const char *path, const char *display, struct diag *d)
+static int
+load_file(struct ynode **out, const char *path, const char *display, struct diag *d, int withhold)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -622,10 +632,24 @@ ytree_load_file(struct ynode **out, const char *path, const char *display, struc
         rc = MPCSIM_EPARSE;
     }
     if (rc == 0) {
-        rc = ytree_load_string(out, buf, len, display, d);
+        rc = load_string(out, buf, len, display, d, withhold);
     }
     mpcsim_free(buf);
     return rc;
+}
+
+/* see ytree.h */
+int
+ytree_load_file(struct ynode **out, const char *path, const char *display, struct diag *d)
+{
+    return load_file(out, path, display, d, 0);
+}
+
+/* see ytree.h */
+int
+ytree_load_foreign(struct ynode **out, const char *path, const char *display, struct diag *d)
+{
+    return load_file(out, path, display, d, 1);
 }
 
 /* ------------------------------------------------------------------ */

@@ -44,6 +44,13 @@ struct ynode {
  */
 MPCSIM_NODISCARD int ytree_load_file(struct ynode **out, const char *path, const char *display,
                                      struct diag *d);
+/*
+ * ytree_load_file for a file the scenario names (a cost_model): its
+ * messages never quote the file's text (keys, anchors, tags), so a path
+ * to a secrets file cannot print them.
+ */
+MPCSIM_NODISCARD int ytree_load_foreign(struct ynode **out, const char *path, const char *display,
+                                        struct diag *d);
 /* Same from memory; `name` is used in messages and must outlive the tree. */
 MPCSIM_NODISCARD int ytree_load_string(struct ynode **out, const char *text, size_t len,
                                        const char *name, struct diag *d);

@@ -92,6 +92,13 @@ printf 'token: s3cr3t-T0KEN\nfield_mul: hunter2\n' >"$tmp/creds.yaml"
 scenario_with "$tmp/cm-creds.yaml" "cost_model: creds.yaml"
 check_secret "$tmp/cm-creds.yaml" "error: expected a number in [0, 1e+09] for cost_model.field_mul" hunter2
 
+printf 'field_mul: 1\nAKIA-SECRET-KEY: 1\nAKIA-SECRET-KEY: 2\n' >"$tmp/dup.yaml"
+scenario_with "$tmp/cm-dup.yaml" "cost_model: dup.yaml"
+check_secret "$tmp/cm-dup.yaml" "error: duplicate key 'not shown'" AKIA-SECRET
+printf 'field_mul: !!str password123\n' >"$tmp/tag.yaml"
+scenario_with "$tmp/cm-tag.yaml" "cost_model: tag.yaml"
+check_secret "$tmp/cm-tag.yaml" "error: YAML tags (not shown)" password123
+
 if [ "$fail" -ne 0 ]; then
     echo "bad scenarios: some checks failed"
     exit 1

@@ -96,8 +96,8 @@ compute_ms(const struct scenario *sc)
     char err[256];
     double ms;
 
-    assert_int_equal(
-        runner_run_trial(&row, sc, 0, runner_trial_seed(sc->seed, 0, 0), err, sizeof(err)), 0);
+    assert_int_equal(runner_run_trial(&row, sc, 0, runner_trial_seed(sc, 0, 0), err, sizeof(err)),
+                     0);
     assert_int_not_equal(row.status, TRIAL_WRONG_OUTPUT);
     ms = row.compute_ms;
     trial_row_clear(&row);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "sim/cli/diag.h"
@@ -394,6 +395,43 @@ test_scenario_sweep_text(void **state)
     diag_clear(&d);
 }
 
+/* --set on a swept key shrinks the sweep and is recorded for the summary. */
+static void
+test_scenario_set_on_sweep(void **state)
+{
+    static const char text[] =
+        "name: o\n"
+        "parties: 3\n"
+        "inputs: { values: [1, 2, 3] }\n"
+        "protocol: { kind: additive }\n"
+        "sweep: { protocol.kind: [additive, shamir, additive], seed: [1, 2] }\n";
+    char path[] = "/tmp/mpcsim-test-XXXXXX";
+    char *sets[] = {"protocol.kind=additive", "seed=7"};
+    struct cli_loaded l;
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    (void)state;
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(cli_load(&l, path, sets, 2, 0), 0);
+    assert_int_equal(l.sweep.n_points, 2); /* additive twice x seed 7 (not listed: one point) */
+    assert_int_equal(l.n_overrides, 2);
+    assert_string_equal(l.overrides[0].key, "protocol.kind");
+    assert_string_equal(l.overrides[0].value, "additive");
+    assert_int_equal(l.overrides[0].listed, 3);
+    assert_int_equal(l.overrides[0].kept, 2);
+    assert_string_equal(l.overrides[1].key, "seed");
+    assert_int_equal(l.overrides[1].kept, 0);
+    for (size_t p = 0; p < l.sweep.n_points; p++) {
+        assert_string_equal(l.points[p]->protocol.kind, "additive");
+        assert_true(l.points[p]->seed == 7);
+    }
+    cli_loaded_clear(&l);
+    unlink(path);
+}
+
 /* Misspelt keys get the nearest known key; far ones get the list. */
 static void
 test_scenario_suggestions(void **state)
@@ -438,6 +476,7 @@ main(void)
         cmocka_unit_test(test_scenario_load_oom),     cmocka_unit_test(test_scenario_suggestions),
         cmocka_unit_test(test_scenario_aggregate),    cmocka_unit_test(test_scenario_exact_numbers),
         cmocka_unit_test(test_scenario_exact_values), cmocka_unit_test(test_scenario_sweep_text),
+        cmocka_unit_test(test_scenario_set_on_sweep),
     };
 
     mpcsim_test_init();

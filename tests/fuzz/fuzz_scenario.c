@@ -54,8 +54,8 @@ run_point(struct scenario *sc)
     for (int t = 0; t < sc->trials && t < 2; t++) {
         struct trial_row row;
         char err[512] = "";
-        int rc = runner_run_trial(&row, sc, t, runner_trial_seed(sc->seed, 0, (uint64_t)t), err,
-                                  sizeof(err));
+        int rc =
+            runner_run_trial(&row, sc, t, runner_trial_seed(sc, 0, (uint64_t)t), err, sizeof(err));
 
         if (rc < 0 && rc != MPCSIM_ENOMEM) {
             /* Validation accepted what the run refuses: a finding. */

@@ -645,7 +645,7 @@ test_property_campaign(void **state)
             fail_msg("invalid scenario:\n%s", t.yaml);
         }
         memset(&row, 0, sizeof(row));
-        rc = runner_run_trial(&row, sc, 0, runner_trial_seed(sc->seed, 0, 0), err, sizeof(err));
+        rc = runner_run_trial(&row, sc, 0, runner_trial_seed(sc, 0, 0), err, sizeof(err));
         if (rc != 0) {
             fail_msg("runner_run_trial: %d %s\n%s", rc, err, t.yaml);
         }
