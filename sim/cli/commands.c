@@ -509,6 +509,26 @@ struct exec {
     void *on_rows_arg;
 };
 
+/*
+ * The trial index a task reports.  With --trial-seed the seed alone
+ * decides the trial; its index is recovered by deriving the point's trial
+ * seeds (a hash each), so a replayed row equals the original in `trial`
+ * too.  A seed no trial of the point derives keeps index 0.
+ */
+static int
+replay_trial_index(const struct exec *ex, const struct scenario *sc, size_t i)
+{
+    if (!ex->has_trial_seed) {
+        return (int)ex->task_trial[i];
+    }
+    for (int k = 0; k < sc->trials; k++) {
+        if (runner_trial_seed(sc, ex->task_point[i], (uint64_t)k) == ex->trial_seed) {
+            return k;
+        }
+    }
+    return 0;
+}
+
 static void *
 exec_worker(void *arg)
 {
@@ -527,7 +547,8 @@ exec_worker(void *arg)
         sc = ex->l->points[ex->task_point[i]];
         seed = ex->has_trial_seed ? ex->trial_seed
                                   : runner_trial_seed(sc, ex->task_point[i], ex->task_trial[i]);
-        rc = runner_run_trial(&ex->rows[i], sc, (int)ex->task_trial[i], seed, err, sizeof(err));
+        rc = runner_run_trial(&ex->rows[i], sc, replay_trial_index(ex, sc, i), seed, err,
+                              sizeof(err));
         if (rc < 0) {
             pthread_mutex_lock(&ex->lock);
             if (ex->err == 0) {

@@ -211,10 +211,9 @@ EOF
 
 # ---- replay ------------------------------------------------------------------
 # A row of a sweep: --trial-seed SEED --set KEY=VALUE (its point) gives the same
-# row, all columns but wall_ms and events (and trial: the seed does not carry
-# the trial index).  Until --set on a swept key selects points (loader
-# engineer's part), `run` runs the seed at every point, so pick the row of the
-# point by its sweep column.
+# row, all columns but wall_ms and events.  Trial k has the same seed at every
+# point (common random numbers), so the original row is picked by seed and
+# point, and --set on the swept key selects that point alone.
 py "$tmp/d.csv" >"$tmp/pick" <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
@@ -224,21 +223,22 @@ EOF
 read -r seed p trial <"$tmp/pick"
 "$mpcsim" run "$drop" --trial-seed "$seed" --set "faults.dropout.probability=$p" -q \
     --csv "$tmp/replay.csv" || fail "replay run"
-py "$tmp/d.csv" "$tmp/replay.csv" "$seed" <<'EOF' || fail "the replayed row differs"
+py "$tmp/d.csv" "$tmp/replay.csv" "$seed" "$p" <<'EOF' || fail "the replayed row differs"
 import csv, sys
-orig = [r for r in csv.DictReader(open(sys.argv[1])) if r["seed"] == sys.argv[3]][0]
 key = "sweep.faults.dropout.probability"
-rep = [r for r in csv.DictReader(open(sys.argv[2])) if r.get(key, orig[key]) == orig[key]]
+orig = [r for r in csv.DictReader(open(sys.argv[1]))
+        if r["seed"] == sys.argv[3] and r[key] == sys.argv[4]][0]
+rep = list(csv.DictReader(open(sys.argv[2])))
 assert len(rep) == 1, len(rep)
 for c in orig:
-    if c not in ("wall_ms", "events", "trial"):
+    if c not in ("wall_ms", "events"):
         assert orig[c] == rep[0][c], (c, orig[c], rep[0][c])
 EOF
 # A SECURITY FAILURE line prints the command that replays it; running it gives the row.
 "$mpcsim" sweep "$good/cheater-sweep.yaml" -q --csv "$tmp/ch.csv" 2>"$tmp/err"
 [ $? -eq 1 ] || fail "cheater sweep should exit 1"
 line=$(grep -m1 "SECURITY FAILURE" "$tmp/err")
-echo "$line" | grep -q "parties=4\|sweep.parties" || true
+echo "$line" | grep -q "parties=" || fail "the SECURITY FAILURE line names no sweep point: $line"
 cmd=$(grep -m1 "replay: " "$tmp/err" | sed 's/^.*replay: //')
 [ -n "$cmd" ] || fail "no replay command after the SECURITY FAILURE line: $line"
 echo "$cmd" | grep -q -- "--trial-seed" || fail "replay command: $cmd"
@@ -247,12 +247,11 @@ eval "$cmd -q --csv \"$tmp/chr.csv\"" 2>/dev/null
 [ $? -eq 1 ] || fail "the replay command did not reproduce the wrong_output"
 py "$tmp/ch.csv" "$tmp/chr.csv" <<'EOF' || fail "the replayed SECURITY FAILURE row differs"
 import csv, sys
-orig = list(csv.DictReader(open(sys.argv[1])))[0]
+orig = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "wrong_output"][0]
 rep = list(csv.DictReader(open(sys.argv[2])))
-rep = [r for r in rep if r.get("sweep.parties", orig["sweep.parties"]) == orig["sweep.parties"]]
-assert len(rep) == 1
+assert len(rep) == 1, len(rep)
 for c in orig:
-    if c not in ("wall_ms", "events", "trial"):
+    if c not in ("wall_ms", "events"):
         assert orig[c] == rep[0][c], (c, orig[c], rep[0][c])
 EOF
 echo "outputs: ok"
