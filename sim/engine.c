@@ -1086,7 +1086,19 @@ sim_charge(struct sim_party *p, enum sim_op op, double count)
     MPCSIM_ASSERT(count >= 0.0 && count < 0x1p64);
     fs = p->sim->cost_fs[op];
     /* Exact in femtoseconds for whole counts; the party keeps the sub-ns
-     * remainder, so time advances by whole ns and nothing is lost. */
+     * remainder, so time advances by whole ns and nothing is lost.  The
+     * common case (a single operation, as the engine's per-delivery
+     * `message` charge) stays in 64 bits, where fs <= SIM_COST_MAX_NS
+     * (10^12 ns = 10^18 fs) plus a carry below 10^6 always fits. */
+    if (count == 1.0 && fs <= UINT64_MAX - 1000000u) {
+        uint64_t t = fs + p->compute_fs_carry;
+
+        p->compute_fs_carry = t % 1000000u;
+        ns = t / 1000000u;
+        p->now = sim_time_add(p->now, (int64_t)ns);
+        p->res.compute_ns = sim_time_add(p->res.compute_ns, (int64_t)ns);
+        return;
+    }
     if (count == floor(count)) {
         total = (mpcsim_u128)fs * (uint64_t)count;
     } else {
