@@ -1585,6 +1585,32 @@ open_output(struct outfile *of, const char *path, const char *cmd)
     return 0;
 }
 
+/*
+ * Say which swept keys a --set fixed (issue 13): the sweep then runs only
+ * the points with that value, or the value alone when the list lacks it.
+ */
+static void
+print_sweep_overrides(FILE *f, const struct cli_loaded *l)
+{
+    for (size_t i = 0; i < l->n_overrides; i++) {
+        const struct cli_sweep_override *o = &l->overrides[i];
+
+        fputs("note: --set ", f);
+        mpcsim_escape_fputs(f, o->key);
+        fputc('=', f);
+        mpcsim_escape_fputs(f, o->value);
+        if (o->kept > 0) {
+            fprintf(f, " overrides the sweep over this key: %zu of its %zu values kept\n", o->kept,
+                    o->listed);
+        } else {
+            fprintf(f,
+                    " overrides the sweep over this key: the value is not among its %zu values "
+                    "and runs as the only one\n",
+                    o->listed);
+        }
+    }
+}
+
 static int
 execute(const char *cmd, int argc, char **argv)
 {
@@ -1736,6 +1762,9 @@ execute(const char *cmd, int argc, char **argv)
         }
         if (w.summary.f != NULL) {
             summary_csv_header(&w);
+        }
+        if (w.human != NULL) {
+            print_sweep_overrides(w.human, &l);
         }
         ex.on_rows = flush_ready;
         ex.on_rows_arg = &w;

@@ -25,6 +25,8 @@ drop=$good/dropout-sweep.yaml
 "$mpcsim" run "$toy" --trials=2 --seed=3 --set=parties=3 -q --csv="$tmp/eq.csv" ||
     fail "--opt=value forms rejected"
 [ "$(($(wc -l <"$tmp/eq.csv") - 1))" -eq 4 ] || fail "--trials=2 --set=parties=3 (2 points of 2 trials): $(wc -l <"$tmp/eq.csv") lines"
+"$mpcsim" sweep "$toy" --trials 1 --set parties=3 2>&1 | grep -q "note: --set parties=3 overrides the sweep over this key: 1 of its 3 values kept" ||
+    fail "the summary does not say that --set overrode a swept key"
 "$mpcsim" run "$toy" --trials >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "missing argument: exit $rc"
