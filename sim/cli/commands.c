@@ -1121,18 +1121,6 @@ struct agg_diff {
     const char *interval; /* "t (paired)", "newcombe (paired)", "welch", "newcombe" or "" */
 };
 
-/*
- * `streams: independent` (SCENARIO.md): the points do not share random
- * numbers, so their trials are not pairs.  The loader engineer adds the
- * key; until then every scenario is treated as paired.
- */
-static int
-streams_independent(const struct scenario *sc)
-{
-    (void)sc; /* after the merge: return sc->streams_independent; */
-    return 0;
-}
-
 static void
 agg_diff(struct agg_diff *d, const struct agg_col *c, const struct trial_row *rp, size_t np,
          const struct trial_row *rb, size_t nb, int independent, double *scratch)
@@ -1378,7 +1366,7 @@ point_aggregates(struct writer *w, const struct results_point *pt, size_t p)
     FILE *csv = w->summary.f;
     size_t base = p;
     int pk = w->paired_key;
-    int independent = streams_independent(pt->sc);
+    int independent = pt->sc->streams_independent; /* not pairs: Welch / Newcombe */
     const char *base_value = "";
     char b[8][32];
 
