@@ -27,6 +27,14 @@ drop=$good/dropout-sweep.yaml
 [ "$(($(wc -l <"$tmp/eq.csv") - 1))" -eq 4 ] || fail "--trials=2 --set=parties=3 (2 points of 2 trials): $(wc -l <"$tmp/eq.csv") lines"
 "$mpcsim" sweep "$toy" --trials 1 --set parties=3 2>&1 | grep -q "note: --set parties=3 overrides the sweep over this key: 1 of its 3 values kept" ||
     fail "the summary does not say that --set overrode a swept key"
+# Paired differences by default (common random numbers); Welch and the
+# independent Newcombe interval with `streams: independent`.
+"$mpcsim" sweep "$toy" --trials 3 2>&1 | grep -q "(paired: trial k with trial k)" ||
+    fail "sweep summary: no paired differences"
+sed 's/^parties:/streams: independent\nparties:/' "$toy" >"$tmp/ind.yaml"
+"$mpcsim" sweep "$tmp/ind.yaml" --trials 3 >"$tmp/ind.out" 2>&1
+grep -q "independent streams: Welch / Newcombe" "$tmp/ind.out" && grep -q " welch$" "$tmp/ind.out" ||
+    fail "streams: independent does not use Welch: $(head -5 "$tmp/ind.out")"
 "$mpcsim" run "$toy" --trials >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "missing argument: exit $rc"
