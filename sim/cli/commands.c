@@ -40,6 +40,7 @@
 #include "sim/cli/diag.h"
 #include "sim/cli/load.h"
 #include "sim/cli/outfile.h"
+#include "sim/cli/perparty.h"
 #include "sim/cli/registry.h"
 #include "sim/cli/results.h"
 #include "sim/cli/runner.h"
@@ -150,8 +151,10 @@ struct exec_opts {
     char trials_set[64];
     const char *csv_path;
     const char *json_path;
-    const char *summary_path; /* sweep: aggregate CSV */
-    const char *paired_by;    /* sweep: the key of paired comparisons */
+    const char *summary_path;  /* sweep: aggregate CSV */
+    const char *perparty_path; /* --per-party / --per-party-json */
+    int perparty_json;         /* 1: write it as JSON */
+    const char *paired_by;     /* sweep: the key of paired comparisons */
     int jobs;
     int quiet;
     int skip_invalid;
@@ -164,17 +167,19 @@ static void
 exec_usage(FILE *f, const char *cmd)
 {
     if (strcmp(cmd, "run") == 0) {
-        fprintf(f, "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
-                   "                  [--csv FILE] [--json FILE] [-j N] [--quiet]\n"
-                   "                  [--max-memory SIZE] [--secure-random] [--trial-seed SEED]\n"
-                   "\n"
-                   "Runs every trial (and every sweep point) of the scenario, prints a\n"
-                   "summary per point and writes one row per trial to --csv / --json\n"
-                   "('-' = stdout; the summary then goes to stderr).\n"
-                   "--trial-seed SEED runs one trial with that seed (a row's `seed`) at each\n"
-                   "point: it reproduces the row; select its point with --set KEY=VALUE.\n");
+        fprintf(f,
+                "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
+                "                  [--csv FILE] [--json FILE] [--per-party FILE] [-j N] [--quiet]\n"
+                "                  [--max-memory SIZE] [--secure-random] [--trial-seed SEED]\n"
+                "\n"
+                "Runs every trial (and every sweep point) of the scenario, prints a\n"
+                "summary per point and writes one row per trial to --csv / --json\n"
+                "('-' = stdout; the summary then goes to stderr).\n"
+                "--trial-seed SEED runs one trial with that seed (a row's `seed`) at each\n"
+                "point: it reproduces the row; select its point with --set KEY=VALUE.\n");
     } else {
-        fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE]\n"
+        fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE] "
+                   "[--per-party FILE]\n"
                    "                    [--summary FILE] [--paired-by KEY] [--skip-invalid]\n"
                    "                    [--seed N] [--trials N] [--set KEY=VALUE]... [--quiet]\n"
                    "\n"
@@ -189,7 +194,11 @@ exec_usage(FILE *f, const char *cmd)
                    "mpirun (MPI build) the points are spread over the ranks and rank 0\n"
                    "writes the files.\n");
     }
-    fprintf(f, "Output files are written whole or not at all: the previous file stays\n"
+    fprintf(f, "--per-party FILE writes one row per (trial, party): role, honest, when it\n"
+               "crashed or dropped out, messages and bytes sent and received, modelled\n"
+               "compute, output time, status, accusers; the additive dealer has a row of\n"
+               "its own.  CSV, or JSON when FILE ends in .json (--per-party-json FILE).\n"
+               "Output files are written whole or not at all: the previous file stays\n"
                "until the new one is complete.  On SIGINT/SIGTERM/SIGHUP the finished\n"
                "trials are saved as FILE.partial (exit 130/143/129).\n"
                "--max-memory SIZE (e.g. 2G) stops the run cleanly, exit 2, when the\n"
@@ -214,6 +223,8 @@ enum {
     OPT_SECURE_RANDOM,
     OPT_MAX_MEMORY,
     OPT_TRIAL_SEED,
+    OPT_PER_PARTY,
+    OPT_PER_PARTY_JSON,
 };
 
 static const struct option run_options[] = {
@@ -225,6 +236,8 @@ static const struct option run_options[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
+    {"per-party", required_argument, NULL, OPT_PER_PARTY},
+    {"per-party-json", required_argument, NULL, OPT_PER_PARTY_JSON},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"secure-random", no_argument, NULL, OPT_SECURE_RANDOM},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
@@ -241,6 +254,8 @@ static const struct option sweep_options[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
+    {"per-party", required_argument, NULL, OPT_PER_PARTY},
+    {"per-party-json", required_argument, NULL, OPT_PER_PARTY_JSON},
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"paired-by", required_argument, NULL, OPT_PAIRED_BY},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
@@ -365,6 +380,17 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
         case OPT_SUMMARY:
             o->summary_path = val;
             break;
+        case OPT_PER_PARTY: {
+            size_t len = strlen(val);
+
+            o->perparty_path = val;
+            o->perparty_json = len >= 5 && strcmp(val + len - 5, ".json") == 0;
+            break;
+        }
+        case OPT_PER_PARTY_JSON:
+            o->perparty_path = val;
+            o->perparty_json = 1;
+            break;
         case OPT_PAIRED_BY:
             o->paired_by = val;
             break;
@@ -419,16 +445,16 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
 static int
 check_clashes(const struct exec_opts *o)
 {
-    const char *names[3] = {"--csv", "--json", "--summary"};
-    const char *paths[3] = {o->csv_path, o->json_path, o->summary_path};
+    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
+    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
     char a[256];
 
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (paths[i] == NULL) {
             continue;
         }
         mpcsim_escape(a, sizeof(a), paths[i]);
-        for (int j = i + 1; j < 3; j++) {
+        for (int j = i + 1; j < 4; j++) {
             if (paths[j] != NULL && outfile_same_path(paths[i], paths[j])) {
                 if (strcmp(paths[i], "-") == 0) {
                     fprintf(stderr,
@@ -456,8 +482,8 @@ static int
 check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
 {
     const struct ynode *cm = l->root != NULL ? ynode_map_get(l->root, "cost_model") : NULL;
-    const char *paths[3] = {o->csv_path, o->json_path, o->summary_path};
-    const char *names[3] = {"--csv", "--json", "--summary"};
+    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
+    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
     char path[8192];
     char a[256];
 
@@ -469,7 +495,7 @@ check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
     } else {
         snprintf(path, sizeof(path), "%s/%s", l->base_dir, cm->value);
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (paths[i] != NULL && strcmp(paths[i], "-") != 0 && outfile_same_path(paths[i], path)) {
             mpcsim_escape(a, sizeof(a), paths[i]);
             fprintf(stderr,
@@ -681,6 +707,12 @@ exec_run(struct exec *ex, const struct exec_opts *o)
 
         MPI_Comm_size(MPI_COMM_WORLD, &size);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        if (size > 1 && o->perparty_path != NULL) {
+            snprintf(ex->errmsg, sizeof(ex->errmsg),
+                     "--per-party is not available across MPI ranks; run without mpirun");
+            ex->err = MPCSIM_EINVAL;
+            return ex->err;
+        }
         if (size > 1) {
             return mpi_execute(ex, o, rank, size);
         }
@@ -782,6 +814,8 @@ row_put(struct buf *b, const struct trial_row *r)
     struct trial_row fixed = *r;
 
     fixed.output = fixed.expected = fixed.accused = fixed.reason = NULL;
+    fixed.parties = NULL; /* per-party rows stay on their rank (not sent) */
+    fixed.n_parties = 0;
     buf_put(b, &fixed, sizeof(fixed));
     buf_str(b, r->output);
     buf_str(b, r->expected);
@@ -1212,13 +1246,14 @@ struct writer {
     struct exec *ex;
     const struct exec_opts *o;
     const struct cli_loaded *l;
-    struct outfile csv, json, summary;
+    struct outfile csv, json, summary, perparty;
     FILE *human; /* stdout, or stderr when an output is '-'; NULL with --quiet */
     const char *const *extra;
     size_t next; /* next task to write */
     size_t points_done;
     int first_json;
-    int wrong; /* a wrong_output was seen */
+    int first_perparty; /* no per-party JSON object written yet */
+    int wrong;          /* a wrong_output was seen */
     int write_error;
     int paired_key;  /* the --paired-by sweep key, -1 for none */
     size_t *strides; /* sweep.n_keys: grid strides (last key fastest) */
@@ -1505,6 +1540,14 @@ flush_ready(void *arg)
             results_json_row(w->json.f, &pt, r, w->extra, w->first_json);
             w->first_json = 0;
         }
+        if (w->perparty.f != NULL) {
+            if (w->o->perparty_json) {
+                perparty_json_rows(w->perparty.f, &pt, r, &w->first_perparty);
+            } else {
+                perparty_csv_rows(w->perparty.f, &pt, r);
+            }
+        }
+        perparty_rows_free(&ex->rows[i]); /* written: keep memory to the rows in flight */
         w->next++;
         wrote = 1;
         if (w->next == ex->point_first[p] + ex->point_n[p]) {
@@ -1524,9 +1567,9 @@ flush_ready(void *arg)
     /* Push rows out as they come (a partial file is then the prefix), and catch a full disk early.
      */
     {
-        struct outfile *files[3] = {&w->csv, &w->json, &w->summary};
+        struct outfile *files[4] = {&w->csv, &w->json, &w->summary, &w->perparty};
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             if (files[k]->f != NULL && (fflush(files[k]->f) != 0 || ferror(files[k]->f))) {
                 if (!w->write_error) {
                     char a[256];
@@ -1602,6 +1645,7 @@ execute(const char *cmd, int argc, char **argv)
     w.o = &o;
     w.l = &l;
     w.first_json = 1;
+    w.first_perparty = 1;
     w.paired_key = -1;
     w.values_point = SIZE_MAX;
     if (check_cost_model_clash(&o, &l) != 0) {
@@ -1697,12 +1741,14 @@ execute(const char *cmd, int argc, char **argv)
     if (rank0) {
         int to_stdout = (o.csv_path != NULL && strcmp(o.csv_path, "-") == 0) ||
                         (o.json_path != NULL && strcmp(o.json_path, "-") == 0) ||
-                        (o.summary_path != NULL && strcmp(o.summary_path, "-") == 0);
+                        (o.summary_path != NULL && strcmp(o.summary_path, "-") == 0) ||
+                        (o.perparty_path != NULL && strcmp(o.perparty_path, "-") == 0);
 
         w.human = o.quiet ? NULL : to_stdout ? stderr : stdout;
         if (open_output(&w.csv, o.csv_path, cmd) < 0 ||
             open_output(&w.json, o.json_path, cmd) < 0 ||
-            open_output(&w.summary, o.summary_path, cmd) < 0) {
+            open_output(&w.summary, o.summary_path, cmd) < 0 ||
+            open_output(&w.perparty, o.perparty_path, cmd) < 0) {
             status = CLI_EXIT_USAGE;
             goto out;
         }
@@ -1717,9 +1763,19 @@ execute(const char *cmd, int argc, char **argv)
         if (w.summary.f != NULL) {
             summary_csv_header(&w);
         }
+        if (w.perparty.f != NULL) {
+            struct results_point pt = {l.points[0], l.sweep.n_keys, l.sweep.keys, w.value_ptrs};
+
+            if (o.perparty_json) {
+                perparty_json_begin(w.perparty.f);
+            } else {
+                perparty_csv_header(w.perparty.f, &pt);
+            }
+        }
         ex.on_rows = flush_ready;
         ex.on_rows_arg = &w;
     }
+    perparty_set_enabled(o.perparty_path != NULL);
     outfile_signals_install();
     t0 = mono_s();
     rc = exec_run(&ex, &o);
@@ -1749,13 +1805,16 @@ execute(const char *cmd, int argc, char **argv)
     if (w.json.f != NULL) {
         results_json_end(w.json.f);
     }
+    if (w.perparty.f != NULL && o.perparty_json) {
+        perparty_json_end(w.perparty.f);
+    }
     if (sig != 0 || w.next < ex.n_tasks) {
         /* Interrupted: the contiguous prefix of finished trials, as valid .partial files. */
-        struct outfile *files[3] = {&w.csv, &w.json, &w.summary};
-        char where[3][4200];
+        struct outfile *files[4] = {&w.csv, &w.json, &w.summary, &w.perparty};
+        char where[4][4200];
         int n_where = 0;
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             if (files[k]->f == NULL) {
                 continue;
             }
@@ -1791,9 +1850,9 @@ execute(const char *cmd, int argc, char **argv)
                 o.jobs == 1 ? "" : "s");
     }
     {
-        struct outfile *files[3] = {&w.csv, &w.json, &w.summary};
+        struct outfile *files[4] = {&w.csv, &w.json, &w.summary, &w.perparty};
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             char a[256];
 
             if (files[k]->f == NULL) {
@@ -1811,6 +1870,7 @@ out:
     outfile_discard(&w.csv);
     outfile_discard(&w.json);
     outfile_discard(&w.summary);
+    outfile_discard(&w.perparty);
     if (rank0 && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "mpcsim %s: cannot write to stdout: %s\n", cmd, strerror(errno));
         if (status == CLI_EXIT_OK || status == CLI_EXIT_WRONG) {

@@ -18,6 +18,8 @@
 
 #define RUNNER_MAX_STATS 8
 
+struct perparty_row; /* sim/cli/perparty.h */
+
 enum trial_status { TRIAL_OK = 0, TRIAL_ABORT, TRIAL_WRONG_OUTPUT };
 
 /*
@@ -52,6 +54,10 @@ struct trial_row {
     size_t n_stats;
     char stat_names[RUNNER_MAX_STATS][32];
     double stat_values[RUNNER_MAX_STATS];
+    /* Per-party results (sim/cli/perparty.h): NULL/0 unless enabled; owned. */
+    struct perparty_row *parties;
+    size_t n_parties;
+    int critical_party; /* the honest party whose output came last; TRIAL_ABSENT if none */
 };
 
 /* "ok", "abort", "wrong_output". */
