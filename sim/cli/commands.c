@@ -589,21 +589,51 @@ mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "12 s", "4 min 05 s", "2 h 10 min": a duration for the progress bar. */
+static void
+duration(char *buf, size_t cap, double s)
+{
+    long t = s > 0 ? (long)(s + 0.5) : 0;
+
+    if (s < 59.95) {
+        snprintf(buf, cap, "%.1f s", s > 0 ? s : 0.0);
+    } else if (t < 3600) {
+        snprintf(buf, cap, "%ld min %02ld s", t / 60, t % 60);
+    } else {
+        snprintf(buf, cap, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
+    }
+}
+
+/*
+ * One frame of the progress bar: trials done/total, elapsed time, and the
+ * ETA from the rate so far - only once a trial has finished (before that
+ * there is no rate to go by, and the bar says so).
+ */
 static void
 progress(const struct exec *ex, double t0, size_t total, int final)
 {
     size_t done = atomic_load(&ex->done);
     double el = mono_s() - t0;
-    double rate = el > 0 ? (double)done / el : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
     int width = 30;
     int fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
+    char elapsed[32], eta[48];
 
     if (fill > width) {
         fill = width;
     }
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, %.1f trials/s, ETA %.0f s   ", fill,
-            "##############################", width - fill, "", done, total, rate, eta);
+    duration(elapsed, sizeof(elapsed), el);
+    if (final || done >= total) {
+        snprintf(eta, sizeof(eta), "done");
+    } else if (done == 0) {
+        snprintf(eta, sizeof(eta), "ETA after the first trial");
+    } else {
+        char d[32];
+
+        duration(d, sizeof(d), el / (double)done * (double)(total - done));
+        snprintf(eta, sizeof(eta), "ETA %s", d);
+    }
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, elapsed %s, %s   ", fill,
+            "##############################", width - fill, "", done, total, elapsed, eta);
     if (final) {
         fputc('\n', stderr);
     }
@@ -629,6 +659,10 @@ exec_run_range(struct exec *ex, const struct exec_opts *o, size_t from, size_t t
 
     atomic_store(&ex->next, from);
     atomic_store(&ex->done, 0);
+    if (show) {
+        progress(ex, t0, to - from, 0); /* 0/N at once: no ETA until a trial ends */
+        last = mono_s();
+    }
     ex->n_tasks = to; /* workers stop at `to` */
     if ((size_t)jobs > to - from) {
         jobs = (int)(to - from);
@@ -1914,13 +1948,57 @@ cli_sweep(int argc, char **argv)
     return execute("sweep", argc, argv);
 }
 
+/* "28 MB", "6.1 GB": decimal units, as the calibration was measured. */
+static void
+human_size(char *buf, size_t cap, uint64_t bytes)
+{
+    if (bytes >= UINT64_C(1000000000)) {
+        snprintf(buf, cap, "%.1f GB", (double)bytes / 1e9);
+    } else {
+        snprintf(buf, cap, "%.0f MB", (double)bytes / 1e6);
+    }
+}
+
+/* The estimate of one trial at the costliest sweep point (registry_estimate). */
+static void
+print_estimate(FILE *f, const struct cli_loaded *l)
+{
+    struct registry_estimate best = {0, 0, 0}, e;
+    size_t at = 0;
+    char mem[32];
+
+    for (size_t p = 0; p < l->sweep.n_points; p++) {
+        if (l->points[p] == NULL) {
+            continue;
+        }
+        registry_estimate(&e, l->points[p]);
+        if (e.memory_bytes > best.memory_bytes) {
+            best = e;
+            at = p;
+        }
+    }
+    human_size(mem, sizeof(mem), best.memory_bytes);
+    fprintf(f,
+            "  estimate per trial%s: ~%llu messages, ~%llu events, peak memory ~%s "
+            "(fault-free; -j N runs N trials at once)\n",
+            l->sweep.n_points > 1 ? " at the costliest point" : "",
+            (unsigned long long)best.messages, (unsigned long long)best.events, mem);
+    if (l->sweep.n_points > 1 && l->points[at] != NULL) {
+        fprintf(f, "  (that point: %s, %d parties)\n", l->points[at]->protocol.kind,
+                l->points[at]->parties);
+    }
+}
+
 static void
 validate_usage(FILE *f)
 {
     fprintf(f, "usage: mpcsim validate SCENARIO.yaml...\n"
                "\n"
                "Checks each scenario (every sweep point) without running it and\n"
-               "prints FILE:LINE:COL: error: ... for each problem.\n"
+               "prints FILE:LINE:COL: error: ... for each problem.  For a valid one it\n"
+               "prints an estimate of one trial: messages, events and peak memory\n"
+               "(about 5 MB + 78 B per message), so a run too big for the machine\n"
+               "shows before it starts.\n"
                "Exit: 0 all valid, 2 any error.\n");
 }
 
@@ -1961,6 +2039,7 @@ cli_validate(int argc, char **argv)
         printf(": ok (%s, %d parties, %zu point%s x %d trial%s)\n", l.points[0]->protocol.kind,
                l.points[0]->parties, l.sweep.n_points, l.sweep.n_points == 1 ? "" : "s",
                l.points[0]->trials, l.points[0]->trials == 1 ? "" : "s");
+        print_estimate(stdout, &l);
         cli_loaded_clear(&l);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
