@@ -741,12 +741,6 @@ exec_run(struct exec *ex, const struct exec_opts *o)
 
         MPI_Comm_size(MPI_COMM_WORLD, &size);
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        if (size > 1 && o->perparty_path != NULL) {
-            snprintf(ex->errmsg, sizeof(ex->errmsg),
-                     "--per-party is not available across MPI ranks; run without mpirun");
-            ex->err = MPCSIM_EINVAL;
-            return ex->err;
-        }
         if (size > 1) {
             return mpi_execute(ex, o, rank, size);
         }
@@ -841,20 +835,31 @@ get_str(const uint8_t **p, const uint8_t *end)
     return s;
 }
 
-/* The fixed-size part of a row: everything but the four strings. */
+/* A row: its fixed-size part, the four strings, then its per-party rows (each fixed part, `down`
+ * as a code, accused_by and reason). */
 static void
 row_put(struct buf *b, const struct trial_row *r)
 {
     struct trial_row fixed = *r;
 
     fixed.output = fixed.expected = fixed.accused = fixed.reason = NULL;
-    fixed.parties = NULL; /* per-party rows stay on their rank (not sent) */
-    fixed.n_parties = 0;
+    fixed.parties = NULL; /* sent after the strings */
     buf_put(b, &fixed, sizeof(fixed));
     buf_str(b, r->output);
     buf_str(b, r->expected);
     buf_str(b, r->accused);
     buf_str(b, r->reason);
+    for (size_t k = 0; k < r->n_parties; k++) {
+        struct perparty_row pr = r->parties[k];
+        uint8_t down = pr.down[0] == 'c' ? 1 : pr.down[0] == 'd' ? 2 : 0;
+
+        pr.down = NULL;
+        pr.accused_by = pr.reason = NULL;
+        buf_put(b, &pr, sizeof(pr));
+        buf_put(b, &down, sizeof(down));
+        buf_str(b, r->parties[k].accused_by);
+        buf_str(b, r->parties[k].reason);
+    }
 }
 
 static int
@@ -867,7 +872,35 @@ row_get(struct trial_row *r, const uint8_t **p, const uint8_t *end)
     r->expected = get_str(p, end);
     r->accused = get_str(p, end);
     r->reason = get_str(p, end);
-    return r->output != NULL && r->expected != NULL && r->accused != NULL && r->reason != NULL;
+    if (r->output == NULL || r->expected == NULL || r->accused == NULL || r->reason == NULL) {
+        r->n_parties = 0;
+        return 0;
+    }
+    if (r->n_parties > 0) {
+        size_t np = r->n_parties;
+
+        r->n_parties = 0;
+        r->parties = mpcsim_calloc(np, sizeof(*r->parties));
+        if (r->parties == NULL) {
+            return 0;
+        }
+        for (size_t k = 0; k < np; k++) {
+            struct perparty_row *pr = &r->parties[k];
+            uint8_t down = 0;
+
+            if (!get(p, end, pr, sizeof(*pr)) || !get(p, end, &down, sizeof(down))) {
+                return 0;
+            }
+            r->n_parties = k + 1; /* from here on perparty_rows_free frees it */
+            pr->down = down == 1 ? "crash" : down == 2 ? "dropout" : "";
+            pr->accused_by = get_str(p, end);
+            pr->reason = get_str(p, end);
+            if (pr->accused_by == NULL || pr->reason == NULL) {
+                return 0;
+            }
+        }
+    }
+    return 1;
 }
 
 static int

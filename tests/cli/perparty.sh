@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/cli/perparty.sh MPCSIM SCENARIO_DIR GOOD_DIR
+# tests/cli/perparty.sh MPCSIM SCENARIO_DIR GOOD_DIR [MPIRUN]
 #
 # Per-party results (issue 20, item 1):
 #  - for every bundled scenario, per trial: messages_sent and bytes_sent
@@ -8,11 +8,13 @@
 #    offline_bytes; one row per party; roles, statuses and absent values;
 #  - the JSON form (by extension and --per-party-json) holds the same rows;
 #  - the run table names the critical party (the last honest output);
-#  - clashes with --csv and the scenario are refused; '-' is stdout.
+#  - clashes with --csv and the scenario are refused; '-' is stdout;
+#  - with MPIRUN: a sweep over 3 ranks writes the same per-party file.
 set -u
 mpcsim=$1
 scenarios=$2
 good=$3
+mpirun=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -134,4 +136,12 @@ grep -q "critical" "$tmp/err" || fail "the table did not move to stderr"
 "$mpcsim" sweep "$s" -q --per-party "$tmp/sw.json" --trials 2 || fail "sweep --per-party"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and all("sweep.parties" in r or any(k.startswith("sweep.") for k in r) for r in d)' \
     "$tmp/sw.json" || fail "sweep per-party JSON"
+if [ -n "$mpirun" ]; then
+    "$mpcsim" sweep "$scenarios/lenders-50-wan.yaml" --trials 3 -q -j1 --per-party "$tmp/one.csv" ||
+        fail "sweep"
+    "$mpirun" --allow-run-as-root --oversubscribe -n 3 "$mpcsim" sweep \
+        "$scenarios/lenders-50-wan.yaml" --trials 3 -q -j1 --per-party "$tmp/mpi.csv" \
+        >/dev/null 2>"$tmp/err" || fail "mpirun sweep: $(cat "$tmp/err")"
+    cmp -s "$tmp/one.csv" "$tmp/mpi.csv" || fail "per-party rows differ under MPI"
+fi
 echo "ok"
