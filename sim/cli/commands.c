@@ -40,6 +40,7 @@
 #include "sim/cli/diag.h"
 #include "sim/cli/load.h"
 #include "sim/cli/outfile.h"
+#include "sim/cli/perparty.h"
 #include "sim/cli/registry.h"
 #include "sim/cli/results.h"
 #include "sim/cli/runner.h"
@@ -150,8 +151,10 @@ struct exec_opts {
     char trials_set[64];
     const char *csv_path;
     const char *json_path;
-    const char *summary_path; /* sweep: aggregate CSV */
-    const char *paired_by;    /* sweep: the key of paired comparisons */
+    const char *summary_path;  /* sweep: aggregate CSV */
+    const char *perparty_path; /* --per-party / --per-party-json */
+    int perparty_json;         /* 1: write it as JSON */
+    const char *paired_by;     /* sweep: the key of paired comparisons */
     int jobs;
     int quiet;
     int skip_invalid;
@@ -164,17 +167,19 @@ static void
 exec_usage(FILE *f, const char *cmd)
 {
     if (strcmp(cmd, "run") == 0) {
-        fprintf(f, "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
-                   "                  [--csv FILE] [--json FILE] [-j N] [--quiet]\n"
-                   "                  [--max-memory SIZE] [--secure-random] [--trial-seed SEED]\n"
-                   "\n"
-                   "Runs every trial (and every sweep point) of the scenario, prints a\n"
-                   "summary per point and writes one row per trial to --csv / --json\n"
-                   "('-' = stdout; the summary then goes to stderr).\n"
-                   "--trial-seed SEED runs one trial with that seed (a row's `seed`) at each\n"
-                   "point: it reproduces the row; select its point with --set KEY=VALUE.\n");
+        fprintf(f,
+                "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
+                "                  [--csv FILE] [--json FILE] [--per-party FILE] [-j N] [--quiet]\n"
+                "                  [--max-memory SIZE] [--secure-random] [--trial-seed SEED]\n"
+                "\n"
+                "Runs every trial (and every sweep point) of the scenario, prints a\n"
+                "summary per point and writes one row per trial to --csv / --json\n"
+                "('-' = stdout; the summary then goes to stderr).\n"
+                "--trial-seed SEED runs one trial with that seed (a row's `seed`) at each\n"
+                "point: it reproduces the row; select its point with --set KEY=VALUE.\n");
     } else {
-        fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE]\n"
+        fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE] "
+                   "[--per-party FILE]\n"
                    "                    [--summary FILE] [--paired-by KEY] [--skip-invalid]\n"
                    "                    [--seed N] [--trials N] [--set KEY=VALUE]... [--quiet]\n"
                    "\n"
@@ -189,7 +194,11 @@ exec_usage(FILE *f, const char *cmd)
                    "mpirun (MPI build) the points are spread over the ranks and rank 0\n"
                    "writes the files.\n");
     }
-    fprintf(f, "Output files are written whole or not at all: the previous file stays\n"
+    fprintf(f, "--per-party FILE writes one row per (trial, party): role, honest, when it\n"
+               "crashed or dropped out, messages and bytes sent and received, modelled\n"
+               "compute, output time, status, accusers; the additive dealer has a row of\n"
+               "its own.  CSV, or JSON when FILE ends in .json (--per-party-json FILE).\n"
+               "Output files are written whole or not at all: the previous file stays\n"
                "until the new one is complete.  On SIGINT/SIGTERM/SIGHUP the finished\n"
                "trials are saved as FILE.partial (exit 130/143/129).\n"
                "--max-memory SIZE (e.g. 2G) stops the run cleanly, exit 2, when the\n"
@@ -214,6 +223,8 @@ enum {
     OPT_SECURE_RANDOM,
     OPT_MAX_MEMORY,
     OPT_TRIAL_SEED,
+    OPT_PER_PARTY,
+    OPT_PER_PARTY_JSON,
 };
 
 static const struct option run_options[] = {
@@ -225,6 +236,8 @@ static const struct option run_options[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
+    {"per-party", required_argument, NULL, OPT_PER_PARTY},
+    {"per-party-json", required_argument, NULL, OPT_PER_PARTY_JSON},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
     {"secure-random", no_argument, NULL, OPT_SECURE_RANDOM},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
@@ -241,6 +254,8 @@ static const struct option sweep_options[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
+    {"per-party", required_argument, NULL, OPT_PER_PARTY},
+    {"per-party-json", required_argument, NULL, OPT_PER_PARTY_JSON},
     {"summary", required_argument, NULL, OPT_SUMMARY},
     {"paired-by", required_argument, NULL, OPT_PAIRED_BY},
     {"skip-invalid", no_argument, NULL, OPT_SKIP_INVALID},
@@ -365,6 +380,17 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
         case OPT_SUMMARY:
             o->summary_path = val;
             break;
+        case OPT_PER_PARTY: {
+            size_t len = strlen(val);
+
+            o->perparty_path = val;
+            o->perparty_json = len >= 5 && strcmp(val + len - 5, ".json") == 0;
+            break;
+        }
+        case OPT_PER_PARTY_JSON:
+            o->perparty_path = val;
+            o->perparty_json = 1;
+            break;
         case OPT_PAIRED_BY:
             o->paired_by = val;
             break;
@@ -419,16 +445,16 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
 static int
 check_clashes(const struct exec_opts *o)
 {
-    const char *names[3] = {"--csv", "--json", "--summary"};
-    const char *paths[3] = {o->csv_path, o->json_path, o->summary_path};
+    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
+    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
     char a[256];
 
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (paths[i] == NULL) {
             continue;
         }
         mpcsim_escape(a, sizeof(a), paths[i]);
-        for (int j = i + 1; j < 3; j++) {
+        for (int j = i + 1; j < 4; j++) {
             if (paths[j] != NULL && outfile_same_path(paths[i], paths[j])) {
                 if (strcmp(paths[i], "-") == 0) {
                     fprintf(stderr,
@@ -456,8 +482,8 @@ static int
 check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
 {
     const struct ynode *cm = l->root != NULL ? ynode_map_get(l->root, "cost_model") : NULL;
-    const char *paths[3] = {o->csv_path, o->json_path, o->summary_path};
-    const char *names[3] = {"--csv", "--json", "--summary"};
+    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
+    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
     char path[8192];
     char a[256];
 
@@ -469,7 +495,7 @@ check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
     } else {
         snprintf(path, sizeof(path), "%s/%s", l->base_dir, cm->value);
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (paths[i] != NULL && strcmp(paths[i], "-") != 0 && outfile_same_path(paths[i], path)) {
             mpcsim_escape(a, sizeof(a), paths[i]);
             fprintf(stderr,
@@ -583,21 +609,51 @@ mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "12 s", "4 min 05 s", "2 h 10 min": a duration for the progress bar. */
+static void
+duration(char *buf, size_t cap, double s)
+{
+    long t = s > 0 ? (long)(s + 0.5) : 0;
+
+    if (s < 59.95) {
+        snprintf(buf, cap, "%.1f s", s > 0 ? s : 0.0);
+    } else if (t < 3600) {
+        snprintf(buf, cap, "%ld min %02ld s", t / 60, t % 60);
+    } else {
+        snprintf(buf, cap, "%ld h %02ld min", t / 3600, (t % 3600) / 60);
+    }
+}
+
+/*
+ * One frame of the progress bar: trials done/total, elapsed time, and the
+ * ETA from the rate so far - only once a trial has finished (before that
+ * there is no rate to go by, and the bar says so).
+ */
 static void
 progress(const struct exec *ex, double t0, size_t total, int final)
 {
     size_t done = atomic_load(&ex->done);
     double el = mono_s() - t0;
-    double rate = el > 0 ? (double)done / el : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
     int width = 30;
     int fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
+    char elapsed[32], eta[48];
 
     if (fill > width) {
         fill = width;
     }
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, %.1f trials/s, ETA %.0f s   ", fill,
-            "##############################", width - fill, "", done, total, rate, eta);
+    duration(elapsed, sizeof(elapsed), el);
+    if (final || done >= total) {
+        snprintf(eta, sizeof(eta), "done");
+    } else if (done == 0) {
+        snprintf(eta, sizeof(eta), "ETA after the first trial");
+    } else {
+        char d[32];
+
+        duration(d, sizeof(d), el / (double)done * (double)(total - done));
+        snprintf(eta, sizeof(eta), "ETA %s", d);
+    }
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu trials, elapsed %s, %s   ", fill,
+            "##############################", width - fill, "", done, total, elapsed, eta);
     if (final) {
         fputc('\n', stderr);
     }
@@ -623,6 +679,10 @@ exec_run_range(struct exec *ex, const struct exec_opts *o, size_t from, size_t t
 
     atomic_store(&ex->next, from);
     atomic_store(&ex->done, 0);
+    if (show) {
+        progress(ex, t0, to - from, 0); /* 0/N at once: no ETA until a trial ends */
+        last = mono_s();
+    }
     ex->n_tasks = to; /* workers stop at `to` */
     if ((size_t)jobs > to - from) {
         jobs = (int)(to - from);
@@ -795,18 +855,31 @@ get_str(const uint8_t **p, const uint8_t *end)
     return s;
 }
 
-/* The fixed-size part of a row: everything but the four strings. */
+/* A row: its fixed-size part, the four strings, then its per-party rows (each fixed part, `down`
+ * as a code, accused_by and reason). */
 static void
 row_put(struct buf *b, const struct trial_row *r)
 {
     struct trial_row fixed = *r;
 
     fixed.output = fixed.expected = fixed.accused = fixed.reason = NULL;
+    fixed.parties = NULL; /* sent after the strings */
     buf_put(b, &fixed, sizeof(fixed));
     buf_str(b, r->output);
     buf_str(b, r->expected);
     buf_str(b, r->accused);
     buf_str(b, r->reason);
+    for (size_t k = 0; k < r->n_parties; k++) {
+        struct perparty_row pr = r->parties[k];
+        uint8_t down = pr.down[0] == 'c' ? 1 : pr.down[0] == 'd' ? 2 : 0;
+
+        pr.down = NULL;
+        pr.accused_by = pr.reason = NULL;
+        buf_put(b, &pr, sizeof(pr));
+        buf_put(b, &down, sizeof(down));
+        buf_str(b, r->parties[k].accused_by);
+        buf_str(b, r->parties[k].reason);
+    }
 }
 
 static int
@@ -819,7 +892,35 @@ row_get(struct trial_row *r, const uint8_t **p, const uint8_t *end)
     r->expected = get_str(p, end);
     r->accused = get_str(p, end);
     r->reason = get_str(p, end);
-    return r->output != NULL && r->expected != NULL && r->accused != NULL && r->reason != NULL;
+    if (r->output == NULL || r->expected == NULL || r->accused == NULL || r->reason == NULL) {
+        r->n_parties = 0;
+        return 0;
+    }
+    if (r->n_parties > 0) {
+        size_t np = r->n_parties;
+
+        r->n_parties = 0;
+        r->parties = mpcsim_calloc(np, sizeof(*r->parties));
+        if (r->parties == NULL) {
+            return 0;
+        }
+        for (size_t k = 0; k < np; k++) {
+            struct perparty_row *pr = &r->parties[k];
+            uint8_t down = 0;
+
+            if (!get(p, end, pr, sizeof(*pr)) || !get(p, end, &down, sizeof(down))) {
+                return 0;
+            }
+            r->n_parties = k + 1; /* from here on perparty_rows_free frees it */
+            pr->down = down == 1 ? "crash" : down == 2 ? "dropout" : "";
+            pr->accused_by = get_str(p, end);
+            pr->reason = get_str(p, end);
+            if (pr->accused_by == NULL || pr->reason == NULL) {
+                return 0;
+            }
+        }
+    }
+    return 1;
 }
 
 static int
@@ -1220,13 +1321,14 @@ struct writer {
     struct exec *ex;
     const struct exec_opts *o;
     const struct cli_loaded *l;
-    struct outfile csv, json, summary;
+    struct outfile csv, json, summary, perparty;
     FILE *human; /* stdout, or stderr when an output is '-'; NULL with --quiet */
     const char *const *extra;
     size_t next; /* next task to write */
     size_t points_done;
     int first_json;
-    int wrong; /* a wrong_output was seen */
+    int first_perparty; /* no per-party JSON object written yet */
+    int wrong;          /* a wrong_output was seen */
     int write_error;
     int paired_key;  /* the --paired-by sweep key, -1 for none */
     size_t *strides; /* sweep.n_keys: grid strides (last key fastest) */
@@ -1513,6 +1615,14 @@ flush_ready(void *arg)
             results_json_row(w->json.f, &pt, r, w->extra, w->first_json);
             w->first_json = 0;
         }
+        if (w->perparty.f != NULL) {
+            if (w->o->perparty_json) {
+                perparty_json_rows(w->perparty.f, &pt, r, &w->first_perparty);
+            } else {
+                perparty_csv_rows(w->perparty.f, &pt, r);
+            }
+        }
+        perparty_rows_free(&ex->rows[i]); /* written: keep memory to the rows in flight */
         w->next++;
         wrote = 1;
         if (w->next == ex->point_first[p] + ex->point_n[p]) {
@@ -1532,9 +1642,9 @@ flush_ready(void *arg)
     /* Push rows out as they come (a partial file is then the prefix), and catch a full disk early.
      */
     {
-        struct outfile *files[3] = {&w->csv, &w->json, &w->summary};
+        struct outfile *files[4] = {&w->csv, &w->json, &w->summary, &w->perparty};
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             if (files[k]->f != NULL && (fflush(files[k]->f) != 0 || ferror(files[k]->f))) {
                 if (!w->write_error) {
                     char a[256];
@@ -1636,6 +1746,7 @@ execute(const char *cmd, int argc, char **argv)
     w.o = &o;
     w.l = &l;
     w.first_json = 1;
+    w.first_perparty = 1;
     w.paired_key = -1;
     w.values_point = SIZE_MAX;
     if (check_cost_model_clash(&o, &l) != 0) {
@@ -1731,12 +1842,14 @@ execute(const char *cmd, int argc, char **argv)
     if (rank0) {
         int to_stdout = (o.csv_path != NULL && strcmp(o.csv_path, "-") == 0) ||
                         (o.json_path != NULL && strcmp(o.json_path, "-") == 0) ||
-                        (o.summary_path != NULL && strcmp(o.summary_path, "-") == 0);
+                        (o.summary_path != NULL && strcmp(o.summary_path, "-") == 0) ||
+                        (o.perparty_path != NULL && strcmp(o.perparty_path, "-") == 0);
 
         w.human = o.quiet ? NULL : to_stdout ? stderr : stdout;
         if (open_output(&w.csv, o.csv_path, cmd) < 0 ||
             open_output(&w.json, o.json_path, cmd) < 0 ||
-            open_output(&w.summary, o.summary_path, cmd) < 0) {
+            open_output(&w.summary, o.summary_path, cmd) < 0 ||
+            open_output(&w.perparty, o.perparty_path, cmd) < 0) {
             status = CLI_EXIT_USAGE;
             goto out;
         }
@@ -1754,9 +1867,19 @@ execute(const char *cmd, int argc, char **argv)
         if (w.human != NULL) {
             print_sweep_overrides(w.human, &l);
         }
+        if (w.perparty.f != NULL) {
+            struct results_point pt = {l.points[0], l.sweep.n_keys, l.sweep.keys, w.value_ptrs};
+
+            if (o.perparty_json) {
+                perparty_json_begin(w.perparty.f);
+            } else {
+                perparty_csv_header(w.perparty.f, &pt);
+            }
+        }
         ex.on_rows = flush_ready;
         ex.on_rows_arg = &w;
     }
+    perparty_set_enabled(o.perparty_path != NULL);
     outfile_signals_install();
     t0 = mono_s();
     rc = exec_run(&ex, &o);
@@ -1786,13 +1909,16 @@ execute(const char *cmd, int argc, char **argv)
     if (w.json.f != NULL) {
         results_json_end(w.json.f);
     }
+    if (w.perparty.f != NULL && o.perparty_json) {
+        perparty_json_end(w.perparty.f);
+    }
     if (sig != 0 || w.next < ex.n_tasks) {
         /* Interrupted: the contiguous prefix of finished trials, as valid .partial files. */
-        struct outfile *files[3] = {&w.csv, &w.json, &w.summary};
-        char where[3][4200];
+        struct outfile *files[4] = {&w.csv, &w.json, &w.summary, &w.perparty};
+        char where[4][4200];
         int n_where = 0;
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             if (files[k]->f == NULL) {
                 continue;
             }
@@ -1828,9 +1954,9 @@ execute(const char *cmd, int argc, char **argv)
                 o.jobs == 1 ? "" : "s");
     }
     {
-        struct outfile *files[3] = {&w.csv, &w.json, &w.summary};
+        struct outfile *files[4] = {&w.csv, &w.json, &w.summary, &w.perparty};
 
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             char a[256];
 
             if (files[k]->f == NULL) {
@@ -1848,6 +1974,7 @@ out:
     outfile_discard(&w.csv);
     outfile_discard(&w.json);
     outfile_discard(&w.summary);
+    outfile_discard(&w.perparty);
     if (rank0 && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "mpcsim %s: cannot write to stdout: %s\n", cmd, strerror(errno));
         if (status == CLI_EXIT_OK || status == CLI_EXIT_WRONG) {
@@ -1891,13 +2018,57 @@ cli_sweep(int argc, char **argv)
     return execute("sweep", argc, argv);
 }
 
+/* "28 MB", "6.1 GB": decimal units, as the calibration was measured. */
+static void
+human_size(char *buf, size_t cap, uint64_t bytes)
+{
+    if (bytes >= UINT64_C(1000000000)) {
+        snprintf(buf, cap, "%.1f GB", (double)bytes / 1e9);
+    } else {
+        snprintf(buf, cap, "%.0f MB", (double)bytes / 1e6);
+    }
+}
+
+/* The estimate of one trial at the costliest sweep point (registry_estimate). */
+static void
+print_estimate(FILE *f, const struct cli_loaded *l)
+{
+    struct registry_estimate best = {0, 0, 0}, e;
+    size_t at = 0;
+    char mem[32];
+
+    for (size_t p = 0; p < l->sweep.n_points; p++) {
+        if (l->points[p] == NULL) {
+            continue;
+        }
+        registry_estimate(&e, l->points[p]);
+        if (e.memory_bytes > best.memory_bytes) {
+            best = e;
+            at = p;
+        }
+    }
+    human_size(mem, sizeof(mem), best.memory_bytes);
+    fprintf(f,
+            "  estimate per trial%s: ~%llu messages, ~%llu events, peak memory ~%s "
+            "(fault-free; -j N runs N trials at once)\n",
+            l->sweep.n_points > 1 ? " at the costliest point" : "",
+            (unsigned long long)best.messages, (unsigned long long)best.events, mem);
+    if (l->sweep.n_points > 1 && l->points[at] != NULL) {
+        fprintf(f, "  (that point: %s, %d parties)\n", l->points[at]->protocol.kind,
+                l->points[at]->parties);
+    }
+}
+
 static void
 validate_usage(FILE *f)
 {
     fprintf(f, "usage: mpcsim validate SCENARIO.yaml...\n"
                "\n"
                "Checks each scenario (every sweep point) without running it and\n"
-               "prints FILE:LINE:COL: error: ... for each problem.\n"
+               "prints FILE:LINE:COL: error: ... for each problem.  For a valid one it\n"
+               "prints an estimate of one trial: messages, events and peak memory\n"
+               "(about 5 MB + 78 B per message), so a run too big for the machine\n"
+               "shows before it starts.\n"
                "Exit: 0 all valid, 2 any error.\n");
 }
 
@@ -1938,6 +2109,7 @@ cli_validate(int argc, char **argv)
         printf(": ok (%s, %d parties, %zu point%s x %d trial%s)\n", l.points[0]->protocol.kind,
                l.points[0]->parties, l.sweep.n_points, l.sweep.n_points == 1 ? "" : "s",
                l.points[0]->trials, l.points[0]->trials == 1 ? "" : "s");
+        print_estimate(stdout, &l);
         cli_loaded_clear(&l);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {

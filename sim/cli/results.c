@@ -439,12 +439,13 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
     if (n <= 10) {
         int starred = 0;
 
-        fprintf(f, "  %5s %-12s %-7s %-22s %-22s %10s %6s %8s %10s %14s %20s %-8s %s\n", "trial",
-                "status", "correct", "output", "expected", "latency_ms", "rounds", "messages",
-                "bytes", "compute_ms_sum", "max_party_compute_ms", "accused", "reason");
+        fprintf(f, "  %5s %-12s %-7s %-22s %-22s %10s %6s %8s %10s %14s %20s %8s %-8s %s\n",
+                "trial", "status", "correct", "output", "expected", "latency_ms", "rounds",
+                "messages", "bytes", "compute_ms_sum", "max_party_compute_ms", "critical",
+                "accused", "reason");
         for (size_t i = 0; i < n; i++) {
             const struct trial_row *r = &rows[i];
-            char out[64], exp[64], lat[32], rnd[16], cmp[32], mcmp[32], acc[64], why[64];
+            char out[64], exp[64], lat[32], rnd[16], cmp[32], mcmp[32], crit[16], acc[64], why[64];
             char line[512];
             size_t len;
 
@@ -459,13 +460,15 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
             cell_int(rnd, sizeof(rnd), r->rounds);
             cell_dbl(cmp, sizeof(cmp), r->compute_ms, -1);
             cell_dbl(mcmp, sizeof(mcmp), r->max_party_compute_ms, -1);
+            cell_int(crit, sizeof(crit), r->critical_party); /* whose output came last */
             cut(acc, sizeof(acc), r->accused[0] ? r->accused : "-", 8);
             cut(why, sizeof(why), r->status != TRIAL_OK && r->reason[0] ? r->reason : "", 48);
             len = (size_t)snprintf(
                 line, sizeof(line),
-                "  %5d %-12s %-7s %-22s %-22s %10s %6s %8llu %10llu %14s %20s %-8s %s", r->trial,
-                trial_status_name(r->status), r->correct ? "yes" : "no", out, exp, lat, rnd,
-                (unsigned long long)r->messages, (unsigned long long)r->bytes, cmp, mcmp, acc, why);
+                "  %5d %-12s %-7s %-22s %-22s %10s %6s %8llu %10llu %14s %20s %8s %-8s %s",
+                r->trial, trial_status_name(r->status), r->correct ? "yes" : "no", out, exp, lat,
+                rnd, (unsigned long long)r->messages, (unsigned long long)r->bytes, cmp, mcmp, crit,
+                acc, why);
             if (len >= sizeof(line)) {
                 len = sizeof(line) - 1;
             }

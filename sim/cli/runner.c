@@ -25,6 +25,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "common/alloc.h"
+#include "sim/cli/perparty.h"
 #include "sim/cli/registry.h"
 #include "sim/stream.h"
 
@@ -137,6 +138,7 @@ trial_row_clear(struct trial_row *row)
     mpcsim_free(row->expected);
     mpcsim_free(row->accused);
     mpcsim_free(row->reason);
+    perparty_rows_free(row);
     memset(row, 0, sizeof(*row));
 }
 
@@ -544,6 +546,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     row->events = m->events;
     row->wall_ms = m->wall_ms;
     rc = collect_accusations(row, sim, beh, n);
+    if (rc < 0) {
+        goto out;
+    }
+    rc = perparty_collect(row, sim, sc, re->server); /* per-party rows, critical party */
     if (rc < 0) {
         goto out;
     }

@@ -21,6 +21,8 @@
 
 #define RUNNER_MAX_STATS 8
 
+struct perparty_row; /* sim/cli/perparty.h */
+
 enum trial_status { TRIAL_OK = 0, TRIAL_ABORT, TRIAL_WRONG_OUTPUT };
 
 /*
@@ -60,6 +62,10 @@ struct trial_row {
     double stat_values[RUNNER_MAX_STATS];
     uint64_t stat_u64[RUNNER_MAX_STATS];
     uint8_t stat_is_int[RUNNER_MAX_STATS];
+    /* Per-party results (sim/cli/perparty.h): NULL/0 unless enabled; owned. */
+    struct perparty_row *parties;
+    size_t n_parties;
+    int critical_party; /* the honest party whose output came last; TRIAL_ABSENT if none */
 };
 
 /* "ok", "abort", "wrong_output". */

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# tests/cli/estimate.sh MPCSIM SCENARIO_DIR
+#
+# `mpcsim validate` estimates one trial (issue 20, item 4).  For every
+# bundled scenario the estimated messages and events are within a factor
+# of 2 of the largest trial of a real run (faults and aborts make real
+# trials smaller, never much larger); the memory estimate follows the
+# calibration 5 MB + 78 B per message, and at n = 400 / 800 (Shamir sum)
+# the message estimate is within 10 % of the measured 300 846 / 1 217 676.
+set -u
+mpcsim=$1
+scenarios=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+FACTOR=2
+
+for s in "$scenarios"/*.yaml; do
+    name=$(basename "$s" .yaml)
+    "$mpcsim" validate "$s" >"$tmp/v" || fail "$name: validate"
+    "$mpcsim" run "$s" -q -j2 --csv "$tmp/r.csv" 2>/dev/null
+    [ $? -le 1 ] || fail "$name: run"
+    python3 - "$name" "$tmp/v" "$tmp/r.csv" "$FACTOR" <<'PY' || exit 1
+import csv, re, sys
+name, vpath, rpath, factor = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+text = open(vpath).read()
+m = re.search(r"~(\d+) messages, ~(\d+) events, peak memory ~([\d.]+) (MB|GB)", text)
+if not m:
+    print(f"FAIL: {name}: no estimate in: {text}")
+    sys.exit(1)
+est_m, est_e = int(m.group(1)), int(m.group(2))
+mem = float(m.group(3)) * (1e3 if m.group(4) == "GB" else 1)
+if abs(mem - (5 + 78 * est_m / 1e6)) > 1:
+    print(f"FAIL: {name}: memory {mem} MB is not 5 MB + 78 B x {est_m}")
+    sys.exit(1)
+rows = list(csv.DictReader(open(rpath)))
+act_m = max(int(r["messages"]) for r in rows)
+act_e = max(int(r["events"]) for r in rows)
+for what, est, act in (("messages", est_m, act_m), ("events", est_e, act_e)):
+    if not (est / factor <= act <= est * factor):
+        print(f"FAIL: {name}: {what} estimated {est}, largest trial {act} (factor {factor})")
+        sys.exit(1)
+print(f"{name}: messages {est_m} est / {act_m} run, events {est_e} est / {act_e} run")
+PY
+done
+
+# The colleague's calibration (Shamir sum, measured peak RSS 28 MB / 99 MB).
+for pair in 400:300846:28 800:1217676:99; do
+    n=${pair%%:*}; rest=${pair#*:}; measured=${rest%%:*}; rss=${rest#*:}
+    "$mpcsim" validate "$scenarios/dao-vote-200.yaml" >/dev/null || fail "validate"
+    sed "s/^parties: .*/parties: $n/" "$scenarios/dao-vote-200.yaml" >"$tmp/big.yaml"
+    "$mpcsim" validate "$tmp/big.yaml" >"$tmp/v" || fail "validate n=$n"
+    python3 - "$tmp/v" "$measured" "$rss" <<'PY' || exit 1
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"~(\d+) messages, .* peak memory ~([\d.]+) MB", text)
+est, mem = int(m.group(1)), float(m.group(2))
+measured, rss = int(sys.argv[2]), float(sys.argv[3])
+if abs(est - measured) > 0.1 * measured or abs(mem - rss) > 0.2 * rss:
+    print(f"FAIL: estimate {est} messages / {mem} MB, measured {measured} / {rss} MB")
+    sys.exit(1)
+PY
+done
+
+# The progress bar (stderr on a terminal; `script` gives the run a pty):
+# done/total and elapsed on every frame, no ETA before the first trial
+# ends, an ETA after it, "done" on the last frame.
+if command -v script >/dev/null 2>&1; then
+    script -qc "'$mpcsim' run '$scenarios/weighted-index-additive.yaml' -j1 --trials 40 >/dev/null" \
+        /dev/null | tr '\r' '\n' | grep trials >"$tmp/bar"
+    grep -q "^\[#*  *\] 0/40 trials, elapsed [0-9.]* s, ETA after the first trial" "$tmp/bar" ||
+        fail "first frame: $(head -1 "$tmp/bar")"
+    grep " 0/40 trials" "$tmp/bar" | grep -q "ETA [0-9]" && fail "an ETA before the first trial"
+    tail -1 "$tmp/bar" | grep -q "40/40 trials, elapsed [0-9.]* s, done" ||
+        fail "last frame: $(tail -1 "$tmp/bar")"
+    grep -v "elapsed" "$tmp/bar" && fail "a frame without elapsed"
+fi
+echo ok
