@@ -6,6 +6,7 @@
  */
 #include "protocols/computation.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const names[] = {
@@ -143,22 +144,62 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
     return 0;
 }
 
-/* see computation.h */
-double
-computation_finish(const struct computation *c, const int64_t *raw, size_t k, int count)
+/* Write the decimal digits of x (no sign) ending at *end; returns the start. */
+static char *
+u128_digits(char *end, mpcsim_u128 x)
 {
+    *end = '\0';
+    do {
+        *--end = (char)('0' + (int)(x % 10u));
+        x /= 10u;
+    } while (x != 0);
+    return end;
+}
+
+/* see computation.h */
+size_t
+computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw, size_t k,
+                   int count)
+{
+    mpcsim_i128 num = raw[k];
+    mpcsim_u128 den = 1, mag, q, r, frac;
+    char digits[48];
+    int neg = 0;
+    int n = 0;
+
+    MPCSIM_ASSERT(cap >= COMPUTATION_FORMAT_MAX);
     switch (c->kind) {
     case COMPUTATION_MEAN:
-        return count > 0 ? (double)raw[k] / count : 0.0;
+        den = (mpcsim_u128)(count > 0 ? count : 1);
+        break;
     case COMPUTATION_VARIANCE: {
-        /* (count*s2 - s^2) / count^2, numerator exact in 128 bits. */
+        /* (count*s2 - s^2) / count^2: |s|, |s2| < 2^61 and count <= 2^20, so
+         * the numerator stays below 2^123 and the denominator below 2^40. */
         mpcsim_i128 s = raw[k];
         mpcsim_i128 s2 = raw[c->length + k];
-        mpcsim_i128 num = (mpcsim_i128)count * s2 - s * s;
 
-        return count > 0 ? (double)num / ((double)count * (double)count) : 0.0;
+        num = (mpcsim_i128)count * s2 - s * s;
+        den = (mpcsim_u128)(count > 0 ? count : 1) * (mpcsim_u128)(count > 0 ? count : 1);
+        break;
     }
     default:
-        return (double)raw[k];
+        n = snprintf(buf, cap, "%lld", (long long)raw[k]);
+        return n > 0 ? (size_t)n : 0;
     }
+    neg = num < 0;
+    mag = neg ? (mpcsim_u128)0 - (mpcsim_u128)num : (mpcsim_u128)num;
+    q = mag / den;
+    r = mag % den;
+    /* Six fractional digits, the exact quotient rounded half away from zero. */
+    frac = r * 1000000u / den;
+    if ((r * 1000000u % den) * 2u >= den) {
+        frac++;
+    }
+    if (frac == 1000000u) {
+        q++;
+        frac = 0;
+    }
+    n = snprintf(buf, cap, "%s%s.%06u", neg && (q != 0 || frac != 0) ? "-" : "",
+                 u128_digits(digits + sizeof(digits) - 1, q), (unsigned)frac);
+    return n > 0 ? (size_t)n : 0;
 }

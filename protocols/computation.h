@@ -61,12 +61,17 @@ MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation
                                           const int64_t *const *inputs, const uint8_t *included);
 
 /*
- * The user-facing value of element k from a raw output: the integer itself
- * for sum/weighted_sum/dot_product, raw/count for mean, and the population
- * variance (count*sum2 - sum^2)/count^2 for variance.  `count` is the
- * number of included parties.  Output length: computation_out_len(c).
+ * The user-facing value of element k from a raw output, as text written to
+ * buf (cap >= COMPUTATION_FORMAT_MAX; returns its length): the integer
+ * itself for sum/weighted_sum/dot_product; for mean raw/count and for
+ * variance the population variance (count*sum2 - sum^2)/count^2, each the
+ * exact rational rounded to 6 fractional digits, half away from zero, by
+ * integer arithmetic (no double: every integer digit is exact).  `count` is
+ * the number of included parties.  Output length: computation_out_len(c).
  */
+#define COMPUTATION_FORMAT_MAX 64
 size_t computation_out_len(const struct computation *c);
-double computation_finish(const struct computation *c, const int64_t *raw, size_t k, int count);
+size_t computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw,
+                          size_t k, int count);
 
 #endif /* MPCSIM_PROTOCOLS_COMPUTATION_H */

@@ -199,7 +199,10 @@ format_values(const struct computation *c, const int64_t *raw, int count)
         if (integral) {
             sbuf_printf(&b, "%s%lld", k ? ";" : "", (long long)raw[k]);
         } else {
-            sbuf_printf(&b, "%s%.6f", k ? ";" : "", computation_finish(c, raw, k, count));
+            char v[COMPUTATION_FORMAT_MAX];
+
+            (void)computation_format(v, sizeof(v), c, raw, k, count);
+            sbuf_printf(&b, "%s%s", k ? ";" : "", v);
         }
     }
     return sbuf_take(&b);
