@@ -38,6 +38,7 @@
 
 #include "common/alloc.h"
 #include "common/json.h"
+#include "common/path.h"
 #include "sim/cost.h"
 
 #ifdef MPCSIM_HAVE_VALGRIND
@@ -315,10 +316,25 @@ parse_opts(struct bench_opts *o, int argc, char **argv)
         fprintf(stderr, "mpcsim bench: unexpected argument '%s' (see --help)\n", argv[optind]);
         return -1;
     }
-    if (o->json_path != NULL && o->csv_path != NULL && strcmp(o->json_path, "-") == 0 &&
-        strcmp(o->csv_path, "-") == 0) {
-        fprintf(stderr, "mpcsim bench: at most one of --json and --csv may be - (stdout)\n");
+    if (o->json_path != NULL && o->csv_path != NULL &&
+        mpcsim_same_path(o->json_path, o->csv_path)) {
+        fprintf(stderr, strcmp(o->json_path, "-") == 0
+                            ? "mpcsim bench: at most one of --json and --csv may be - (stdout)\n"
+                            : "mpcsim bench: --json and --csv name the same file\n");
         return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        const char *out = i == 0 ? o->json_path : o->csv_path;
+
+        if (out != NULL &&
+            ((o->compare_path != NULL && mpcsim_same_path(out, o->compare_path)) ||
+             (o->calibrate_path != NULL && mpcsim_same_path(out, o->calibrate_path)))) {
+            fprintf(stderr,
+                    "mpcsim bench: --%s would overwrite the --compare baseline or the "
+                    "--calibrate table\n",
+                    i == 0 ? "json" : "csv");
+            return -1;
+        }
     }
     return 0;
 }

@@ -1223,9 +1223,9 @@ cli_check(int argc, char **argv)
         for (int j = 0; j < n_sc; j++) {
             const char *clash = NULL;
 
-            if (j < i && outfile_same_path(targets[i], targets[j])) {
+            if (j < i && mpcsim_same_path(targets[i], targets[j])) {
                 clash = "the same baseline as";
-            } else if (outfile_same_path(targets[i], argv[j])) {
+            } else if (mpcsim_same_path(targets[i], argv[j])) {
                 clash = "a baseline that is the scenario";
             }
             if (clash != NULL) {

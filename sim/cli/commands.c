@@ -455,7 +455,7 @@ check_clashes(const struct exec_opts *o)
         }
         mpcsim_escape(a, sizeof(a), paths[i]);
         for (int j = i + 1; j < 4; j++) {
-            if (paths[j] != NULL && outfile_same_path(paths[i], paths[j])) {
+            if (paths[j] != NULL && mpcsim_same_path(paths[i], paths[j])) {
                 if (strcmp(paths[i], "-") == 0) {
                     fprintf(stderr,
                             "mpcsim %s: %s and %s both write to stdout ('-'); at most "
@@ -468,7 +468,7 @@ check_clashes(const struct exec_opts *o)
                 return 2;
             }
         }
-        if (strcmp(paths[i], "-") != 0 && outfile_same_path(paths[i], o->path)) {
+        if (strcmp(paths[i], "-") != 0 && mpcsim_same_path(paths[i], o->path)) {
             fprintf(stderr, "mpcsim %s: %s '%s' is the scenario file; refusing to overwrite it\n",
                     o->cmd, names[i], a);
             return 2;
@@ -496,7 +496,7 @@ check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
         snprintf(path, sizeof(path), "%s/%s", l->base_dir, cm->value);
     }
     for (int i = 0; i < 4; i++) {
-        if (paths[i] != NULL && strcmp(paths[i], "-") != 0 && outfile_same_path(paths[i], path)) {
+        if (paths[i] != NULL && strcmp(paths[i], "-") != 0 && mpcsim_same_path(paths[i], path)) {
             mpcsim_escape(a, sizeof(a), paths[i]);
             fprintf(stderr,
                     "mpcsim %s: %s '%s' is the scenario's cost_model file; refusing to "

@@ -194,51 +194,6 @@ outfile_discard(struct outfile *of)
     of_reset(of);
 }
 
-/* The absolute form of `p`: realpath, or realpath(dir) + "/" + base when p does not exist. */
-static int
-abs_path(char *out, const char *p)
-{
-    char dir[PATH_MAX];
-    const char *slash;
-    char res[PATH_MAX];
-
-    if (realpath(p, out) != NULL) {
-        return 1;
-    }
-    slash = strrchr(p, '/');
-    if (slash == NULL) {
-        snprintf(dir, sizeof(dir), ".");
-    } else if (slash == p) {
-        snprintf(dir, sizeof(dir), "/");
-    } else {
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - p), p);
-    }
-    if (realpath(dir, res) == NULL) {
-        return 0;
-    }
-    snprintf(out, PATH_MAX, "%.2048s/%.1024s", res, slash ? slash + 1 : p);
-    return 1;
-}
-
-/* see outfile.h */
-int
-outfile_same_path(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    char ra[PATH_MAX], rb[PATH_MAX];
-
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0) {
-        return strcmp(a, b) == 0;
-    }
-    if (strcmp(a, b) == 0) {
-        return 1;
-    }
-    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) {
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    }
-    return abs_path(ra, a) && abs_path(rb, b) && strcmp(ra, rb) == 0;
-}
-
 /* The first signal asks for a clean stop; a second one ends the process the default way. */
 static void
 on_signal(int signo)

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/path.h" /* mpcsim_same_path */
+
 #include "common/mpcsim.h"
 
 struct outfile {
@@ -54,13 +56,6 @@ MPCSIM_NODISCARD int outfile_commit_partial(struct outfile *of, char *written, s
 
 /* Close and remove the temporary file (the target stays as it was). */
 void outfile_discard(struct outfile *of);
-
-/*
- * 1 when `a` and `b` name the same file: both "-", or the same file on
- * disk (same device and inode), or, for paths that do not exist yet, the
- * same absolute path once the parent directory is resolved.
- */
-int outfile_same_path(const char *a, const char *b);
 
 /*
  * Catch SIGINT, SIGTERM and SIGHUP from now on (flag only; no I/O in the

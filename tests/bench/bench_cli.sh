@@ -41,6 +41,12 @@ expect() {
     grep -q -- "$pat" out err || fail "bench $*: no '$pat' in: $(head -3 err)"
 }
 expect 0 'usage: mpcsim bench' --help
+# Outputs that would overwrite each other or an input are refused before running.
+echo keep >same.json
+expect 2 'name the same file' --filter '^field/inv$' --min-time 0.01 --json same.json --csv same.json
+expect 2 'name the same file' --filter '^field/inv$' --min-time 0.01 --json same.json --csv ./same.json
+[ "$(cat same.json)" = keep ] || fail "a refused clash still wrote same.json"
+expect 2 'would overwrite' --filter '^field/inv$' --json same.json --compare same.json
 expect 0 '^field/inv$' --list --filter '^field/inv$'
 expect 2 'expects a percentage' --threshold abc
 expect 2 'expects seconds' --min-time 0

@@ -170,14 +170,14 @@ test_same_path(void **state)
     put("s.yaml", "x\n");
     path(a, sizeof(a), "s.yaml");
     snprintf(b, sizeof(b), "%s/./s.yaml", dir);
-    assert_true(outfile_same_path(a, b));
+    assert_true(mpcsim_same_path(a, b));
     path(a, sizeof(a), "new.csv"); /* not there yet */
     snprintf(b, sizeof(b), "%s/../%s/new.csv", dir, strrchr(dir, '/') + 1);
-    assert_true(outfile_same_path(a, b));
+    assert_true(mpcsim_same_path(a, b));
     path(b, sizeof(b), "other.csv");
-    assert_false(outfile_same_path(a, b));
-    assert_true(outfile_same_path("-", "-"));
-    assert_false(outfile_same_path("-", a));
+    assert_false(mpcsim_same_path(a, b));
+    assert_true(mpcsim_same_path("-", "-"));
+    assert_false(mpcsim_same_path("-", a));
 }
 
 static void
