@@ -78,6 +78,27 @@ mpcsim_alloc_budget_hit(void)
 
 /* see alloc.h */
 size_t
+mpcsim_alloc_budget(void)
+{
+    return budget;
+}
+
+/* see alloc.h */
+size_t
+mpcsim_alloc_live(void)
+{
+    return atomic_load(&live_bytes);
+}
+
+/* see alloc.h */
+void
+mpcsim_alloc_peak_reset(void)
+{
+    atomic_store(&peak_bytes, atomic_load(&live_bytes));
+}
+
+/* see alloc.h */
+size_t
 mpcsim_alloc_peak(void)
 {
     return atomic_load(&peak_bytes);

@@ -46,6 +46,12 @@ int mpcsim_alloc_budget_hit(void);
  * limit below it cannot work; messages quote it as the minimum.
  */
 size_t mpcsim_alloc_budget_need(void);
+/* The budget in force (0: none). */
+size_t mpcsim_alloc_budget(void);
+/* The live total of mpcsim_* blocks now, in bytes. */
+size_t mpcsim_alloc_live(void);
+/* Restart the peak from the live total (to measure one phase's peak). */
+void mpcsim_alloc_peak_reset(void);
 /* The largest live total of mpcsim_* blocks seen so far, in bytes. */
 size_t mpcsim_alloc_peak(void);
 

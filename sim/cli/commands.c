@@ -1683,6 +1683,20 @@ open_output(struct outfile *of, const char *path, const char *cmd)
     return 0;
 }
 
+/* Out of memory before any trial ran: say whether --max-memory refused it. */
+static void
+report_oom(const char *cmd, const char *max_memory)
+{
+    if (mpcsim_alloc_budget_hit()) {
+        fprintf(stderr,
+                "mpcsim %s: the memory limit (--max-memory %s) was reached while setting up "
+                "the run (it needed more than %zu bytes): raise the limit\n",
+                cmd, max_memory, mpcsim_alloc_budget_need());
+    } else {
+        fprintf(stderr, "mpcsim %s: out of memory\n", cmd);
+    }
+}
+
 /*
  * Say which swept keys a --set fixed (issue 13): the sweep then runs only
  * the points with that value, or the value alone when the list lacks it.
@@ -1782,7 +1796,7 @@ execute(const char *cmd, int argc, char **argv)
     ex.point_n = mpcsim_calloc(l.sweep.n_points, sizeof(size_t));
     w.strides = mpcsim_calloc(l.sweep.n_keys + 1, sizeof(size_t));
     if (ex.point_first == NULL || ex.point_n == NULL || w.strides == NULL) {
-        fprintf(stderr, "mpcsim %s: out of memory\n", cmd);
+        report_oom(cmd, o.max_memory);
         status = CLI_EXIT_USAGE;
         goto out;
     }
@@ -1811,7 +1825,7 @@ execute(const char *cmd, int argc, char **argv)
     w.scratch = mpcsim_calloc(max_point, sizeof(double));
     if (ex.task_point == NULL || ex.task_trial == NULL || ex.rows == NULL || ex.ready == NULL ||
         w.scratch == NULL) {
-        fprintf(stderr, "mpcsim %s: out of memory\n", cmd);
+        report_oom(cmd, o.max_memory);
         status = CLI_EXIT_USAGE;
         goto out;
     }
@@ -1894,11 +1908,25 @@ execute(const char *cmd, int argc, char **argv)
     }
     if (rc < 0 && !(sig != 0 && w.next > 0)) {
         if (ex.err == MPCSIM_ENOMEM && mpcsim_alloc_budget_hit()) {
+            uint64_t need = 0;
+
+            /* The largest point's estimate (validate prints the same), times
+             * the trials that run at once. */
+            for (size_t p = 0; p < l.sweep.n_points; p++) {
+                struct registry_estimate e;
+
+                if (l.points[p] != NULL) {
+                    registry_estimate(&e, l.points[p]);
+                    need = e.memory_bytes > need ? e.memory_bytes : need;
+                }
+            }
+            need *= (uint64_t)(o.jobs > 0 ? o.jobs : 1);
             fprintf(stderr,
                     "%s: error: the memory limit (--max-memory %s) was reached; the run "
-                    "stopped cleanly. Fewer parties or shorter vectors need less, or raise "
-                    "the limit\n",
-                    o.path, o.max_memory);
+                    "stopped cleanly. Its trials need about %.1f MB at once by validate's "
+                    "estimate (%d at a time): raise the limit to that, run fewer at once "
+                    "(-j), or use fewer parties or shorter vectors\n",
+                    o.path, o.max_memory, (double)need / 1e6, o.jobs > 0 ? o.jobs : 1);
         } else {
             fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
         }

@@ -160,6 +160,10 @@ override_sweep(struct cli_loaded *l, const char *arg, const char *origin, struct
     return rc < 0 ? rc : ynode_map_set(sweep, key, kept);
 }
 
+static size_t load_need(const char *path, char *const *sets, size_t n_sets, int skip_invalid);
+/* Set while load_need() loads again: its failure is not reported twice. */
+static int measuring_need;
+
 /* see load.h */
 int
 cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_sets, int skip_invalid)
@@ -246,12 +250,22 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
     if (rc == MPCSIM_ENOMEM) {
         fputs("mpcsim: out of memory while loading ", stderr);
         mpcsim_escape_fputs(stderr, path);
-        if (mpcsim_alloc_budget_hit()) {
-            /* The budget (--max-memory) refused it: say what loading needs. */
-            fprintf(stderr,
-                    ": the memory limit was reached; loading it needs more than %zu "
-                    "bytes (%zuK): raise --max-memory to at least that",
-                    mpcsim_alloc_budget_need(), (mpcsim_alloc_budget_need() + 1023) / 1024);
+        if (mpcsim_alloc_budget_hit() && !measuring_need) {
+            /* The budget (--max-memory) refused it: load again without it
+             * (deterministic) and quote the peak that loading needs. */
+            size_t need = load_need(path, sets, n_sets, skip_invalid);
+
+            if (need > 0) {
+                fprintf(stderr,
+                        ": the memory limit was reached; loading it needs %zu bytes (%zuK): "
+                        "--max-memory must be at least that, plus what the trials need",
+                        need, (need + 1023) / 1024);
+            } else {
+                fprintf(stderr,
+                        ": the memory limit was reached (loading needs more than %zu "
+                        "bytes)",
+                        mpcsim_alloc_budget_need());
+            }
         }
         fputc('\n', stderr);
     }
@@ -261,4 +275,29 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
         cli_loaded_clear(l);
     }
     return rc;
+}
+
+/*
+ * The peak live total (bytes) that loading `path` takes, measured by
+ * loading it again with no budget; 0 when that fails too.  The budget and
+ * its state are restored.
+ */
+static size_t
+load_need(const char *path, char *const *sets, size_t n_sets, int skip_invalid)
+{
+    size_t budget = mpcsim_alloc_budget();
+    size_t need = 0;
+    struct cli_loaded tmp;
+
+    memset(&tmp, 0, sizeof(tmp));
+    measuring_need = 1;
+    mpcsim_alloc_set_budget(0);
+    mpcsim_alloc_peak_reset();
+    if (cli_load(&tmp, path, sets, n_sets, skip_invalid) == 0) {
+        need = mpcsim_alloc_peak();
+        cli_loaded_clear(&tmp);
+    }
+    mpcsim_alloc_set_budget(budget);
+    measuring_need = 0;
+    return need;
 }

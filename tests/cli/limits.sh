@@ -36,8 +36,12 @@ python3 -c "print('name: s\nparties: 3\ninputs: { values: [1, 2, 3] }\nprotocol:
 "$mpcsim" run "$tmp/sweep60k.yaml" --max-memory 1M --quiet >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 2 ] || fail "--max-memory 1M, big sweep: exit $rc"
-grep -q "the memory limit was reached; loading it needs more than [0-9]* bytes" "$tmp/err" ||
+grep -q "the memory limit was reached; loading it needs [0-9]* bytes" "$tmp/err" ||
     fail "no minimum in the message: $(cat "$tmp/err")"
+# The quoted minimum is the real one: with it, loading succeeds.
+need_k=$(sed -n 's/.*loading it needs [0-9]* bytes (\([0-9]*\)K).*/\1/p' "$tmp/err")
+"$mpcsim" run "$tmp/sweep60k.yaml" --max-memory "${need_k}K" --trials 1 --quiet >/dev/null 2>"$tmp/err"
+grep -q "while loading" "$tmp/err" && fail "--max-memory ${need_k}K (the quoted minimum) still fails loading"
 
 for bad in "--max-memory lots" "--max-memory 10" "-j 0" "--trials 0" "--seed -3" "--nonsense"; do
     # shellcheck disable=SC2086
