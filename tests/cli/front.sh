@@ -170,4 +170,49 @@ for i, r in enumerate(rows):
     assert isinstance(r["messages"], int) and isinstance(r["bytes"], int), r
     assert r["time_to_abort_ms"] is None and r["accused"] == [] and r["reason"] == "", r
 PY
+# --- run / sweep: paths that end before or after the trials ----------------
+cat >"$tmp/n.yaml" <<'YAML'
+name: nosweep
+seed: 3
+trials: 2
+parties: 3
+inputs: { values: [1, 2, 3] }
+protocol: { kind: toy }
+YAML
+expect 0 "" run "$tmp/n.yaml" -j 2
+grep -q "^nosweep: toy, 3 parties, sum, 2 trials, seed 3$" "$tmp/out" || fail "run: no title: $(cat "$tmp/out")"
+grep -Eq "^elapsed [0-9.]+ ms wall time for 2 trials on 2 threads$" "$tmp/out" || fail "run -j 2: no elapsed line"
+expect 0 "" run "$tmp/n.yaml" -q
+[ ! -s "$tmp/out" ] || fail "run -q printed: $(cat "$tmp/out")"
+expect 2 "mpcsim sweep: --paired-by parties is not a sweep key of $tmp/n.yaml (it has no sweep)" sweep "$tmp/n.yaml" --paired-by parties
+expect 0 "" sweep "$s" --paired-by sweep.parties --summary - -q
+grep -q '^5,"front, end",toy,5,latency_ms,ok,3,3,0,.*,parties,3,3,0,' "$tmp/out" ||
+    fail "--paired-by sweep.parties: $(cat "$tmp/out")"
+expect 2 "mpcsim run: cannot write $tmp/no/such/dir.csv: No such file or directory" run "$tmp/n.yaml" --csv "$tmp/no/such/dir.csv"
+sed 's/parties: \[3, 5\]/parties: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]/' "$s" >"$tmp/s11.yaml"
+expect 2 "mpcsim sweep: 11000000 trials in all; the limit is 10000000" sweep "$tmp/s11.yaml" --trials 1000000 -q
+# A full stdout is an error (exit 2), not a silent truncation.
+if [ -w /dev/full ]; then
+    "$mpcsim" run "$tmp/n.yaml" >/dev/full 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q "mpcsim run: cannot write to stdout: " "$tmp/err" || fail "run >/dev/full: $(cat "$tmp/err")"
+    "$mpcsim" validate "$tmp/n.yaml" >/dev/full 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q "mpcsim validate: cannot write to stdout: " "$tmp/err" || fail "validate >/dev/full"
+fi
+# A sweep over protocols: the protocol columns of every point, once each.
+cat >"$tmp/mix.yaml" <<'YAML'
+name: mix
+seed: 3
+trials: 1
+parties: 3
+inputs: { values: [1, 2, 3] }
+protocol: { kind: toy }
+sweep:
+  protocol.kind: [toy, additive, secagg]
+YAML
+expect 0 "" run "$tmp/mix.yaml" --csv - -q
+head -1 "$tmp/out" | grep -q ",max_party_compute_ms,offline_messages,offline_bytes,offline_compute_ms,server_bytes,server_compute_ms,reason$" ||
+    fail "mixed sweep header: $(head -1 "$tmp/out")"
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "mixed sweep: $(wc -l <"$tmp/out") lines"
+grep -q '^toy,mix,0,[0-9]*,toy,3,ok,true,6,6,' "$tmp/out" || fail "mixed sweep: toy row"
+
 echo "front: ok"
