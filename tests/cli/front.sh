@@ -215,4 +215,66 @@ head -1 "$tmp/out" | grep -q ",max_party_compute_ms,offline_messages,offline_byt
 [ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "mixed sweep: $(wc -l <"$tmp/out") lines"
 grep -q '^toy,mix,0,[0-9]*,toy,3,ok,true,6,6,' "$tmp/out" || fail "mixed sweep: toy row"
 
+# --- number parsing: hex seeds equal decimal ones; octal-looking, empty and
+# trailing-garbage values refused; --max-memory suffixes --------------------
+rows() { "$mpcsim" run "$tmp/n.yaml" -q --csv - "$@" | cut -d, -f1-20; }
+[ "$(rows --seed 0x1F)" = "$(rows --seed 31)" ] || fail "--seed 0x1F differs from --seed 31"
+[ "$(rows --seed 0XaB)" = "$(rows --seed 171)" ] || fail "--seed 0XaB differs from --seed 171"
+[ "$(rows --seed 31)" != "$(rows --seed 32)" ] || fail "--seed has no effect"
+for bad in 010 0x 12a -1; do
+    expect 2 "mpcsim run: --seed expects an unsigned 64-bit integer, got '$bad'" run "$tmp/n.yaml" --seed "$bad"
+done
+expect 0 "" run "$tmp/n.yaml" -q --max-memory 1024k
+expect 0 "" run "$tmp/n.yaml" -q --max-memory 2GB
+expect 0 "" run "$tmp/n.yaml" -q --max-memory=1.5m
+for bad in 512k 1.5x -4G; do
+    expect 2 "--max-memory expects a size of at least 1M, such as 512M or 4G, got '$bad'" run "$tmp/n.yaml" -q --max-memory "$bad"
+done
+# --secure-random: OS randomness for the shares, still the right answers.
+expect 0 "" run "$tmp/n.yaml" -q --secure-random --csv -
+[ "$(grep -c ',toy,3,ok,true,6,6,' "$tmp/out")" -eq 2 ] || fail "--secure-random rows: $(cat "$tmp/out")"
+
+# --- --skip-invalid: an invalid sweep point is exit 2 without it, skipped with it
+cat >"$tmp/inv.yaml" <<'YAML'
+name: inv
+seed: 3
+trials: 1
+parties: 3
+inputs: { distribution: uniform, min: 0, max: 9 }
+protocol: { kind: shamir, threshold: 2 }
+sweep:
+  parties: [1, 3]
+YAML
+expect 2 "error: the errors above are in sweep point 1 (parties=1)" sweep "$tmp/inv.yaml" -q --csv -
+[ ! -s "$tmp/out" ] || fail "an invalid point: rows written"
+expect 0 "error: the errors above are in sweep point 1 (parties=1); skipped (--skip-invalid)" sweep "$tmp/inv.yaml" -q --skip-invalid --csv -
+[ "$(wc -l <"$tmp/out")" -eq 2 ] && grep -q '^3,inv,0,[0-9]*,shamir,3,ok,true,' "$tmp/out" ||
+    fail "--skip-invalid rows: $(cat "$tmp/out")"
+
+# --- SECURITY FAILURE: exit 1, and the replay line, shell-quoted (a path with
+# a space and a quote, a --set with a quote, one with a tab), reproduces the row.
+mkdir -p "$tmp/my dir"
+cat >"$tmp/my dir/it's.yaml" <<'YAML'
+name: cheat
+seed: 11
+trials: 1
+parties: 3
+inputs: { distribution: uniform, min: 0, max: 1000 }
+protocol: { kind: additive }
+adversary: { parties: [1], behaviour: corrupt_shares }
+sweep:
+  parties: [3, 4]
+YAML
+expect 1 "mpcsim: SECURITY FAILURE: x\\ty at point parties=3 trial 0 (seed " sweep "$tmp/my dir/it's.yaml" \
+    --set "description=a'b" --set $'name=x\ty' -q --csv "$tmp/cheat.csv"
+grep -q "^  replay: mpcsim run '$tmp/my dir/it'\\\\''s.yaml' --set 'description=a'\\\\''b' --set \$'name=x\\\\x09y' --set parties=3 --trial-seed [0-9]*\$" "$tmp/err" ||
+    fail "replay line: $(cat "$tmp/err")"
+replay=$(grep -m1 '^  replay: mpcsim run ' "$tmp/err" | sed 's/^  replay: mpcsim run //')
+eval "\"\$mpcsim\" run $replay -q --csv \"\$tmp/replay.csv\"" 2>/dev/null
+[ $? -eq 1 ] || fail "the replay did not end in wrong_output"
+# The same row (but wall_ms, column 23 after the sweep column).
+[ "$(sed -n 2p "$tmp/replay.csv" | cut -d, -f1-22,24-)" = "$(sed -n 2p "$tmp/cheat.csv" | cut -d, -f1-22,24-)" ] ||
+    fail "the replay's row differs: $(sed -n 2p "$tmp/replay.csv") vs $(sed -n 2p "$tmp/cheat.csv")"
+grep -q ',wrong_output,false,' "$tmp/replay.csv" || fail "replay row: $(cat "$tmp/replay.csv")"
+
 echo "front: ok"
