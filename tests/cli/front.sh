@@ -277,4 +277,19 @@ eval "\"\$mpcsim\" run $replay -q --csv \"\$tmp/replay.csv\"" 2>/dev/null
     fail "the replay's row differs: $(sed -n 2p "$tmp/replay.csv") vs $(sed -n 2p "$tmp/cheat.csv")"
 grep -q ',wrong_output,false,' "$tmp/replay.csv" || fail "replay row: $(cat "$tmp/replay.csv")"
 
+# --- output files that are not regular files, and one file under two names ---
+mkdir -p "$tmp/d"
+expect 2 "mpcsim run: cannot write $tmp/d: Is a directory" run "$tmp/n.yaml" -q --csv "$tmp/d"
+if [ -w /dev/full ]; then
+    expect 2 "mpcsim run: cannot write /dev/full: No space left on device" run "$tmp/n.yaml" -q --csv /dev/full
+fi
+expect 0 "" run "$tmp/n.yaml" -q --json /dev/null --csv "$tmp/ok.csv"
+[ -c /dev/null ] && [ "$(wc -l <"$tmp/ok.csv")" -eq 3 ] || fail "--json /dev/null broke /dev/null or the CSV"
+(cd "$tmp" && "$mpcsim" run n.yaml -q --csv new.csv --json ./d/../new.csv 2>err)
+[ $? -eq 2 ] && grep -qF -- "--csv and --json name the same file 'new.csv'" "$tmp/err" ||
+    fail "new.csv and ./d/../new.csv: $(cat "$tmp/err")"
+expect 2 "--csv '$tmp/d/../n.yaml' is the scenario file; refusing to overwrite it" run "$tmp/n.yaml" -q --csv "$tmp/d/../n.yaml"
+[ ! -e "$tmp/new.csv" ] || fail "a refused run created new.csv"
+ls "$tmp"/*.tmp-* "$tmp"/d/*.tmp-* >/dev/null 2>&1 && fail "temporary files left behind"
+
 echo "front: ok"
