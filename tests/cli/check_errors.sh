@@ -4,7 +4,8 @@
 # no `trial` column, a row of the wrong width), the version notes (another
 # mpcsim version, no version line), an uncreatable baseline directory or
 # temporary file, a scenario that does not load, a full stdout.  Each is
-# exit 2 with its message, or exit 0 with the note.
+# exit 2 with its message, or exit 0 with the note.  And the differences
+# found: a missing column or trial, a change from 0, more than 25 lines.
 #
 # Exit 77 (CTest: skipped, SKIP_RETURN_CODE) when `check` crashes on a
 # baseline row of the wrong width - a known bug (table_clear reads
@@ -71,6 +72,24 @@ if [ -w /dev/full ]; then
     "$mpcsim" check n.yaml --baseline b >/dev/full 2>"$tmp/err"
     [ $? -eq 2 ] && grep -q "mpcsim check: cannot write to stdout: " "$tmp/err" || fail "check >/dev/full: $(cat "$tmp/err")"
 fi
+
+# Differences the comparison finds: a baseline column the run lacks, a
+# baseline trial the run lacks, a value from 0, more than 25 lines.
+bad '2s/,reason$/,gone,reason/; 3,4s/,\([^,]*\)$/,7,\1/'
+expect 1 "  all    gone      column  no column" check n.yaml --baseline c
+bad '$p; $s/^nosweep,1,/nosweep,5,/'
+expect 1 "  5      (trial)   present  missing" check n.yaml --baseline c
+bad '3s/,toy,3,ok,true,6,6,3,\([^,]*\),\([^,]*\),1,6,/,toy,3,ok,true,6,6,3,\1,\2,1,0,/'
+expect 1 "  0      messages         0    6  from 0" check n.yaml --baseline c
+sed 's/^trials: 2$/trials: 7/' n.yaml >n7.yml
+expect 0 "n7.yml: baseline written to b/n7.csv (7 trials)" check n7.yml --baseline b --update
+sed -i '3,$s/,toy,3,ok,true,6,6,3,\([^,]*\),\([^,]*\),1,6,288,192,/,toy,3,ok,true,6,6,3,\1,\2,2,7,289,193,/' b/n7.csv
+expect 1 "n7.yml: CHANGED, 28 differences in 7 of 7 trials (baseline b/n7.csv)" check n7.yml --baseline b
+grep -q "^  ... and 3 more differences$" "$tmp/out" || fail "no '... and 3 more': $(cat "$tmp/out")"
+[ "$(grep -c '^  [0-6]  ' "$tmp/out")" -eq 25 ] || fail "not 25 diff lines: $(cat "$tmp/out")"
+tol=()
+for i in $(seq 65); do tol+=(--tolerance latency_ms=1); done
+expect 2 "mpcsim check: at most 64 --tolerance options" check n.yaml --baseline b "${tol[@]}"
 
 # Last: a row wider than the header (known crash, see the header comment).
 bad '3s/$/,extra/'
