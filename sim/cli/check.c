@@ -108,7 +108,9 @@ table_clear(struct check_table *t)
 {
     for (size_t i = 0; i < t->nrows; i++) {
         mpcsim_free(t->lines[i]);
-        mpcsim_free(t->keys[i]);
+        if (t->keys != NULL) { /* made only once every row has been read */
+            mpcsim_free(t->keys[i]);
+        }
     }
     mpcsim_free(t->lines);
     mpcsim_free(t->keys);
