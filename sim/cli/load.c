@@ -251,9 +251,13 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
         fputs("mpcsim: out of memory while loading ", stderr);
         mpcsim_escape_fputs(stderr, path);
         if (mpcsim_alloc_budget_hit() && !measuring_need) {
-            /* The budget (--max-memory) refused it: load again without it
-             * (deterministic) and quote the peak that loading needs. */
-            size_t need = load_need(path, sets, n_sets, skip_invalid);
+            /* The budget (--max-memory) refused it: free what this load
+             * holds, load again without the budget (deterministic) and
+             * quote the peak that loading needs. */
+            size_t need = 0;
+
+            cli_loaded_clear(l); /* the sweep work tree is already cleared */
+            need = load_need(path, sets, n_sets, skip_invalid);
 
             if (need > 0) {
                 fprintf(stderr,
