@@ -46,16 +46,27 @@ results_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* The value of protocol column `name`, NAN when this row's protocol has none. */
-static double
-stat_of(const struct trial_row *row, const char *name)
+/*
+ * Write protocol column `name` of `row`: an integer statistic exactly
+ * (stat_u64), any other with 10 significant digits; absent ("" or null)
+ * when this row's protocol has no such column.
+ */
+static void
+put_stat(FILE *f, const struct trial_row *row, const char *name, int json)
 {
     for (size_t i = 0; i < row->n_stats; i++) {
         if (strcmp(row->stat_names[i], name) == 0) {
-            return row->stat_values[i];
+            if (row->stat_is_int[i]) {
+                fprintf(f, "%llu", (unsigned long long)row->stat_u64[i]);
+            } else if (isnan(row->stat_values[i]) || isinf(row->stat_values[i])) {
+                fputs(json ? "null" : "", f);
+            } else {
+                fprintf(f, "%.10g", row->stat_values[i]);
+            }
+            return;
         }
     }
-    return NAN;
+    fputs(json ? "null" : "", f);
 }
 
 /* Numbers, absent as "" (CSV) or null (JSON). */
@@ -74,8 +85,6 @@ put_dbl(FILE *f, double v, int prec, int json)
 {
     if (isnan(v) || isinf(v)) {
         fputs(json ? "null" : "", f);
-    } else if (prec < 0) {
-        fprintf(f, "%.10g", v);
     } else {
         fprintf(f, "%.*f", prec, v);
     }
@@ -146,7 +155,7 @@ results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row 
     put_dbl(f, row->max_party_compute_ms, 6, 0);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
         fputc(',', f);
-        put_dbl(f, stat_of(row, extra[i]), -1, 0);
+        put_stat(f, row, extra[i], 0);
     }
     fputc(',', f);
     results_csv_field(f, row->reason);
@@ -249,7 +258,7 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
     put_dbl(f, row->max_party_compute_ms, 6, 1);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
         json_key(f, extra[i]);
-        put_dbl(f, stat_of(row, extra[i]), -1, 1);
+        put_stat(f, row, extra[i], 1);
     }
     fputs(", \"reason\": ", f);
     mpcsim_json_string(f, row->reason);

@@ -231,7 +231,9 @@ ok_row(struct trial_row *r)
     r->max_party_compute_ms = 0.125;
     r->n_stats = 2;
     strcpy(r->stat_names[0], "offline_bytes");
-    r->stat_values[0] = 1234567890.0; /* %.10g: 11+ digits are rounded (reported) */
+    r->stat_is_int[0] = 1; /* integer statistics are written exactly */
+    r->stat_u64[0] = 12345678901234567891u;
+    r->stat_values[0] = 12345678901234567891.0;
     strcpy(r->stat_names[1], "ratio");
     r->stat_values[1] = 0.1;
     r->reason = "";
@@ -287,7 +289,7 @@ test_csv_ok_row_columns(void **state)
     assert_non_null(strstr(s, "\n2.5,\"x\"\"y\",vec,4,42,additive,3,ok,true,10;20;30,10;20;30,3,"
                               "12.500000,11.250000,2,9007199254740993,18446744073709551615,"
                               "1500,0.250000,0,1;2,0,77,1.500,4,,0.125000,"
-                              "1234567890,0.1,,\n"));
+                              "12345678901234567891,0.1,,\n"));
     /* Without extra columns: the contract's columns, then reason. */
     assert_non_null(strstr(s, "\nsweep.network.latency.median_ms,sweep.\"odd,key\",scenario,"));
     assert_non_null(strstr(s, ",time_to_abort_ms,max_party_compute_ms,reason\n"));
@@ -332,7 +334,7 @@ test_json_vector_rows(void **state)
     assert_non_null(strstr(s, "\"accused\": [1,2], \"false_accusations\": 0, \"events\": 77, "
                               "\"wall_ms\": 1.500, \"depth\": 4, \"time_to_abort_ms\": null, "
                               "\"max_party_compute_ms\": 0.125000, \"offline_bytes\": "
-                              "1234567890, \"absent_stat\": null, \"reason\": \"\"}"));
+                              "12345678901234567891, \"absent_stat\": null, \"reason\": \"\"}"));
     assert_non_null(strstr(s, "},\n  {\"sweep.a\\\"b\""));
     assert_non_null(strstr(s, "\"trial\": 5, \"seed\": \"42\""));
     assert_non_null(strstr(s, "\"status\": \"wrong_output\", \"correct\": false, "
