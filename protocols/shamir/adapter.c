@@ -9,6 +9,14 @@
  * variance, the two vectors for dot_product), so a party keeps O(L) per
  * input, O(n L) for the subshares and output shares of the others.
  *
+ * A resharer's product share is over the inputs it received, so a
+ * resharing message carries the sender's list of inputs left out (only
+ * when not empty: the common message is unchanged) and a party combines
+ * only the resharings over its own input set.  Mixing them (a datagram
+ * lost in round 1 left an input out at some parties only) interpolated
+ * sums over different sets: consistent shares of a wrong value, which no
+ * decoder can detect (issue 15).
+ *
  * Output shares carry the sender's view (the sorted lists of inputs left
  * out and of parties missing from its resharer set T): only shares of
  * the same view are interpolated together, so honest parties whose views
@@ -79,9 +87,14 @@ struct shamir_party {
     uint64_t *sq;   /* L: sum of [x_i]^2 (degree 2t), variance */
     uint64_t *dotx; /* 2L: [x_0], [x_1], dot_product */
     /* multiplication phase */
-    uint64_t *resh; /* n * Lm subshares, row per sender */
-    uint8_t *resh_got;
-    size_t resh_cnt, resh_need_got, resh_need;
+    uint64_t *resh;       /* n * Lm subshares, row per sender */
+    uint8_t *resh_got;    /* n: a resharing was heard from the sender */
+    uint8_t *resh_ok;     /* n: ... and it is over the same inputs as ours (phase 2 on) */
+    int **resh_view;      /* n: inputs the sender left out, heard in phase 1 (owned) */
+    uint32_t *resh_nview; /* n: their counts */
+    size_t resh_heard;    /* resharings heard, usable or not */
+    size_t resh_cnt;      /* usable resharings (resh_ok) */
+    size_t resh_need_got, resh_need;
     /* output phase */
     uint64_t *mine; /* R: own share of the raw output */
     int *excl;      /* own view: n_ex_in inputs, then n_ex_mul resharers */
@@ -203,6 +216,14 @@ sh__free(struct shamir_party *st)
     mpcsim_free(st->dotx);
     mpcsim_free(st->resh);
     mpcsim_free(st->resh_got);
+    mpcsim_free(st->resh_ok);
+    if (st->resh_view != NULL) {
+        for (int j = 0; j < st->n; j++) {
+            mpcsim_free(st->resh_view[j]);
+        }
+    }
+    mpcsim_free(st->resh_view);
+    mpcsim_free(st->resh_nview);
     mpcsim_free(st->mine);
     mpcsim_free(st->excl);
     mpcsim_free(st->outsh);
@@ -275,7 +296,11 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     if (st->mul) {
         st->resh = mpcsim_calloc(n * st->Lm, sizeof(uint64_t));
         st->resh_got = mpcsim_calloc(n, 1);
-        if (st->resh == NULL || st->resh_got == NULL) {
+        st->resh_ok = mpcsim_calloc(n, 1);
+        st->resh_view = mpcsim_calloc(n, sizeof(int *));
+        st->resh_nview = mpcsim_calloc(n, sizeof(uint32_t));
+        if (st->resh == NULL || st->resh_got == NULL || st->resh_ok == NULL ||
+            st->resh_view == NULL || st->resh_nview == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
@@ -319,15 +344,20 @@ sh__enter(struct sim_party *p, struct shamir_party *st, int phase)
     return sim_set_timer(p, st->timeout, (uint64_t)phase);
 }
 
-/* Share v[0..len) with degree t and send row j to party j (type); own row to own_row. */
+/*
+ * Share v[0..len) with degree t and send row j to party j (type); own row
+ * to own_row.  A non-empty view (nview sorted input indices) goes between
+ * the type and the values as a u32 count and u32 ids.
+ */
 static int
 sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint64_t *v, size_t len,
-         uint64_t *own_row)
+         uint64_t *own_row, const int *view, uint32_t nview)
 {
     size_t n = (size_t)st->n;
+    size_t off = nview == 0 ? 1 : 5 + 4 * (size_t)nview;
     uint64_t *rows = mpcsim_malloc(n * len * sizeof(*rows));
     uint64_t *scratch = mpcsim_malloc(n * sizeof(*scratch));
-    uint8_t *msg = mpcsim_malloc(1 + FP_BYTES * len);
+    uint8_t *msg = mpcsim_malloc(off + FP_BYTES * len);
     int rc = 0;
 
     if (rows == NULL || scratch == NULL || msg == NULL) {
@@ -338,14 +368,22 @@ sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const uint6
     sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)((size_t)st->t * len));
     sim_charge(p, SIM_OP_FIELD_MUL, (double)(n * (size_t)st->t * len));
     msg[0] = type;
+    for (int b = 0; nview > 0 && b < 4; b++) {
+        msg[1 + b] = (uint8_t)(nview >> (8 * b));
+    }
+    for (size_t e = 0; e < nview; e++) {
+        for (int b = 0; b < 4; b++) {
+            msg[5 + 4 * e + (size_t)b] = (uint8_t)((uint32_t)view[e] >> (8 * b));
+        }
+    }
     for (size_t j = 0; j < n && rc == 0; j++) {
         if (j == (size_t)st->self) {
             memcpy(own_row, rows + j * len, len * sizeof(*rows));
             continue;
         }
-        fp_vec_encode(msg + 1, rows + j * len, len);
+        fp_vec_encode(msg + off, rows + j * len, len);
         /* Round 1 deals inputs, round 2 reshares products. */
-        rc = sim_send(p, (int)j, type == SH_MSG_INPUT ? 1 : 2, msg, 1 + FP_BYTES * len);
+        rc = sim_send(p, (int)j, type == SH_MSG_INPUT ? 1 : 2, msg, off + FP_BYTES * len);
     }
 out:
     mpcsim_free(rows);
@@ -716,6 +754,13 @@ sh__send_output(struct sim_party *p, struct shamir_party *st)
     return rc;
 }
 
+/* Whether the sorted input list ids[0..k) is the one we left out (phase 2 on). */
+static uint8_t
+sh__same_inputs(const struct shamir_party *st, const int *ids, uint32_t k)
+{
+    return k == st->n_ex_in && (k == 0 || memcmp(ids, st->excl, k * sizeof(int)) == 0);
+}
+
 /* End of phase 1: fix the inputs left out, then reshare or output. */
 static int
 sh__end_input(struct sim_party *p, struct shamir_party *st)
@@ -757,16 +802,28 @@ sh__end_input(struct sim_party *p, struct shamir_party *st)
         /* Expected resharers: everyone whose input was not left out. */
         st->resh_need = (size_t)st->n - st->n_ex_in;
         st->resh_need_got = 0;
+        st->resh_cnt = 0;
         for (size_t j = 0; j < (size_t)st->n; j++) {
-            if (st->resh_got[j] && (j >= st->nin || st->in_got[j])) {
+            if (!st->resh_got[j]) {
+                continue;
+            }
+            if (j >= st->nin || st->in_got[j]) {
                 st->resh_need_got++;
             }
+            /* Resharings heard early are usable only over our inputs. */
+            st->resh_ok[j] = sh__same_inputs(st, st->resh_view[j], st->resh_nview[j]);
+            st->resh_cnt += st->resh_ok[j];
+            mpcsim_free(st->resh_view[j]);
+            st->resh_view[j] = NULL;
         }
-        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm, st->resh + (size_t)st->self * st->Lm);
+        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm, st->resh + (size_t)st->self * st->Lm,
+                      st->excl, st->n_ex_in);
         if (rc != 0) {
             return rc;
         }
         st->resh_got[st->self] = 1;
+        st->resh_ok[st->self] = 1;
+        st->resh_heard++;
         st->resh_cnt++;
         st->resh_need_got++;
         return sh__enter(p, st, SH_PH_MUL);
@@ -785,7 +842,8 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     int rc = 0;
 
     if (st->resh_cnt < 2 * (size_t)st->t + 1) {
-        sh__abort(p, st, "shamir: fewer than 2t+1 parties reshared their products");
+        sh__abort(p, st,
+                  "shamir: fewer than 2t+1 parties reshared their products over the same inputs");
         return 0;
     }
     T = mpcsim_malloc(st->resh_cnt * sizeof(int));
@@ -797,7 +855,7 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     }
     st->n_ex_mul = 0;
     for (size_t j = 0; j < n; j++) {
-        if (st->resh_got[j]) {
+        if (st->resh_ok[j]) {
             T[m] = (int)j;
             memcpy(rows + m * Lm, st->resh + j * Lm, Lm * sizeof(uint64_t));
             m++;
@@ -835,7 +893,7 @@ sh__advance(struct sim_party *p, struct shamir_party *st)
         rc = sh__end_input(p, st);
     }
     if (rc == 0 && st->phase == SH_PH_MUL &&
-        (st->resh_cnt == (size_t)st->n || st->resh_need_got >= st->resh_need)) {
+        (st->resh_heard == (size_t)st->n || st->resh_need_got >= st->resh_need)) {
         rc = sh__end_mul(p, st);
     }
     if (rc != 0) {
@@ -855,7 +913,7 @@ sh__on_start(struct sim_party *p)
         if (row == NULL) {
             rc = MPCSIM_ENOMEM;
         } else {
-            rc = sh__deal(p, st, SH_MSG_INPUT, st->x, st->L, row);
+            rc = sh__deal(p, st, SH_MSG_INPUT, st->x, st->L, row, NULL, 0);
             if (rc == 0) {
                 sh__take_input(p, st, (size_t)st->self, row);
             }
@@ -870,6 +928,68 @@ sh__on_start(struct sim_party *p)
         return;
     }
     sh__advance(p, st);
+}
+
+/*
+ * Take sender uf's resharing: [type][values], or [type][u32 k][k u32
+ * input ids, strictly increasing][values] when it left k >= 1 inputs out.
+ * One over other inputs than ours is heard but not used (a lost datagram,
+ * not a proof of cheating).  Returns 0, MPCSIM_EDECODE or MPCSIM_ENOMEM.
+ */
+static int
+sh__take_reshare(struct shamir_party *st, size_t uf, const uint8_t *msg, size_t len)
+{
+    size_t vals = FP_BYTES * st->Lm;
+    uint32_t k = 0;
+    size_t off = 1;
+    int *ids = NULL;
+
+    if (len != 1 + vals) {
+        if (len < 5 + vals) {
+            return MPCSIM_EDECODE;
+        }
+        for (int i = 3; i >= 0; i--) {
+            k = (k << 8) | msg[1 + i];
+        }
+        if (k == 0 || k > st->nin || len != 5 + 4 * (size_t)k + vals) {
+            return MPCSIM_EDECODE;
+        }
+        off = 5 + 4 * (size_t)k;
+        ids = mpcsim_malloc(k * sizeof(int));
+        if (ids == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        for (size_t e = 0; e < k; e++) {
+            uint32_t id = 0;
+
+            for (int i = 3; i >= 0; i--) {
+                id = (id << 8) | msg[5 + 4 * e + (size_t)i];
+            }
+            if (id >= st->nin || (e > 0 && (int)id <= ids[e - 1])) {
+                mpcsim_free(ids);
+                return MPCSIM_EDECODE;
+            }
+            ids[e] = (int)id;
+        }
+    }
+    if (fp_vec_decode(st->resh + uf * st->Lm, NULL, msg + off, st->Lm) != 0) {
+        mpcsim_free(ids);
+        return MPCSIM_EDECODE;
+    }
+    st->resh_got[uf] = 1;
+    st->resh_heard++;
+    if (st->phase == SH_PH_MUL) {
+        st->resh_ok[uf] = sh__same_inputs(st, ids, k);
+        st->resh_cnt += st->resh_ok[uf];
+        if (uf >= st->nin || st->in_got[uf]) {
+            st->resh_need_got++;
+        }
+        mpcsim_free(ids);
+    } else {
+        st->resh_view[uf] = ids; /* judged when phase 1 ends */
+        st->resh_nview[uf] = k;
+    }
+    return 0;
 }
 
 /* Parse an output message; 0 or MPCSIM_EDECODE.  ids has room for the (len - SH_HDR - 8R) / 4
@@ -958,14 +1078,11 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             rc = MPCSIM_EDECODE;
         } else if (st->phase > SH_PH_MUL || st->resh_got[uf]) {
             return;
-        } else if (len != 1 + FP_BYTES * st->Lm ||
-                   fp_vec_decode(st->resh + uf * st->Lm, NULL, msg + 1, st->Lm) != 0) {
-            rc = MPCSIM_EDECODE;
         } else {
-            st->resh_got[uf] = 1;
-            st->resh_cnt++;
-            if (st->phase == SH_PH_MUL && (uf >= st->nin || st->in_got[uf])) {
-                st->resh_need_got++;
+            rc = sh__take_reshare(st, uf, msg, len);
+            if (rc == MPCSIM_ENOMEM) {
+                sh__abort(p, st, "shamir: out of memory");
+                return;
             }
         }
     } else if (msg[0] == SH_MSG_OUTPUT) {
@@ -1084,7 +1201,9 @@ sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
         return SIM_ADV_SEND; /* input dealing is out of scope (SCENARIO.md) */
     }
     /* The field elements: after the type byte, or after the view. */
-    off = type == SH_MSG_OUTPUT ? *len - FP_BYTES * st->R : 1;
+    off = type == SH_MSG_OUTPUT    ? *len - FP_BYTES * st->R
+          : type == SH_MSG_RESHARE ? *len - FP_BYTES * st->Lm
+                                   : 1;
     switch (b) {
     case SIM_CORRUPT_SHARES:
         sh__perturb(st->adv, msg, off, *len);

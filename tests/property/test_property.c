@@ -413,6 +413,7 @@ struct g_trial {
     struct g_vars v;
     int corrupted[MAXN];
     int n_corrupted;
+    int lossy; /* datagrams that may be lost: nobody is promised correction */
 };
 
 /* Append to t->yaml. */
@@ -556,6 +557,14 @@ g_draw(struct g_trial *t)
     y_add(t, "network:\n  latency: { distribution: uniform, min_ms: 1, max_ms: 20 }\n");
     if (g_int(0, 2) == 0) {
         y_add(t, "  transport: datagram\n");
+        /* Half of them lose messages: a loss felt by some parties only
+         * (issue 15: a round-1 datagram lost under a multiplication gave
+         * honest Shamir parties a wrong variance; loss was only ever
+         * drawn with tcp, which retransmits). */
+        if (g_int(0, 1)) {
+            t->lossy = 1;
+            y_add(t, "  loss: %.2f\n", 0.05 * g_int(1, 4));
+        }
     } else if (g_int(0, 3) == 0) {
         y_add(t, "  transport: tcp\n  loss: 0.02\n");
     }
@@ -576,6 +585,19 @@ g_draw(struct g_trial *t)
         }
         y_add(t, "] }\n");
     }
+}
+
+/* Whether a bound expression uses the variable c (the cheaters' count). */
+static int
+bound_counts_cheaters(const char *expr)
+{
+    for (const char *s = expr; *s != '\0'; s++) {
+        if (*s == 'c' && (s == expr || !isalnum((unsigned char)s[-1])) &&
+            !isalnum((unsigned char)s[1]) && s[1] != '_') {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Whether party p is in the ';'-separated accused list. */
@@ -613,7 +635,7 @@ test_property_campaign(void **state)
 {
     unsigned long long trials = env_ull("MPCSIM_PROPERTY_TRIALS", PROPERTY_TRIALS);
     unsigned long long counts[3] = {0, 0, 0};
-    unsigned long long checked_wrong = 0, checked_named = 0;
+    unsigned long long checked_wrong = 0, checked_named = 0, lossy_unjudged = 0;
     int failures = 0;
 
     (void)state;
@@ -654,6 +676,12 @@ test_property_campaign(void **state)
         ((struct g_row *)g)->aborts += row.status == TRIAL_ABORT;
         if (row.false_accusations != 0) {
             why = "an honest party was accused";
+        } else if (t.lossy && t.n_corrupted > 0 && bound_counts_cheaters(g->no_wrong)) {
+            /* The README's cheater bounds count crashed parties (d), not
+             * lost messages: a share lost to a party costs it the
+             * redundancy that detects one more cheater.  Not judged
+             * here; without cheaters loss is judged like any trial. */
+            lossy_unjudged++;
         } else if (!g_eval(g->no_wrong, &t.v)) {
             ((struct g_row *)g)->wrong_outside += row.status == TRIAL_WRONG_OUTPUT;
         } else {
@@ -663,7 +691,7 @@ test_property_campaign(void **state)
                 why = "wrong_output inside the README's bound";
             }
         }
-        if (why == NULL && g_eval(g->corrected, &t.v)) {
+        if (why == NULL && !t.lossy && g_eval(g->corrected, &t.v)) {
             ((struct g_row *)g)->in_corrected++;
             checked_named++;
             if (row.status != TRIAL_OK) {
@@ -701,8 +729,10 @@ test_property_campaign(void **state)
     }
     fprintf(stderr,
             "property: %llu trials (ok %llu, abort %llu, wrong_output %llu); %llu inside a "
-            "no-wrong-output bound, %llu inside a corrected bound; %d failures\n",
-            trials, counts[0], counts[1], counts[2], checked_wrong, checked_named, failures);
+            "no-wrong-output bound, %llu inside a corrected bound, %llu with loss and "
+            "cheaters not judged; %d failures\n",
+            trials, counts[0], counts[1], counts[2], checked_wrong, checked_named, lossy_unjudged,
+            failures);
     assert_int_equal(failures, 0);
 }
 

@@ -56,8 +56,9 @@ world_init(struct world *w, int n, size_t L)
     }
 }
 
+/* Run on datagrams losing each message with probability loss (> 0), else the default transport. */
 static struct sim *
-world_run(struct world *w, const struct shamir_params *prm, uint64_t seed)
+world_run_loss(struct world *w, const struct shamir_params *prm, uint64_t seed, double loss)
 {
     struct sim_config c;
     struct sim *sim = NULL;
@@ -66,6 +67,10 @@ world_run(struct world *w, const struct shamir_params *prm, uint64_t seed)
     c.inputs = w->inp;
     c.input_len = w->lens;
     c.net.latency.ms = 10;
+    if (loss > 0) {
+        c.net.transport.kind = SIM_TRANSPORT_DATAGRAM;
+        c.net.loss = loss;
+    }
     c.behaviour = w->beh;
     c.adversary_delay_ns = 100 * SIM_NS_PER_MS;
     c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
@@ -74,6 +79,12 @@ world_run(struct world *w, const struct shamir_params *prm, uint64_t seed)
     assert_int_equal(sim_create(&sim, &c, &shamir_protocol, prm), 0);
     assert_int_equal(sim_run(sim), 0);
     return sim;
+}
+
+static struct sim *
+world_run(struct world *w, const struct shamir_params *prm, uint64_t seed)
+{
+    return world_run_loss(w, prm, seed, 0);
 }
 
 /* Judge every honest party that did not crash. */
@@ -478,6 +489,49 @@ test_shamir_sim_dropout_table(void **state)
 }
 
 /* Same seed, same everything (but wall time). */
+/*
+ * Issue 15: lost datagrams, no adversary.  A round-1 datagram lost to
+ * some parties only left that input out of their product shares; others
+ * combined those resharings with theirs and every party output a wrong
+ * variance.  Each honest party must output the right answer or abort,
+ * accusing nobody; some trials must do each (the loss is felt).
+ */
+static void
+test_shamir_sim_datagram_loss_variance(void **state)
+{
+    static const int ns[] = {3, 5, 7};
+    int ok = 0, aborted = 0;
+
+    (void)state;
+    for (size_t in = 0; in < sizeof(ns) / sizeof(ns[0]); in++) {
+        for (int robust = 0; robust <= 1; robust++) {
+            for (uint64_t seed = 1; seed <= 40; seed++) {
+                struct world w;
+                struct shamir_params prm;
+                int n = ns[in];
+                struct sim *sim;
+                struct verdict v;
+
+                world_init(&w, n, 1 + (size_t)(seed % 2));
+                memset(&prm, 0, sizeof(prm));
+                prm.comp.kind = COMPUTATION_VARIANCE;
+                prm.comp.length = w.L;
+                prm.threshold = seed % 2 ? 1 : (n - 1) / 2;
+                prm.robust = robust;
+                sim = world_run_loss(&w, &prm, seed * 7919 + (uint64_t)n, 0.1);
+                v = judge(sim, &w, &prm.comp);
+                assert_int_equal(v.wrong, 0);
+                assert_int_equal(v.false_acc, 0);
+                ok += v.ok;
+                aborted += v.aborted;
+                sim_destroy(sim);
+            }
+        }
+    }
+    assert_true(ok > 0);
+    assert_true(aborted > 0);
+}
+
 static void
 test_shamir_sim_deterministic(void **state)
 {
@@ -597,6 +651,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_mul_tamper),
         cmocka_unit_test(test_shamir_sim_equivocate_mul_accusations),
         cmocka_unit_test(test_shamir_sim_dropout_table),
+        cmocka_unit_test(test_shamir_sim_datagram_loss_variance),
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
