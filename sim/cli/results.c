@@ -501,8 +501,8 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
     fprintf(f, "  status           ok %zu, abort %zu, wrong_output %zu%s; correct %zu/%zu\n",
             counts[0], counts[1], counts[2], counts[2] ? "  <-- SECURITY FAILURE" : "", correct, n);
     if (n > 0) {
-        fprintf(f, "  success rate     %.3f, 95%% CI [%.3f, %.3f] (Wilson, %zu trials)\n",
-                (double)counts[0] / (double)n, lo, hi, n);
+        fprintf(f, "  success rate     %.3f, 95%% CI [%.3f, %.3f] (Wilson, %zu trial%s)\n",
+                (double)counts[0] / (double)n, lo, hi, n, n == 1 ? "" : "s");
     }
     line_stats(f, "latency_ms", rows, n, TRIAL_OK, 0, "ok");
     if (counts[TRIAL_ABORT] > 0) {

@@ -926,8 +926,9 @@ check_tail(struct vctx *v, const struct ynode *at, double q999_ms, const char *d
     if (!(q999_ms <= SCENARIO_MAX_MS)) {
         err(v, at,
             "%s latency: one message in a thousand would take more than %g ms (99.9th "
-            "percentile %g ms), beyond any simulated run; use a smaller sigma or a larger alpha",
-            dist, SCENARIO_MAX_MS, q999_ms);
+            "percentile %g ms), beyond any simulated run; use %s",
+            dist, SCENARIO_MAX_MS, q999_ms,
+            strcmp(dist, "pareto") == 0 ? "a larger alpha" : "a smaller sigma or median");
     }
 }
 
