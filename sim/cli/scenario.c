@@ -941,6 +941,12 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
     int errors_before = v->errors;
     int kind;
 
+    if (node->kind == YNODE_SCALAR && regions) {
+        err(v, node,
+            "with network.regions, latency is lognormal around the region medians: give "
+            "'latency: {sigma: S}', not a constant (it would be ignored)");
+        return;
+    }
     if (node->kind == YNODE_SCALAR) { /* `latency: 40` is constant 40 ms */
         l->kind = SIM_LATENCY_CONSTANT;
         (void)ms_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
