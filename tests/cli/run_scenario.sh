@@ -6,7 +6,8 @@
 #  - status is ok/abort (or wrong_output only when the exit is 1), and
 #    every `ok` row has correct=true with output == expected;
 #  - the two runs are identical in every column but wall_ms (determinism);
-#  - the rows equal the golden file tests/golden/NAME.csv (wall_ms blanked).
+#  - the rows equal the golden file tests/golden/NAME.csv, as `mpcsim check`
+#    compares them (every column but wall_ms and events).
 # MPCSIM_UPDATE_GOLDEN=1 rewrites the golden file instead of comparing.
 set -u
 mpcsim=$1
@@ -51,14 +52,23 @@ END { if (rows == 0) { print "FAIL " name ": no rows"; bad = 1 } exit bad }' "$t
 
 golden="$golden_dir/$name.csv"
 if [ "${MPCSIM_UPDATE_GOLDEN:-0}" = 1 ]; then
-    cp "$tmp/a.csv" "$golden"
+    # mpcsim check's baseline format: its version line, then the rows
+    # (wall_ms blanked, so a regenerated file differs only where results do).
+    "$mpcsim" check "$scenario" --baseline "$tmp/cb" --update >/dev/null || {
+        echo "FAIL $name: mpcsim check --update"; exit 1; }
+    { head -1 "$tmp/cb/$name.csv"; cat "$tmp/a.csv"; } >"$golden"
     echo "updated $golden"
     exit 0
 fi
 if [ ! -f "$golden" ]; then
     echo "FAIL $name: no golden file $golden (run with MPCSIM_UPDATE_GOLDEN=1 and review it)"; exit 1
 fi
-if ! cmp -s "$tmp/a.csv" "$golden"; then
-    echo "FAIL $name: rows differ from $golden"; diff "$golden" "$tmp/a.csv" | head -20; exit 1
+# The comparison is mpcsim check's (the guard users run in their CI): every
+# column but wall_ms and the engine-internal events, exactly as text.
+if ! "$mpcsim" check "$scenario" --baseline "$golden_dir" >"$tmp/check.out" 2>&1; then
+    echo "FAIL $name: rows differ from $golden"; cat "$tmp/check.out"; exit 1
 fi
-echo "$name: $(($(wc -l <"$tmp/a.csv") - 1)) rows ok, deterministic, equal to golden"
+if grep -q "the model changed" "$tmp/check.out"; then
+    echo "FAIL $name: $golden was written by another mpcsim or model version"; cat "$tmp/check.out"; exit 1
+fi
+echo "$name: $(($(wc -l <"$tmp/a.csv") - 1)) rows ok, deterministic, equal to golden (mpcsim check)"
