@@ -163,7 +163,9 @@ perparty_collect(struct trial_row *row, const struct sim *sim, const struct scen
         r->bytes_received = pr->bytes_received;
         r->compute_ms = (double)pr->compute_ns / 1e6;
         r->status = pr->has_output ? PERPARTY_OUTPUT : pr->aborted ? PERPARTY_ABORT : PERPARTY_NONE;
-        r->time_ms = pr->has_output ? (double)pr->output_ns / 1e6 : NAN;
+        r->time_ms = pr->has_output ? (double)pr->output_ns / 1e6
+                     : pr->aborted  ? (double)pr->abort_ns / 1e6
+                                    : NAN;
         r->depth = pr->has_output ? pr->output_depth : TRIAL_ABSENT;
         r->accused_by = accusers_of(acc, na, i, n);
         r->reason = mpcsim_strdup(pr->aborted && pr->abort_reason != NULL ? pr->abort_reason : "");
