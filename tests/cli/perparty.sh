@@ -84,8 +84,13 @@ for t in trials:
         if r["status"] == "output":
             if r["time_ms"] == "" or r["depth"] == "":
                 fail("output row without time/depth")
+        elif r["status"] == "abort":
+            if r["time_ms"] == "" or r["depth"] != "":
+                fail("abort row: time_ms (when it gave up) must be set, depth empty")
+            if float(t["time_to_abort_ms"] or "inf") < float(r["time_ms"]) - 1e-6:
+                fail("an honest party aborted after the trial's time_to_abort_ms")
         elif r["time_ms"] != "" or r["depth"] != "":
-            fail("time/depth on a row without output")
+            fail("time/depth on a row without output or abort")
         if (r["down"] == "") != (r["down_ms"] == ""):
             fail("down and down_ms disagree")
     if int(t["dropped"]) != sum(1 for r in parties if r["down"] != ""):
