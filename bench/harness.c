@@ -1587,6 +1587,11 @@ bench_main(int argc, char **argv)
     if (o.csv_path != NULL && write_csv(o.csv_path, res, nres) < 0) {
         status = 2;
     }
+    /* The table (or --list) on stdout: a write error is a failure (> /dev/full). */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "mpcsim bench: cannot write to standard output\n");
+        status = 2;
+    }
 out:
     if (have_re) {
         regfree(&re);

@@ -41,6 +41,9 @@ expect() {
     grep -q -- "$pat" out err || fail "bench $*: no '$pat' in: $(head -3 err)"
 }
 expect 0 'usage: mpcsim bench' --help
+# A full stdout is an error, not a silent success.
+"$mpcsim" bench --list >/dev/full 2>err
+[ $? -eq 2 ] || fail "bench --list > /dev/full did not exit 2"
 # Outputs that would overwrite each other or an input are refused before running.
 echo keep >same.json
 expect 2 'name the same file' --filter '^field/inv$' --min-time 0.01 --json same.json --csv same.json
