@@ -59,15 +59,10 @@ struct check_opts {
 
 /* A CSV file read whole: a header and rows of cells pointing into `lines`. */
 struct check_table {
-    char meta_version[64]; /* "" when the file has no meta line */
-    long meta_model;       /* -1 when absent */
-    char *hdr_line;
-    char **hdr;
-    int ncol;
-    char **lines;
-    char **cells; /* nrows x ncol */
-    size_t nrows, cap;
-    char **keys; /* per row: the sweep.* values and the trial, joined by \x1f */
+    char meta_version[64];    /* "" when the file has no meta line */
+    long meta_model;          /* -1 when absent */
+    struct cli_csv_table csv; /* header and rows */
+    char **keys;              /* per row: the sweep.* values and the trial, joined by \x1f */
 };
 
 /* One difference: a cell (col >= 0), or a whole row (col < 0). */
@@ -106,17 +101,11 @@ check_usage(FILE *f)
 static void
 table_clear(struct check_table *t)
 {
-    for (size_t i = 0; i < t->nrows; i++) {
-        mpcsim_free(t->lines[i]);
-        if (t->keys != NULL) { /* made only once every row has been read */
-            mpcsim_free(t->keys[i]);
-        }
+    for (size_t i = 0; t->keys != NULL && i < t->csv.nrows; i++) {
+        mpcsim_free(t->keys[i]); /* keys are made only once every row has been read */
     }
-    mpcsim_free(t->lines);
     mpcsim_free(t->keys);
-    mpcsim_free(t->cells);
-    mpcsim_free(t->hdr);
-    mpcsim_free(t->hdr_line);
+    cli_csv_table_clear(&t->csv);
     memset(t, 0, sizeof(*t));
     t->meta_model = -1;
 }
@@ -124,14 +113,14 @@ table_clear(struct check_table *t)
 static const char *
 cell(const struct check_table *t, size_t row, int col)
 {
-    return t->cells[row * (size_t)t->ncol + (size_t)col];
+    return cli_csv_cell(&t->csv, row, col);
 }
 
 static int
 col_index(const struct check_table *t, const char *name)
 {
-    for (int c = 0; c < t->ncol; c++) {
-        if (strcmp(t->hdr[c], name) == 0) {
+    for (int c = 0; c < t->csv.ncol; c++) {
+        if (strcmp(t->csv.hdr[c], name) == 0) {
             return c;
         }
     }
@@ -161,16 +150,16 @@ parse_meta(struct check_table *t, const char *line)
 static int
 make_keys(struct check_table *t)
 {
-    t->keys = mpcsim_calloc(t->nrows ? t->nrows : 1, sizeof(*t->keys));
+    t->keys = mpcsim_calloc(t->csv.nrows ? t->csv.nrows : 1, sizeof(*t->keys));
     if (t->keys == NULL) {
         return MPCSIM_ENOMEM;
     }
-    for (size_t r = 0; r < t->nrows; r++) {
+    for (size_t r = 0; r < t->csv.nrows; r++) {
         size_t len = 1;
         char *k;
 
-        for (int c = 0; c < t->ncol; c++) {
-            if (strncmp(t->hdr[c], "sweep.", 6) == 0 || strcmp(t->hdr[c], "trial") == 0) {
+        for (int c = 0; c < t->csv.ncol; c++) {
+            if (strncmp(t->csv.hdr[c], "sweep.", 6) == 0 || strcmp(t->csv.hdr[c], "trial") == 0) {
                 len += strlen(cell(t, r, c)) + 1;
             }
         }
@@ -179,8 +168,8 @@ make_keys(struct check_table *t)
             return MPCSIM_ENOMEM;
         }
         k[0] = '\0';
-        for (int c = 0; c < t->ncol; c++) {
-            if (strncmp(t->hdr[c], "sweep.", 6) == 0 || strcmp(t->hdr[c], "trial") == 0) {
+        for (int c = 0; c < t->csv.ncol; c++) {
+            if (strncmp(t->csv.hdr[c], "sweep.", 6) == 0 || strcmp(t->csv.hdr[c], "trial") == 0) {
                 strcat(k, cell(t, r, c));
                 strcat(k, "\x1f");
             }
@@ -221,29 +210,29 @@ table_read(struct check_table *t, const char *path, const char *what)
             break;
         }
         lineno++;
-        if (t->hdr_line == NULL && strncmp(line, CHECK_META, strlen(CHECK_META)) == 0) {
+        if (t->csv.hdr_line == NULL && strncmp(line, CHECK_META, strlen(CHECK_META)) == 0) {
             parse_meta(t, line);
             continue;
         }
         if (line[0] == '\n' || line[0] == '\0' || (line[0] == '\r' && line[1] == '\n')) {
             continue;
         }
-        if (t->hdr_line == NULL) {
-            t->hdr_line = mpcsim_strdup(line);
-            if (t->hdr_line == NULL) {
+        if (t->csv.hdr_line == NULL) {
+            t->csv.hdr_line = mpcsim_strdup(line);
+            if (t->csv.hdr_line == NULL) {
                 goto oom;
             }
-            t->ncol = cli_csv_split(t->hdr_line, fields, CHECK_MAX_COLS);
-            if (t->ncol > CHECK_MAX_COLS) {
+            t->csv.ncol = cli_csv_split(t->csv.hdr_line, fields, CHECK_MAX_COLS);
+            if (t->csv.ncol > CHECK_MAX_COLS) {
                 mpcsim_escape_fputs(stderr, path);
                 fprintf(stderr, ":%ld: error: more than %d columns\n", lineno, CHECK_MAX_COLS);
                 goto out;
             }
-            t->hdr = mpcsim_calloc((size_t)t->ncol, sizeof(*t->hdr));
-            if (t->hdr == NULL) {
+            t->csv.hdr = mpcsim_calloc((size_t)t->csv.ncol, sizeof(*t->csv.hdr));
+            if (t->csv.hdr == NULL) {
                 goto oom;
             }
-            memcpy(t->hdr, fields, (size_t)t->ncol * sizeof(*fields));
+            memcpy(t->csv.hdr, fields, (size_t)t->csv.ncol * sizeof(*fields));
             if (col_index(t, "trial") < 0) {
                 mpcsim_escape_fputs(stderr, path);
                 fprintf(stderr, ":%ld: error: no `trial` column; not a file of result rows\n",
@@ -252,37 +241,17 @@ table_read(struct check_table *t, const char *path, const char *what)
             }
             continue;
         }
-        if (t->nrows == t->cap) {
-            size_t nc = t->cap ? 2 * t->cap : 64;
-            char **nl = mpcsim_reallocarray(t->lines, nc, sizeof(*nl));
-            char **ncells;
-
-            if (nl == NULL) {
-                goto oom;
-            }
-            t->lines = nl;
-            ncells = mpcsim_reallocarray(t->cells, nc * (size_t)t->ncol, sizeof(*ncells));
-            if (ncells == NULL) {
-                goto oom;
-            }
-            t->cells = ncells;
-            t->cap = nc;
-        }
-        t->lines[t->nrows] = mpcsim_strdup(line);
-        if (t->lines[t->nrows] == NULL) {
+        nf = cli_csv_table_add_row(&t->csv, line, fields, CHECK_MAX_COLS);
+        if (nf == MPCSIM_ENOMEM) {
             goto oom;
         }
-        nf = cli_csv_split(t->lines[t->nrows], fields, CHECK_MAX_COLS);
-        t->nrows++;
-        if (nf != t->ncol) {
+        if (nf != t->csv.ncol) {
             mpcsim_escape_fputs(stderr, path);
             fprintf(stderr, ":%ld: error: %d%s fields, the header has %d\n", lineno,
                     nf > CHECK_MAX_COLS ? CHECK_MAX_COLS : nf, nf > CHECK_MAX_COLS ? "+" : "",
-                    t->ncol);
+                    t->csv.ncol);
             goto out;
         }
-        memcpy(&t->cells[(t->nrows - 1) * (size_t)t->ncol], fields,
-               (size_t)t->ncol * sizeof(*fields));
     }
     if (ferror(in)) {
         fprintf(stderr, "mpcsim check: error reading ");
@@ -290,7 +259,7 @@ table_read(struct check_table *t, const char *path, const char *what)
         fprintf(stderr, "\n");
         goto out;
     }
-    if (t->hdr_line == NULL) {
+    if (t->csv.hdr_line == NULL) {
         mpcsim_escape_fputs(stderr, path);
         fprintf(stderr, ":1: error: no CSV header; not a %s file\n", what);
         goto out;
@@ -372,10 +341,10 @@ diff_add(struct check_diffs *ds, size_t rb, size_t rn, const char *col, const ch
 static size_t
 find_row(const struct check_table *t, const char *key, size_t hint)
 {
-    if (hint < t->nrows && strcmp(t->keys[hint], key) == 0) {
+    if (hint < t->csv.nrows && strcmp(t->keys[hint], key) == 0) {
         return hint;
     }
-    for (size_t r = 0; r < t->nrows; r++) {
+    for (size_t r = 0; r < t->csv.nrows; r++) {
         if (strcmp(t->keys[r], key) == 0) {
             return r;
         }
@@ -391,7 +360,7 @@ static int
 compare(struct check_diffs *ds, struct check_opts *o, const struct check_table *base,
         const struct check_table *now)
 {
-    char *seen = mpcsim_calloc(base->nrows ? base->nrows : 1, 1);
+    char *seen = mpcsim_calloc(base->csv.nrows ? base->csv.nrows : 1, 1);
     int rc = 0;
 
     if (seen == NULL) {
@@ -401,17 +370,17 @@ compare(struct check_diffs *ds, struct check_opts *o, const struct check_table *
         o->tol[k].used |= col_index(now, o->tol[k].col) >= 0;
     }
     /* Columns: the baseline's that are gone, then the new ones. */
-    for (int c = 0; c < base->ncol && rc == 0; c++) {
-        if (!col_ignored(base->hdr[c]) && col_index(now, base->hdr[c]) < 0) {
-            rc = diff_add(ds, SIZE_MAX, SIZE_MAX, base->hdr[c], "column", NULL);
+    for (int c = 0; c < base->csv.ncol && rc == 0; c++) {
+        if (!col_ignored(base->csv.hdr[c]) && col_index(now, base->csv.hdr[c]) < 0) {
+            rc = diff_add(ds, SIZE_MAX, SIZE_MAX, base->csv.hdr[c], "column", NULL);
         }
     }
-    for (int c = 0; c < now->ncol && rc == 0; c++) {
-        if (!col_ignored(now->hdr[c]) && col_index(base, now->hdr[c]) < 0) {
-            rc = diff_add(ds, SIZE_MAX, SIZE_MAX, now->hdr[c], NULL, "column");
+    for (int c = 0; c < now->csv.ncol && rc == 0; c++) {
+        if (!col_ignored(now->csv.hdr[c]) && col_index(base, now->csv.hdr[c]) < 0) {
+            rc = diff_add(ds, SIZE_MAX, SIZE_MAX, now->csv.hdr[c], NULL, "column");
         }
     }
-    for (size_t r = 0; r < now->nrows && rc == 0; r++) {
+    for (size_t r = 0; r < now->csv.nrows && rc == 0; r++) {
         size_t rb = find_row(base, now->keys[r], r);
 
         if (rb == SIZE_MAX) {
@@ -419,8 +388,8 @@ compare(struct check_diffs *ds, struct check_opts *o, const struct check_table *
             continue;
         }
         seen[rb] = 1;
-        for (int c = 0; c < now->ncol && rc == 0; c++) {
-            const char *name = now->hdr[c];
+        for (int c = 0; c < now->csv.ncol && rc == 0; c++) {
+            const char *name = now->csv.hdr[c];
             int cb = col_index(base, name);
             const char *vb, *vn;
             const struct check_tol *tol;
@@ -443,7 +412,7 @@ compare(struct check_diffs *ds, struct check_opts *o, const struct check_table *
             rc = diff_add(ds, rb, r, name, vb, vn);
         }
     }
-    for (size_t r = 0; r < base->nrows && rc == 0; r++) {
+    for (size_t r = 0; r < base->csv.nrows && rc == 0; r++) {
         if (!seen[r]) {
             rc = diff_add(ds, r, SIZE_MAX, NULL, "trial", NULL);
         }
@@ -460,15 +429,15 @@ row_label(char *buf, size_t cap, const struct check_table *t, size_t r)
     int n_sweep = 0;
 
     snprintf(buf, cap, "%s", cell(t, r, col_index(t, "trial")));
-    for (int c = 0; c < t->ncol; c++) {
+    for (int c = 0; c < t->csv.ncol; c++) {
         char v[128];
 
-        if (strncmp(t->hdr[c], "sweep.", 6) != 0) {
+        if (strncmp(t->csv.hdr[c], "sweep.", 6) != 0) {
             continue;
         }
         len = strlen(buf);
         mpcsim_escape(v, sizeof(v), cell(t, r, c));
-        snprintf(buf + len, cap - len, "%s%s=%s", n_sweep ? ", " : " (", t->hdr[c] + 6, v);
+        snprintf(buf + len, cap - len, "%s%s=%s", n_sweep ? ", " : " (", t->csv.hdr[c] + 6, v);
         n_sweep++;
     }
     len = strlen(buf);
@@ -762,7 +731,8 @@ report_github(const char *scenario, const char *stem, const struct check_diffs *
                                    : "is new in this run (not in the baseline)");
         } else {
             snprintf(msg, sizeof(msg), "%s changed in %zu of %zu trials (trial %s: %s -> %s%s%s)",
-                     l.metric, count, now->nrows, l.trial, l.b, l.n, l.pct[0] ? ", " : "", l.pct);
+                     l.metric, count, now->csv.nrows, l.trial, l.b, l.n, l.pct[0] ? ", " : "",
+                     l.pct);
         }
         gh_error(scenario, col_line(root, di->col), title, msg);
     }
@@ -1059,7 +1029,7 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
     {
         int cs = col_index(&now, "status");
 
-        for (size_t r = 0; cs >= 0 && r < now.nrows; r++) {
+        for (size_t r = 0; cs >= 0 && r < now.csv.nrows; r++) {
             n_wrong += strcmp(cell(&now, r, cs), "wrong_output") == 0;
         }
     }
@@ -1071,7 +1041,7 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
         mpcsim_escape_fputs(stdout, scenario);
         printf(": baseline written to ");
         mpcsim_escape_fputs(stdout, target);
-        printf(" (%zu trial%s)", now.nrows, now.nrows == 1 ? "" : "s");
+        printf(" (%zu trial%s)", now.csv.nrows, now.csv.nrows == 1 ? "" : "s");
         if (n_wrong > 0) {
             printf("; %zu ended in wrong_output, which fails every check", n_wrong);
         }
@@ -1122,7 +1092,7 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
     }
     mpcsim_escape_fputs(stdout, scenario);
     if (ds.n == 0 && n_wrong == 0) {
-        printf(": same as the baseline (%zu trial%s", now.nrows, now.nrows == 1 ? "" : "s");
+        printf(": same as the baseline (%zu trial%s", now.csv.nrows, now.csv.nrows == 1 ? "" : "s");
         if (ds.n_tolerated > 0) {
             printf("; %zu value%s moved within --tolerance", ds.n_tolerated,
                    ds.n_tolerated == 1 ? "" : "s");
@@ -1146,7 +1116,7 @@ check_one(struct check_opts *o, const char *scenario, const char *target, const 
             prev_n = d->row_n;
         }
         printf(": CHANGED, %zu difference%s in %zu of %zu trial%s (baseline ", ds.n,
-               ds.n == 1 ? "" : "s", n_trials, now.nrows, now.nrows == 1 ? "" : "s");
+               ds.n == 1 ? "" : "s", n_trials, now.csv.nrows, now.csv.nrows == 1 ? "" : "s");
         mpcsim_escape_fputs(stdout, target);
         printf(")\n");
     }

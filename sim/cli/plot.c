@@ -57,14 +57,6 @@ struct plot_opts {
 };
 
 /* The CSV, whole: ncol cells per row, pointing into each row's line. */
-struct table {
-    char **hdr;
-    int ncol;
-    char **cells; /* nrows * ncol */
-    char **lines; /* owned */
-    size_t nrows, cap;
-    char *hdr_line; /* owned */
-};
 
 static void
 plot_usage(FILE *f)
@@ -167,8 +159,9 @@ cli_csv_split(char *line, char **fields, int max)
     return n;
 }
 
-static void
-table_free(struct table *t)
+/* see commands.h */
+void
+cli_csv_table_clear(struct cli_csv_table *t)
 {
     for (size_t i = 0; i < t->nrows; i++) {
         mpcsim_free(t->lines[i]);
@@ -180,15 +173,51 @@ table_free(struct table *t)
     memset(t, 0, sizeof(*t));
 }
 
-static const char *
-cell(const struct table *t, size_t row, int col)
+/* see commands.h */
+const char *
+cli_csv_cell(const struct cli_csv_table *t, size_t row, int col)
 {
     return t->cells[row * (size_t)t->ncol + (size_t)col];
 }
 
+/* see commands.h */
+int
+cli_csv_table_add_row(struct cli_csv_table *t, const char *line, char **fields, int max)
+{
+    int nf;
+
+    if (t->nrows == t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 64;
+        char **nl = mpcsim_reallocarray(t->lines, nc, sizeof(*nl));
+        char **ncells;
+
+        if (nl == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        t->lines = nl;
+        ncells = mpcsim_reallocarray(t->cells, nc * (size_t)t->ncol, sizeof(*ncells));
+        if (ncells == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        t->cells = ncells;
+        t->cap = nc;
+    }
+    t->lines[t->nrows] = mpcsim_strdup(line);
+    if (t->lines[t->nrows] == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    nf = cli_csv_split(t->lines[t->nrows], fields, max);
+    t->nrows++;
+    if (nf == t->ncol) {
+        memcpy(&t->cells[(t->nrows - 1) * (size_t)t->ncol], fields,
+               (size_t)t->ncol * sizeof(*fields));
+    }
+    return nf;
+}
+
 /* Read the whole CSV.  0 or -1 (message printed). */
 static int
-table_read(struct table *t, const char *path)
+table_read(struct cli_csv_table *t, const char *path)
 {
     FILE *in = fopen(path, "r");
     char *line = mpcsim_malloc(PLOT_MAX_LINE);
@@ -247,28 +276,10 @@ table_read(struct table *t, const char *path)
         if (line[0] == '\n' || line[0] == '\0' || (line[0] == '\r' && line[1] == '\n')) {
             continue;
         }
-        if (t->nrows == t->cap) {
-            size_t nc = t->cap ? 2 * t->cap : 256;
-            char **nl = mpcsim_reallocarray(t->lines, nc, sizeof(*nl));
-            char **ncells;
-
-            if (nl == NULL) {
-                goto oom;
-            }
-            t->lines = nl;
-            ncells = mpcsim_reallocarray(t->cells, nc * (size_t)t->ncol, sizeof(*ncells));
-            if (ncells == NULL) {
-                goto oom;
-            }
-            t->cells = ncells;
-            t->cap = nc;
-        }
-        t->lines[t->nrows] = mpcsim_strdup(line);
-        if (t->lines[t->nrows] == NULL) {
+        nf = cli_csv_table_add_row(t, line, fields, PLOT_MAX_COLS);
+        if (nf == MPCSIM_ENOMEM) {
             goto oom;
         }
-        nf = cli_csv_split(t->lines[t->nrows], fields, PLOT_MAX_COLS);
-        t->nrows++;
         if (nf != t->ncol) {
             err_str(path);
             fprintf(stderr, ":%ld: error: %d%s fields, the header has %d\n", lineno,
@@ -276,8 +287,6 @@ table_read(struct table *t, const char *path)
                     t->ncol);
             goto out;
         }
-        memcpy(&t->cells[(t->nrows - 1) * (size_t)t->ncol], fields,
-               (size_t)t->ncol * sizeof(*fields));
     }
     if (ferror(in)) {
         fprintf(stderr, "mpcsim plot: error reading ");
@@ -301,7 +310,7 @@ out:
 }
 
 static int
-col_exact(const struct table *t, const char *want)
+col_exact(const struct cli_csv_table *t, const char *want)
 {
     for (int i = 0; i < t->ncol; i++) {
         if (strcmp(t->hdr[i], want) == 0) {
@@ -319,7 +328,7 @@ col_exact(const struct table *t, const char *want)
  * index, -1 when absent, -2 when ambiguous (message printed).
  */
 static int
-col_resolve(const struct table *t, const char *want)
+col_resolve(const struct cli_csv_table *t, const char *want)
 {
     static const char prefix[] = "sweep.";
     const size_t plen = sizeof(prefix) - 1;
@@ -345,7 +354,7 @@ col_resolve(const struct table *t, const char *want)
         return other;
     }
     for (size_t r = 0; r < t->nrows; r++) {
-        if (strcmp(cell(t, r, exact), cell(t, r, other)) != 0) {
+        if (strcmp(cli_csv_cell(t, r, exact), cli_csv_cell(t, r, other)) != 0) {
             fprintf(stderr, "mpcsim plot: '");
             err_str(want);
             fprintf(stderr, "' is ambiguous: columns '");
@@ -830,16 +839,16 @@ dat_point(FILE *f, const struct plot_ctx *c, int ser, double x)
  * summary's metrics): 1 with the two values in a/b, else 0.
  */
 static int
-group_mixes(const struct table *t, const struct sample *s, size_t i, size_t j, int col,
+group_mixes(const struct cli_csv_table *t, const struct sample *s, size_t i, size_t j, int col,
             const char **a, const char **b)
 {
     if (col < 0) {
         return 0;
     }
     for (size_t k = i + 1; k < j; k++) {
-        if (strcmp(cell(t, s[k].row, col), cell(t, s[i].row, col)) != 0) {
-            *a = cell(t, s[i].row, col);
-            *b = cell(t, s[k].row, col);
+        if (strcmp(cli_csv_cell(t, s[k].row, col), cli_csv_cell(t, s[i].row, col)) != 0) {
+            *a = cli_csv_cell(t, s[i].row, col);
+            *b = cli_csv_cell(t, s[k].row, col);
             return 1;
         }
     }
@@ -974,7 +983,7 @@ int
 cli_plot(int argc, char **argv)
 {
     struct plot_opts o;
-    struct table t;
+    struct cli_csv_table t;
     struct plot_ctx c;
     char *series[PLOT_MAX_SERIES];
     char *cats[PLOT_MAX_CATEGORIES];
@@ -1071,7 +1080,7 @@ cli_plot(int argc, char **argv)
     /* x: numeric unless some present value is not a number. */
     for (size_t r = 0; r < t.nrows; r++) {
         double x;
-        const char *v = cell(&t, r, xi);
+        const char *v = cli_csv_cell(&t, r, xi);
 
         if (v[0] != '\0' && !parse_num(v, &x)) {
             categorical = 1;
@@ -1090,7 +1099,7 @@ cli_plot(int argc, char **argv)
         goto out;
     }
     for (size_t r = 0; r < t.nrows; r++) {
-        const char *xv = cell(&t, r, xi);
+        const char *xv = cli_csv_cell(&t, r, xi);
         double x, y;
         int ser = 0;
 
@@ -1113,11 +1122,11 @@ cli_plot(int argc, char **argv)
             goto out; /* not reached: checked above */
         }
         if (c.success) {
-            const char *st = cell(&t, r, si);
+            const char *st = cli_csv_cell(&t, r, si);
 
             y = st[0] == '\0' ? NAN : strcmp(st, "ok") == 0;
         } else {
-            const char *yv = cell(&t, r, yi);
+            const char *yv = cli_csv_cell(&t, r, yi);
 
             if (yv[0] == '\0') {
                 y = NAN;
@@ -1132,7 +1141,7 @@ cli_plot(int argc, char **argv)
             }
         }
         if (bi >= 0) {
-            ser = find_or_add(series, &c.n_series, PLOT_MAX_SERIES, cell(&t, r, bi));
+            ser = find_or_add(series, &c.n_series, PLOT_MAX_SERIES, cli_csv_cell(&t, r, bi));
             if (ser < 0) {
                 fprintf(stderr, "mpcsim plot: more than %d series in --by ", PLOT_MAX_SERIES);
                 err_str(o.by);
@@ -1295,6 +1304,6 @@ out:
         mpcsim_free(cats[i]);
     }
     mpcsim_free(s);
-    table_free(&t);
+    cli_csv_table_clear(&t);
     return status;
 }
