@@ -244,12 +244,8 @@ perparty_csv_rows(FILE *f, const struct results_point *pt, const struct trial_ro
     for (size_t i = 0; i < tr->n_parties; i++) {
         const struct perparty_row *r = &tr->parties[i];
 
-        for (size_t k = 0; k < pt->n_sweep; k++) {
-            results_csv_field(f, pt->sweep_values[k]);
-            fputc(',', f);
-        }
-        results_csv_field(f, pt->sc->name);
-        fprintf(f, ",%d,%llu,", tr->trial, (unsigned long long)tr->seed);
+        results_csv_row_key(f, pt, tr);
+        fputc(',', f);
         csv_int(f, r->party);
         fprintf(f, ",%s,", perparty_role_name(r->role));
         csv_int(f, r->honest);
@@ -315,18 +311,7 @@ perparty_json_rows(FILE *f, const struct results_point *pt, const struct trial_r
 
         fputs(*first ? "  {" : ",\n  {", f);
         *first = 0;
-        for (size_t k = 0; k < pt->n_sweep; k++) {
-            char key[512];
-
-            snprintf(key, sizeof(key), "sweep.%s", pt->sweep_keys[k]);
-            mpcsim_json_string(f, key);
-            fputs(": ", f);
-            mpcsim_json_string(f, pt->sweep_values[k]);
-            fputs(", ", f);
-        }
-        fputs("\"scenario\": ", f);
-        mpcsim_json_string(f, pt->sc->name);
-        fprintf(f, ", \"trial\": %d, \"seed\": \"%llu\"", tr->trial, (unsigned long long)tr->seed);
+        results_json_row_key(f, pt, tr);
         json_int(f, "party", r->party);
         fprintf(f, ", \"role\": \"%s\"", perparty_role_name(r->role));
         fputs(", \"honest\": ", f);

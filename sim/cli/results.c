@@ -111,17 +111,43 @@ results_csv_header(FILE *f, const struct results_point *pt, const char *const *e
 
 /* see results.h */
 void
+results_csv_row_key(FILE *f, const struct results_point *pt, const struct trial_row *row)
+{
+    for (size_t k = 0; k < pt->n_sweep; k++) {
+        results_csv_field(f, pt->sweep_values[k]);
+        fputc(',', f);
+    }
+    results_csv_field(f, pt->sc->name);
+    fprintf(f, ",%d,%llu", row->trial, (unsigned long long)row->seed);
+}
+
+/* see results.h */
+void
+results_json_row_key(FILE *f, const struct results_point *pt, const struct trial_row *row)
+{
+    for (size_t k = 0; k < pt->n_sweep; k++) {
+        char key[512];
+
+        snprintf(key, sizeof(key), "sweep.%s", pt->sweep_keys[k]);
+        mpcsim_json_string(f, key);
+        fputs(": ", f);
+        mpcsim_json_string(f, pt->sweep_values[k]);
+        fputs(", ", f);
+    }
+    fputs("\"scenario\": ", f);
+    mpcsim_json_string(f, pt->sc->name);
+    fprintf(f, ", \"trial\": %d, \"seed\": \"%llu\"", row->trial, (unsigned long long)row->seed);
+}
+
+/* see results.h */
+void
 results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row *row,
                 const char *const *extra)
 {
     const struct scenario *sc = pt->sc;
 
-    for (size_t k = 0; k < pt->n_sweep; k++) {
-        results_csv_field(f, pt->sweep_values[k]);
-        fputc(',', f);
-    }
-    results_csv_field(f, sc->name);
-    fprintf(f, ",%d,%llu,", row->trial, (unsigned long long)row->seed);
+    results_csv_row_key(f, pt, row);
+    fputc(',', f);
     results_csv_field(f, sc->protocol.kind);
     fprintf(f, ",%d,%s,%s,", sc->parties, trial_status_name(row->status),
             row->correct ? "true" : "false");
@@ -203,22 +229,10 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
 {
     const struct scenario *sc = pt->sc;
     int vector = computation_out_len(&sc->comp) > 1;
-    char seed[32];
 
     fputs(first ? "  {" : ",\n  {", f);
-    for (size_t k = 0; k < pt->n_sweep; k++) {
-        char key[512];
-
-        snprintf(key, sizeof(key), "sweep.%s", pt->sweep_keys[k]);
-        mpcsim_json_string(f, key);
-        fputs(": ", f);
-        mpcsim_json_string(f, pt->sweep_values[k]);
-        fputs(", ", f);
-    }
-    fputs("\"scenario\": ", f);
-    mpcsim_json_string(f, sc->name);
-    snprintf(seed, sizeof(seed), "%llu", (unsigned long long)row->seed);
-    fprintf(f, ", \"trial\": %d, \"seed\": \"%s\", \"protocol\": ", row->trial, seed);
+    results_json_row_key(f, pt, row);
+    fputs(", \"protocol\": ", f);
     mpcsim_json_string(f, sc->protocol.kind);
     fprintf(f, ", \"parties\": %d, \"status\": \"%s\", \"correct\": %s, \"output\": ", sc->parties,
             trial_status_name(row->status), row->correct ? "true" : "false");

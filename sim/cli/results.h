@@ -35,6 +35,14 @@ void results_csv_field(FILE *f, const char *s);
 void results_csv_header(FILE *f, const struct results_point *pt, const char *const *extra);
 void results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row *row,
                      const char *const *extra);
+/*
+ * What identifies a row, shared by the trial and per-party writers: the
+ * sweep values, scenario, trial and seed (CSV: comma-separated, no
+ * trailing comma; JSON: `"sweep.K": V, ..., "scenario": ..., "trial": N,
+ * "seed": "S"`, the seed a string since it exceeds 2^53).
+ */
+void results_csv_row_key(FILE *f, const struct results_point *pt, const struct trial_row *row);
+void results_json_row_key(FILE *f, const struct results_point *pt, const struct trial_row *row);
 /* JSON: an array of objects; call begin, rows (first = 1 for the first), end. */
 void results_json_begin(FILE *f);
 void results_json_row(FILE *f, const struct results_point *pt, const struct trial_row *row,
