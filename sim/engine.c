@@ -1195,15 +1195,22 @@ sim_accuse(struct sim_party *p, int cheater)
     sim->n_acc++;
 }
 
+/* Add value/u64 to statistic `name` (created at the first report), or
+ * with keep_min keep the smaller of the two. */
 static int
-stat_add(struct sim *sim, const char *name, double value, uint64_t u64, int is_int)
+stat_add(struct sim *sim, const char *name, double value, uint64_t u64, int is_int, int keep_min)
 {
     MPCSIM_ASSERT(name != NULL);
     for (size_t k = 0; k < sim->n_stats; k++) {
         if (strcmp(sim->stats[k].name, name) == 0) {
             MPCSIM_ASSERT(sim->stats[k].is_int == is_int);
-            sim->stats[k].value += value;
-            sim->stats[k].u64 += u64;
+            if (!keep_min) {
+                sim->stats[k].value += value;
+                sim->stats[k].u64 += u64;
+            } else if (u64 < sim->stats[k].u64) {
+                sim->stats[k].value = value;
+                sim->stats[k].u64 = u64;
+            }
             return 0;
         }
     }
@@ -1232,14 +1239,21 @@ stat_add(struct sim *sim, const char *name, double value, uint64_t u64, int is_i
 int
 sim_stat_add(struct sim *sim, const char *name, double value)
 {
-    return stat_add(sim, name, value, 0, 0);
+    return stat_add(sim, name, value, 0, 0, 0);
 }
 
 /* see sim.h */
 int
 sim_stat_add_u64(struct sim *sim, const char *name, uint64_t value)
 {
-    return stat_add(sim, name, (double)value, value, 1);
+    return stat_add(sim, name, (double)value, value, 1, 0);
+}
+
+/* see sim.h */
+int
+sim_stat_min_u64(struct sim *sim, const char *name, uint64_t value)
+{
+    return stat_add(sim, name, (double)value, value, 1, 1);
 }
 
 /* ---------------------------------------------------------------------

@@ -349,6 +349,11 @@ MPCSIM_NODISCARD int sim_stat_add(struct sim *sim, const char *name, double valu
 /* Add to a named integer statistic (exact: counts, bytes).  A name is
  * either integer or double; mixing them is a programmer error. */
 MPCSIM_NODISCARD int sim_stat_add_u64(struct sim *sim, const char *name, uint64_t value);
+/* Keep the smallest value reported for a named integer statistic (the
+ * first report sets it): a minimum over parties, e.g. Shamir's
+ * min_output_shares.  A name is used either with this or with
+ * sim_stat_add_u64, never both. */
+MPCSIM_NODISCARD int sim_stat_min_u64(struct sim *sim, const char *name, uint64_t value);
 
 /* ---------------------------------------------------------------------
  * Results (valid after sim_run until sim_destroy)

@@ -616,6 +616,14 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
             m++;
         }
     }
+    /* The fewest shares an honest party decoded from: the README's bound
+     * on cheaters is stated in it (a lost share costs redundancy like a
+     * crashed party's). */
+    if (st->behaviour == SIM_HONEST &&
+        sim_stat_min_u64(sim_party_sim(p), "min_output_shares", m) != 0) {
+        sh__abort(p, st, "shamir: out of memory");
+        goto out;
+    }
     if (st->robust && m >= q && (dual = sh__dual(st, vbuf, idx, m)) == NULL) {
         sh__abort(p, st, "shamir: out of memory");
         goto out;

@@ -189,6 +189,8 @@ paillier_nrounds(const struct scenario *sc)
     return paillier_protocol_rounds(&p, sc->parties);
 }
 
+static const char *const shamir_columns[] = {"min_output_shares", NULL};
+
 static const char *const paillier_columns[] = {"offline_bytes", NULL};
 
 /* ---- secagg ---- */
@@ -407,6 +409,7 @@ static const struct registry_entry entries[] = {
         .make_params = shamir_make,
         .free_params = free_params,
         .rounds = shamir_nrounds,
+        .columns = shamir_columns,
     },
     {
         .kind = "paillier",

@@ -171,6 +171,7 @@ list_has(const char *list, const char *word)
 
 struct g_vars {
     long n, t, c, d, h0;
+    long m; /* shamir: min_output_shares of the row (0 when absent) */
 };
 
 struct g_parser {
@@ -247,6 +248,9 @@ g_atom(struct g_parser *p)
         }
         if (strcmp(id, "h0") == 0) {
             return p->v->h0;
+        }
+        if (strcmp(id, "m") == 0) {
+            return p->v->m;
         }
         if (strcmp(id, "always") == 0) {
             return 1;
@@ -587,19 +591,6 @@ g_draw(struct g_trial *t)
     }
 }
 
-/* Whether a bound expression uses the variable c (the cheaters' count). */
-static int
-bound_counts_cheaters(const char *expr)
-{
-    for (const char *s = expr; *s != '\0'; s++) {
-        if (*s == 'c' && (s == expr || !isalnum((unsigned char)s[-1])) &&
-            !isalnum((unsigned char)s[1]) && s[1] != '_') {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Whether party p is in the ';'-separated accused list. */
 static int
 accused_has(const char *acc, int p)
@@ -635,7 +626,7 @@ test_property_campaign(void **state)
 {
     unsigned long long trials = env_ull("MPCSIM_PROPERTY_TRIALS", PROPERTY_TRIALS);
     unsigned long long counts[3] = {0, 0, 0};
-    unsigned long long checked_wrong = 0, checked_named = 0, lossy_unjudged = 0;
+    unsigned long long checked_wrong = 0, checked_named = 0;
     int failures = 0;
 
     (void)state;
@@ -672,16 +663,16 @@ test_property_campaign(void **state)
             fail_msg("runner_run_trial: %d %s\n%s", rc, err, t.yaml);
         }
         counts[row.status]++;
+        t.v.m = 0;
+        for (size_t i = 0; i < row.n_stats; i++) {
+            if (strcmp(row.stat_names[i], "min_output_shares") == 0) {
+                t.v.m = (long)row.stat_u64[i];
+            }
+        }
         ((struct g_row *)g)->trials++;
         ((struct g_row *)g)->aborts += row.status == TRIAL_ABORT;
         if (row.false_accusations != 0) {
             why = "an honest party was accused";
-        } else if (t.lossy && t.n_corrupted > 0 && bound_counts_cheaters(g->no_wrong)) {
-            /* The README's cheater bounds count crashed parties (d), not
-             * lost messages: a share lost to a party costs it the
-             * redundancy that detects one more cheater.  Not judged
-             * here; without cheaters loss is judged like any trial. */
-            lossy_unjudged++;
         } else if (!g_eval(g->no_wrong, &t.v)) {
             ((struct g_row *)g)->wrong_outside += row.status == TRIAL_WRONG_OUTPUT;
         } else {
@@ -729,17 +720,16 @@ test_property_campaign(void **state)
     }
     fprintf(stderr,
             "property: %llu trials (ok %llu, abort %llu, wrong_output %llu); %llu inside a "
-            "no-wrong-output bound, %llu inside a corrected bound, %llu with loss and "
-            "cheaters not judged; %d failures\n",
-            trials, counts[0], counts[1], counts[2], checked_wrong, checked_named, lossy_unjudged,
-            failures);
+            "no-wrong-output bound, %llu inside a corrected bound; %d failures\n",
+            trials, counts[0], counts[1], counts[2], checked_wrong, checked_named, failures);
     assert_int_equal(failures, 0);
 }
 
 /*
  * The README's shamir bound is the code's: for robust linear
  * reconstruction with corrupt_shares and nobody dropped, "corrected" holds
- * exactly when c <= shamir_max_errors(n).
+ * exactly when c <= shamir_max_errors(n); "no wrong output" when every
+ * wrong share among the m decoded can be detected, c <= m - t - 1.
  */
 static void
 test_property_shamir_bound_is_the_codes(void **state)
@@ -754,12 +744,15 @@ test_property_shamir_bound_is_the_codes(void **state)
 
             assert_int_equal(shamir_ctx_create(&sh, n, t), 0);
             for (int c = 0; c <= n; c++) {
-                struct g_vars v = {.n = n, .t = t, .c = c, .d = 0, .h0 = 1};
+                struct g_vars v = {.n = n, .t = t, .c = c, .d = 0, .h0 = 1, .m = n};
 
                 assert_int_equal(g_eval(g->corrected, &v),
                                  (size_t)c <= shamir_max_errors(sh, (size_t)n));
                 /* Detection needs one redundant share per error. */
-                assert_int_equal(g_eval(g->no_wrong, &v), c <= n - t - 1);
+                for (int m = t + 1; m <= n; m++) {
+                    v.m = m;
+                    assert_int_equal(g_eval(g->no_wrong, &v), c <= m - t - 1);
+                }
             }
             shamir_ctx_destroy(sh);
         }
