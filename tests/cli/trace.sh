@@ -14,7 +14,10 @@
 #    nothing; --trace without one trial, a --trial out of range and a
 #    trace of several sweep points are refused; '-' is stdout;
 #  - per-party rows carry messages_received (sums to `messages` without
-#    losses).
+#    losses);
+#  - plot --timeline (item 3): the worked example's chart is a PNG of
+#    plausible size, its .dat has one line per message, its .gp is beside
+#    it; beyond 20 parties it aggregates per round and says so; refusals.
 set -u
 mpcsim=$1
 scenarios=$2
@@ -202,4 +205,33 @@ EOF
 "$mpcsim" run "$tmp/sw.yaml" -q --trial 0 --set parties=4 --trace "$tmp/x.json" 2>"$tmp/err" ||
     fail "one point selected with --set: $(cat "$tmp/err")"
 validate "$tmp/x.json" - || exit 1
+# plot --timeline: the worked example's trial 2.
+"$mpcsim" plot --timeline "$tmp/a.json" -o "$tmp/tl.png" >"$tmp/out" 2>"$tmp/err" ||
+    fail "plot --timeline: $(cat "$tmp/err")"
+[ -s "$tmp/tl.gp" ] || fail "no .gp beside the figure"
+size=$(wc -c <"$tmp/tl.png")
+[ "$size" -gt 20000 ] && [ "$size" -lt 2000000 ] || fail "timeline PNG of $size bytes"
+[ "$(head -c 8 "$tmp/tl.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"
+lines=$(awk '/^# index 0/ {on = 1; next} /^$/ {on = 0} on && !/^#/' "$tmp/tl.dat" | wc -l)
+[ "$lines" -eq "$msgs" ] || fail "timeline .dat has $lines message lines, expected $msgs"
+"$mpcsim" plot --timeline "$tmp/a.json" -o "$tmp/tl.svg" >/dev/null 2>&1 || fail "svg timeline"
+grep -q "<svg" "$tmp/tl.svg" || fail "no svg"
+# Beyond 20 parties: aggregated per round, said on stderr.
+"$mpcsim" run "$scenarios/secagg-exposures-100.yaml" --trial 0 -q --trace "$tmp/big100.json" ||
+    fail "secagg trace"
+"$mpcsim" plot --timeline "$tmp/big100.json" -o "$tmp/agg.png" >/dev/null 2>"$tmp/err" ||
+    fail "aggregated timeline: $(cat "$tmp/err")"
+grep -q "aggregates messages per protocol round" "$tmp/err" || fail "aggregation not said"
+# Refusals: not a trace, --timeline with --x, a figure over its own trace.
+echo '{"traceEvents":[]}' >"$tmp/other.json"
+"$mpcsim" plot --timeline "$tmp/other.json" -o "$tmp/o.png" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "not an mpcsim trace" "$tmp/err" || fail "foreign trace accepted"
+"$mpcsim" plot --timeline "$tmp/a.json" --x parties -o "$tmp/o.png" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "--timeline with --x"
+"$mpcsim" plot --timeline "$tmp/a.json" -o "$tmp/o.svg" --title "$(printf 'a\nb')" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "control byte in --title"
+cp "$tmp/a.json" "$tmp/c.dat"
+"$mpcsim" plot --timeline "$tmp/c.dat" -o "$tmp/c.png" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "would overwrite the trace" "$tmp/err" || fail "figure's .dat over the trace"
+cmp -s "$tmp/a.json" "$tmp/c.dat" || fail "the trace was overwritten"
 echo "trace: ok"
