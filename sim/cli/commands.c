@@ -1785,6 +1785,24 @@ print_sweep_overrides(FILE *f, const struct cli_loaded *l)
  * every output).  0, or -1 after printing why (a trace over the limit, a
  * write error); the target is then untouched.
  */
+/* The number of MPI ranks (1 without MPI or outside mpirun). */
+static int
+mpi_size(void)
+{
+#ifdef MPCSIM_HAVE_MPI
+    int inited = 0;
+    int size = 1;
+
+    MPI_Initialized(&inited);
+    if (inited) {
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+    }
+    return size;
+#else
+    return 1;
+#endif
+}
+
 static int
 write_trace(struct cli_trace *trace, const struct exec_opts *o, const char *cmd)
 {
@@ -1921,6 +1939,15 @@ execute(const char *cmd, int argc, char **argv)
                 "mpcsim %s: --trace records one trial, but %zu sweep points are selected: fix "
                 "each swept key with --set KEY=VALUE\n",
                 cmd, ex.n_tasks);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (o.trace_path != NULL && mpi_size() > 1) {
+        /* The trial would run on another rank than the one writing files. */
+        fprintf(stderr,
+                "mpcsim %s: --trace records one trial in one process: run it without "
+                "mpirun\n",
+                cmd);
         status = CLI_EXIT_USAGE;
         goto out;
     }
