@@ -35,6 +35,11 @@ mkdir -p "$out/data"
     --by protocol.kind --logy --title 'Aggregating length-10 vectors: bytes of the busiest party' \
     -o "$out/aggregation-bytes.png"
 
+"$mpcsim" run ../scenarios/reserves-5-exchanges.yaml --trial 2 -q --trace "$out/data/reserves-trial2.json"
+"$mpcsim" plot --timeline "$out/data/reserves-trial2.json" \
+    --title 'reserves-5-exchanges, trial 2 (depth 3): shares in round 1, sums in round 2' \
+    -o "$out/timeline-reserves-trial2.png"
+
 "$mpcsim" bench --filter '^field/(mul_scalar_ref|mul_vec_portable|mul_vec_simd)/' --min-time 0.3 \
     --csv "$out/data/bench-field.csv" >/dev/null
 gnuplot -e "csv='$out/data/bench-field.csv'; out='$out/bench-field.png'" bench-field.gp

@@ -9,7 +9,8 @@ pkgs=(
     build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
     libyaml-dev libgsl-dev libgmp-dev libsodium-dev libcmocka-dev
     gnuplot-nox valgrind
-    gcovr # scripts/coverage.sh
+    gcovr   # scripts/coverage.sh
+    python3 # the shell tests' validators (trace, per-party, check, estimate)
 )
 # MPI sweeps (optional feature; MPCSIM_WITH_MPI=0 skips it).
 if [ "${MPCSIM_WITH_MPI:-1}" = 1 ]; then

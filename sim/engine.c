@@ -206,6 +206,8 @@ static void
 crash_now(struct sim_party *p, int64_t t)
 {
     if (!p->crashed) {
+        SIM__TRACE(p->sim, SIM_TRACE_CRASH, p->id, -1, t < p->crash_at ? p->crash_round : -1, t, t,
+                   0, NULL);
         p->crashed = 1;
         p->res.crashed = 1;
         p->res.crash_ns = t;
@@ -240,17 +242,24 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
 
     if (local < 0) {
         sim->m.messages_lost++;
+        SIM__TRACE(sim, SIM_TRACE_DROP, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, ev->time,
+                   sim__net_wire_bytes(sim, pl->len), pl);
         goto out;
     }
     depth = pl->depth > p->depth ? pl->depth : p->depth;
     p->depth = depth;
     p->round = pl->round > p->round ? pl->round : p->round;
     p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
+    p->res.messages_received++;
+    SIM__TRACE(sim, SIM_TRACE_DELIVER, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, local,
+               sim__net_wire_bytes(sim, pl->len), pl);
     p->now = local;
     p->in_handler = 1;
     sim_charge(p, SIM_OP_MESSAGE, 1);
     sim->proto->on_message(p, SIM__EV_FROM(ev->aux), pl->data, pl->len);
     p->in_handler = 0;
+    SIM__TRACE(sim, SIM_TRACE_HANDLER, p->id, SIM__EV_FROM(ev->aux), SIM_TRACE_MESSAGE, local,
+               p->now, 0, NULL);
     p->busy_until = p->now;
 out:
     sim__payload_release(sim, pl);
@@ -280,6 +289,7 @@ dispatch(struct sim *sim, const struct sim__event *ev)
         p->in_handler = 1;
         sim->proto->on_timer(p, ev->u.id);
         p->in_handler = 0;
+        SIM__TRACE(sim, SIM_TRACE_HANDLER, p->id, -1, SIM_TRACE_TIMER, local, p->now, 0, NULL);
         p->busy_until = p->now;
         break;
     case SIM__EV_CRASH:
@@ -796,6 +806,7 @@ sim_run(struct sim *sim)
         struct sim_party *p = &sim->parties[i];
         int64_t local = handler_start(p, 0);
 
+        SIM__TRACE(sim, SIM_TRACE_HANDLER, i, -1, SIM_TRACE_SETUP, 0, p->busy_until, 0, NULL);
         if (local < 0) {
             continue;
         }
@@ -808,6 +819,7 @@ sim_run(struct sim *sim)
             p->in_handler = 1;
             sim->proto->on_start(p);
             p->in_handler = 0;
+            SIM__TRACE(sim, SIM_TRACE_HANDLER, i, -1, SIM_TRACE_START, local, p->now, 0, NULL);
             p->busy_until = p->now;
         }
     }
@@ -1149,6 +1161,7 @@ sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t
     r->output_ns = p->now;
     r->output_depth = p->depth;
     r->output_round = p->round;
+    SIM__TRACE(p->sim, SIM_TRACE_OUTPUT, p->id, -1, p->round, p->now, p->now, 0, NULL);
     return 0;
 }
 
@@ -1167,6 +1180,7 @@ sim_abort(struct sim_party *p, const char *reason)
     if (r->abort_reason == NULL) {
         set_rc(p->sim, MPCSIM_ENOMEM);
     }
+    SIM__TRACE(p->sim, SIM_TRACE_ABORT, p->id, -1, -1, p->now, p->now, 0, r->abort_reason);
 }
 
 /* see sim.h */
@@ -1193,6 +1207,7 @@ sim_accuse(struct sim_party *p, int cheater)
     sim->acc[sim->n_acc].accuser = p->id;
     sim->acc[sim->n_acc].accused = cheater;
     sim->n_acc++;
+    SIM__TRACE(sim, SIM_TRACE_ACCUSE, p->id, cheater, -1, p->now, p->now, 0, NULL);
 }
 
 /* Add value/u64 to statistic `name` (created at the first report), or
@@ -1254,6 +1269,38 @@ int
 sim_stat_min_u64(struct sim *sim, const char *name, uint64_t value)
 {
     return stat_add(sim, name, (double)value, value, 1, 1);
+}
+
+/* ---------------------------------------------------------------------
+ * Tracing
+ * ------------------------------------------------------------------- */
+
+/* see sim.h */
+void
+sim_trace_set(struct sim *sim, sim_trace_fn *fn, void *ctx)
+{
+    MPCSIM_ASSERT(!sim->ran);
+    sim->trace = fn;
+    sim->trace_ctx = ctx;
+}
+
+/* see sim_int.h */
+void
+sim__trace_emit(struct sim *sim, enum sim_trace_kind kind, int party, int peer, int round,
+                int64_t t0, int64_t t1, uint64_t bytes, const void *msg)
+{
+    struct sim_trace_record r;
+
+    r.kind = kind;
+    r.party = party;
+    r.peer = peer;
+    r.round = round;
+    r.t0 = t0;
+    r.t1 = t1;
+    r.bytes = bytes;
+    r.msg = kind == SIM_TRACE_ABORT ? NULL : msg;
+    r.text = kind == SIM_TRACE_ABORT ? msg : NULL;
+    sim->trace(sim->trace_ctx, &r);
 }
 
 /* ---------------------------------------------------------------------

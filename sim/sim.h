@@ -374,6 +374,7 @@ struct sim_party_result {
     const char *abort_reason;                           /* if aborted */
     int64_t abort_ns;                                   /* local time of sim_abort, if aborted */
     uint64_t messages_sent, bytes_sent, bytes_received; /* wire bytes incl. headers */
+    uint64_t messages_received; /* messages delivered to it (handled by on_message) */
     int64_t compute_ns;
 };
 
@@ -413,6 +414,70 @@ double sim_stat_value(const struct sim *sim, size_t i);
 /* Whether statistic i is an integer one (sim_stat_add_u64); its exact value. */
 int sim_stat_is_int(const struct sim *sim, size_t i);
 uint64_t sim_stat_u64(const struct sim *sim, size_t i);
+
+/* ---------------------------------------------------------------------
+ * Tracing (issue 20): typed records of one trial's timeline, for a sink
+ * the front end installs (sim/cli/trace.h writes them as a Chrome/Perfetto
+ * trace).  Without a sink the engine pays one predictable branch per hook.
+ * ------------------------------------------------------------------- */
+
+enum sim_trace_kind {
+    /* party sent a message to peer: t0 = local send time, t1 = when it
+     * reaches the receiver (before the downlink), bytes = wire bytes. */
+    SIM_TRACE_SEND = 0,
+    /* The network lost it (datagram loss, partition): t0 = send time. */
+    SIM_TRACE_LOST,
+    /* party's uplink busy [t0, t1) with a message to peer. */
+    SIM_TRACE_UPLINK,
+    /* party's downlink busy [t0, t1) with a message from peer. */
+    SIM_TRACE_DOWNLINK,
+    /* party handles peer's message: t0 = delivered, t1 = handler start. */
+    SIM_TRACE_DELIVER,
+    /* peer's message reached party after it crashed: t0. */
+    SIM_TRACE_DROP,
+    /* party's handler ran [t0, t1] (t1 - t0 = its modelled compute);
+     * round = enum sim_trace_handler. */
+    SIM_TRACE_HANDLER,
+    /* party crashed at t0; round = the round crash's round, -1 for a time crash. */
+    SIM_TRACE_CRASH,
+    /* party (honest) accused peer at t0. */
+    SIM_TRACE_ACCUSE,
+    /* party output at t0 (round = largest round received). */
+    SIM_TRACE_OUTPUT,
+    /* party aborted at t0; text = its reason. */
+    SIM_TRACE_ABORT,
+    /* Reserved for the network model: a retransmission of a message. */
+    SIM_TRACE_RETRANSMIT,
+    SIM_TRACE_KIND_COUNT
+};
+
+enum sim_trace_handler { SIM_TRACE_SETUP = 0, SIM_TRACE_START, SIM_TRACE_MESSAGE, SIM_TRACE_TIMER };
+
+/*
+ * One record.  Times are simulated ns.  `peer`, `round` are -1 and
+ * `bytes` 0 when they do not apply.  `msg` identifies a message in flight:
+ * a SEND and the DELIVER or DROP of the same message carry equal (msg,
+ * party -> peer) keys (the pointer value itself means nothing and is
+ * reused once the message is gone).  `text` is valid during the call only.
+ */
+struct sim_trace_record {
+    enum sim_trace_kind kind;
+    int party, peer;
+    int round;
+    int64_t t0, t1;
+    uint64_t bytes;
+    const void *msg;
+    const char *text;
+};
+
+/* Called once per record, in the engine's processing order (not time order). */
+typedef void sim_trace_fn(void *ctx, const struct sim_trace_record *rec);
+
+/*
+ * Install `fn` (NULL: none) as the trial's trace sink, between sim_create
+ * and sim_run.  Setup compute is reported at the start of sim_run.
+ */
+void sim_trace_set(struct sim *sim, sim_trace_fn *fn, void *ctx);
 
 /* ---------------------------------------------------------------------
  * The toy protocol (tests and bench only): each party broadcasts input[0]

@@ -147,6 +147,8 @@ struct sim {
     size_t n_stats, stats_cap;
     int rc; /* sticky error from a runtime call */
     int ran;
+    sim_trace_fn *trace; /* sim.h "Tracing": NULL unless a sink is installed */
+    void *trace_ctx;
 };
 
 /* sim/network.c */
@@ -163,6 +165,17 @@ uint64_t sim__net_wire_bytes(const struct sim *sim, size_t len);
 MPCSIM_NODISCARD int sim__net_arrive(struct sim *sim, const struct sim__event *ev);
 
 /* sim/engine.c */
+/* Hand a record to the trace sink (sim.h "Tracing"); for SIM_TRACE_ABORT
+ * `msg` is the reason (a string).  Call through SIM__TRACE, which
+ * evaluates nothing but the test when no sink is installed. */
+void sim__trace_emit(struct sim *sim, enum sim_trace_kind kind, int party, int peer, int round,
+                     int64_t t0, int64_t t1, uint64_t bytes, const void *msg);
+#define SIM__TRACE(sim, ...)                                                                       \
+    do {                                                                                           \
+        if (__builtin_expect((sim)->trace != NULL, 0)) {                                           \
+            sim__trace_emit((sim), __VA_ARGS__);                                                   \
+        }                                                                                          \
+    } while (0)
 MPCSIM_NODISCARD int sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux,
                                void *ptr);
 void sim__payload_release(struct sim *sim, struct sim__payload *pl);

@@ -46,6 +46,7 @@
 #include "sim/cli/runner.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/stats.h"
+#include "sim/cli/trace.h"
 #include "sim/cli/ytree.h"
 
 #define MAX_SETS CLI_MAX_SETS
@@ -160,6 +161,10 @@ struct exec_opts {
     int skip_invalid;
     int has_trial_seed; /* run --trial-seed: one trial per point with this seed */
     uint64_t trial_seed;
+    int has_trial; /* run --trial K: only trial K of each point */
+    int trial;
+    const char *trace_path; /* run --trace FILE.json */
+    uint64_t trace_max_events;
     const char *max_memory; /* as given, for messages */
 };
 
@@ -171,12 +176,20 @@ exec_usage(FILE *f, const char *cmd)
                 "usage: mpcsim run SCENARIO.yaml [--seed N] [--trials N] [--set KEY=VALUE]...\n"
                 "                  [--csv FILE] [--json FILE] [--per-party FILE] [-j N] [--quiet]\n"
                 "                  [--max-memory SIZE] [--secure-random] [--trial-seed SEED]\n"
+                "                  [--trial K] [--trace FILE.json] [--trace-max-events N]\n"
                 "\n"
                 "Runs every trial (and every sweep point) of the scenario, prints a\n"
                 "summary per point and writes one row per trial to --csv / --json\n"
                 "('-' = stdout; the summary then goes to stderr).\n"
                 "--trial-seed SEED runs one trial with that seed (a row's `seed`) at each\n"
-                "point: it reproduces the row; select its point with --set KEY=VALUE.\n");
+                "point: it reproduces the row; select its point with --set KEY=VALUE.\n"
+                "--trial K runs only trial K (0-based) of each point.\n"
+                "--trace FILE.json writes the timeline of that one trial (--trial K or\n"
+                "--trial-seed SEED, one sweep point) in the Chrome Trace Event Format, for\n"
+                "Perfetto UI or chrome://tracing: a track per party, compute as slices,\n"
+                "each message as a flow, link busy intervals, faults as instants; time is\n"
+                "simulated microseconds.  A trace of more than --trace-max-events N events\n"
+                "(default 1000000) is refused.  'mpcsim plot --timeline FILE.json' draws it.\n");
     } else {
         fprintf(f, "usage: mpcsim sweep SCENARIO.yaml [-j N] [--csv FILE] [--json FILE] "
                    "[--per-party FILE]\n"
@@ -225,6 +238,9 @@ enum {
     OPT_TRIAL_SEED,
     OPT_PER_PARTY,
     OPT_PER_PARTY_JSON,
+    OPT_TRIAL,
+    OPT_TRACE,
+    OPT_TRACE_MAX_EVENTS,
 };
 
 static const struct option run_options[] = {
@@ -242,6 +258,9 @@ static const struct option run_options[] = {
     {"secure-random", no_argument, NULL, OPT_SECURE_RANDOM},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {"trial-seed", required_argument, NULL, OPT_TRIAL_SEED},
+    {"trial", required_argument, NULL, OPT_TRIAL},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"trace-max-events", required_argument, NULL, OPT_TRACE_MAX_EVENTS},
     {NULL, 0, NULL, 0},
 };
 
@@ -292,6 +311,7 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
     memset(o, 0, sizeof(*o));
     o->cmd = cmd;
     o->jobs = cores > 0 ? (int)(cores < MAX_JOBS ? cores : MAX_JOBS) : 1;
+    o->trace_max_events = CLI_TRACE_DEFAULT_MAX_EVENTS;
     optind = 0; /* a fresh scan (GNU and musl) */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":hqj:", opts, NULL)) != -1) {
@@ -330,6 +350,29 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
             }
             o->has_trial_seed = 1;
             o->trial_seed = x;
+            break;
+        case OPT_TRIAL:
+            if (!parse_u64(val, &x) || x >= SCENARIO_MAX_TRIALS) {
+                mpcsim_escape(esc, sizeof(esc), val);
+                fprintf(stderr, "mpcsim %s: --trial expects a trial index 0..%d, got '%s'\n", cmd,
+                        SCENARIO_MAX_TRIALS - 1, esc);
+                return 2;
+            }
+            o->has_trial = 1;
+            o->trial = (int)x;
+            break;
+        case OPT_TRACE:
+            o->trace_path = val;
+            break;
+        case OPT_TRACE_MAX_EVENTS:
+            if (!parse_u64(val, &x) || x < 1) {
+                mpcsim_escape(esc, sizeof(esc), val);
+                fprintf(stderr,
+                        "mpcsim %s: --trace-max-events expects a positive integer, got '%s'\n", cmd,
+                        esc);
+                return 2;
+            }
+            o->trace_max_events = x;
             break;
         case OPT_TRIALS:
             if (!parse_u64(val, &x) || x < 1 || x > SCENARIO_MAX_TRIALS) {
@@ -426,6 +469,18 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
                 cmd, cmd, cmd);
         return 2;
     }
+    if (o->has_trial && o->has_trial_seed) {
+        fprintf(stderr, "mpcsim %s: --trial and --trial-seed both choose the trial; give one\n",
+                cmd);
+        return 2;
+    }
+    if (o->trace_path != NULL && !o->has_trial && !o->has_trial_seed) {
+        fprintf(stderr,
+                "mpcsim %s: --trace records one trial: choose it with --trial K or "
+                "--trial-seed SEED\n",
+                cmd);
+        return 2;
+    }
     o->n_user_sets = o->n_sets;
     /* --seed and --trials act last, over the file and every --set. */
     if (o->seed_set[0] != '\0') {
@@ -445,16 +500,17 @@ exec_parse(struct exec_opts *o, const char *cmd, int argc, char **argv)
 static int
 check_clashes(const struct exec_opts *o)
 {
-    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
-    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
+    const char *names[5] = {"--csv", "--json", "--summary", "--per-party", "--trace"};
+    const char *paths[5] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path,
+                            o->trace_path};
     char a[256];
 
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (paths[i] == NULL) {
             continue;
         }
         mpcsim_escape(a, sizeof(a), paths[i]);
-        for (int j = i + 1; j < 4; j++) {
+        for (int j = i + 1; j < 5; j++) {
             if (paths[j] != NULL && mpcsim_same_path(paths[i], paths[j])) {
                 if (strcmp(paths[i], "-") == 0) {
                     fprintf(stderr,
@@ -482,8 +538,9 @@ static int
 check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
 {
     const struct ynode *cm = l->root != NULL ? ynode_map_get(l->root, "cost_model") : NULL;
-    const char *paths[4] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path};
-    const char *names[4] = {"--csv", "--json", "--summary", "--per-party"};
+    const char *paths[5] = {o->csv_path, o->json_path, o->summary_path, o->perparty_path,
+                            o->trace_path};
+    const char *names[5] = {"--csv", "--json", "--summary", "--per-party", "--trace"};
     char path[8192];
     char a[256];
 
@@ -495,7 +552,7 @@ check_cost_model_clash(const struct exec_opts *o, const struct cli_loaded *l)
     } else {
         snprintf(path, sizeof(path), "%s/%s", l->base_dir, cm->value);
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (paths[i] != NULL && strcmp(paths[i], "-") != 0 && mpcsim_same_path(paths[i], path)) {
             mpcsim_escape(a, sizeof(a), paths[i]);
             fprintf(stderr,
@@ -1723,9 +1780,67 @@ print_sweep_overrides(FILE *f, const struct cli_loaded *l)
     }
 }
 
+/*
+ * Write the trace of the run's one trial to o->trace_path (atomically, like
+ * every output).  0, or -1 after printing why (a trace over the limit, a
+ * write error); the target is then untouched.
+ */
+/* The number of MPI ranks (1 without MPI or outside mpirun). */
+static int
+mpi_size(void)
+{
+#ifdef MPCSIM_HAVE_MPI
+    int inited = 0;
+    int size = 1;
+
+    MPI_Initialized(&inited);
+    if (inited) {
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+    }
+    return size;
+#else
+    return 1;
+#endif
+}
+
+static int
+write_trace(struct cli_trace *trace, const struct exec_opts *o, const char *cmd)
+{
+    struct outfile of;
+    char a[256];
+    int rc;
+
+    mpcsim_escape(a, sizeof(a), o->trace_path);
+    if (open_output(&of, o->trace_path, cmd) < 0) {
+        return -1;
+    }
+    rc = cli_trace_write(trace, of.f);
+    if (rc == MPCSIM_ELIMIT) {
+        fprintf(stderr,
+                "mpcsim %s: the trace would have more than %llu events (--trace-max-events "
+                "%llu); not written: trace a smaller trial (fewer parties) or raise the limit\n",
+                cmd, (unsigned long long)o->trace_max_events,
+                (unsigned long long)o->trace_max_events);
+        outfile_discard(&of);
+        return -1;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "mpcsim %s: cannot write the trace %s: %s\n", cmd, a, mpcsim_strerror(rc));
+        outfile_discard(&of);
+        return -1;
+    }
+    if (outfile_commit(&of) < 0) {
+        fprintf(stderr, "mpcsim %s: cannot write %s: %s (earlier file untouched)\n", cmd, a,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 execute(const char *cmd, int argc, char **argv)
 {
+    struct cli_trace *trace = NULL;
     struct exec_opts o;
     struct cli_loaded l;
     struct exec ex;
@@ -1807,10 +1922,42 @@ execute(const char *cmd, int argc, char **argv)
     for (size_t p = 0; p < l.sweep.n_points; p++) {
         ex.point_first[p] = ex.n_tasks;
         if (l.points[p] != NULL) {
-            ex.point_n[p] = o.has_trial_seed ? 1 : (size_t)l.points[p]->trials;
+            if (o.has_trial && o.trial >= l.points[p]->trials) {
+                fprintf(stderr, "mpcsim %s: --trial %d: %s has %d trial%s (0..%d)\n", cmd, o.trial,
+                        o.path, l.points[p]->trials, l.points[p]->trials == 1 ? "" : "s",
+                        l.points[p]->trials - 1);
+                status = CLI_EXIT_USAGE;
+                goto out;
+            }
+            ex.point_n[p] = o.has_trial_seed || o.has_trial ? 1 : (size_t)l.points[p]->trials;
             ex.n_tasks += ex.point_n[p];
             max_point = ex.point_n[p] > max_point ? ex.point_n[p] : max_point;
         }
+    }
+    if (o.trace_path != NULL && ex.n_tasks != 1) {
+        fprintf(stderr,
+                "mpcsim %s: --trace records one trial, but %zu sweep points are selected: fix "
+                "each swept key with --set KEY=VALUE\n",
+                cmd, ex.n_tasks);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (o.trace_path != NULL && mpi_size() > 1) {
+        /* The trial would run on another rank than the one writing files. */
+        fprintf(stderr,
+                "mpcsim %s: --trace records one trial in one process: run it without "
+                "mpirun\n",
+                cmd);
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (o.trace_path != NULL) {
+        if (cli_trace_create(&trace, o.trace_max_events) < 0) {
+            report_oom(cmd, o.max_memory);
+            status = CLI_EXIT_USAGE;
+            goto out;
+        }
+        cli_trace_set_current(trace);
     }
     if (ex.n_tasks > (size_t)SCENARIO_MAX_TRIALS * 10) {
         fprintf(stderr, "mpcsim %s: %zu trials in all; the limit is %d\n", cmd, ex.n_tasks,
@@ -1832,7 +1979,7 @@ execute(const char *cmd, int argc, char **argv)
     for (size_t p = 0; p < l.sweep.n_points; p++) {
         for (size_t t = 0; t < ex.point_n[p]; t++) {
             ex.task_point[ex.point_first[p] + t] = (uint32_t)p;
-            ex.task_trial[ex.point_first[p] + t] = (uint32_t)t;
+            ex.task_trial[ex.point_first[p] + t] = (uint32_t)(o.has_trial ? o.trial : (int)t);
         }
     }
     /* Protocol columns: the union over every point (a sweep may mix protocols). */
@@ -1857,7 +2004,8 @@ execute(const char *cmd, int argc, char **argv)
         int to_stdout = (o.csv_path != NULL && strcmp(o.csv_path, "-") == 0) ||
                         (o.json_path != NULL && strcmp(o.json_path, "-") == 0) ||
                         (o.summary_path != NULL && strcmp(o.summary_path, "-") == 0) ||
-                        (o.perparty_path != NULL && strcmp(o.perparty_path, "-") == 0);
+                        (o.perparty_path != NULL && strcmp(o.perparty_path, "-") == 0) ||
+                        (o.trace_path != NULL && strcmp(o.trace_path, "-") == 0);
 
         w.human = o.quiet ? NULL : to_stdout ? stderr : stdout;
         if (open_output(&w.csv, o.csv_path, cmd) < 0 ||
@@ -1973,6 +2121,10 @@ execute(const char *cmd, int argc, char **argv)
         status = 128 + (sig != 0 ? sig : 2);
         goto out;
     }
+    if (trace != NULL && write_trace(trace, &o, cmd) < 0) {
+        status = CLI_EXIT_USAGE;
+        goto out;
+    }
     if (w.wrong) {
         status = CLI_EXIT_WRONG;
     }
@@ -1999,6 +2151,8 @@ execute(const char *cmd, int argc, char **argv)
         }
     }
 out:
+    cli_trace_set_current(NULL);
+    cli_trace_destroy(trace);
     outfile_discard(&w.csv);
     outfile_discard(&w.json);
     outfile_discard(&w.summary);

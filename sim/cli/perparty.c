@@ -160,6 +160,7 @@ perparty_collect(struct trial_row *row, const struct sim *sim, const struct scen
         r->down_ms = pr->crashed ? (double)pr->crash_ns / 1e6 : NAN;
         r->messages_sent = pr->messages_sent;
         r->bytes_sent = pr->bytes_sent;
+        r->messages_received = pr->messages_received;
         r->bytes_received = pr->bytes_received;
         r->compute_ms = (double)pr->compute_ns / 1e6;
         r->status = pr->has_output ? PERPARTY_OUTPUT : pr->aborted ? PERPARTY_ABORT : PERPARTY_NONE;
@@ -188,6 +189,7 @@ perparty_collect(struct trial_row *row, const struct sim *sim, const struct scen
         r->down_ms = NAN;
         r->messages_sent = off_msgs >= 0 ? (uint64_t)llround(off_msgs) : 0;
         r->bytes_sent = !isnan(b) && b >= 0 ? (uint64_t)llround(b) : 0;
+        r->messages_received = 0;
         r->bytes_received = 0;
         r->compute_ms = c;
         r->status = PERPARTY_NONE;
@@ -233,7 +235,7 @@ perparty_csv_header(FILE *f, const struct results_point *pt)
         fputc(',', f);
     }
     fputs("scenario,trial,seed,party,role,honest,down,down_ms,messages_sent,bytes_sent,"
-          "bytes_received,compute_ms,status,time_ms,depth,accused_by,reason\n",
+          "messages_received,bytes_received,compute_ms,status,time_ms,depth,accused_by,reason\n",
           f);
 }
 
@@ -251,8 +253,9 @@ perparty_csv_rows(FILE *f, const struct results_point *pt, const struct trial_ro
         csv_int(f, r->honest);
         fprintf(f, ",%s,", r->down);
         csv_dbl(f, r->down_ms);
-        fprintf(f, ",%llu,%llu,%llu,", (unsigned long long)r->messages_sent,
-                (unsigned long long)r->bytes_sent, (unsigned long long)r->bytes_received);
+        fprintf(f, ",%llu,%llu,%llu,%llu,", (unsigned long long)r->messages_sent,
+                (unsigned long long)r->bytes_sent, (unsigned long long)r->messages_received,
+                (unsigned long long)r->bytes_received);
         csv_dbl(f, r->compute_ms);
         fprintf(f, ",%s,", perparty_status_name(r->status));
         csv_dbl(f, r->time_ms);
@@ -323,9 +326,11 @@ perparty_json_rows(FILE *f, const struct results_point *pt, const struct trial_r
             mpcsim_json_string(f, r->down);
         }
         json_dbl(f, "down_ms", r->down_ms);
-        fprintf(f, ", \"messages_sent\": %llu, \"bytes_sent\": %llu, \"bytes_received\": %llu",
+        fprintf(f,
+                ", \"messages_sent\": %llu, \"bytes_sent\": %llu, \"messages_received\": %llu, "
+                "\"bytes_received\": %llu",
                 (unsigned long long)r->messages_sent, (unsigned long long)r->bytes_sent,
-                (unsigned long long)r->bytes_received);
+                (unsigned long long)r->messages_received, (unsigned long long)r->bytes_received);
         json_dbl(f, "compute_ms", r->compute_ms);
         fprintf(f, ", \"status\": \"%s\"", perparty_status_name(r->status));
         json_dbl(f, "time_ms", r->time_ms);

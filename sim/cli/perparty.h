@@ -36,6 +36,7 @@ struct perparty_row {
     const char *down; /* "crash" (faults.crash), "dropout", or "" when it stayed up */
     double down_ms;   /* when it went down (simulated ms); NAN when it did not */
     uint64_t messages_sent, bytes_sent; /* wire bytes: payload + segment headers */
+    uint64_t messages_received;         /* messages delivered to it (handled) */
     uint64_t bytes_received;            /* wire bytes delivered to it */
     double compute_ms;                  /* modelled compute (ms) */
     enum perparty_status status;
@@ -74,7 +75,7 @@ const char *perparty_status_name(enum perparty_status s);
 /*
  * CSV: the header (sweep.<key>... as in results.h, then scenario, trial,
  * seed, party, role, honest, down, down_ms, messages_sent, bytes_sent,
- * bytes_received, compute_ms, status, time_ms, depth, accused_by,
+ * messages_received, bytes_received, compute_ms, status, time_ms, depth, accused_by,
  * reason), then one line per per-party row of `tr`.
  */
 void perparty_csv_header(FILE *f, const struct results_point *pt);

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@
 
 #include "common/alloc.h"
 #include "common/escape.h"
+#include "common/path.h"
+#include "sim/sim.h" /* SIM_MAX_PARTIES */
 
 #define PLOT_MAX_COLS 1024
 #define PLOT_MAX_SERIES 64
@@ -50,6 +53,7 @@ struct sample {
 
 struct plot_opts {
     const char *csv, *x, *y, *by, *out, *title, *key;
+    const char *timeline; /* --timeline TRACE.json: a message-sequence chart instead */
     int errorbars_sd;
     int errorbars_none;
     int logx, logy;
@@ -65,6 +69,7 @@ plot_usage(FILE *f)
             "usage: mpcsim plot RESULTS.csv --x COL --y COL [--by COL] [--errorbars ci|sd|none]\n"
             "                   [--logx] [--logy] [--title TEXT] [--key POSITION] [--pool]\n"
             "                   [-o FIG.png|FIG.svg]\n"
+            "       mpcsim plot --timeline TRACE.json [-o FIG.png|FIG.svg] [--title TEXT]\n"
             "\n"
             "Plots the mean of column Y against column X, one line per value of --by,\n"
             "with 95%% confidence intervals (or standard deviations) as error bars.\n"
@@ -75,6 +80,10 @@ plot_usage(FILE *f)
             "not pooled into one line unless --pool says so (use --by protocol.kind).\n"
             "A sweep key may be named with or without its 'sweep.' prefix.\n"
             "Writes FIG.dat and FIG.gp beside the figure and runs gnuplot.\n"
+            "--timeline draws a trace of one trial (mpcsim run --trial K --trace F):\n"
+            "parties on y, simulated time on x, one arrow per message coloured by\n"
+            "protocol round, compute as bars, outputs and faults marked; beyond 20\n"
+            "parties, messages are aggregated per round (and stderr says so).\n"
             "Exit: 0 ok, 2 bad arguments, an unreadable CSV or no gnuplot.\n");
 }
 
@@ -510,7 +519,18 @@ run_gnuplot(const char *script, const char *shown)
     return 0;
 }
 
-enum { OPT_LOGX = 256, OPT_LOGY, OPT_POOL, OPT_X, OPT_Y, OPT_BY, OPT_TITLE, OPT_KEY, OPT_EB };
+enum {
+    OPT_LOGX = 256,
+    OPT_LOGY,
+    OPT_POOL,
+    OPT_X,
+    OPT_Y,
+    OPT_BY,
+    OPT_TITLE,
+    OPT_KEY,
+    OPT_EB,
+    OPT_TIMELINE
+};
 
 static const struct option plot_longopts[] = {
     {"x", required_argument, NULL, OPT_X},
@@ -523,6 +543,7 @@ static const struct option plot_longopts[] = {
     {"logx", no_argument, NULL, OPT_LOGX},
     {"logy", no_argument, NULL, OPT_LOGY},
     {"pool", no_argument, NULL, OPT_POOL},
+    {"timeline", required_argument, NULL, OPT_TIMELINE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -541,10 +562,14 @@ opt_name(int val)
 static int
 parse_plot_args(struct plot_opts *o, int argc, char **argv)
 {
-    static const char *const what[] = {
-        [OPT_X - OPT_X] = "a column name",    [OPT_Y - OPT_X] = "a column name or success_rate",
-        [OPT_BY - OPT_X] = "a column name",   [OPT_TITLE - OPT_X] = "a title",
-        [OPT_KEY - OPT_X] = "a key position", [OPT_EB - OPT_X] = "ci, sd or none"};
+    static const char *const what[] = {[OPT_X - OPT_X] = "a column name",
+                                       [OPT_Y - OPT_X] = "a column name or success_rate",
+                                       [OPT_BY - OPT_X] = "a column name",
+                                       [OPT_TITLE - OPT_X] = "a title",
+                                       [OPT_KEY - OPT_X] = "a key position",
+                                       [OPT_EB - OPT_X] = "ci, sd or none",
+                                       [OPT_TIMELINE - OPT_X] =
+                                           "a trace file (mpcsim run --trace)"};
     int c;
 
     memset(o, 0, sizeof(*o));
@@ -574,6 +599,9 @@ parse_plot_args(struct plot_opts *o, int argc, char **argv)
             break;
         case OPT_BY:
             o->by = v;
+            break;
+        case OPT_TIMELINE:
+            o->timeline = v;
             break;
         case 'o':
             o->out = v;
@@ -616,7 +644,7 @@ parse_plot_args(struct plot_opts *o, int argc, char **argv)
         case ':':
             if (optopt == 'o') {
                 fprintf(stderr, "mpcsim plot: -o/--output needs a value: FIG.png or FIG.svg\n");
-            } else if (optopt >= OPT_X && optopt <= OPT_EB) {
+            } else if (optopt >= OPT_X && optopt <= OPT_TIMELINE) {
                 fprintf(stderr, "mpcsim plot: --%s needs a value: %s\n", opt_name(optopt),
                         what[optopt - OPT_X]);
             } else {
@@ -637,6 +665,18 @@ parse_plot_args(struct plot_opts *o, int argc, char **argv)
             return 2;
         }
         o->csv = argv[i];
+    }
+    if (o->timeline != NULL) {
+        if (o->csv != NULL || o->x != NULL || o->y != NULL || o->by != NULL) {
+            fprintf(stderr, "mpcsim plot: --timeline draws a trace; it takes no RESULTS.csv, "
+                            "--x, --y or --by\n");
+            return 2;
+        }
+        if (check_text("the trace file name", o->timeline) < 0 || check_text("-o", o->out) < 0 ||
+            check_text("--title", o->title) < 0) {
+            return 2;
+        }
+        return 0;
     }
     if (o->csv == NULL || o->x == NULL || o->y == NULL) {
         fprintf(stderr, "mpcsim plot: missing %s (see mpcsim plot --help)\n",
@@ -978,6 +1018,599 @@ find_or_add(char **list, int *n, int max, const char *v)
     return i;
 }
 
+/* ---- --timeline: a message-sequence chart of a trace ------------------- */
+
+/*
+ * The chart reads what `mpcsim run --trace` writes (sim/cli/trace.h: one
+ * JSON event per line, keys in a fixed order): process names, flow starts
+ * (from, to, round, bytes) and ends, compute slices (cpu track) and
+ * instants.  It is not a general JSON reader: a trace from elsewhere is
+ * refused ("not an mpcsim trace").  Times stay integer ns until they are
+ * printed as exact decimal ms.
+ */
+#define TL_MAX_PARTIES_DRAWN 20
+
+struct tl_flow {
+    uint64_t id;
+    int from, to, round;
+    int64_t t_send, t_recv; /* t_recv < 0: no end seen */
+    uint64_t bytes;
+};
+
+struct tl_bar {
+    int party;
+    int64_t t0, t1;
+};
+
+struct tl_mark {
+    int party;
+    int64_t t;
+    char name[48];
+};
+
+struct tl_data {
+    struct tl_flow *flows;
+    size_t n_flows, cap_flows;
+    struct tl_flow *ends; /* id, to (pid - 1), t_recv */
+    size_t n_ends, cap_ends;
+    struct tl_bar *bars;
+    size_t n_bars, cap_bars;
+    struct tl_mark *marks;
+    size_t n_marks, cap_marks;
+    int n_parties;
+    int max_round;
+    int64_t t_end;
+    char scenario[256];
+    int trial;
+};
+
+/* Grow *p (n used, *cap slots of `size`) for one more; 0 or -1. */
+static int
+tl_grow(void **p, size_t n, size_t *cap, size_t size)
+{
+    void *q;
+    size_t c;
+
+    if (n < *cap) {
+        return 0;
+    }
+    c = *cap == 0 ? 256 : 2 * *cap;
+    q = mpcsim_reallocarray(*p, c, size);
+    if (q == NULL) {
+        return -1;
+    }
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+/* The text right after "key": in `line`, or NULL. */
+static const char *
+tl_field(const char *line, const char *key)
+{
+    char pat[64];
+    const char *p;
+
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    p = strstr(line, pat);
+    return p != NULL ? p + strlen(pat) : NULL;
+}
+
+static int
+tl_int(const char *line, const char *key, long long *out)
+{
+    const char *p = tl_field(line, key);
+    char *end;
+
+    if (p == NULL) {
+        return 0;
+    }
+    errno = 0;
+    *out = strtoll(p, &end, 10);
+    return end != p && errno == 0;
+}
+
+/* "123.456" (microseconds, as the trace writes them) as integer ns. */
+static int
+tl_us(const char *line, const char *key, int64_t *out)
+{
+    const char *p = tl_field(line, key);
+    int64_t v = 0;
+    int frac = 0;
+
+    if (p == NULL || *p < '0' || *p > '9') {
+        return 0;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - 9) / 10 / 1000) {
+            return 0;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    v *= 1000;
+    if (*p == '.') {
+        int scale = 100;
+
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            frac += scale * (*p - '0');
+            scale /= 10;
+        }
+    }
+    *out = v + frac;
+    return 1;
+}
+
+/* A JSON string value after "key": copied (escapes kept as written). */
+static int
+tl_str(const char *line, const char *key, char *buf, size_t cap)
+{
+    const char *p = tl_field(line, key);
+    size_t n = 0;
+
+    if (p == NULL || *p != '"') {
+        return 0;
+    }
+    for (p++; *p != '\0' && *p != '"' && n + 1 < cap; p++) {
+        if (*p == '\\' && p[1] != '\0') {
+            buf[n++] = *p++;
+            if (n + 1 >= cap) {
+                break;
+            }
+        }
+        buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return 1;
+}
+
+static int
+cmp_flow_id(const void *a, const void *b)
+{
+    const struct tl_flow *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+tl_clear(struct tl_data *d)
+{
+    mpcsim_free(d->flows);
+    mpcsim_free(d->ends);
+    mpcsim_free(d->bars);
+    mpcsim_free(d->marks);
+    memset(d, 0, sizeof(*d));
+}
+
+/* Read the trace; 0, or -1 after a message. */
+static int
+tl_read(struct tl_data *d, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    long long lineno = 0;
+    int rc = -1;
+
+    memset(d, 0, sizeof(*d));
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot read ");
+        err_str(path);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        return -1;
+    }
+    while (getline(&line, &cap, f) >= 0) {
+        char ph[4];
+        long long pid = 0, tid = 0, v = 0;
+        int64_t ts = 0, dur = 0;
+
+        lineno++;
+        if (lineno == 1) {
+            long long trial = -1;
+
+            if (strstr(line, "\"generator\":\"mpcsim\"") == NULL) {
+                break;
+            }
+            tl_str(line, "scenario", d->scenario, sizeof(d->scenario));
+            d->trial = tl_int(line, "trial", &trial) ? (int)trial : -1;
+            continue;
+        }
+        if (!tl_str(line, "ph", ph, sizeof(ph)) || !tl_int(line, "pid", &pid) || pid < 1 ||
+            pid > SIM_MAX_PARTIES) {
+            continue;
+        }
+        if (strcmp(ph, "M") == 0) {
+            if (strstr(line, "\"process_name\"") != NULL && pid > d->n_parties) {
+                d->n_parties = (int)pid;
+            }
+            continue;
+        }
+        if (!tl_int(line, "tid", &tid) || !tl_us(line, "ts", &ts)) {
+            continue;
+        }
+        d->t_end = ts > d->t_end ? ts : d->t_end;
+        if (strcmp(ph, "s") == 0 || strcmp(ph, "f") == 0) {
+            int s = ph[0] == 's';
+            struct tl_flow *fl;
+            long long from = 0, to = 0, round = 0, bytes = 0;
+
+            if (!tl_int(line, "id", &v) || v < 1 ||
+                (s && (!tl_int(line, "from", &from) || !tl_int(line, "to", &to) ||
+                       !tl_int(line, "round", &round) || !tl_int(line, "bytes", &bytes)))) {
+                continue;
+            }
+            if (s ? tl_grow((void **)&d->flows, d->n_flows, &d->cap_flows, sizeof(*fl))
+                  : tl_grow((void **)&d->ends, d->n_ends, &d->cap_ends, sizeof(*fl))) {
+                fprintf(stderr, "mpcsim plot: out of memory\n");
+                goto out;
+            }
+            fl = s ? &d->flows[d->n_flows++] : &d->ends[d->n_ends++];
+            memset(fl, 0, sizeof(*fl));
+            fl->id = (uint64_t)v;
+            fl->from = (int)from;
+            fl->to = s ? (int)to : (int)pid - 1;
+            fl->round = (int)round;
+            fl->bytes = (uint64_t)bytes;
+            fl->t_send = ts;
+            fl->t_recv = s ? -1 : ts;
+            d->max_round = (int)round > d->max_round ? (int)round : d->max_round;
+        } else if (strcmp(ph, "X") == 0 && tid == 1 && tl_us(line, "dur", &dur) && dur > 0) {
+            if (tl_grow((void **)&d->bars, d->n_bars, &d->cap_bars, sizeof(*d->bars))) {
+                fprintf(stderr, "mpcsim plot: out of memory\n");
+                goto out;
+            }
+            d->bars[d->n_bars].party = (int)pid - 1;
+            d->bars[d->n_bars].t0 = ts;
+            d->bars[d->n_bars].t1 = ts + dur;
+            d->n_bars++;
+            d->t_end = ts + dur > d->t_end ? ts + dur : d->t_end;
+        } else if (strcmp(ph, "i") == 0) {
+            struct tl_mark *m;
+
+            if (tl_grow((void **)&d->marks, d->n_marks, &d->cap_marks, sizeof(*d->marks))) {
+                fprintf(stderr, "mpcsim plot: out of memory\n");
+                goto out;
+            }
+            m = &d->marks[d->n_marks];
+            m->party = (int)pid - 1;
+            m->t = ts;
+            if (tl_str(line, "name", m->name, sizeof(m->name))) {
+                d->n_marks++;
+            }
+        }
+    }
+    if (ferror(f) || lineno == 0 || d->n_parties == 0) {
+        fprintf(stderr, "mpcsim plot: ");
+        err_str(path);
+        fprintf(stderr, " is not an mpcsim trace (write one with: mpcsim run SCENARIO.yaml "
+                        "--trial K --trace FILE.json)\n");
+        goto out;
+    }
+    /* Pair each flow start with its end (by id). */
+    qsort(d->flows, d->n_flows, sizeof(*d->flows), cmp_flow_id);
+    qsort(d->ends, d->n_ends, sizeof(*d->ends), cmp_flow_id);
+    for (size_t i = 0, j = 0; i < d->n_flows; i++) {
+        while (j < d->n_ends && d->ends[j].id < d->flows[i].id) {
+            j++;
+        }
+        if (j < d->n_ends && d->ends[j].id == d->flows[i].id) {
+            d->flows[i].t_recv = d->ends[j].t_recv;
+        }
+    }
+    rc = 0;
+out:
+    free(line); /* getline's buffer comes from malloc */
+    fclose(f);
+    if (rc < 0) {
+        tl_clear(d);
+    }
+    return rc;
+}
+
+/* ns as exact decimal ms ("1.234567"). */
+static void
+tl_ms(FILE *f, int64_t ns)
+{
+    fprintf(f, "%lld.%06lld", (long long)(ns / 1000000), (long long)(ns % 1000000));
+}
+
+/* The .dat: index 0 messages (or, aggregated, rounds), 1 compute, 2 marks. */
+static void
+tl_write_dat(FILE *f, const struct tl_data *d, const char *trace, int aggregate)
+{
+    fprintf(f, "# mpcsim plot --timeline of ");
+    dat_text(f, trace);
+    fprintf(f, ": %d parties, %zu messages delivered; times in simulated ms\n", d->n_parties,
+            d->n_flows);
+    if (!aggregate) {
+        fprintf(f, "# index 0, messages (one line each): send_ms from deliver_ms to round bytes\n");
+        for (size_t i = 0; i < d->n_flows; i++) {
+            const struct tl_flow *fl = &d->flows[i];
+
+            if (fl->t_recv < 0) {
+                continue;
+            }
+            tl_ms(f, fl->t_send);
+            fprintf(f, " %d ", fl->from);
+            tl_ms(f, fl->t_recv);
+            fprintf(f, " %d %d %llu\n", fl->to, fl->round, (unsigned long long)fl->bytes);
+        }
+    } else {
+        fprintf(f,
+                "# index 0, rounds (messages aggregated: more than %d parties): round "
+                "first_send_ms last_delivery_ms messages bytes\n",
+                TL_MAX_PARTIES_DRAWN);
+        for (int r = 0; r <= d->max_round; r++) {
+            int64_t a = INT64_MAX, b = -1;
+            uint64_t n = 0, bytes = 0;
+
+            for (size_t i = 0; i < d->n_flows; i++) {
+                const struct tl_flow *fl = &d->flows[i];
+
+                if (fl->round != r || fl->t_recv < 0) {
+                    continue;
+                }
+                a = fl->t_send < a ? fl->t_send : a;
+                b = fl->t_recv > b ? fl->t_recv : b;
+                n++;
+                bytes += fl->bytes;
+            }
+            if (n > 0) {
+                fprintf(f, "%d ", r);
+                tl_ms(f, a);
+                fputc(' ', f);
+                tl_ms(f, b);
+                fprintf(f, " %llu %llu\n", (unsigned long long)n, (unsigned long long)bytes);
+            }
+        }
+    }
+    fprintf(f, "\n\n# index 1, compute (one line per handler with modelled compute): party "
+               "start_ms end_ms\n");
+    for (size_t i = 0; i < d->n_bars; i++) {
+        fprintf(f, "%d ", d->bars[i].party);
+        tl_ms(f, d->bars[i].t0);
+        fputc(' ', f);
+        tl_ms(f, d->bars[i].t1);
+        fputc('\n', f);
+    }
+    fprintf(f, "\n\n# index 2, marks: party time_ms kind (0 output, 1 fault) label\n");
+    for (size_t i = 0; i < d->n_marks; i++) {
+        const struct tl_mark *m = &d->marks[i];
+        int output = strcmp(m->name, "output") == 0;
+
+        fprintf(f, "%d ", m->party);
+        tl_ms(f, m->t);
+        fprintf(f, " %d \"", output ? 0 : 1);
+        /* "lost to P5": the sender's mark says "lost" (several coincide). */
+        for (const char *p = m->name; *p != '\0' && strncmp(p, " to P", 5) != 0; p++) {
+            fputc(*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 ? '_' : *p, f);
+        }
+        fputs("\"\n", f);
+    }
+}
+
+static void
+tl_write_script(FILE *f, const struct tl_data *d, const char *gp, const char *dat, const char *out,
+                int svg, const char *title, int aggregate)
+{
+    char path[PLOT_MAX_PATH + 8], dpath[PLOT_MAX_PATH + 8], t[600];
+    int rows = aggregate ? d->max_round + 1 : d->n_parties;
+    int outputs = 0, faults = 0;
+
+    for (size_t i = 0; i < d->n_marks; i++) {
+        outputs |= strcmp(d->marks[i].name, "output") == 0;
+        faults |= strcmp(d->marks[i].name, "output") != 0;
+    }
+
+    fprintf(f, "# Written by mpcsim plot --timeline; edit and run: gnuplot ");
+    gp_path(path, sizeof(path), gp);
+    gp_string(f, path);
+    fprintf(f, "\nset terminal %s size 1000,%d font 'Sans,11' noenhanced\n",
+            svg ? "svg dynamic" : "pngcairo", 160 + 34 * (rows < 4 ? 4 : rows));
+    fprintf(f, "set output ");
+    gp_path(path, sizeof(path), out);
+    gp_string(f, path);
+    fprintf(f, "\nset title ");
+    if (title != NULL) {
+        gp_string(f, title);
+    } else {
+        char sc[300];
+
+        mpcsim_escape(sc, sizeof(sc), d->scenario);
+        snprintf(t, sizeof(t), "%s, trial %d: %zu messages%s", sc, d->trial, d->n_flows,
+                 aggregate ? " (aggregated per round)" : "");
+        gp_string(f, t);
+    }
+    fprintf(f, "\nset xlabel 'simulated time (ms)'\nset grid xtics\n");
+    fprintf(f, "set key outside right top box opaque\nset xrange [0:*]\nset offsets 0, graph "
+               "0.03, 0, 0\n");
+    gp_path(dpath, sizeof(dpath), dat);
+    if (!aggregate) {
+        fprintf(f, "set ylabel 'party'\nset yrange [%d.5:-0.7]\nset ytics (", d->n_parties - 1);
+        for (int i = 0; i < d->n_parties; i++) {
+            fprintf(f, "%s'P%d' %d", i ? ", " : "", i, i);
+        }
+        fprintf(f, ")\n");
+        fprintf(f, "plot ");
+        for (int r = 1; r <= d->max_round; r++) {
+            fprintf(f, "%s", r > 1 ? ", \\\n     " : "");
+            gp_string(f, dpath);
+            fprintf(f,
+                    " index 0 using 1:($5 == %d ? $2 : NaN):($3-$1):($4-$2) with vectors "
+                    "head filled size screen 0.008,20 lw 1.2 lc %d title 'round %d'",
+                    r, r, r);
+        }
+        fprintf(f, "%s", d->max_round >= 1 ? ", \\\n     " : "");
+        gp_string(f, dpath);
+        fprintf(f, " index 1 using 2:1:($3-$2):(0) with vectors nohead lw 9 lc rgb '#404040' "
+                   "title 'compute', \\\n     ");
+    } else {
+        fprintf(f, "set ylabel 'protocol round'\nset yrange [%d.6:0.4]\nset ytics (",
+                d->max_round + faults);
+        for (int r = 1; r <= d->max_round; r++) {
+            fprintf(f, "%s'%d' %d", r > 1 ? ", " : "", r, r);
+        }
+        fprintf(f, "%s)\n", faults ? ", 'faults' 0" : "");
+        if (faults) {
+            fprintf(f, "set yrange [%d.6:-0.6]\n", d->max_round);
+        }
+        fprintf(f, "plot ");
+        gp_string(f, dpath);
+        fprintf(f, " index 0 using 2:1:($3-$2):(0):1 with vectors nohead lw 14 lc variable "
+                   "title 'first send to last delivery', \\\n     ");
+        if (faults) {
+            gp_string(f, dpath);
+            fprintf(f, " index 2 using ($3 == 1 ? $2 : NaN):(0) with points pt 7 ps 1.2 lc rgb "
+                       "'#d7191c' title 'fault (crash, dropout, lost, abort)', \\\n     ");
+        }
+        gp_string(f, dpath);
+        fprintf(f, " index 0 using 3:1:(sprintf(' %%d msgs', $4)) with labels left notitle, "
+                   "\\\n     ");
+    }
+    if (!aggregate && outputs) {
+        gp_string(f, dpath);
+        fprintf(f, " index 2 using ($3 == 0 ? $2 : NaN):1 with points pt 9 ps 1.6 lc rgb "
+                   "'#1a9641' title 'output', \\\n     ");
+    }
+    if (!aggregate && faults) {
+        gp_string(f, dpath);
+        fprintf(f, " index 2 using ($3 == 1 ? $2 : NaN):1 with points pt 7 ps 1.4 lc rgb "
+                   "'#d7191c' title 'fault', \\\n     ");
+        gp_string(f, dpath);
+        fprintf(f, " index 2 using ($3 == 1 ? $2 : NaN):1:4 with labels offset 0.8,0.6 left "
+                   "tc rgb '#d7191c' notitle, \\\n     ");
+    }
+    fprintf(f, "NaN notitle\n");
+}
+
+/* mpcsim plot --timeline TRACE.json [-o FIG.png|svg] [--title T]. */
+static int
+plot_timeline(const struct plot_opts *o)
+{
+    struct tl_data d;
+    char out[PLOT_MAX_PATH], dat[PLOT_MAX_PATH], gp[PLOT_MAX_PATH];
+    char tdat[PLOT_MAX_PATH + 16], tgp[PLOT_MAX_PATH + 16], tout[PLOT_MAX_PATH + 16],
+        trun[PLOT_MAX_PATH + 16];
+    FILE *f = NULL;
+    size_t len;
+    int svg, aggregate;
+    int status = CLI_EXIT_USAGE;
+
+    tout[0] = trun[0] = '\0';
+    if (o->out != NULL) {
+        len = strlen(o->out);
+        if (len >= sizeof(out) - 8) {
+            fprintf(stderr, "mpcsim plot: -o name too long\n");
+            return CLI_EXIT_USAGE;
+        }
+        memcpy(out, o->out, len + 1);
+    } else {
+        len = strlen(o->timeline);
+        if (len >= sizeof(out) - 8) {
+            fprintf(stderr, "mpcsim plot: trace name too long\n");
+            return CLI_EXIT_USAGE;
+        }
+        if (len > 5 && strcmp(o->timeline + len - 5, ".json") == 0) {
+            len -= 5;
+        }
+        snprintf(out, sizeof(out), "%.*s.png", (int)len, o->timeline);
+    }
+    len = strlen(out);
+    if (!(len > 4 && (strcmp(out + len - 4, ".svg") == 0 || strcmp(out + len - 4, ".png") == 0))) {
+        fprintf(stderr, "mpcsim plot: -o must end in .png or .svg, got '");
+        err_str(out);
+        fprintf(stderr, "'\n");
+        return CLI_EXIT_USAGE;
+    }
+    svg = strcmp(out + len - 4, ".svg") == 0;
+    snprintf(dat, sizeof(dat), "%.*s.dat", (int)len - 4, out);
+    snprintf(gp, sizeof(gp), "%.*s.gp", (int)len - 4, out);
+    if (mpcsim_same_path(dat, o->timeline) || mpcsim_same_path(gp, o->timeline) ||
+        mpcsim_same_path(out, o->timeline)) {
+        fprintf(stderr, "mpcsim plot: -o ");
+        err_str(out);
+        fprintf(stderr, " would overwrite the trace (its .dat/.gp/figure); choose another name\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (tl_read(&d, o->timeline) < 0) {
+        return CLI_EXIT_USAGE;
+    }
+    aggregate = d.n_parties > TL_MAX_PARTIES_DRAWN;
+    if (aggregate) {
+        fprintf(stderr,
+                "mpcsim plot: %d parties: more than %d to draw one arrow per message, so the "
+                "chart aggregates messages per protocol round (first send to last delivery)\n",
+                d.n_parties, TL_MAX_PARTIES_DRAWN);
+    }
+    f = open_tmp(tdat, sizeof(tdat), dat);
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(dat);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    tl_write_dat(f, &d, o->timeline, aggregate);
+    if (commit_tmp(f, tdat, dat) < 0) {
+        goto out;
+    }
+    f = open_tmp(tgp, sizeof(tgp), gp);
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(gp);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    tl_write_script(f, &d, gp, dat, out, svg, o->title, aggregate);
+    if (commit_tmp(f, tgp, gp) < 0) {
+        goto out;
+    }
+    f = open_tmp(tout, sizeof(tout), out);
+    if (f != NULL) {
+        fclose(f);
+        f = open_tmp(trun, sizeof(trun), gp);
+    }
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write beside ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    tl_write_script(f, &d, gp, dat, tout, svg, o->title, aggregate);
+    if (fclose(f) != 0) {
+        f = NULL;
+        fprintf(stderr, "mpcsim plot: cannot write a temporary script\n");
+        goto out;
+    }
+    f = NULL;
+    if (run_gnuplot(trun, gp) < 0) {
+        goto out;
+    }
+    if (rename(tout, out) != 0) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto out;
+    }
+    tout[0] = '\0';
+    printf("wrote ");
+    mpcsim_escape_fputs(stdout, out);
+    printf(" (data ");
+    mpcsim_escape_fputs(stdout, dat);
+    printf(", script ");
+    mpcsim_escape_fputs(stdout, gp);
+    printf("): %d parties, %zu messages%s\n", d.n_parties, d.n_flows,
+           aggregate ? ", aggregated per round" : "");
+    status = CLI_EXIT_OK;
+out:
+    if (tout[0] != '\0') {
+        unlink(tout);
+    }
+    if (trun[0] != '\0') {
+        unlink(trun);
+    }
+    tl_clear(&d);
+    return status;
+}
+
 /* see commands.h */
 int
 cli_plot(int argc, char **argv)
@@ -1008,6 +1641,9 @@ cli_plot(int argc, char **argv)
     rc = parse_plot_args(&o, argc, argv);
     if (rc != 0) {
         return rc == 1 ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    }
+    if (o.timeline != NULL) {
+        return plot_timeline(&o);
     }
     c.o = &o;
     c.series = series;

@@ -27,6 +27,7 @@
 #include "common/alloc.h"
 #include "sim/cli/perparty.h"
 #include "sim/cli/registry.h"
+#include "sim/cli/trace.h"
 #include "sim/stream.h"
 
 /* Stream purposes under the trial seed (the engine uses 1..3). */
@@ -448,6 +449,9 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
                  mpcsim_strerror(rc));
         goto out;
     }
+    if (cli_trace_current() != NULL) {
+        sim_trace_set(sim, cli_trace_sink, cli_trace_current()); /* run --trace (one trial) */
+    }
     rc = sim_run(sim);
     if (rc < 0) {
         snprintf(errbuf, errcap, "trial %d: the simulation stopped: %s", trial,
@@ -557,6 +561,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         goto out;
     }
     collect_stats(row, sim, re->server);
+    if (cli_trace_current() != NULL) {
+        rc = cli_trace_finish(cli_trace_current(), sim, sc, re->server, trial, trial_seed,
+                              trial_status_name(row->status));
+    }
 out:
     mpcsim_free(reason.s);
     if (rc < 0) {
