@@ -1160,7 +1160,7 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
  * (0 on error) and fills list[] with the names. */
 static size_t
 check_region_preset(struct vctx *v, struct scenario *sc, const struct ynode *node,
-                    const char **list)
+                    const char **list, char *what, size_t what_cap)
 {
     const char *names[8];
     const struct ynode *preset = ynode_map_get(node, "preset");
@@ -1189,6 +1189,7 @@ check_region_preset(struct vctx *v, struct scenario *sc, const struct ynode *nod
         return 0;
     }
     rp = &region_presets[idx];
+    snprintf(what, what_cap, "a region of preset %s", rp->name);
     if ((p = ynode_map_get(node, "intra_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.regions.intra_ms (one-way, within a region)",
                        &intra);
@@ -1279,6 +1280,7 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     static const char *const keys[] = {"names", "assign", "median_ms", "preset", "intra_ms"};
     const struct ynode *assign = NULL;
     const char *list[64];
+    char what[64] = "region";
     size_t k;
 
     if (!expect_kind(v, node, YNODE_MAP, "network.regions")) {
@@ -1287,7 +1289,7 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
     check_keys(v, node, keys, COUNT(keys), "network.regions");
     assign = ynode_map_get(node, "assign");
     if (ynode_map_get(node, "preset") != NULL) {
-        k = check_region_preset(v, sc, node, list);
+        k = check_region_preset(v, sc, node, list, what, sizeof(what));
     } else {
         k = check_region_matrix(v, sc, node, list);
     }
@@ -1319,7 +1321,7 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
                 }
             }
             if (found_region < 0) {
-                (void)enum_value(v, a, list, k, "region");
+                (void)enum_value(v, a, list, k, what);
                 continue;
             }
             sc->party_region[i] = found_region;

@@ -152,6 +152,7 @@ test_regions_preset_errors(void **state)
     sc = NULL;
     assert_int_equal(load_text(&sc, bad, &d), MPCSIM_EPARSE);
     assert_true(diag_has(&d, "t.yaml:6:52: error: expected one of us-east-1, us-west-1"));
+    assert_true(diag_has(&d, "for a region of preset aws-2017, found 'mars-1'"));
     assert_true(diag_has(&d, "us-east-1, us-west-1, us-west-2, eu-west-1, eu-central-1, "
                              "ap-northeast-1, ap-northeast-2, ap-southeast-1, ap-southeast-2, "
                              "sa-east-1"));
