@@ -310,6 +310,83 @@ finite_nonneg(double x)
     return isfinite(x) && x >= 0.0;
 }
 
+/* A latency distribution's parameters (the base or the jitter). */
+static int
+validate_latency(const struct sim_latency *l)
+{
+    switch (l->kind) {
+    case SIM_LATENCY_CONSTANT:
+        if (!finite_nonneg(l->ms)) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    case SIM_LATENCY_UNIFORM:
+        if (!finite_nonneg(l->min_ms) || !finite_nonneg(l->max_ms) || l->max_ms < l->min_ms) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    case SIM_LATENCY_NORMAL:
+        /* The mean must not be far below 0, or truncation never ends. */
+        if (!isfinite(l->mean_ms) || !finite_nonneg(l->sd_ms) || l->mean_ms < 0.0) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    case SIM_LATENCY_LOGNORMAL:
+        if (!finite_nonneg(l->median_ms) || l->median_ms <= 0.0 || !finite_nonneg(l->sigma)) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    case SIM_LATENCY_EXPONENTIAL:
+        if (!finite_nonneg(l->mean_ms)) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    case SIM_LATENCY_PARETO:
+        if (!finite_nonneg(l->min_ms) || !(l->alpha > 0.0) || !isfinite(l->alpha)) {
+            return MPCSIM_EINVAL;
+        }
+        break;
+    default:
+        return MPCSIM_EINVAL;
+    }
+    return 0;
+}
+
+/* Profiles: indices in range, bandwidths >= 0 (or the network's), and
+ * every scaled cost within SIM_COST_MAX_NS. */
+static int
+validate_profiles(const struct sim_config *c)
+{
+    const double *cost = c->cost_ns != NULL ? c->cost_ns : sim_cost_default;
+
+    if (c->party_profile == NULL) {
+        return 0;
+    }
+    if (c->n_profiles < 0 || (c->n_profiles > 0 && c->profiles == NULL)) {
+        return MPCSIM_EINVAL;
+    }
+    for (int i = 0; i < c->n; i++) {
+        if (c->party_profile[i] < -1 || c->party_profile[i] >= c->n_profiles) {
+            return MPCSIM_EINVAL;
+        }
+    }
+    for (int k = 0; k < c->n_profiles; k++) {
+        const struct sim_profile *pr = &c->profiles[k];
+
+        if (!(finite_nonneg(pr->uplink_mbps) || pr->uplink_mbps == SIM_PROFILE_NETWORK) ||
+            !(finite_nonneg(pr->downlink_mbps) || pr->downlink_mbps == SIM_PROFILE_NETWORK) ||
+            !(pr->cpu_scale > 0.0) || !isfinite(pr->cpu_scale)) {
+            return MPCSIM_EINVAL;
+        }
+        for (int op = 0; op < SIM_OP_COUNT; op++) {
+            if (!(cost[op] * pr->cpu_scale <= SIM_COST_MAX_NS)) {
+                return MPCSIM_EINVAL;
+            }
+        }
+    }
+    return 0;
+}
+
 static int
 validate(const struct sim_config *c)
 {
@@ -338,42 +415,15 @@ validate(const struct sim_config *c)
         if (!finite_nonneg(l->sigma)) {
             return MPCSIM_EINVAL;
         }
-    } else {
-        switch (l->kind) {
-        case SIM_LATENCY_CONSTANT:
-            if (!finite_nonneg(l->ms)) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        case SIM_LATENCY_UNIFORM:
-            if (!finite_nonneg(l->min_ms) || !finite_nonneg(l->max_ms) || l->max_ms < l->min_ms) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        case SIM_LATENCY_NORMAL:
-            /* The mean must not be far below 0, or truncation never ends. */
-            if (!isfinite(l->mean_ms) || !finite_nonneg(l->sd_ms) || l->mean_ms < 0.0) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        case SIM_LATENCY_LOGNORMAL:
-            if (!finite_nonneg(l->median_ms) || l->median_ms <= 0.0 || !finite_nonneg(l->sigma)) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        case SIM_LATENCY_EXPONENTIAL:
-            if (!finite_nonneg(l->mean_ms)) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        case SIM_LATENCY_PARETO:
-            if (!finite_nonneg(l->min_ms) || !(l->alpha > 0.0) || !isfinite(l->alpha)) {
-                return MPCSIM_EINVAL;
-            }
-            break;
-        default:
-            return MPCSIM_EINVAL;
-        }
+    } else if (validate_latency(l) < 0) {
+        return MPCSIM_EINVAL;
+    }
+    if ((int)net->latency_per < 0 || net->latency_per > SIM_LATENCY_PER_LINK ||
+        (net->has_jitter && validate_latency(&net->jitter) < 0)) {
+        return MPCSIM_EINVAL;
+    }
+    if (validate_profiles(c) < 0) {
+        return MPCSIM_EINVAL;
     }
     if (!finite_nonneg(net->bandwidth_mbps) || !(net->loss >= 0.0 && net->loss < 1.0)) {
         return MPCSIM_EINVAL;
@@ -497,6 +547,30 @@ copy_config(struct sim *sim, const struct sim_config *c)
     memcpy(sim->cost_ns, c->cost_ns != NULL ? c->cost_ns : sim_cost_default, sizeof(sim->cost_ns));
     for (int k = 0; k < SIM_OP_COUNT; k++) {
         sim->cost_fs[k] = (uint64_t)llround(sim->cost_ns[k] * 1e6);
+    }
+    for (int i = 0; i < c->n; i++) {
+        sim->parties[i].cost_fs = sim->cost_fs;
+    }
+    /* Profiles' cpu_scale: one scaled table per profile (each entry rounded
+     * to fs once, as the table's).  Their rates: sim__net_init. */
+    if (c->party_profile != NULL && c->n_profiles > 0) {
+        sim->profile_cost_fs =
+            mpcsim_calloc((size_t)c->n_profiles * SIM_OP_COUNT, sizeof(uint64_t));
+        if (sim->profile_cost_fs == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        for (int j = 0; j < c->n_profiles; j++) {
+            for (int k = 0; k < SIM_OP_COUNT; k++) {
+                sim->profile_cost_fs[(size_t)j * SIM_OP_COUNT + (size_t)k] =
+                    (uint64_t)llround(sim->cost_ns[k] * c->profiles[j].cpu_scale * 1e6);
+            }
+        }
+        for (int i = 0; i < c->n; i++) {
+            if (c->party_profile[i] >= 0) {
+                sim->parties[i].cost_fs =
+                    &sim->profile_cost_fs[(size_t)c->party_profile[i] * SIM_OP_COUNT];
+            }
+        }
     }
     return 0;
 }
@@ -727,6 +801,7 @@ sim_destroy(struct sim *sim)
     mpcsim_free(sim->acc);
     mpcsim_free(sim->scratch);
     sim__net_clear(sim);
+    mpcsim_free(sim->profile_cost_fs);
     mpcsim_free(sim->party_region);
     mpcsim_free(sim->region_median_ms);
     mpcsim_free(sim->partitions);
@@ -1096,7 +1171,7 @@ sim_charge(struct sim_party *p, enum sim_op op, double count)
 
     MPCSIM_ASSERT((int)op >= 0 && op < SIM_OP_COUNT);
     MPCSIM_ASSERT(count >= 0.0 && count < 0x1p64);
-    fs = p->sim->cost_fs[op];
+    fs = p->cost_fs[op]; /* the table, or the party's profile's scaled copy */
     /* Exact in femtoseconds for whole counts; the party keeps the sub-ns
      * remainder, so time advances by whole ns and nothing is lost.  The
      * common case (a single operation, as the engine's per-delivery

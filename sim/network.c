@@ -36,11 +36,16 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
 #include "common/alloc.h"
 
 #define SIM__DENSE_LINK_BYTES ((uint64_t)2 << 30)
+/* Stream purposes of the per-link latency base and the jitter ("linklat",
+ * "jitter"): distinct from the engine's small purpose numbers. */
+#define PURPOSE_LINK_LATENCY UINT64_C(0x6c696e6b6c6174)
+#define PURPOSE_JITTER UINT64_C(0x6a6974746572)
 
 /* ns, rounded to nearest, clamped to [0, SIM_HORIZON_NS]. */
 static inline int64_t
@@ -92,25 +97,11 @@ link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t
     sim_stream_init(st, sim_stream_subkey(purpose_key, link, index));
 }
 
-/* One latency sample for the index-th message on s->r in ns (random
- * latency only: kept out of line, off the constant-latency hot path). */
-static __attribute__((noinline)) int64_t
-sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
+/* One draw of distribution l in ns (zeta: ln of its median in ns, for
+ * lognormal). */
+static int64_t
+draw_latency(const struct sim_latency *l, double zeta, gsl_rng *rng)
 {
-    const struct sim_network *net = &sim->cfg.net;
-    const struct sim_latency *l = &net->latency;
-    struct sim_stream st;
-    gsl_rng *rng = &st.rng;
-
-    link_stream(&st, sim->lat_key, link_name(p->id, to), index);
-    if (net->n_regions > 0) {
-        int k = sim->party_region[p->id] * net->n_regions + sim->party_region[to];
-
-        if (l->sigma == 0.0) {
-            return to_ns(sim->region_median_ms[k] * 1e6);
-        }
-        return to_ns(gsl_ran_lognormal(rng, sim->region_zeta[k], l->sigma));
-    }
     switch (l->kind) {
     case SIM_LATENCY_CONSTANT:
         break;
@@ -128,13 +119,111 @@ sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
         }
         return 0;
     case SIM_LATENCY_LOGNORMAL:
-        return to_ns(gsl_ran_lognormal(rng, sim->latency_zeta, l->sigma));
+        return to_ns(gsl_ran_lognormal(rng, zeta, l->sigma));
     case SIM_LATENCY_EXPONENTIAL:
         return to_ns(gsl_ran_exponential(rng, l->mean_ms * 1e6));
     case SIM_LATENCY_PARETO:
         return to_ns(gsl_ran_pareto(rng, l->alpha, l->min_ms * 1e6));
     }
-    return sim->latency_const;
+    return to_ns(l->ms * 1e6);
+}
+
+/* The median of distribution l in ns (sim.h, SIM_LATENCY_PER_PAIR). */
+static double
+median_latency_ns(const struct sim_latency *l)
+{
+    switch (l->kind) {
+    case SIM_LATENCY_CONSTANT:
+        return l->ms * 1e6;
+    case SIM_LATENCY_UNIFORM:
+        return 0.5 * (l->min_ms + l->max_ms) * 1e6;
+    case SIM_LATENCY_NORMAL:
+        if (l->sd_ms == 0.0) {
+            return l->mean_ms * 1e6;
+        }
+        /* Truncated at 0: F(x) = (Phi((x-m)/s) - Phi(-m/s)) / (1 - Phi(-m/s)) = 1/2. */
+        return (l->mean_ms +
+                l->sd_ms * gsl_cdf_ugaussian_Pinv(
+                               0.5 + 0.5 * gsl_cdf_ugaussian_P(-l->mean_ms / l->sd_ms))) *
+               1e6;
+    case SIM_LATENCY_LOGNORMAL:
+        return l->median_ms * 1e6;
+    case SIM_LATENCY_EXPONENTIAL:
+        return l->mean_ms * M_LN2 * 1e6;
+    case SIM_LATENCY_PARETO:
+        return l->min_ms * pow(2.0, 1.0 / l->alpha) * 1e6;
+    }
+    return 0.0;
+}
+
+/* The one-way latency of the index-th message on s->r in ns: its base
+ * (per message, per pair or per link: sim.h) plus its jitter (random
+ * latency only: kept out of line, off the constant-latency hot path). */
+static __attribute__((noinline)) int64_t
+sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    const struct sim_latency *l = &net->latency;
+    struct sim_stream st;
+    gsl_rng *rng = &st.rng;
+    int k =
+        net->n_regions > 0 ? sim->party_region[p->id] * net->n_regions + sim->party_region[to] : 0;
+    int64_t base;
+
+    if (net->n_regions == 0 && sim->base_const) {
+        base = sim->latency_const; /* per pair, or a distribution of one value */
+    } else if (net->n_regions > 0 &&
+               (net->latency_per == SIM_LATENCY_PER_PAIR || l->sigma == 0.0)) {
+        base = to_ns(sim->region_median_ms[k] * 1e6); /* regions without spread */
+    } else {
+        if (net->latency_per == SIM_LATENCY_PER_LINK) {
+            /* Keyed by the unordered pair: both directions draw the same. */
+            int a = p->id < to ? p->id : to, b = p->id < to ? to : p->id;
+
+            link_stream(&st, sim->link_lat_key, link_name(a, b), 0);
+        } else {
+            link_stream(&st, sim->lat_key, link_name(p->id, to), index);
+        }
+        base = net->n_regions > 0 ? to_ns(gsl_ran_lognormal(rng, sim->region_zeta[k], l->sigma))
+                                  : draw_latency(l, sim->latency_zeta, rng);
+    }
+    if (net->has_jitter) {
+        link_stream(&st, sim->jitter_key, link_name(p->id, to), index);
+        base = sim_time_add(base, draw_latency(&net->jitter, sim->jitter_zeta, rng));
+    }
+    return base;
+}
+
+/*
+ * Each party's uplink and downlink rate: the network's bandwidth, or its
+ * profile's (sim.h struct sim_profile).  The send path reads the party's
+ * own field, so profiles cost the default path nothing.  The config's
+ * profile arrays are borrowed only until here.
+ */
+static void
+init_party_rates(struct sim *sim)
+{
+    const struct sim_config *c = &sim->cfg;
+
+    sim->down_limited = sim->ns_per_byte > 0.0;
+    for (int i = 0; i < sim->n; i++) {
+        struct sim_party *p = &sim->parties[i];
+        const struct sim_profile *pr = c->party_profile != NULL && c->party_profile[i] >= 0
+                                           ? &c->profiles[c->party_profile[i]]
+                                           : NULL;
+
+        p->up_ns_per_byte = sim->ns_per_byte;
+        p->down_ns_per_byte = sim->ns_per_byte;
+        if (pr != NULL && pr->uplink_mbps != SIM_PROFILE_NETWORK) {
+            p->up_ns_per_byte = pr->uplink_mbps > 0.0 ? 8e3 / pr->uplink_mbps : 0.0;
+        }
+        if (pr != NULL && pr->downlink_mbps != SIM_PROFILE_NETWORK) {
+            p->down_ns_per_byte = pr->downlink_mbps > 0.0 ? 8e3 / pr->downlink_mbps : 0.0;
+        }
+        sim->down_limited |= p->down_ns_per_byte > 0.0;
+    }
+    sim->cfg.profiles = NULL;
+    sim->cfg.party_profile = NULL;
 }
 
 /* see sim_int.h */
@@ -148,6 +237,9 @@ sim__net_init(struct sim *sim)
 
     sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
     sim->ns_per_byte = net->bandwidth_mbps > 0.0 ? 8e3 / net->bandwidth_mbps : 0.0;
+    init_party_rates(sim);
+    sim->link_lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LINK_LATENCY, 0, 0);
+    sim->jitter_key = sim_stream_key(sim->cfg.seed, PURPOSE_JITTER, 0, 0);
     sim->latency_random = 1;
     if (net->n_regions > 0) {
         int k2 = net->n_regions * net->n_regions;
@@ -167,17 +259,28 @@ sim__net_init(struct sim *sim)
             (l->kind == SIM_LATENCY_UNIFORM && l->min_ms == l->max_ms) ||
             (l->kind == SIM_LATENCY_NORMAL && l->sd_ms == 0.0) ||
             (l->kind == SIM_LATENCY_LOGNORMAL && l->sigma == 0.0)) {
-            sim->latency_random = 0;
+            sim->base_const = 1;
             sim->latency_const = to_ns(typical_latency_ns(sim, 0, 0));
+        } else if (net->latency_per == SIM_LATENCY_PER_PAIR) {
+            sim->base_const = 1;
+            sim->latency_const = to_ns(median_latency_ns(l));
         }
+        sim->latency_random = !sim->base_const || net->has_jitter;
         if (l->kind == SIM_LATENCY_LOGNORMAL) {
             sim->latency_zeta = log(l->median_ms * 1e6);
         }
     }
+    if (net->has_jitter && net->jitter.kind == SIM_LATENCY_LOGNORMAL) {
+        sim->jitter_zeta = log(net->jitter.median_ms * 1e6);
+    }
     for (int i = 0; i < n; i++) {
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
-    sim->link_draws = sim->latency_random || net->loss > 0.0;
+    /* A message's index on its link keys its latency draw, unless its
+     * latency is the link's alone (per pair or per link, no jitter). */
+    sim->link_draws =
+        (sim->latency_random && (net->latency_per == SIM_LATENCY_PER_MESSAGE || net->has_jitter)) ||
+        net->loss > 0.0;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
     sim->in_order = sim->tcp;
     sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
@@ -356,10 +459,10 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     p->res.bytes_sent += wire;
     sim->m.messages++;
     sim->m.bytes += wire;
-    if (sim->ns_per_byte > 0.0) {
+    if (p->up_ns_per_byte > 0.0) {
         int64_t start = depart > p->up_free ? depart : p->up_free;
 
-        left = sim_time_add(start, to_ns((double)wire * sim->ns_per_byte));
+        left = sim_time_add(start, to_ns((double)wire * p->up_ns_per_byte));
         p->up_free = left;
         SIM__TRACE(sim, SIM_TRACE_UPLINK, p->id, to, pl->round, start, left, wire, pl);
     }
@@ -423,8 +526,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         lk->last_arrival = arrive;
     }
     rc = sim__push(sim, arrive, (uint32_t)to,
-                   SIM__EV_AUX(sim->ns_per_byte > 0.0 ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id),
-                   pl);
+                   SIM__EV_AUX(sim->down_limited ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id), pl);
     if (rc < 0) {
         return rc;
     }
@@ -439,7 +541,7 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
 {
     struct sim_party *r = &sim->parties[ev->party];
     struct sim__payload *pl = ev->u.ptr;
-    int64_t tx = to_ns((double)sim__net_wire_bytes(sim, pl->len) * sim->ns_per_byte);
+    int64_t tx = to_ns((double)sim__net_wire_bytes(sim, pl->len) * r->down_ns_per_byte);
     int64_t end = sim_time_add(r->down_free, tx);
     struct sim__event d = *ev;
 

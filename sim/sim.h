@@ -50,10 +50,34 @@ enum sim_latency_kind {
     SIM_LATENCY_PARETO,       /* min_ms (scale), alpha (shape) */
 };
 
-/* One-way latency, drawn per message.  Unused fields are ignored. */
+/* A one-way latency distribution (the base, or the jitter added to it:
+ * see sim_network.latency_per).  Unused fields are ignored. */
 struct sim_latency {
     enum sim_latency_kind kind;
     double ms, min_ms, max_ms, mean_ms, sd_ms, median_ms, sigma, alpha;
+};
+
+/*
+ * What a latency draw is per (sim_network.latency_per):
+ *   MESSAGE: every message draws its own latency (the default; the max
+ *            over many draws grows with n, even with one median per pair);
+ *   PAIR:    every link's base is the distribution's median (constant:
+ *            ms; uniform: (min+max)/2; normal truncated at 0: its median;
+ *            lognormal: median_ms; exponential: mean x ln 2; pareto:
+ *            min x 2^(1/alpha)), or its region matrix entry;
+ *   LINK:    one draw per unordered pair {s, r} and trial, from the stream
+ *            keyed by (seed, pair): both directions share it, every message
+ *            of the trial sees it, nothing is stored per link (with
+ *            regions: lognormal around the matrix entry of each direction
+ *            with latency.sigma, one normal deviate per pair).
+ * Jitter (has_jitter), drawn per message from (seed, link, message index),
+ * is added to the base; tcp keeps each link's arrivals in order, datagrams
+ * may overtake one another.
+ */
+enum sim_latency_per {
+    SIM_LATENCY_PER_MESSAGE = 0,
+    SIM_LATENCY_PER_PAIR,
+    SIM_LATENCY_PER_LINK,
 };
 
 enum sim_transport_kind {
@@ -98,9 +122,12 @@ struct sim_network {
      * region_median_ms[r * n_regions + s] and latency.sigma (constant if
      * sigma is 0); `latency.kind` is then ignored. */
     int n_regions;
-    const int *party_region;        /* n entries */
-    const double *region_median_ms; /* n_regions^2 entries */
-    double bandwidth_mbps;          /* per-party uplink and downlink; 0 = unlimited */
+    const int *party_region;          /* n entries */
+    const double *region_median_ms;   /* n_regions^2 entries */
+    double bandwidth_mbps;            /* per-party uplink and downlink; 0 = unlimited */
+    enum sim_latency_per latency_per; /* see enum sim_latency_per; default MESSAGE */
+    int has_jitter;                   /* add a draw of `jitter` to every message */
+    struct sim_latency jitter;
     struct sim_transport transport;
     double loss; /* per segment (tcp) or per message (datagram), in [0, 1) */
     int n_partitions;
@@ -165,6 +192,18 @@ enum sim_behaviour {
 /* "corrupt_shares", ... as in SCENARIO.md; NULL for out-of-range values. */
 const char *sim_behaviour_name(enum sim_behaviour b);
 
+/*
+ * A party profile: its own uplink and downlink bandwidth (Mbit/s; 0 =
+ * unlimited; SIM_PROFILE_NETWORK = the network's bandwidth_mbps) and a CPU
+ * factor multiplying every cost-table entry it charges (> 0; 1 = the
+ * table; cost_ns x cpu_scale must stay <= SIM_COST_MAX_NS).
+ */
+struct sim_profile {
+    double uplink_mbps, downlink_mbps;
+    double cpu_scale;
+};
+#define SIM_PROFILE_NETWORK (-1.0)
+
 struct sim_config {
     int n; /* parties, 2 ... SIM_MAX_PARTIES */
     /* The trial seed: all randomness derives from it.  Simulation draws
@@ -183,8 +222,13 @@ struct sim_config {
     int64_t adversary_delay_ns;          /* SIM_DELAY / SIM_ADV_DELAY: added to the arrival time */
     int64_t round_timeout_ns;            /* protocols' wait before giving up on silent parties */
     const double *cost_ns;               /* SIM_OP_COUNT entries; NULL = sim_cost_default */
-    int64_t max_sim_time_ns;             /* 0 = none; past it the trial ends, timed_out = 1 */
-    uint64_t max_events;                 /* 0 = none; past it sim_run returns MPCSIM_ELIMIT */
+    /* Profiles: party i uses profiles[party_profile[i]] (n entries; -1 =
+     * the network's bandwidth and cpu_scale 1); party_profile NULL = none. */
+    int n_profiles;
+    const struct sim_profile *profiles;
+    const int *party_profile;
+    int64_t max_sim_time_ns; /* 0 = none; past it the trial ends, timed_out = 1 */
+    uint64_t max_events;     /* 0 = none; past it sim_run returns MPCSIM_ELIMIT */
     /* 1: protocol randomness (shares, masks, keys) keyed from the OS
      * (libsodium randombytes) instead of the seed; simulation randomness
      * still follows the seed, but outputs no longer replay exactly. */

@@ -88,6 +88,10 @@ struct sim_party {
     void *state;
     int setup_done;
     int64_t up_free, down_free;
+    /* This party's costs (sim->cost_fs or its profile's scaled table) and
+     * link rates in ns per byte (0 = unlimited): set once at sim_create. */
+    const uint64_t *cost_fs;
+    double up_ns_per_byte, down_ns_per_byte;
     struct sim_party_result res;
 };
 
@@ -108,6 +112,7 @@ struct sim {
     struct sim_party *parties;
     /* Base keys of the network's per-message streams (sim/stream.h). */
     uint64_t lat_key, loss_key;
+    uint64_t link_lat_key, jitter_key; /* latency.per: link bases; jitter */
     /* Owned copies of the config arrays. */
     int *party_region;
     double *region_median_ms;
@@ -115,11 +120,15 @@ struct sim {
     int *partition_groups;
     double cost_ns[SIM_OP_COUNT];
     uint64_t cost_fs[SIM_OP_COUNT]; /* the same in femtoseconds (sim_charge is exact in them) */
+    uint64_t *profile_cost_fs;      /* n_profiles x SIM_OP_COUNT, scaled by cpu_scale, or NULL */
     /* Network constants. */
     double ns_per_byte;    /* 8e3 / bandwidth_mbps, 0 = unlimited */
     double latency_zeta;   /* ln(median ns) for lognormal */
     int latency_random;    /* latency is drawn (not constant) */
+    int base_const;        /* no regions: every link's base is latency_const */
     int64_t latency_const; /* ns, for constant latency */
+    double jitter_zeta;    /* ln(median ns) of a lognormal jitter */
+    int down_limited;      /* some party's downlink is limited: messages ARRIVE first */
     double *region_zeta;   /* n_regions^2 ln(median ns) */
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int tcp;

@@ -437,6 +437,9 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     cfg.adversary_delay_ns = ms_to_ns(sc->adversary.delay_ms);
     cfg.round_timeout_ns = ms_to_ns(sc->protocol.round_timeout_ms);
     cfg.cost_ns = sc->cost_ns;
+    cfg.n_profiles = sc->n_profiles;
+    cfg.profiles = sc->profiles;
+    cfg.party_profile = sc->party_profile;
     cfg.max_sim_time_ns = ms_to_ns(sc->max_sim_time_ms);
     cfg.secure_random = secure_random;
     rc = re->make_params(&params, sc);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "sim/cli/regions.h"
 #include "sim/cli/registry.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -932,58 +933,40 @@ check_tail(struct vctx *v, const struct ynode *at, double q999_ms, const char *d
     }
 }
 
+/* The distribution keys of a latency map (the base's or the jitter's). */
+static const char *const latency_keys[] = {
+    "distribution", "ms", "min_ms", "max_ms", "mean_ms", "sd_ms", "median_ms", "sigma", "alpha"};
+
+/*
+ * A latency distribution `node` (a map with `distribution`, or a bare
+ * number: constant ms) into *l; `where` names it in messages
+ * ("network.latency", "network.latency.jitter").  Keys outside
+ * latency_keys are the caller's to check.
+ */
 static void
-check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, int regions)
+check_distribution(struct vctx *v, struct sim_latency *l, const struct ynode *node,
+                   const char *where)
 {
-    static const char *const keys[] = {"distribution", "ms",        "min_ms", "max_ms", "mean_ms",
-                                       "sd_ms",        "median_ms", "sigma",  "alpha"};
     const struct ynode *dist = NULL;
     int errors_before = v->errors;
+    char what[96];
     int kind;
 
-    if (node->kind == YNODE_SCALAR && regions) {
-        err(v, node,
-            "with network.regions, latency is lognormal around the region medians: give "
-            "'latency: {sigma: S}', not a constant (it would be ignored)");
-        return;
-    }
     if (node->kind == YNODE_SCALAR) { /* `latency: 40` is constant 40 ms */
         l->kind = SIM_LATENCY_CONSTANT;
-        (void)ms_value(v, node, 0, 1e7, 0, "network.latency (ms)", &l->ms);
+        snprintf(what, sizeof(what), "%s (ms)", where);
+        (void)ms_value(v, node, 0, 1e7, 0, what, &l->ms);
         return;
     }
-    if (!expect_kind(v, node, YNODE_MAP, "network.latency")) {
+    if (!expect_kind(v, node, YNODE_MAP, where)) {
         return;
     }
-    check_keys(v, node, keys, COUNT(keys), "network.latency");
     dist = ynode_map_get(node, "distribution");
-    if (regions) {
-        /* Lognormal around the region medians: only `sigma` means something. */
-        const struct ynode *s = ynode_map_get(node, "sigma");
-
-        for (size_t i = 0; i + 1 < node->n_items; i += 2) {
-            const char *k = node->items[i]->value;
-
-            if (strcmp(k, "sigma") == 0 ||
-                (strcmp(k, "distribution") == 0 && node->items[i + 1]->kind == YNODE_SCALAR &&
-                 strcmp(node->items[i + 1]->value, "lognormal") == 0)) {
-                continue;
-            }
-            err(v, node->items[i],
-                "with network.regions, latency is lognormal around the "
-                "region medians: give only 'sigma', not '%s'",
-                k);
-        }
-        if (s != NULL) {
-            (void)double_value(v, s, 0, 10, 0, "network.latency.sigma", &l->sigma);
-        }
-        l->kind = SIM_LATENCY_LOGNORMAL;
-        return;
-    }
     if (dist == NULL) {
         err(v, node,
-            "missing required key 'distribution' in network.latency (constant, uniform, "
-            "normal, lognormal, exponential, pareto)");
+            "missing required key 'distribution' in %s (constant, uniform, "
+            "normal, lognormal, exponential, pareto)",
+            where);
         return;
     }
     kind = enum_value(v, dist, latency_dists, COUNT(latency_dists), "latency distribution");
@@ -999,8 +982,8 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
             belongs |= latency_params[kind][j] != NULL && strcmp(k, latency_params[kind][j]) == 0;
         }
         if (!belongs) {
-            for (size_t j = 0; j < COUNT(keys); j++) {
-                if (strcmp(k, keys[j]) == 0) {
+            for (size_t j = 0; j < COUNT(latency_keys); j++) {
+                if (strcmp(k, latency_keys[j]) == 0) {
                     err(v, node->items[i],
                         "'%s' does not apply to latency distribution %s (it "
                         "takes %s%s%s)",
@@ -1013,11 +996,10 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
     }
     for (int j = 0; j < 2 && latency_params[kind][j] != NULL; j++) {
         const char *key = latency_params[kind][j];
-        const struct ynode *p = required(v, node, key, "network.latency");
-        char what[64];
+        const struct ynode *p = required(v, node, key, where);
         int is_ms = strstr(key, "_ms") != NULL || strcmp(key, "ms") == 0;
 
-        snprintf(what, sizeof(what), "network.latency.%s", key);
+        snprintf(what, sizeof(what), "%s.%s", where, key);
         if (p == NULL) {
             continue;
         }
@@ -1033,16 +1015,14 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
         }
     }
     if (kind == SIM_LATENCY_UNIFORM && l->min_ms > l->max_ms) {
-        err(v, node, "network.latency.min_ms (%g) is larger than max_ms (%g)", l->min_ms,
-            l->max_ms);
+        err(v, node, "%s.min_ms (%g) is larger than max_ms (%g)", where, l->min_ms, l->max_ms);
     }
     if (kind == SIM_LATENCY_PARETO && !(l->min_ms > 0) && ynode_map_get(node, "min_ms") != NULL) {
-        err(v, ynode_map_get(node, "min_ms"), "network.latency.min_ms must be > 0 for pareto");
+        err(v, ynode_map_get(node, "min_ms"), "%s.min_ms must be > 0 for pareto", where);
     }
     if (kind == SIM_LATENCY_LOGNORMAL && !(l->median_ms > 0) &&
         ynode_map_get(node, "median_ms") != NULL) {
-        err(v, ynode_map_get(node, "median_ms"),
-            "network.latency.median_ms must be > 0 for lognormal");
+        err(v, ynode_map_get(node, "median_ms"), "%s.median_ms must be > 0 for lognormal", where);
     }
     if (v->errors == errors_before) {
         if (kind == SIM_LATENCY_LOGNORMAL) {
@@ -1051,6 +1031,74 @@ check_latency(struct vctx *v, struct sim_latency *l, const struct ynode *node, i
             check_tail(v, node, l->min_ms * pow(1000.0, 1.0 / l->alpha), "pareto");
         }
     }
+}
+
+/*
+ * network.latency: a distribution (or, with regions, only `sigma`), plus
+ * `per: message | pair | link` and `jitter: <distribution>` (sim.h enum
+ * sim_latency_per).
+ */
+static void
+check_latency(struct vctx *v, struct sim_network *net, const struct ynode *node, int regions)
+{
+    static const char *const keys[] = {"distribution", "ms",    "min_ms",    "max_ms",
+                                       "mean_ms",      "sd_ms", "median_ms", "sigma",
+                                       "alpha",        "per",   "jitter"};
+    static const char *const pers[] = {[SIM_LATENCY_PER_MESSAGE] = "message",
+                                       [SIM_LATENCY_PER_PAIR] = "pair",
+                                       [SIM_LATENCY_PER_LINK] = "link"};
+    const struct ynode *p = NULL;
+
+    if (node->kind == YNODE_SCALAR && regions) {
+        err(v, node,
+            "with network.regions, latency is lognormal around the region medians: give "
+            "'latency: {sigma: S}', not a constant (it would be ignored)");
+        return;
+    }
+    if (node->kind == YNODE_SCALAR) {
+        check_distribution(v, &net->latency, node, "network.latency");
+        return;
+    }
+    if (!expect_kind(v, node, YNODE_MAP, "network.latency")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "network.latency");
+    if ((p = ynode_map_get(node, "per")) != NULL) {
+        int k = enum_value(v, p, pers, COUNT(pers), "network.latency.per");
+
+        net->latency_per = k < 0 ? SIM_LATENCY_PER_MESSAGE : (enum sim_latency_per)k;
+    }
+    if ((p = ynode_map_get(node, "jitter")) != NULL) {
+        if (p->kind == YNODE_MAP) {
+            check_keys(v, p, latency_keys, COUNT(latency_keys), "network.latency.jitter");
+        }
+        check_distribution(v, &net->jitter, p, "network.latency.jitter");
+        net->has_jitter = 1;
+    }
+    if (regions) {
+        /* Lognormal around the region medians: only `sigma` means something. */
+        const struct ynode *s = ynode_map_get(node, "sigma");
+
+        for (size_t i = 0; i + 1 < node->n_items; i += 2) {
+            const char *k = node->items[i]->value;
+
+            if (strcmp(k, "sigma") == 0 || strcmp(k, "per") == 0 || strcmp(k, "jitter") == 0 ||
+                (strcmp(k, "distribution") == 0 && node->items[i + 1]->kind == YNODE_SCALAR &&
+                 strcmp(node->items[i + 1]->value, "lognormal") == 0)) {
+                continue;
+            }
+            err(v, node->items[i],
+                "with network.regions, latency is lognormal around the "
+                "region medians: give only 'sigma' (and 'per', 'jitter'), not '%s'",
+                k);
+        }
+        if (s != NULL) {
+            (void)double_value(v, s, 0, 10, 0, "network.latency.sigma", &net->latency.sigma);
+        }
+        net->latency.kind = SIM_LATENCY_LOGNORMAL;
+        return;
+    }
+    check_distribution(v, &net->latency, node, "network.latency");
 }
 
 static void
@@ -1107,35 +1155,88 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
     }
 }
 
-static void
-check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
+/* network.regions.preset: the preset's regions and one-way medians
+ * (regions.h), with `intra_ms` within a region.  Returns the region count
+ * (0 on error) and fills list[] with the names. */
+static size_t
+check_region_preset(struct vctx *v, struct scenario *sc, const struct ynode *node,
+                    const char **list, char *what, size_t what_cap)
 {
-    static const char *const keys[] = {"names", "assign", "median_ms"};
-    const struct ynode *names = NULL;
-    const struct ynode *assign = NULL;
-    const struct ynode *med = NULL;
+    const char *names[8];
+    const struct ynode *preset = ynode_map_get(node, "preset");
+    const struct ynode *p = NULL;
+    const struct region_preset *rp = NULL;
+    double intra = 0.5;
+    int idx;
+
+    for (size_t i = 0; i < region_preset_count && i < COUNT(names); i++) {
+        names[i] = region_presets[i].name;
+    }
+    for (size_t i = 0; i + 1 < node->n_items; i += 2) {
+        const char *k = node->items[i]->value;
+
+        if (strcmp(k, "names") == 0 || strcmp(k, "median_ms") == 0) {
+            err(v, node->items[i],
+                "'%s' does not go with network.regions.preset (the preset names the regions "
+                "and their latencies)",
+                k);
+        }
+    }
+    idx = enum_value(v, preset, names,
+                     region_preset_count < COUNT(names) ? region_preset_count : COUNT(names),
+                     "network.regions.preset");
+    if (idx < 0) {
+        return 0;
+    }
+    rp = &region_presets[idx];
+    snprintf(what, what_cap, "a region of preset %s", rp->name);
+    if ((p = ynode_map_get(node, "intra_ms")) != NULL) {
+        (void)ms_value(v, p, 0, 1e7, 1, "network.regions.intra_ms (one-way, within a region)",
+                       &intra);
+    }
+    sc->region_median_ms = alloc_or_oom(v, rp->n * rp->n, sizeof(double));
+    if (sc->region_median_ms == NULL) {
+        return 0;
+    }
+    for (size_t r = 0; r < rp->n; r++) {
+        list[r] = rp->regions[r];
+        for (size_t c = 0; c < rp->n; c++) {
+            sc->region_median_ms[r * rp->n + c] = region_preset_one_way_ms(rp, r, c, intra);
+        }
+    }
+    return rp->n;
+}
+
+/* network.regions.{names, median_ms}: a matrix given in the scenario.
+ * Returns the region count (0 on error) and fills list[] with the names. */
+static size_t
+check_region_matrix(struct vctx *v, struct scenario *sc, const struct ynode *node,
+                    const char **list)
+{
+    const struct ynode *names = required(v, node, "names", "network.regions");
+    const struct ynode *med = required(v, node, "median_ms", "network.regions");
+    const struct ynode *intra = ynode_map_get(node, "intra_ms");
     size_t k;
 
-    if (!expect_kind(v, node, YNODE_MAP, "network.regions")) {
-        return;
+    if (intra != NULL) {
+        err(v, intra,
+            "network.regions.intra_ms goes with a preset; with median_ms, give the "
+            "diagonal of the matrix");
     }
-    check_keys(v, node, keys, COUNT(keys), "network.regions");
-    names = required(v, node, "names", "network.regions");
-    med = required(v, node, "median_ms", "network.regions");
-    assign = ynode_map_get(node, "assign");
     if (names == NULL || med == NULL ||
         !expect_kind(v, names, YNODE_SEQ, "network.regions.names")) {
-        return;
+        return 0;
     }
     k = names->n_items;
     if (k == 0 || k > 64) {
         err(v, names, "expected 1..64 region names");
-        return;
+        return 0;
     }
     for (size_t i = 0; i < k; i++) {
         if (!expect_kind(v, names->items[i], YNODE_SCALAR, "a region name")) {
-            return;
+            return 0;
         }
+        list[i] = names->items[i]->value;
         for (size_t j = 0; j < i; j++) {
             if (strcmp(names->items[i]->value, names->items[j]->value) == 0) {
                 err(v, names->items[i], "region '%s' is named twice", names->items[i]->value);
@@ -1143,16 +1244,16 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
         }
     }
     if (!expect_kind(v, med, YNODE_SEQ, "network.regions.median_ms")) {
-        return;
+        return 0;
     }
     if (med->n_items != k) {
         err(v, med, "network.regions.median_ms has %zu rows; expected %zu (one per region)",
             med->n_items, k);
-        return;
+        return 0;
     }
     sc->region_median_ms = alloc_or_oom(v, k * k, sizeof(double));
     if (sc->region_median_ms == NULL) {
-        return;
+        return 0;
     }
     for (size_t r = 0; r < k; r++) {
         const struct ynode *row = med->items[r];
@@ -1170,7 +1271,29 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
                            &sc->region_median_ms[r * k + s]);
         }
     }
-    if (v->n == 0) {
+    return k;
+}
+
+static void
+check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"names", "assign", "median_ms", "preset", "intra_ms"};
+    const struct ynode *assign = NULL;
+    const char *list[64];
+    char what[64] = "region";
+    size_t k;
+
+    if (!expect_kind(v, node, YNODE_MAP, "network.regions")) {
+        return;
+    }
+    check_keys(v, node, keys, COUNT(keys), "network.regions");
+    assign = ynode_map_get(node, "assign");
+    if (ynode_map_get(node, "preset") != NULL) {
+        k = check_region_preset(v, sc, node, list, what, sizeof(what));
+    } else {
+        k = check_region_matrix(v, sc, node, list);
+    }
+    if (k == 0 || v->n == 0) {
         return;
     }
     sc->party_region = alloc_or_oom(v, (size_t)v->n, sizeof(int));
@@ -1193,17 +1316,12 @@ check_regions(struct vctx *v, struct scenario *sc, const struct ynode *node)
             int found_region = -1;
 
             for (size_t r = 0; a->kind == YNODE_SCALAR && r < k; r++) {
-                if (strcmp(a->value, names->items[r]->value) == 0) {
+                if (strcmp(a->value, list[r]) == 0) {
                     found_region = (int)r;
                 }
             }
             if (found_region < 0) {
-                const char *list[64];
-
-                for (size_t r = 0; r < k; r++) {
-                    list[r] = names->items[r]->value;
-                }
-                (void)enum_value(v, a, list, k, "region");
+                (void)enum_value(v, a, list, k, what);
                 continue;
             }
             sc->party_region[i] = found_region;
@@ -1231,6 +1349,9 @@ check_region_sigma(struct vctx *v, const struct scenario *sc, const struct ynode
     double sigma = sc->net.latency.sigma;
     double max_ms = 0;
 
+    for (size_t j = 0; j < k * k; j++) { /* also for a preset (med NULL) */
+        max_ms = sc->region_median_ms[j] > max_ms ? sc->region_median_ms[j] : max_ms;
+    }
     for (size_t r = 0; med != NULL && r < k && r < med->n_items; r++) {
         for (size_t c = 0; c < k && c < med->items[r]->n_items; c++) {
             double m = sc->region_median_ms[r * k + c];
@@ -1241,7 +1362,6 @@ check_region_sigma(struct vctx *v, const struct scenario *sc, const struct ynode
                     "latency needs a median > 0 (or sigma 0 for fixed latencies)",
                     sigma);
             }
-            max_ms = m > max_ms ? m : max_ms;
         }
     }
     check_tail(v, latency, max_ms * exp(SCENARIO_Z999 * sigma), "region (lognormal)");
@@ -1382,7 +1502,7 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
         check_regions(v, sc, p);
     }
     if ((p = ynode_map_get(node, "latency")) != NULL) {
-        check_latency(v, &sc->net.latency, p, sc->net.n_regions > 0);
+        check_latency(v, &sc->net, p, ynode_map_get(node, "regions") != NULL);
         if (sc->net.n_regions > 0 && sc->net.latency.sigma > 0) {
             check_region_sigma(v, sc, ynode_map_get(ynode_map_get(node, "regions"), "median_ms"),
                                p);
@@ -1400,6 +1520,108 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     }
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
+    }
+}
+
+/*
+ * profiles: [{parties: [ids] | {from, to}, uplink_mbps, downlink_mbps,
+ * cpu_scale}] (sim.h struct sim_profile).  A party in two profiles is an
+ * error at the second listing; parties not named keep the defaults.
+ */
+static void
+check_profiles(struct vctx *v, struct scenario *sc, const struct ynode *node)
+{
+    static const char *const keys[] = {"parties", "uplink_mbps", "downlink_mbps", "cpu_scale"};
+    static const char *const range_keys[] = {"from", "to"};
+
+    if (!expect_kind(v, node, YNODE_SEQ, "profiles (a list of {parties, uplink_mbps, ...})") ||
+        v->n == 0 || node->n_items == 0) {
+        return;
+    }
+    if (node->n_items > (size_t)v->n) {
+        err(v, node, "%zu profiles for %d parties: a party takes at most one profile",
+            node->n_items, v->n);
+        return;
+    }
+    sc->profiles = alloc_or_oom(v, node->n_items, sizeof(*sc->profiles));
+    sc->party_profile = alloc_or_oom(v, (size_t)v->n, sizeof(int));
+    if (sc->profiles == NULL || sc->party_profile == NULL) {
+        return;
+    }
+    for (int i = 0; i < v->n; i++) {
+        sc->party_profile[i] = -1;
+    }
+    sc->n_profiles = (int)node->n_items;
+    for (size_t j = 0; j < node->n_items; j++) {
+        const struct ynode *pn = node->items[j];
+        struct sim_profile *pr = &sc->profiles[j];
+        const struct ynode *p = NULL;
+        const struct ynode *parties = NULL;
+        int64_t from = 0, to = v->n - 1;
+        int *ids = NULL;
+        int count = 0;
+
+        pr->uplink_mbps = SIM_PROFILE_NETWORK;
+        pr->downlink_mbps = SIM_PROFILE_NETWORK;
+        pr->cpu_scale = 1.0;
+        if (!expect_kind(v, pn, YNODE_MAP, "a profile")) {
+            continue;
+        }
+        check_keys(v, pn, keys, COUNT(keys), "a profile");
+        if ((p = ynode_map_get(pn, "uplink_mbps")) != NULL) {
+            (void)double_value(v, p, 1e-3, 1e7, 0, "a profile's uplink_mbps (at least 1 kbit/s)",
+                               &pr->uplink_mbps);
+        }
+        if ((p = ynode_map_get(pn, "downlink_mbps")) != NULL) {
+            (void)double_value(v, p, 1e-3, 1e7, 0, "a profile's downlink_mbps (at least 1 kbit/s)",
+                               &pr->downlink_mbps);
+        }
+        if ((p = ynode_map_get(pn, "cpu_scale")) != NULL) {
+            (void)double_value(v, p, 0, 1000, 1, "a profile's cpu_scale (cost-table multiplier)",
+                               &pr->cpu_scale);
+        }
+        parties = required(v, pn, "parties", "a profile");
+        if (parties == NULL) {
+            continue;
+        }
+        if (parties->kind == YNODE_MAP) {
+            const struct ynode *f = NULL;
+            const struct ynode *t = NULL;
+            char label[96];
+
+            check_keys(v, parties, range_keys, COUNT(range_keys), "a profile's parties");
+            f = required(v, parties, "from", "a profile's parties range");
+            t = ynode_map_get(parties, "to");
+            snprintf(label, sizeof(label), "a party id (parties are 0..%d)", v->n - 1);
+            if (f == NULL || !int_value(v, f, 0, v->n - 1, label, &from) ||
+                (t != NULL && !int_value(v, t, 0, v->n - 1, label, &to))) {
+                continue;
+            }
+            if (to < from) {
+                err(v, t, "a profile's parties range ends (%lld) before it starts (%lld)",
+                    (long long)to, (long long)from);
+                continue;
+            }
+        } else {
+            ids = party_list(v, parties, "a profile's parties", &count);
+            if (ids == NULL) {
+                continue;
+            }
+        }
+        for (int64_t q = 0; q < (ids != NULL ? count : to - from + 1); q++) {
+            int id = ids != NULL ? ids[q] : (int)(from + q);
+            const struct ynode *at = ids != NULL ? parties->items[q] : parties;
+
+            if (sc->party_profile[id] >= 0) {
+                err(v, at,
+                    "party %d is in two profiles (%d and %zu, counting from 0); a party takes "
+                    "one profile",
+                    id, sc->party_profile[id], j);
+                break;
+            }
+            sc->party_profile[id] = (int)j;
+        }
+        mpcsim_free(ids);
     }
 }
 
@@ -1805,7 +2027,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     static const char *const keys[] = {"name",    "description",     "seed",        "trials",
                                        "parties", "inputs",          "computation", "protocol",
                                        "network", "faults",          "adversary",   "cost_model",
-                                       "sweep",   "max_sim_time_ms", "streams"};
+                                       "sweep",   "max_sim_time_ms", "streams",     "profiles"};
     struct vctx v = {d, 0, 0, 0, 0};
     struct scenario *sc = NULL;
     const struct registry_entry *re = NULL;
@@ -1895,6 +2117,9 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     if ((node = ynode_map_get(root, "network")) != NULL) {
         check_network(&v, sc, node);
     }
+    if ((node = ynode_map_get(root, "profiles")) != NULL) {
+        check_profiles(&v, sc, node);
+    }
     if ((node = ynode_map_get(root, "faults")) != NULL) {
         check_faults(&v, sc, node);
     }
@@ -1937,6 +2162,8 @@ scenario_destroy(struct scenario *sc)
     mpcsim_free(sc->weights);
     mpcsim_free(sc->party_region);
     mpcsim_free(sc->region_median_ms);
+    mpcsim_free(sc->profiles);
+    mpcsim_free(sc->party_profile);
     if (sc->partitions != NULL) {
         for (int i = 0; i < sc->net.n_partitions; i++) {
             /* Owned here; const in the engine's view (sim.h). */

@@ -100,6 +100,11 @@ struct scenario {
     int *party_region;
     double *region_median_ms;
     struct sim_partition *partitions;
+    /* `profiles`: n_profiles of them, party_profile[i] = party i's (-1: none),
+     * both NULL when the scenario has none (sim.h struct sim_profile). */
+    struct sim_profile *profiles;
+    int n_profiles;
+    int *party_profile;
     struct sim_faults faults;
     struct sim_crash *crashes;
     int has_adversary;
