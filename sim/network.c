@@ -192,6 +192,7 @@ sim__net_init(struct sim *sim)
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
     sim->link_draws = sim->latency_random || net->loss > 0.0;
+    sim->net_faults = net->loss > 0.0 || net->n_partitions > 0;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
     sim->in_order = sim->tcp;
     sim->need_links =
@@ -492,6 +493,111 @@ tcp_loss(const struct sim *sim, struct sim_stream *st, uint64_t len, uint64_t un
     return latest;
 }
 
+/* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
+static inline int
+net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+         struct sim__link *lk, int64_t arrive)
+{
+    int rc;
+
+    if (lk != NULL && sim->in_order) {
+        if (arrive < lk->last_arrival) {
+            arrive = lk->last_arrival;
+        }
+        lk->last_arrival = arrive;
+    }
+    rc = sim__push(sim, arrive, (uint32_t)to,
+                   SIM__EV_AUX(sim->ns_per_byte > 0.0 ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id),
+                   pl);
+    if (rc < 0) {
+        return rc;
+    }
+    pl->refs++;
+    return 0;
+}
+
+/* Count `wire` bytes sent by p, `retx` of them retransmissions. */
+static inline void
+net_count(struct sim *sim, struct sim_party *p, uint64_t bytes, uint64_t retx)
+{
+    p->res.bytes_sent += bytes;
+    sim->m.bytes += bytes;
+    sim->m.retransmissions += retx;
+}
+
+/*
+ * The rest of a send when partitions or loss are configured (kept out of
+ * line, off the default path): the message's first and last bytes enter
+ * the network at `first` and `left` (adversary delay included) and take
+ * `lat` to cross.
+ */
+static __attribute__((noinline)) int
+send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+            struct sim__link *lk, uint64_t index, int64_t first, int64_t left, int64_t lat,
+            double rtt)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    uint64_t wire = sim__net_wire_bytes(sim, pl->len), units = net_units(sim, pl->len);
+    uint64_t retx = 0, rbytes = 0;
+    int64_t arrive;
+
+    if (lk != NULL && lk->last_arrival == SIM__LINK_FAILED) {
+        /* The connection timed out in a partition: nothing crosses it. */
+        sim->m.messages_lost++;
+        return 0;
+    }
+    if (net->n_partitions > 0) {
+        const struct sim_partition *pt =
+            crossing_blocked(sim, p->id, to, first, sim_time_add(left, lat));
+
+        if (pt != NULL) {
+            int64_t dur = left - first;
+            uint64_t probes = 0;
+
+            if (!sim->tcp) {
+                net_count(sim, p, wire, 0);
+                sim->m.messages_lost++;
+                return 0;
+            }
+            if (tcp_stall(sim, p->id, to, pt, &first, sim_time_add(dur, lat), &probes) < 0) {
+                lk->last_arrival = SIM__LINK_FAILED;
+                net_count(sim, p, wire + probes * unit_wire(sim, pl->len, units, 0), probes);
+                sim->m.messages_lost++;
+                return 0;
+            }
+            /* Each probe resent the first segment; after the heal the
+             * whole message is resent. */
+            retx += probes + units;
+            rbytes += probes * unit_wire(sim, pl->len, units, 0) + wire;
+            left = sim_time_add(first, dur);
+        }
+    }
+    arrive = sim_time_add(left, lat);
+    if (net->loss > 0.0) {
+        struct sim_stream st;
+
+        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
+        if (!sim->tcp) {
+            double plost = units == 1 ? net->loss : -expm1((double)units * log1p(-net->loss));
+
+            if (gsl_rng_uniform(&st.rng) < plost) {
+                net_count(sim, p, wire, 0);
+                sim->m.messages_lost++;
+                return 0;
+            }
+        } else {
+            int64_t latest =
+                tcp_loss(sim, &st, pl->len, units, first, left, to_ns(rtt), &retx, &rbytes);
+
+            if (latest >= 0 && sim_time_add(latest, lat) > arrive) {
+                arrive = sim_time_add(latest, lat);
+            }
+        }
+    }
+    net_count(sim, p, wire + rbytes, retx);
+    return net_push(sim, p, to, pl, lk, arrive);
+}
+
 /* see sim_int.h */
 int
 sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
@@ -499,12 +605,10 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
 {
     const struct sim_network *net = &sim->cfg.net;
     uint64_t wire = sim__net_wire_bytes(sim, pl->len);
-    uint64_t retx = 0, rbytes = 0;
-    int64_t first = depart, left = depart, lat, arrive;
+    int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
     struct sim__link *lk = NULL;
     uint64_t index = 0;
-    int rc;
 
     if (sim->ns_per_byte > 0.0) {
         first = depart > p->up_free ? depart : p->up_free;
@@ -515,10 +619,6 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         lk = link_get(sim, p->id, to);
         if (lk == NULL) {
             return MPCSIM_ENOMEM;
-        }
-        if (lk->last_arrival == SIM__LINK_FAILED) {
-            sim->m.messages_lost++; /* the connection timed out: nothing crosses it */
-            return 0;
         }
         if (sim->link_draws) {
             index = lk->sent++;
@@ -539,16 +639,14 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     if (left > p->crash_at) {
         /* The sender crashes before the last byte leaves: nothing arrives;
          * the whole units that had left crossed the wire. */
-        uint64_t units = net_units(sim, pl->len);
-
         if (p->crash_at > first) {
+            uint64_t units = net_units(sim, pl->len);
             uint64_t done = (uint64_t)((mpcsim_u128)(uint64_t)(p->crash_at - first) * units /
                                        (uint64_t)(left - first));
 
             p->res.messages_sent++;
             sim->m.messages++;
-            p->res.bytes_sent += done * (unit_bytes(sim) + net->transport.header_bytes);
-            sim->m.bytes += done * (unit_bytes(sim) + net->transport.header_bytes);
+            net_count(sim, p, done * (unit_bytes(sim) + net->transport.header_bytes), 0);
         }
         sim->m.messages_lost++;
         return 0;
@@ -556,87 +654,19 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     p->res.messages_sent++;
     sim->m.messages++;
     lat = sim->latency_random ? sample_latency(sim, p, to, index) : sim->latency_const;
-    /* From here on, first and left are the times the first and last byte
-     * enter the network (after the adversary's delay). */
-    first = sim_time_add(first, extra_ns);
-    left = sim_time_add(left, extra_ns);
-    if (net->n_partitions > 0) {
-        const struct sim_partition *pt =
-            crossing_blocked(sim, p->id, to, first, sim_time_add(left, lat));
-
-        if (pt != NULL) {
-            int64_t dur = left - first;
-            uint64_t probes = 0;
-
-            if (!sim->tcp) {
-                p->res.bytes_sent += wire;
-                sim->m.bytes += wire;
-                sim->m.messages_lost++;
-                return 0;
-            }
-            rc = tcp_stall(sim, p->id, to, pt, &first, sim_time_add(dur, lat), &probes);
-            retx += probes;
-            rbytes += probes * unit_wire(sim, pl->len, net_units(sim, pl->len), 0);
-            if (rc < 0) {
-                lk->last_arrival = SIM__LINK_FAILED;
-                p->res.bytes_sent += wire + rbytes;
-                sim->m.bytes += wire + rbytes;
-                sim->m.retransmissions += retx;
-                sim->m.messages_lost++;
-                return 0;
-            }
-            /* Resent whole after the heal. */
-            left = sim_time_add(first, dur);
-            retx += net_units(sim, pl->len);
-            rbytes += wire;
-        }
+    if (sim->net_faults) {
+        return send_faulty(sim, p, to, pl, lk, index, sim_time_add(first, extra_ns),
+                           sim_time_add(left, extra_ns), lat, rtt);
     }
+    p->res.bytes_sent += wire;
+    sim->m.bytes += wire;
     {
         /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
-        uint64_t a = (uint64_t)left + (uint64_t)lat;
+        uint64_t a = (uint64_t)left + (uint64_t)extra_ns + (uint64_t)lat;
 
-        arrive = a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a;
+        return net_push(sim, p, to, pl, lk,
+                        a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a);
     }
-    if (net->loss > 0.0) {
-        struct sim_stream st;
-        uint64_t units = net_units(sim, pl->len);
-
-        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
-        if (!sim->tcp) {
-            double plost = units == 1 ? net->loss : -expm1((double)units * log1p(-net->loss));
-
-            if (gsl_rng_uniform(&st.rng) < plost) {
-                p->res.bytes_sent += wire;
-                sim->m.bytes += wire;
-                sim->m.messages_lost++;
-                return 0;
-            }
-        } else {
-            int64_t latest =
-                tcp_loss(sim, &st, pl->len, units, first, left, to_ns(rtt), &retx, &rbytes);
-
-            if (latest >= 0 && sim_time_add(latest, lat) > arrive) {
-                arrive = sim_time_add(latest, lat);
-            }
-        }
-    }
-    p->res.bytes_sent += wire + rbytes;
-    sim->m.bytes += wire + rbytes;
-    sim->m.retransmissions += retx;
-    if (lk != NULL && sim->in_order) {
-        if (arrive < lk->last_arrival) {
-            arrive = lk->last_arrival;
-        }
-        lk->last_arrival = arrive;
-    }
-    rc = sim__push(sim, arrive, (uint32_t)to,
-                   SIM__EV_AUX(sim->ns_per_byte > 0.0 ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id),
-                   pl);
-    if (rc < 0) {
-        return rc;
-    }
-    pl->refs++;
-    return 0;
 }
 
 /* see sim_int.h */

@@ -132,6 +132,7 @@ struct sim {
     int link_draws;                /* messages draw latency or loss: keep link indices */
     int windowed;                  /* tcp with a window: links are throughput-limited */
     int in_order;                  /* tcp: arrivals in order per link */
+    int net_faults;                /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
