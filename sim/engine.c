@@ -73,6 +73,8 @@ sim_config_init(struct sim_config *cfg, int n, uint64_t seed)
     cfg->net.transport.header_bytes = 40;
     cfg->net.transport.window_bytes = 65536;
     cfg->net.transport.rto_ms = 200.0;
+    cfg->net.transport.rto_max_ms = 60000.0;
+    cfg->net.transport.connection_timeout_ms = 30000.0;
     cfg->round_timeout_ns = 5000 * SIM_NS_PER_MS;
 }
 
@@ -430,7 +432,9 @@ validate(const struct sim_config *c)
     }
     if ((net->transport.kind != SIM_TRANSPORT_TCP &&
          net->transport.kind != SIM_TRANSPORT_DATAGRAM) ||
-        net->transport.mss == 0 || !finite_nonneg(net->transport.rto_ms)) {
+        net->transport.mss == 0 || !finite_nonneg(net->transport.rto_ms) ||
+        !finite_nonneg(net->transport.rto_max_ms) ||
+        !finite_nonneg(net->transport.connection_timeout_ms)) {
         return MPCSIM_EINVAL;
     }
     if (net->n_partitions < 0 || (net->n_partitions > 0 && net->partitions == NULL)) {

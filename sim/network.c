@@ -7,23 +7,34 @@
  *   1. uplink: FIFO per sender, occupied 8w/bandwidth from
  *      max(t, uplink free);
  *   2. tcp link s->r: FIFO per link at min(bandwidth, window/RTT), RTT =
- *      2 x the link's typical one-way latency (median or mean), occupied
- *      w*RTT/window from max(t, link free); the message has left when both
- *      1 and 2 are done;
- *   3. partitions drop it if t is in a window and s, r are in different
- *      groups; a datagram is lost with probability `loss`;
- *   4. + one latency sample, + rto per lost tcp segment (binomial), + the
- *      adversary's delay; the latency and loss draws of the k-th message
- *      on link s->r come from the streams (seed, purpose, (s, r), k)
- *      (sim/stream.h), so they do not depend on the order of sends;
- *   5. tcp: never before the previous message on the link (in order);
- *   6. downlink: FIFO per receiver in arrival order, the last bit received
+ *      the link's typical one-way latency (median or mean) forward plus
+ *      return, occupied w*RTT/window from max(t, link free); the message's
+ *      first byte leaves when both are free, its last when both are done;
+ *   3. a sender whose (time) crash comes before its last byte left
+ *      delivers nothing of it (crash times are in the config, so this is
+ *      decided here, at send time);
+ *   4. + one latency sample + the adversary's delay; the message crosses
+ *      the network from its first byte leaving to its last arriving, and a
+ *      partition meeting that interval drops a datagram or stalls a tcp
+ *      message (RTO backoff until it heals, or the connection fails);
+ *   5. loss: a datagram (or each of its fragments) is lost with
+ *      probability `loss`; a tcp segment is sent a geometric number of
+ *      times, each loss costing one RTT (fast retransmit) or the RTO with
+ *      backoff (sim.h), drawn lost segment by lost segment (geometric
+ *      gaps), so the cost is O(lost segments), not O(segments); the
+ *      latency and loss draws of the k-th message on link s->r come from
+ *      the streams (seed, purpose, (s, r), k) (sim/stream.h), so they do
+ *      not depend on the order of sends;
+ *   6. tcp: never before the previous message on the link (in order);
+ *   7. downlink: FIFO per receiver in arrival order, the last bit received
  *      at max(arrival, downlink free + 8w/bandwidth); this step is an
  *      ARRIVE event, so only bandwidth-limited runs pay for it.
+ * Under default settings (no loss, no partitions, no time crashes) steps
+ * 3-5 cost one comparison each.
  * Every duration becomes simulated ns through sim_ns_clamp and every sum
  * of times through sim_time_add: a draw beyond the horizon (2^62 ns) is
  * clamped to it, never undefined behaviour.
- * Per-link state (2, 4's message index and 5) lives in a dense n x n table
+ * Per-link state (2, 5's message index, 6, a failed connection) lives in a dense n x n table
  * while that is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
  * entries expire once both times are in the past (only links with traffic
  * in flight are live), unless messages draw latency or loss: then an
@@ -236,6 +247,9 @@ sim__net_init(struct sim *sim)
     int any_rtt = 0, adversary = 0;
 
     sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
+    sim->rto_ns = to_ns(net->transport.rto_ms * 1e6);
+    sim->rto_max_ns = to_ns(net->transport.rto_max_ms * 1e6);
+    sim->conn_timeout_ns = to_ns(net->transport.connection_timeout_ms * 1e6);
     sim->ns_per_byte = net->bandwidth_mbps > 0.0 ? 8e3 / net->bandwidth_mbps : 0.0;
     init_party_rates(sim);
     sim->link_lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LINK_LATENCY, 0, 0);
@@ -281,11 +295,13 @@ sim__net_init(struct sim *sim)
     sim->link_draws =
         (sim->latency_random && (net->latency_per == SIM_LATENCY_PER_MESSAGE || net->has_jitter)) ||
         net->loss > 0.0;
+    sim->net_faults = net->loss > 0.0 || net->n_partitions > 0;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
     sim->in_order = sim->tcp;
-    sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
-                                    sim->latency_random || net->loss > 0.0 || adversary)) ||
-                      sim->link_draws;
+    sim->need_links =
+        (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
+                      net->loss > 0.0 || adversary || net->n_partitions > 0)) ||
+        sim->link_draws;
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
@@ -395,18 +411,45 @@ link_get(struct sim *sim, int s, int r)
     return &sim->links_hash[j].link;
 }
 
+/* Payload bytes per unit: a tcp segment, or a datagram (fragment). */
+static inline uint64_t
+unit_bytes(const struct sim *sim)
+{
+    return sim->tcp ? sim->cfg.net.transport.mss : SIM_DATAGRAM_MAX_BYTES;
+}
+
+/* Units (segments or datagram fragments) of a len-byte message: >= 1. */
+static inline uint64_t
+net_units(const struct sim *sim, uint64_t len)
+{
+    uint64_t u = unit_bytes(sim);
+
+    return len == 0 ? 1 : (len + u - 1) / u;
+}
+
 /* see sim_int.h */
 uint64_t
 sim__net_wire_bytes(const struct sim *sim, size_t len)
 {
-    const struct sim_transport *t = &sim->cfg.net.transport;
+    return (uint64_t)len + net_units(sim, len) * sim->cfg.net.transport.header_bytes;
+}
 
-    if (sim->tcp) {
-        uint64_t segs = len == 0 ? 1 : ((uint64_t)len + t->mss - 1) / t->mss;
+/* Wire bytes of unit j (0-based) of a len-byte message in `units` units. */
+static inline uint64_t
+unit_wire(const struct sim *sim, uint64_t len, uint64_t units, uint64_t j)
+{
+    uint64_t u = unit_bytes(sim);
 
-        return (uint64_t)len + segs * t->header_bytes;
-    }
-    return (uint64_t)len + t->header_bytes;
+    return (j + 1 < units ? u : len - (units - 1) * u) + sim->cfg.net.transport.header_bytes;
+}
+
+/* first + (last - first) * num / den, exact (last >= first, num <= den). */
+static inline int64_t
+time_frac(int64_t first, int64_t last, uint64_t num, uint64_t den)
+{
+    mpcsim_u128 d = (mpcsim_u128)(uint64_t)(last - first) * num / den;
+
+    return first + (int64_t)(uint64_t)d;
 }
 
 /* Party i's group in partition pt (sim.h: dense, or sparse by binary search). */
@@ -430,95 +473,136 @@ partition_group(const struct sim_partition *pt, int i)
     return lo < pt->n_listed && pt->listed[lo] == i ? pt->listed_group[lo] : pt->rest;
 }
 
-static int
-partitioned(const struct sim *sim, int s, int r, int64_t t)
+/* The first partition separating s and r at some time of [x, y] (x <= y;
+ * the instant x when x == y), or NULL. */
+static const struct sim_partition *
+crossing_blocked(const struct sim *sim, int s, int r, int64_t x, int64_t y)
 {
     for (int k = 0; k < sim->cfg.net.n_partitions; k++) {
         const struct sim_partition *pt = &sim->partitions[k];
 
-        if (t >= pt->from_ns && t < pt->to_ns && partition_group(pt, s) != partition_group(pt, r)) {
-            return 1;
+        if (x < pt->to_ns && (y > pt->from_ns || x >= pt->from_ns) &&
+            partition_group(pt, s) != partition_group(pt, r)) {
+            return pt;
         }
     }
-    return 0;
+    return NULL;
 }
 
 /* see sim_int.h */
-int
-sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
-              int64_t extra_ns)
+int64_t
+sim__tcp_seg_delay(int fast, uint64_t losses, int64_t rtt_ns, int64_t rto_ns, int64_t rto_max_ns)
 {
-    const struct sim_network *net = &sim->cfg.net;
-    uint64_t wire = sim__net_wire_bytes(sim, pl->len);
-    int64_t left = depart, arrive;
-    struct sim__link *lk = NULL;
-    uint64_t index = 0;
-    int rc;
+    int64_t d = 0, cur = rto_ns < rto_max_ns ? rto_ns : rto_max_ns;
 
-    p->res.messages_sent++;
-    p->res.bytes_sent += wire;
-    sim->m.messages++;
-    sim->m.bytes += wire;
-    if (p->up_ns_per_byte > 0.0) {
-        int64_t start = depart > p->up_free ? depart : p->up_free;
-
-        left = sim_time_add(start, to_ns((double)wire * p->up_ns_per_byte));
-        p->up_free = left;
-        SIM__TRACE(sim, SIM_TRACE_UPLINK, p->id, to, pl->round, start, left, wire, pl);
-    }
-    if (sim->need_links) {
-        lk = link_get(sim, p->id, to);
-        if (lk == NULL) {
-            return MPCSIM_ENOMEM;
-        }
-        if (sim->link_draws) {
-            index = lk->sent++;
-        }
-        if (sim->windowed) {
-            double rtt =
-                net->n_regions > 0 ? 2.0 * typical_latency_ns(sim, p->id, to) : sim->rtt_ns;
-
-            if (rtt > 0.0) {
-                int64_t start = depart > lk->link_free ? depart : lk->link_free;
-                int64_t end =
-                    sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
-
-                lk->link_free = end;
-                left = end > left ? end : left;
-            }
-        }
-    }
-    if (net->n_partitions > 0 && partitioned(sim, p->id, to, depart)) {
-        sim->m.messages_lost++;
-        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+    if (losses == 0) {
         return 0;
     }
-    {
-        /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
-        uint64_t a = (uint64_t)left + (uint64_t)extra_ns +
-                     (uint64_t)(sim->latency_random ? sample_latency(sim, p, to, index)
-                                                    : sim->latency_const);
-
-        arrive = a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a;
+    if (fast) {
+        d = rtt_ns;
+        losses--;
     }
-    if (net->loss > 0.0) {
-        struct sim_stream st;
+    while (losses > 0 && cur < rto_max_ns) {
+        d = sim_time_add(d, cur);
+        cur = cur > rto_max_ns / 2 ? rto_max_ns : 2 * cur;
+        losses--;
+    }
+    if (losses > 0 && cur > 0) {
+        d = losses > (uint64_t)(SIM_HORIZON_NS / cur) ? SIM_HORIZON_NS
+                                                      : sim_time_add(d, (int64_t)losses * cur);
+    }
+    return d;
+}
 
-        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
-        if (!sim->tcp) {
-            if (gsl_rng_uniform(&st.rng) < net->loss) {
-                sim->m.messages_lost++;
-                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
-                return 0;
-            }
-        } else {
-            uint64_t segs =
-                pl->len == 0 ? 1 : (pl->len + net->transport.mss - 1) / net->transport.mss;
-            unsigned lost = gsl_ran_binomial(&st.rng, net->loss, (unsigned)segs);
+/*
+ * A tcp message crossing [*first, *first + dur] met partition `pt`: the
+ * RTO fires from the time t it met it, with backoff, until a firing's
+ * crossing is clear.  On success moves *first there and returns the
+ * number of lost retransmissions (probes); returns -1 if the connection
+ * times out first (*probes_out is still set).
+ */
+static int
+tcp_stall(const struct sim *sim, int s, int r, const struct sim_partition *pt, int64_t *first,
+          int64_t dur, uint64_t *probes_out)
+{
+    int64_t t = *first > pt->from_ns ? *first : pt->from_ns;
+    int64_t at = t, cur = sim->rto_ns < sim->rto_max_ns ? sim->rto_ns : sim->rto_max_ns;
+    uint64_t probes = 0;
 
-            arrive = sim_time_add(arrive, to_ns((double)lost * net->transport.rto_ms * 1e6));
+    for (;;) {
+        at = cur > 0 ? sim_time_add(at, cur) : pt->to_ns;
+        cur = cur > sim->rto_max_ns / 2 ? sim->rto_max_ns : 2 * cur;
+        if (at - t > sim->conn_timeout_ns) {
+            *probes_out = probes;
+            return -1;
         }
+        pt = crossing_blocked(sim, s, r, at, sim_time_add(at, dur));
+        if (pt == NULL) {
+            break;
+        }
+        probes++;
     }
+    *first = at;
+    *probes_out = probes;
+    return 0;
+}
+
+/* U in (0, 1] from the stream. */
+static inline double
+uniform_pos(struct sim_stream *st)
+{
+    return 1.0 - gsl_rng_uniform(&st->rng);
+}
+
+/*
+ * Per-transmission loss of a tcp message of `units` segments whose first
+ * byte leaves at `first` and last at `last` (segment j leaves at
+ * first + (last - first)(j + 1)/units).  Walks the segments whose first
+ * transmission is lost from the last one down (geometric gaps), so each
+ * knows how many later segments arrived (fast retransmit needs 3).
+ * Returns the latest leave time + loss delay over lost segments (or -1),
+ * and adds the retransmissions and their wire bytes.
+ */
+static int64_t
+tcp_loss(const struct sim *sim, struct sim_stream *st, uint64_t len, uint64_t units, int64_t first,
+         int64_t last, int64_t rtt_ns, uint64_t *retx, uint64_t *rbytes)
+{
+    const double p = sim->cfg.net.loss;
+    const double lp = log(p), l1p = log1p(-p);
+    uint64_t j = units, lost_after = 0;
+    int64_t latest = -1;
+
+    for (;;) {
+        /* Segments before the next lost one, from the top: Geom(p) - 1. */
+        double gap = floor(log(uniform_pos(st)) / l1p);
+        uint64_t k;
+        int64_t at;
+
+        if (!(gap < (double)j)) {
+            break;
+        }
+        j -= (uint64_t)gap + 1;
+        /* Further losses of segment j: failures before success, Geom(1 - p) - 1. */
+        gap = floor(log(uniform_pos(st)) / lp);
+        k = gap < 0x1p62 ? (uint64_t)gap : UINT64_C(1) << 62;
+        at = sim_time_add(time_frac(first, last, j + 1, units),
+                          sim__tcp_seg_delay(units - 1 - j - lost_after >= 3, k + 1, rtt_ns,
+                                             sim->rto_ns, sim->rto_max_ns));
+        latest = at > latest ? at : latest;
+        *retx += k + 1;
+        *rbytes += (k + 1) * unit_wire(sim, len, units, j);
+        lost_after++;
+    }
+    return latest;
+}
+
+/* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
+static inline int
+net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+         struct sim__link *lk, int64_t depart, int64_t arrive)
+{
+    int rc;
+
     if (lk != NULL && sim->in_order) {
         if (arrive < lk->last_arrival) {
             arrive = lk->last_arrival;
@@ -531,8 +615,169 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         return rc;
     }
     pl->refs++;
-    SIM__TRACE(sim, SIM_TRACE_SEND, p->id, to, pl->round, depart, arrive, wire, pl);
+    SIM__TRACE(sim, SIM_TRACE_SEND, p->id, to, pl->round, depart, arrive,
+               sim__net_wire_bytes(sim, pl->len), pl);
     return 0;
+}
+
+/* Count `wire` bytes sent by p, `retx` of them retransmissions. */
+static inline void
+net_count(struct sim *sim, struct sim_party *p, uint64_t bytes, uint64_t retx)
+{
+    p->res.bytes_sent += bytes;
+    sim->m.bytes += bytes;
+    sim->m.retransmissions += retx;
+}
+
+/*
+ * The rest of a send when partitions or loss are configured (kept out of
+ * line, off the default path): the message's first and last bytes enter
+ * the network at `first` and `left` (adversary delay included) and take
+ * `lat` to cross.
+ */
+static __attribute__((noinline)) int
+send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+            struct sim__link *lk, uint64_t index, int64_t depart, int64_t first, int64_t left,
+            int64_t lat, double rtt)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    uint64_t wire = sim__net_wire_bytes(sim, pl->len), units = net_units(sim, pl->len);
+    uint64_t retx = 0, rbytes = 0;
+    int64_t arrive;
+
+    if (lk != NULL && lk->last_arrival == SIM__LINK_FAILED) {
+        /* The connection timed out in a partition: nothing crosses it. */
+        sim->m.messages_lost++;
+        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+        return 0;
+    }
+    if (net->n_partitions > 0) {
+        const struct sim_partition *pt =
+            crossing_blocked(sim, p->id, to, first, sim_time_add(left, lat));
+
+        if (pt != NULL) {
+            int64_t dur = left - first;
+            uint64_t probes = 0;
+
+            if (!sim->tcp) {
+                net_count(sim, p, wire, 0);
+                sim->m.messages_lost++;
+                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                return 0;
+            }
+            if (tcp_stall(sim, p->id, to, pt, &first, sim_time_add(dur, lat), &probes) < 0) {
+                lk->last_arrival = SIM__LINK_FAILED;
+                net_count(sim, p, wire + probes * unit_wire(sim, pl->len, units, 0), probes);
+                sim->m.messages_lost++;
+                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                return 0;
+            }
+            /* Each probe resent the first segment; after the heal the
+             * whole message is resent. */
+            retx += probes + units;
+            rbytes += probes * unit_wire(sim, pl->len, units, 0) + wire;
+            left = sim_time_add(first, dur);
+        }
+    }
+    arrive = sim_time_add(left, lat);
+    if (net->loss > 0.0) {
+        struct sim_stream st;
+
+        link_stream(&st, sim->loss_key, link_name(p->id, to), index);
+        if (!sim->tcp) {
+            double plost = units == 1 ? net->loss : -expm1((double)units * log1p(-net->loss));
+
+            if (gsl_rng_uniform(&st.rng) < plost) {
+                net_count(sim, p, wire, 0);
+                sim->m.messages_lost++;
+                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                return 0;
+            }
+        } else {
+            int64_t latest =
+                tcp_loss(sim, &st, pl->len, units, first, left, to_ns(rtt), &retx, &rbytes);
+
+            if (latest >= 0 && sim_time_add(latest, lat) > arrive) {
+                arrive = sim_time_add(latest, lat);
+            }
+        }
+    }
+    net_count(sim, p, wire + rbytes, retx);
+    return net_push(sim, p, to, pl, lk, depart, arrive);
+}
+
+/* see sim_int.h */
+int
+sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
+{
+    const struct sim_network *net = &sim->cfg.net;
+    uint64_t wire = sim__net_wire_bytes(sim, pl->len);
+    int64_t first = depart, left = depart, lat;
+    double rtt = sim->rtt_ns;
+    struct sim__link *lk = NULL;
+    uint64_t index = 0;
+
+    if (p->up_ns_per_byte > 0.0) {
+        first = depart > p->up_free ? depart : p->up_free;
+        left = sim_time_add(first, to_ns((double)wire * p->up_ns_per_byte));
+        p->up_free = left;
+        SIM__TRACE(sim, SIM_TRACE_UPLINK, p->id, to, pl->round, first, left, wire, pl);
+    }
+    if (sim->need_links) {
+        lk = link_get(sim, p->id, to);
+        if (lk == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        if (sim->link_draws) {
+            index = lk->sent++;
+        }
+        if (net->n_regions > 0) {
+            rtt = typical_latency_ns(sim, p->id, to) + typical_latency_ns(sim, to, p->id);
+        }
+        if (sim->windowed && rtt > 0.0) {
+            int64_t start = depart > lk->link_free ? depart : lk->link_free;
+            int64_t end =
+                sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
+
+            lk->link_free = end;
+            first = start > first ? start : first;
+            left = end > left ? end : left;
+        }
+    }
+    if (left > p->crash_at) {
+        /* The sender crashes before the last byte leaves: the message was
+         * sent and is lost (nothing arrives); the whole units that had
+         * left crossed the wire. */
+        p->res.messages_sent++;
+        sim->m.messages++;
+        if (p->crash_at > first) {
+            uint64_t units = net_units(sim, pl->len);
+            uint64_t done = (uint64_t)((mpcsim_u128)(uint64_t)(p->crash_at - first) * units /
+                                       (uint64_t)(left - first));
+
+            net_count(sim, p, done * (unit_bytes(sim) + net->transport.header_bytes), 0);
+        }
+        sim->m.messages_lost++;
+        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+        return 0;
+    }
+    p->res.messages_sent++;
+    sim->m.messages++;
+    lat = sim->latency_random ? sample_latency(sim, p, to, index) : sim->latency_const;
+    if (sim->net_faults) {
+        return send_faulty(sim, p, to, pl, lk, index, depart, sim_time_add(first, extra_ns),
+                           sim_time_add(left, extra_ns), lat, rtt);
+    }
+    p->res.bytes_sent += wire;
+    sim->m.bytes += wire;
+    {
+        /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
+        uint64_t a = (uint64_t)left + (uint64_t)extra_ns + (uint64_t)lat;
+
+        return net_push(sim, p, to, pl, lk, depart,
+                        a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a);
+    }
 }
 
 /* see sim_int.h */

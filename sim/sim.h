@@ -86,21 +86,51 @@ enum sim_transport_kind {
 };
 
 /*
+ * The largest datagram payload (65 535 - 8 UDP - 20 IPv4 header bytes).
+ * A larger datagram message is sent as ceil(len / SIM_DATAGRAM_MAX_BYTES)
+ * fragments, each with its own header and its own loss draw; the message
+ * arrives only if every fragment does.
+ */
+#define SIM_DATAGRAM_MAX_BYTES 65507u
+
+/*
  * Fields are used as given (sim_config_init() sets the SCENARIO.md
  * defaults): mss must be >= 1; header_bytes may be 0; window_bytes 0
  * means no window limit.
+ *
+ * tcp loss (RFC 6298 for the RTO and its backoff, RFC 5681 for fast
+ * retransmit): every transmission of a segment is lost independently with
+ * probability `loss`, so a segment is sent G times, G geometric with mean
+ * 1/(1 - loss).  The first loss of a segment costs one RTT when at least 3
+ * later segments of the same message arrived on their first transmission
+ * (three duplicate ACKs: fast retransmit), else the RTO (tail loss); each
+ * further loss of that segment costs the current RTO, which starts at
+ * rto_ms and doubles up to rto_max_ms.  The segment arrives that much
+ * later; the message when its last segment has.  Every transmission counts
+ * in `bytes` and every one after the first in `retransmissions`.
+ * A partition met by a tcp message stalls it: the RTO timer fires at
+ * t + rto, then with backoff, from the time t the message met the
+ * partition; the first firing whose crossing no partition blocks resends
+ * the whole message.  If that firing would come more than
+ * connection_timeout_ms after t, the connection (this direction of the
+ * link) fails: the message and every later one on it are lost.
  */
 struct sim_transport {
     enum sim_transport_kind kind;
-    uint32_t mss;          /* payload bytes per segment (tcp), default 1460 */
-    uint32_t header_bytes; /* per segment (tcp) or per datagram, default 40 */
-    uint32_t window_bytes; /* tcp window, default 65536; 0 = unlimited */
-    double rto_ms;         /* tcp delay per lost segment, default 200 */
+    uint32_t mss;                 /* payload bytes per segment (tcp), default 1460 */
+    uint32_t header_bytes;        /* per segment (tcp) or per datagram, default 40 */
+    uint32_t window_bytes;        /* tcp window, default 65536; 0 = unlimited */
+    double rto_ms;                /* tcp initial retransmission timeout, default 200 */
+    double rto_max_ms;            /* tcp RTO backoff cap, default 60000 */
+    double connection_timeout_ms; /* tcp: a stall longer than this fails the link, default 30000 */
 };
 
 /*
- * Partition: during [from_ns, to_ns), a message between parties in
- * different groups is dropped (both transports).  Either dense: group[i]
+ * Partition: during [from_ns, to_ns), parties in different groups cannot
+ * reach each other.  A message crosses the network from when its first
+ * byte leaves the sender's uplink until its last byte arrives; if that
+ * interval meets the window, a datagram is dropped and a tcp message
+ * stalls (struct sim_transport).  Either dense: group[i]
  * is party i's group (n entries); or sparse (group NULL): party i is in
  * listed_group[j] when listed[j] == i (listed ascending, n_listed
  * entries), else in group `rest` - so 5000 partitions of 10^5 parties
@@ -238,7 +268,8 @@ struct sim_config {
 /*
  * Zero `cfg` and set the SCENARIO.md defaults: n parties, `seed`, constant
  * zero latency, unlimited bandwidth, tcp (mss 1460, header 40, window
- * 65536, rto 200 ms), no loss, no faults, all honest, round timeout 5 s.
+ * 65536, rto 200 ms, rto max 60 s, connection timeout 30 s), no loss, no faults, all honest, round
+ * timeout 5 s.
  */
 void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
 
@@ -350,8 +381,13 @@ void *sim_party_state(const struct sim_party *p);
  * from inside on_start, on_message or on_timer.  The engine copies the
  * bytes; they leave when the compute charged so far has elapsed.  Sends
  * after sim_output or sim_abort are allowed (a party may keep helping);
- * sends leaving at or after the party's crash time vanish (return 0), and
- * a party crashed at round r crashes at its first send of a later round.
+ * sends leaving at or after the party's crash time vanish (return 0); a
+ * message whose last byte would leave the sender's uplink (or its tcp
+ * window-limited link) after the crash time delivers nothing (it counts
+ * in messages and messages_lost, and the whole segments that had left in
+ * `bytes`); and
+ * a party crashed at round r crashes at its first send of a later round
+ * (what it had sent of earlier rounds still leaves).
  * Returns 0 or MPCSIM_ENOMEM; an MPCSIM_ENOMEM from any runtime call is
  * also sticky: sim_run returns it.
  */
@@ -415,9 +451,10 @@ struct sim_party_result {
     int output_depth;        /* depth when it output */
     int output_round;        /* largest protocol round received when it output */
     int aborted;
-    const char *abort_reason;                           /* if aborted */
-    int64_t abort_ns;                                   /* local time of sim_abort, if aborted */
-    uint64_t messages_sent, bytes_sent, bytes_received; /* wire bytes incl. headers */
+    const char *abort_reason; /* if aborted */
+    int64_t abort_ns;         /* local time of sim_abort, if aborted */
+    /* Wire bytes incl. headers; bytes_sent counts retransmissions too. */
+    uint64_t messages_sent, bytes_sent, bytes_received;
     uint64_t messages_received; /* messages delivered to it (handled by on_message) */
     int64_t compute_ns;
 };
@@ -432,7 +469,7 @@ struct sim_metrics {
     int rounds;               /* max output_round over honest parties that output, 0 if none */
     int depth;                /* max output depth over honest parties that output, 0 if none */
     uint64_t messages;        /* messages sent into the network (not dropped by the sender side) */
-    uint64_t bytes;           /* wire bytes: payload + segment headers */
+    uint64_t bytes;           /* wire bytes: payload + segment headers, every transmission */
     uint64_t max_party_bytes; /* max over parties of bytes sent + received */
     int64_t compute_ns;       /* modelled compute, summed over parties */
     int64_t max_party_compute_ns; /* the largest one party's modelled compute */
@@ -440,6 +477,7 @@ struct sim_metrics {
     uint64_t events;              /* events processed: deliveries, timers, crashes, and
                                      downlink arrivals when bandwidth is limited */
     uint64_t messages_lost;       /* datagrams lost, messages dropped by partitions or crashes */
+    uint64_t retransmissions;     /* tcp segment transmissions after the first (loss, partitions) */
     int64_t end_ns;               /* simulated time of the last event */
     int timed_out;                /* stopped by max_sim_time_ns */
     double wall_ms;               /* wall time of sim_run (the only non-deterministic value) */

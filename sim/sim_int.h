@@ -60,12 +60,16 @@ struct sim__payload {
 #define SIM__PAYLOAD_CLASSES 9
 
 /* Per-link state: TCP link transmission (window limit) and in-order
- * arrival, and the index of the next message (the key of its draws). */
+ * arrival, and the index of the next message (the key of its draws).
+ * last_arrival == SIM__LINK_FAILED: the tcp connection timed out in a
+ * partition, and nothing more crosses the link. */
 struct sim__link {
     int64_t link_free;
     int64_t last_arrival;
     uint64_t sent; /* messages sent on the link so far (used when messages draw) */
 };
+
+#define SIM__LINK_FAILED INT64_MAX
 
 struct sim__link_slot {
     uint64_t key; /* from * n + to + 1; 0 = empty */
@@ -131,11 +135,13 @@ struct sim {
     int down_limited;      /* some party's downlink is limited: messages ARRIVE first */
     double *region_zeta;   /* n_regions^2 ln(median ns) */
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
+    int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
     int need_links;                /* per-link state: tcp window/order, or draws */
     int link_draws;                /* messages draw latency or loss: keep link indices */
     int windowed;                  /* tcp with a window: links are throughput-limited */
     int in_order;                  /* tcp: arrivals in order per link */
+    int net_faults;                /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
@@ -168,7 +174,13 @@ void sim__net_clear(struct sim *sim);
  * than the network alone would make it. */
 MPCSIM_NODISCARD int sim__net_send(struct sim *sim, struct sim_party *from, int to,
                                    struct sim__payload *pl, int64_t depart, int64_t extra_ns);
-/* Wire bytes of a `len`-byte message. */
+/* The delay that `losses` lost transmissions add to one tcp segment: the
+ * first costs rtt_ns if `fast` (fast retransmit) else the RTO, each later
+ * one the RTO, which starts at rto_ns and doubles up to rto_max_ns
+ * (sim.h, struct sim_transport).  Saturates at SIM_HORIZON_NS. */
+int64_t sim__tcp_seg_delay(int fast, uint64_t losses, int64_t rtt_ns, int64_t rto_ns,
+                           int64_t rto_max_ns);
+/* Wire bytes of a `len`-byte message (every unit's header included). */
 uint64_t sim__net_wire_bytes(const struct sim *sim, size_t len);
 /* An ARRIVE event: queue behind the receiver's downlink, then deliver. */
 MPCSIM_NODISCARD int sim__net_arrive(struct sim *sim, const struct sim__event *ev);

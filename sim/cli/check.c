@@ -553,6 +553,7 @@ static const struct col_keys col_keys[] = {
     {"max_party_bytes", {"protocol", "network.transport", "parties", NULL}},
     {"compute_ms", {"cost_model", "protocol", NULL}},
     {"max_party_compute_ms", {"cost_model", "protocol", NULL}},
+    {"retransmissions", {"network.loss", "network.transport", "network.partitions", NULL}},
     {"dropped", {"faults", NULL}},
     {"included", {"faults", "parties", NULL}},
     {"status", {"protocol.threshold", "adversary", "faults", "protocol", NULL}},

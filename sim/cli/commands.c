@@ -1180,6 +1180,11 @@ g_max_compute(const struct trial_row *r)
     return r->max_party_compute_ms;
 }
 static double
+g_retx(const struct trial_row *r)
+{
+    return (double)r->retransmissions;
+}
+static double
 g_dropped(const struct trial_row *r)
 {
     return absent_int(r->dropped);
@@ -1218,6 +1223,7 @@ static const struct agg_col agg_cols[] = {
     {"max_party_bytes", 0, OVER_ALL, g_maxp},
     {"compute_ms", 0, OVER_ALL, g_compute},
     {"max_party_compute_ms", 0, OVER_ALL, g_max_compute},
+    {"retransmissions", 0, OVER_ALL, g_retx},
     {"dropped", 0, OVER_ALL, g_dropped},
     {"included", 0, OVER_ALL, g_included},
     {"false_accusations", 0, OVER_ALL, g_false},

@@ -260,10 +260,17 @@ cli_load(struct cli_loaded *l, const char *path, char *const *sets, size_t n_set
             need = load_need(path, sets, n_sets, skip_invalid);
 
             if (need > 0) {
+                /* The measurement runs in this process, after the failed
+                 * attempt: state that a fresh process allocates around
+                 * loading can differ by a few hundred bytes, so the quote
+                 * is rounded up to whole 64 KiB. */
+                size_t quote = (need + 65535) / 65536 * 64;
+
                 fprintf(stderr,
-                        ": the memory limit was reached; loading it needs %zu bytes (%zuK): "
-                        "--max-memory must be at least that, plus what the trials need",
-                        need, (need + 1023) / 1024);
+                        ": the memory limit was reached; loading it needs %zu bytes, "
+                        "quoted as %zuK with headroom: --max-memory must be at least that, "
+                        "plus what the trials need",
+                        need, quote);
             } else {
                 fprintf(stderr,
                         ": the memory limit was reached (loading needs more than %zu "

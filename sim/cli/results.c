@@ -26,6 +26,7 @@ static const char *const columns[] = {
     "latency_ms",      "latency_p50_ms", "rounds",  "messages",         "bytes",
     "max_party_bytes", "compute_ms",     "dropped", "accused",          "false_accusations",
     "events",          "wall_ms",        "depth",   "time_to_abort_ms", "max_party_compute_ms",
+    "retransmissions",
 };
 
 /* see results.h */
@@ -179,6 +180,7 @@ results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row 
     put_dbl(f, row->time_to_abort_ms, 6, 0);
     fputc(',', f);
     put_dbl(f, row->max_party_compute_ms, 6, 0);
+    fprintf(f, ",%llu", (unsigned long long)row->retransmissions);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
         fputc(',', f);
         put_stat(f, row, extra[i], 0);
@@ -270,6 +272,7 @@ results_json_row(FILE *f, const struct results_point *pt, const struct trial_row
     put_dbl(f, row->time_to_abort_ms, 6, 1);
     json_key(f, "max_party_compute_ms");
     put_dbl(f, row->max_party_compute_ms, 6, 1);
+    fprintf(f, ", \"retransmissions\": %llu", (unsigned long long)row->retransmissions);
     for (size_t i = 0; extra != NULL && extra[i] != NULL; i++) {
         json_key(f, extra[i]);
         put_stat(f, row, extra[i], 1);
@@ -384,6 +387,11 @@ static double
 r_maxp(const struct trial_row *r)
 {
     return (double)r->max_party_bytes;
+}
+static double
+r_retx(const struct trial_row *r)
+{
+    return (double)r->retransmissions;
 }
 static double
 r_compute(const struct trial_row *r)
@@ -529,10 +537,16 @@ results_summary(FILE *f, const struct results_point *pt, const struct trial_row 
 
         cell_dbl(rnd, sizeof(rnd), mean_of(rows, n, r_rounds), 1);
         cell_dbl(dep, sizeof(dep), mean_of(rows, n, r_depth), 1);
+        char retx[64] = "";
+        double mr = mean_of(rows, n, r_retx);
+
+        if (mr > 0.0) { /* only where loss or partitions made tcp resend */
+            snprintf(retx, sizeof(retx), ", retransmissions %.1f", mr);
+        }
         fprintf(f,
                 "  traffic          rounds %s, depth %s (trials with output); messages %.0f, "
-                "bytes %s, max per party %s (all trials; means)\n",
-                rnd, dep, mean_of(rows, n, r_messages), b1, b2);
+                "bytes %s, max per party %s%s (all trials; means)\n",
+                rnd, dep, mean_of(rows, n, r_messages), b1, b2, retx);
     }
     {
         char c1[32], c2[32], d[32];

@@ -3,7 +3,7 @@
  * sim/cli/results.h - result rows out: CSV and JSON with the columns of
  * SCENARIO.md "Results" (sweep keys first as `sweep.<dotted key>`, then
  * the contract's columns, then `depth`, `time_to_abort_ms`,
- * `max_party_compute_ms`, protocol columns, and `reason` last), and the
+ * `max_party_compute_ms`, `retransmissions`, protocol columns, and `reason` last), and the
  * table `mpcsim run` prints.
  *
  * Absent values (TRIAL_ABSENT, NAN, "" in struct trial_row) are empty

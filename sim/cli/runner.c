@@ -552,6 +552,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     row->max_party_bytes = m->max_party_bytes;
     row->compute_ms = (double)m->compute_ns / 1e6;
     row->max_party_compute_ms = (double)m->max_party_compute_ns / 1e6;
+    row->retransmissions = m->retransmissions;
     row->dropped = m->dropped;
     row->events = m->events;
     row->wall_ms = m->wall_ms;

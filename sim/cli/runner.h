@@ -48,6 +48,7 @@ struct trial_row {
     uint64_t messages, bytes, max_party_bytes;
     double compute_ms;           /* modelled compute, summed over parties */
     double max_party_compute_ms; /* the largest one party's modelled compute */
+    uint64_t retransmissions;    /* tcp segment transmissions after the first */
     int dropped;
     char *accused; /* "3;7", owned */
     int false_accusations;

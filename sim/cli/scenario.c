@@ -1104,7 +1104,9 @@ check_latency(struct vctx *v, struct sim_network *net, const struct ynode *node,
 static void
 check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *node)
 {
-    static const char *const keys[] = {"kind", "mss", "header_bytes", "window_bytes", "rto_ms"};
+    static const char *const keys[] = {
+        "kind",   "mss",        "header_bytes",         "window_bytes",
+        "rto_ms", "rto_max_ms", "connection_timeout_ms"};
     static const char *const kinds[] = {"tcp", "datagram"};
     const struct ynode *k = node;
     const struct ynode *p = NULL;
@@ -1143,12 +1145,20 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
     if ((p = ynode_map_get(node, "rto_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
     }
+    if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
+        (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_max_ms", &t->rto_max_ms);
+    }
+    if ((p = ynode_map_get(node, "connection_timeout_ms")) != NULL) {
+        (void)ms_value(v, p, 0, 1e9, 0, "network.transport.connection_timeout_ms",
+                       &t->connection_timeout_ms);
+    }
     if (kind == SIM_TRANSPORT_DATAGRAM) {
         for (size_t i = 0; i + 1 < node->n_items; i += 2) {
             const char *key = node->items[i]->value;
 
             if (strcmp(key, "mss") == 0 || strcmp(key, "window_bytes") == 0 ||
-                strcmp(key, "rto_ms") == 0) {
+                strcmp(key, "rto_ms") == 0 || strcmp(key, "rto_max_ms") == 0 ||
+                strcmp(key, "connection_timeout_ms") == 0) {
                 err(v, node->items[i], "'%s' applies to the tcp transport, not datagram", key);
             }
         }
@@ -2048,6 +2058,8 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     sc->net.transport.header_bytes = 40;
     sc->net.transport.window_bytes = 65536;
     sc->net.transport.rto_ms = 200;
+    sc->net.transport.rto_max_ms = 60000;
+    sc->net.transport.connection_timeout_ms = 30000;
     sc->max_sim_time_ms = 3.6e6;
     memcpy(sc->cost_ns, sim_cost_default, sizeof(sc->cost_ns));
     if (root == NULL) {

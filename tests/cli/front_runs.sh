@@ -80,7 +80,7 @@ sweep:
   protocol.kind: [toy, additive, secagg]
 YAML
 expect 0 "" run "$tmp/mix.yaml" --csv - -q
-head -1 "$tmp/out" | grep -q ",max_party_compute_ms,offline_messages,offline_bytes,offline_compute_ms,server_bytes,server_compute_ms,reason$" ||
+head -1 "$tmp/out" | grep -q ",max_party_compute_ms,retransmissions,offline_messages,offline_bytes,offline_compute_ms,server_bytes,server_compute_ms,reason$" ||
     fail "mixed sweep header: $(head -1 "$tmp/out")"
 [ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "mixed sweep: $(wc -l <"$tmp/out") lines"
 grep -q '^toy,mix,0,[0-9]*,toy,3,ok,true,6,6,' "$tmp/out" || fail "mixed sweep: toy row"

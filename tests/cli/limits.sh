@@ -39,7 +39,8 @@ rc=$?
 grep -q "the memory limit was reached; loading it needs [0-9]* bytes" "$tmp/err" ||
     fail "no minimum in the message: $(cat "$tmp/err")"
 # The quoted minimum is the real one: with it, loading succeeds.
-need_k=$(sed -n 's/.*loading it needs [0-9]* bytes (\([0-9]*\)K).*/\1/p' "$tmp/err")
+need_k=$(sed -n 's/.*loading it needs [0-9]* bytes, quoted as \([0-9]*\)K.*/\1/p' "$tmp/err")
+[ -n "$need_k" ] || fail "no quoted minimum: $(cat "$tmp/err")"
 "$mpcsim" run "$tmp/sweep60k.yaml" --max-memory "${need_k}K" --trials 1 --quiet >/dev/null 2>"$tmp/err"
 grep -q "while loading" "$tmp/err" && fail "--max-memory ${need_k}K (the quoted minimum) still fails loading"
 

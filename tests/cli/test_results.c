@@ -99,14 +99,14 @@ test_csv_absent_and_quoting(void **state)
     results_csv_row(f, &pt, &r, extra);
     s = slurp(f);
     assert_non_null(strstr(s, "sweep.parties,scenario,trial,seed,protocol,parties,"));
-    assert_non_null(
-        strstr(s, ",depth,time_to_abort_ms,max_party_compute_ms,offline_bytes,reason\n"));
+    assert_non_null(strstr(
+        s, ",depth,time_to_abort_ms,max_party_compute_ms,retransmissions,offline_bytes,reason\n"));
     /* included, latency_ms, latency_p50_ms, rounds: empty; the name quoted. */
     assert_non_null(
         strstr(s, "3,\"exchanges, EU\",1,18446744073709551615,toy,3,abort,false,,,,,,,9,441,"));
-    /* wall_ms 0, depth empty, time_to_abort_ms 250, max_party_compute_ms and the
-     * protocol column this row does not have: empty. */
-    assert_non_null(strstr(s, ",0.000,,250.000000,,,party 0: additive"));
+    /* wall_ms 0, depth empty, time_to_abort_ms 250, max_party_compute_ms empty,
+     * retransmissions 0, the protocol column this row does not have: empty. */
+    assert_non_null(strstr(s, ",0.000,,250.000000,,0,,party 0: additive"));
     free(s);
     fclose(f);
     scenario_destroy(sc);
@@ -229,6 +229,7 @@ ok_row(struct trial_row *r)
     r->depth = 4;
     r->time_to_abort_ms = NAN;
     r->max_party_compute_ms = 0.125;
+    r->retransmissions = 7;
     r->n_stats = 2;
     strcpy(r->stat_names[0], "offline_bytes");
     r->stat_is_int[0] = 1; /* integer statistics are written exactly */
@@ -285,14 +286,15 @@ test_csv_ok_row_columns(void **state)
     results_csv_header(f, &pt, NULL);
     s = slurp(f);
     assert_non_null(strstr(s, "sweep.network.latency.median_ms,sweep.\"odd,key\",scenario,trial,"));
-    assert_non_null(strstr(s, ",max_party_compute_ms,offline_bytes,ratio,absent_stat,reason\n"));
+    assert_non_null(strstr(
+        s, ",max_party_compute_ms,retransmissions,offline_bytes,ratio,absent_stat,reason\n"));
     assert_non_null(strstr(s, "\n2.5,\"x\"\"y\",vec,4,42,additive,3,ok,true,10;20;30,10;20;30,3,"
                               "12.500000,11.250000,2,9007199254740993,18446744073709551615,"
-                              "1500,0.250000,0,1;2,0,77,1.500,4,,0.125000,"
+                              "1500,0.250000,0,1;2,0,77,1.500,4,,0.125000,7,"
                               "12345678901234567891,0.1,,\n"));
     /* Without extra columns: the contract's columns, then reason. */
     assert_non_null(strstr(s, "\nsweep.network.latency.median_ms,sweep.\"odd,key\",scenario,"));
-    assert_non_null(strstr(s, ",time_to_abort_ms,max_party_compute_ms,reason\n"));
+    assert_non_null(strstr(s, ",time_to_abort_ms,max_party_compute_ms,retransmissions,reason\n"));
     free(s);
     fclose(f);
     scenario_destroy(sc);
@@ -333,7 +335,8 @@ test_json_vector_rows(void **state)
                               "\"bytes\": 18446744073709551615, \"max_party_bytes\": 1500"));
     assert_non_null(strstr(s, "\"accused\": [1,2], \"false_accusations\": 0, \"events\": 77, "
                               "\"wall_ms\": 1.500, \"depth\": 4, \"time_to_abort_ms\": null, "
-                              "\"max_party_compute_ms\": 0.125000, \"offline_bytes\": "
+                              "\"max_party_compute_ms\": 0.125000, \"retransmissions\": 7, "
+                              "\"offline_bytes\": "
                               "12345678901234567891, \"absent_stat\": null, \"reason\": \"\"}"));
     assert_non_null(strstr(s, "},\n  {\"sweep.a\\\"b\""));
     assert_non_null(strstr(s, "\"trial\": 5, \"seed\": \"42\""));

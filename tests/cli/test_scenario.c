@@ -36,7 +36,8 @@ static const char full[] =
     "network:\n"
     "  latency: { sigma: 0.5 }\n"
     "  bandwidth_mbps: 100\n"
-    "  transport: { kind: tcp, mss: 1000, window_bytes: 32768 }\n"
+    "  transport: { kind: tcp, mss: 1000, window_bytes: 32768, rto_max_ms: 4000,\n"
+    "               connection_timeout_ms: 9000 }\n"
     "  loss: 0.01\n"
     "  regions: { names: [eu, us], assign: round_robin, median_ms: [[5, 40], [40, 5]] }\n"
     "  partitions: [ { from_ms: 10, to_ms: 20, groups: [[0, 1]] } ]\n"
@@ -86,6 +87,8 @@ test_scenario_full(void **state)
     assert_int_equal(sc->net.transport.mss, 1000);
     assert_int_equal(sc->net.transport.header_bytes, 40); /* default kept */
     assert_int_equal(sc->net.transport.window_bytes, 32768);
+    assert_true(sc->net.transport.rto_max_ms == 4000);
+    assert_true(sc->net.transport.connection_timeout_ms == 9000);
     assert_int_equal(sc->net.n_regions, 2);
     assert_int_equal(sc->net.party_region[3], 1);
     assert_true(sc->net.region_median_ms[1] == 40);
@@ -132,6 +135,9 @@ test_scenario_defaults(void **state)
     assert_true(sc->protocol.round_timeout_ms == 5000);
     assert_int_equal(sc->net.transport.kind, SIM_TRANSPORT_TCP);
     assert_int_equal(sc->net.transport.mss, 1460);
+    assert_true(sc->net.transport.rto_ms == 200);
+    assert_true(sc->net.transport.rto_max_ms == 60000);
+    assert_true(sc->net.transport.connection_timeout_ms == 30000);
     assert_true(sc->net.bandwidth_mbps == 0);
     assert_true(sc->inputs.values[6] == 7);
     scenario_destroy(sc);

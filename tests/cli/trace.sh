@@ -166,7 +166,7 @@ cmp -s "$tmp/a.json" "$tmp/e.json" || fail "--trace - differs from the file"
 for s in "$scenarios"/*.yaml; do
     name=$(basename "$s" .yaml)
     case $name in
-    partition-midprotocol) inst=lost ;;
+    crash-mid-broadcast) inst=lost ;;
     secagg-exposures-100) inst=dropout ;;
     *) continue ;;
     esac
