@@ -99,7 +99,7 @@ link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t
 
 /* One draw of distribution l in ns (zeta: ln of its median in ns, for
  * lognormal). */
-static int64_t
+static inline int64_t
 draw_latency(const struct sim_latency *l, double zeta, gsl_rng *rng)
 {
     switch (l->kind) {
@@ -166,10 +166,14 @@ sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
     const struct sim_latency *l = &net->latency;
     struct sim_stream st;
     gsl_rng *rng = &st.rng;
-    int k =
-        net->n_regions > 0 ? sim->party_region[p->id] * net->n_regions + sim->party_region[to] : 0;
+    int k;
     int64_t base;
 
+    if (sim->latency_plain) { /* per message, no regions, no jitter (the default) */
+        link_stream(&st, sim->lat_key, link_name(p->id, to), index);
+        return draw_latency(l, sim->latency_zeta, rng);
+    }
+    k = net->n_regions > 0 ? sim->party_region[p->id] * net->n_regions + sim->party_region[to] : 0;
     if (net->n_regions == 0 && sim->base_const) {
         base = sim->latency_const; /* per pair, or a distribution of one value */
     } else if (net->n_regions > 0 &&
@@ -241,6 +245,8 @@ sim__net_init(struct sim *sim)
     sim->link_lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LINK_LATENCY, 0, 0);
     sim->jitter_key = sim_stream_key(sim->cfg.seed, PURPOSE_JITTER, 0, 0);
     sim->latency_random = 1;
+    sim->latency_plain =
+        net->latency_per == SIM_LATENCY_PER_MESSAGE && net->n_regions == 0 && !net->has_jitter;
     if (net->n_regions > 0) {
         int k2 = net->n_regions * net->n_regions;
 
