@@ -30,6 +30,13 @@
  * entry keeps its message index for the whole trial (memory grows with
  * the links used, never beyond the messages sent).  Revisit if a protocol
  * at n > 9459 keeps most links busy.
+ *
+ * Issue 17: 4's latency is a base plus jitter (sim.h enum
+ * sim_latency_per): per message a draw keyed by (s, r, k), per pair the
+ * median, per link a draw keyed by the unordered pair {s, r} alone
+ * (nothing stored); jitter is a draw keyed by (s, r, k) from its own
+ * stream.  1 and 6 use each party's own rate (profiles: up_ns_per_byte,
+ * down_ns_per_byte, set once by sim__net_init).
  */
 #include "sim/sim_int.h"
 
