@@ -41,6 +41,13 @@
  * entry keeps its message index for the whole trial (memory grows with
  * the links used, never beyond the messages sent).  Revisit if a protocol
  * at n > 9459 keeps most links busy.
+ *
+ * Issue 17: 4's latency is a base plus jitter (sim.h enum
+ * sim_latency_per): per message a draw keyed by (s, r, k), per pair the
+ * median, per link a draw keyed by the unordered pair {s, r} alone
+ * (nothing stored); jitter is a draw keyed by (s, r, k) from its own
+ * stream.  1 and 6 use each party's own rate (profiles: up_ns_per_byte,
+ * down_ns_per_byte, set once by sim__net_init).
  */
 #include "sim/sim_int.h"
 
@@ -110,7 +117,7 @@ link_stream(struct sim_stream *st, uint64_t purpose_key, uint64_t link, uint64_t
 
 /* One draw of distribution l in ns (zeta: ln of its median in ns, for
  * lognormal). */
-static int64_t
+static inline int64_t
 draw_latency(const struct sim_latency *l, double zeta, gsl_rng *rng)
 {
     switch (l->kind) {
@@ -177,10 +184,14 @@ sample_latency(struct sim *sim, struct sim_party *p, int to, uint64_t index)
     const struct sim_latency *l = &net->latency;
     struct sim_stream st;
     gsl_rng *rng = &st.rng;
-    int k =
-        net->n_regions > 0 ? sim->party_region[p->id] * net->n_regions + sim->party_region[to] : 0;
+    int k;
     int64_t base;
 
+    if (sim->latency_plain) { /* per message, no regions, no jitter (the default) */
+        link_stream(&st, sim->lat_key, link_name(p->id, to), index);
+        return draw_latency(l, sim->latency_zeta, rng);
+    }
+    k = net->n_regions > 0 ? sim->party_region[p->id] * net->n_regions + sim->party_region[to] : 0;
     if (net->n_regions == 0 && sim->base_const) {
         base = sim->latency_const; /* per pair, or a distribution of one value */
     } else if (net->n_regions > 0 &&
@@ -255,6 +266,8 @@ sim__net_init(struct sim *sim)
     sim->link_lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LINK_LATENCY, 0, 0);
     sim->jitter_key = sim_stream_key(sim->cfg.seed, PURPOSE_JITTER, 0, 0);
     sim->latency_random = 1;
+    sim->latency_plain =
+        net->latency_per == SIM_LATENCY_PER_MESSAGE && net->n_regions == 0 && !net->has_jitter;
     if (net->n_regions > 0) {
         int k2 = net->n_regions * net->n_regions;
 

@@ -130,6 +130,7 @@ struct sim {
     double latency_zeta;   /* ln(median ns) for lognormal */
     int latency_random;    /* latency is drawn (not constant) */
     int base_const;        /* no regions: every link's base is latency_const */
+    int latency_plain;     /* per message, no regions, no jitter: one draw per message */
     int64_t latency_const; /* ns, for constant latency */
     double jitter_zeta;    /* ln(median ns) of a lognormal jitter */
     int down_limited;      /* some party's downlink is limited: messages ARRIVE first */
