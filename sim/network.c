@@ -195,6 +195,8 @@ sim__net_init(struct sim *sim)
     sim->net_faults = net->loss > 0.0 || net->n_partitions > 0;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
     sim->slow_start = sim->windowed && net->transport.initial_window_segments > 0;
+    sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
+    sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
     sim->in_order = sim->tcp;
     sim->need_links =
         (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
@@ -511,10 +513,9 @@ tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t
             uint64_t wire, double rtt)
 {
     const struct sim_transport *t = &sim->cfg.net.transport;
-    uint64_t wseg = t->window_bytes / t->mss, cw = lk->cwnd, rem = units;
+    uint64_t wseg = sim->wseg, cw = lk->cwnd, rem = units;
     double seg_ns = (double)(t->mss + t->header_bytes) * sim->ns_per_byte, idle = 0.0;
 
-    wseg = wseg > 0 ? wseg : 1;
     if (cw == 0 || (t->slow_start_after_idle && start - lk->link_free > sim->rto_ns)) {
         cw = t->initial_window_segments; /* first use, or idle for longer than the RTO */
     }
@@ -648,7 +649,8 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
               int64_t extra_ns)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t wire = sim__net_wire_bytes(sim, pl->len);
+    uint64_t units = net_units(sim, pl->len);
+    uint64_t wire = pl->len + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
     struct sim__link *lk = NULL;
@@ -672,11 +674,22 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         }
         if (sim->windowed && rtt > 0.0) {
             int64_t start = depart > lk->link_free ? depart : lk->link_free;
-            int64_t end =
-                sim->slow_start
-                    ? sim_time_add(start,
-                                   tcp_flights(sim, lk, start, net_units(sim, pl->len), wire, rtt))
-                    : sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
+            int64_t end;
+
+            if (sim->slow_start) {
+                if (units <= lk->cwnd && !(net->transport.slow_start_after_idle &&
+                                           start - lk->link_free > sim->rto_ns)) {
+                    /* One flight: only its serialization (the uplink's). */
+                    uint64_t cw = lk->cwnd + units;
+
+                    lk->cwnd = (uint32_t)(cw < sim->wseg ? cw : sim->wseg);
+                    end = sim_time_add(start, left - first);
+                } else {
+                    end = sim_time_add(start, tcp_flights(sim, lk, start, units, wire, rtt));
+                }
+            } else {
+                end = sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
+            }
 
             lk->link_free = end;
             first = start > first ? start : first;
@@ -687,7 +700,6 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         /* The sender crashes before the last byte leaves: nothing arrives;
          * the whole units that had left crossed the wire. */
         if (p->crash_at > first) {
-            uint64_t units = net_units(sim, pl->len);
             uint64_t done = (uint64_t)((mpcsim_u128)(uint64_t)(p->crash_at - first) * units /
                                        (uint64_t)(left - first));
 

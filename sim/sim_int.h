@@ -133,6 +133,7 @@ struct sim {
     int link_draws;                /* messages draw latency or loss: keep link indices */
     int windowed;                  /* tcp with a window: links are throughput-limited */
     int slow_start;                /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;                 /* the receive window in segments (>= 1) */
     int in_order;                  /* tcp: arrivals in order per link */
     int net_faults;                /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */
