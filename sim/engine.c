@@ -71,7 +71,9 @@ sim_config_init(struct sim_config *cfg, int n, uint64_t seed)
     cfg->net.transport.kind = SIM_TRANSPORT_TCP;
     cfg->net.transport.mss = 1460;
     cfg->net.transport.header_bytes = 40;
-    cfg->net.transport.window_bytes = 65536;
+    cfg->net.transport.window_bytes = 6291456;
+    cfg->net.transport.initial_window_segments = 10;
+    cfg->net.transport.slow_start_after_idle = 1;
     cfg->net.transport.rto_ms = 200.0;
     cfg->net.transport.rto_max_ms = 60000.0;
     cfg->net.transport.connection_timeout_ms = 30000.0;

@@ -310,6 +310,9 @@ sim__net_init(struct sim *sim)
         net->loss > 0.0;
     sim->net_faults = net->loss > 0.0 || net->n_partitions > 0;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
+    sim->slow_start = sim->windowed && net->transport.initial_window_segments > 0;
+    sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
+    sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
     sim->in_order = sim->tcp;
     sim->need_links =
         (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
@@ -358,8 +361,12 @@ hash64(uint64_t x)
 static int
 link_live(const struct sim *sim, const struct sim__link_slot *s, int64_t now)
 {
+    /* A link keeps its cwnd until it has been idle for an RTO (forever
+     * without slow-start restart). */
     return s->key != 0 &&
-           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now);
+           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now ||
+            (sim->slow_start && (!sim->cfg.net.transport.slow_start_after_idle ||
+                                 sim_time_add(s->link.link_free, sim->rto_ns) >= now)));
 }
 
 /* Rebuild the hash table keeping live entries; double it if they fill it. */
@@ -419,6 +426,7 @@ link_get(struct sim *sim, int s, int r)
         sim->links_hash[j].link.link_free = 0;
         sim->links_hash[j].link.last_arrival = 0;
         sim->links_hash[j].link.sent = 0;
+        sim->links_hash[j].link.cwnd = 0;
         sim->links_hash_used++;
     }
     return &sim->links_hash[j].link;
@@ -609,6 +617,43 @@ tcp_loss(const struct sim *sim, struct sim_stream *st, uint64_t len, uint64_t un
     return latest;
 }
 
+/*
+ * Slow start (sim.h): the time a message of `units` segments (`wire`
+ * bytes) occupies link lk from `start`: its serialization plus, for each
+ * flight but the last, the idle max(0, RTT - flight serialization).
+ * Updates the link's cwnd.  Once cwnd reaches the receive window the
+ * remaining full flights are counted at once, so the cost is O(log S).
+ */
+static int64_t
+tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t units,
+            uint64_t wire, double rtt)
+{
+    const struct sim_transport *t = &sim->cfg.net.transport;
+    uint64_t wseg = sim->wseg, cw = lk->cwnd, rem = units;
+    double seg_ns = (double)(t->mss + t->header_bytes) * sim->ns_per_byte, idle = 0.0;
+
+    if (cw == 0 || (t->slow_start_after_idle && start - lk->link_free > sim->rto_ns)) {
+        cw = t->initial_window_segments; /* first use, or idle for longer than the RTO */
+    }
+    while (rem > (cw < wseg ? cw : wseg)) {
+        uint64_t f = cw < wseg ? cw : wseg;
+
+        if (f == wseg) {
+            uint64_t rounds = (rem - 1) / wseg; /* full flights before the last */
+
+            idle += (double)rounds * fmax(0.0, rtt - (double)wseg * seg_ns);
+            rem -= rounds * wseg;
+            break;
+        }
+        idle += fmax(0.0, rtt - (double)f * seg_ns);
+        rem -= f;
+        cw += f; /* one segment per ACKed segment */
+    }
+    cw += rem;
+    lk->cwnd = (uint32_t)(cw < wseg ? cw : wseg);
+    return to_ns(idle + (double)wire * sim->ns_per_byte);
+}
+
 /* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
 static inline int
 net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
@@ -725,7 +770,8 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
               int64_t extra_ns)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t wire = sim__net_wire_bytes(sim, pl->len);
+    uint64_t units = net_units(sim, pl->len);
+    uint64_t wire = pl->len + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
     struct sim__link *lk = NULL;
@@ -750,8 +796,22 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         }
         if (sim->windowed && rtt > 0.0) {
             int64_t start = depart > lk->link_free ? depart : lk->link_free;
-            int64_t end =
-                sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
+            int64_t end;
+
+            if (sim->slow_start) {
+                if (units <= lk->cwnd && !(net->transport.slow_start_after_idle &&
+                                           start - lk->link_free > sim->rto_ns)) {
+                    /* One flight: only its serialization (the uplink's). */
+                    uint64_t cw = lk->cwnd + units;
+
+                    lk->cwnd = (uint32_t)(cw < sim->wseg ? cw : sim->wseg);
+                    end = sim_time_add(start, left - first);
+                } else {
+                    end = sim_time_add(start, tcp_flights(sim, lk, start, units, wire, rtt));
+                }
+            } else {
+                end = sim_time_add(start, to_ns((double)wire * rtt / net->transport.window_bytes));
+            }
 
             lk->link_free = end;
             first = start > first ? start : first;
@@ -765,7 +825,6 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         p->res.messages_sent++;
         sim->m.messages++;
         if (p->crash_at > first) {
-            uint64_t units = net_units(sim, pl->len);
             uint64_t done = (uint64_t)((mpcsim_u128)(uint64_t)(p->crash_at - first) * units /
                                        (uint64_t)(left - first));
 

@@ -98,6 +98,19 @@ enum sim_transport_kind {
  * defaults): mss must be >= 1; header_bytes may be 0; window_bytes 0
  * means no window limit.
  *
+ * tcp congestion window (with a window limit and initial_window_segments
+ * > 0): each link (s, r) keeps a cwnd across the messages of a trial,
+ * starting at initial_window_segments (RFC 6928).  A message of S segments
+ * leaves in flights of min(cwnd, window/mss) segments; each flight's ACKs
+ * (one per segment, no delayed ACK) grow cwnd by one segment per segment
+ * (RFC 3465 byte counting, L = 1), and the next flight leaves one RTT
+ * after the previous one started, so each flight but the last adds
+ * max(0, RTT - flight serialization) of idle time to the message's
+ * serialization.  A link idle for longer than the RTO restarts from the
+ * initial window when slow_start_after_idle (Linux's
+ * tcp_slow_start_after_idle).  initial_window_segments = 0 keeps the
+ * fluid model: throughput min(bandwidth, window/RTT) from the first byte.
+ *
  * tcp loss (RFC 6298 for the RTO and its backoff, RFC 5681 for fast
  * retransmit): every transmission of a segment is lost independently with
  * probability `loss`, so a segment is sent G times, G geometric with mean
@@ -117,11 +130,13 @@ enum sim_transport_kind {
  */
 struct sim_transport {
     enum sim_transport_kind kind;
-    uint32_t mss;                 /* payload bytes per segment (tcp), default 1460 */
-    uint32_t header_bytes;        /* per segment (tcp) or per datagram, default 40 */
-    uint32_t window_bytes;        /* tcp window, default 65536; 0 = unlimited */
-    double rto_ms;                /* tcp initial retransmission timeout, default 200 */
-    double rto_max_ms;            /* tcp RTO backoff cap, default 60000 */
+    uint32_t mss;                     /* payload bytes per segment (tcp), default 1460 */
+    uint32_t header_bytes;            /* per segment (tcp) or per datagram, default 40 */
+    uint32_t window_bytes;            /* tcp receive window, default 6291456; 0 = unlimited */
+    uint32_t initial_window_segments; /* tcp slow start's initial cwnd, default 10; 0 = none */
+    int slow_start_after_idle;        /* restart slow start after an idle RTO, default 1 */
+    double rto_ms;                    /* tcp initial retransmission timeout, default 200 */
+    double rto_max_ms;                /* tcp RTO backoff cap, default 60000 */
     double connection_timeout_ms; /* tcp: a stall longer than this fails the link, default 30000 */
 };
 
@@ -268,8 +283,8 @@ struct sim_config {
 /*
  * Zero `cfg` and set the SCENARIO.md defaults: n parties, `seed`, constant
  * zero latency, unlimited bandwidth, tcp (mss 1460, header 40, window
- * 65536, rto 200 ms, rto max 60 s, connection timeout 30 s), no loss, no faults, all honest, round
- * timeout 5 s.
+ * 6291456, initial window 10 segments, slow start after idle, rto 200 ms, rto max 60 s, connection
+ * timeout 30 s), no loss, no faults, all honest, round timeout 5 s.
  */
 void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
 

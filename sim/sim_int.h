@@ -66,7 +66,8 @@ struct sim__payload {
 struct sim__link {
     int64_t link_free;
     int64_t last_arrival;
-    uint64_t sent; /* messages sent on the link so far (used when messages draw) */
+    uint32_t sent; /* messages sent on the link so far (used when messages draw) */
+    uint32_t cwnd; /* tcp congestion window in segments (0: not used yet) */
 };
 
 #define SIM__LINK_FAILED INT64_MAX
@@ -141,6 +142,8 @@ struct sim {
     int need_links;                /* per-link state: tcp window/order, or draws */
     int link_draws;                /* messages draw latency or loss: keep link indices */
     int windowed;                  /* tcp with a window: links are throughput-limited */
+    int slow_start;                /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;                 /* the receive window in segments (>= 1) */
     int in_order;                  /* tcp: arrivals in order per link */
     int net_faults;                /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */

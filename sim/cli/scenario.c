@@ -1104,9 +1104,15 @@ check_latency(struct vctx *v, struct sim_network *net, const struct ynode *node,
 static void
 check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *node)
 {
-    static const char *const keys[] = {
-        "kind",   "mss",        "header_bytes",         "window_bytes",
-        "rto_ms", "rto_max_ms", "connection_timeout_ms"};
+    static const char *const keys[] = {"kind",
+                                       "mss",
+                                       "header_bytes",
+                                       "window_bytes",
+                                       "initial_window_segments",
+                                       "rto_ms",
+                                       "rto_max_ms",
+                                       "connection_timeout_ms",
+                                       "slow_start_after_idle"};
     static const char *const kinds[] = {"tcp", "datagram"};
     const struct ynode *k = node;
     const struct ynode *p = NULL;
@@ -1145,6 +1151,17 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
     if ((p = ynode_map_get(node, "rto_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_ms", &t->rto_ms);
     }
+    if ((p = ynode_map_get(node, "initial_window_segments")) != NULL &&
+        int_value(v, p, 0, 1 << 20, "network.transport.initial_window_segments", &x)) {
+        t->initial_window_segments = (uint32_t)x;
+    }
+    if ((p = ynode_map_get(node, "slow_start_after_idle")) != NULL) {
+        int on = 0;
+
+        if (bool_value(v, p, "network.transport.slow_start_after_idle", &on)) {
+            t->slow_start_after_idle = on;
+        }
+    }
     if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_max_ms", &t->rto_max_ms);
     }
@@ -1158,7 +1175,9 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
 
             if (strcmp(key, "mss") == 0 || strcmp(key, "window_bytes") == 0 ||
                 strcmp(key, "rto_ms") == 0 || strcmp(key, "rto_max_ms") == 0 ||
-                strcmp(key, "connection_timeout_ms") == 0) {
+                strcmp(key, "connection_timeout_ms") == 0 ||
+                strcmp(key, "initial_window_segments") == 0 ||
+                strcmp(key, "slow_start_after_idle") == 0) {
                 err(v, node->items[i], "'%s' applies to the tcp transport, not datagram", key);
             }
         }
@@ -2056,7 +2075,9 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
     sc->net.transport.kind = SIM_TRANSPORT_TCP;
     sc->net.transport.mss = 1460;
     sc->net.transport.header_bytes = 40;
-    sc->net.transport.window_bytes = 65536;
+    sc->net.transport.window_bytes = 6291456; /* Linux's tcp_rmem maximum */
+    sc->net.transport.initial_window_segments = 10;
+    sc->net.transport.slow_start_after_idle = 1;
     sc->net.transport.rto_ms = 200;
     sc->net.transport.rto_max_ms = 60000;
     sc->net.transport.connection_timeout_ms = 30000;

@@ -97,6 +97,8 @@ test_inflight_rtt_asymmetric(void **state)
 
     (void)state;
     sim_config_init(&c, 2, 1);
+    c.net.transport.window_bytes = 65536;
+    c.net.transport.initial_window_segments = 0; /* the fluid window model */
     c.net.n_regions = 2;
     c.net.party_region = region;
     c.net.region_median_ms = med;
@@ -437,6 +439,104 @@ test_inflight_datagram_fragments(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * Slow start (issue 17): a 57 561-byte message (40 segments) at 100 ms RTT
+ * with no bandwidth limit leaves in flights of 10, 20 and 10 segments and
+ * arrives 2 RTT + the one-way latency after it is sent: 250 ms.  At
+ * 100 Mbit/s (80 ns per byte, 120 us per 1500-byte segment) each stall is
+ * the RTT less its flight's serialization: 59 161 bytes' serialization
+ * (4.73288 ms) + (100 - 1.2) + (100 - 2.4) ms + 50 ms.
+ */
+static void
+test_inflight_slow_start(void **state)
+{
+    struct probe_params pp = {0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 2, 1);
+    c.net.latency.ms = 50;
+    pp.receiver = 1;
+    pp.count = 1;
+    pp.len = 57561;
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.n_rec, 1);
+    assert_int_equal(pp.rec[0].t, 250 * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+
+    memset(&pp, 0, sizeof(pp));
+    c.net.bandwidth_mbps = 100;
+    pp.receiver = 1;
+    pp.count = 1;
+    pp.len = 57561;
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.n_rec, 1);
+    assert_int_equal(pp.rec[0].t, 59161 * 80 + (98800 + 97600 + 50000) * 1000);
+    free(pp.rec);
+    sim_destroy(sim);
+}
+
+/*
+ * cwnd lives per link across messages: a second 40-segment message sent
+ * 100 ms after the first (cwnd 40 by then, idle < RTO) leaves in one
+ * flight; sent 1 s after (idle > the 200 ms RTO) it starts again from 10
+ * segments, unless slow_start_after_idle is off.  A receive window of
+ * 14 600 bytes (10 segments) caps every flight: 4 flights, 3 RTT.
+ */
+static void
+test_inflight_slow_start_idle_and_cap(void **state)
+{
+    struct probe_params pp = {0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    sim_config_init(&c, 2, 1);
+    c.net.latency.ms = 50;
+    pp.receiver = 1;
+    pp.count = 2;
+    pp.len = 57561;
+    pp.gap_ns = 300 * MS; /* the first left at 200 ms: idle 100 ms */
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.n_rec, 2);
+    assert_int_equal(pp.rec[1].t, 350 * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+
+    memset(&pp, 0, sizeof(pp));
+    pp.receiver = 1;
+    pp.count = 2;
+    pp.len = 57561;
+    pp.gap_ns = 1200 * MS; /* idle 1 s */
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.rec[1].t, (1200 + 250) * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+
+    memset(&pp, 0, sizeof(pp));
+    c.net.transport.slow_start_after_idle = 0;
+    pp.receiver = 1;
+    pp.count = 2;
+    pp.len = 57561;
+    pp.gap_ns = 1200 * MS;
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.rec[1].t, (1200 + 50) * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+
+    memset(&pp, 0, sizeof(pp));
+    c.net.transport.window_bytes = 14600;
+    pp.receiver = 1;
+    pp.count = 1;
+    pp.len = 57561;
+    sim = run_probe(&c, &pp);
+    assert_int_equal(pp.rec[0].t, 350 * MS);
+    free(pp.rec);
+    sim_destroy(sim);
+}
+
 int
 main(void)
 {
@@ -450,6 +550,8 @@ main(void)
         cmocka_unit_test(test_inflight_transmissions_geometric),
         cmocka_unit_test(test_inflight_fast_retransmit),
         cmocka_unit_test(test_inflight_datagram_fragments),
+        cmocka_unit_test(test_inflight_slow_start),
+        cmocka_unit_test(test_inflight_slow_start_idle_and_cap),
     };
 
     mpcsim_test_init();

@@ -212,6 +212,8 @@ test_network_window_limit(void **state)
     sim_config_init(&c, 2, 1);
     c.net.latency.ms = 50; /* RTT 100 ms */
     c.net.bandwidth_mbps = 1000;
+    c.net.transport.window_bytes = 65536;
+    c.net.transport.initial_window_segments = 0; /* the fluid model (slow start: test_inflight) */
     pp.receiver = 1;
     pp.count = 1;
     pp.len = 1000000;
