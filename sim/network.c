@@ -352,6 +352,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     uint64_t index = 0;
     int rc;
 
+    SIM__TRACE_MSG(sim, SIM_TRACE_SEND, p->id, to, pl, depart, depart);
     p->res.messages_sent++;
     p->res.bytes_sent += wire;
     sim->m.messages++;
@@ -361,7 +362,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
 
         left = sim_time_add(start, to_ns((double)wire * sim->ns_per_byte));
         p->up_free = left;
-        SIM__TRACE(sim, SIM_TRACE_UPLINK, p->id, to, pl->round, start, left, wire, pl);
+        SIM__TRACE_MSG(sim, SIM_TRACE_UPLINK, p->id, to, pl, start, left);
     }
     if (sim->need_links) {
         lk = link_get(sim, p->id, to);
@@ -387,7 +388,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     }
     if (net->n_partitions > 0 && partitioned(sim, p->id, to, depart)) {
         sim->m.messages_lost++;
-        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+        SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
         return 0;
     }
     {
@@ -405,7 +406,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         if (!sim->tcp) {
             if (gsl_rng_uniform(&st.rng) < net->loss) {
                 sim->m.messages_lost++;
-                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
                 return 0;
             }
         } else {
@@ -429,7 +430,6 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         return rc;
     }
     pl->refs++;
-    SIM__TRACE(sim, SIM_TRACE_SEND, p->id, to, pl->round, depart, arrive, wire, pl);
     return 0;
 }
 
@@ -447,8 +447,7 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
         end = ev->time;
     }
     r->down_free = end;
-    SIM__TRACE(sim, SIM_TRACE_DOWNLINK, r->id, SIM__EV_FROM(ev->aux), pl->round, end - tx, end,
-               sim__net_wire_bytes(sim, pl->len), pl);
+    SIM__TRACE_MSG(sim, SIM_TRACE_DOWNLINK, r->id, SIM__EV_FROM(ev->aux), pl, end - tx, end);
     d.aux = SIM__EV_AUX(SIM__EV_DELIVER, SIM__EV_FROM(ev->aux));
     if (end == ev->time) {
         sim__deliver(sim, &d);
