@@ -255,15 +255,12 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
     p->round = pl->round > p->round ? pl->round : p->round;
     p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
     p->res.messages_received++;
-    SIM__TRACE(sim, SIM_TRACE_DELIVER, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, local,
-               sim__net_wire_bytes(sim, pl->len), pl);
     p->now = local;
     p->in_handler = 1;
     sim_charge(p, SIM_OP_MESSAGE, 1);
     sim->proto->on_message(p, SIM__EV_FROM(ev->aux), pl->data, pl->len);
     p->in_handler = 0;
-    SIM__TRACE(sim, SIM_TRACE_HANDLER, p->id, SIM__EV_FROM(ev->aux), SIM_TRACE_MESSAGE, local,
-               p->now, 0, NULL);
+    SIM__TRACE_DELIVER(sim, p, ev, pl);
     p->busy_until = p->now;
 out:
     sim__payload_release(sim, pl);
@@ -1367,21 +1364,32 @@ sim_trace_set(struct sim *sim, sim_trace_fn *fn, void *ctx)
 
 /* see sim_int.h */
 void
-sim__trace_emit(struct sim *sim, enum sim_trace_kind kind, int party, int peer, int round,
-                int64_t t0, int64_t t1, uint64_t bytes, const void *msg)
+sim__trace_msg(struct sim *sim, enum sim_trace_kind kind, int party, int peer,
+               const struct sim__payload *pl, int64_t t0, int64_t t1)
 {
-    struct sim_trace_record r;
+    SIM__TRACE(sim, kind, party, peer, pl->round, t0, t1, sim__net_wire_bytes(sim, pl->len), pl);
+}
 
-    r.kind = kind;
-    r.party = party;
-    r.peer = peer;
-    r.round = round;
-    r.t0 = t0;
-    r.t1 = t1;
-    r.bytes = bytes;
-    r.msg = kind == SIM_TRACE_ABORT ? NULL : msg;
-    r.text = kind == SIM_TRACE_ABORT ? msg : NULL;
-    sim->trace(sim->trace_ctx, &r);
+/* see sim_int.h */
+void
+sim__trace_deliver(struct sim *sim, const struct sim_party *p, const struct sim__event *ev,
+                   const struct sim__payload *pl)
+{
+    int64_t start = ev->time > p->busy_until ? ev->time : p->busy_until; /* as handler_start */
+
+    SIM__TRACE3(sim, SIM_TRACE_DELIVER, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, start,
+                p->now, sim__net_wire_bytes(sim, pl->len), pl);
+}
+
+/* see sim_int.h */
+void
+sim__trace_emit(struct sim *sim, struct sim_trace_record *r)
+{
+    if (r->kind == SIM_TRACE_ABORT) {
+        r->text = r->msg;
+        r->msg = NULL;
+    }
+    sim->trace(sim->trace_ctx, r);
 }
 
 /* ---------------------------------------------------------------------

@@ -657,7 +657,7 @@ tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t
 /* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
 static inline int
 net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
-         struct sim__link *lk, int64_t depart, int64_t arrive)
+         struct sim__link *lk, int64_t arrive)
 {
     int rc;
 
@@ -673,8 +673,6 @@ net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
         return rc;
     }
     pl->refs++;
-    SIM__TRACE(sim, SIM_TRACE_SEND, p->id, to, pl->round, depart, arrive,
-               sim__net_wire_bytes(sim, pl->len), pl);
     return 0;
 }
 
@@ -706,7 +704,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
     if (lk != NULL && lk->last_arrival == SIM__LINK_FAILED) {
         /* The connection timed out in a partition: nothing crosses it. */
         sim->m.messages_lost++;
-        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+        SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
         return 0;
     }
     if (net->n_partitions > 0) {
@@ -720,14 +718,14 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
             if (!sim->tcp) {
                 net_count(sim, p, wire, 0);
                 sim->m.messages_lost++;
-                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
                 return 0;
             }
             if (tcp_stall(sim, p->id, to, pt, &first, sim_time_add(dur, lat), &probes) < 0) {
                 lk->last_arrival = SIM__LINK_FAILED;
                 net_count(sim, p, wire + probes * unit_wire(sim, pl->len, units, 0), probes);
                 sim->m.messages_lost++;
-                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
                 return 0;
             }
             /* Each probe resent the first segment; after the heal the
@@ -748,7 +746,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
             if (gsl_rng_uniform(&st.rng) < plost) {
                 net_count(sim, p, wire, 0);
                 sim->m.messages_lost++;
-                SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+                SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
                 return 0;
             }
         } else {
@@ -761,7 +759,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
         }
     }
     net_count(sim, p, wire + rbytes, retx);
-    return net_push(sim, p, to, pl, lk, depart, arrive);
+    return net_push(sim, p, to, pl, lk, arrive);
 }
 
 /* see sim_int.h */
@@ -777,11 +775,12 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     struct sim__link *lk = NULL;
     uint64_t index = 0;
 
+    SIM__TRACE_MSG(sim, SIM_TRACE_SEND, p->id, to, pl, depart, depart);
     if (p->up_ns_per_byte > 0.0) {
         first = depart > p->up_free ? depart : p->up_free;
         left = sim_time_add(first, to_ns((double)wire * p->up_ns_per_byte));
         p->up_free = left;
-        SIM__TRACE(sim, SIM_TRACE_UPLINK, p->id, to, pl->round, first, left, wire, pl);
+        SIM__TRACE_MSG(sim, SIM_TRACE_UPLINK, p->id, to, pl, first, left);
     }
     if (sim->need_links) {
         lk = link_get(sim, p->id, to);
@@ -831,7 +830,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
             net_count(sim, p, done * (unit_bytes(sim) + net->transport.header_bytes), 0);
         }
         sim->m.messages_lost++;
-        SIM__TRACE(sim, SIM_TRACE_LOST, p->id, to, pl->round, depart, depart, wire, pl);
+        SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
         return 0;
     }
     p->res.messages_sent++;
@@ -847,7 +846,7 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
         uint64_t a = (uint64_t)left + (uint64_t)extra_ns + (uint64_t)lat;
 
-        return net_push(sim, p, to, pl, lk, depart,
+        return net_push(sim, p, to, pl, lk,
                         a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a);
     }
 }
@@ -866,8 +865,7 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
         end = ev->time;
     }
     r->down_free = end;
-    SIM__TRACE(sim, SIM_TRACE_DOWNLINK, r->id, SIM__EV_FROM(ev->aux), pl->round, end - tx, end,
-               sim__net_wire_bytes(sim, pl->len), pl);
+    SIM__TRACE_MSG(sim, SIM_TRACE_DOWNLINK, r->id, SIM__EV_FROM(ev->aux), pl, end - tx, end);
     d.aux = SIM__EV_AUX(SIM__EV_DELIVER, SIM__EV_FROM(ev->aux));
     if (end == ev->time) {
         sim__deliver(sim, &d);

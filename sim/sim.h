@@ -519,21 +519,25 @@ uint64_t sim_stat_u64(const struct sim *sim, size_t i);
  * ------------------------------------------------------------------- */
 
 enum sim_trace_kind {
-    /* party sent a message to peer: t0 = local send time, t1 = when it
-     * reaches the receiver (before the downlink), bytes = wire bytes. */
+    /* party sent a message to peer: t0 = local send time, bytes = wire
+     * bytes.  Reported as it enters the network: a SIM_TRACE_LOST with
+     * the same key may follow. */
     SIM_TRACE_SEND = 0,
-    /* The network lost it (datagram loss, partition): t0 = send time. */
+    /* The network lost the message just sent (datagram loss, partition):
+     * t0 = send time. */
     SIM_TRACE_LOST,
     /* party's uplink busy [t0, t1) with a message to peer. */
     SIM_TRACE_UPLINK,
     /* party's downlink busy [t0, t1) with a message from peer. */
     SIM_TRACE_DOWNLINK,
-    /* party handles peer's message: t0 = delivered, t1 = handler start. */
+    /* party handled peer's message: t0 = delivered, t1 = its handler's
+     * start, t2 = its end (t2 - t1 = the handler's modelled compute).
+     * Reported after the handler, so after the sends it made. */
     SIM_TRACE_DELIVER,
     /* peer's message reached party after it crashed: t0. */
     SIM_TRACE_DROP,
-    /* party's handler ran [t0, t1] (t1 - t0 = its modelled compute);
-     * round = enum sim_trace_handler. */
+    /* party's handler other than on_message ran [t0, t1] (t1 - t0 = its
+     * modelled compute); round = enum sim_trace_handler. */
     SIM_TRACE_HANDLER,
     /* party crashed at t0; round = the round crash's round, -1 for a time crash. */
     SIM_TRACE_CRASH,
@@ -548,20 +552,23 @@ enum sim_trace_kind {
     SIM_TRACE_KIND_COUNT
 };
 
-enum sim_trace_handler { SIM_TRACE_SETUP = 0, SIM_TRACE_START, SIM_TRACE_MESSAGE, SIM_TRACE_TIMER };
+enum sim_trace_handler { SIM_TRACE_SETUP = 0, SIM_TRACE_START, SIM_TRACE_TIMER };
 
 /*
- * One record.  Times are simulated ns.  `peer`, `round` are -1 and
- * `bytes` 0 when they do not apply.  `msg` identifies a message in flight:
- * a SEND and the DELIVER or DROP of the same message carry equal (msg,
- * party -> peer) keys (the pointer value itself means nothing and is
- * reused once the message is gone).  `text` is valid during the call only.
+ * One record.  Times are simulated ns; t2 is t1 except for
+ * SIM_TRACE_DELIVER.  `peer`, `round` are -1 and `bytes` 0 when they do
+ * not apply.  `party` is the sender in SEND, LOST and UPLINK, the
+ * receiver in DELIVER, DROP and DOWNLINK (`peer` the other end).  `msg`
+ * identifies a message in flight: a SEND and the LOST, DELIVER or DROP
+ * that ends it carry the same msg and the same (sender, receiver) (the
+ * pointer value itself means nothing and is reused once the message is
+ * gone).  `text` is valid during the call only.
  */
 struct sim_trace_record {
     enum sim_trace_kind kind;
     int party, peer;
     int round;
-    int64_t t0, t1;
+    int64_t t0, t1, t2;
     uint64_t bytes;
     const void *msg;
     const char *text;

@@ -190,17 +190,43 @@ uint64_t sim__net_wire_bytes(const struct sim *sim, size_t len);
 MPCSIM_NODISCARD int sim__net_arrive(struct sim *sim, const struct sim__event *ev);
 
 /* sim/engine.c */
-/* Hand a record to the trace sink (sim.h "Tracing"); for SIM_TRACE_ABORT
- * `msg` is the reason (a string).  Call through SIM__TRACE, which
- * evaluates nothing but the test when no sink is installed. */
-void sim__trace_emit(struct sim *sim, enum sim_trace_kind kind, int party, int peer, int round,
-                     int64_t t0, int64_t t1, uint64_t bytes, const void *msg);
-#define SIM__TRACE(sim, ...)                                                                       \
+/* Hand `r` to the trace sink (sim.h "Tracing"); for SIM_TRACE_ABORT
+ * r->msg is the reason (a string).  Call through SIM__TRACE / SIM__TRACE3,
+ * which evaluate nothing but the test when no sink is installed. */
+void sim__trace_emit(struct sim *sim, struct sim_trace_record *r);
+#define SIM__TRACE3(sim, kind, party, peer, round, t0, t1, t2, bytes, msg)                         \
     do {                                                                                           \
         if (__builtin_expect((sim)->trace != NULL, 0)) {                                           \
-            sim__trace_emit((sim), __VA_ARGS__);                                                   \
+            struct sim_trace_record r_ = {(kind), (party), (peer),  (round), (t0),                 \
+                                          (t1),   (t2),    (bytes), (msg),   NULL};                \
+            sim__trace_emit((sim), &r_);                                                           \
         }                                                                                          \
     } while (0)
+#define SIM__TRACE(sim, kind, party, peer, round, t0, t1, bytes, msg)                              \
+    SIM__TRACE3(sim, kind, party, peer, round, t0, t1, t1, bytes, msg)
+/* The per-message hooks, out of line so that the hot path keeps only the
+ * test and no value alive for them: a record of `kind` about message `pl`
+ * from party `party` to `peer` over [t0, t1] (its wire bytes computed
+ * here); a DELIVER of event `ev` after its handler ran (before
+ * p->busy_until moves to p->now). */
+__attribute__((cold)) void sim__trace_msg(struct sim *sim, enum sim_trace_kind kind, int party,
+                                          int peer, const struct sim__payload *pl, int64_t t0,
+                                          int64_t t1);
+#define SIM__TRACE_MSG(sim, kind, party, peer, pl, t0, t1)                                         \
+    do {                                                                                           \
+        if (__builtin_expect((sim)->trace != NULL, 0)) {                                           \
+            sim__trace_msg((sim), (kind), (party), (peer), (pl), (t0), (t1));                      \
+        }                                                                                          \
+    } while (0)
+#define SIM__TRACE_DELIVER(sim, p, ev, pl)                                                         \
+    do {                                                                                           \
+        if (__builtin_expect((sim)->trace != NULL, 0)) {                                           \
+            sim__trace_deliver((sim), (p), (ev), (pl));                                            \
+        }                                                                                          \
+    } while (0)
+__attribute__((cold)) void sim__trace_deliver(struct sim *sim, const struct sim_party *p,
+                                              const struct sim__event *ev,
+                                              const struct sim__payload *pl);
 MPCSIM_NODISCARD int sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux,
                                void *ptr);
 void sim__payload_release(struct sim *sim, struct sim__payload *pl);

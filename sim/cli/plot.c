@@ -1029,6 +1029,7 @@ find_or_add(char **list, int *n, int max, const char *v)
  * printed as exact decimal ms.
  */
 #define TL_MAX_PARTIES_DRAWN 20
+#define TL_MAX_ROUND_KEYS 12 /* more rounds: one key entry, colours by round */
 
 struct tl_flow {
     uint64_t id;
@@ -1431,7 +1432,7 @@ tl_write_script(FILE *f, const struct tl_data *d, const char *gp, const char *da
         }
         fprintf(f, ")\n");
         fprintf(f, "plot ");
-        for (int r = 1; r <= d->max_round; r++) {
+        for (int r = 1; r <= d->max_round && d->max_round <= TL_MAX_ROUND_KEYS; r++) {
             fprintf(f, "%s", r > 1 ? ", \\\n     " : "");
             gp_string(f, dpath);
             fprintf(f,
@@ -1439,10 +1440,18 @@ tl_write_script(FILE *f, const struct tl_data *d, const char *gp, const char *da
                     "head filled size screen 0.008,20 lw 1.2 lc %d title 'round %d'",
                     r, r, r);
         }
+        if (d->max_round > TL_MAX_ROUND_KEYS) {
+            /* Too many rounds for a key entry each: one clause, colour by round. */
+            gp_string(f, dpath);
+            fprintf(f, " index 0 using 1:2:($3-$1):($4-$2):5 with vectors head filled size "
+                       "screen 0.008,20 lw 1.2 lc variable title 'messages (colour: round)'");
+        }
         fprintf(f, "%s", d->max_round >= 1 ? ", \\\n     " : "");
-        gp_string(f, dpath);
-        fprintf(f, " index 1 using 2:1:($3-$2):(0) with vectors nohead lw 9 lc rgb '#404040' "
-                   "title 'compute', \\\n     ");
+        if (d->n_bars > 0) {
+            gp_string(f, dpath);
+            fprintf(f, " index 1 using 2:1:($3-$2):(0) with vectors nohead lw 9 lc rgb '#404040' "
+                       "title 'compute', \\\n     ");
+        }
     } else {
         fprintf(f, "set ylabel 'protocol round'\nset yrange [%d.6:0.4]\nset ytics (",
                 d->max_round + faults);

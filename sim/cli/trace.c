@@ -31,7 +31,7 @@
 struct rec {
     uint8_t kind; /* enum sim_trace_kind */
     int32_t party, peer, round;
-    int64_t t0, t1;
+    int64_t t0, t1, t2;
     uint64_t bytes;
     const void *msg; /* matching only */
     char *text;      /* abort reason, owned */
@@ -124,7 +124,8 @@ cli_trace_destroy(struct cli_trace *t)
 }
 
 /* JSON events a record certainly yields (SEND: none of its own - its flow
- * is counted with the delivery that ends it, its slice may be shared). */
+ * is counted with the delivery that ends it, its slice may be shared;
+ * DELIVER: the flow's two ends and its handler's slice). */
 static unsigned
 certain_events(const struct sim_trace_record *r)
 {
@@ -132,6 +133,7 @@ certain_events(const struct sim_trace_record *r)
     case SIM_TRACE_SEND:
         return 0;
     case SIM_TRACE_DELIVER:
+        return 3;
     case SIM_TRACE_DROP:
         return 2;
     default:
@@ -177,6 +179,7 @@ cli_trace_sink(void *ctx, const struct sim_trace_record *rec)
     r->round = rec->round;
     r->t0 = rec->t0;
     r->t1 = rec->t1;
+    r->t2 = rec->t2;
     r->bytes = rec->bytes;
     r->msg = rec->msg;
     if (rec->text != NULL) {
@@ -346,11 +349,12 @@ match_flows(struct cli_trace *t)
             r->flow = ++rank; /* provisional: cleared below if never delivered */
             continue;
         }
-        if (r->kind != SIM_TRACE_DELIVER && r->kind != SIM_TRACE_DROP) {
+        if (r->kind != SIM_TRACE_DELIVER && r->kind != SIM_TRACE_DROP &&
+            r->kind != SIM_TRACE_LOST) {
             continue;
         }
-        from = r->peer;
-        to = r->party;
+        from = r->kind == SIM_TRACE_LOST ? r->party : r->peer; /* LOST: party is the sender */
+        to = r->kind == SIM_TRACE_LOST ? r->peer : r->party;
         j = slot_hash(r->msg, from, to) & mask;
         while (tab[j].rec != SLOT_EMPTY) {
             if (tab[j].rec != SLOT_DELETED && tab[j].msg == r->msg && tab[j].from == from &&
@@ -360,10 +364,12 @@ match_flows(struct cli_trace *t)
             j = (j + 1) & mask;
         }
         if (tab[j].rec == SLOT_EMPTY) {
-            continue; /* cannot happen: every delivery follows its send */
+            continue; /* cannot happen: every delivery or loss follows its send */
         }
-        r->flow = t->r[tab[j].rec].flow;
-        t->r[tab[j].rec].flow |= UINT64_C(1) << 63; /* delivered */
+        if (r->kind != SIM_TRACE_LOST) {
+            r->flow = t->r[tab[j].rec].flow;
+            t->r[tab[j].rec].flow |= UINT64_C(1) << 63; /* delivered */
+        }
         tab[j].rec = SLOT_DELETED;
     }
     for (size_t i = 0; i < t->n; i++) {
@@ -474,10 +480,8 @@ handler_name(int h)
         return "setup";
     case SIM_TRACE_START:
         return "on_start";
-    case SIM_TRACE_TIMER:
-        return "on_timer";
     default:
-        return "on_message";
+        return "on_timer";
     }
 }
 
@@ -487,7 +491,7 @@ put_member(FILE *f, const struct rec *r)
 {
     if (r->kind == SIM_TRACE_SEND) {
         fprintf(f, "\"to P%d, round %d, %" PRIu64 " B%s\"", (int)r->peer, (int)r->round, r->bytes,
-                r->flow == 0 ? ", not delivered" : "");
+                r->flow == 0 ? ", not delivered (lost, or in flight at the end)" : "");
     } else if (r->kind == SIM_TRACE_DELIVER) {
         fprintf(f, "\"from P%d, round %d, %" PRIu64 " B, arrived ", (int)r->peer, (int)r->round,
                 r->bytes);
@@ -562,9 +566,10 @@ put_event(FILE *f, const struct cli_trace *t, const struct member *m, const stru
         put_head(f, "X", e);
         fputs(",\"dur\":", f);
         put_us(f, e->dur);
-        fprintf(f, ",\"name\":\"%s", handler_name(r->round));
-        if (r->round == SIM_TRACE_MESSAGE) {
-            fprintf(f, " from P%d", (int)r->peer);
+        if (r->kind == SIM_TRACE_DELIVER) {
+            fprintf(f, ",\"name\":\"on_message from P%d", (int)r->peer);
+        } else {
+            fprintf(f, ",\"name\":\"%s", handler_name(r->round));
         }
         fputs("\",\"cat\":\"compute\",\"args\":{\"compute_us\":", f);
         put_us(f, e->dur);
@@ -705,8 +710,9 @@ cli_trace_write(struct cli_trace *t, FILE *f)
 
         nm += k == SIM_TRACE_SEND || k == SIM_TRACE_DELIVER || k == SIM_TRACE_DROP;
     }
-    /* At most: one event per record, plus one group slice per member. */
-    cap = t->n + nm + 1;
+    /* At most: two events per record (a delivery: flow end and handler
+     * slice), plus one group slice per member. */
+    cap = 2 * t->n + nm + 1;
     m = mpcsim_calloc(nm + 1, sizeof(*m));
     evs = mpcsim_calloc(cap, sizeof(*evs));
     if (m == NULL || evs == NULL) {
@@ -729,6 +735,9 @@ cli_trace_write(struct cli_trace *t, FILE *f)
             if (r->flow != 0) {
                 ev_add(evs, &ne, pid, TID_MSG, member_ts(r), 0,
                        r->kind == SIM_TRACE_SEND ? EV_FLOW_S : EV_FLOW_F, 1, i, i);
+            }
+            if (r->kind == SIM_TRACE_DELIVER) {
+                ev_add(evs, &ne, pid, TID_CPU, r->t1, r->t2 - r->t1, EV_HANDLER, 0, i, i);
             }
             break;
         case SIM_TRACE_HANDLER:

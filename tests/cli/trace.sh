@@ -222,6 +222,21 @@ grep -q "<svg" "$tmp/tl.svg" || fail "no svg"
 "$mpcsim" plot --timeline "$tmp/big100.json" -o "$tmp/agg.png" >/dev/null 2>"$tmp/err" ||
     fail "aggregated timeline: $(cat "$tmp/err")"
 grep -q "aggregates messages per protocol round" "$tmp/err" || fail "aggregation not said"
+# Many rounds (a synthetic trace of 15 rounds): one key entry, colour by round.
+python3 - "$tmp/rounds.json" <<'PY'
+import sys
+ev = ['{"ph":"M","name":"process_name","pid":%d,"tid":0,"args":{"name":"P%d"}}' % (p, p - 1) for p in (1, 2, 3)]
+for r in range(1, 16):
+    a, b = r % 3, (r + 1) % 3
+    ev.append('{"ph":"s","pid":%d,"tid":2,"ts":%d.000,"id":%d,"cat":"message","name":"message","args":{"from":%d,"to":%d,"round":%d,"bytes":40}}' % (a + 1, 10 * r, r, a, b, r))
+    ev.append('{"ph":"f","pid":%d,"tid":2,"ts":%d.500,"bp":"e","id":%d,"cat":"message","name":"message"}' % (b + 1, 10 * r + 5, r))
+open(sys.argv[1], "w").write('{"displayTimeUnit":"ns","otherData":{"generator":"mpcsim","scenario":"synthetic","trial":0},\n"traceEvents":[\n' + ",\n".join(ev) + "\n]}\n")
+PY
+"$mpcsim" plot --timeline "$tmp/rounds.json" -o "$tmp/rounds.png" >/dev/null 2>"$tmp/err" ||
+    fail "15-round timeline: $(cat "$tmp/err")"
+grep -q "colour: round" "$tmp/rounds.gp" || fail "15 rounds: not one clause coloured by round"
+[ "$(awk '/^# index 0/ {on = 1; next} /^$/ {on = 0} on && !/^#/' "$tmp/rounds.dat" | wc -l)" -eq 15 ] ||
+    fail "15-round .dat"
 # Refusals: not a trace, --timeline with --x, a figure over its own trace.
 echo '{"traceEvents":[]}' >"$tmp/other.json"
 "$mpcsim" plot --timeline "$tmp/other.json" -o "$tmp/o.png" 2>"$tmp/err"
