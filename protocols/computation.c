@@ -77,8 +77,8 @@ in_range(mpcsim_i128 v)
 
 /* see computation.h */
 int
-computation_expected(int64_t *out, const struct computation *c, int n, const int64_t *const *inputs,
-                     const uint8_t *included)
+computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
+                     const mpcsim_i128 *const *inputs, const uint8_t *included)
 {
     size_t len = c->length;
 
@@ -106,7 +106,7 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
                 return MPCSIM_ERANGE;
             }
         }
-        out[0] = (int64_t)acc;
+        out[0] = acc;
         return 0;
     }
     for (size_t k = 0; k < len; k++) {
@@ -136,9 +136,9 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
                 }
             }
         }
-        out[k] = (int64_t)s;
+        out[k] = s;
         if (c->kind == COMPUTATION_VARIANCE) {
-            out[len + k] = (int64_t)s2;
+            out[len + k] = s2;
         }
     }
     return 0;
@@ -158,8 +158,20 @@ u128_digits(char *end, mpcsim_u128 x)
 
 /* see computation.h */
 size_t
-computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw, size_t k,
-                   int count)
+computation_format_int(char *buf, size_t cap, mpcsim_i128 v)
+{
+    char digits[48];
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+    int n =
+        snprintf(buf, cap, "%s%s", v < 0 ? "-" : "", u128_digits(digits + sizeof(digits) - 1, mag));
+
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* see computation.h */
+size_t
+computation_format(char *buf, size_t cap, const struct computation *c, const mpcsim_i128 *raw,
+                   size_t k, int count)
 {
     mpcsim_i128 num = raw[k];
     mpcsim_u128 den = 1, mag, q, r, frac;
@@ -183,8 +195,7 @@ computation_format(char *buf, size_t cap, const struct computation *c, const int
         break;
     }
     default:
-        n = snprintf(buf, cap, "%lld", (long long)raw[k]);
-        return n > 0 ? (size_t)n : 0;
+        return computation_format_int(buf, cap, raw[k]);
     }
     neg = num < 0;
     mag = neg ? (mpcsim_u128)0 - (mpcsim_u128)num : (mpcsim_u128)num;

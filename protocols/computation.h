@@ -57,8 +57,9 @@ size_t computation_raw_len(const struct computation *c);
  * computation_raw_len(c) values to out.  Returns 0 or MPCSIM_ERANGE when
  * an input, a partial sum or the result leaves the field's signed range.
  */
-MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation *c, int n,
-                                          const int64_t *const *inputs, const uint8_t *included);
+MPCSIM_NODISCARD int computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
+                                          const mpcsim_i128 *const *inputs,
+                                          const uint8_t *included);
 
 /*
  * The user-facing value of element k from a raw output, as text written to
@@ -70,8 +71,12 @@ MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation
  * the number of included parties.  Output length: computation_out_len(c).
  */
 #define COMPUTATION_FORMAT_MAX 64
+/* The exact decimal of v ("-170141183460469231731687303715884105728" at
+ * most, 40 characters) written to buf (cap >= COMPUTATION_FORMAT_MAX);
+ * returns its length. */
+size_t computation_format_int(char *buf, size_t cap, mpcsim_i128 v);
 size_t computation_out_len(const struct computation *c);
-size_t computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw,
-                          size_t k, int count);
+size_t computation_format(char *buf, size_t cap, const struct computation *c,
+                          const mpcsim_i128 *raw, size_t k, int count);
 
 #endif /* MPCSIM_PROTOCOLS_COMPUTATION_H */

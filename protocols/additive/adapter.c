@@ -354,7 +354,7 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         }
     }
     for (size_t k = 0; k < st->L; k++) {
-        rc = fp_from_int64(&st->x[k], cfg->input[k]);
+        rc = fp_from_int128(&st->x[k], cfg->input[k]);
         if (rc != 0) {
             goto out;
         }
@@ -658,7 +658,7 @@ ad__send_sigma(struct sim_party *p, struct additive_party *st)
 static void
 ad__output(struct sim_party *p, struct additive_party *st)
 {
-    int64_t *vals = mpcsim_malloc(st->R * sizeof(*vals));
+    mpcsim_i128 *vals = mpcsim_malloc(st->R * sizeof(*vals));
     uint8_t *inc = mpcsim_calloc((size_t)st->n, 1);
 
     if (vals == NULL || inc == NULL) {

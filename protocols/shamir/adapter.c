@@ -309,7 +309,7 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->out_group[i] = -1;
     }
     for (size_t k = 0; k < st->L; k++) {
-        rc = fp_from_int64(&st->x[k], cfg->input[k]);
+        rc = fp_from_int128(&st->x[k], cfg->input[k]);
         if (rc != 0) {
             goto out;
         }
@@ -473,7 +473,7 @@ static void
 sh__output(struct sim_party *p, struct shamir_party *st, const struct sh_group *g,
            const uint64_t *secrets)
 {
-    int64_t *vals = mpcsim_malloc(st->R * sizeof(*vals));
+    mpcsim_i128 *vals = mpcsim_malloc(st->R * sizeof(*vals));
     uint8_t *inc = mpcsim_calloc((size_t)st->n, 1);
 
     st->phase = SH_PH_DONE;

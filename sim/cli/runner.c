@@ -148,7 +148,7 @@ trial_row_clear(struct trial_row *row)
  * drawn as doubles and rounded, so they carry 53 bits.
  */
 static int
-sample_input(int64_t *out, const struct scenario_inputs *in, struct sim_stream *st)
+sample_input(mpcsim_i128 *out, const struct scenario_inputs *in, struct sim_stream *st)
 {
     gsl_rng *r = &st->rng;
     double x = 0;
@@ -189,21 +189,16 @@ sample_input(int64_t *out, const struct scenario_inputs *in, struct sim_stream *
 
 /* The output values as text ("1;2;3"), in full; NULL on MPCSIM_ENOMEM. */
 static char *
-format_values(const struct computation *c, const int64_t *raw, int count)
+format_values(const struct computation *c, const mpcsim_i128 *raw, int count)
 {
     size_t n = computation_out_len(c);
     struct sbuf b = {0};
-    int integral = c->kind != COMPUTATION_MEAN && c->kind != COMPUTATION_VARIANCE;
 
     for (size_t k = 0; k < n; k++) {
-        if (integral) {
-            sbuf_printf(&b, "%s%lld", k ? ";" : "", (long long)raw[k]);
-        } else {
-            char v[COMPUTATION_FORMAT_MAX];
+        char v[COMPUTATION_FORMAT_MAX];
 
-            (void)computation_format(v, sizeof(v), c, raw, k, count);
-            sbuf_printf(&b, "%s%s", k ? ";" : "", v);
-        }
+        (void)computation_format(v, sizeof(v), c, raw, k, count);
+        sbuf_printf(&b, "%s%s", k ? ";" : "", v);
     }
     return sbuf_take(&b);
 }
@@ -256,7 +251,7 @@ collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim
 
 /* Party i's inputs from its own stream (trial seed, inputs, i). */
 static int
-sample_inputs(int64_t *values, const struct scenario *sc, uint64_t trial_seed, int trial,
+sample_inputs(mpcsim_i128 *values, const struct scenario *sc, uint64_t trial_seed, int trial,
               char *errbuf, size_t errcap)
 {
     size_t len = sc->inputs.length;
@@ -369,11 +364,11 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     int n = sc->parties;
     size_t len = sc->inputs.length;
     size_t raw_len = computation_raw_len(&sc->comp);
-    int64_t *values = NULL;
-    const int64_t **inputs = NULL;
+    mpcsim_i128 *values = NULL;
+    const mpcsim_i128 **inputs = NULL;
     size_t *input_len = NULL;
     enum sim_behaviour *beh = NULL;
-    int64_t *expected = NULL;
+    mpcsim_i128 *expected = NULL;
     void *params = NULL;
     struct sim *sim = NULL;
     struct sim_config cfg;

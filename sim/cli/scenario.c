@@ -455,7 +455,7 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
         return;
     }
     sc->inputs.length = length;
-    sc->inputs.values = alloc_or_oom(v, n * length, sizeof(int64_t));
+    sc->inputs.values = alloc_or_oom(v, n * length, sizeof(*sc->inputs.values));
     if (sc->inputs.values == NULL) {
         return;
     }
@@ -1709,9 +1709,9 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
 {
     size_t n = (size_t)v->n;
     size_t len = sc->inputs.length;
-    const int64_t **rows = NULL;
-    int64_t *bound = NULL;
-    int64_t *out = NULL;
+    const mpcsim_i128 **rows = NULL;
+    mpcsim_i128 *bound = NULL;
+    mpcsim_i128 *out = NULL;
     int bad = 0;
 
     int64_t lo = 0;

@@ -37,8 +37,8 @@ enum scenario_input_kind {
 
 struct scenario_inputs {
     enum scenario_input_kind kind;
-    size_t length;   /* vector length L */
-    int64_t *values; /* VALUES: parties * length, row-major */
+    size_t length;       /* vector length L */
+    mpcsim_i128 *values; /* VALUES: parties * length, row-major, exact */
     double min, max, mean, sd, zeta, sigma, a, b;
     int64_t imin, imax; /* UNIFORM: the integer range [ceil(min), floor(max)], exact */
 };

@@ -17,7 +17,7 @@
 #include "tests/support.h"
 
 static void
-fmt(char *out, enum computation_kind kind, const int64_t *raw, size_t len, size_t k, int count)
+fmt(char *out, enum computation_kind kind, const mpcsim_i128 *raw, size_t len, size_t k, int count)
 {
     struct computation c;
 
@@ -32,10 +32,10 @@ static void
 test_computation_mean_exact(void **state)
 {
     char out[COMPUTATION_FORMAT_MAX];
-    const int64_t sum[] = {576460752303423490};
-    const int64_t third[] = {1};
-    const int64_t neg[] = {-5};
-    const int64_t tiny[] = {-1};
+    const mpcsim_i128 sum[] = {576460752303423490};
+    const mpcsim_i128 third[] = {1};
+    const mpcsim_i128 neg[] = {-5};
+    const mpcsim_i128 tiny[] = {-1};
 
     (void)state;
     fmt(out, COMPUTATION_MEAN, sum, 1, 0, 2);
@@ -54,9 +54,9 @@ static void
 test_computation_mean_rounding(void **state)
 {
     char out[COMPUTATION_FORMAT_MAX];
-    const int64_t half_up[] = {1};        /* 1/8 = 0.125 exactly: no rounding */
-    const int64_t carry[] = {1999999999}; /* /1000 = 1999999.999 */
-    const int64_t two_thirds[] = {-2};
+    const mpcsim_i128 half_up[] = {1};        /* 1/8 = 0.125 exactly: no rounding */
+    const mpcsim_i128 carry[] = {1999999999}; /* /1000 = 1999999.999 */
+    const mpcsim_i128 two_thirds[] = {-2};
 
     (void)state;
     fmt(out, COMPUTATION_MEAN, half_up, 1, 0, 8);
@@ -73,8 +73,8 @@ test_computation_variance_exact(void **state)
 {
     char out[COMPUTATION_FORMAT_MAX];
     /* Raw values a corrupted output can hold: any int64 formats exactly. */
-    const int64_t raw[] = {1152921504606846975, 1152921504606846975}; /* s, s2 */
-    const int64_t small[] = {6, 14};                                  /* 1,2,3: var 2/3 */
+    const mpcsim_i128 raw[] = {1152921504606846975, 1152921504606846975}; /* s, s2 */
+    const mpcsim_i128 small[] = {6, 14};                                  /* 1,2,3: var 2/3 */
 
     (void)state;
     fmt(out, COMPUTATION_VARIANCE, small, 1, 0, 3);

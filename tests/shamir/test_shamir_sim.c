@@ -24,8 +24,8 @@
 struct world {
     int n;
     size_t L;
-    int64_t in[MAXN][MAXL];
-    const int64_t *inp[MAXN];
+    mpcsim_i128 in[MAXN][MAXL];
+    const mpcsim_i128 *inp[MAXN];
     size_t lens[MAXN];
     int64_t weights[MAXN];
     enum sim_behaviour beh[MAXN];
@@ -103,7 +103,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
             continue;
         }
         if (r->has_output) {
-            int64_t want[2 * MAXL];
+            mpcsim_i128 want[2 * MAXL];
             int inc = 0;
 
             assert_int_equal(computation_expected(want, comp, w->n, w->inp, r->included), 0);
@@ -112,7 +112,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
                 inc += r->included[j] != 0;
             }
             v.included = inc;
-            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+            if (memcmp(want, r->output, r->output_len * sizeof(mpcsim_i128)) == 0) {
                 v.ok++;
             } else {
                 v.wrong++;
@@ -560,7 +560,7 @@ test_shamir_sim_deterministic(void **state)
         assert_int_equal(a->has_output, b->has_output);
         assert_int_equal(a->aborted, b->aborted);
         if (a->has_output) {
-            assert_memory_equal(a->output, b->output, a->output_len * sizeof(int64_t));
+            assert_memory_equal(a->output, b->output, a->output_len * sizeof(mpcsim_i128));
         }
     }
     sim_destroy(s1);
