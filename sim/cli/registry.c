@@ -55,6 +55,7 @@ additive_fill(struct additive_params *p, const struct scenario *sc)
 {
     p->comp = sc->comp;
     p->mac = sc->protocol.mac;
+    p->field = sc->protocol.field;
 }
 
 static const char *
@@ -386,7 +387,7 @@ static const struct registry_entry entries[] = {
         .messages = additive_messages,
         .summary = "n-of-n additive sharing, Beaver triples, optional SPDZ MACs",
         .proto = &additive_protocol,
-        .key_mask = SCENARIO_PKEY_MAC,
+        .key_mask = SCENARIO_PKEY_MAC | SCENARIO_PKEY_FIELD,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_WRONG_MAC) | BIT(SIM_MALFORMED),
         .unsupported = additive_why,

@@ -143,21 +143,50 @@ trial_row_clear(struct trial_row *row)
 }
 
 /*
- * Sample one input; returns 0 or MPCSIM_ERANGE.  `uniform` is an exact,
- * unbiased integer draw over [imin, imax]; the other distributions are
- * drawn as doubles and rounded, so they carry 53 bits.
+ * A uniform integer in [lo, hi], exact and unbiased over any 128-bit
+ * range: a range within int64 is sim_stream_int_range's draw (so m61
+ * scenarios draw what they always drew); a wider one takes 128 random
+ * bits masked to the span's bit length, rejected while above the span
+ * (fewer than 2 tries expected).
+ */
+static mpcsim_i128
+uniform_i128(struct sim_stream *st, mpcsim_i128 lo, mpcsim_i128 hi)
+{
+    mpcsim_u128 span = (mpcsim_u128)hi - (mpcsim_u128)lo;
+    mpcsim_u128 mask = span;
+    mpcsim_u128 x;
+
+    if (lo >= INT64_MIN && hi <= INT64_MAX) {
+        return sim_stream_int_range(st, (int64_t)lo, (int64_t)hi);
+    }
+    for (int k = 1; k < 128; k <<= 1) {
+        mask |= mask >> k;
+    }
+    do {
+        x = ((mpcsim_u128)sim_stream_u64(st) << 64) | sim_stream_u64(st);
+        x &= mask;
+    } while (x > span);
+    return (mpcsim_i128)((mpcsim_u128)lo + x);
+}
+
+/*
+ * Sample one input; returns 0 or MPCSIM_ERANGE (beyond `max`, the field's
+ * signed range).  `uniform` is an exact, unbiased integer draw over
+ * [imin, imax] (128-bit); the other distributions are drawn as doubles
+ * and rounded, so they carry 53 bits.
  */
 static int
-sample_input(mpcsim_i128 *out, const struct scenario_inputs *in, struct sim_stream *st)
+sample_input(mpcsim_i128 *out, const struct scenario_inputs *in, struct sim_stream *st,
+             mpcsim_i128 max)
 {
     gsl_rng *r = &st->rng;
     double x = 0;
 
     switch (in->kind) {
     case SCENARIO_INPUT_UNIFORM: {
-        int64_t v = sim_stream_int_range(st, in->imin, in->imax);
+        mpcsim_i128 v = uniform_i128(st, in->imin, in->imax);
 
-        if (v > COMPUTATION_MAX_ABS || v < -COMPUTATION_MAX_ABS) {
+        if (v > max || v < -max) {
             return MPCSIM_ERANGE;
         }
         *out = v;
@@ -261,11 +290,12 @@ sample_inputs(mpcsim_i128 *values, const struct scenario *sc, uint64_t trial_see
 
         sim_stream_init(&st, sim_stream_key(trial_seed, PURPOSE_INPUTS, (uint64_t)i, 0));
         for (size_t k = 0; k < len; k++) {
-            if (sample_input(&values[(size_t)i * len + k], &sc->inputs, &st) < 0) {
+            if (sample_input(&values[(size_t)i * len + k], &sc->inputs, &st, sc->comp.max_abs) <
+                0) {
                 snprintf(errbuf, errcap,
                          "trial %d: party %d's sampled input does not fit the field "
-                         "(|x| < 2^60); narrow the input distribution",
-                         trial, i);
+                         "(|x| < %s); narrow the input distribution",
+                         trial, i, sc->protocol.field == FIELD_M127 ? "2^126" : "2^60");
                 return MPCSIM_ERANGE;
             }
         }
@@ -409,9 +439,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     }
     if (computation_expected(expected, &sc->comp, n, inputs, NULL) < 0) {
         snprintf(errbuf, errcap,
-                 "trial %d: the %s of these inputs leaves the field's range (|x| < 2^60); "
+                 "trial %d: the %s of these inputs leaves the field's range (|x| < %s); "
                  "use smaller inputs or fewer parties",
-                 trial, computation_name(sc->comp.kind));
+                 trial, computation_name(sc->comp.kind),
+                 sc->protocol.field == FIELD_M127 ? "2^126" : "2^60");
         rc = MPCSIM_ERANGE;
         goto out;
     }

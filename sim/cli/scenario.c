@@ -423,6 +423,50 @@ static const char *const input_params[][3] = {
     [SCENARIO_INPUT_EXPONENTIAL] = {"mean", NULL, NULL},
 };
 
+/* The field's signed range as text: "2^60" (m61) or "2^126" (m127). */
+static const char *
+field_range_text(const struct scenario *sc)
+{
+    return sc->protocol.field == FIELD_M127 ? "2^126" : "2^60";
+}
+
+/*
+ * An input integer (inputs.values, uniform bounds), read exactly from its
+ * text: within the scenario's field (sc->comp.max_abs).  A value that only
+ * GF(2^127 - 1) holds, under the default m61, gets an error that says to
+ * set protocol.field: m127.
+ */
+static int
+input_value(struct vctx *v, const struct scenario *sc, const struct ynode *node, const char *what,
+            const char *name, mpcsim_i128 *out)
+{
+    char buf[64];
+    char why[200];
+    char lim[COMPUTATION_FORMAT_MAX];
+    mpcsim_i128 max = sc->comp.max_abs;
+    mpcsim_i128 x = 0;
+
+    (void)computation_format_int(lim, sizeof(lim), max);
+    if (!parse_int(node, -(mpcsim_i128)field_half(FIELD_M127), (mpcsim_i128)field_half(FIELD_M127),
+                   &x, why, sizeof(why))) {
+        err(v, node, "expected an integer in [-%s, %s] for %s, found %s%s", lim, lim, what,
+            found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
+        return 0;
+    }
+    if (x > max || x < -max) {
+        char val[COMPUTATION_FORMAT_MAX];
+
+        (void)computation_format_int(val, sizeof(val), x);
+        err(v, node,
+            "%s %s does not fit the field GF(2^61 - 1) (|x| < 2^60): set protocol.field: m127 "
+            "(GF(2^127 - 1), |x| < 2^126) for values this large",
+            name, val);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
 static void
 check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals,
                    const struct ynode *len_node)
@@ -430,6 +474,7 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
     size_t n = (size_t)v->n;
     size_t length = 0;
     int nested = 0;
+    char what[80];
 
     if (!expect_kind(v, vals, YNODE_SEQ, "inputs.values") || n == 0) {
         return;
@@ -454,6 +499,8 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
         err(v, vals, "inputs.values holds more than 50 million values");
         return;
     }
+    snprintf(what, sizeof(what), "an input (integers within the field's range, |x| < %s)",
+             field_range_text(sc));
     sc->inputs.length = length;
     sc->inputs.values = alloc_or_oom(v, n * length, sizeof(*sc->inputs.values));
     if (sc->inputs.values == NULL) {
@@ -472,18 +519,16 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
                 continue;
             }
             for (size_t k = 0; k < length; k++) {
-                int64_t x = 0;
+                mpcsim_i128 x = 0;
 
-                if (int_value(v, row->items[k], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
-                              "an input (integers within the field's range, |x| < 2^60)", &x)) {
+                if (input_value(v, sc, row->items[k], what, "an input", &x)) {
                     sc->inputs.values[i * length + k] = x;
                 }
             }
         } else {
-            int64_t x = 0;
+            mpcsim_i128 x = 0;
 
-            if (int_value(v, row, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
-                          "an input (integers within the field's range, |x| < 2^60)", &x)) {
+            if (input_value(v, sc, row, what, "an input", &x)) {
                 sc->inputs.values[i] = x;
             }
         }
@@ -600,9 +645,9 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             }
             if (kind == SCENARIO_INPUT_UNIFORM) {
                 /* Integer bounds, read exactly (the draw is over the integers). */
-                int64_t *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
+                mpcsim_i128 *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
 
-                if (int_value(v, p, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, what, slot)) {
+                if (input_value(v, sc, p, what, what, slot)) {
                     *slots[kind][j] = (double)*slot;
                 }
             } else {
@@ -612,8 +657,11 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
         switch (sc->inputs.kind) {
         case SCENARIO_INPUT_UNIFORM:
             if (sc->inputs.imin > sc->inputs.imax) {
-                err(v, in, "inputs.min (%lld) is larger than inputs.max (%lld)",
-                    (long long)sc->inputs.imin, (long long)sc->inputs.imax);
+                char lo[COMPUTATION_FORMAT_MAX], hi[COMPUTATION_FORMAT_MAX];
+
+                (void)computation_format_int(lo, sizeof(lo), sc->inputs.imin);
+                (void)computation_format_int(hi, sizeof(hi), sc->inputs.imax);
+                err(v, in, "inputs.min (%s) is larger than inputs.max (%s)", lo, hi);
             }
             break;
         case SCENARIO_INPUT_NORMAL:
@@ -655,6 +703,87 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
     }
 }
 
+/*
+ * computation.weights: public decimals read exactly from their text
+ * (`1.5`, `0.0125`).  With d the largest number of fractional digits,
+ * every weight is stored as the integer w * 10^d (comp.weight_digits = d):
+ * the protocols sum exactly with those, and the output divides by 10^d in
+ * public (computation_format).  d <= 18 and |w| 10^d <= 2^60 - 1 (any
+ * field's range), so every protocol's weight arithmetic stays exact.
+ */
+static void
+check_weights(struct vctx *v, struct scenario *sc, const struct ynode *w)
+{
+    struct ynumber num[64];
+    struct ynumber *nums = (size_t)v->n <= 64 ? num : NULL;
+    int d = 0;
+    int ok = 1;
+
+    if (nums == NULL) {
+        nums = alloc_or_oom(v, (size_t)v->n, sizeof(*nums));
+        if (nums == NULL) {
+            return;
+        }
+    }
+    for (int i = 0; i < v->n; i++) {
+        const char *why = NULL;
+        char buf[64];
+
+        if (w->items[i]->kind != YNODE_SCALAR || ynumber_parse(&nums[i], &why, w->items[i]) < 0) {
+            err(v, w->items[i], "expected a decimal number for a weight, found %s",
+                found(v, w->items[i], buf, sizeof(buf)));
+            ok = 0;
+            continue;
+        }
+        if (nums[i].exp10 < -18) {
+            err(v, w->items[i], "a weight has at most 18 fractional digits");
+            ok = 0;
+        } else if (nums[i].exp10 < 0 && -nums[i].exp10 > d) {
+            d = -nums[i].exp10;
+        }
+    }
+    for (int i = 0; ok && i < v->n; i++) {
+        int shift = nums[i].exp10 + d; /* the weight times 10^d is mag * 10^shift */
+        mpcsim_u128 mag = nums[i].mag;
+        int fits = shift <= 38;
+
+        for (int k = 0; fits && k < shift; k++) {
+            fits = mag <= (mpcsim_u128)COMPUTATION_MAX_ABS / 10;
+            mag *= 10;
+        }
+        if (!fits || mag > (mpcsim_u128)COMPUTATION_MAX_ABS) {
+            err(v, w->items[i],
+                "weight times 10^%d (%d being the most fractional digits of any weight) leaves "
+                "|w| < 2^60; use fewer digits or smaller weights",
+                d, d);
+            ok = 0;
+            continue;
+        }
+        sc->weights[i] = nums[i].negative ? -(mpcsim_i128)mag : (mpcsim_i128)mag;
+    }
+    sc->comp.weight_digits = d;
+    if (nums != num) {
+        mpcsim_free(nums);
+    }
+}
+
+/*
+ * protocol.field, read before the inputs (whose range it sets): m127 when
+ * the key says exactly that, else m61 (check_protocol reports a bad
+ * value).  Sets sc->comp.max_abs to the field's signed range.
+ */
+static void
+prescan_field(struct scenario *sc, const struct ynode *root)
+{
+    const struct ynode *p = ynode_map_get(root, "protocol");
+    const struct ynode *f = p != NULL && p->kind == YNODE_MAP ? ynode_map_get(p, "field") : NULL;
+
+    sc->protocol.field = f != NULL && f->kind == YNODE_SCALAR && strcmp(f->value, "m127") == 0
+                             ? FIELD_M127
+                             : FIELD_M61;
+    sc->comp.max_abs = (mpcsim_i128)field_half(sc->protocol.field);
+}
+
 static void
 check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
 {
@@ -681,7 +810,7 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
     }
     sc->comp.kind = (enum computation_kind)kind;
     if (kind == COMPUTATION_WEIGHTED_SUM && w == NULL) {
-        err(v, c, "computation weighted_sum needs 'weights' (one public integer per party)");
+        err(v, c, "computation weighted_sum needs 'weights' (one public number per party)");
         return;
     }
     if (kind != COMPUTATION_WEIGHTED_SUM && w != NULL) {
@@ -694,18 +823,11 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
                 w->n_items, v->n);
             return;
         }
-        sc->weights = alloc_or_oom(v, (size_t)v->n, sizeof(int64_t));
+        sc->weights = alloc_or_oom(v, (size_t)v->n, sizeof(*sc->weights));
         if (sc->weights == NULL) {
             return;
         }
-        for (int i = 0; i < v->n; i++) {
-            int64_t x = 0;
-
-            if (int_value(v, w->items[i], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, "a weight",
-                          &x)) {
-                sc->weights[i] = x;
-            }
-        }
+        check_weights(v, sc, w);
         sc->comp.weights = sc->weights;
         sc->comp.n_weights = (size_t)v->n;
     }
@@ -725,6 +847,7 @@ static const char *const protocol_keys[] = {
     "fresh_keys",
     "input_bits",
     "result_to_clients",
+    "field",
     "round_timeout_ms",
 };
 static const int protocol_key_bits[] = {
@@ -741,6 +864,7 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_FRESH_KEYS,
     SCENARIO_PKEY_INPUT_BITS,
     SCENARIO_PKEY_RESULT_TO_CLIENTS,
+    SCENARIO_PKEY_FIELD,
     0,
 };
 
@@ -867,6 +991,13 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
+    }
+    if ((node = ynode_map_get(p, "field")) != NULL) {
+        static const char *const fields[] = {"m61", "m127"};
+
+        (void)enum_value(v, node, fields, COUNT(fields),
+                         "protocol.field (m61: GF(2^61 - 1); m127: GF(2^127 - 1))");
+        /* sp->field was set by prescan_field, before the inputs were read. */
     }
     if (v->n > 0) {
         if (sp->threshold < 0) {
@@ -1664,7 +1795,7 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
  * field (input_tail has reported it).
  */
 static int
-input_range(const struct scenario_inputs *in, int64_t *lo, int64_t *hi)
+input_range(const struct scenario_inputs *in, mpcsim_i128 *lo, mpcsim_i128 *hi)
 {
     double a = 0;
     double b = 0;
@@ -1714,8 +1845,8 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     mpcsim_i128 *out = NULL;
     int bad = 0;
 
-    int64_t lo = 0;
-    int64_t hi = 0;
+    mpcsim_i128 lo = 0;
+    mpcsim_i128 hi = 0;
 
     if (in == NULL) {
         return;
@@ -1749,9 +1880,10 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     }
     if (bad) {
         err(v, in,
-            "the %s of these inputs over %zu parties leaves the field's range (|x| < 2^60); use "
-            "smaller inputs or fewer parties",
-            computation_name(sc->comp.kind), n);
+            "the %s of these inputs over %zu parties leaves the field's range (|x| < %s); use "
+            "smaller inputs or fewer parties%s",
+            computation_name(sc->comp.kind), n, field_range_text(sc),
+            sc->protocol.field == FIELD_M61 ? ", or protocol.field: m127 (|x| < 2^126)" : "");
     }
 out:
     mpcsim_free(rows);
@@ -1879,6 +2011,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
 
         sc->streams_independent = k == 1;
     }
+    prescan_field(sc, root);
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);
     }

@@ -180,7 +180,7 @@ test_paillier_adapter_dropouts(void **state)
 static void
 test_paillier_adapter_single_and_tree(void **state)
 {
-    int64_t w[10] = {3, -2, 0, 7, 1, -5, 4, 2, 9, -1};
+    mpcsim_i128 w[10] = {3, -2, 0, 7, 1, -5, 4, 2, 9, -1};
     struct paillier_params p = params(COMPUTATION_SUM, 1, 0, 0, 0);
     struct sim_crash cr[1] = {{4, 0, 0}};
     struct outcome o;

@@ -27,7 +27,7 @@ struct world {
     mpcsim_i128 in[MAXN][MAXL];
     const mpcsim_i128 *inp[MAXN];
     size_t lens[MAXN];
-    int64_t weights[MAXN];
+    mpcsim_i128 weights[MAXN];
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
