@@ -52,6 +52,8 @@
 #undef FE_vec_mul
 #undef FE_vec_dot
 #undef FE_vec_batch_inv
+#undef FE_vec_ops
+#undef FE_vec_ops_best
 #undef FE_stream_next
 #undef FE_stream_fill
 #undef FE_poly_eval
@@ -96,6 +98,8 @@
 #define FE_vec_mul fp_vec_mul
 #define FE_vec_dot fp_vec_dot
 #define FE_vec_batch_inv fp_vec_batch_inv
+#define FE_vec_ops fp_vec_ops
+#define FE_vec_ops_best fp_vec_ops_best
 #define FE_stream_next fp_stream_next
 #define FE_stream_fill fp_stream_fill
 #define FE_poly_eval poly_eval
@@ -139,6 +143,8 @@
 #define FE_vec_mul f127_vec_mul
 #define FE_vec_dot f127_vec_dot
 #define FE_vec_batch_inv f127_vec_batch_inv
+#define FE_vec_ops f127_vec_ops
+#define FE_vec_ops_best f127_vec_ops_best
 #define FE_stream_next f127_stream_next
 #define FE_stream_fill f127_stream_fill
 #define FE_poly_eval f127_poly_eval

@@ -100,6 +100,7 @@ shamir_fill(struct shamir_params *p, const struct scenario *sc)
     p->comp = sc->comp;
     p->threshold = sc->protocol.threshold;
     p->robust = sc->protocol.robust;
+    p->field = sc->protocol.field;
 }
 
 static const char *
@@ -401,7 +402,7 @@ static const struct registry_entry entries[] = {
         .messages = shamir_messages,
         .summary = "(t, n) Shamir sharing, BGW multiplication, robust reconstruction",
         .proto = &shamir_protocol,
-        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION,
+        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION | SCENARIO_PKEY_FIELD,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = shamir_why,
