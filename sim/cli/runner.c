@@ -209,10 +209,10 @@ sample_input(mpcsim_i128 *out, const struct scenario_inputs *in, struct sim_stre
         break;
     }
     x = nearbyint(x);
-    if (!(fabs(x) <= (double)COMPUTATION_MAX_ABS)) {
+    if (!(fabs(x) < (double)max)) { /* (double)max rounds up to 2^60 or 2^126: strict */
         return MPCSIM_ERANGE;
     }
-    *out = (int64_t)x;
+    *out = (mpcsim_i128)x; /* exact: an integral double below 2^126 */
     return 0;
 }
 

@@ -544,13 +544,13 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
  * 1 - 1e-9 quantile of |x|).
  */
 static void
-input_tail(struct vctx *v, const struct ynode *in, double q)
+input_tail(struct vctx *v, const struct scenario *sc, const struct ynode *in, double q)
 {
-    if (!(q < (double)COMPUTATION_MAX_ABS)) {
+    if (!(q < (double)sc->comp.max_abs)) {
         err(v, in,
-            "this input distribution draws values beyond the field (|x| < 2^60) more often than "
+            "this input distribution draws values beyond the field (|x| < %s) more often than "
             "once in 10^9 (quantile %g); narrow it",
-            q);
+            field_range_text(sc), q);
     }
 }
 
@@ -607,7 +607,7 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             [SCENARIO_INPUT_PARETO] = {&sc->inputs.a, &sc->inputs.b},
             [SCENARIO_INPUT_EXPONENTIAL] = {&sc->inputs.mean, NULL},
         };
-        const double lim = (double)COMPUTATION_MAX_ABS;
+        const double lim = (double)sc->comp.max_abs;
 
         if (kind < 0) {
             return;
@@ -668,33 +668,33 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             if (sc->inputs.sd < 0) {
                 err(v, ynode_map_get(in, "sd"), "inputs.sd must be >= 0");
             } else {
-                input_tail(v, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
+                input_tail(v, sc, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
             }
             break;
         case SCENARIO_INPUT_LOGNORMAL:
             if (sc->inputs.sigma < 0) {
                 err(v, ynode_map_get(in, "sigma"), "inputs.sigma must be >= 0");
             }
-            if (sc->inputs.zeta > 40) {
+            if (sc->inputs.zeta > (sc->protocol.field == FIELD_M127 ? 87 : 40)) {
                 err(v, ynode_map_get(in, "zeta"),
-                    "inputs.zeta %g gives values near e^%g, beyond the field (|x| < 2^60)",
-                    sc->inputs.zeta, sc->inputs.zeta);
+                    "inputs.zeta %g gives values near e^%g, beyond the field (|x| < %s)",
+                    sc->inputs.zeta, sc->inputs.zeta, field_range_text(sc));
             } else if (sc->inputs.sigma >= 0) {
-                input_tail(v, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
+                input_tail(v, sc, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
             }
             break;
         case SCENARIO_INPUT_PARETO:
             if (!(sc->inputs.a > 0) || !(sc->inputs.b > 0)) {
                 err(v, in, "inputs.a (shape) and inputs.b (scale) must both be > 0");
             } else {
-                input_tail(v, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
+                input_tail(v, sc, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
             }
             break;
         case SCENARIO_INPUT_EXPONENTIAL:
             if (!(sc->inputs.mean > 0)) {
                 err(v, ynode_map_get(in, "mean"), "inputs.mean must be > 0");
             } else {
-                input_tail(v, in, sc->inputs.mean * log(1e9));
+                input_tail(v, sc, in, sc->inputs.mean * log(1e9));
             }
             break;
         default:
@@ -1795,7 +1795,7 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
  * field (input_tail has reported it).
  */
 static int
-input_range(const struct scenario_inputs *in, mpcsim_i128 *lo, mpcsim_i128 *hi)
+input_range(const struct scenario_inputs *in, double lim, mpcsim_i128 *lo, mpcsim_i128 *hi)
 {
     double a = 0;
     double b = 0;
@@ -1821,11 +1821,11 @@ input_range(const struct scenario_inputs *in, mpcsim_i128 *lo, mpcsim_i128 *hi)
     default:
         return 0;
     }
-    if (!(fabs(a) < (double)COMPUTATION_MAX_ABS) || !(fabs(b) < (double)COMPUTATION_MAX_ABS)) {
+    if (!(fabs(a) < lim) || !(fabs(b) < lim)) {
         return 0;
     }
-    *lo = (int64_t)nearbyint(a);
-    *hi = (int64_t)nearbyint(b);
+    *lo = (mpcsim_i128)nearbyint(a);
+    *hi = (mpcsim_i128)nearbyint(b);
     return 1;
 }
 
@@ -1851,7 +1851,8 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     if (in == NULL) {
         return;
     }
-    if (sc->inputs.kind != SCENARIO_INPUT_VALUES && !input_range(&sc->inputs, &lo, &hi)) {
+    if (sc->inputs.kind != SCENARIO_INPUT_VALUES &&
+        !input_range(&sc->inputs, (double)sc->comp.max_abs, &lo, &hi)) {
         return;
     }
     rows = alloc_or_oom(v, n, sizeof(*rows));

@@ -84,4 +84,17 @@ YAML
 "$mpcsim" run "$tmp/m.yaml" --quiet --csv "$tmp/m.csv" --json "$tmp/m.json" || fail "mean run exits $?"
 [ "$(col "$tmp/m.csv" output)" = 3000000000000000001/3 ] || fail "mean: $(col "$tmp/m.csv" output)"
 grep -q '"output": "3000000000000000001/3"' "$tmp/m.json" || fail "mean JSON: $(cat "$tmp/m.json")"
+# A lognormal around e^48 (~7e20) draws within m127, and m61 refuses it.
+cat >"$tmp/ln.yaml" <<'YAML'
+name: ln
+trials: 3
+parties: 5
+inputs: { distribution: lognormal, zeta: 48, sigma: 1 }
+protocol: { kind: shamir, field: m127 }
+YAML
+"$mpcsim" run "$tmp/ln.yaml" --quiet --csv "$tmp/ln.csv" || fail "lognormal m127 exits $?"
+[ "$(col "$tmp/ln.csv" status | sort -u)" = ok ] || fail "lognormal m127 statuses"
+sed 's/, field: m127//' "$tmp/ln.yaml" >"$tmp/ln61.yaml"
+"$mpcsim" validate "$tmp/ln61.yaml" 2>"$tmp/err" && fail "m61 accepted a lognormal beyond 2^60"
+grep -q "beyond the field (|x| < 2^60)" "$tmp/err" || fail "lognormal m61 message: $(cat "$tmp/err")"
 echo "wei: ok"
