@@ -96,7 +96,7 @@ struct scenario {
     int parties;
     struct scenario_inputs inputs;
     struct computation comp; /* comp.weights points into `weights` */
-    mpcsim_i128 *weights; /* weighted_sum: w * 10^comp.weight_digits, exact */
+    mpcsim_i128 *weights;    /* weighted_sum: w * 10^comp.weight_digits, exact */
     struct scenario_protocol protocol;
     /* The engine's network and faults, with the arrays they point to owned here. */
     struct sim_network net;
