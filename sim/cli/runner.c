@@ -163,8 +163,10 @@ uniform_i128(struct sim_stream *st, mpcsim_i128 lo, mpcsim_i128 hi)
         mask |= mask >> k;
     }
     do {
-        x = ((mpcsim_u128)sim_stream_u64(st) << 64) | sim_stream_u64(st);
-        x &= mask;
+        uint64_t top = sim_stream_u64(st); /* two statements: a fixed draw order */
+        uint64_t bottom = sim_stream_u64(st);
+
+        x = (((mpcsim_u128)top << 64) | bottom) & mask;
     } while (x > span);
     return (mpcsim_i128)((mpcsim_u128)lo + x);
 }
