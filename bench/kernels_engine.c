@@ -27,8 +27,8 @@
 struct toy_bench {
     int n;
     int lognormal;
-    int64_t *values;
-    const int64_t **inputs;
+    mpcsim_i128 *values;
+    const mpcsim_i128 **inputs;
     size_t *input_len;
     int bad;
 };
@@ -43,7 +43,7 @@ toy_setup(void **state, int n, int lognormal)
     }
     tb->n = n;
     tb->lognormal = lognormal;
-    tb->values = mpcsim_calloc((size_t)n, sizeof(int64_t));
+    tb->values = mpcsim_calloc((size_t)n, sizeof(mpcsim_i128));
     tb->inputs = mpcsim_calloc((size_t)n, sizeof(*tb->inputs));
     tb->input_len = mpcsim_calloc((size_t)n, sizeof(size_t));
     if (tb->values == NULL || tb->inputs == NULL || tb->input_len == NULL) {

@@ -169,8 +169,8 @@ mask_check(void *state)
 struct sa_bench {
     int n;
     size_t L;
-    int64_t *values;
-    const int64_t **inputs;
+    mpcsim_i128 *values;
+    const mpcsim_i128 **inputs;
     size_t *input_len;
     struct sim_crash *crash;
     int n_crash;
@@ -203,7 +203,7 @@ sa_setup(void **state, int n, size_t L, int permille, int spread)
     }
     b->n = n;
     b->L = L;
-    b->values = mpcsim_calloc((size_t)n * L, sizeof(int64_t));
+    b->values = mpcsim_calloc((size_t)n * L, sizeof(mpcsim_i128));
     b->inputs = mpcsim_calloc((size_t)n, sizeof(*b->inputs));
     b->input_len = mpcsim_calloc((size_t)n, sizeof(size_t));
     b->crash = mpcsim_calloc((size_t)n, sizeof(*b->crash));
@@ -232,7 +232,7 @@ sa_run(void *state, uint64_t iters)
 {
     struct sa_bench *b = state;
     struct secagg_params prm = {.comp = {.kind = COMPUTATION_SUM, .length = b->L}};
-    int64_t *want = mpcsim_malloc(b->L * sizeof(*want));
+    mpcsim_i128 *want = mpcsim_malloc(b->L * sizeof(*want));
 
     if (want == NULL) {
         b->bad = 1;

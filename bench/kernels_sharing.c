@@ -327,10 +327,10 @@ AD_SETUP(ad_beaver_1000, 1000, 0, AD_BEAVER)
 struct sc_bench {
     int n, shamir, mac;
     enum computation_kind kind;
-    int64_t *values;
-    const int64_t **inputs;
+    mpcsim_i128 *values;
+    const mpcsim_i128 **inputs;
     size_t *input_len;
-    int64_t want[2];
+    mpcsim_i128 want[2];
     int bad;
 };
 
@@ -361,7 +361,7 @@ sc_setup(void **state, int n, int shamir, int mac, enum computation_kind kind)
     b->shamir = shamir;
     b->mac = mac;
     b->kind = kind;
-    b->values = mpcsim_calloc((size_t)n, sizeof(int64_t));
+    b->values = mpcsim_calloc((size_t)n, sizeof(mpcsim_i128));
     b->inputs = mpcsim_calloc((size_t)n, sizeof(*b->inputs));
     b->input_len = mpcsim_calloc((size_t)n, sizeof(size_t));
     if (b->values == NULL || b->inputs == NULL || b->input_len == NULL) {
@@ -410,7 +410,7 @@ sc_run(void *state, uint64_t iters)
             const struct sim_party_result *r = sim_party_result(sim, i);
 
             if (!r->has_output || r->output_len != raw ||
-                memcmp(r->output, b->want, raw * sizeof(int64_t)) != 0) {
+                memcmp(r->output, b->want, raw * sizeof(mpcsim_i128)) != 0) {
                 b->bad = 1;
             }
         }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gmp.h>
+
 static const char *const names[] = {
     [COMPUTATION_SUM] = "sum",
     [COMPUTATION_WEIGHTED_SUM] = "weighted_sum",
@@ -69,22 +71,31 @@ computation_out_len(const struct computation *c)
     return c->kind == COMPUTATION_DOT_PRODUCT ? 1 : c->length;
 }
 
+/* |v| <= max (v never the most negative 128-bit value: callers check products). */
 static int
-in_range(mpcsim_i128 v)
+in_range(mpcsim_i128 v, mpcsim_i128 max)
 {
-    return v >= -(mpcsim_i128)COMPUTATION_MAX_ABS && v <= (mpcsim_i128)COMPUTATION_MAX_ABS;
+    return v >= -max && v <= max;
+}
+
+/* *out = a * b, 0 if that overflows 128 bits or leaves [-max, max]. */
+static int
+mul_in_range(mpcsim_i128 *out, mpcsim_i128 a, mpcsim_i128 b, mpcsim_i128 max)
+{
+    return !__builtin_mul_overflow(a, b, out) && in_range(*out, max);
 }
 
 /* see computation.h */
 int
-computation_expected(int64_t *out, const struct computation *c, int n, const int64_t *const *inputs,
-                     const uint8_t *included)
+computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
+                     const mpcsim_i128 *const *inputs, const uint8_t *included)
 {
     size_t len = c->length;
+    mpcsim_i128 max = c->max_abs > 0 ? c->max_abs : COMPUTATION_MAX_ABS;
 
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < len; k++) {
-            if (!in_range(inputs[i][k])) {
+            if (!in_range(inputs[i][k], max)) {
                 return MPCSIM_ERANGE;
             }
         }
@@ -96,17 +107,17 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
             return MPCSIM_EINVAL;
         }
         for (size_t k = 0; k < len; k++) {
-            mpcsim_i128 prod = (mpcsim_i128)inputs[0][k] * inputs[1][k];
+            mpcsim_i128 prod = 0;
 
-            if (!in_range(prod)) {
+            if (!mul_in_range(&prod, inputs[0][k], inputs[1][k], max)) {
                 return MPCSIM_ERANGE;
             }
-            acc += prod;
-            if (!in_range(acc)) {
+            acc += prod; /* both in range: no overflow */
+            if (!in_range(acc, max)) {
                 return MPCSIM_ERANGE;
             }
         }
-        out[0] = (int64_t)acc;
+        out[0] = acc;
         return 0;
     }
     for (size_t k = 0; k < len; k++) {
@@ -119,26 +130,28 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
             if (included != NULL && !included[i]) {
                 continue;
             }
-            if (c->kind == COMPUTATION_WEIGHTED_SUM) {
-                x *= c->weights[i];
-                if (!in_range(x)) {
-                    return MPCSIM_ERANGE;
-                }
+            if (c->kind == COMPUTATION_WEIGHTED_SUM && !mul_in_range(&x, x, c->weights[i], max)) {
+                return MPCSIM_ERANGE;
             }
             s += x;
-            if (!in_range(s)) {
+            if (!in_range(s, max)) {
                 return MPCSIM_ERANGE;
             }
             if (c->kind == COMPUTATION_VARIANCE) {
-                s2 += x * x;
-                if (!in_range(x * x) || !in_range(s2)) {
+                mpcsim_i128 sq = 0;
+
+                if (!mul_in_range(&sq, x, x, max)) {
+                    return MPCSIM_ERANGE;
+                }
+                s2 += sq;
+                if (!in_range(s2, max)) {
                     return MPCSIM_ERANGE;
                 }
             }
         }
-        out[k] = (int64_t)s;
+        out[k] = s;
         if (c->kind == COMPUTATION_VARIANCE) {
-            out[len + k] = (int64_t)s2;
+            out[len + k] = s2;
         }
     }
     return 0;
@@ -158,48 +171,149 @@ u128_digits(char *end, mpcsim_u128 x)
 
 /* see computation.h */
 size_t
-computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw, size_t k,
-                   int count)
+computation_format_int(char *buf, size_t cap, mpcsim_i128 v)
 {
-    mpcsim_i128 num = raw[k];
-    mpcsim_u128 den = 1, mag, q, r, frac;
     char digits[48];
-    int neg = 0;
-    int n = 0;
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+    int n =
+        snprintf(buf, cap, "%s%s", v < 0 ? "-" : "", u128_digits(digits + sizeof(digits) - 1, mag));
+
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* v into an mpz (GMP has no 128-bit setter). */
+static void
+mpz_set_i128(mpz_t z, mpcsim_i128 v)
+{
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+
+    mpz_set_ui(z, (unsigned long)(uint64_t)(mag >> 64));
+    mpz_mul_2exp(z, z, 64);
+    mpz_add_ui(z, z, (unsigned long)(uint64_t)mag);
+    if (v < 0) {
+        mpz_neg(z, z);
+    }
+}
+
+/*
+ * num/den (den > 0) written exactly: reduced; a decimal when den's only
+ * prime factors are 2 and 5 (max(a, b) fractional digits for 2^a 5^b,
+ * trailing zeros dropped), else "p/q".  Returns the length, or 0 when it
+ * does not fit in cap.
+ */
+static size_t
+format_ratio(char *buf, size_t cap, mpz_t num, mpz_t den)
+{
+    mpz_t g, rest, scaled;
+    size_t a = 0, b = 0, digits, len = 0;
+    int neg;
+
+    mpz_inits(g, rest, scaled, NULL);
+    mpz_gcd(g, num, den);
+    if (mpz_sgn(g) != 0) {
+        mpz_divexact(num, num, g);
+        mpz_divexact(den, den, g);
+    }
+    neg = mpz_sgn(num) < 0;
+    mpz_abs(num, num);
+    mpz_set(rest, den);
+    while (mpz_divisible_ui_p(rest, 2)) {
+        mpz_divexact_ui(rest, rest, 2);
+        a++;
+    }
+    while (mpz_divisible_ui_p(rest, 5)) {
+        mpz_divexact_ui(rest, rest, 5);
+        b++;
+    }
+    if (mpz_cmp_ui(rest, 1) != 0) {
+        size_t need = (neg ? 1 : 0) + mpz_sizeinbase(num, 10) + 1 + mpz_sizeinbase(den, 10) + 1;
+
+        if (need <= cap) {
+            char *p = buf;
+
+            if (neg) {
+                *p++ = '-';
+            }
+            mpz_get_str(p, 10, num);
+            p += strlen(p);
+            *p++ = '/';
+            mpz_get_str(p, 10, den);
+            len = strlen(buf);
+        }
+        goto out;
+    }
+    digits = a > b ? a : b;
+    /* num * 10^digits / den is an integer: its digits, with the point put back. */
+    mpz_ui_pow_ui(scaled, 10, (unsigned long)digits);
+    mpz_mul(scaled, scaled, num);
+    mpz_divexact(scaled, scaled, den);
+    if ((neg ? 1 : 0) + mpz_sizeinbase(scaled, 10) + digits + 3 <= cap) {
+        char *p = buf;
+        size_t nd, intd;
+
+        if (neg) {
+            *p++ = '-';
+        }
+        mpz_get_str(p, 10, scaled);
+        nd = strlen(p);
+        if (nd <= digits) { /* pad to "0.00ddd" */
+            memmove(p + (digits - nd) + 1, p, nd + 1);
+            memset(p, '0', digits - nd + 1);
+            nd = digits + 1;
+        }
+        intd = nd - digits;
+        if (digits > 0) {
+            memmove(p + intd + 1, p + intd, digits + 1);
+            p[intd] = '.';
+            len = (size_t)(p - buf) + nd + 1;
+            while (buf[len - 1] == '0') {
+                buf[--len] = '\0';
+            }
+            if (buf[len - 1] == '.') {
+                buf[--len] = '\0';
+            }
+        } else {
+            len = (size_t)(p - buf) + nd;
+        }
+    }
+out:
+    mpz_clears(g, rest, scaled, NULL);
+    return len;
+}
+
+/* see computation.h */
+size_t
+computation_format(char *buf, size_t cap, const struct computation *c, const mpcsim_i128 *raw,
+                   size_t k, int count)
+{
+    mpz_t num, den, t;
+    unsigned long cnt = (unsigned long)(count > 0 ? count : 1);
+    size_t len;
 
     MPCSIM_ASSERT(cap >= COMPUTATION_FORMAT_MAX);
+    if (c->kind == COMPUTATION_SUM || c->kind == COMPUTATION_DOT_PRODUCT ||
+        (c->kind == COMPUTATION_WEIGHTED_SUM && c->weight_digits == 0)) {
+        return computation_format_int(buf, cap, raw[k]);
+    }
+    mpz_inits(num, den, t, NULL);
+    mpz_set_i128(num, raw[k]);
     switch (c->kind) {
+    case COMPUTATION_WEIGHTED_SUM:
+        mpz_ui_pow_ui(den, 10, (unsigned long)c->weight_digits);
+        break;
     case COMPUTATION_MEAN:
-        den = (mpcsim_u128)(count > 0 ? count : 1);
+        mpz_set_ui(den, cnt);
         break;
-    case COMPUTATION_VARIANCE: {
-        /* (count*s2 - s^2) / count^2: |s|, |s2| < 2^61 and count <= 2^20, so
-         * the numerator stays below 2^123 and the denominator below 2^40. */
-        mpcsim_i128 s = raw[k];
-        mpcsim_i128 s2 = raw[c->length + k];
-
-        num = (mpcsim_i128)count * s2 - s * s;
-        den = (mpcsim_u128)(count > 0 ? count : 1) * (mpcsim_u128)(count > 0 ? count : 1);
+    default: /* variance: (count s2 - s^2) / count^2, in GMP (beyond 128 bits) */
+        mpz_set_i128(t, raw[c->length + k]);
+        mpz_mul_ui(t, t, cnt);
+        mpz_mul(num, num, num);
+        mpz_sub(num, t, num);
+        mpz_set_ui(den, cnt);
+        mpz_mul_ui(den, den, cnt);
         break;
     }
-    default:
-        n = snprintf(buf, cap, "%lld", (long long)raw[k]);
-        return n > 0 ? (size_t)n : 0;
-    }
-    neg = num < 0;
-    mag = neg ? (mpcsim_u128)0 - (mpcsim_u128)num : (mpcsim_u128)num;
-    q = mag / den;
-    r = mag % den;
-    /* Six fractional digits, the exact quotient rounded half away from zero. */
-    frac = r * 1000000u / den;
-    if ((r * 1000000u % den) * 2u >= den) {
-        frac++;
-    }
-    if (frac == 1000000u) {
-        q++;
-        frac = 0;
-    }
-    n = snprintf(buf, cap, "%s%s.%06u", neg && (q != 0 || frac != 0) ? "-" : "",
-                 u128_digits(digits + sizeof(digits) - 1, q), (unsigned)frac);
-    return n > 0 ? (size_t)n : 0;
+    len = format_ratio(buf, cap, num, den);
+    mpz_clears(num, den, t, NULL);
+    return len;
 }

@@ -12,8 +12,10 @@
  *   variance       2L values: the L sums of x_i[k], then the L sums of x_i[k]^2
  *   dot_product    1 value: sum over k of x_0[k] * x_1[k] (parties 0 and 1)
  * Every input, partial sum and raw output must lie in the signed range of
- * the field GF(2^61 - 1), |v| <= COMPUTATION_MAX_ABS; anything larger is
- * MPCSIM_ERANGE, never a wrap.
+ * the protocol's field, |v| <= max_abs: (p - 1) / 2 = 2^60 - 1 for
+ * GF(2^61 - 1) (COMPUTATION_MAX_ABS, the default) or 2^126 - 1 for
+ * GF(2^127 - 1); anything larger is MPCSIM_ERANGE, never a wrap.  Values
+ * are exact 128-bit integers throughout (no double).
  */
 #ifndef MPCSIM_PROTOCOLS_COMPUTATION_H
 #define MPCSIM_PROTOCOLS_COMPUTATION_H
@@ -37,9 +39,12 @@ enum computation_kind {
 
 struct computation {
     enum computation_kind kind;
-    size_t length;          /* input vector length L >= 1 */
-    const int64_t *weights; /* weighted_sum: one per party (borrowed) */
+    size_t length; /* input vector length L >= 1 */
+    const mpcsim_i128
+        *weights; /* weighted_sum: one per party (borrowed), scaled by 10^weight_digits */
     size_t n_weights;
+    int weight_digits;   /* weighted_sum: decimal weights w are given as w * 10^weight_digits */
+    mpcsim_i128 max_abs; /* the field's signed range; 0 = COMPUTATION_MAX_ABS (m61) */
 };
 
 /* "sum", ... as in SCENARIO.md; NULL when out of range. */
@@ -57,21 +62,31 @@ size_t computation_raw_len(const struct computation *c);
  * computation_raw_len(c) values to out.  Returns 0 or MPCSIM_ERANGE when
  * an input, a partial sum or the result leaves the field's signed range.
  */
-MPCSIM_NODISCARD int computation_expected(int64_t *out, const struct computation *c, int n,
-                                          const int64_t *const *inputs, const uint8_t *included);
+MPCSIM_NODISCARD int computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
+                                          const mpcsim_i128 *const *inputs,
+                                          const uint8_t *included);
 
 /*
  * The user-facing value of element k from a raw output, as text written to
- * buf (cap >= COMPUTATION_FORMAT_MAX; returns its length): the integer
- * itself for sum/weighted_sum/dot_product; for mean raw/count and for
- * variance the population variance (count*sum2 - sum^2)/count^2, each the
- * exact rational rounded to 6 fractional digits, half away from zero, by
- * integer arithmetic (no double: every integer digit is exact).  `count` is
- * the number of included parties.  Output length: computation_out_len(c).
+ * buf (cap >= COMPUTATION_FORMAT_MAX; returns its length, 0 if it does not
+ * fit): the integer itself for sum, dot_product and integer-weighted
+ * weighted_sum; for weighted_sum with decimal weights raw / 10^weight_digits;
+ * for mean raw / count; for variance the population variance
+ * (count*sum2 - sum^2) / count^2.  These are exact rationals, never
+ * rounded: written as a decimal when the reduced denominator is 2^a 5^b
+ * (max(a, b) fractional digits, trailing zeros dropped, no point when
+ * integral: "2.5", "0.0009765625", "7"), else as the reduced fraction "p/q"
+ * ("2/3").  `count` is the number of included parties.  Output length:
+ * computation_out_len(c).  Arithmetic in GMP (a variance's numerator
+ * exceeds 128 bits under m127).
  */
-#define COMPUTATION_FORMAT_MAX 64
+#define COMPUTATION_FORMAT_MAX 160
+/* The exact decimal of v ("-170141183460469231731687303715884105728" at
+ * most, 40 characters) written to buf (cap >= COMPUTATION_FORMAT_MAX);
+ * returns its length. */
+size_t computation_format_int(char *buf, size_t cap, mpcsim_i128 v);
 size_t computation_out_len(const struct computation *c);
-size_t computation_format(char *buf, size_t cap, const struct computation *c, const int64_t *raw,
-                          size_t k, int count);
+size_t computation_format(char *buf, size_t cap, const struct computation *c,
+                          const mpcsim_i128 *raw, size_t k, int count);
 
 #endif /* MPCSIM_PROTOCOLS_COMPUTATION_H */

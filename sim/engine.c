@@ -1204,10 +1204,10 @@ sim_charge(struct sim_party *p, enum sim_op op, double count)
 
 /* see sim.h */
 int
-sim_output(struct sim_party *p, const int64_t *values, size_t len, const uint8_t *included)
+sim_output(struct sim_party *p, const mpcsim_i128 *values, size_t len, const uint8_t *included)
 {
     struct sim_party_result *r = &p->res;
-    int64_t *out = NULL;
+    mpcsim_i128 *out = NULL;
     uint8_t *inc = NULL;
     size_t n = (size_t)p->sim->n;
 

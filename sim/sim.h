@@ -257,9 +257,9 @@ struct sim_config {
      * the k-th message on a link sees the same draws whatever else the
      * protocol sends; dropouts from (seed, dropout, party). */
     uint64_t seed;
-    /* Inputs: inputs[i] has input_len[i] values (borrowed until sim_destroy);
-     * inputs == NULL gives every party an empty input. */
-    const int64_t *const *inputs;
+    /* Inputs: inputs[i] has input_len[i] exact integers (borrowed until
+     * sim_destroy); inputs == NULL gives every party an empty input. */
+    const mpcsim_i128 *const *inputs;
     const size_t *input_len;
     struct sim_network net;
     struct sim_faults faults;
@@ -296,7 +296,7 @@ void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
 struct sim_protocol_cfg {
     int n;
     int self;
-    const int64_t *input; /* this party's input vector (borrowed for the trial) */
+    const mpcsim_i128 *input; /* this party's input vector, exact integers (borrowed) */
     size_t input_len;
     const void *params; /* the protocol's own parameters (borrowed) */
     void *trial;        /* from trial_setup(), shared by all parties; may be NULL */
@@ -423,12 +423,13 @@ MPCSIM_NODISCARD int sim_set_timer(struct sim_party *p, int64_t delay_ns, uint64
  * delays the party's start. */
 void sim_charge(struct sim_party *p, enum sim_op op, double count);
 /*
- * The party's output: `len` integers (copied), over the inputs of the
+ * The party's output: `len` exact integers (copied; 128-bit so that a
+ * GF(2^127 - 1) protocol's |x| < 2^126 fits), over the inputs of the
  * parties flagged in included[0, n) (copied; NULL = all n).  Only the
  * first call counts, and none by a party that has crashed (e.g. earlier in
  * this handler, by sending past its crash round).
  */
-MPCSIM_NODISCARD int sim_output(struct sim_party *p, const int64_t *values, size_t len,
+MPCSIM_NODISCARD int sim_output(struct sim_party *p, const mpcsim_i128 *values, size_t len,
                                 const uint8_t *included);
 /* The party gives up knowing something went wrong.  `reason` is copied.
  * Ignored once the party has crashed. */
@@ -459,7 +460,7 @@ struct sim_party_result {
     int crashed;      /* crashed or dropped out (at any time) */
     int64_t crash_ns; /* when, if crashed */
     int has_output;
-    const int64_t *output; /* output_len values, if has_output */
+    const mpcsim_i128 *output; /* output_len values, if has_output */
     size_t output_len;
     const uint8_t *included; /* n flags, if has_output */
     int64_t output_ns;       /* local time of sim_output */

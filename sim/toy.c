@@ -24,7 +24,7 @@ toy_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     if (st == NULL) {
         return MPCSIM_ENOMEM;
     }
-    st->input = cfg->input_len > 0 ? cfg->input[0] : 0;
+    st->input = cfg->input_len > 0 ? (int64_t)cfg->input[0] : 0; /* the toy's 64-bit wire */
     st->sum = st->input;
     sim_party_set_state(p, st);
     return 0;
@@ -57,7 +57,9 @@ toy_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     }
     st->sum = (int64_t)((uint64_t)st->sum + v);
     if (++st->heard == sim_party_count(p) - 1) {
-        if (sim_output(p, &st->sum, 1, NULL) < 0) {
+        mpcsim_i128 out = st->sum;
+
+        if (sim_output(p, &out, 1, NULL) < 0) {
             return; /* sticky, as above */
         }
     }

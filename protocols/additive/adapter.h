@@ -37,11 +37,13 @@
 #define MPCSIM_PROTOCOLS_ADDITIVE_ADAPTER_H
 
 #include "protocols/computation.h"
+#include "protocols/field/field.h"
 #include "sim/sim.h"
 
 struct additive_params {
     struct computation comp; /* weights borrowed for the trial */
     int mac;                 /* SPDZ MACs, checked before output */
+    enum field_kind field;   /* FIELD_M61 (default, 0) or FIELD_M127; 16-byte elements */
 };
 
 /* The engine protocol; params point to a struct additive_params. */

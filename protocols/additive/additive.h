@@ -105,4 +105,37 @@ int additive_commit_verify(const uint8_t commit[ADDITIVE_COMMIT_BYTES], uint64_t
 /* 1 if sigma[0..n) sums to zero (the opened values are authentic), else 0. */
 int additive_mac_accept(const uint64_t *sigma, size_t n);
 
+/*
+ * The same over GF(2^127 - 1) (f127.h): name_m127 is name with
+ * mpcsim_u128 elements (16 bytes on the wire and in commitments).
+ */
+struct additive_triple_m127 {
+    mpcsim_u128 a, b, c;
+    mpcsim_u128 ma, mb, mc;
+};
+void additive_share_m127(mpcsim_u128 *shares, size_t n, const mpcsim_u128 *secret, size_t len,
+                         struct fp_stream *rng);
+void additive_reconstruct_m127(mpcsim_u128 *out, const mpcsim_u128 *shares, size_t n, size_t len);
+void additive_share_mac_m127(mpcsim_u128 *shares, mpcsim_u128 *mac, size_t n,
+                             const mpcsim_u128 *secret, size_t len, mpcsim_u128 alpha,
+                             struct fp_stream *rng);
+void additive_deal_triples_m127(struct additive_triple_m127 *out, size_t n, size_t count, int mac,
+                                mpcsim_u128 alpha, struct fp_stream *rng);
+void additive_beaver_open_m127(mpcsim_u128 *d, mpcsim_u128 *e, mpcsim_u128 x, mpcsim_u128 y,
+                               const struct additive_triple_m127 *tr);
+mpcsim_u128 additive_beaver_finish_m127(const struct additive_triple_m127 *tr, mpcsim_u128 d,
+                                        mpcsim_u128 e, int first);
+mpcsim_u128 additive_beaver_finish_mac_m127(const struct additive_triple_m127 *tr, mpcsim_u128 d,
+                                            mpcsim_u128 e, mpcsim_u128 alpha_share);
+MPCSIM_NODISCARD int additive_mac_coeffs_m127(mpcsim_u128 *coeffs, const mpcsim_u128 *values,
+                                              size_t count);
+mpcsim_u128 additive_mac_sigma_m127(const mpcsim_u128 *values, const mpcsim_u128 *mac,
+                                    const mpcsim_u128 *coeffs, size_t count,
+                                    mpcsim_u128 alpha_share);
+void additive_commit_m127(uint8_t out[ADDITIVE_COMMIT_BYTES], mpcsim_u128 sigma,
+                          const uint8_t nonce[ADDITIVE_NONCE_BYTES]);
+int additive_commit_verify_m127(const uint8_t commit[ADDITIVE_COMMIT_BYTES], mpcsim_u128 sigma,
+                                const uint8_t nonce[ADDITIVE_NONCE_BYTES]);
+int additive_mac_accept_m127(const mpcsim_u128 *sigma, size_t n);
+
 #endif /* MPCSIM_PROTOCOLS_ADDITIVE_ADDITIVE_H */

@@ -125,6 +125,16 @@ MPCSIM_NODISCARD int fp_from_int64(uint64_t *out, int64_t x);
 /* The signed value of a: a <= (p-1)/2 maps to a, larger a to a - p. */
 int64_t fp_to_int64(uint64_t a);
 
+/* fp_from_int64 for a 128-bit integer: MPCSIM_ERANGE if |x| > FP_HALF. */
+MPCSIM_NODISCARD static inline int
+fp_from_int128(uint64_t *out, mpcsim_i128 x)
+{
+    if (x > (mpcsim_i128)FP_HALF || x < -(mpcsim_i128)FP_HALF) {
+        return MPCSIM_ERANGE;
+    }
+    return fp_from_int64(out, (int64_t)x);
+}
+
 /* Write a (canonical) as 8 bytes little-endian. */
 void fp_encode(uint8_t out[FP_BYTES], uint64_t a);
 

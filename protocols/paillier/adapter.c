@@ -334,7 +334,7 @@ struct party {
     struct trial *tr;
     int self, n;
     size_t L, ctb;
-    const int64_t *input;
+    const mpcsim_i128 *input;
     enum sim_behaviour beh;
     int64_t timeout;
     struct paillier_rng rng;
@@ -594,19 +594,25 @@ static void
 output_values(struct sim_party *p, struct party *pp, const int64_t *vals)
 {
     uint8_t *inc = mpcsim_malloc((size_t)pp->n);
+    mpcsim_i128 *out = mpcsim_malloc(pp->L * sizeof(*out));
 
-    if (inc == NULL) {
+    if (inc == NULL || out == NULL) {
         fail(p, pp, "out of memory");
-        return;
+        goto done;
     }
     for (int i = 0; i < pp->n; i++) {
         inc[i] = !pp->excluded[i];
     }
+    for (size_t k = 0; k < pp->L; k++) {
+        out[k] = vals[k];
+    }
     pp->done = 1;
-    if (sim_output(p, vals, pp->L, inc) != 0) {
+    if (sim_output(p, out, pp->L, inc) != 0) {
         sim_abort(p, "out of memory");
     }
+done:
     mpcsim_free(inc);
+    mpcsim_free(out);
 }
 
 /* Decode an aggregate plaintext, checking the computation's range. */
@@ -1022,7 +1028,8 @@ on_start(struct sim_party *p)
         }
     }
     for (size_t k = 0; k < pp->L; k++) {
-        paillier_encode_i64(tr->pk, x, pp->input[k]);
+        paillier_encode_i64(tr->pk, x,
+                            (int64_t)pp->input[k]); /* |x| < 2^60: computation_expected */
         if (tr->prm->plain_encryption || !paillier_pk_has_precomp(tr->pk)) {
             paillier_encrypt(tr->pk, c, x, &pp->rng);
         } else {

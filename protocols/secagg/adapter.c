@@ -761,7 +761,7 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
 {
     size_t L = st->L;
     uint8_t *inc = NULL;
-    int64_t *vals = NULL;
+    mpcsim_i128 *vals = NULL;
     uint64_t *z = NULL;
     int cnt = 0;
 
@@ -1052,7 +1052,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     uint64_t *rows = NULL, *lambda = NULL;
     uint8_t *inc = NULL, *msg = NULL;
     uint8_t *secret = NULL; /* n x 32 */
-    int64_t *vals = NULL;
+    mpcsim_i128 *vals = NULL;
     int cache_ok = 0;
     size_t n_drop = 0;
     size_t mlen = 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits);

@@ -41,12 +41,14 @@
 #define MPCSIM_PROTOCOLS_SHAMIR_ADAPTER_H
 
 #include "protocols/computation.h"
+#include "protocols/field/field.h"
 #include "sim/sim.h"
 
 struct shamir_params {
     struct computation comp; /* weights borrowed for the trial */
     int threshold;           /* polynomial degree t */
     int robust;              /* 1: robust reconstruction, 0: fast */
+    enum field_kind field;   /* FIELD_M61 (default, 0) or FIELD_M127; 16-byte elements */
 };
 
 /* The engine protocol; params point to a struct shamir_params. */

@@ -157,4 +157,44 @@ MPCSIM_NODISCARD int shamir_reconstruct_robust_dual(const struct shamir_ctx *sh,
 /* The number of wrong shares m shares can correct: floor((m - t - 1) / 2), 0 if m <= t. */
 size_t shamir_max_errors(const struct shamir_ctx *sh, size_t m);
 
+/*
+ * The same over GF(2^127 - 1) (f127.h): name_m127 is name with
+ * mpcsim_u128 elements and its own context, struct shamir_ctx_m127.
+ */
+struct shamir_ctx_m127;
+MPCSIM_NODISCARD int shamir_ctx_create_m127(struct shamir_ctx_m127 **out, int n, int t);
+void shamir_ctx_destroy_m127(struct shamir_ctx_m127 *sh);
+int shamir_ctx_n_m127(const struct shamir_ctx_m127 *sh);
+int shamir_ctx_t_m127(const struct shamir_ctx_m127 *sh);
+void shamir_share_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *shares, mpcsim_u128 secret,
+                       struct fp_stream *rng);
+void shamir_share_coeffs_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *shares,
+                              mpcsim_u128 secret, const mpcsim_u128 *coeffs);
+void shamir_share_vec_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *out, mpcsim_u128 *scratch,
+                           const mpcsim_u128 *secret, size_t len, struct fp_stream *rng);
+MPCSIM_NODISCARD int shamir_lagrange0_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *lambda,
+                                           const int *idx, size_t m);
+void shamir_combine_m127(mpcsim_u128 *out, const mpcsim_u128 *lambda, const mpcsim_u128 *rows,
+                         size_t m, size_t len);
+MPCSIM_NODISCARD int shamir_reconstruct_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *secrets,
+                                             const mpcsim_u128 *shares, const int *idx, size_t m,
+                                             size_t len);
+MPCSIM_NODISCARD int shamir_check_m127(const struct shamir_ctx_m127 *sh, int *consistent,
+                                       const mpcsim_u128 *shares, const int *idx, size_t m,
+                                       size_t len, struct fp_stream *rng);
+MPCSIM_NODISCARD int shamir_reconstruct_robust_m127(const struct shamir_ctx_m127 *sh,
+                                                    mpcsim_u128 *secrets, size_t *bad, size_t *nbad,
+                                                    size_t *decoded, const mpcsim_u128 *shares,
+                                                    const int *idx, size_t m, size_t len,
+                                                    struct fp_stream *rng);
+MPCSIM_NODISCARD int shamir_dual_weights_m127(const struct shamir_ctx_m127 *sh, mpcsim_u128 *v,
+                                              const int *idx, size_t m);
+MPCSIM_NODISCARD int shamir_reconstruct_robust_dual_m127(const struct shamir_ctx_m127 *sh,
+                                                         mpcsim_u128 *secrets, size_t *bad,
+                                                         size_t *nbad, size_t *decoded,
+                                                         const mpcsim_u128 *shares, const int *idx,
+                                                         const mpcsim_u128 *dual, size_t m,
+                                                         size_t len, struct fp_stream *rng);
+size_t shamir_max_errors_m127(const struct shamir_ctx_m127 *sh, size_t m);
+
 #endif /* MPCSIM_PROTOCOLS_SHAMIR_SHAMIR_H */

@@ -55,6 +55,7 @@ additive_fill(struct additive_params *p, const struct scenario *sc)
 {
     p->comp = sc->comp;
     p->mac = sc->protocol.mac;
+    p->field = sc->protocol.field;
 }
 
 static const char *
@@ -99,6 +100,7 @@ shamir_fill(struct shamir_params *p, const struct scenario *sc)
     p->comp = sc->comp;
     p->threshold = sc->protocol.threshold;
     p->robust = sc->protocol.robust;
+    p->field = sc->protocol.field;
 }
 
 static const char *
@@ -388,7 +390,7 @@ static const struct registry_entry entries[] = {
         .messages = additive_messages,
         .summary = "n-of-n additive sharing, Beaver triples, optional SPDZ MACs",
         .proto = &additive_protocol,
-        .key_mask = SCENARIO_PKEY_MAC,
+        .key_mask = SCENARIO_PKEY_MAC | SCENARIO_PKEY_FIELD,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_WRONG_MAC) | BIT(SIM_MALFORMED),
         .unsupported = additive_why,
@@ -402,7 +404,7 @@ static const struct registry_entry entries[] = {
         .messages = shamir_messages,
         .summary = "(t, n) Shamir sharing, BGW multiplication, robust reconstruction",
         .proto = &shamir_protocol,
-        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION,
+        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION | SCENARIO_PKEY_FIELD,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = shamir_why,

@@ -190,7 +190,24 @@ results_csv_row(FILE *f, const struct results_point *pt, const struct trial_row 
     fputc('\n', f);
 }
 
-/* "1;2;3" -> [1, 2, 3]; "7" -> 7; "" -> null: the decimal text as it is (exact). */
+/* One value of an output: a decimal as an exact JSON number (any number of
+ * digits: 128-bit integers, exact decimals), a fraction "p/q" (a mean or
+ * variance that no decimal writes exactly) as a JSON string. */
+static void
+json_value(FILE *f, const char *s, size_t len)
+{
+    int ratio = memchr(s, '/', len) != NULL;
+
+    if (ratio) {
+        fputc('"', f);
+    }
+    fwrite(s, 1, len, f);
+    if (ratio) {
+        fputc('"', f);
+    }
+}
+
+/* "1;2;3" -> [1, 2, 3]; "7" -> 7; "2/3" -> "2/3"; "" -> null: the text as it is (exact). */
 static void
 json_values(FILE *f, const char *s, int vector)
 {
@@ -198,15 +215,22 @@ json_values(FILE *f, const char *s, int vector)
         fputs("null", f);
         return;
     }
-    if (!vector) {
-        fputs(s, f);
-        return;
+    if (vector) {
+        fputc('[', f);
     }
-    fputc('[', f);
-    for (; *s != '\0'; s++) {
-        fputc(*s == ';' ? ',' : *s, f);
+    for (;;) {
+        size_t len = strcspn(s, ";");
+
+        json_value(f, s, len);
+        if (s[len] == '\0') {
+            break;
+        }
+        fputc(',', f);
+        s += len + 1;
     }
-    fputc(']', f);
+    if (vector) {
+        fputc(']', f);
+    }
 }
 
 /* see results.h */

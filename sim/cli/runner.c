@@ -144,21 +144,52 @@ trial_row_clear(struct trial_row *row)
 }
 
 /*
- * Sample one input; returns 0 or MPCSIM_ERANGE.  `uniform` is an exact,
- * unbiased integer draw over [imin, imax]; the other distributions are
- * drawn as doubles and rounded, so they carry 53 bits.
+ * A uniform integer in [lo, hi], exact and unbiased over any 128-bit
+ * range: a range within int64 is sim_stream_int_range's draw (so m61
+ * scenarios draw what they always drew); a wider one takes 128 random
+ * bits masked to the span's bit length, rejected while above the span
+ * (fewer than 2 tries expected).
+ */
+static mpcsim_i128
+uniform_i128(struct sim_stream *st, mpcsim_i128 lo, mpcsim_i128 hi)
+{
+    mpcsim_u128 span = (mpcsim_u128)hi - (mpcsim_u128)lo;
+    mpcsim_u128 mask = span;
+    mpcsim_u128 x;
+
+    if (lo >= INT64_MIN && hi <= INT64_MAX) {
+        return sim_stream_int_range(st, (int64_t)lo, (int64_t)hi);
+    }
+    for (int k = 1; k < 128; k <<= 1) {
+        mask |= mask >> k;
+    }
+    do {
+        uint64_t top = sim_stream_u64(st); /* two statements: a fixed draw order */
+        uint64_t bottom = sim_stream_u64(st);
+
+        x = (((mpcsim_u128)top << 64) | bottom) & mask;
+    } while (x > span);
+    return (mpcsim_i128)((mpcsim_u128)lo + x);
+}
+
+/*
+ * Sample one input; returns 0 or MPCSIM_ERANGE (beyond `max`, the field's
+ * signed range).  `uniform` is an exact, unbiased integer draw over
+ * [imin, imax] (128-bit); the other distributions are drawn as doubles
+ * and rounded, so they carry 53 bits.
  */
 static int
-sample_input(int64_t *out, const struct scenario_inputs *in, struct sim_stream *st)
+sample_input(mpcsim_i128 *out, const struct scenario_inputs *in, struct sim_stream *st,
+             mpcsim_i128 max)
 {
     gsl_rng *r = &st->rng;
     double x = 0;
 
     switch (in->kind) {
     case SCENARIO_INPUT_UNIFORM: {
-        int64_t v = sim_stream_int_range(st, in->imin, in->imax);
+        mpcsim_i128 v = uniform_i128(st, in->imin, in->imax);
 
-        if (v > COMPUTATION_MAX_ABS || v < -COMPUTATION_MAX_ABS) {
+        if (v > max || v < -max) {
             return MPCSIM_ERANGE;
         }
         *out = v;
@@ -181,30 +212,25 @@ sample_input(int64_t *out, const struct scenario_inputs *in, struct sim_stream *
         break;
     }
     x = nearbyint(x);
-    if (!(fabs(x) <= (double)COMPUTATION_MAX_ABS)) {
+    if (!(fabs(x) < (double)max)) { /* (double)max rounds up to 2^60 or 2^126: strict */
         return MPCSIM_ERANGE;
     }
-    *out = (int64_t)x;
+    *out = (mpcsim_i128)x; /* exact: an integral double below 2^126 */
     return 0;
 }
 
 /* The output values as text ("1;2;3"), in full; NULL on MPCSIM_ENOMEM. */
 static char *
-format_values(const struct computation *c, const int64_t *raw, int count)
+format_values(const struct computation *c, const mpcsim_i128 *raw, int count)
 {
     size_t n = computation_out_len(c);
     struct sbuf b = {0};
-    int integral = c->kind != COMPUTATION_MEAN && c->kind != COMPUTATION_VARIANCE;
 
     for (size_t k = 0; k < n; k++) {
-        if (integral) {
-            sbuf_printf(&b, "%s%lld", k ? ";" : "", (long long)raw[k]);
-        } else {
-            char v[COMPUTATION_FORMAT_MAX];
+        char v[COMPUTATION_FORMAT_MAX];
 
-            (void)computation_format(v, sizeof(v), c, raw, k, count);
-            sbuf_printf(&b, "%s%s", k ? ";" : "", v);
-        }
+        (void)computation_format(v, sizeof(v), c, raw, k, count);
+        sbuf_printf(&b, "%s%s", k ? ";" : "", v);
     }
     return sbuf_take(&b);
 }
@@ -257,7 +283,7 @@ collect_accusations(struct trial_row *row, const struct sim *sim, const enum sim
 
 /* Party i's inputs from its own stream (trial seed, inputs, i). */
 static int
-sample_inputs(int64_t *values, const struct scenario *sc, uint64_t trial_seed, int trial,
+sample_inputs(mpcsim_i128 *values, const struct scenario *sc, uint64_t trial_seed, int trial,
               char *errbuf, size_t errcap)
 {
     size_t len = sc->inputs.length;
@@ -267,11 +293,12 @@ sample_inputs(int64_t *values, const struct scenario *sc, uint64_t trial_seed, i
 
         sim_stream_init(&st, sim_stream_key(trial_seed, PURPOSE_INPUTS, (uint64_t)i, 0));
         for (size_t k = 0; k < len; k++) {
-            if (sample_input(&values[(size_t)i * len + k], &sc->inputs, &st) < 0) {
+            if (sample_input(&values[(size_t)i * len + k], &sc->inputs, &st, sc->comp.max_abs) <
+                0) {
                 snprintf(errbuf, errcap,
                          "trial %d: party %d's sampled input does not fit the field "
-                         "(|x| < 2^60); narrow the input distribution",
-                         trial, i);
+                         "(|x| < %s); narrow the input distribution",
+                         trial, i, sc->protocol.field == FIELD_M127 ? "2^126" : "2^60");
                 return MPCSIM_ERANGE;
             }
         }
@@ -370,11 +397,11 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     int n = sc->parties;
     size_t len = sc->inputs.length;
     size_t raw_len = computation_raw_len(&sc->comp);
-    int64_t *values = NULL;
-    const int64_t **inputs = NULL;
+    mpcsim_i128 *values = NULL;
+    const mpcsim_i128 **inputs = NULL;
     size_t *input_len = NULL;
     enum sim_behaviour *beh = NULL;
-    int64_t *expected = NULL;
+    mpcsim_i128 *expected = NULL;
     void *params = NULL;
     struct sim *sim = NULL;
     struct sim_config cfg;
@@ -415,9 +442,10 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     }
     if (computation_expected(expected, &sc->comp, n, inputs, NULL) < 0) {
         snprintf(errbuf, errcap,
-                 "trial %d: the %s of these inputs leaves the field's range (|x| < 2^60); "
+                 "trial %d: the %s of these inputs leaves the field's range (|x| < %s); "
                  "use smaller inputs or fewer parties",
-                 trial, computation_name(sc->comp.kind));
+                 trial, computation_name(sc->comp.kind),
+                 sc->protocol.field == FIELD_M127 ? "2^126" : "2^60");
         rc = MPCSIM_ERANGE;
         goto out;
     }

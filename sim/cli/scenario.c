@@ -424,6 +424,50 @@ static const char *const input_params[][3] = {
     [SCENARIO_INPUT_EXPONENTIAL] = {"mean", NULL, NULL},
 };
 
+/* The field's signed range as text: "2^60" (m61) or "2^126" (m127). */
+static const char *
+field_range_text(const struct scenario *sc)
+{
+    return sc->protocol.field == FIELD_M127 ? "2^126" : "2^60";
+}
+
+/*
+ * An input integer (inputs.values, uniform bounds), read exactly from its
+ * text: within the scenario's field (sc->comp.max_abs).  A value that only
+ * GF(2^127 - 1) holds, under the default m61, gets an error that says to
+ * set protocol.field: m127.
+ */
+static int
+input_value(struct vctx *v, const struct scenario *sc, const struct ynode *node, const char *what,
+            const char *name, mpcsim_i128 *out)
+{
+    char buf[64];
+    char why[200];
+    char lim[COMPUTATION_FORMAT_MAX];
+    mpcsim_i128 max = sc->comp.max_abs;
+    mpcsim_i128 x = 0;
+
+    (void)computation_format_int(lim, sizeof(lim), max);
+    if (!parse_int(node, -(mpcsim_i128)field_half(FIELD_M127), (mpcsim_i128)field_half(FIELD_M127),
+                   &x, why, sizeof(why))) {
+        err(v, node, "expected an integer in [-%s, %s] for %s, found %s%s", lim, lim, what,
+            found(v, node, buf, sizeof(buf)), v->quiet_values ? "" : why);
+        return 0;
+    }
+    if (x > max || x < -max) {
+        char val[COMPUTATION_FORMAT_MAX];
+
+        (void)computation_format_int(val, sizeof(val), x);
+        err(v, node,
+            "%s %s does not fit the field GF(2^61 - 1) (|x| < 2^60): set protocol.field: m127 "
+            "(GF(2^127 - 1), |x| < 2^126) for values this large",
+            name, val);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
 static void
 check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals,
                    const struct ynode *len_node)
@@ -431,6 +475,7 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
     size_t n = (size_t)v->n;
     size_t length = 0;
     int nested = 0;
+    char what[80];
 
     if (!expect_kind(v, vals, YNODE_SEQ, "inputs.values") || n == 0) {
         return;
@@ -455,8 +500,10 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
         err(v, vals, "inputs.values holds more than 50 million values");
         return;
     }
+    snprintf(what, sizeof(what), "an input (integers within the field's range, |x| < %s)",
+             field_range_text(sc));
     sc->inputs.length = length;
-    sc->inputs.values = alloc_or_oom(v, n * length, sizeof(int64_t));
+    sc->inputs.values = alloc_or_oom(v, n * length, sizeof(*sc->inputs.values));
     if (sc->inputs.values == NULL) {
         return;
     }
@@ -473,18 +520,16 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
                 continue;
             }
             for (size_t k = 0; k < length; k++) {
-                int64_t x = 0;
+                mpcsim_i128 x = 0;
 
-                if (int_value(v, row->items[k], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
-                              "an input (integers within the field's range, |x| < 2^60)", &x)) {
+                if (input_value(v, sc, row->items[k], what, "an input", &x)) {
                     sc->inputs.values[i * length + k] = x;
                 }
             }
         } else {
-            int64_t x = 0;
+            mpcsim_i128 x = 0;
 
-            if (int_value(v, row, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS,
-                          "an input (integers within the field's range, |x| < 2^60)", &x)) {
+            if (input_value(v, sc, row, what, "an input", &x)) {
                 sc->inputs.values[i] = x;
             }
         }
@@ -500,13 +545,13 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
  * 1 - 1e-9 quantile of |x|).
  */
 static void
-input_tail(struct vctx *v, const struct ynode *in, double q)
+input_tail(struct vctx *v, const struct scenario *sc, const struct ynode *in, double q)
 {
-    if (!(q < (double)COMPUTATION_MAX_ABS)) {
+    if (!(q < (double)sc->comp.max_abs)) {
         err(v, in,
-            "this input distribution draws values beyond the field (|x| < 2^60) more often than "
+            "this input distribution draws values beyond the field (|x| < %s) more often than "
             "once in 10^9 (quantile %g); narrow it",
-            q);
+            field_range_text(sc), q);
     }
 }
 
@@ -563,7 +608,7 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             [SCENARIO_INPUT_PARETO] = {&sc->inputs.a, &sc->inputs.b},
             [SCENARIO_INPUT_EXPONENTIAL] = {&sc->inputs.mean, NULL},
         };
-        const double lim = (double)COMPUTATION_MAX_ABS;
+        const double lim = (double)sc->comp.max_abs;
 
         if (kind < 0) {
             return;
@@ -601,9 +646,9 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             }
             if (kind == SCENARIO_INPUT_UNIFORM) {
                 /* Integer bounds, read exactly (the draw is over the integers). */
-                int64_t *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
+                mpcsim_i128 *slot = j == 0 ? &sc->inputs.imin : &sc->inputs.imax;
 
-                if (int_value(v, p, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, what, slot)) {
+                if (input_value(v, sc, p, what, what, slot)) {
                     *slots[kind][j] = (double)*slot;
                 }
             } else {
@@ -613,47 +658,131 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
         switch (sc->inputs.kind) {
         case SCENARIO_INPUT_UNIFORM:
             if (sc->inputs.imin > sc->inputs.imax) {
-                err(v, in, "inputs.min (%lld) is larger than inputs.max (%lld)",
-                    (long long)sc->inputs.imin, (long long)sc->inputs.imax);
+                char lo[COMPUTATION_FORMAT_MAX], hi[COMPUTATION_FORMAT_MAX];
+
+                (void)computation_format_int(lo, sizeof(lo), sc->inputs.imin);
+                (void)computation_format_int(hi, sizeof(hi), sc->inputs.imax);
+                err(v, in, "inputs.min (%s) is larger than inputs.max (%s)", lo, hi);
             }
             break;
         case SCENARIO_INPUT_NORMAL:
             if (sc->inputs.sd < 0) {
                 err(v, ynode_map_get(in, "sd"), "inputs.sd must be >= 0");
             } else {
-                input_tail(v, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
+                input_tail(v, sc, in, fabs(sc->inputs.mean) + SCENARIO_Z_1E9 * sc->inputs.sd);
             }
             break;
         case SCENARIO_INPUT_LOGNORMAL:
             if (sc->inputs.sigma < 0) {
                 err(v, ynode_map_get(in, "sigma"), "inputs.sigma must be >= 0");
             }
-            if (sc->inputs.zeta > 40) {
+            if (sc->inputs.zeta > (sc->protocol.field == FIELD_M127 ? 87 : 40)) {
                 err(v, ynode_map_get(in, "zeta"),
-                    "inputs.zeta %g gives values near e^%g, beyond the field (|x| < 2^60)",
-                    sc->inputs.zeta, sc->inputs.zeta);
+                    "inputs.zeta %g gives values near e^%g, beyond the field (|x| < %s)",
+                    sc->inputs.zeta, sc->inputs.zeta, field_range_text(sc));
             } else if (sc->inputs.sigma >= 0) {
-                input_tail(v, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
+                input_tail(v, sc, in, exp(sc->inputs.zeta + SCENARIO_Z_1E9 * sc->inputs.sigma));
             }
             break;
         case SCENARIO_INPUT_PARETO:
             if (!(sc->inputs.a > 0) || !(sc->inputs.b > 0)) {
                 err(v, in, "inputs.a (shape) and inputs.b (scale) must both be > 0");
             } else {
-                input_tail(v, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
+                input_tail(v, sc, in, sc->inputs.b * pow(1e9, 1.0 / sc->inputs.a));
             }
             break;
         case SCENARIO_INPUT_EXPONENTIAL:
             if (!(sc->inputs.mean > 0)) {
                 err(v, ynode_map_get(in, "mean"), "inputs.mean must be > 0");
             } else {
-                input_tail(v, in, sc->inputs.mean * log(1e9));
+                input_tail(v, sc, in, sc->inputs.mean * log(1e9));
             }
             break;
         default:
             break;
         }
     }
+}
+
+/*
+ * computation.weights: public decimals read exactly from their text
+ * (`1.5`, `0.0125`).  With d the largest number of fractional digits,
+ * every weight is stored as the integer w * 10^d (comp.weight_digits = d):
+ * the protocols sum exactly with those, and the output divides by 10^d in
+ * public (computation_format).  d <= 18 and |w| 10^d <= 2^60 - 1 (any
+ * field's range), so every protocol's weight arithmetic stays exact.
+ */
+static void
+check_weights(struct vctx *v, struct scenario *sc, const struct ynode *w)
+{
+    struct ynumber num[64];
+    struct ynumber *nums = (size_t)v->n <= 64 ? num : NULL;
+    int d = 0;
+    int ok = 1;
+
+    if (nums == NULL) {
+        nums = alloc_or_oom(v, (size_t)v->n, sizeof(*nums));
+        if (nums == NULL) {
+            return;
+        }
+    }
+    for (int i = 0; i < v->n; i++) {
+        const char *why = NULL;
+        char buf[64];
+
+        if (w->items[i]->kind != YNODE_SCALAR || ynumber_parse(&nums[i], &why, w->items[i]) < 0) {
+            err(v, w->items[i], "expected a decimal number for a weight, found %s",
+                found(v, w->items[i], buf, sizeof(buf)));
+            ok = 0;
+            continue;
+        }
+        if (nums[i].exp10 < -18) {
+            err(v, w->items[i], "a weight has at most 18 fractional digits");
+            ok = 0;
+        } else if (nums[i].exp10 < 0 && -nums[i].exp10 > d) {
+            d = -nums[i].exp10;
+        }
+    }
+    for (int i = 0; ok && i < v->n; i++) {
+        int shift = nums[i].exp10 + d; /* the weight times 10^d is mag * 10^shift */
+        mpcsim_u128 mag = nums[i].mag;
+        int fits = shift <= 38;
+
+        for (int k = 0; fits && k < shift; k++) {
+            fits = mag <= (mpcsim_u128)COMPUTATION_MAX_ABS / 10;
+            mag *= 10;
+        }
+        if (!fits || mag > (mpcsim_u128)COMPUTATION_MAX_ABS) {
+            err(v, w->items[i],
+                "weight times 10^%d (%d being the most fractional digits of any weight) leaves "
+                "|w| < 2^60; use fewer digits or smaller weights",
+                d, d);
+            ok = 0;
+            continue;
+        }
+        sc->weights[i] = nums[i].negative ? -(mpcsim_i128)mag : (mpcsim_i128)mag;
+    }
+    sc->comp.weight_digits = d;
+    if (nums != num) {
+        mpcsim_free(nums);
+    }
+}
+
+/*
+ * protocol.field, read before the inputs (whose range it sets): m127 when
+ * the key says exactly that, else m61 (check_protocol reports a bad
+ * value).  Sets sc->comp.max_abs to the field's signed range.
+ */
+static void
+prescan_field(struct scenario *sc, const struct ynode *root)
+{
+    const struct ynode *p = ynode_map_get(root, "protocol");
+    const struct ynode *f = p != NULL && p->kind == YNODE_MAP ? ynode_map_get(p, "field") : NULL;
+
+    sc->protocol.field = f != NULL && f->kind == YNODE_SCALAR && strcmp(f->value, "m127") == 0
+                             ? FIELD_M127
+                             : FIELD_M61;
+    sc->comp.max_abs = (mpcsim_i128)field_half(sc->protocol.field);
 }
 
 static void
@@ -682,7 +811,7 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
     }
     sc->comp.kind = (enum computation_kind)kind;
     if (kind == COMPUTATION_WEIGHTED_SUM && w == NULL) {
-        err(v, c, "computation weighted_sum needs 'weights' (one public integer per party)");
+        err(v, c, "computation weighted_sum needs 'weights' (one public number per party)");
         return;
     }
     if (kind != COMPUTATION_WEIGHTED_SUM && w != NULL) {
@@ -695,18 +824,11 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
                 w->n_items, v->n);
             return;
         }
-        sc->weights = alloc_or_oom(v, (size_t)v->n, sizeof(int64_t));
+        sc->weights = alloc_or_oom(v, (size_t)v->n, sizeof(*sc->weights));
         if (sc->weights == NULL) {
             return;
         }
-        for (int i = 0; i < v->n; i++) {
-            int64_t x = 0;
-
-            if (int_value(v, w->items[i], -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, "a weight",
-                          &x)) {
-                sc->weights[i] = x;
-            }
-        }
+        check_weights(v, sc, w);
         sc->comp.weights = sc->weights;
         sc->comp.n_weights = (size_t)v->n;
     }
@@ -726,6 +848,7 @@ static const char *const protocol_keys[] = {
     "fresh_keys",
     "input_bits",
     "result_to_clients",
+    "field",
     "round_timeout_ms",
 };
 static const int protocol_key_bits[] = {
@@ -742,6 +865,7 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_FRESH_KEYS,
     SCENARIO_PKEY_INPUT_BITS,
     SCENARIO_PKEY_RESULT_TO_CLIENTS,
+    SCENARIO_PKEY_FIELD,
     0,
 };
 
@@ -868,6 +992,13 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
+    }
+    if ((node = ynode_map_get(p, "field")) != NULL) {
+        static const char *const fields[] = {"m61", "m127"};
+
+        (void)enum_value(v, node, fields, COUNT(fields),
+                         "protocol.field (m61: GF(2^61 - 1); m127: GF(2^127 - 1))");
+        /* sp->field was set by prescan_field, before the inputs were read. */
     }
     if (v->n > 0) {
         if (sp->threshold < 0) {
@@ -1915,7 +2046,7 @@ check_cost_model(struct vctx *v, struct scenario *sc, const struct ynode *node,
  * field (input_tail has reported it).
  */
 static int
-input_range(const struct scenario_inputs *in, int64_t *lo, int64_t *hi)
+input_range(const struct scenario_inputs *in, double lim, mpcsim_i128 *lo, mpcsim_i128 *hi)
 {
     double a = 0;
     double b = 0;
@@ -1941,11 +2072,11 @@ input_range(const struct scenario_inputs *in, int64_t *lo, int64_t *hi)
     default:
         return 0;
     }
-    if (!(fabs(a) < (double)COMPUTATION_MAX_ABS) || !(fabs(b) < (double)COMPUTATION_MAX_ABS)) {
+    if (!(fabs(a) < lim) || !(fabs(b) < lim)) {
         return 0;
     }
-    *lo = (int64_t)nearbyint(a);
-    *hi = (int64_t)nearbyint(b);
+    *lo = (mpcsim_i128)nearbyint(a);
+    *hi = (mpcsim_i128)nearbyint(b);
     return 1;
 }
 
@@ -1960,18 +2091,19 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
 {
     size_t n = (size_t)v->n;
     size_t len = sc->inputs.length;
-    const int64_t **rows = NULL;
-    int64_t *bound = NULL;
-    int64_t *out = NULL;
+    const mpcsim_i128 **rows = NULL;
+    mpcsim_i128 *bound = NULL;
+    mpcsim_i128 *out = NULL;
     int bad = 0;
 
-    int64_t lo = 0;
-    int64_t hi = 0;
+    mpcsim_i128 lo = 0;
+    mpcsim_i128 hi = 0;
 
     if (in == NULL) {
         return;
     }
-    if (sc->inputs.kind != SCENARIO_INPUT_VALUES && !input_range(&sc->inputs, &lo, &hi)) {
+    if (sc->inputs.kind != SCENARIO_INPUT_VALUES &&
+        !input_range(&sc->inputs, (double)sc->comp.max_abs, &lo, &hi)) {
         return;
     }
     rows = alloc_or_oom(v, n, sizeof(*rows));
@@ -2000,9 +2132,10 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     }
     if (bad) {
         err(v, in,
-            "the %s of these inputs over %zu parties leaves the field's range (|x| < 2^60); use "
-            "smaller inputs or fewer parties",
-            computation_name(sc->comp.kind), n);
+            "the %s of these inputs over %zu parties leaves the field's range (|x| < %s); use "
+            "smaller inputs or fewer parties%s",
+            computation_name(sc->comp.kind), n, field_range_text(sc),
+            sc->protocol.field == FIELD_M61 ? ", or protocol.field: m127 (|x| < 2^126)" : "");
     }
 out:
     mpcsim_free(rows);
@@ -2134,6 +2267,7 @@ scenario_from_tree(struct scenario **out, const struct ynode *root, const char *
 
         sc->streams_independent = k == 1;
     }
+    prescan_field(sc, root);
     if ((node = required(&v, root, "inputs", "the scenario")) != NULL) {
         check_inputs(&v, sc, node);
     }

@@ -16,6 +16,7 @@
 
 #include "common/mpcsim.h"
 #include "protocols/computation.h"
+#include "protocols/field/field.h"
 #include "sim/cli/diag.h"
 #include "sim/cli/ytree.h"
 #include "sim/sim.h"
@@ -37,10 +38,10 @@ enum scenario_input_kind {
 
 struct scenario_inputs {
     enum scenario_input_kind kind;
-    size_t length;   /* vector length L */
-    int64_t *values; /* VALUES: parties * length, row-major */
+    size_t length;       /* vector length L */
+    mpcsim_i128 *values; /* VALUES: parties * length, row-major, exact */
     double min, max, mean, sd, zeta, sigma, a, b;
-    int64_t imin, imax; /* UNIFORM: the integer range [ceil(min), floor(max)], exact */
+    mpcsim_i128 imin, imax; /* UNIFORM: the integer range [min, max], exact (128-bit) */
 };
 
 struct scenario_protocol {
@@ -56,6 +57,7 @@ struct scenario_protocol {
     int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
     int input_bits;           /* secagg: bits of an input (sign included); 0 = from the inputs */
     int result_to_clients; /* secagg: 1 the server sends the sum to the clients, 0 (default) not */
+    enum field_kind field; /* additive: FIELD_M61 (default) or FIELD_M127 (protocol.field) */
     double round_timeout_ms;
     int set_mask; /* SCENARIO_PKEY_* bits given in the file */
 };
@@ -74,6 +76,7 @@ enum {
     SCENARIO_PKEY_FRESH_KEYS = 1 << 9,
     SCENARIO_PKEY_INPUT_BITS = 1 << 10,
     SCENARIO_PKEY_RESULT_TO_CLIENTS = 1 << 11,
+    SCENARIO_PKEY_FIELD = 1 << 12,
 };
 
 struct scenario_adversary {
@@ -93,7 +96,7 @@ struct scenario {
     int parties;
     struct scenario_inputs inputs;
     struct computation comp; /* comp.weights points into `weights` */
-    int64_t *weights;
+    mpcsim_i128 *weights;    /* weighted_sum: w * 10^comp.weight_digits, exact */
     struct scenario_protocol protocol;
     /* The engine's network and faults, with the arrays they point to owned here. */
     struct sim_network net;

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "protocols/additive/adapter.h"
+#include "protocols/field/f127.h"
+#include "protocols/field/fp.h"
 #include "tests/support.h"
 
 #define MAXN 64
@@ -24,10 +26,10 @@
 struct world {
     int n;
     size_t L;
-    int64_t in[MAXN][MAXL];
-    const int64_t *inp[MAXN];
+    mpcsim_i128 in[MAXN][MAXL];
+    const mpcsim_i128 *inp[MAXN];
     size_t lens[MAXN];
-    int64_t weights[MAXN];
+    mpcsim_i128 weights[MAXN];
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
@@ -89,10 +91,10 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
             continue;
         }
         if (r->has_output) {
-            int64_t want[2 * MAXL];
+            mpcsim_i128 want[2 * MAXL];
 
             assert_int_equal(computation_expected(want, comp, w->n, w->inp, r->included), 0);
-            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+            if (memcmp(want, r->output, r->output_len * sizeof(mpcsim_i128)) == 0) {
                 v.ok++;
             } else {
                 v.wrong++;
@@ -238,6 +240,97 @@ test_additive_sim_no_mac_wrong(void **state)
     sim_destroy(sim);
 }
 
+/* Wei-sized inputs (balances around 10^18 .. 3 10^18 wei, beyond m61's 2^60). */
+static void
+world_init_wei(struct world *w, int n, size_t L)
+{
+    const mpcsim_i128 e18 = (mpcsim_i128)1000000000000000000;
+
+    world_init(w, n, L);
+    for (int i = 0; i < n; i++) {
+        for (size_t k = 0; k < L; k++) {
+            w->in[i][k] = e18 + (mpcsim_i128)(mpcsim_test_rand64() % 2000000000000000000u) +
+                          (mpcsim_i128)(i + 1);
+        }
+    }
+}
+
+/*
+ * GF(2^127 - 1): a sum, a weighted sum, a variance and a dot product of
+ * wei-sized values are exact, with and without MACs (issue 18).  With
+ * field m61 the same test fails: every party refuses the inputs at setup.
+ */
+static void
+test_additive_sim_m127_wei(void **state)
+{
+    static const enum computation_kind ks[] = {COMPUTATION_SUM, COMPUTATION_WEIGHTED_SUM,
+                                               COMPUTATION_VARIANCE, COMPUTATION_DOT_PRODUCT};
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(ks) / sizeof(ks[0]); k++) {
+        for (int mac = 0; mac < 2; mac++) {
+            struct world w;
+            struct additive_params prm;
+            struct sim *sim;
+            struct verdict v;
+            mpcsim_i128 want[2 * MAXL];
+            int n = 8;
+
+            world_init_wei(&w, n, 2);
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = ks[k];
+            prm.comp.length = 2;
+            prm.comp.weights = w.weights;
+            prm.comp.n_weights = (size_t)n;
+            prm.comp.max_abs = (mpcsim_i128)F127_HALF;
+            prm.mac = mac;
+            prm.field = FIELD_M127;
+            assert_null(additive_unsupported(&prm, n));
+            /* The answer needs m127: beyond 2^60. */
+            assert_int_equal(computation_expected(want, &prm.comp, n, w.inp, NULL), 0);
+            assert_true(want[0] > (mpcsim_i128)FP_HALF || want[0] < -(mpcsim_i128)FP_HALF);
+            sim = world_run(&w, &prm, 500 + k * 2 + (uint64_t)mac);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.ok, n);
+            assert_int_equal(v.wrong, 0);
+            assert_true(sim_party_result(sim, 0)->output[0] == want[0]);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/* m127 with MACs: corrupted openings abort every honest party; without
+ * MACs they give wrong outputs (the same guarantees as m61). */
+static void
+test_additive_sim_m127_tamper(void **state)
+{
+    (void)state;
+    for (int mac = 0; mac < 2; mac++) {
+        struct world w;
+        struct additive_params prm;
+        struct sim *sim;
+        struct verdict v;
+
+        world_init_wei(&w, 5, 1);
+        memset(&prm, 0, sizeof(prm));
+        prm.comp.kind = COMPUTATION_VARIANCE;
+        prm.comp.length = 1;
+        prm.comp.max_abs = (mpcsim_i128)F127_HALF;
+        prm.mac = mac;
+        prm.field = FIELD_M127;
+        w.beh[2] = SIM_CORRUPT_SHARES;
+        sim = world_run(&w, &prm, 77);
+        v = judge(sim, &w, &prm.comp);
+        if (mac) {
+            assert_int_equal(v.aborted, 4);
+            assert_int_equal(v.ok + v.wrong, 0);
+        } else {
+            assert_int_equal(v.wrong, 4);
+        }
+        sim_destroy(sim);
+    }
+}
+
 /*
  * n-of-n cannot survive a dropout: one party crashing before or after
  * sharing its input, or withholding, makes every honest party abort after
@@ -311,7 +404,7 @@ test_additive_sim_deterministic(void **state)
         const struct sim_party_result *b = sim_party_result(s2, i);
 
         assert_true(a->has_output && b->has_output);
-        assert_memory_equal(a->output, b->output, a->output_len * sizeof(int64_t));
+        assert_memory_equal(a->output, b->output, a->output_len * sizeof(mpcsim_i128));
     }
     sim_destroy(s1);
     sim_destroy(s2);
@@ -389,6 +482,8 @@ main(void)
         cmocka_unit_test(test_additive_sim_correct),
         cmocka_unit_test(test_additive_sim_mac_aborts),
         cmocka_unit_test(test_additive_sim_no_mac_wrong),
+        cmocka_unit_test(test_additive_sim_m127_wei),
+        cmocka_unit_test(test_additive_sim_m127_tamper),
         cmocka_unit_test(test_additive_sim_dropout),
         cmocka_unit_test(test_additive_sim_deterministic),
         cmocka_unit_test(test_additive_sim_unsupported),

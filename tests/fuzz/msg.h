@@ -22,8 +22,8 @@
 #include "tests/fuzz/trial.h"
 
 /* Weights for weighted_sum: party i weighs (i + 1), negated for odd i. */
-static const int64_t fuzz_msg_weights[16] = {1, -2,  3,  -4,  5,  -6,  7,  -8,
-                                             9, -10, 11, -12, 13, -14, 15, -16};
+static const mpcsim_i128 fuzz_msg_weights[16] = {1, -2,  3,  -4,  5,  -6,  7,  -8,
+                                                 9, -10, 11, -12, 13, -14, 15, -16};
 
 #ifdef MPCSIM_FUZZ_MSG_ADDITIVE
 #include "protocols/additive/adapter.h"

@@ -122,8 +122,8 @@ static int
 fuzz_trial_run(struct fuzz_trial *ft, const struct sim_protocol *proto, const void *params, int n,
                int bad, size_t L, uint64_t seed, double max_ms, const uint8_t *rec, size_t rec_len)
 {
-    int64_t vals[16][FUZZ_TRIAL_MAX_L];
-    const int64_t *inputs[16];
+    mpcsim_i128 vals[16][FUZZ_TRIAL_MAX_L];
+    const mpcsim_i128 *inputs[16];
     size_t input_len[16];
     enum sim_behaviour beh[16];
     struct sim_config cfg;

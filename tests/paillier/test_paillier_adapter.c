@@ -29,8 +29,8 @@ struct outcome {
     int included;      /* parties included by party 0's (or any) output */
 };
 
-static int64_t g_in[MAXN][MAXL];
-static const int64_t *g_rows[MAXN];
+static mpcsim_i128 g_in[MAXN][MAXL];
+static const mpcsim_i128 *g_rows[MAXN];
 static size_t g_len[MAXN];
 
 static void
@@ -74,7 +74,7 @@ run(int n, const struct paillier_params *prm, const struct sim_crash *crashes, i
     }
     for (int i = 0; i < n; i++) {
         const struct sim_party_result *r = sim_party_result(sim, i);
-        int64_t want[MAXL];
+        mpcsim_i128 want[MAXL];
         int inc = 0;
 
         if (!r->honest || r->crashed) {
@@ -89,7 +89,7 @@ run(int n, const struct paillier_params *prm, const struct sim_crash *crashes, i
         o.outputs++;
         assert_int_equal(r->output_len, prm->comp.length);
         assert_int_equal(computation_expected(want, &prm->comp, n, g_rows, r->included), 0);
-        if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+        if (memcmp(want, r->output, r->output_len * sizeof(mpcsim_i128)) == 0) {
             o.correct++;
         } else {
             o.wrong++;
@@ -180,7 +180,7 @@ test_paillier_adapter_dropouts(void **state)
 static void
 test_paillier_adapter_single_and_tree(void **state)
 {
-    int64_t w[10] = {3, -2, 0, 7, 1, -5, 4, 2, 9, -1};
+    mpcsim_i128 w[10] = {3, -2, 0, 7, 1, -5, 4, 2, 9, -1};
     struct paillier_params p = params(COMPUTATION_SUM, 1, 0, 0, 0);
     struct sim_crash cr[1] = {{4, 0, 0}};
     struct outcome o;

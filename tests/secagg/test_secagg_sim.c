@@ -30,10 +30,10 @@
 struct world {
     int n;
     size_t L;
-    int64_t in[MAXN][MAXL];
-    const int64_t *inp[MAXN];
+    mpcsim_i128 in[MAXN][MAXL];
+    const mpcsim_i128 *inp[MAXN];
     size_t lens[MAXN];
-    int64_t weights[MAXN];
+    mpcsim_i128 weights[MAXN];
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
@@ -119,7 +119,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
             continue;
         }
         if (r->has_output) {
-            int64_t want[MAXL];
+            mpcsim_i128 want[MAXL];
             int inc = 0;
 
             assert_int_equal(r->included[0], 0); /* the server is never included */
@@ -129,7 +129,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
                 inc += r->included[j] != 0;
             }
             v.included = inc;
-            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+            if (memcmp(want, r->output, r->output_len * sizeof(mpcsim_i128)) == 0) {
                 v.ok++;
             } else {
                 v.wrong++;
@@ -747,7 +747,7 @@ test_secagg_sim_determinism_and_params(void **state)
     assert_true(sim_metrics(a)->events == sim_metrics(b)->events);
     assert_true(sim_metrics(a)->compute_ns > 0);
     assert_memory_equal(sim_party_result(a, 0)->output, sim_party_result(b, 0)->output,
-                        5 * sizeof(int64_t));
+                        5 * sizeof(mpcsim_i128));
     sim_destroy(a);
     sim_destroy(b);
 
@@ -798,8 +798,8 @@ test_secagg_sim_expansion(void **state)
     for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
         const int n = rows[r].c + 1;
         const size_t m = rows[r].m;
-        int64_t *vals = mpcsim_malloc((size_t)n * m * sizeof(*vals));
-        const int64_t **inp = mpcsim_malloc((size_t)n * sizeof(*inp));
+        mpcsim_i128 *vals = mpcsim_malloc((size_t)n * m * sizeof(*vals));
+        const mpcsim_i128 **inp = mpcsim_malloc((size_t)n * sizeof(*inp));
         size_t *lens = mpcsim_malloc((size_t)n * sizeof(*lens));
         struct secagg_params prm;
         struct sim_config c;

@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "protocols/field/f127.h"
+#include "protocols/field/fp.h"
 #include "protocols/shamir/adapter.h"
 #include "tests/support.h"
 
@@ -24,10 +26,10 @@
 struct world {
     int n;
     size_t L;
-    int64_t in[MAXN][MAXL];
-    const int64_t *inp[MAXN];
+    mpcsim_i128 in[MAXN][MAXL];
+    const mpcsim_i128 *inp[MAXN];
     size_t lens[MAXN];
-    int64_t weights[MAXN];
+    mpcsim_i128 weights[MAXN];
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
@@ -103,7 +105,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
             continue;
         }
         if (r->has_output) {
-            int64_t want[2 * MAXL];
+            mpcsim_i128 want[2 * MAXL];
             int inc = 0;
 
             assert_int_equal(computation_expected(want, comp, w->n, w->inp, r->included), 0);
@@ -112,7 +114,7 @@ judge(const struct sim *sim, const struct world *w, const struct computation *co
                 inc += r->included[j] != 0;
             }
             v.included = inc;
-            if (memcmp(want, r->output, r->output_len * sizeof(int64_t)) == 0) {
+            if (memcmp(want, r->output, r->output_len * sizeof(mpcsim_i128)) == 0) {
                 v.ok++;
             } else {
                 v.wrong++;
@@ -302,6 +304,73 @@ test_shamir_sim_behaviours(void **state)
             }
             if (!robust && bs[b] == SIM_WITHHOLD) {
                 assert_true(sim_metrics(sim)->latency_ns < 1000 * SIM_NS_PER_MS);
+            }
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * GF(2^127 - 1) (issue 18): a sum, a weighted sum, a variance and a dot
+ * product of wei-sized values (around 10^18) are exact; with robust
+ * reconstruction and two parties sending corrupted shares (n = 10, t = 3:
+ * radius 3 among the 10 output shares), Reed-Solomon decoding over m127
+ * corrects them in sum and weighted_sum: every honest party outputs the
+ * exact answer and only cheaters are accused.  In variance and
+ * dot_product the corrupted resharing makes the honest parties abort (as
+ * at m61: a multiplication cannot be checked), never output a wrong
+ * value.  With field m61 every party refuses these inputs.
+ */
+static void
+test_shamir_sim_m127_wei(void **state)
+{
+    static const enum computation_kind ks[] = {COMPUTATION_SUM, COMPUTATION_WEIGHTED_SUM,
+                                               COMPUTATION_VARIANCE, COMPUTATION_DOT_PRODUCT};
+    const mpcsim_i128 e18 = (mpcsim_i128)1000000000000000000;
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(ks) / sizeof(ks[0]); k++) {
+        for (int cheat = 0; cheat < 2; cheat++) {
+            struct world w;
+            struct shamir_params prm;
+            struct sim *sim;
+            struct verdict v;
+            mpcsim_i128 want[2 * MAXL];
+            const struct sim_accusation *acc = NULL;
+
+            world_init(&w, 10, 2);
+            for (int i = 0; i < 10; i++) {
+                for (size_t j = 0; j < 2; j++) {
+                    w.in[i][j] = e18 + (mpcsim_i128)(mpcsim_test_rand64() % 2000000000000000000u);
+                }
+            }
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = ks[k];
+            prm.comp.length = 2;
+            prm.comp.weights = w.weights;
+            prm.comp.n_weights = 10;
+            prm.comp.max_abs = (mpcsim_i128)F127_HALF;
+            prm.threshold = 3;
+            prm.robust = 1;
+            prm.field = FIELD_M127;
+            if (cheat) {
+                w.beh[2] = w.beh[7] = SIM_CORRUPT_SHARES;
+            }
+            assert_null(shamir_unsupported(&prm, 10));
+            assert_int_equal(computation_expected(want, &prm.comp, 10, w.inp, NULL), 0);
+            assert_true(want[0] > (mpcsim_i128)FP_HALF || want[0] < -(mpcsim_i128)FP_HALF);
+            sim = world_run(&w, &prm, 900 + k * 2 + (uint64_t)cheat);
+            v = judge(sim, &w, &prm.comp);
+            if (cheat && computation_needs_mul(ks[k])) {
+                /* A corrupted resharing cannot be corrected (as at m61): abort, never wrong. */
+                assert_int_equal(v.ok + v.aborted, 8);
+            } else {
+                assert_int_equal(v.ok, cheat ? 8 : 10);
+            }
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            if (cheat && !computation_needs_mul(ks[k])) {
+                assert_true(sim_accusations(sim, &acc) > 0);
             }
             sim_destroy(sim);
         }
@@ -560,7 +629,7 @@ test_shamir_sim_deterministic(void **state)
         assert_int_equal(a->has_output, b->has_output);
         assert_int_equal(a->aborted, b->aborted);
         if (a->has_output) {
-            assert_memory_equal(a->output, b->output, a->output_len * sizeof(int64_t));
+            assert_memory_equal(a->output, b->output, a->output_len * sizeof(mpcsim_i128));
         }
     }
     sim_destroy(s1);
@@ -647,6 +716,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_correct),
         cmocka_unit_test(test_shamir_sim_robust_table),
         cmocka_unit_test(test_shamir_sim_behaviours),
+        cmocka_unit_test(test_shamir_sim_m127_wei),
         cmocka_unit_test(test_shamir_sim_radius_and_fast),
         cmocka_unit_test(test_shamir_sim_mul_tamper),
         cmocka_unit_test(test_shamir_sim_equivocate_mul_accusations),

@@ -178,7 +178,7 @@ relay_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     const struct relay_params *rp = sim_party_state(p);
     uint32_t h;
-    int64_t out;
+    mpcsim_i128 out;
 
     (void)from;
     (void)len;
@@ -245,8 +245,8 @@ probe_no_message_cost(struct sim_config *c)
 static inline void
 probe_toy_inputs(struct sim_config *c)
 {
-    static int64_t v[4096];
-    static const int64_t *pv[4096];
+    static mpcsim_i128 v[4096];
+    static const mpcsim_i128 *pv[4096];
     static size_t len[4096];
 
     for (int i = 0; i < c->n && i < 4096; i++) {

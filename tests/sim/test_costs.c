@@ -30,7 +30,7 @@ static void
 tiny_start(struct sim_party *p)
 {
     const struct tiny_params *tp = sim_party_state(p);
-    int64_t zero = 0;
+    mpcsim_i128 zero = 0;
 
     for (int k = 0; k < tp->count; k++) {
         sim_charge(p, SIM_OP_FIELD_ADD, 1);

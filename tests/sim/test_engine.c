@@ -230,7 +230,7 @@ two_msg(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     struct two_state *st = sim_party_state(p);
     int n1 = sim_party_count(p) - 1;
     uint8_t m = 2;
-    int64_t out = 0;
+    mpcsim_i128 out = 0;
 
     (void)from;
     assert_int_equal(len, 1);
@@ -442,7 +442,7 @@ test_engine_adversary(void **state)
 static void
 judge_start(struct sim_party *p)
 {
-    int64_t v[2] = {sim_party_id(p), 42};
+    mpcsim_i128 v[2] = {sim_party_id(p), 42};
     uint8_t inc[3] = {1, 0, 1};
 
     if (sim_party_id(p) == 0) {
@@ -560,13 +560,13 @@ test_engine_invalid(void **state)
 static void
 test_engine_create_oom(void **state)
 {
-    static const int64_t xs[3] = {1, 2, 3};
+    static const mpcsim_i128 xs[3] = {1, 2, 3};
     static const int region[3] = {0, 1, 0};
     static const double med[4] = {1, 2, 2, 1};
     static const int grp[3] = {0, 0, 1};
     struct sim_partition part = {0, MS, grp, 0, NULL, NULL, 0};
     struct sim_crash cr = {2, 5 * MS, -1};
-    const int64_t *in[3] = {&xs[0], &xs[1], &xs[2]};
+    const mpcsim_i128 *in[3] = {&xs[0], &xs[1], &xs[2]};
     size_t len[3] = {1, 1, 1};
     struct sim_config c;
     int n;

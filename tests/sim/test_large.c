@@ -62,7 +62,7 @@ static void
 ring_on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     struct ring_party *st = sim_party_state(p);
-    int64_t got = 0;
+    mpcsim_i128 got = 0;
 
     (void)from;
     if (len != 200 || msg[0] != st->next_expected) {

@@ -91,8 +91,8 @@ sink(void *ctx, const struct sim_trace_record *r)
     }
 }
 
-static const int64_t toy_values[MAXN] = {1, 2, 3, 4, 5, 6, 7, 8};
-static const int64_t *const toy_inputs[MAXN] = {
+static const mpcsim_i128 toy_values[MAXN] = {1, 2, 3, 4, 5, 6, 7, 8};
+static const mpcsim_i128 *const toy_inputs[MAXN] = {
     &toy_values[0], &toy_values[1], &toy_values[2], &toy_values[3],
     &toy_values[4], &toy_values[5], &toy_values[6], &toy_values[7],
 };

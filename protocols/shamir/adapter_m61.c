@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * protocols/shamir/adapter_m61.c - the Shamir engine protocol over
+ * GF(2^61 - 1): adapter_impl.h instantiated for this field.
+ */
+#define FIELD_INST_M61
+#include "protocols/field/field_inst.h"
+
+#include "protocols/shamir/adapter_impl.h"
+#include "protocols/shamir/adapter_int.h"
