@@ -15,6 +15,10 @@ static const char *const names[] = {
     [COMPUTATION_MEAN] = "mean",
     [COMPUTATION_VARIANCE] = "variance",
     [COMPUTATION_DOT_PRODUCT] = "dot_product",
+    [COMPUTATION_SUM_THRESHOLD] = "sum_threshold",
+    [COMPUTATION_MAX] = "max",
+    [COMPUTATION_SECOND_PRICE] = "second_price",
+    [COMPUTATION_MEDIAN] = "median",
 };
 
 #define N_KINDS ((int)(sizeof(names) / sizeof(names[0])))
@@ -49,10 +53,111 @@ computation_needs_mul(enum computation_kind kind)
 }
 
 /* see computation.h */
+int
+computation_is_comparison(enum computation_kind kind)
+{
+    return kind == COMPUTATION_SUM_THRESHOLD || kind == COMPUTATION_MAX ||
+           kind == COMPUTATION_SECOND_PRICE || kind == COMPUTATION_MEDIAN;
+}
+
+static int
+in_range(mpcsim_i128 v)
+{
+    return v >= -(mpcsim_i128)COMPUTATION_MAX_ABS && v <= (mpcsim_i128)COMPUTATION_MAX_ABS;
+}
+
+/* The plaintext answer of a comparison computation (scalar inputs). */
+static int
+comparison_expected(int64_t *out, const struct computation *c, int n, const int64_t *const *inputs,
+                    const uint8_t *included)
+{
+    int64_t best = 0, second = 0;
+    int bi = -1, m = 0;
+    mpcsim_i128 sum = 0;
+
+    for (int i = 0; i < n; i++) {
+        int64_t x = inputs[i][0];
+
+        if (included != NULL && !included[i]) {
+            continue;
+        }
+        if (!in_range(x)) {
+            return MPCSIM_ERANGE;
+        }
+        sum += x;
+        if (bi < 0 || x > best) {
+            second = bi < 0 ? x : best;
+            best = x;
+            bi = i;
+        } else if (m == 1 || x > second) {
+            second = x;
+        }
+        m++;
+    }
+    if (m == 0) {
+        return MPCSIM_EINVAL;
+    }
+    switch (c->kind) {
+    case COMPUTATION_SUM_THRESHOLD: {
+        mpcsim_i128 d = sum - c->threshold;
+
+        out[0] = c->op == COMPUTATION_GE   ? d >= 0
+                 : c->op == COMPUTATION_GT ? d > 0
+                 : c->op == COMPUTATION_LE ? d <= 0
+                                           : d < 0;
+        return 0;
+    }
+    case COMPUTATION_MAX:
+        if (c->reveal == COMPUTATION_REVEAL_BOTH) {
+            out[0] = bi;
+            out[1] = best;
+        } else {
+            out[0] = c->reveal == COMPUTATION_REVEAL_INDEX ? bi : best;
+        }
+        return 0;
+    case COMPUTATION_SECOND_PRICE:
+        out[0] = bi;
+        out[1] = m == 1 ? best : second;
+        return 0;
+    default: {
+        /* The lower median: the element with exactly (m-1)/2 below it in
+         * (value, index) order.  O(m^2), m is a party count. */
+        int want = (m - 1) / 2;
+
+        for (int i = 0; i < n; i++) {
+            int below = 0;
+
+            if (included != NULL && !included[i]) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                if (j == i || (included != NULL && !included[j])) {
+                    continue;
+                }
+                below += inputs[j][0] < inputs[i][0] || (inputs[j][0] == inputs[i][0] && j < i);
+            }
+            if (below == want) {
+                out[0] = inputs[i][0];
+                return 0;
+            }
+        }
+        return MPCSIM_EINVAL;
+    }
+    }
+}
+
+/* see computation.h */
 size_t
 computation_raw_len(const struct computation *c)
 {
     switch (c->kind) {
+    case COMPUTATION_SUM_THRESHOLD:
+    case COMPUTATION_MEDIAN:
+        return 1;
+    case COMPUTATION_MAX:
+        return c->reveal == COMPUTATION_REVEAL_BOTH ? 2 : 1;
+    case COMPUTATION_SECOND_PRICE:
+        return 2;
     case COMPUTATION_VARIANCE:
         return 2 * c->length;
     case COMPUTATION_DOT_PRODUCT:
@@ -66,13 +171,10 @@ computation_raw_len(const struct computation *c)
 size_t
 computation_out_len(const struct computation *c)
 {
+    if (computation_is_comparison(c->kind)) {
+        return computation_raw_len(c);
+    }
     return c->kind == COMPUTATION_DOT_PRODUCT ? 1 : c->length;
-}
-
-static int
-in_range(mpcsim_i128 v)
-{
-    return v >= -(mpcsim_i128)COMPUTATION_MAX_ABS && v <= (mpcsim_i128)COMPUTATION_MAX_ABS;
 }
 
 /* see computation.h */
@@ -82,6 +184,9 @@ computation_expected(int64_t *out, const struct computation *c, int n, const int
 {
     size_t len = c->length;
 
+    if (computation_is_comparison(c->kind)) {
+        return len == 1 ? comparison_expected(out, c, n, inputs, included) : MPCSIM_EINVAL;
+    }
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < len; k++) {
             if (!in_range(inputs[i][k])) {
