@@ -1055,6 +1055,11 @@ mpc_party_finish(struct mpc_party *p)
         }
         rc = mpc__begin(p);
     } else if (kind == MPC_MSG_ROUND) {
+        for (int j = 0; j < p->n && !p->additive; j++) {
+            if (!p->heard[j]) {
+                p->gone[j] = 1; /* silent: not awaited again */
+            }
+        }
         rc = mpc__finish_level(p);
     } else if (kind == MPC_MSG_COMMIT) {
         if (mpc_party_silent(p) >= 0) {

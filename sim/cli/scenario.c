@@ -655,11 +655,58 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
     }
 }
 
+/* sum_threshold's op and threshold, max's reveal; 0 after an error. */
+static int
+check_comparison_keys(struct vctx *v, struct scenario *sc, const struct ynode *c, const char *kind)
+{
+    static const char *const ops[] = {">=", ">", "<=", "<"};
+    static const char *const reveals[] = {"value", "index", "both"};
+    const struct ynode *op = ynode_map_get(c, "op");
+    const struct ynode *th = ynode_map_get(c, "threshold");
+    const struct ynode *rv = ynode_map_get(c, "reveal");
+    int is_st = sc->comp.kind == COMPUTATION_SUM_THRESHOLD;
+    int64_t x = 0;
+    int m;
+
+    if (!is_st && (op != NULL || th != NULL)) {
+        err(v, op != NULL ? op : th, "'%s' applies to computation sum_threshold only, not %s",
+            op != NULL ? "op" : "threshold", kind);
+        return 0;
+    }
+    if (sc->comp.kind != COMPUTATION_MAX && rv != NULL) {
+        err(v, rv, "'reveal' applies to computation max only, not %s", kind);
+        return 0;
+    }
+    if (is_st) {
+        if (op == NULL || th == NULL) {
+            err(v, c, "computation sum_threshold needs 'op' (>=, >, <=, <) and 'threshold'");
+            return 0;
+        }
+        m = enum_value(v, op, ops, 4, "computation.op");
+        if (m >= 0) {
+            sc->comp.op = (enum computation_cmp)m;
+        }
+        if (int_value(v, th, -COMPUTATION_MAX_ABS, COMPUTATION_MAX_ABS, "computation.threshold",
+                      &x)) {
+            sc->comp.threshold = x;
+        }
+    }
+    if (rv != NULL) {
+        m = enum_value(v, rv, reveals, 3, "computation.reveal");
+        if (m >= 0) {
+            sc->comp.reveal = (enum computation_reveal)m;
+        }
+    }
+    return 1;
+}
+
 static void
 check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
 {
-    static const char *const keys[] = {"kind", "weights"};
-    static const char *const kinds[] = {"sum", "weighted_sum", "mean", "variance", "dot_product"};
+    static const char *const keys[] = {"kind", "weights", "op", "threshold", "reveal"};
+    static const char *const kinds[] = {"sum",      "weighted_sum", "mean",
+                                        "variance", "dot_product",  "sum_threshold",
+                                        "max",      "second_price", "median"};
     const struct ynode *kind_node = c;
     const struct ynode *w = NULL;
     int kind;
@@ -686,6 +733,9 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
     }
     if (kind != COMPUTATION_WEIGHTED_SUM && w != NULL) {
         err(v, w, "'weights' applies to computation weighted_sum only, not %s", kinds[kind]);
+        return;
+    }
+    if (c->kind == YNODE_MAP && !check_comparison_keys(v, sc, c, kinds[kind])) {
         return;
     }
     if (w != NULL && expect_kind(v, w, YNODE_SEQ, "computation.weights") && v->n > 0) {
@@ -726,6 +776,9 @@ static const char *const protocol_keys[] = {
     "input_bits",
     "result_to_clients",
     "round_timeout_ms",
+    "field",
+    "comparison_bits",
+    "statistical_security",
 };
 static const int protocol_key_bits[] = {
     0,
@@ -742,6 +795,9 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_INPUT_BITS,
     SCENARIO_PKEY_RESULT_TO_CLIENTS,
     0,
+    SCENARIO_PKEY_FIELD,
+    SCENARIO_PKEY_COMPARISON_BITS,
+    SCENARIO_PKEY_STATISTICAL_SECURITY,
 };
 
 static const struct registry_entry *
@@ -759,6 +815,8 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     sp->threshold_decryption = 1;
     sp->decryption_threshold = -1;
     sp->round_timeout_ms = 5000;
+    sp->field = -1;
+    sp->statistical_security = 40;
     if (!expect_kind(v, p, YNODE_MAP, "protocol")) {
         return NULL;
     }
@@ -864,6 +922,19 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     }
     if ((node = ynode_map_get(p, "result_to_clients")) != NULL) {
         (void)bool_value(v, node, "protocol.result_to_clients", &sp->result_to_clients);
+    }
+    if ((node = ynode_map_get(p, "field")) != NULL) {
+        static const char *const fields[] = {"m61", "m127"};
+
+        sp->field = enum_value(v, node, fields, 2, "protocol.field");
+    }
+    if ((node = ynode_map_get(p, "comparison_bits")) != NULL &&
+        int_value(v, node, 3, 120, "protocol.comparison_bits (bits of a compared quantity)", &x)) {
+        sp->comparison_bits = (int)x;
+    }
+    if ((node = ynode_map_get(p, "statistical_security")) != NULL &&
+        int_value(v, node, 1, 120, "protocol.statistical_security (kappa, bits)", &x)) {
+        sp->statistical_security = (int)x;
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
@@ -1759,6 +1830,46 @@ out:
     mpcsim_free(out);
 }
 
+/*
+ * Comparisons: where the scenario's values decide it, a compared quantity
+ * outside |q| < 2^(l-1) is an error here (max, second_price, median: every
+ * input within |x| < 2^(l-2); sum_threshold: |sum - T| < 2^(l-1)).  For
+ * distributions the parties check their own inputs at run time (abort).
+ */
+static void
+check_comparison_range(struct vctx *v, const struct scenario *sc, const struct ynode *in)
+{
+    const struct scenario_protocol *sp = &sc->protocol;
+    int ell = sp->comparison_bits > 0 ? sp->comparison_bits : 64;
+    mpcsim_i128 half = (mpcsim_i128)1 << (ell - 1);
+    mpcsim_i128 sum = 0;
+
+    if (in == NULL || !computation_is_comparison(sc->comp.kind) ||
+        sc->inputs.kind != SCENARIO_INPUT_VALUES || sc->inputs.values == NULL ||
+        sc->inputs.length != 1 || ell < 3 || ell > 120) {
+        return;
+    }
+    for (int i = 0; i < v->n; i++) {
+        mpcsim_i128 x = sc->inputs.values[i];
+
+        sum += x;
+        if (sc->comp.kind != COMPUTATION_SUM_THRESHOLD && (x >= half / 2 || x < -half / 2)) {
+            err(v, in,
+                "party %d's input %lld is outside the comparison range |x| < 2^%d "
+                "(comparison_bits %d: comparing two values needs one bit more)",
+                i, (long long)sc->inputs.values[i], ell - 2, ell);
+            return;
+        }
+    }
+    if (sc->comp.kind == COMPUTATION_SUM_THRESHOLD &&
+        (sum - sc->comp.threshold >= half || sum - sc->comp.threshold < -half)) {
+        err(v, in,
+            "sum - threshold is outside the comparison range |sum - T| < 2^%d (comparison_bits "
+            "%d); raise comparison_bits (<= 85 in field m127)",
+            ell - 1, ell);
+    }
+}
+
 /* Cross-section checks once every section has been read. */
 static void
 check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root,
@@ -1781,6 +1892,7 @@ check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root
         return;
     }
     check_result_range(v, sc, ynode_map_get(root, "inputs"));
+    check_comparison_range(v, sc, ynode_map_get(root, "inputs"));
     if (re->unsupported != NULL) {
         const char *why = re->unsupported(sc);
 
