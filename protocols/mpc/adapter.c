@@ -17,10 +17,51 @@
 
 #define MPC_STREAM_ADV 9
 
+/* Circuits for included sets other than all n, built once per trial:
+ * parties whose round-1 views agree share one (a trial runs on one
+ * thread).  At most one entry per party. */
+struct mpc_cache {
+    const struct mpc_compute *mc;
+    size_t count;
+    uint8_t **inc;
+    struct mpc_circuit **c;
+};
+
 struct mpc_trial {
     struct mpc_circuit *full; /* all n included */
     uint8_t dealer_key[32];
+    struct mpc_cache *cache; /* n slots */
 };
+
+static int
+mpc__cached_build(struct mpc_circuit **out, const void *arg, int n, const uint8_t *included)
+{
+    const struct mpc_trial *tr = arg;
+    struct mpc_cache *ca = tr->cache;
+    struct mpc_circuit *c = NULL;
+    int rc;
+
+    for (size_t i = 0; i < ca->count; i++) {
+        if (memcmp(ca->inc[i], included, (size_t)n) == 0) {
+            *out = ca->c[i];
+            return 0;
+        }
+    }
+    MPCSIM_ASSERT(ca->count < (size_t)n);
+    ca->inc[ca->count] = mpcsim_malloc((size_t)n);
+    if (ca->inc[ca->count] == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    memcpy(ca->inc[ca->count], included, (size_t)n);
+    rc = mpc_build_compute(&c, ca->mc, n, included);
+    if (rc != 0) {
+        mpcsim_free(ca->inc[ca->count]);
+        return rc;
+    }
+    ca->c[ca->count++] = c;
+    *out = c;
+    return 0;
+}
 
 struct mpc_pending {
     int from;
@@ -88,6 +129,15 @@ mpc__trial_teardown(void *trial)
         return;
     }
     mpc_circuit_destroy(tr->full);
+    if (tr->cache != NULL) {
+        for (size_t i = 0; i < tr->cache->count; i++) {
+            mpcsim_free(tr->cache->inc[i]);
+            mpc_circuit_destroy(tr->cache->c[i]);
+        }
+        mpcsim_free(tr->cache->inc);
+        mpcsim_free(tr->cache->c);
+        mpcsim_free(tr->cache);
+    }
     mpcsim_free(tr);
 }
 
@@ -112,6 +162,14 @@ mpc__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cf
         return MPCSIM_ENOMEM;
     }
     memcpy(tr->dealer_key, trial_key, 32);
+    tr->cache = mpcsim_calloc(1, sizeof(*tr->cache));
+    if (tr->cache == NULL ||
+        (tr->cache->inc = mpcsim_calloc((size_t)n, sizeof(uint8_t *))) == NULL ||
+        (tr->cache->c = mpcsim_calloc((size_t)n, sizeof(struct mpc_circuit *))) == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    tr->cache->mc = &prm->mc;
     rc = mpc_build_compute(&tr->full, &prm->mc, n, NULL);
     if (rc != 0) {
         goto out;
@@ -188,8 +246,9 @@ mpc__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
      * then abort with the reason): a wrong comparison is never output. */
     pc.refuse_input = !prm->inputs_checked && (x < 0 ? (mpcsim_u128)0 - (mpcsim_u128)(mpcsim_i128)x
                                                      : (mpcsim_u128)x) > bound;
-    pc.build = mpc_build_compute;
-    pc.build_arg = &prm->mc;
+    pc.build = mpc__cached_build;
+    pc.build_arg = tr;
+    pc.build_borrowed = 1;
     pc.full = tr->full;
     rc = mpc_party_create(&st->pt, &pc);
     if (rc == 0) {

@@ -134,6 +134,7 @@ struct mpc_party_cfg {
     int refuse_input;       /* 1: the party declines to input (out of range) */
     mpc_build_fn *build;    /* the computation */
     const void *build_arg;
+    int build_borrowed; /* 1: build's circuits are owned by its arg (a cache) */
     /* A circuit built for all n included (borrowed), or NULL: used when
      * every input arrives, saving each party the build. */
     const struct mpc_circuit *full;

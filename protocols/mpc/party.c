@@ -69,6 +69,14 @@ struct mpc_party {
 
 /* ------------------------------------------------------------------ */
 
+/* Where wire w's MAC share lives: its own slot with MACs, else one
+ * scratch slot (no memory per wire without MACs). */
+static size_t
+mpc__mi(const struct mpc_party *p, size_t w)
+{
+    return p->mac ? w : 0;
+}
+
 /* Elements gate g contributes to its round's message. */
 static size_t
 mpc__elems(const struct mpc_party *p, const struct mpc_gate *g)
@@ -172,7 +180,9 @@ mpc_party_destroy(struct mpc_party *p)
     mpcsim_free(p->gone);
     mpcsim_free(p->heard);
     mpcsim_free(p->accused);
-    mpc_circuit_destroy(p->own_circ);
+    if (!p->cfg.build_borrowed) {
+        mpc_circuit_destroy(p->own_circ);
+    }
     mpcsim_free(p->val);
     mpcsim_free(p->vmac);
     mpcsim_free(p->aux);
@@ -584,7 +594,7 @@ mpc__eval_local(struct mpc_party *p)
     for (size_t q = c->start[s] + c->n_inter[s]; q < c->start[s + 1]; q++) {
         size_t w = (size_t)c->order[q];
         const struct mpc_gate *g = &c->g[w];
-        mpcsim_u128 *v = &p->val[w], *m = &p->vmac[w];
+        mpcsim_u128 *v = &p->val[w], *m = &p->vmac[mpc__mi(p, (size_t)w)];
 
         switch (g->op) {
         case MPC_OP_LIN:
@@ -612,7 +622,8 @@ mpc__eval_local(struct mpc_party *p)
                     } else {
                         sv = mpc_fadd(f, sv, mpc_fmul(f, ab[u], p->val[xy[u]]));
                         if (p->mac) {
-                            sm = mpc_fadd(f, sm, mpc_fmul(f, ab[u], p->vmac[xy[u]]));
+                            sm = mpc_fadd(f, sm,
+                                          mpc_fmul(f, ab[u], p->vmac[mpc__mi(p, (size_t)xy[u])]));
                         }
                     }
                 }
@@ -628,19 +639,19 @@ mpc__eval_local(struct mpc_party *p)
         case MPC_OP_MULP:
             *v = mpc_fmul(f, p->val[g->x], p->val[g->y]);
             if (p->mac && !g->pub) {
-                *m = mpc_fmul(f, p->vmac[g->x], p->val[g->y]);
+                *m = mpc_fmul(f, p->vmac[mpc__mi(p, (size_t)g->x)], p->val[g->y]);
             }
             p->ops.mul++;
             break;
         case MPC_OP_XORP:
             if (p->val[g->y] == 0) {
                 *v = p->val[g->x];
-                *m = p->vmac[g->x];
+                *m = p->vmac[mpc__mi(p, (size_t)g->x)];
             } else if (g->pub) {
                 *v = mpc_fsub(f, 1, p->val[g->x]);
             } else {
                 *v = mpc_fneg(f, p->val[g->x]);
-                *m = mpc_fneg(f, p->vmac[g->x]);
+                *m = mpc_fneg(f, p->vmac[mpc__mi(p, (size_t)g->x)]);
                 mpc__addc(p, v, m, 1);
             }
             p->ops.add++;
@@ -683,7 +694,7 @@ mpc__begin(struct mpc_party *p)
     MPCSIM_ASSERT(c->scheduled && c->field == p->f);
     nw = c->n;
     p->val = mpcsim_calloc(nw, sizeof(*p->val));
-    p->vmac = mpcsim_calloc(nw, sizeof(*p->vmac));
+    p->vmac = mpcsim_calloc(p->mac ? nw : 1, sizeof(*p->vmac));
     p->aux = mpcsim_calloc(c->n_mul * (p->additive ? 6 : 2) + 1, sizeof(*p->aux));
     p->out = mpcsim_calloc(c->n_out + 1, sizeof(*p->out));
     for (size_t s = 1; s < c->levels; s++) {
@@ -709,12 +720,13 @@ mpc__begin(struct mpc_party *p)
 
             MPCSIM_ASSERT((size_t)g->k < p->L);
             p->val[w] = p->mask[at];
-            p->vmac[w] = p->mask_mac[at];
-            mpc__addc(p, &p->val[w], &p->vmac[w], p->eps[at]);
+            p->vmac[mpc__mi(p, (size_t)w)] = p->mask_mac[at];
+            mpc__addc(p, &p->val[w], &p->vmac[mpc__mi(p, (size_t)w)], p->eps[at]);
             break;
         }
         case MPC_OP_RBIT:
-            mpc__deal(p, mpc_fsample(p->f, p->dealer) & 1, p->t, &p->val[w], &p->vmac[w]);
+            mpc__deal(p, mpc_fsample(p->f, p->dealer) & 1, p->t, &p->val[w],
+                      &p->vmac[mpc__mi(p, (size_t)w)]);
             break;
         case MPC_OP_RINT: {
             mpcsim_u128 r = mpc_fsample(p->f, p->dealer);
@@ -723,7 +735,7 @@ mpc__begin(struct mpc_party *p)
                 r |= (mpcsim_u128)fp_stream_next(p->dealer) << 60; /* enough random bits */
             }
             r &= ((mpcsim_u128)1 << g->arg) - 1;
-            mpc__deal(p, r, p->t, &p->val[w], &p->vmac[w]);
+            mpc__deal(p, r, p->t, &p->val[w], &p->vmac[mpc__mi(p, (size_t)w)]);
             break;
         }
         case MPC_OP_MUL: {
@@ -949,7 +961,7 @@ mpc__finish_level(struct mpc_party *p)
         }
         if (g->op == MPC_OP_OPEN) {
             p->val[w] = open[0];
-            rc = mpc__log(p, open[0], p->vmac[g->x]);
+            rc = mpc__log(p, open[0], p->vmac[mpc__mi(p, (size_t)g->x)]);
         } else if (p->additive) {
             const mpcsim_u128 *a = p->aux + (size_t)c->mix[w] * 6;
             mpcsim_u128 d = open[0], e = open[1];
@@ -962,10 +974,10 @@ mpc__finish_level(struct mpc_party *p)
             }
             mpc__addc(p, &z, &mz, mpc_fmul(f, d, e));
             p->val[w] = z;
-            p->vmac[w] = mz;
-            rc = mpc__log(p, d, mpc_fsub(f, p->vmac[g->x], a[3]));
+            p->vmac[mpc__mi(p, (size_t)w)] = mz;
+            rc = mpc__log(p, d, mpc_fsub(f, p->vmac[mpc__mi(p, (size_t)g->x)], a[3]));
             if (rc == 0) {
-                rc = mpc__log(p, e, mpc_fsub(f, p->vmac[g->y], a[4]));
+                rc = mpc__log(p, e, mpc_fsub(f, p->vmac[mpc__mi(p, (size_t)g->y)], a[4]));
             }
             p->ops.mul += p->mac ? 7 : 3;
         } else {
