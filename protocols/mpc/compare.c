@@ -385,6 +385,7 @@ mpc_compare_batch(uint8_t *out, const int64_t *a, const int64_t *b, size_t count
     struct mpc__batch arg = {.count = count, .field = field, .ell = ell, .kappa = kappa};
     struct mpc_party_cfg cfg;
     struct mpc_local_result res;
+    struct mpc_circuit *full = NULL;
     int64_t *in = NULL;
     mpcsim_i128 half = (mpcsim_i128)1 << (ell - 1);
     int rc;
@@ -415,7 +416,14 @@ mpc_compare_batch(uint8_t *out, const int64_t *a, const int64_t *b, size_t count
     cfg.build = mpc__build_batch;
     cfg.build_arg = &arg;
     memcpy(cfg.dealer_key, &seed, sizeof(seed));
+    rc = mpc__build_batch(&full, &arg, n, NULL); /* one circuit for every party */
+    if (rc != 0) {
+        mpcsim_free(in);
+        return rc;
+    }
+    cfg.full = full;
     rc = mpc_run_local(&res, &cfg, in, seed, NULL, NULL);
+    mpc_circuit_destroy(full);
     if (rc == 0 && res.status != 0) {
         rc = res.status;
     }
