@@ -110,8 +110,9 @@ mpc_compute_unsupported(const struct mpc_compute *mc, char *why, size_t cap)
     if (mc->ell + mc->kappa + 1 > lim) {
         snprintf(why, cap,
                  "comparison_bits %u + statistical_security %u + 1 exceeds the %u bits field %s "
-                 "holds without wrapping (use comparison_bits <= %u, or field: m127)",
-                 mc->ell, mc->kappa, lim, fname, lim - mc->kappa - 1);
+                 "holds without wrapping (use comparison_bits <= %u%s)",
+                 mc->ell, mc->kappa, lim, fname, lim > mc->kappa + 1 ? lim - mc->kappa - 1 : 0,
+                 mc->field == MPC_FIELD_M61 ? ", or field: m127" : "");
         return why;
     }
     return NULL;
