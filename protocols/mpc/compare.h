@@ -9,8 +9,8 @@
  * and 3.3 Trunc, LTZ = -Trunc(a, l, l-1)): for |a| < 2^(l-1), with m =
  * l - 1 dealer bits r_i and a dealer integer r'' < 2^(kappa+1), open
  *     c = 2^(l-1) + a + 2^m r'' + sum 2^i r_i        (< 2^(l+kappa+1) <= p)
- * which is statistically close (distance 2^-kappa) to uniform on
- * [0, 2^(l+kappa+1)) whatever a is; then a mod 2^m = c' - r' + 2^m [c' < r']
+ * whose distribution is within statistical distance 2^-kappa of one that
+ * does not depend on a (near-uniform on [0, 2^(l+kappa))); then a mod 2^m = c' - r' + 2^m [c' < r']
  * with c' = c mod 2^m, and [a < 0] = (a mod 2^m - a) / 2^m.  The bitwise
  * comparison [c' < r'] of a public and a shared value XORs the bits,
  * takes a suffix OR by a log-depth (Sklansky) prefix network, so the
