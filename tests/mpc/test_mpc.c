@@ -75,8 +75,8 @@ test_mpc_edges_large(void **state)
         for (int k = 0; k < CNT; k++) {
             uint64_t r = mpcsim_test_rand64();
 
-            a[k] = (int64_t)(r % (uint64_t)(2 * q)) - q;
-            b[k] = (int64_t)((r >> 7) % (uint64_t)(2 * q)) - q;
+            a[k] = (int64_t)(r % (2 * (uint64_t)q)) - q;
+            b[k] = (int64_t)((r >> 7) % (2 * (uint64_t)q)) - q;
         }
         a[0] = -q, b[0] = q - 1; /* most negative difference */
         a[1] = q - 1, b[1] = -q; /* most positive */
