@@ -111,6 +111,103 @@ test_mpc_edges_large(void **state)
     }
 }
 
+/* LTZ on quantities given as input + public offset, so the very edges of
+ * the range are reached in every field: q = -2^(l-1), -2^(l-1) + 1, -1, 0,
+ * 1, 2^(l-1) - 1 at l = 19 (m61), 64 and 85 (m127), and every q in
+ * [-128, 128) at l = 8; both schemes. */
+struct ltz_arg {
+    enum mpc_field_kind f;
+    unsigned ell;
+    size_t count;
+    const mpcsim_i128 *offset;
+};
+
+static int
+build_ltz(struct mpc_circuit **out, const void *arg, int n, const uint8_t *included)
+{
+    const struct ltz_arg *la = arg;
+    struct mpc_circuit *c = NULL;
+    int rc;
+
+    (void)n;
+    (void)included;
+    rc = mpc_circuit_create(&c, la->f);
+    if (rc != 0) {
+        return rc;
+    }
+    for (size_t k = 0; k < la->count; k++) {
+        mpcsim_i128 o = la->offset[k];
+        mpcsim_u128 mag = o < 0 ? (mpcsim_u128)0 - (mpcsim_u128)o : (mpcsim_u128)o;
+        mpcsim_u128 K = o < 0 ? mpc_fneg(la->f, mag) : mag;
+        int q = mpc_lin_f(c, 1, mpc_input(c, 0, k), 0, -1, K);
+
+        mpc_output(c, mpc_open(c, mpc_ltz(c, q, la->ell, 40)));
+    }
+    rc = mpc_circuit_finish(c);
+    if (rc == 0) {
+        *out = c;
+        c = NULL;
+    }
+    mpc_circuit_destroy(c);
+    return rc;
+}
+
+static void
+test_mpc_ltz_edges(void **state)
+{
+    static const unsigned ells[] = {8, 19, 64, 85};
+    mpcsim_i128 off[256];
+    int64_t in[3 * 256];
+
+    (void)state;
+    for (size_t e = 0; e < 4; e++) {
+        unsigned ell = ells[e];
+        mpcsim_i128 half = (mpcsim_i128)1 << (ell - 1);
+        struct ltz_arg la = {.f = ell <= 19 ? MPC_FIELD_M61 : MPC_FIELD_M127, .ell = ell};
+        size_t cnt = 0;
+
+        if (ell == 8) {
+            for (int q = -128; q < 128; q++) {
+                off[cnt++] = q;
+            }
+        } else {
+            const mpcsim_i128 edge[] = {-half, -half + 1, -1, 0, 1, half - 1, half - 2, -half + 7};
+
+            for (size_t k = 0; k < 8; k++) {
+                off[cnt++] = edge[k];
+            }
+        }
+        la.count = cnt;
+        la.offset = off;
+        memset(in, 0, sizeof(in));
+        for (int sch = 0; sch < 2; sch++) {
+            struct mpc_party_cfg cfg;
+            struct mpc_local_result res;
+
+            memset(&cfg, 0, sizeof(cfg));
+            cfg.scheme = sch ? MPC_SHAMIR : MPC_ADDITIVE;
+            cfg.field = la.f;
+            cfg.n = 3;
+            cfg.t = 1;
+            cfg.mac = 1;
+            cfg.robust = 1;
+            cfg.input_len = cnt;
+            cfg.build = build_ltz;
+            cfg.build_arg = &la;
+            cfg.dealer_key[0] = (uint8_t)(e * 2 + (size_t)sch);
+            assert_int_equal(mpc_run_local(&res, &cfg, in, 77, NULL, NULL), 0);
+            assert_int_equal(res.status, 0);
+            assert_int_equal(res.n_out, cnt);
+            for (size_t k = 0; k < cnt; k++) {
+                if (res.out[k] != (off[k] < 0)) {
+                    fail_msg("l=%u scheme %d: q index %zu gave %d", ell, sch, k, (int)res.out[k]);
+                }
+            }
+            mpcsim_free(res.out);
+        }
+    }
+}
+
 struct run {
     enum mpc_scheme scheme;
     int n, t, mac;
@@ -381,9 +478,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mpc_ltz_rounds),  cmocka_unit_test(test_mpc_exhaustive_l8),
-        cmocka_unit_test(test_mpc_edges_large), cmocka_unit_test(test_mpc_computations),
-        cmocka_unit_test(test_mpc_adversaries), cmocka_unit_test(test_mpc_privacy),
+        cmocka_unit_test(test_mpc_ltz_rounds),   cmocka_unit_test(test_mpc_exhaustive_l8),
+        cmocka_unit_test(test_mpc_edges_large),  cmocka_unit_test(test_mpc_ltz_edges),
+        cmocka_unit_test(test_mpc_computations), cmocka_unit_test(test_mpc_adversaries),
+        cmocka_unit_test(test_mpc_privacy),
     };
 
     mpcsim_test_init();
