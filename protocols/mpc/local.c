@@ -133,9 +133,13 @@ mpc_run_local(struct mpc_local_result *res, const struct mpc_party_cfg *cfg0, co
         }
     }
 out:
-    for (int i = 0; ps != NULL && i < n; i++) {
-        mpc_party_destroy(ps[i]);
-        mpcsim_free(msg[i]);
+    for (int i = 0; i < n; i++) {
+        if (ps != NULL) {
+            mpc_party_destroy(ps[i]);
+        }
+        if (msg != NULL) {
+            mpcsim_free(msg[i]);
+        }
     }
     mpcsim_free(ps);
     mpcsim_free(msg);

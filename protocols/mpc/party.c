@@ -997,7 +997,7 @@ mpc__finish_level(struct mpc_party *p)
 
 /* The MAC check's sigma over everything opened (SPDZ: random linear
  * combination with coefficients from a hash of the opened values). */
-static void
+static int
 mpc__sigma(struct mpc_party *p)
 {
     enum mpc_field_kind f = p->f;
@@ -1013,8 +1013,7 @@ mpc__sigma(struct mpc_party *p)
     }
     crypto_generichash_final(&h, key, sizeof(key));
     if (fp_stream_create(&s, key, 0) != 0) {
-        p->sigma = 1; /* out of memory: a sigma that fails the check */
-        return;
+        return mpc__fail(p, MPCSIM_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < p->n_log; i++) {
         mpcsim_u128 rho = mpc_fsample(f, s);
@@ -1029,6 +1028,7 @@ mpc__sigma(struct mpc_party *p)
     p->ops.mul += 2 * p->n_log;
     p->ops.add += 2 * p->n_log;
     p->ops.hash_bytes += p->eb * p->n_log;
+    return 0;
 }
 
 static void
@@ -1130,7 +1130,7 @@ mpc_party_finish(struct mpc_party *p)
             p->E += mpc__elems(p, &c->g[c->order[q]]);
         }
     } else if (kind == MPC_MSG_COMMIT) {
-        mpc__sigma(p); /* the outputs wait for the check */
+        return mpc__sigma(p); /* the outputs wait for the check */
     }
     return 0;
 }

@@ -474,14 +474,40 @@ test_mpc_ltz_rounds(void **state)
     mpc_circuit_destroy(c);
 }
 
+/* Each allocation failure is reported as MPCSIM_ENOMEM and leaks nothing
+ * (circuit, parties, local driver, both schemes). */
+static void
+test_mpc_oom(void **state)
+{
+    int64_t a[2] = {3, -5}, b[2] = {4, -9};
+
+    (void)state;
+    for (int sch = 0; sch < 2; sch++) {
+        for (int n = 0;; n++) {
+            uint8_t out[2] = {9, 9};
+            int rc;
+
+            mpcsim_test_fail_alloc_after(n);
+            rc = mpc_compare_batch(out, a, b, 2, sch ? MPC_SHAMIR : MPC_ADDITIVE, 3, 1,
+                                   MPC_FIELD_M61, 8, 20, 5);
+            mpcsim_test_fail_alloc_after(-1);
+            if (rc == 0) {
+                assert_true(out[0] == 1 && out[1] == 0);
+                break;
+            }
+            assert_int_equal(rc, MPCSIM_ENOMEM);
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mpc_ltz_rounds),   cmocka_unit_test(test_mpc_exhaustive_l8),
-        cmocka_unit_test(test_mpc_edges_large),  cmocka_unit_test(test_mpc_ltz_edges),
-        cmocka_unit_test(test_mpc_computations), cmocka_unit_test(test_mpc_adversaries),
-        cmocka_unit_test(test_mpc_privacy),
+        cmocka_unit_test(test_mpc_ltz_rounds),  cmocka_unit_test(test_mpc_exhaustive_l8),
+        cmocka_unit_test(test_mpc_edges_large), cmocka_unit_test(test_mpc_ltz_edges),
+        cmocka_unit_test(test_mpc_oom),         cmocka_unit_test(test_mpc_computations),
+        cmocka_unit_test(test_mpc_adversaries), cmocka_unit_test(test_mpc_privacy),
     };
 
     mpcsim_test_init();
