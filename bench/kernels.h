@@ -16,5 +16,6 @@ const struct bench_kernel *bench_engine_kernels(size_t *count);
 const struct bench_kernel *bench_paillier_kernels(size_t *count);
 const struct bench_kernel *bench_sharing_kernels(size_t *count);
 const struct bench_kernel *bench_secagg_kernels(size_t *count);
+const struct bench_kernel *bench_compare_kernels(size_t *count);
 
 #endif /* MPCSIM_BENCH_KERNELS_H */

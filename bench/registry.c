@@ -14,7 +14,7 @@
 
 static bench_table_fn *const tables[] = {
     bench_field_kernels,   bench_engine_kernels, bench_paillier_kernels,
-    bench_sharing_kernels, bench_secagg_kernels,
+    bench_sharing_kernels, bench_secagg_kernels, bench_compare_kernels,
 };
 
 /* Tables from layers above bench/ (the front end's whole-scenario kernels). */

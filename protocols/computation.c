@@ -17,6 +17,10 @@ static const char *const names[] = {
     [COMPUTATION_MEAN] = "mean",
     [COMPUTATION_VARIANCE] = "variance",
     [COMPUTATION_DOT_PRODUCT] = "dot_product",
+    [COMPUTATION_SUM_THRESHOLD] = "sum_threshold",
+    [COMPUTATION_MAX] = "max",
+    [COMPUTATION_SECOND_PRICE] = "second_price",
+    [COMPUTATION_MEDIAN] = "median",
 };
 
 #define N_KINDS ((int)(sizeof(names) / sizeof(names[0])))
@@ -51,24 +55,11 @@ computation_needs_mul(enum computation_kind kind)
 }
 
 /* see computation.h */
-size_t
-computation_raw_len(const struct computation *c)
+int
+computation_is_comparison(enum computation_kind kind)
 {
-    switch (c->kind) {
-    case COMPUTATION_VARIANCE:
-        return 2 * c->length;
-    case COMPUTATION_DOT_PRODUCT:
-        return 1;
-    default:
-        return c->length;
-    }
-}
-
-/* see computation.h */
-size_t
-computation_out_len(const struct computation *c)
-{
-    return c->kind == COMPUTATION_DOT_PRODUCT ? 1 : c->length;
+    return kind == COMPUTATION_SUM_THRESHOLD || kind == COMPUTATION_MAX ||
+           kind == COMPUTATION_SECOND_PRICE || kind == COMPUTATION_MEDIAN;
 }
 
 /* |v| <= max (v never the most negative 128-bit value: callers check products). */
@@ -85,6 +76,117 @@ mul_in_range(mpcsim_i128 *out, mpcsim_i128 a, mpcsim_i128 b, mpcsim_i128 max)
     return !__builtin_mul_overflow(a, b, out) && in_range(*out, max);
 }
 
+/* The plaintext answer of a comparison computation (scalar inputs). */
+static int
+comparison_expected(mpcsim_i128 *out, const struct computation *c, int n,
+                    const mpcsim_i128 *const *inputs, const uint8_t *included)
+{
+    mpcsim_i128 max = c->max_abs > 0 ? c->max_abs : COMPUTATION_MAX_ABS;
+    mpcsim_i128 best = 0, second = 0;
+    int bi = -1, m = 0;
+    mpcsim_i128 sum = 0;
+
+    for (int i = 0; i < n; i++) {
+        mpcsim_i128 x = inputs[i][0];
+
+        if (included != NULL && !included[i]) {
+            continue;
+        }
+        if (!in_range(x, max) || __builtin_add_overflow(sum, x, &sum)) {
+            return MPCSIM_ERANGE;
+        }
+        if (bi < 0 || x > best) {
+            second = bi < 0 ? x : best;
+            best = x;
+            bi = i;
+        } else if (m == 1 || x > second) {
+            second = x;
+        }
+        m++;
+    }
+    if (m == 0) {
+        return MPCSIM_EINVAL;
+    }
+    switch (c->kind) {
+    case COMPUTATION_SUM_THRESHOLD: {
+        mpcsim_i128 d = sum - c->threshold;
+
+        out[0] = c->op == COMPUTATION_GE   ? d >= 0
+                 : c->op == COMPUTATION_GT ? d > 0
+                 : c->op == COMPUTATION_LE ? d <= 0
+                                           : d < 0;
+        return 0;
+    }
+    case COMPUTATION_MAX:
+        if (c->reveal == COMPUTATION_REVEAL_BOTH) {
+            out[0] = bi;
+            out[1] = best;
+        } else {
+            out[0] = c->reveal == COMPUTATION_REVEAL_INDEX ? bi : best;
+        }
+        return 0;
+    case COMPUTATION_SECOND_PRICE:
+        out[0] = bi;
+        out[1] = m == 1 ? best : second;
+        return 0;
+    default: {
+        /* The lower median: the element with exactly (m-1)/2 below it in
+         * (value, index) order.  O(m^2), m is a party count. */
+        int want = (m - 1) / 2;
+
+        for (int i = 0; i < n; i++) {
+            int below = 0;
+
+            if (included != NULL && !included[i]) {
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                if (j == i || (included != NULL && !included[j])) {
+                    continue;
+                }
+                below += inputs[j][0] < inputs[i][0] || (inputs[j][0] == inputs[i][0] && j < i);
+            }
+            if (below == want) {
+                out[0] = inputs[i][0];
+                return 0;
+            }
+        }
+        return MPCSIM_EINVAL;
+    }
+    }
+}
+
+/* see computation.h */
+size_t
+computation_raw_len(const struct computation *c)
+{
+    switch (c->kind) {
+    case COMPUTATION_SUM_THRESHOLD:
+    case COMPUTATION_MEDIAN:
+        return 1;
+    case COMPUTATION_MAX:
+        return c->reveal == COMPUTATION_REVEAL_BOTH ? 2 : 1;
+    case COMPUTATION_SECOND_PRICE:
+        return 2;
+    case COMPUTATION_VARIANCE:
+        return 2 * c->length;
+    case COMPUTATION_DOT_PRODUCT:
+        return 1;
+    default:
+        return c->length;
+    }
+}
+
+/* see computation.h */
+size_t
+computation_out_len(const struct computation *c)
+{
+    if (computation_is_comparison(c->kind)) {
+        return computation_raw_len(c);
+    }
+    return c->kind == COMPUTATION_DOT_PRODUCT ? 1 : c->length;
+}
+
 /* see computation.h */
 int
 computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
@@ -93,6 +195,9 @@ computation_expected(mpcsim_i128 *out, const struct computation *c, int n,
     size_t len = c->length;
     mpcsim_i128 max = c->max_abs > 0 ? c->max_abs : COMPUTATION_MAX_ABS;
 
+    if (computation_is_comparison(c->kind)) {
+        return len == 1 ? comparison_expected(out, c, n, inputs, included) : MPCSIM_EINVAL;
+    }
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < len; k++) {
             if (!in_range(inputs[i][k], max)) {
@@ -292,6 +397,7 @@ computation_format(char *buf, size_t cap, const struct computation *c, const mpc
 
     MPCSIM_ASSERT(cap >= COMPUTATION_FORMAT_MAX);
     if (c->kind == COMPUTATION_SUM || c->kind == COMPUTATION_DOT_PRODUCT ||
+        computation_is_comparison(c->kind) ||
         (c->kind == COMPUTATION_WEIGHTED_SUM && c->weight_digits == 0)) {
         return computation_format_int(buf, cap, raw[k]);
     }

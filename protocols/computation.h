@@ -11,6 +11,11 @@
  *   weighted_sum   L values: sum over included i of w_i * x_i[k]
  *   variance       2L values: the L sums of x_i[k], then the L sums of x_i[k]^2
  *   dot_product    1 value: sum over k of x_0[k] * x_1[k] (parties 0 and 1)
+ *   sum_threshold  1 value: 1 if (sum op threshold) else 0
+ *   max            1 value (value or index) or 2 (index, value)
+ *   second_price   2 values: the highest bidder's index (lowest on a tie) and
+ *                  the second-highest bid (the highest when tied)
+ *   median         1 value: the lower median (the (m+1)/2-th smallest of m)
  * Every input, partial sum and raw output must lie in the signed range of
  * the protocol's field, |v| <= max_abs: (p - 1) / 2 = 2^60 - 1 for
  * GF(2^61 - 1) (COMPUTATION_MAX_ABS, the default) or 2^126 - 1 for
@@ -35,6 +40,20 @@ enum computation_kind {
     COMPUTATION_MEAN,
     COMPUTATION_VARIANCE,
     COMPUTATION_DOT_PRODUCT,
+    /* Comparisons (protocols/mpc: additive and Shamir only), scalar inputs. */
+    COMPUTATION_SUM_THRESHOLD, /* 1 value: [sum op threshold] as 1 or 0 */
+    COMPUTATION_MAX,           /* reveal value: the max; index: its owner; both: INDEX;VALUE */
+    COMPUTATION_SECOND_PRICE,  /* 2 values: INDEX;PRICE, the winner and the second-highest */
+    COMPUTATION_MEDIAN,        /* 1 value: the lower median of the included inputs */
+};
+
+/* sum_threshold's operator. */
+enum computation_cmp { COMPUTATION_GE = 0, COMPUTATION_GT, COMPUTATION_LE, COMPUTATION_LT };
+/* max's reveal. */
+enum computation_reveal {
+    COMPUTATION_REVEAL_VALUE = 0,
+    COMPUTATION_REVEAL_INDEX,
+    COMPUTATION_REVEAL_BOTH
 };
 
 struct computation {
@@ -45,7 +64,14 @@ struct computation {
     size_t n_weights;
     int weight_digits;   /* weighted_sum: decimal weights w are given as w * 10^weight_digits */
     mpcsim_i128 max_abs; /* the field's signed range; 0 = COMPUTATION_MAX_ABS (m61) */
+    /* Comparisons: ties go to the lowest party index. */
+    enum computation_cmp op;        /* sum_threshold */
+    mpcsim_i128 threshold;          /* sum_threshold */
+    enum computation_reveal reveal; /* max */
 };
+
+/* Whether the kind needs secure comparison (sum_threshold ... median). */
+int computation_is_comparison(enum computation_kind kind);
 
 /* "sum", ... as in SCENARIO.md; NULL when out of range. */
 const char *computation_name(enum computation_kind kind);

@@ -11,6 +11,7 @@
 
 #include "common/alloc.h"
 #include "protocols/additive/adapter.h"
+#include "protocols/mpc/adapter.h"
 #include "protocols/paillier/adapter.h"
 #include "protocols/secagg/adapter.h"
 #include "protocols/shamir/adapter.h"
@@ -48,6 +49,84 @@ one_round(const struct scenario *sc)
     return 1;
 }
 
+/* ---- comparisons: additive and shamir through the shared layer ---- */
+
+static void
+mpc_fill(struct mpc_sim_params *p, const struct scenario *sc)
+{
+    memset(p, 0, sizeof(*p));
+    p->mc.comp = sc->comp;
+    p->mc.field = sc->protocol.field == FIELD_M61 ? MPC_FIELD_M61 : MPC_FIELD_M127;
+    p->mc.ell = sc->protocol.comparison_bits > 0 ? (unsigned)sc->protocol.comparison_bits
+                                                 : MPC_DEFAULT_BITS;
+    p->mc.kappa = (unsigned)sc->protocol.statistical_security;
+    p->scheme = strcmp(sc->protocol.kind, "shamir") == 0 ? MPC_SHAMIR : MPC_ADDITIVE;
+    p->t = sc->protocol.threshold;
+    p->mac = sc->protocol.mac;
+    p->robust = sc->protocol.robust;
+    p->inputs_checked = sc->inputs.kind == SCENARIO_INPUT_VALUES;
+}
+
+/* The field, and the keys only comparisons read. */
+#define MPC_KEYS                                                                                   \
+    (SCENARIO_PKEY_FIELD | SCENARIO_PKEY_COMPARISON_BITS | SCENARIO_PKEY_STATISTICAL_SECURITY)
+#define MPC_ONLY_KEYS (SCENARIO_PKEY_COMPARISON_BITS | SCENARIO_PKEY_STATISTICAL_SECURITY)
+
+static const char *
+mpc_why(const struct scenario *sc)
+{
+    static _Thread_local char why[256];
+    struct mpc_sim_params p;
+
+    if (!computation_is_comparison(sc->comp.kind)) {
+        return (sc->protocol.set_mask & MPC_ONLY_KEYS)
+                   ? "protocol.comparison_bits and statistical_security apply to the "
+                     "comparison computations (sum_threshold, max, second_price, median)"
+                   : NULL;
+    }
+    mpc_fill(&p, sc);
+    if (sc->protocol.field == FIELD_M61 && sc->protocol.comparison_bits == 0) {
+        return "field m61 needs an explicit protocol.comparison_bits (<= 19 at "
+               "statistical_security 40; the default 64 needs field m127)";
+    }
+    return mpc_sim_unsupported(&p, sc->parties, why, sizeof(why));
+}
+
+static int
+mpc_make(void **out, const struct scenario *sc)
+{
+    struct mpc_sim_params *p = mpcsim_calloc(1, sizeof(*p));
+
+    if (p == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    mpc_fill(p, sc);
+    *out = p;
+    return 0;
+}
+
+static int
+mpc_nrounds(const struct scenario *sc)
+{
+    struct mpc_sim_params p;
+    int r;
+
+    mpc_fill(&p, sc);
+    r = mpc_sim_rounds(&p, sc->parties);
+    return r > 0 ? r : 1;
+}
+
+/* see registry.h */
+const struct sim_protocol *
+registry_protocol(const struct registry_entry *re, const struct scenario *sc)
+{
+    if (computation_is_comparison(sc->comp.kind) &&
+        (strcmp(re->kind, "additive") == 0 || strcmp(re->kind, "shamir") == 0)) {
+        return &mpc_protocol;
+    }
+    return re->proto;
+}
+
 /* ---- additive ---- */
 
 static void
@@ -63,6 +142,9 @@ additive_why(const struct scenario *sc)
 {
     struct additive_params p;
 
+    if (computation_is_comparison(sc->comp.kind) || (sc->protocol.set_mask & MPC_ONLY_KEYS)) {
+        return mpc_why(sc);
+    }
     additive_fill(&p, sc);
     return additive_unsupported(&p, sc->parties);
 }
@@ -70,7 +152,12 @@ additive_why(const struct scenario *sc)
 static int
 additive_make(void **out, const struct scenario *sc)
 {
-    struct additive_params *p = mpcsim_calloc(1, sizeof(*p));
+    struct additive_params *p = NULL;
+
+    if (computation_is_comparison(sc->comp.kind)) {
+        return mpc_make(out, sc);
+    }
+    p = mpcsim_calloc(1, sizeof(*p));
 
     if (p == NULL) {
         return MPCSIM_ENOMEM;
@@ -85,6 +172,9 @@ additive_nrounds(const struct scenario *sc)
 {
     struct additive_params p;
 
+    if (computation_is_comparison(sc->comp.kind)) {
+        return mpc_nrounds(sc);
+    }
     additive_fill(&p, sc);
     return additive_rounds(&p);
 }
@@ -108,6 +198,9 @@ shamir_why(const struct scenario *sc)
 {
     struct shamir_params p;
 
+    if (computation_is_comparison(sc->comp.kind) || (sc->protocol.set_mask & MPC_ONLY_KEYS)) {
+        return mpc_why(sc);
+    }
     shamir_fill(&p, sc);
     return shamir_unsupported(&p, sc->parties);
 }
@@ -115,7 +208,12 @@ shamir_why(const struct scenario *sc)
 static int
 shamir_make(void **out, const struct scenario *sc)
 {
-    struct shamir_params *p = mpcsim_calloc(1, sizeof(*p));
+    struct shamir_params *p = NULL;
+
+    if (computation_is_comparison(sc->comp.kind)) {
+        return mpc_make(out, sc);
+    }
+    p = mpcsim_calloc(1, sizeof(*p));
 
     if (p == NULL) {
         return MPCSIM_ENOMEM;
@@ -130,6 +228,9 @@ shamir_nrounds(const struct scenario *sc)
 {
     struct shamir_params p;
 
+    if (computation_is_comparison(sc->comp.kind)) {
+        return mpc_nrounds(sc);
+    }
     shamir_fill(&p, sc);
     return shamir_rounds(&p);
 }
@@ -156,6 +257,13 @@ paillier_why(const struct scenario *sc)
     struct paillier_params p;
 
     paillier_fill(&p, sc);
+    if (computation_is_comparison(sc->comp.kind)) {
+        snprintf(why, sizeof(why),
+                 "protocol paillier has no interactive comparison here: %s needs additive or "
+                 "shamir",
+                 computation_name(sc->comp.kind));
+        return why;
+    }
     if (!paillier_supports(&sc->comp)) {
         snprintf(why, sizeof(why),
                  "protocol paillier computes sum, weighted_sum and mean, not %s (use shamir or "
@@ -294,6 +402,10 @@ secagg_why(const struct scenario *sc)
     struct secagg_params p;
     int bits = 0, neg = 0;
 
+    if (computation_is_comparison(sc->comp.kind)) {
+        return "protocol secagg has no interactive comparison here (sum_threshold, max, "
+               "second_price and median need additive or shamir)";
+    }
     secagg_fill(&p, sc);
     secagg_input_range(sc, &bits, &neg);
     if (p.input_bits > 62) {
@@ -390,7 +502,7 @@ static const struct registry_entry entries[] = {
         .messages = additive_messages,
         .summary = "n-of-n additive sharing, Beaver triples, optional SPDZ MACs",
         .proto = &additive_protocol,
-        .key_mask = SCENARIO_PKEY_MAC | SCENARIO_PKEY_FIELD,
+        .key_mask = SCENARIO_PKEY_MAC | MPC_KEYS,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_WRONG_MAC) | BIT(SIM_MALFORMED),
         .unsupported = additive_why,
@@ -404,7 +516,7 @@ static const struct registry_entry entries[] = {
         .messages = shamir_messages,
         .summary = "(t, n) Shamir sharing, BGW multiplication, robust reconstruction",
         .proto = &shamir_protocol,
-        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION | SCENARIO_PKEY_FIELD,
+        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_RECONSTRUCTION | MPC_KEYS,
         .behaviours = BIT(SIM_CORRUPT_SHARES) | BIT(SIM_EQUIVOCATE) | BIT(SIM_WITHHOLD) |
                       BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = shamir_why,

@@ -61,5 +61,9 @@ void registry_estimate(struct registry_estimate *out, const struct scenario *sc)
 const struct registry_entry *registry_lookup(const char *kind);
 /* All entries (test-only ones included); *count receives how many. */
 const struct registry_entry *registry_all(size_t *count);
+/* The engine protocol that runs `sc` on `re`: the entry's own, or the
+ * shared layer's (protocols/mpc) for comparison computations. */
+const struct sim_protocol *registry_protocol(const struct registry_entry *re,
+                                             const struct scenario *sc);
 
 #endif /* MPCSIM_SIM_CLI_REGISTRY_H */

@@ -474,7 +474,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     if (rc < 0) {
         goto out;
     }
-    rc = sim_create(&sim, &cfg, re->proto, params);
+    rc = sim_create(&sim, &cfg, registry_protocol(re, sc), params);
     if (rc < 0) {
         snprintf(errbuf, errcap, "trial %d: cannot set up the simulation: %s", trial,
                  mpcsim_strerror(rc));

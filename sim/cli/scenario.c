@@ -770,8 +770,9 @@ check_weights(struct vctx *v, struct scenario *sc, const struct ynode *w)
 
 /*
  * protocol.field, read before the inputs (whose range it sets): m127 when
- * the key says exactly that, else m61 (check_protocol reports a bad
- * value).  Sets sc->comp.max_abs to the field's signed range.
+ * the key says exactly that, m61 for any other value (check_protocol
+ * reports a bad one); without the key m127 for comparisons, else m61.
+ * Sets sc->comp.max_abs to the field's signed range.
  */
 static void
 prescan_field(struct scenario *sc, const struct ynode *root)
@@ -779,17 +780,76 @@ prescan_field(struct scenario *sc, const struct ynode *root)
     const struct ynode *p = ynode_map_get(root, "protocol");
     const struct ynode *f = p != NULL && p->kind == YNODE_MAP ? ynode_map_get(p, "field") : NULL;
 
-    sc->protocol.field = f != NULL && f->kind == YNODE_SCALAR && strcmp(f->value, "m127") == 0
-                             ? FIELD_M127
-                             : FIELD_M61;
+    const struct ynode *c = ynode_map_get(root, "computation");
+    const struct ynode *k = c == NULL                 ? NULL
+                            : c->kind == YNODE_SCALAR ? c
+                            : c->kind == YNODE_MAP    ? ynode_map_get(c, "kind")
+                                                      : NULL;
+    int kind = k != NULL && k->kind == YNODE_SCALAR ? computation_lookup(k->value) : -1;
+
+    if (f != NULL) {
+        sc->protocol.field =
+            f->kind == YNODE_SCALAR && strcmp(f->value, "m127") == 0 ? FIELD_M127 : FIELD_M61;
+    } else {
+        /* Comparisons default to m127 (issue 19: room for l = 64). */
+        sc->protocol.field = kind >= 0 && computation_is_comparison((enum computation_kind)kind)
+                                 ? FIELD_M127
+                                 : FIELD_M61;
+    }
     sc->comp.max_abs = (mpcsim_i128)field_half(sc->protocol.field);
+}
+
+/* sum_threshold's op and threshold, max's reveal; 0 after an error. */
+static int
+check_comparison_keys(struct vctx *v, struct scenario *sc, const struct ynode *c, const char *kind)
+{
+    static const char *const ops[] = {">=", ">", "<=", "<"};
+    static const char *const reveals[] = {"value", "index", "both"};
+    const struct ynode *op = ynode_map_get(c, "op");
+    const struct ynode *th = ynode_map_get(c, "threshold");
+    const struct ynode *rv = ynode_map_get(c, "reveal");
+    int is_st = sc->comp.kind == COMPUTATION_SUM_THRESHOLD;
+    mpcsim_i128 x = 0;
+    int m;
+
+    if (!is_st && (op != NULL || th != NULL)) {
+        err(v, op != NULL ? op : th, "'%s' applies to computation sum_threshold only, not %s",
+            op != NULL ? "op" : "threshold", kind);
+        return 0;
+    }
+    if (sc->comp.kind != COMPUTATION_MAX && rv != NULL) {
+        err(v, rv, "'reveal' applies to computation max only, not %s", kind);
+        return 0;
+    }
+    if (is_st) {
+        if (op == NULL || th == NULL) {
+            err(v, c, "computation sum_threshold needs 'op' (>=, >, <=, <) and 'threshold'");
+            return 0;
+        }
+        m = enum_value(v, op, ops, 4, "computation.op");
+        if (m >= 0) {
+            sc->comp.op = (enum computation_cmp)m;
+        }
+        if (input_value(v, sc, th, "computation.threshold", "the threshold", &x)) {
+            sc->comp.threshold = x;
+        }
+    }
+    if (rv != NULL) {
+        m = enum_value(v, rv, reveals, 3, "computation.reveal");
+        if (m >= 0) {
+            sc->comp.reveal = (enum computation_reveal)m;
+        }
+    }
+    return 1;
 }
 
 static void
 check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
 {
-    static const char *const keys[] = {"kind", "weights"};
-    static const char *const kinds[] = {"sum", "weighted_sum", "mean", "variance", "dot_product"};
+    static const char *const keys[] = {"kind", "weights", "op", "threshold", "reveal"};
+    static const char *const kinds[] = {"sum",      "weighted_sum", "mean",
+                                        "variance", "dot_product",  "sum_threshold",
+                                        "max",      "second_price", "median"};
     const struct ynode *kind_node = c;
     const struct ynode *w = NULL;
     int kind;
@@ -816,6 +876,9 @@ check_computation(struct vctx *v, struct scenario *sc, const struct ynode *c)
     }
     if (kind != COMPUTATION_WEIGHTED_SUM && w != NULL) {
         err(v, w, "'weights' applies to computation weighted_sum only, not %s", kinds[kind]);
+        return;
+    }
+    if (c->kind == YNODE_MAP && !check_comparison_keys(v, sc, c, kinds[kind])) {
         return;
     }
     if (w != NULL && expect_kind(v, w, YNODE_SEQ, "computation.weights") && v->n > 0) {
@@ -850,6 +913,8 @@ static const char *const protocol_keys[] = {
     "result_to_clients",
     "field",
     "round_timeout_ms",
+    "comparison_bits",
+    "statistical_security",
 };
 static const int protocol_key_bits[] = {
     0,
@@ -867,6 +932,8 @@ static const int protocol_key_bits[] = {
     SCENARIO_PKEY_RESULT_TO_CLIENTS,
     SCENARIO_PKEY_FIELD,
     0,
+    SCENARIO_PKEY_COMPARISON_BITS,
+    SCENARIO_PKEY_STATISTICAL_SECURITY,
 };
 
 static const struct registry_entry *
@@ -884,6 +951,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     sp->threshold_decryption = 1;
     sp->decryption_threshold = -1;
     sp->round_timeout_ms = 5000;
+    sp->statistical_security = 40;
     if (!expect_kind(v, p, YNODE_MAP, "protocol")) {
         return NULL;
     }
@@ -989,6 +1057,14 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     }
     if ((node = ynode_map_get(p, "result_to_clients")) != NULL) {
         (void)bool_value(v, node, "protocol.result_to_clients", &sp->result_to_clients);
+    }
+    if ((node = ynode_map_get(p, "comparison_bits")) != NULL &&
+        int_value(v, node, 3, 120, "protocol.comparison_bits (bits of a compared quantity)", &x)) {
+        sp->comparison_bits = (int)x;
+    }
+    if ((node = ynode_map_get(p, "statistical_security")) != NULL &&
+        int_value(v, node, 1, 120, "protocol.statistical_security (kappa, bits)", &x)) {
+        sp->statistical_security = (int)x;
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);
@@ -2143,6 +2219,46 @@ out:
     mpcsim_free(out);
 }
 
+/*
+ * Comparisons: where the scenario's values decide it, a compared quantity
+ * outside |q| < 2^(l-1) is an error here (max, second_price, median: every
+ * input within |x| < 2^(l-2); sum_threshold: |sum - T| < 2^(l-1)).  For
+ * distributions the parties check their own inputs at run time (abort).
+ */
+static void
+check_comparison_range(struct vctx *v, const struct scenario *sc, const struct ynode *in)
+{
+    const struct scenario_protocol *sp = &sc->protocol;
+    int ell = sp->comparison_bits > 0 ? sp->comparison_bits : 64;
+    mpcsim_i128 half = (mpcsim_i128)1 << (ell - 1);
+    mpcsim_i128 sum = 0;
+
+    if (in == NULL || !computation_is_comparison(sc->comp.kind) ||
+        sc->inputs.kind != SCENARIO_INPUT_VALUES || sc->inputs.values == NULL ||
+        sc->inputs.length != 1 || ell < 3 || ell > 120) {
+        return;
+    }
+    for (int i = 0; i < v->n; i++) {
+        mpcsim_i128 x = sc->inputs.values[i];
+
+        sum += x;
+        if (sc->comp.kind != COMPUTATION_SUM_THRESHOLD && (x >= half / 2 || x < -half / 2)) {
+            err(v, in,
+                "party %d's input %lld is outside the comparison range |x| < 2^%d "
+                "(comparison_bits %d: comparing two values needs one bit more)",
+                i, (long long)sc->inputs.values[i], ell - 2, ell);
+            return;
+        }
+    }
+    if (sc->comp.kind == COMPUTATION_SUM_THRESHOLD &&
+        (sum - sc->comp.threshold >= half || sum - sc->comp.threshold < -half)) {
+        err(v, in,
+            "sum - threshold is outside the comparison range |sum - T| < 2^%d (comparison_bits "
+            "%d); raise comparison_bits (<= 85 in field m127)",
+            ell - 1, ell);
+    }
+}
+
 /* Cross-section checks once every section has been read. */
 static void
 check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root,
@@ -2165,6 +2281,7 @@ check_combinations(struct vctx *v, struct scenario *sc, const struct ynode *root
         return;
     }
     check_result_range(v, sc, ynode_map_get(root, "inputs"));
+    check_comparison_range(v, sc, ynode_map_get(root, "inputs"));
     if (re->unsupported != NULL) {
         const char *why = re->unsupported(sc);
 

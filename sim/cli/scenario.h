@@ -57,9 +57,14 @@ struct scenario_protocol {
     int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
     int input_bits;           /* secagg: bits of an input (sign included); 0 = from the inputs */
     int result_to_clients; /* secagg: 1 the server sends the sum to the clients, 0 (default) not */
-    enum field_kind field; /* additive: FIELD_M61 (default) or FIELD_M127 (protocol.field) */
+    /* additive, shamir: FIELD_M61 (default) or FIELD_M127 (protocol.field);
+     * comparisons default to FIELD_M127. */
+    enum field_kind field;
     double round_timeout_ms;
-    int set_mask; /* SCENARIO_PKEY_* bits given in the file */
+    /* Comparisons (additive, shamir). */
+    int comparison_bits;      /* 0 = default 64 */
+    int statistical_security; /* default 40 */
+    int set_mask;             /* SCENARIO_PKEY_* bits given in the file */
 };
 
 /* Protocol keys, as bits of scenario_protocol.set_mask. */
@@ -77,6 +82,8 @@ enum {
     SCENARIO_PKEY_INPUT_BITS = 1 << 10,
     SCENARIO_PKEY_RESULT_TO_CLIENTS = 1 << 11,
     SCENARIO_PKEY_FIELD = 1 << 12,
+    SCENARIO_PKEY_COMPARISON_BITS = 1 << 13,
+    SCENARIO_PKEY_STATISTICAL_SECURITY = 1 << 14,
 };
 
 struct scenario_adversary {
