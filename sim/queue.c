@@ -296,3 +296,244 @@ sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
     q->size--;
     return 1;
 }
+
+/* ---- events grouped by time ---------------------------------------------- */
+
+#define TQ_MIN_GROUPS 64u
+#define TQ_MAX_NODES (UINT32_MAX - ((uint32_t)1 << SIM__TQ_CHUNK0_BITS))
+
+/* Node i lives in chunk k = h - CHUNK0_BITS at offset j - 2^h, where
+ * j = i + 2^CHUNK0_BITS and 2^h <= j < 2^(h+1). */
+static inline struct sim__tq_node *
+tq_node(const struct sim__timeq *q, uint32_t i)
+{
+    uint64_t j = (uint64_t)i + ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
+    unsigned h = 63u - (unsigned)__builtin_clzll(j);
+
+    return &q->chunks[h - SIM__TQ_CHUNK0_BITS][j - ((uint64_t)1 << h)];
+}
+
+/* Nodes held by chunks 0 .. k-1. */
+static inline uint64_t
+tq_nodes_below(uint32_t k)
+{
+    return ((uint64_t)1 << (SIM__TQ_CHUNK0_BITS + k)) - ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
+}
+
+static inline unsigned
+tq_slot(int64_t time)
+{
+    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> 52) & (SIM__TQ_CACHE - 1);
+}
+
+/* see queue.h */
+void
+sim__timeq_init(struct sim__timeq *q)
+{
+    memset(q, 0, sizeof(*q));
+    sim__radixq_init(&q->groups_q);
+    q->group_free = SIM__TQ_NONE;
+    q->node_free = SIM__TQ_NONE;
+    q->cur = SIM__TQ_NONE;
+}
+
+/* see queue.h */
+void
+sim__timeq_clear(struct sim__timeq *q)
+{
+    if (q == NULL) {
+        return;
+    }
+    sim__radixq_clear(&q->groups_q);
+    for (uint32_t c = 0; c < q->n_chunks; c++) {
+        mpcsim_free(q->chunks[c]);
+    }
+    mpcsim_free(q->groups);
+    mpcsim_free(q->cache);
+    sim__timeq_init(q);
+}
+
+/* Make sure a node can be taken without allocating: 0, MPCSIM_ENOMEM or
+ * MPCSIM_ELIMIT (2^32 nodes pending). */
+static int
+tq_reserve_node(struct sim__timeq *q)
+{
+    struct sim__tq_node *chunk;
+
+    if (q->node_free != SIM__TQ_NONE || q->nodes_used < tq_nodes_below(q->n_chunks)) {
+        return 0;
+    }
+    if (q->nodes_used >= TQ_MAX_NODES || q->n_chunks == SIM__TQ_CHUNKS) {
+        return MPCSIM_ELIMIT;
+    }
+    chunk =
+        mpcsim_reallocarray(NULL, (size_t)1 << (SIM__TQ_CHUNK0_BITS + q->n_chunks), sizeof(*chunk));
+    if (chunk == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    q->chunks[q->n_chunks++] = chunk;
+    return 0;
+}
+
+/* Make sure a group can be taken without allocating. */
+static int
+tq_reserve_group(struct sim__timeq *q)
+{
+    uint32_t c;
+    struct sim__tq_group *g;
+
+    if (q->group_free != SIM__TQ_NONE || q->groups_used < q->groups_cap) {
+        return 0;
+    }
+    if (q->groups_cap >= UINT32_MAX / 2) {
+        return MPCSIM_ELIMIT;
+    }
+    c = q->groups_cap == 0 ? TQ_MIN_GROUPS : 2 * q->groups_cap;
+    g = mpcsim_reallocarray(q->groups, c, sizeof(*g));
+    if (g == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    q->groups = g;
+    q->groups_cap = c;
+    return 0;
+}
+
+static void
+tq_group_free(struct sim__timeq *q, uint32_t gid)
+{
+    q->groups[gid].time = -1;
+    q->groups[gid].head = q->group_free;
+    q->group_free = gid;
+}
+
+/* see queue.h */
+int
+sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
+{
+    struct sim__tq_cache *slot;
+    struct sim__tq_node *node;
+    struct sim__tq_group *g;
+    uint32_t ni, gid;
+    int rc;
+
+    MPCSIM_ASSERT(ev->time >= 0);
+    if (q->cache == NULL) {
+        q->cache = mpcsim_reallocarray(NULL, SIM__TQ_CACHE, sizeof(*q->cache));
+        if (q->cache == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        for (unsigned k = 0; k < SIM__TQ_CACHE; k++) {
+            q->cache[k].time = -1;
+            q->cache[k].gid = SIM__TQ_NONE;
+        }
+    }
+    rc = tq_reserve_node(q);
+    if (rc < 0) {
+        return rc;
+    }
+    slot = &q->cache[tq_slot(ev->time)];
+    gid = slot->gid;
+    if (slot->time != ev->time || q->groups[gid].time != ev->time) {
+        /* A new group for this time: it becomes the time's newest. */
+        struct sim__event ge;
+
+        rc = tq_reserve_group(q);
+        if (rc < 0) {
+            return rc;
+        }
+        if (q->group_free != SIM__TQ_NONE) {
+            gid = q->group_free;
+            q->group_free = q->groups[gid].head;
+        } else {
+            gid = q->groups_used++;
+        }
+        ge.time = ev->time;
+        ge.seq = 0;
+        ge.u.id = gid;
+        ge.party = 0;
+        ge.aux = 0;
+        rc = sim__radixq_push(&q->groups_q, &ge);
+        if (rc < 0) {
+            tq_group_free(q, gid);
+            return rc;
+        }
+        g = &q->groups[gid];
+        g->time = ev->time;
+        g->head = SIM__TQ_NONE;
+        g->tail = SIM__TQ_NONE;
+        slot->time = ev->time;
+        slot->gid = gid;
+    }
+    g = &q->groups[gid];
+    if (q->node_free != SIM__TQ_NONE) {
+        ni = q->node_free;
+        q->node_free = tq_node(q, ni)->next;
+    } else {
+        ni = q->nodes_used++;
+    }
+    node = tq_node(q, ni);
+    node->u.id = ev->u.id;
+    node->party = ev->party;
+    node->aux = ev->aux;
+    node->next = SIM__TQ_NONE;
+    node->seq_lo = (uint32_t)ev->seq;
+    if (g->head == SIM__TQ_NONE) {
+        g->head = ni;
+    } else {
+        tq_node(q, g->tail)->next = ni;
+    }
+    g->tail = ni;
+    if (++q->size > q->peak) {
+        q->peak = q->size;
+    }
+    return 0;
+}
+
+/* see queue.h */
+int
+sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
+{
+    struct sim__tq_group *g;
+    struct sim__tq_node *node;
+    uint32_t ni;
+
+    if (q->size == 0) {
+        return 0;
+    }
+    while (q->cur == SIM__TQ_NONE || q->groups[q->cur].head == SIM__TQ_NONE) {
+        struct sim__event ge;
+        int got;
+
+        if (q->cur != SIM__TQ_NONE) {
+            tq_group_free(q, q->cur);
+            q->cur = SIM__TQ_NONE;
+        }
+        got = sim__radixq_pop(&q->groups_q, &ge);
+        if (got <= 0) {
+            MPCSIM_ASSERT(got < 0);
+            return got;
+        }
+        q->cur = (uint32_t)ge.u.id;
+    }
+    g = &q->groups[q->cur];
+    ni = g->head;
+    node = tq_node(q, ni);
+    out->time = g->time;
+    out->seq = node->seq_lo;
+    out->u.id = node->u.id;
+    out->party = node->party;
+    out->aux = node->aux;
+    g->head = node->next;
+    if (node->next != SIM__TQ_NONE) {
+        /* The list is scattered through the pool: fetch the next node, and
+         * the payload of the one after, while this event is handled. */
+        const struct sim__tq_node *nx = tq_node(q, node->next);
+
+        __builtin_prefetch(nx);
+        __builtin_prefetch(nx->u.ptr);
+    }
+    node->next = q->node_free;
+    q->node_free = ni;
+    q->size--;
+    return 1;
+}

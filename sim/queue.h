@@ -18,8 +18,19 @@
  *                times always share a bucket and every move is a stable
  *                append, so equal times pop in insertion (seq) order and
  *                the order is exactly (time, seq).
+ *   sim__timeq   events grouped by time: each distinct pending time is one
+ *                group (a FIFO list of 24-byte nodes in a pool of
+ *                doubling chunks, so it grows without copying),
+ *                and the radix heap above orders the groups.  A push finds
+ *                its time's group through a small direct-mapped cache (a
+ *                miss opens a new group for that time; the newest group of
+ *                a time is always the one the cache names, so equal times
+ *                still pop in seq order).  Dense timestamps (constant
+ *                latency, a downlink's serialisation steps, broadcast
+ *                waves) then cost the heap one entry per time, not per
+ *                event.  Pushes must not be earlier than the last pop.
  *
- * bench/kernels_engine.c measures both ("engine/queue/..."); the engine
+ * bench/kernels_engine.c measures them ("engine/queue/..."); the engine
  * uses the one SIM_QUEUE names (see sim/queue.c's comment for figures).
  */
 #ifndef MPCSIM_SIM_QUEUE_H
@@ -94,6 +105,63 @@ MPCSIM_NODISCARD int sim__radixq_push(struct sim__radixq *q, const struct sim__e
 int sim__radixq_pop(struct sim__radixq *q, struct sim__event *out);
 static inline size_t
 sim__radixq_size(const struct sim__radixq *q)
+{
+    return q->size;
+}
+
+/* ---- events grouped by time ---------------------------------------------- */
+
+#define SIM__TQ_NONE UINT32_MAX
+#define SIM__TQ_CHUNK0_BITS 8 /* the node pool's chunk k holds 2^(8 + k) nodes */
+#define SIM__TQ_CHUNKS 25     /* enough for 2^32 nodes */
+#define SIM__TQ_CACHE 4096    /* time -> group cache slots */
+
+/* One queued event: 24 bytes (the time is its group's). */
+struct sim__tq_node {
+    union {
+        void *ptr;
+        uint64_t id;
+    } u;
+    uint32_t party;
+    uint32_t aux;
+    uint32_t next;   /* next node of the group, or the free list's */
+    uint32_t seq_lo; /* low 32 bits of the event's seq */
+};
+
+/* A pending time: its events, oldest first.  time < 0: the group is free
+ * (head links the free list). */
+struct sim__tq_group {
+    int64_t time;
+    uint32_t head, tail;
+};
+
+struct sim__tq_cache {
+    int64_t time;
+    uint32_t gid;
+};
+
+struct sim__timeq {
+    struct sim__radixq groups_q; /* (time, u.id = group index) */
+    struct sim__tq_group *groups;
+    uint32_t groups_cap, groups_used, group_free;
+    struct sim__tq_node *chunks[SIM__TQ_CHUNKS]; /* doubling, never moved */
+    uint32_t n_chunks;
+    uint32_t nodes_used, node_free; /* nodes ever handed out; free list */
+    struct sim__tq_cache *cache;    /* SIM__TQ_CACHE slots, or NULL */
+    uint32_t cur;                   /* the group being popped, or SIM__TQ_NONE */
+    size_t size, peak;
+};
+
+void sim__timeq_init(struct sim__timeq *q);
+void sim__timeq_clear(struct sim__timeq *q); /* frees everything */
+/* Add `ev`; ev->time must be >= the last popped time and >= 0.  Fewer than
+ * 2^32 events may be pending. */
+MPCSIM_NODISCARD int sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev);
+/* Remove the first event into *out (out->seq: the low 32 bits of the seq
+ * pushed); 1, 0 if empty, or MPCSIM_ENOMEM (queue unchanged). */
+int sim__timeq_pop(struct sim__timeq *q, struct sim__event *out);
+static inline size_t
+sim__timeq_size(const struct sim__timeq *q)
 {
     return q->size;
 }
