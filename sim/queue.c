@@ -300,12 +300,12 @@ sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
 /* ---- events grouped by time ---------------------------------------------- */
 
 #define TQ_MIN_GROUPS 64u
-#define TQ_MAX_NODES (UINT32_MAX - ((uint32_t)1 << SIM__TQ_CHUNK0_BITS))
+#define TQ_MAX_BLOCKS (UINT32_MAX - ((uint32_t)1 << SIM__TQ_CHUNK0_BITS))
 
-/* Node i lives in chunk k = h - CHUNK0_BITS at offset j - 2^h, where
+/* Block i lives in chunk k = h - CHUNK0_BITS at offset j - 2^h, where
  * j = i + 2^CHUNK0_BITS and 2^h <= j < 2^(h+1). */
-static inline struct sim__tq_node *
-tq_node(const struct sim__timeq *q, uint32_t i)
+static inline struct sim__tq_block *
+tq_block(const struct sim__timeq *q, uint32_t i)
 {
     uint64_t j = (uint64_t)i + ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
     unsigned h = 63u - (unsigned)__builtin_clzll(j);
@@ -313,9 +313,9 @@ tq_node(const struct sim__timeq *q, uint32_t i)
     return &q->chunks[h - SIM__TQ_CHUNK0_BITS][j - ((uint64_t)1 << h)];
 }
 
-/* Nodes held by chunks 0 .. k-1. */
+/* Blocks held by chunks 0 .. k-1. */
 static inline uint64_t
-tq_nodes_below(uint32_t k)
+tq_blocks_below(uint32_t k)
 {
     return ((uint64_t)1 << (SIM__TQ_CHUNK0_BITS + k)) - ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
 }
@@ -331,9 +331,9 @@ void
 sim__timeq_init(struct sim__timeq *q)
 {
     memset(q, 0, sizeof(*q));
-    sim__radixq_init(&q->groups_q);
+    sim__radixq_init(&q->heap);
     q->group_free = SIM__TQ_NONE;
-    q->node_free = SIM__TQ_NONE;
+    q->block_free = SIM__TQ_NONE;
     q->cur = SIM__TQ_NONE;
 }
 
@@ -344,7 +344,7 @@ sim__timeq_clear(struct sim__timeq *q)
     if (q == NULL) {
         return;
     }
-    sim__radixq_clear(&q->groups_q);
+    sim__radixq_clear(&q->heap);
     for (uint32_t c = 0; c < q->n_chunks; c++) {
         mpcsim_free(q->chunks[c]);
     }
@@ -353,17 +353,17 @@ sim__timeq_clear(struct sim__timeq *q)
     sim__timeq_init(q);
 }
 
-/* Make sure a node can be taken without allocating: 0, MPCSIM_ENOMEM or
- * MPCSIM_ELIMIT (2^32 nodes pending). */
+/* Make sure a block can be taken without allocating: 0, MPCSIM_ENOMEM or
+ * MPCSIM_ELIMIT. */
 static int
-tq_reserve_node(struct sim__timeq *q)
+tq_reserve_block(struct sim__timeq *q)
 {
-    struct sim__tq_node *chunk;
+    struct sim__tq_block *chunk;
 
-    if (q->node_free != SIM__TQ_NONE || q->nodes_used < tq_nodes_below(q->n_chunks)) {
+    if (q->block_free != SIM__TQ_NONE || q->blocks_used < tq_blocks_below(q->n_chunks)) {
         return 0;
     }
-    if (q->nodes_used >= TQ_MAX_NODES || q->n_chunks == SIM__TQ_CHUNKS) {
+    if (q->blocks_used >= TQ_MAX_BLOCKS || q->n_chunks == SIM__TQ_CHUNKS) {
         return MPCSIM_ELIMIT;
     }
     chunk =
@@ -373,6 +373,33 @@ tq_reserve_node(struct sim__timeq *q)
     }
     q->chunks[q->n_chunks++] = chunk;
     return 0;
+}
+
+/* A reserved block, empty. */
+static uint32_t
+tq_take_block(struct sim__timeq *q)
+{
+    uint32_t bi;
+    struct sim__tq_block *b;
+
+    if (q->block_free != SIM__TQ_NONE) {
+        bi = q->block_free;
+        b = tq_block(q, bi);
+        q->block_free = b->next;
+    } else {
+        bi = q->blocks_used++;
+        b = tq_block(q, bi);
+    }
+    b->next = SIM__TQ_NONE;
+    b->n = 0;
+    return bi;
+}
+
+static void
+tq_free_block(struct sim__timeq *q, uint32_t bi)
+{
+    tq_block(q, bi)->next = q->block_free;
+    q->block_free = bi;
 }
 
 /* Make sure a group can be taken without allocating. */
@@ -401,9 +428,68 @@ tq_reserve_group(struct sim__timeq *q)
 static void
 tq_group_free(struct sim__timeq *q, uint32_t gid)
 {
-    q->groups[gid].time = -1;
-    q->groups[gid].head = q->group_free;
+    struct sim__tq_group *g = &q->groups[gid];
+
+    if (g->head != SIM__TQ_NONE) {
+        tq_free_block(q, g->head); /* the last, emptied block */
+    }
+    g->time = -1;
+    g->head = q->group_free;
     q->group_free = gid;
+}
+
+static int
+tq_cache_init(struct sim__timeq *q)
+{
+    q->cache = mpcsim_reallocarray(NULL, SIM__TQ_CACHE, sizeof(*q->cache));
+    if (q->cache == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (unsigned k = 0; k < SIM__TQ_CACHE; k++) {
+        q->cache[k].time = -1;
+        q->cache[k].gid = SIM__TQ_NONE;
+    }
+    return 0;
+}
+
+/* Open a group for slot's time (a plain entry at that time precedes it):
+ * its marker goes into the heap.  0 or an error (nothing changed). */
+static int
+tq_open_group(struct sim__timeq *q, struct sim__tq_cache *slot)
+{
+    struct sim__event m;
+    struct sim__tq_group *g;
+    uint32_t gid;
+    int rc = tq_reserve_group(q);
+
+    if (rc < 0) {
+        return rc;
+    }
+    if (q->group_free != SIM__TQ_NONE) {
+        gid = q->group_free;
+        q->group_free = q->groups[gid].head;
+    } else {
+        gid = q->groups_used++;
+    }
+    m.time = slot->time;
+    m.seq = 0;
+    m.u.id = gid;
+    m.party = 0;
+    m.aux = SIM__TQ_MARKER;
+    rc = sim__radixq_push(&q->heap, &m);
+    if (rc < 0) {
+        q->groups[gid].time = -1;
+        q->groups[gid].head = q->group_free;
+        q->group_free = gid;
+        return rc;
+    }
+    g = &q->groups[gid];
+    g->time = slot->time;
+    g->head = tq_take_block(q);
+    g->tail = g->head;
+    g->off = 0;
+    slot->gid = gid;
+    return 0;
 }
 
 /* see queue.h */
@@ -411,78 +497,53 @@ int
 sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
 {
     struct sim__tq_cache *slot;
-    struct sim__tq_node *node;
     struct sim__tq_group *g;
-    uint32_t ni, gid;
+    struct sim__tq_block *b;
     int rc;
 
-    MPCSIM_ASSERT(ev->time >= 0);
-    if (q->cache == NULL) {
-        q->cache = mpcsim_reallocarray(NULL, SIM__TQ_CACHE, sizeof(*q->cache));
-        if (q->cache == NULL) {
-            return MPCSIM_ENOMEM;
-        }
-        for (unsigned k = 0; k < SIM__TQ_CACHE; k++) {
-            q->cache[k].time = -1;
-            q->cache[k].gid = SIM__TQ_NONE;
-        }
+    MPCSIM_ASSERT(ev->time >= 0 && ev->aux != SIM__TQ_MARKER);
+    if (q->cache == NULL && tq_cache_init(q) < 0) {
+        return MPCSIM_ENOMEM;
     }
-    rc = tq_reserve_node(q);
+    slot = &q->cache[tq_slot(ev->time)];
+    if (slot->time != ev->time ||
+        (slot->gid != SIM__TQ_NONE && q->groups[slot->gid].time != ev->time)) {
+        /* First at this time (as far as the cache knows): a plain entry. */
+        rc = sim__radixq_push(&q->heap, ev);
+        if (rc < 0) {
+            return rc;
+        }
+        slot->time = ev->time;
+        slot->gid = SIM__TQ_NONE;
+        goto out;
+    }
+    /* A block for the event, and a group if the time has none yet. */
+    rc = tq_reserve_block(q);
     if (rc < 0) {
         return rc;
     }
-    slot = &q->cache[tq_slot(ev->time)];
-    gid = slot->gid;
-    if (slot->time != ev->time || q->groups[gid].time != ev->time) {
-        /* A new group for this time: it becomes the time's newest. */
-        struct sim__event ge;
+    if (slot->gid == SIM__TQ_NONE) {
+        /* Its first block is the one just reserved, and the event fits. */
+        rc = tq_open_group(q, slot);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    g = &q->groups[slot->gid];
+    b = tq_block(q, g->tail);
+    if (b->n == SIM__TQ_BLOCK) {
+        uint32_t bi = tq_take_block(q);
 
-        rc = tq_reserve_group(q);
-        if (rc < 0) {
-            return rc;
-        }
-        if (q->group_free != SIM__TQ_NONE) {
-            gid = q->group_free;
-            q->group_free = q->groups[gid].head;
-        } else {
-            gid = q->groups_used++;
-        }
-        ge.time = ev->time;
-        ge.seq = 0;
-        ge.u.id = gid;
-        ge.party = 0;
-        ge.aux = 0;
-        rc = sim__radixq_push(&q->groups_q, &ge);
-        if (rc < 0) {
-            tq_group_free(q, gid);
-            return rc;
-        }
-        g = &q->groups[gid];
-        g->time = ev->time;
-        g->head = SIM__TQ_NONE;
-        g->tail = SIM__TQ_NONE;
-        slot->time = ev->time;
-        slot->gid = gid;
+        b->next = bi;
+        g->tail = bi;
+        b = tq_block(q, bi);
     }
-    g = &q->groups[gid];
-    if (q->node_free != SIM__TQ_NONE) {
-        ni = q->node_free;
-        q->node_free = tq_node(q, ni)->next;
-    } else {
-        ni = q->nodes_used++;
-    }
-    node = tq_node(q, ni);
-    node->u.id = ev->u.id;
-    node->party = ev->party;
-    node->aux = ev->aux;
-    node->next = SIM__TQ_NONE;
-    node->seq_lo = (uint32_t)ev->seq;
-    if (g->head == SIM__TQ_NONE) {
-        g->head = ni;
-    } else {
-        tq_node(q, g->tail)->next = ni;
-    }
-    g->tail = ni;
+    b->seq_lo[b->n] = (uint32_t)ev->seq;
+    b->ev[b->n].u.id = ev->u.id;
+    b->ev[b->n].party = ev->party;
+    b->ev[b->n].aux = ev->aux;
+    b->n++;
+out:
     if (++q->size > q->peak) {
         q->peak = q->size;
     }
@@ -494,46 +555,50 @@ int
 sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
 {
     struct sim__tq_group *g;
-    struct sim__tq_node *node;
-    uint32_t ni;
+    struct sim__tq_block *b;
 
     if (q->size == 0) {
         return 0;
     }
-    while (q->cur == SIM__TQ_NONE || q->groups[q->cur].head == SIM__TQ_NONE) {
-        struct sim__event ge;
+    for (;;) {
         int got;
 
         if (q->cur != SIM__TQ_NONE) {
+            g = &q->groups[q->cur];
+            b = tq_block(q, g->head);
+            if (g->off == SIM__TQ_BLOCK && b->next != SIM__TQ_NONE) {
+                uint32_t next = b->next;
+
+                tq_free_block(q, g->head);
+                g->head = next;
+                g->off = 0;
+                b = tq_block(q, next);
+            }
+            if (g->off < b->n) {
+                break;
+            }
+            /* Empty (its last block stays until the group closes): while it
+             * is the current group, pushes at its time may still join it. */
             tq_group_free(q, q->cur);
             q->cur = SIM__TQ_NONE;
         }
-        got = sim__radixq_pop(&q->groups_q, &ge);
+        got = sim__radixq_pop(&q->heap, out);
         if (got <= 0) {
             MPCSIM_ASSERT(got < 0);
             return got;
         }
-        q->cur = (uint32_t)ge.u.id;
+        if (out->aux != SIM__TQ_MARKER) {
+            q->size--;
+            return 1;
+        }
+        q->cur = (uint32_t)out->u.id;
     }
-    g = &q->groups[q->cur];
-    ni = g->head;
-    node = tq_node(q, ni);
     out->time = g->time;
-    out->seq = node->seq_lo;
-    out->u.id = node->u.id;
-    out->party = node->party;
-    out->aux = node->aux;
-    g->head = node->next;
-    if (node->next != SIM__TQ_NONE) {
-        /* The list is scattered through the pool: fetch the next node, and
-         * the payload of the one after, while this event is handled. */
-        const struct sim__tq_node *nx = tq_node(q, node->next);
-
-        __builtin_prefetch(nx);
-        __builtin_prefetch(nx->u.ptr);
-    }
-    node->next = q->node_free;
-    q->node_free = ni;
+    out->seq = b->seq_lo[g->off];
+    out->u.id = b->ev[g->off].u.id;
+    out->party = b->ev[g->off].party;
+    out->aux = b->ev[g->off].aux;
+    g->off++;
     q->size--;
     return 1;
 }

@@ -18,17 +18,20 @@
  *                times always share a bucket and every move is a stable
  *                append, so equal times pop in insertion (seq) order and
  *                the order is exactly (time, seq).
- *   sim__timeq   events grouped by time: each distinct pending time is one
- *                group (a FIFO list of 24-byte nodes in a pool of
- *                doubling chunks, so it grows without copying),
- *                and the radix heap above orders the groups.  A push finds
- *                its time's group through a small direct-mapped cache (a
- *                miss opens a new group for that time; the newest group of
- *                a time is always the one the cache names, so equal times
- *                still pop in seq order).  Dense timestamps (constant
- *                latency, a downlink's serialisation steps, broadcast
- *                waves) then cost the heap one entry per time, not per
- *                event.  Pushes must not be earlier than the last pop.
+ *   sim__timeq   the radix heap, with the events of a time that repeats
+ *                grouped: the first event at a time is an ordinary heap
+ *                entry; a second one opens a group for that time (one heap
+ *                entry, a "group marker", queued behind the first), and
+ *                later ones are appended to the group, a FIFO of 12-event
+ *                blocks.  A push finds its time's newest group through a
+ *                direct-mapped cache (a miss starts over: a plain entry,
+ *                then a new group), so equal times still pop in seq order.
+ *                Dense timestamps (constant latency, a downlink's
+ *                serialisation steps, broadcast waves) then cost the heap
+ *                one entry per time, not per event; distinct times (drawn
+ *                latencies) cost what the radix heap costs.  Pushes must
+ *                not be earlier than the last pop; aux must not be
+ *                SIM__TQ_MARKER.
  *
  * bench/kernels_engine.c measures them ("engine/queue/..."); the engine
  * uses the one SIM_QUEUE names (see sim/queue.c's comment for figures).
@@ -112,53 +115,62 @@ sim__radixq_size(const struct sim__radixq *q)
 /* ---- events grouped by time ---------------------------------------------- */
 
 #define SIM__TQ_NONE UINT32_MAX
-#define SIM__TQ_CHUNK0_BITS 8 /* the node pool's chunk k holds 2^(8 + k) nodes */
-#define SIM__TQ_CHUNKS 25     /* enough for 2^32 nodes */
-#define SIM__TQ_CACHE 4096    /* time -> group cache slots */
+#define SIM__TQ_MARKER UINT32_MAX /* aux of a group's heap entry (u.id: group) */
+#define SIM__TQ_BLOCK 12          /* events per block: 248 bytes */
+#define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
+#define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
+#define SIM__TQ_CACHE 4096        /* time -> group cache slots */
 
-/* One queued event: 24 bytes (the time is its group's). */
-struct sim__tq_node {
-    union {
-        void *ptr;
-        uint64_t id;
-    } u;
-    uint32_t party;
-    uint32_t aux;
-    uint32_t next;   /* next node of the group, or the free list's */
-    uint32_t seq_lo; /* low 32 bits of the event's seq */
+/* Up to 12 queued events of one group (their time is the group's). */
+struct sim__tq_block {
+    uint32_t next; /* next block of the group, or of the free list */
+    uint32_t n;    /* events written */
+    uint32_t seq_lo[SIM__TQ_BLOCK];
+    struct {
+        union {
+            void *ptr;
+            uint64_t id;
+        } u;
+        uint32_t party;
+        uint32_t aux;
+    } ev[SIM__TQ_BLOCK];
 };
 
-/* A pending time: its events, oldest first.  time < 0: the group is free
- * (head links the free list). */
+/* A time with more than one event.  time < 0: free (head links the free
+ * list). */
 struct sim__tq_group {
     int64_t time;
-    uint32_t head, tail;
+    uint32_t head, tail; /* blocks */
+    uint32_t off;        /* next event to pop in the head block */
+    uint32_t pad_;
 };
 
+/* gid SIM__TQ_NONE: `time` has a plain heap entry and no group yet. */
 struct sim__tq_cache {
     int64_t time;
     uint32_t gid;
 };
 
 struct sim__timeq {
-    struct sim__radixq groups_q; /* (time, u.id = group index) */
+    struct sim__radixq heap; /* events, and group markers */
     struct sim__tq_group *groups;
     uint32_t groups_cap, groups_used, group_free;
-    struct sim__tq_node *chunks[SIM__TQ_CHUNKS]; /* doubling, never moved */
+    struct sim__tq_block *chunks[SIM__TQ_CHUNKS]; /* doubling, never moved */
     uint32_t n_chunks;
-    uint32_t nodes_used, node_free; /* nodes ever handed out; free list */
-    struct sim__tq_cache *cache;    /* SIM__TQ_CACHE slots, or NULL */
-    uint32_t cur;                   /* the group being popped, or SIM__TQ_NONE */
+    uint32_t blocks_used, block_free; /* blocks ever handed out; free list */
+    struct sim__tq_cache *cache;      /* SIM__TQ_CACHE slots, or NULL */
+    uint32_t cur;                     /* the group being popped, or SIM__TQ_NONE */
     size_t size, peak;
 };
 
 void sim__timeq_init(struct sim__timeq *q);
 void sim__timeq_clear(struct sim__timeq *q); /* frees everything */
-/* Add `ev`; ev->time must be >= the last popped time and >= 0.  Fewer than
- * 2^32 events may be pending. */
+/* Add `ev` (aux != SIM__TQ_MARKER); ev->time must be >= the last popped
+ * time and >= 0.  0, MPCSIM_ENOMEM or MPCSIM_ELIMIT (queue unchanged). */
 MPCSIM_NODISCARD int sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev);
-/* Remove the first event into *out (out->seq: the low 32 bits of the seq
- * pushed); 1, 0 if empty, or MPCSIM_ENOMEM (queue unchanged). */
+/* Remove the first event into *out; 1, 0 if empty, or MPCSIM_ENOMEM (queue
+ * unchanged).  An event that waited in a group comes back with the low 32
+ * bits of its seq. */
 int sim__timeq_pop(struct sim__timeq *q, struct sim__event *out);
 static inline size_t
 sim__timeq_size(const struct sim__timeq *q)
