@@ -11,15 +11,35 @@
  * redistribution gives its memory back when it is large, which bounds the
  * radix heap's slack at about one extra copy of the largest bucket.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "sim/queue.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/alloc.h"
 
 #define HEAPQ_MIN_CAP 64
 #define RADIX_MIN_CAP 16
 #define RADIX_KEEP_CAP 4096
+
+/* see queue.h */
+void
+sim__pool_advise(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)p + len) & ~(huge - 1);
+
+    if (len >= SIM__POOL_HUGE_MIN && hi > lo) {
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
+    }
+#else
+    (void)p;
+    (void)len;
+#endif
+}
 
 static int
 grow(struct sim__event **arr, size_t *cap, size_t need)
@@ -36,6 +56,7 @@ grow(struct sim__event **arr, size_t *cap, size_t need)
     }
     *arr = p;
     *cap = c;
+    sim__pool_advise(p, c * sizeof(**arr));
     return 0;
 }
 
@@ -320,12 +341,6 @@ tq_blocks_below(uint32_t k)
     return ((uint64_t)1 << (SIM__TQ_CHUNK0_BITS + k)) - ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
 }
 
-static inline unsigned
-tq_slot(int64_t time)
-{
-    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> 52) & (SIM__TQ_CACHE - 1);
-}
-
 /* see queue.h */
 void
 sim__timeq_init(struct sim__timeq *q)
@@ -371,6 +386,7 @@ tq_reserve_block(struct sim__timeq *q)
     if (chunk == NULL) {
         return MPCSIM_ENOMEM;
     }
+    sim__pool_advise(chunk, sizeof(*chunk) << (SIM__TQ_CHUNK0_BITS + q->n_chunks));
     q->chunks[q->n_chunks++] = chunk;
     return 0;
 }
@@ -505,7 +521,7 @@ sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
     if (q->cache == NULL && tq_cache_init(q) < 0) {
         return MPCSIM_ENOMEM;
     }
-    slot = &q->cache[tq_slot(ev->time)];
+    slot = &q->cache[sim__tq_slot(ev->time)];
     if (slot->time != ev->time ||
         (slot->gid != SIM__TQ_NONE && q->groups[slot->gid].time != ev->time)) {
         /* First at this time (as far as the cache knows): a plain entry. */

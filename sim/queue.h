@@ -62,6 +62,13 @@ sim__event_before(const struct sim__event *a, const struct sim__event *b)
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
+/* Ask the kernel to back the whole 2 MiB pages inside [p, p + len) with
+ * huge pages (Linux THP "madvise" mode) when len >= SIM__POOL_HUGE_MIN: a
+ * pool that is filled once costs one fault per 2 MiB instead of one per
+ * 4 KiB (page faults were ~15 % of a 1000-party sum).  Advice only. */
+#define SIM__POOL_HUGE_MIN ((size_t)4 << 20)
+void sim__pool_advise(void *p, size_t len);
+
 /* ---- 4-ary heap with a FIFO lane ------------------------------------ */
 
 struct sim__heapq {
@@ -119,7 +126,8 @@ sim__radixq_size(const struct sim__radixq *q)
 #define SIM__TQ_BLOCK 12          /* events per block: 248 bytes */
 #define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
 #define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
-#define SIM__TQ_CACHE 4096        /* time -> group cache slots */
+#define SIM__TQ_CACHE_BITS 14
+#define SIM__TQ_CACHE (1u << SIM__TQ_CACHE_BITS) /* time -> group cache slots (256 KiB) */
 
 /* Up to 12 queued events of one group (their time is the group's). */
 struct sim__tq_block {
@@ -162,6 +170,13 @@ struct sim__timeq {
     uint32_t cur;                     /* the group being popped, or SIM__TQ_NONE */
     size_t size, peak;
 };
+
+/* The cache slot of `time` (Fibonacci hashing). */
+static inline unsigned
+sim__tq_slot(int64_t time)
+{
+    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - SIM__TQ_CACHE_BITS));
+}
 
 void sim__timeq_init(struct sim__timeq *q);
 void sim__timeq_clear(struct sim__timeq *q); /* frees everything */

@@ -144,6 +144,7 @@ struct sim {
     /* Payload slabs. */
     void *free_list[SIM__PAYLOAD_CLASSES];
     void *slabs; /* chain of slabs (first word links) */
+    size_t n_slabs;
     uint8_t *scratch;
     size_t scratch_cap;
     /* Results. */

@@ -191,11 +191,8 @@ test_queue_time_split_groups(void **state)
     assert_int_equal(sim__timeq_push(&q, &ev), 0);
     /* Find a time sharing 100's cache slot and push it: it evicts 100. */
     for (int64_t t = 101; other < 0; t++) {
-        uint64_t h1 = ((uint64_t)t * UINT64_C(0x9e3779b97f4a7c15)) >> 52;
-        uint64_t h0 = ((uint64_t)100 * UINT64_C(0x9e3779b97f4a7c15)) >> 52;
-
-        if ((h1 & (SIM__TQ_CACHE - 1)) == (h0 & (SIM__TQ_CACHE - 1))) {
-            other = t; /* the slot function of sim/queue.c */
+        if (sim__tq_slot(t) == sim__tq_slot(100)) {
+            other = t;
         }
     }
     ev.time = other;
