@@ -654,6 +654,8 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
     if (rc < 0) {
         goto out;
     }
+    /* Drawn latencies make nearly every time distinct: nothing to group. */
+    SIM__Q_GROUPING(&sim->q, !sim->latency_random);
     rc = apply_faults(sim, cfg);
     if (rc < 0) {
         goto out;

@@ -323,17 +323,6 @@ sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
 #define TQ_MIN_GROUPS 64u
 #define TQ_MAX_BLOCKS (UINT32_MAX - ((uint32_t)1 << SIM__TQ_CHUNK0_BITS))
 
-/* Block i lives in chunk k = h - CHUNK0_BITS at offset j - 2^h, where
- * j = i + 2^CHUNK0_BITS and 2^h <= j < 2^(h+1). */
-static inline struct sim__tq_block *
-tq_block(const struct sim__timeq *q, uint32_t i)
-{
-    uint64_t j = (uint64_t)i + ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
-    unsigned h = 63u - (unsigned)__builtin_clzll(j);
-
-    return &q->chunks[h - SIM__TQ_CHUNK0_BITS][j - ((uint64_t)1 << h)];
-}
-
 /* Blocks held by chunks 0 .. k-1. */
 static inline uint64_t
 tq_blocks_below(uint32_t k)
@@ -400,11 +389,11 @@ tq_take_block(struct sim__timeq *q)
 
     if (q->block_free != SIM__TQ_NONE) {
         bi = q->block_free;
-        b = tq_block(q, bi);
+        b = sim__tq_block_at(q, bi);
         q->block_free = b->next;
     } else {
         bi = q->blocks_used++;
-        b = tq_block(q, bi);
+        b = sim__tq_block_at(q, bi);
     }
     b->next = SIM__TQ_NONE;
     b->n = 0;
@@ -414,7 +403,7 @@ tq_take_block(struct sim__timeq *q)
 static void
 tq_free_block(struct sim__timeq *q, uint32_t bi)
 {
-    tq_block(q, bi)->next = q->block_free;
+    sim__tq_block_at(q, bi)->next = q->block_free;
     q->block_free = bi;
 }
 
@@ -452,19 +441,27 @@ tq_group_free(struct sim__timeq *q, uint32_t gid)
     g->time = -1;
     g->head = q->group_free;
     q->group_free = gid;
+    q->groups_live--;
 }
 
+/* A cache of 2^bits empty slots in place of the old one (whose entries
+ * are dropped: a time it no longer finds starts over, which keeps the
+ * order).  0 or MPCSIM_ENOMEM (nothing changed). */
 static int
-tq_cache_init(struct sim__timeq *q)
+tq_cache_resize(struct sim__timeq *q, unsigned bits)
 {
-    q->cache = mpcsim_reallocarray(NULL, SIM__TQ_CACHE, sizeof(*q->cache));
-    if (q->cache == NULL) {
+    struct sim__tq_cache *c = mpcsim_reallocarray(NULL, (size_t)1 << bits, sizeof(*c));
+
+    if (c == NULL) {
         return MPCSIM_ENOMEM;
     }
-    for (unsigned k = 0; k < SIM__TQ_CACHE; k++) {
-        q->cache[k].time = -1;
-        q->cache[k].gid = SIM__TQ_NONE;
+    for (size_t k = 0; k < (size_t)1 << bits; k++) {
+        c[k].time = -1;
+        c[k].gid = SIM__TQ_NONE;
     }
+    mpcsim_free(q->cache);
+    q->cache = c;
+    q->cache_bits = bits;
     return 0;
 }
 
@@ -505,23 +502,35 @@ tq_open_group(struct sim__timeq *q, struct sim__tq_cache *slot)
     g->tail = g->head;
     g->off = 0;
     slot->gid = gid;
+    q->groups_live++;
     return 0;
 }
 
 /* see queue.h */
+void
+sim__timeq_set_grouping(struct sim__timeq *q, int on)
+{
+    MPCSIM_ASSERT(q->size == 0 && q->cur == SIM__TQ_NONE);
+    q->plain = !on;
+}
+
+/* see queue.h (sim__timeq_push's full path) */
 int
-sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
+sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
 {
     struct sim__tq_cache *slot;
     struct sim__tq_group *g;
     struct sim__tq_block *b;
     int rc;
 
-    MPCSIM_ASSERT(ev->time >= 0 && ev->aux != SIM__TQ_MARKER);
-    if (q->cache == NULL && tq_cache_init(q) < 0) {
+    MPCSIM_ASSERT(ev->time >= 0 && ev->aux != SIM__TQ_MARKER && !q->plain);
+    if (q->cache == NULL && tq_cache_resize(q, SIM__TQ_CACHE_BITS_MIN) < 0) {
         return MPCSIM_ENOMEM;
     }
-    slot = &q->cache[sim__tq_slot(ev->time)];
+    if (q->groups_live > (1u << q->cache_bits) / 4 && q->cache_bits < SIM__TQ_CACHE_BITS_MAX) {
+        (void)tq_cache_resize(q, q->cache_bits + 1); /* an optimisation: may fail */
+    }
+    slot = &q->cache[sim__tq_slot(ev->time, q->cache_bits)];
     if (slot->time != ev->time ||
         (slot->gid != SIM__TQ_NONE && q->groups[slot->gid].time != ev->time)) {
         /* First at this time (as far as the cache knows): a plain entry. */
@@ -546,13 +555,13 @@ sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
         }
     }
     g = &q->groups[slot->gid];
-    b = tq_block(q, g->tail);
+    b = sim__tq_block_at(q, g->tail);
     if (b->n == SIM__TQ_BLOCK) {
         uint32_t bi = tq_take_block(q);
 
         b->next = bi;
         g->tail = bi;
-        b = tq_block(q, bi);
+        b = sim__tq_block_at(q, bi);
     }
     b->seq_lo[b->n] = (uint32_t)ev->seq;
     b->ev[b->n].u.id = ev->u.id;
@@ -566,9 +575,9 @@ out:
     return 0;
 }
 
-/* see queue.h */
+/* see queue.h (sim__timeq_pop's full path) */
 int
-sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
+sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out)
 {
     struct sim__tq_group *g;
     struct sim__tq_block *b;
@@ -581,14 +590,14 @@ sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
 
         if (q->cur != SIM__TQ_NONE) {
             g = &q->groups[q->cur];
-            b = tq_block(q, g->head);
+            b = sim__tq_block_at(q, g->head);
             if (g->off == SIM__TQ_BLOCK && b->next != SIM__TQ_NONE) {
                 uint32_t next = b->next;
 
                 tq_free_block(q, g->head);
                 g->head = next;
                 g->off = 0;
-                b = tq_block(q, next);
+                b = sim__tq_block_at(q, next);
             }
             if (g->off < b->n) {
                 break;

@@ -126,8 +126,8 @@ sim__radixq_size(const struct sim__radixq *q)
 #define SIM__TQ_BLOCK 12          /* events per block: 248 bytes */
 #define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
 #define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
-#define SIM__TQ_CACHE_BITS 14
-#define SIM__TQ_CACHE (1u << SIM__TQ_CACHE_BITS) /* time -> group cache slots (256 KiB) */
+#define SIM__TQ_CACHE_BITS_MIN 8  /* time -> group cache: 256 slots (4 KiB) ... */
+#define SIM__TQ_CACHE_BITS_MAX 14 /* ... doubling while groups outnumber a quarter of the slots */
 
 /* Up to 12 queued events of one group (their time is the group's). */
 struct sim__tq_block {
@@ -166,27 +166,113 @@ struct sim__timeq {
     struct sim__tq_block *chunks[SIM__TQ_CHUNKS]; /* doubling, never moved */
     uint32_t n_chunks;
     uint32_t blocks_used, block_free; /* blocks ever handed out; free list */
-    struct sim__tq_cache *cache;      /* SIM__TQ_CACHE slots, or NULL */
-    uint32_t cur;                     /* the group being popped, or SIM__TQ_NONE */
+    struct sim__tq_cache *cache;      /* 2^cache_bits slots, or NULL */
+    unsigned cache_bits;
+    uint32_t groups_live;
+    int plain;    /* grouping off: a plain radix heap (sim__timeq_set_grouping) */
+    uint32_t cur; /* the group being popped, or SIM__TQ_NONE */
     size_t size, peak;
 };
 
-/* The cache slot of `time` (Fibonacci hashing). */
+/* The slot of `time` in a cache of 2^bits slots (Fibonacci hashing). */
 static inline unsigned
-sim__tq_slot(int64_t time)
+sim__tq_slot(int64_t time, unsigned bits)
 {
-    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - SIM__TQ_CACHE_BITS));
+    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - bits));
 }
 
 void sim__timeq_init(struct sim__timeq *q);
 void sim__timeq_clear(struct sim__timeq *q); /* frees everything */
+/* Block i of the pool: chunk k = h - CHUNK0_BITS at offset j - 2^h, where
+ * j = i + 2^CHUNK0_BITS and 2^h <= j < 2^(h+1). */
+static inline struct sim__tq_block *
+sim__tq_block_at(const struct sim__timeq *q, uint32_t i)
+{
+    uint64_t j = (uint64_t)i + ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
+    unsigned h = 63u - (unsigned)__builtin_clzll(j);
+
+    return &q->chunks[h - SIM__TQ_CHUNK0_BITS][j - ((uint64_t)1 << h)];
+}
+
+/* Grouping on (the default) or off, on an empty queue: a user that knows
+ * its times are nearly all distinct (drawn latencies) saves the cache
+ * look-up per push. */
+void sim__timeq_set_grouping(struct sim__timeq *q, int on);
+
+MPCSIM_NODISCARD int sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev);
+int sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out);
+
 /* Add `ev` (aux != SIM__TQ_MARKER); ev->time must be >= the last popped
- * time and >= 0.  0, MPCSIM_ENOMEM or MPCSIM_ELIMIT (queue unchanged). */
-MPCSIM_NODISCARD int sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev);
+ * time and >= 0.  0, MPCSIM_ENOMEM or MPCSIM_ELIMIT (queue unchanged).
+ * Inline: the common case, an event joining its time's group with room in
+ * the tail block; everything else is sim__timeq_push_slow. */
+MPCSIM_NODISCARD static inline int
+sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
+{
+    if (q->plain) {
+        int rc = sim__radixq_push(&q->heap, ev);
+
+        if (rc == 0 && ++q->size > q->peak) {
+            q->peak = q->size;
+        }
+        return rc;
+    }
+    if (q->cache != NULL) {
+        const struct sim__tq_cache *slot = &q->cache[sim__tq_slot(ev->time, q->cache_bits)];
+
+        if (slot->time == ev->time && slot->gid != SIM__TQ_NONE &&
+            q->groups[slot->gid].time == ev->time) {
+            struct sim__tq_block *b = sim__tq_block_at(q, q->groups[slot->gid].tail);
+            uint32_t k = b->n;
+
+            if (k < SIM__TQ_BLOCK && ev->aux != SIM__TQ_MARKER) {
+                b->seq_lo[k] = (uint32_t)ev->seq;
+                b->ev[k].u.id = ev->u.id;
+                b->ev[k].party = ev->party;
+                b->ev[k].aux = ev->aux;
+                b->n = k + 1;
+                if (++q->size > q->peak) {
+                    q->peak = q->size;
+                }
+                return 0;
+            }
+        }
+    }
+    return sim__timeq_push_slow(q, ev);
+}
+
 /* Remove the first event into *out; 1, 0 if empty, or MPCSIM_ENOMEM (queue
  * unchanged).  An event that waited in a group comes back with the low 32
- * bits of its seq. */
-int sim__timeq_pop(struct sim__timeq *q, struct sim__event *out);
+ * bits of its seq.  Inline: the next event of the current group's head
+ * block; everything else is sim__timeq_pop_slow. */
+static inline int
+sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
+{
+    if (q->plain) {
+        int got = sim__radixq_pop(&q->heap, out);
+
+        q->size -= got == 1;
+        return got;
+    }
+    if (q->cur != SIM__TQ_NONE) {
+        struct sim__tq_group *g = &q->groups[q->cur];
+        const struct sim__tq_block *b = sim__tq_block_at(q, g->head);
+        uint32_t k = g->off;
+
+        if (k < b->n) {
+            out->time = g->time;
+            out->seq = b->seq_lo[k];
+            out->u.id = b->ev[k].u.id;
+            out->party = b->ev[k].party;
+            out->aux = b->ev[k].aux;
+            g->off = k + 1;
+            q->size--;
+            return 1;
+        }
+    }
+    return sim__timeq_pop_slow(q, out);
+}
+
 static inline size_t
 sim__timeq_size(const struct sim__timeq *q)
 {

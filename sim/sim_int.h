@@ -21,6 +21,7 @@
 #define SIM__Q_PUSH sim__heapq_push
 #define SIM__Q_POP sim__heapq_pop
 #define SIM__Q_SIZE sim__heapq_size
+#define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
 #elif defined(SIM_QUEUE_RADIX)
 #define SIM__Q struct sim__radixq
 #define SIM__Q_INIT sim__radixq_init
@@ -28,6 +29,7 @@
 #define SIM__Q_PUSH sim__radixq_push
 #define SIM__Q_POP sim__radixq_pop
 #define SIM__Q_SIZE sim__radixq_size
+#define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
 #else
 #define SIM__Q struct sim__timeq
 #define SIM__Q_INIT sim__timeq_init
@@ -35,6 +37,7 @@
 #define SIM__Q_PUSH sim__timeq_push
 #define SIM__Q_POP sim__timeq_pop
 #define SIM__Q_SIZE sim__timeq_size
+#define SIM__Q_GROUPING sim__timeq_set_grouping /* on an empty queue */
 #endif
 #define SIM__Q_PEAK(q) ((q)->peak)
 

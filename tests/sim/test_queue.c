@@ -191,7 +191,7 @@ test_queue_time_split_groups(void **state)
     assert_int_equal(sim__timeq_push(&q, &ev), 0);
     /* Find a time sharing 100's cache slot and push it: it evicts 100. */
     for (int64_t t = 101; other < 0; t++) {
-        if (sim__tq_slot(t) == sim__tq_slot(100)) {
+        if (sim__tq_slot(t, q.cache_bits) == sim__tq_slot(100, q.cache_bits)) {
             other = t;
         }
     }
