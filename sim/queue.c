@@ -527,8 +527,12 @@ sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
     if (q->cache == NULL && tq_cache_resize(q, SIM__TQ_CACHE_BITS_MIN) < 0) {
         return MPCSIM_ENOMEM;
     }
-    if (q->groups_live > (1u << q->cache_bits) / 4 && q->cache_bits < SIM__TQ_CACHE_BITS_MAX) {
-        (void)tq_cache_resize(q, q->cache_bits + 1); /* an optimisation: may fail */
+    if ((q->groups_live > (1u << q->cache_bits) / 4 || q->evictions > (1u << q->cache_bits)) &&
+        q->cache_bits < SIM__TQ_CACHE_BITS_MAX) {
+        /* Crowded or thrashing (more slots taken over than it has). */
+        if (tq_cache_resize(q, q->cache_bits + 1) == 0) { /* an optimisation: may fail */
+            q->evictions = 0;
+        }
     }
     slot = &q->cache[sim__tq_slot(ev->time, q->cache_bits)];
     if (slot->time != ev->time ||
@@ -538,6 +542,7 @@ sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
         if (rc < 0) {
             return rc;
         }
+        q->evictions += slot->time >= 0 && slot->time != ev->time;
         slot->time = ev->time;
         slot->gid = SIM__TQ_NONE;
         goto out;

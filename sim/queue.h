@@ -127,7 +127,9 @@ sim__radixq_size(const struct sim__radixq *q)
 #define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
 #define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
 #define SIM__TQ_CACHE_BITS_MIN 8  /* time -> group cache: 256 slots (4 KiB) ... */
-#define SIM__TQ_CACHE_BITS_MAX 14 /* ... doubling while groups outnumber a quarter of the slots */
+#define SIM__TQ_CACHE_BITS_MAX                                                                     \
+    14 /* ... doubling while groups outnumber a quarter of the                                     \
+          slots or more times than slots took one over */
 
 /* Up to 12 queued events of one group (their time is the group's). */
 struct sim__tq_block {
@@ -169,8 +171,9 @@ struct sim__timeq {
     struct sim__tq_cache *cache;      /* 2^cache_bits slots, or NULL */
     unsigned cache_bits;
     uint32_t groups_live;
-    int plain;    /* grouping off: a plain radix heap (sim__timeq_set_grouping) */
-    uint32_t cur; /* the group being popped, or SIM__TQ_NONE */
+    uint32_t evictions; /* slots taken over by another time since the last resize */
+    int plain;          /* grouping off: a plain radix heap (sim__timeq_set_grouping) */
+    uint32_t cur;       /* the group being popped, or SIM__TQ_NONE */
     size_t size, peak;
 };
 
