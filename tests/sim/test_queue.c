@@ -300,6 +300,41 @@ test_queue_oom(void **state)
     sim__radixq_clear(&rq);
 }
 
+/* A wave of senders each pushing the same 1000 times in turn (more times
+ * than the cache starts with slots): the cache grows, times are grouped,
+ * and the radix heap holds a few entries per time (each resize starts every
+ * time over), not one per event (a cache that only grew with open groups
+ * thrashed here and grouped nothing). */
+static void
+test_queue_time_wave_groups(void **state)
+{
+    struct sim__timeq q;
+    struct sim__event ev = {0};
+    uint64_t seq = 0;
+    int64_t last = -1;
+
+    (void)state;
+    sim__timeq_init(&q);
+    for (int s = 0; s < 50; s++) {
+        for (int k = 0; k < 1000; k++) {
+            ev.time = k;
+            ev.seq = seq;
+            ev.party = (uint32_t)seq++;
+            assert_int_equal(sim__timeq_push(&q, &ev), 0);
+        }
+    }
+    assert_true(q.heap.peak <= 10000); /* 7632 here; 50 000 when thrashing */
+    for (uint64_t i = 0, last_seq = 0; i < seq; i++) {
+        assert_int_equal(sim__timeq_pop(&q, &ev), 1);
+        assert_true(ev.time > last || (ev.time == last && ev.seq > last_seq));
+        assert_int_equal(ev.seq, ev.party);
+        last = ev.time;
+        last_seq = ev.seq;
+    }
+    assert_int_equal(sim__timeq_pop(&q, &ev), 0);
+    sim__timeq_clear(&q);
+}
+
 /* The grouped queue: a failed push (cache, node chunk, group array or the
  * group heap) changes nothing, and what was pushed pops complete and in
  * order. */
@@ -357,7 +392,7 @@ main(void)
         cmocka_unit_test(test_queue_heap_order), cmocka_unit_test(test_queue_radix_order),
         cmocka_unit_test(test_queue_ties_fifo),  cmocka_unit_test(test_queue_oom),
         cmocka_unit_test(test_queue_time_order), cmocka_unit_test(test_queue_time_split_groups),
-        cmocka_unit_test(test_queue_time_oom),
+        cmocka_unit_test(test_queue_time_oom),   cmocka_unit_test(test_queue_time_wave_groups),
     };
 
     mpcsim_test_init();
