@@ -9,10 +9,13 @@
  * huge/toy_all_to_all/n=10000/LATENCY: the same at n = 10 000 (1e8 events,
  *     several GB): not matched by --filter engine; run it with
  *     --filter huge --min-time 0.001.
- * engine/queue/{radix,heap4}/...: the two event queues of sim/queue.h on
+ * engine/queue/{radix,heap4,time}/...: the event queues of sim/queue.h on
  *     the classic "hold" model (pop one, push one at a later time, with
  *     `pending` events queued) and on a burst (push N random times, then
- *     pop them all, like an all-to-all wave).
+ *     pop them all, like an all-to-all wave); engine/queue/{radix,time}/
+ *     wave/1M: 1000 senders x 1000 messages, sender s's k-th message at
+ *     time k (a downlink's serialisation steps: 1000 distinct times, each
+ *     repeated 1000 times), the dense-timestamp case sim__timeq groups.
  */
 #include "bench/kernels.h"
 
@@ -138,11 +141,14 @@ TOY_SETUP(10000, 1)
 
 #define HOLD_OPS 1000
 
+enum { QB_HEAP, QB_RADIX, QB_TIME };
+
 struct queue_bench {
-    int radix;
+    int radix; /* QB_* */
     size_t pending;
     struct sim__heapq hq;
     struct sim__radixq rq;
+    struct sim__timeq tq;
     uint64_t rng, seq;
     int64_t last;
     int bad;
@@ -175,13 +181,27 @@ q_push(struct queue_bench *qb, int64_t t)
 
     ev.time = t;
     ev.seq = qb->seq++;
-    return qb->radix ? sim__radixq_push(&qb->rq, &ev) : sim__heapq_push(&qb->hq, &ev);
+    switch (qb->radix) {
+    case QB_HEAP:
+        return sim__heapq_push(&qb->hq, &ev);
+    case QB_RADIX:
+        return sim__radixq_push(&qb->rq, &ev);
+    default:
+        return sim__timeq_push(&qb->tq, &ev);
+    }
 }
 
 static int
 q_pop(struct queue_bench *qb, struct sim__event *ev)
 {
-    return qb->radix ? sim__radixq_pop(&qb->rq, ev) : sim__heapq_pop(&qb->hq, ev);
+    switch (qb->radix) {
+    case QB_HEAP:
+        return sim__heapq_pop(&qb->hq, ev);
+    case QB_RADIX:
+        return sim__radixq_pop(&qb->rq, ev);
+    default:
+        return sim__timeq_pop(&qb->tq, ev);
+    }
 }
 
 static int
@@ -197,10 +217,12 @@ queue_setup(void **state, int radix, size_t pending)
     qb->rng = 0x9e3779b97f4a7c15u;
     sim__heapq_init(&qb->hq);
     sim__radixq_init(&qb->rq);
+    sim__timeq_init(&qb->tq);
     for (size_t i = 0; i < pending; i++) {
         if (q_push(qb, increment(&qb->rng)) < 0) {
             sim__heapq_clear(&qb->hq);
             sim__radixq_clear(&qb->rq);
+            sim__timeq_clear(&qb->tq);
             mpcsim_free(qb);
             return MPCSIM_ENOMEM;
         }
@@ -266,33 +288,66 @@ queue_teardown(void *state)
 
     sim__heapq_clear(&qb->hq);
     sim__radixq_clear(&qb->rq);
+    sim__timeq_clear(&qb->tq);
     mpcsim_free(qb);
+}
+
+#define WAVE_SENDERS 1000
+#define WAVE_MSGS 1000
+
+/* Wave: every sender pushes its k-th message at time now + k, then all
+ * are popped (pops must come in time order). */
+static void
+queue_wave_run(void *state, uint64_t iters)
+{
+    struct queue_bench *qb = state;
+    struct sim__event ev;
+
+    for (uint64_t it = 0; it < iters; it++) {
+        int64_t base = qb->last + 1;
+
+        for (int s = 0; s < WAVE_SENDERS; s++) {
+            for (int k = 0; k < WAVE_MSGS; k++) {
+                if (q_push(qb, base + k) < 0) {
+                    qb->bad = 1;
+                    return;
+                }
+            }
+        }
+        for (int i = 0; i < WAVE_SENDERS * WAVE_MSGS; i++) {
+            if (q_pop(qb, &ev) != 1 || ev.time < qb->last) {
+                qb->bad = 1;
+                return;
+            }
+            qb->last = ev.time;
+        }
+    }
 }
 
 static int
 q_radix_hold(void **s)
 {
-    return queue_setup(s, 1, 1000000);
+    return queue_setup(s, QB_RADIX, 1000000);
 }
 static int
 q_heap_hold(void **s)
 {
-    return queue_setup(s, 0, 1000000);
+    return queue_setup(s, QB_HEAP, 1000000);
 }
 static int
 q_radix_hold_small(void **s)
 {
-    return queue_setup(s, 1, 1000);
+    return queue_setup(s, QB_RADIX, 1000);
 }
 static int
 q_heap_hold_small(void **s)
 {
-    return queue_setup(s, 0, 1000);
+    return queue_setup(s, QB_HEAP, 1000);
 }
 static int
 q_radix_burst(void **s)
 {
-    int rc = queue_setup(s, 1, 0);
+    int rc = queue_setup(s, QB_RADIX, 0);
 
     if (rc == 0) {
         ((struct queue_bench *)*s)->pending = 1000000;
@@ -302,12 +357,38 @@ q_radix_burst(void **s)
 static int
 q_heap_burst(void **s)
 {
-    int rc = queue_setup(s, 0, 0);
+    int rc = queue_setup(s, QB_HEAP, 0);
 
     if (rc == 0) {
         ((struct queue_bench *)*s)->pending = 1000000;
     }
     return rc;
+}
+
+static int
+q_time_hold(void **s)
+{
+    return queue_setup(s, QB_TIME, 1000000);
+}
+static int
+q_time_burst(void **s)
+{
+    int rc = queue_setup(s, QB_TIME, 0);
+
+    if (rc == 0) {
+        ((struct queue_bench *)*s)->pending = 1000000;
+    }
+    return rc;
+}
+static int
+q_radix_wave(void **s)
+{
+    return queue_setup(s, QB_RADIX, 0);
+}
+static int
+q_time_wave(void **s)
+{
+    return queue_setup(s, QB_TIME, 0);
 }
 
 #define TOY(name, n, logn, fixed)                                                                  \
@@ -337,6 +418,14 @@ static const struct bench_kernel kernels[] = {
      queue_teardown, 1},
     {"engine/queue/heap4/burst/1M", "event", 1000000, q_heap_burst, queue_burst_run, queue_check,
      queue_teardown, 1},
+    {"engine/queue/time/hold/pending=1M", "event", HOLD_OPS, q_time_hold, queue_hold_run,
+     queue_check, queue_teardown, 100},
+    {"engine/queue/time/burst/1M", "event", 1000000, q_time_burst, queue_burst_run, queue_check,
+     queue_teardown, 1},
+    {"engine/queue/radix/wave/1M", "event", WAVE_SENDERS *WAVE_MSGS, q_radix_wave, queue_wave_run,
+     queue_check, queue_teardown, 1},
+    {"engine/queue/time/wave/1M", "event", WAVE_SENDERS *WAVE_MSGS, q_time_wave, queue_wave_run,
+     queue_check, queue_teardown, 1},
 };
 
 /* see kernels.h */

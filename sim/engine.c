@@ -35,6 +35,8 @@
 #include "sim/sim_int.h"
 
 #define SLAB_BYTES (256u * 1024u)
+#define SLAB_BYTES_BIG ((size_t)8 << 20) /* after SLABS_SMALL slabs: huge pages */
+#define SLABS_SMALL 8u
 #define SCRATCH_SPARE 64u
 
 enum { PURPOSE_LATENCY = 1, PURPOSE_LOSS = 2, PURPOSE_DROPOUT = 3 };
@@ -134,14 +136,17 @@ payload_new(struct sim *sim, size_t len)
         if (blk == NULL) {
             /* Carve a fresh slab into blocks of this class. */
             size_t bs = (size_t)SIM__PAYLOAD_MIN << cls;
-            uint8_t *slab = mpcsim_malloc(SLAB_BYTES);
+            size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
+            uint8_t *slab = mpcsim_malloc(sb);
 
             if (slab == NULL) {
                 return NULL;
             }
+            sim__pool_advise(slab, sb);
+            sim->n_slabs++;
             memcpy(slab, &sim->slabs, sizeof(void *));
             sim->slabs = slab;
-            for (size_t off = SLAB_BYTES - bs; off >= 64; off -= bs) {
+            for (size_t off = sb - bs; off >= 64; off -= bs) {
                 void *b = slab + off;
 
                 memcpy(b, &sim->free_list[cls], sizeof(void *));
@@ -736,6 +741,8 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
     if (rc < 0) {
         goto out;
     }
+    /* Drawn latencies make nearly every time distinct: nothing to group. */
+    SIM__Q_GROUPING(&sim->q, !sim->latency_random);
     rc = apply_faults(sim, cfg);
     if (rc < 0) {
         goto out;

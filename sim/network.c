@@ -326,6 +326,7 @@ sim__net_init(struct sim *sim)
             if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
+            sim__pool_advise(sim->links_dense, (size_t)nn * sizeof(struct sim__link));
         } else {
             sim->links_hash_cap = 1024;
             sim->links_hash = mpcsim_calloc(sim->links_hash_cap, sizeof(struct sim__link_slot));

@@ -11,15 +11,35 @@
  * redistribution gives its memory back when it is large, which bounds the
  * radix heap's slack at about one extra copy of the largest bucket.
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "sim/queue.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/alloc.h"
 
 #define HEAPQ_MIN_CAP 64
 #define RADIX_MIN_CAP 16
 #define RADIX_KEEP_CAP 4096
+
+/* see queue.h */
+void
+sim__pool_advise(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)p + len) & ~(huge - 1);
+
+    if (len >= SIM__POOL_HUGE_MIN && hi > lo) {
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE); /* advice only */
+    }
+#else
+    (void)p;
+    (void)len;
+#endif
+}
 
 static int
 grow(struct sim__event **arr, size_t *cap, size_t need)
@@ -36,6 +56,7 @@ grow(struct sim__event **arr, size_t *cap, size_t need)
     }
     *arr = p;
     *cap = c;
+    sim__pool_advise(p, c * sizeof(**arr));
     return 0;
 }
 
@@ -293,6 +314,321 @@ sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
         }
     }
     *out = b0->ev[q->head0++];
+    q->size--;
+    return 1;
+}
+
+/* ---- events grouped by time ---------------------------------------------- */
+
+#define TQ_MIN_GROUPS 64u
+#define TQ_MAX_BLOCKS (UINT32_MAX - ((uint32_t)1 << SIM__TQ_CHUNK0_BITS))
+
+/* Blocks held by chunks 0 .. k-1. */
+static inline uint64_t
+tq_blocks_below(uint32_t k)
+{
+    return ((uint64_t)1 << (SIM__TQ_CHUNK0_BITS + k)) - ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
+}
+
+/* see queue.h */
+void
+sim__timeq_init(struct sim__timeq *q)
+{
+    memset(q, 0, sizeof(*q));
+    sim__radixq_init(&q->heap);
+    q->group_free = SIM__TQ_NONE;
+    q->block_free = SIM__TQ_NONE;
+    q->cur = SIM__TQ_NONE;
+}
+
+/* see queue.h */
+void
+sim__timeq_clear(struct sim__timeq *q)
+{
+    if (q == NULL) {
+        return;
+    }
+    sim__radixq_clear(&q->heap);
+    for (uint32_t c = 0; c < q->n_chunks; c++) {
+        mpcsim_free(q->chunks[c]);
+    }
+    mpcsim_free(q->groups);
+    mpcsim_free(q->cache);
+    sim__timeq_init(q);
+}
+
+/* Make sure a block can be taken without allocating: 0, MPCSIM_ENOMEM or
+ * MPCSIM_ELIMIT. */
+static int
+tq_reserve_block(struct sim__timeq *q)
+{
+    struct sim__tq_block *chunk;
+
+    if (q->block_free != SIM__TQ_NONE || q->blocks_used < tq_blocks_below(q->n_chunks)) {
+        return 0;
+    }
+    if (q->blocks_used >= TQ_MAX_BLOCKS || q->n_chunks == SIM__TQ_CHUNKS) {
+        return MPCSIM_ELIMIT;
+    }
+    chunk =
+        mpcsim_reallocarray(NULL, (size_t)1 << (SIM__TQ_CHUNK0_BITS + q->n_chunks), sizeof(*chunk));
+    if (chunk == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim__pool_advise(chunk, sizeof(*chunk) << (SIM__TQ_CHUNK0_BITS + q->n_chunks));
+    q->chunks[q->n_chunks++] = chunk;
+    return 0;
+}
+
+/* A reserved block, empty. */
+static uint32_t
+tq_take_block(struct sim__timeq *q)
+{
+    uint32_t bi;
+    struct sim__tq_block *b;
+
+    if (q->block_free != SIM__TQ_NONE) {
+        bi = q->block_free;
+        b = sim__tq_block_at(q, bi);
+        q->block_free = b->next;
+    } else {
+        bi = q->blocks_used++;
+        b = sim__tq_block_at(q, bi);
+    }
+    b->next = SIM__TQ_NONE;
+    b->n = 0;
+    return bi;
+}
+
+static void
+tq_free_block(struct sim__timeq *q, uint32_t bi)
+{
+    sim__tq_block_at(q, bi)->next = q->block_free;
+    q->block_free = bi;
+}
+
+/* Make sure a group can be taken without allocating. */
+static int
+tq_reserve_group(struct sim__timeq *q)
+{
+    uint32_t c;
+    struct sim__tq_group *g;
+
+    if (q->group_free != SIM__TQ_NONE || q->groups_used < q->groups_cap) {
+        return 0;
+    }
+    if (q->groups_cap >= UINT32_MAX / 2) {
+        return MPCSIM_ELIMIT;
+    }
+    c = q->groups_cap == 0 ? TQ_MIN_GROUPS : 2 * q->groups_cap;
+    g = mpcsim_reallocarray(q->groups, c, sizeof(*g));
+    if (g == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    q->groups = g;
+    q->groups_cap = c;
+    return 0;
+}
+
+static void
+tq_group_free(struct sim__timeq *q, uint32_t gid)
+{
+    struct sim__tq_group *g = &q->groups[gid];
+
+    if (g->head != SIM__TQ_NONE) {
+        tq_free_block(q, g->head); /* the last, emptied block */
+    }
+    g->time = -1;
+    g->head = q->group_free;
+    q->group_free = gid;
+    q->groups_live--;
+}
+
+/* A cache of 2^bits empty slots in place of the old one (whose entries
+ * are dropped: a time it no longer finds starts over, which keeps the
+ * order).  0 or MPCSIM_ENOMEM (nothing changed). */
+static int
+tq_cache_resize(struct sim__timeq *q, unsigned bits)
+{
+    struct sim__tq_cache *c = mpcsim_reallocarray(NULL, (size_t)1 << bits, sizeof(*c));
+
+    if (c == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t k = 0; k < (size_t)1 << bits; k++) {
+        c[k].time = -1;
+        c[k].gid = SIM__TQ_NONE;
+    }
+    mpcsim_free(q->cache);
+    q->cache = c;
+    q->cache_bits = bits;
+    return 0;
+}
+
+/* Open a group for slot's time (a plain entry at that time precedes it):
+ * its marker goes into the heap.  0 or an error (nothing changed). */
+static int
+tq_open_group(struct sim__timeq *q, struct sim__tq_cache *slot)
+{
+    struct sim__event m;
+    struct sim__tq_group *g;
+    uint32_t gid;
+    int rc = tq_reserve_group(q);
+
+    if (rc < 0) {
+        return rc;
+    }
+    if (q->group_free != SIM__TQ_NONE) {
+        gid = q->group_free;
+        q->group_free = q->groups[gid].head;
+    } else {
+        gid = q->groups_used++;
+    }
+    m.time = slot->time;
+    m.seq = 0;
+    m.u.id = gid;
+    m.party = 0;
+    m.aux = SIM__TQ_MARKER;
+    rc = sim__radixq_push(&q->heap, &m);
+    if (rc < 0) {
+        q->groups[gid].time = -1;
+        q->groups[gid].head = q->group_free;
+        q->group_free = gid;
+        return rc;
+    }
+    g = &q->groups[gid];
+    g->time = slot->time;
+    g->head = tq_take_block(q);
+    g->tail = g->head;
+    g->off = 0;
+    slot->gid = gid;
+    q->groups_live++;
+    return 0;
+}
+
+/* see queue.h */
+void
+sim__timeq_set_grouping(struct sim__timeq *q, int on)
+{
+    MPCSIM_ASSERT(q->size == 0 && q->cur == SIM__TQ_NONE);
+    q->plain = !on;
+}
+
+/* see queue.h (sim__timeq_push's full path) */
+int
+sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
+{
+    struct sim__tq_cache *slot;
+    struct sim__tq_group *g;
+    struct sim__tq_block *b;
+    int rc;
+
+    MPCSIM_ASSERT(ev->time >= 0 && ev->aux != SIM__TQ_MARKER && !q->plain);
+    if (q->cache == NULL && tq_cache_resize(q, SIM__TQ_CACHE_BITS_MIN) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    if ((q->groups_live > (1u << q->cache_bits) / 4 || q->evictions > (1u << q->cache_bits)) &&
+        q->cache_bits < SIM__TQ_CACHE_BITS_MAX) {
+        /* Crowded or thrashing (more slots taken over than it has). */
+        if (tq_cache_resize(q, q->cache_bits + 1) == 0) { /* an optimisation: may fail */
+            q->evictions = 0;
+        }
+    }
+    slot = &q->cache[sim__tq_slot(ev->time, q->cache_bits)];
+    if (slot->time != ev->time ||
+        (slot->gid != SIM__TQ_NONE && q->groups[slot->gid].time != ev->time)) {
+        /* First at this time (as far as the cache knows): a plain entry. */
+        rc = sim__radixq_push(&q->heap, ev);
+        if (rc < 0) {
+            return rc;
+        }
+        q->evictions += slot->time >= 0 && slot->time != ev->time;
+        slot->time = ev->time;
+        slot->gid = SIM__TQ_NONE;
+        goto out;
+    }
+    /* A block for the event, and a group if the time has none yet. */
+    rc = tq_reserve_block(q);
+    if (rc < 0) {
+        return rc;
+    }
+    if (slot->gid == SIM__TQ_NONE) {
+        /* Its first block is the one just reserved, and the event fits. */
+        rc = tq_open_group(q, slot);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    g = &q->groups[slot->gid];
+    b = sim__tq_block_at(q, g->tail);
+    if (b->n == SIM__TQ_BLOCK) {
+        uint32_t bi = tq_take_block(q);
+
+        b->next = bi;
+        g->tail = bi;
+        b = sim__tq_block_at(q, bi);
+    }
+    b->seq_lo[b->n] = (uint32_t)ev->seq;
+    b->ev[b->n].u.id = ev->u.id;
+    b->ev[b->n].party = ev->party;
+    b->ev[b->n].aux = ev->aux;
+    b->n++;
+out:
+    if (++q->size > q->peak) {
+        q->peak = q->size;
+    }
+    return 0;
+}
+
+/* see queue.h (sim__timeq_pop's full path) */
+int
+sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out)
+{
+    struct sim__tq_group *g;
+    struct sim__tq_block *b;
+
+    if (q->size == 0) {
+        return 0;
+    }
+    for (;;) {
+        int got;
+
+        if (q->cur != SIM__TQ_NONE) {
+            g = &q->groups[q->cur];
+            b = sim__tq_block_at(q, g->head);
+            if (g->off == SIM__TQ_BLOCK && b->next != SIM__TQ_NONE) {
+                uint32_t next = b->next;
+
+                tq_free_block(q, g->head);
+                g->head = next;
+                g->off = 0;
+                b = sim__tq_block_at(q, next);
+            }
+            if (g->off < b->n) {
+                break;
+            }
+            /* Empty (its last block stays until the group closes): while it
+             * is the current group, pushes at its time may still join it. */
+            tq_group_free(q, q->cur);
+            q->cur = SIM__TQ_NONE;
+        }
+        got = sim__radixq_pop(&q->heap, out);
+        if (got <= 0) {
+            MPCSIM_ASSERT(got < 0);
+            return got;
+        }
+        if (out->aux != SIM__TQ_MARKER) {
+            q->size--;
+            return 1;
+        }
+        q->cur = (uint32_t)out->u.id;
+    }
+    out->time = g->time;
+    out->seq = b->seq_lo[g->off];
+    out->u.id = b->ev[g->off].u.id;
+    out->party = b->ev[g->off].party;
+    out->aux = b->ev[g->off].aux;
+    g->off++;
     q->size--;
     return 1;
 }

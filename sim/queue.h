@@ -18,8 +18,22 @@
  *                times always share a bucket and every move is a stable
  *                append, so equal times pop in insertion (seq) order and
  *                the order is exactly (time, seq).
+ *   sim__timeq   the radix heap, with the events of a time that repeats
+ *                grouped: the first event at a time is an ordinary heap
+ *                entry; a second one opens a group for that time (one heap
+ *                entry, a "group marker", queued behind the first), and
+ *                later ones are appended to the group, a FIFO of 12-event
+ *                blocks.  A push finds its time's newest group through a
+ *                direct-mapped cache (a miss starts over: a plain entry,
+ *                then a new group), so equal times still pop in seq order.
+ *                Dense timestamps (constant latency, a downlink's
+ *                serialisation steps, broadcast waves) then cost the heap
+ *                one entry per time, not per event; distinct times (drawn
+ *                latencies) cost what the radix heap costs.  Pushes must
+ *                not be earlier than the last pop; aux must not be
+ *                SIM__TQ_MARKER.
  *
- * bench/kernels_engine.c measures both ("engine/queue/..."); the engine
+ * bench/kernels_engine.c measures them ("engine/queue/..."); the engine
  * uses the one SIM_QUEUE names (see sim/queue.c's comment for figures).
  */
 #ifndef MPCSIM_SIM_QUEUE_H
@@ -47,6 +61,13 @@ sim__event_before(const struct sim__event *a, const struct sim__event *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
+
+/* Ask the kernel to back the whole 2 MiB pages inside [p, p + len) with
+ * huge pages (Linux THP "madvise" mode) when len >= SIM__POOL_HUGE_MIN: a
+ * pool that is filled once costs one fault per 2 MiB instead of one per
+ * 4 KiB (page faults were ~15 % of a 1000-party sum).  Advice only. */
+#define SIM__POOL_HUGE_MIN ((size_t)4 << 20)
+void sim__pool_advise(void *p, size_t len);
 
 /* ---- 4-ary heap with a FIFO lane ------------------------------------ */
 
@@ -94,6 +115,169 @@ MPCSIM_NODISCARD int sim__radixq_push(struct sim__radixq *q, const struct sim__e
 int sim__radixq_pop(struct sim__radixq *q, struct sim__event *out);
 static inline size_t
 sim__radixq_size(const struct sim__radixq *q)
+{
+    return q->size;
+}
+
+/* ---- events grouped by time ---------------------------------------------- */
+
+#define SIM__TQ_NONE UINT32_MAX
+#define SIM__TQ_MARKER UINT32_MAX /* aux of a group's heap entry (u.id: group) */
+#define SIM__TQ_BLOCK 12          /* events per block: 248 bytes */
+#define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
+#define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
+#define SIM__TQ_CACHE_BITS_MIN 8  /* time -> group cache: 256 slots (4 KiB) ... */
+#define SIM__TQ_CACHE_BITS_MAX                                                                     \
+    14 /* ... doubling while groups outnumber a quarter of the                                     \
+          slots or more times than slots took one over */
+
+/* Up to 12 queued events of one group (their time is the group's). */
+struct sim__tq_block {
+    uint32_t next; /* next block of the group, or of the free list */
+    uint32_t n;    /* events written */
+    uint32_t seq_lo[SIM__TQ_BLOCK];
+    struct {
+        union {
+            void *ptr;
+            uint64_t id;
+        } u;
+        uint32_t party;
+        uint32_t aux;
+    } ev[SIM__TQ_BLOCK];
+};
+
+/* A time with more than one event.  time < 0: free (head links the free
+ * list). */
+struct sim__tq_group {
+    int64_t time;
+    uint32_t head, tail; /* blocks */
+    uint32_t off;        /* next event to pop in the head block */
+    uint32_t pad_;
+};
+
+/* gid SIM__TQ_NONE: `time` has a plain heap entry and no group yet. */
+struct sim__tq_cache {
+    int64_t time;
+    uint32_t gid;
+};
+
+struct sim__timeq {
+    struct sim__radixq heap; /* events, and group markers */
+    struct sim__tq_group *groups;
+    uint32_t groups_cap, groups_used, group_free;
+    struct sim__tq_block *chunks[SIM__TQ_CHUNKS]; /* doubling, never moved */
+    uint32_t n_chunks;
+    uint32_t blocks_used, block_free; /* blocks ever handed out; free list */
+    struct sim__tq_cache *cache;      /* 2^cache_bits slots, or NULL */
+    unsigned cache_bits;
+    uint32_t groups_live;
+    uint32_t evictions; /* slots taken over by another time since the last resize */
+    int plain;          /* grouping off: a plain radix heap (sim__timeq_set_grouping) */
+    uint32_t cur;       /* the group being popped, or SIM__TQ_NONE */
+    size_t size, peak;
+};
+
+/* The slot of `time` in a cache of 2^bits slots (Fibonacci hashing). */
+static inline unsigned
+sim__tq_slot(int64_t time, unsigned bits)
+{
+    return (unsigned)(((uint64_t)time * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - bits));
+}
+
+void sim__timeq_init(struct sim__timeq *q);
+void sim__timeq_clear(struct sim__timeq *q); /* frees everything */
+/* Block i of the pool: chunk k = h - CHUNK0_BITS at offset j - 2^h, where
+ * j = i + 2^CHUNK0_BITS and 2^h <= j < 2^(h+1). */
+static inline struct sim__tq_block *
+sim__tq_block_at(const struct sim__timeq *q, uint32_t i)
+{
+    uint64_t j = (uint64_t)i + ((uint64_t)1 << SIM__TQ_CHUNK0_BITS);
+    unsigned h = 63u - (unsigned)__builtin_clzll(j);
+
+    return &q->chunks[h - SIM__TQ_CHUNK0_BITS][j - ((uint64_t)1 << h)];
+}
+
+/* Grouping on (the default) or off, on an empty queue: a user that knows
+ * its times are nearly all distinct (drawn latencies) saves the cache
+ * look-up per push. */
+void sim__timeq_set_grouping(struct sim__timeq *q, int on);
+
+MPCSIM_NODISCARD int sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev);
+int sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out);
+
+/* Add `ev` (aux != SIM__TQ_MARKER); ev->time must be >= the last popped
+ * time and >= 0.  0, MPCSIM_ENOMEM or MPCSIM_ELIMIT (queue unchanged).
+ * Inline: the common case, an event joining its time's group with room in
+ * the tail block; everything else is sim__timeq_push_slow. */
+MPCSIM_NODISCARD static inline int
+sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
+{
+    if (q->plain) {
+        int rc = sim__radixq_push(&q->heap, ev);
+
+        if (rc == 0 && ++q->size > q->peak) {
+            q->peak = q->size;
+        }
+        return rc;
+    }
+    if (q->cache != NULL) {
+        const struct sim__tq_cache *slot = &q->cache[sim__tq_slot(ev->time, q->cache_bits)];
+
+        if (slot->time == ev->time && slot->gid != SIM__TQ_NONE &&
+            q->groups[slot->gid].time == ev->time) {
+            struct sim__tq_block *b = sim__tq_block_at(q, q->groups[slot->gid].tail);
+            uint32_t k = b->n;
+
+            if (k < SIM__TQ_BLOCK && ev->aux != SIM__TQ_MARKER) {
+                b->seq_lo[k] = (uint32_t)ev->seq;
+                b->ev[k].u.id = ev->u.id;
+                b->ev[k].party = ev->party;
+                b->ev[k].aux = ev->aux;
+                b->n = k + 1;
+                if (++q->size > q->peak) {
+                    q->peak = q->size;
+                }
+                return 0;
+            }
+        }
+    }
+    return sim__timeq_push_slow(q, ev);
+}
+
+/* Remove the first event into *out; 1, 0 if empty, or MPCSIM_ENOMEM (queue
+ * unchanged).  An event that waited in a group comes back with the low 32
+ * bits of its seq.  Inline: the next event of the current group's head
+ * block; everything else is sim__timeq_pop_slow. */
+static inline int
+sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
+{
+    if (q->plain) {
+        int got = sim__radixq_pop(&q->heap, out);
+
+        q->size -= got == 1;
+        return got;
+    }
+    if (q->cur != SIM__TQ_NONE) {
+        struct sim__tq_group *g = &q->groups[q->cur];
+        const struct sim__tq_block *b = sim__tq_block_at(q, g->head);
+        uint32_t k = g->off;
+
+        if (k < b->n) {
+            out->time = g->time;
+            out->seq = b->seq_lo[k];
+            out->u.id = b->ev[k].u.id;
+            out->party = b->ev[k].party;
+            out->aux = b->ev[k].aux;
+            g->off = k + 1;
+            q->size--;
+            return 1;
+        }
+    }
+    return sim__timeq_pop_slow(q, out);
+}
+
+static inline size_t
+sim__timeq_size(const struct sim__timeq *q)
 {
     return q->size;
 }

@@ -12,24 +12,34 @@
 #include "sim/sim.h"
 #include "sim/stream.h"
 
-/* The queue the engine uses: SIM_QUEUE_RADIX (default) or the 4-ary heap. */
-#ifndef SIM_QUEUE_HEAP
-#define SIM__Q struct sim__radixq
-#define SIM__Q_INIT sim__radixq_init
-#define SIM__Q_CLEAR sim__radixq_clear
-#define SIM__Q_PUSH sim__radixq_push
-#define SIM__Q_POP sim__radixq_pop
-#define SIM__Q_SIZE sim__radixq_size
-#define SIM__Q_PEAK(q) ((q)->peak)
-#else
+/* The queue the engine uses: events grouped by time (default),
+ * SIM_QUEUE_RADIX the plain radix heap, SIM_QUEUE_HEAP the 4-ary heap. */
+#if defined(SIM_QUEUE_HEAP)
 #define SIM__Q struct sim__heapq
 #define SIM__Q_INIT sim__heapq_init
 #define SIM__Q_CLEAR sim__heapq_clear
 #define SIM__Q_PUSH sim__heapq_push
 #define SIM__Q_POP sim__heapq_pop
 #define SIM__Q_SIZE sim__heapq_size
-#define SIM__Q_PEAK(q) ((q)->peak)
+#define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
+#elif defined(SIM_QUEUE_RADIX)
+#define SIM__Q struct sim__radixq
+#define SIM__Q_INIT sim__radixq_init
+#define SIM__Q_CLEAR sim__radixq_clear
+#define SIM__Q_PUSH sim__radixq_push
+#define SIM__Q_POP sim__radixq_pop
+#define SIM__Q_SIZE sim__radixq_size
+#define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
+#else
+#define SIM__Q struct sim__timeq
+#define SIM__Q_INIT sim__timeq_init
+#define SIM__Q_CLEAR sim__timeq_clear
+#define SIM__Q_PUSH sim__timeq_push
+#define SIM__Q_POP sim__timeq_pop
+#define SIM__Q_SIZE sim__timeq_size
+#define SIM__Q_GROUPING sim__timeq_set_grouping /* on an empty queue */
 #endif
+#define SIM__Q_PEAK(q) ((q)->peak)
 
 /* Event kinds (top 4 bits of sim__event.aux; the low 28 bits are `from`). */
 enum {
@@ -156,6 +166,7 @@ struct sim {
     /* Payload slabs. */
     void *free_list[SIM__PAYLOAD_CLASSES];
     void *slabs; /* chain of slabs (first word links) */
+    size_t n_slabs;
     uint8_t *scratch;
     size_t scratch_cap;
     /* Results. */

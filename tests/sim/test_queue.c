@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/sim/test_queue.c - both event queues pop in (time, seq) order,
+ * tests/sim/test_queue.c - the event queues pop in (time, seq) order,
  * equal times first-in first-out, under interleaved pushes and pops.
  */
 #include <setjmp.h>
@@ -15,6 +15,78 @@
 
 #define N_EV 20000
 
+enum { Q_HEAP, Q_RADIX, Q_TIME, Q_KINDS };
+
+/* The three queues behind one interface. */
+struct anyq {
+    int kind;
+    struct sim__heapq hq;
+    struct sim__radixq rq;
+    struct sim__timeq tq;
+};
+
+static void
+anyq_init(struct anyq *q, int kind)
+{
+    q->kind = kind;
+    sim__heapq_init(&q->hq);
+    sim__radixq_init(&q->rq);
+    sim__timeq_init(&q->tq);
+}
+
+static void
+anyq_clear(struct anyq *q)
+{
+    sim__heapq_clear(&q->hq);
+    sim__radixq_clear(&q->rq);
+    sim__timeq_clear(&q->tq);
+}
+
+static int
+anyq_push(struct anyq *q, const struct sim__event *ev)
+{
+    switch (q->kind) {
+    case Q_HEAP:
+        return sim__heapq_push(&q->hq, ev);
+    case Q_RADIX:
+        return sim__radixq_push(&q->rq, ev);
+    default:
+        return sim__timeq_push(&q->tq, ev);
+    }
+}
+
+static int
+anyq_pop(struct anyq *q, struct sim__event *ev)
+{
+    switch (q->kind) {
+    case Q_HEAP:
+        return sim__heapq_pop(&q->hq, ev);
+    case Q_RADIX:
+        return sim__radixq_pop(&q->rq, ev);
+    default:
+        return sim__timeq_pop(&q->tq, ev);
+    }
+}
+
+static size_t
+anyq_size(const struct anyq *q)
+{
+    switch (q->kind) {
+    case Q_HEAP:
+        return sim__heapq_size(&q->hq);
+    case Q_RADIX:
+        return sim__radixq_size(&q->rq);
+    default:
+        return sim__timeq_size(&q->tq);
+    }
+}
+
+static size_t
+anyq_peak(const struct anyq *q)
+{
+    return q->kind == Q_HEAP ? q->hq.peak : q->kind == Q_RADIX ? q->rq.peak : q->tq.peak;
+}
+
 /* A reference: check a popped sequence is (time, seq)-sorted. */
 static void
 check_sorted(const struct sim__event *ev, size_t n)
@@ -25,54 +97,53 @@ check_sorted(const struct sim__event *ev, size_t n)
 }
 
 /* Pushes at random times >= the last pop (few distinct values, so many
- * ties), pops interleaved: the output is sorted and complete. */
+ * ties), pops interleaved: the output is sorted and complete, and each
+ * event comes back with what was pushed. */
 static void
-run_interleaved(int radix)
+run_interleaved(int kind, int64_t spread)
 {
-    struct sim__heapq hq;
-    struct sim__radixq rq;
+    struct anyq q;
     struct sim__event *out = test_malloc(2 * N_EV * sizeof(*out));
     size_t n_out = 0, pushed = 0;
     uint64_t seq = 0;
     int64_t now = 0;
 
-    sim__heapq_init(&hq);
-    sim__radixq_init(&rq);
-    while (pushed < N_EV || (radix ? sim__radixq_size(&rq) : sim__heapq_size(&hq)) > 0) {
+    anyq_init(&q, kind);
+    while (pushed < N_EV || anyq_size(&q) > 0) {
         int burst = (int)(mpcsim_test_rand64() % 8);
 
         for (int b = 0; b < burst && pushed < N_EV; b++) {
             struct sim__event ev = {0};
 
-            ev.time =
-                now + (int64_t)(mpcsim_test_rand64() % 4) * (int64_t)(mpcsim_test_rand64() % 1000);
+            ev.time = now + (int64_t)(mpcsim_test_rand64() % 4) *
+                                (int64_t)(mpcsim_test_rand64() % (uint64_t)spread);
             ev.seq = seq++;
             ev.party = (uint32_t)pushed;
-            if (radix) {
-                assert_int_equal(sim__radixq_push(&rq, &ev), 0);
-            } else {
-                assert_int_equal(sim__heapq_push(&hq, &ev), 0);
-            }
+            ev.aux = (uint32_t)(pushed * 7);
+            ev.u.id = pushed * 13;
+            assert_int_equal(anyq_push(&q, &ev), 0);
             pushed++;
         }
         for (int b = 0; b < 3; b++) {
             struct sim__event ev;
-            int got = radix ? sim__radixq_pop(&rq, &ev) : sim__heapq_pop(&hq, &ev);
+            int got = anyq_pop(&q, &ev);
 
             if (got == 0) {
                 break;
             }
             assert_int_equal(got, 1);
             assert_true(ev.time >= now);
+            assert_int_equal(ev.seq, ev.party);
+            assert_int_equal(ev.aux, ev.party * 7);
+            assert_int_equal(ev.u.id, (uint64_t)ev.party * 13);
             now = ev.time;
             out[n_out++] = ev;
         }
     }
     assert_int_equal(n_out, N_EV);
     check_sorted(out, n_out);
-    assert_true((radix ? rq.peak : hq.peak) > 0);
-    sim__heapq_clear(&hq);
-    sim__radixq_clear(&rq);
+    assert_true(anyq_peak(&q) > 0);
+    anyq_clear(&q);
     test_free(out);
 }
 
@@ -80,23 +151,87 @@ static void
 test_queue_heap_order(void **state)
 {
     (void)state;
-    run_interleaved(0);
+    run_interleaved(Q_HEAP, 1000);
 }
 
 static void
 test_queue_radix_order(void **state)
 {
     (void)state;
-    run_interleaved(1);
+    run_interleaved(Q_RADIX, 1000);
+}
+
+/* Many ties (more pending times than the cache has slots, so groups of
+ * one time also split), and nearly all times distinct. */
+static void
+test_queue_time_order(void **state)
+{
+    (void)state;
+    run_interleaved(Q_TIME, 1000);
+    run_interleaved(Q_TIME, 3);
+    run_interleaved(Q_TIME, 100000000);
+}
+
+/* A time whose cache slot is taken over by another time in between starts
+ * over (a plain entry, then a group): its events still pop in seq order,
+ * and an event pushed at the current time while its group is being popped
+ * comes after it. */
+static void
+test_queue_time_split_groups(void **state)
+{
+    struct sim__timeq q;
+    struct sim__event ev = {0}, got;
+    uint64_t seq = 0;
+    int64_t other = -1;
+
+    (void)state;
+    sim__timeq_init(&q);
+    ev.time = 100;
+    ev.seq = seq++;
+    assert_int_equal(sim__timeq_push(&q, &ev), 0);
+    /* Find a time sharing 100's cache slot and push it: it evicts 100. */
+    for (int64_t t = 101; other < 0; t++) {
+        if (sim__tq_slot(t, q.cache_bits) == sim__tq_slot(100, q.cache_bits)) {
+            other = t;
+        }
+    }
+    ev.time = other;
+    ev.seq = seq++;
+    assert_int_equal(sim__timeq_push(&q, &ev), 0);
+    for (int i = 0; i < 3; i++) {
+        ev.time = 100;
+        ev.seq = seq++;
+        assert_int_equal(sim__timeq_push(&q, &ev), 0);
+    }
+    assert_true(q.groups_used >= 1); /* 100 was split */
+    for (uint64_t want = 0; want < 5; want++) {
+        if (want == 1) {
+            continue;
+        }
+        assert_int_equal(sim__timeq_pop(&q, &got), 1);
+        assert_int_equal(got.time, 100);
+        assert_int_equal(got.seq, want);
+        if (want == 2) {
+            ev.time = 100; /* pushed at the current time, mid-group */
+            ev.seq = seq++;
+            assert_int_equal(sim__timeq_push(&q, &ev), 0);
+        }
+    }
+    assert_int_equal(sim__timeq_pop(&q, &got), 1);
+    assert_int_equal(got.time, 100);
+    assert_int_equal(got.seq, 5);
+    assert_int_equal(sim__timeq_pop(&q, &got), 1);
+    assert_int_equal(got.time, other);
+    assert_int_equal(sim__timeq_pop(&q, &got), 0);
+    sim__timeq_clear(&q);
 }
 
 /* Equal times pop first-in first-out, whatever else is queued. */
 static void
 test_queue_ties_fifo(void **state)
 {
-    for (int radix = 0; radix < 2; radix++) {
-        struct sim__heapq hq;
-        struct sim__radixq rq;
+    for (int kind = 0; kind < Q_KINDS; kind++) {
+        struct anyq q;
         const int64_t times[] = {5, 3, 5, 5, 3, 9, 5, 0, 3};
         uint64_t last_seq[10];
         int64_t last_t = -1;
@@ -104,19 +239,18 @@ test_queue_ties_fifo(void **state)
         int got;
 
         (void)state;
-        sim__heapq_init(&hq);
-        sim__radixq_init(&rq);
+        anyq_init(&q, kind);
         for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
             struct sim__event e = {0};
 
             e.time = times[i];
             e.seq = i;
-            assert_int_equal(radix ? sim__radixq_push(&rq, &e) : sim__heapq_push(&hq, &e), 0);
+            assert_int_equal(anyq_push(&q, &e), 0);
         }
         for (int i = 0; i < 10; i++) {
             last_seq[i] = 0;
         }
-        while ((got = radix ? sim__radixq_pop(&rq, &ev) : sim__heapq_pop(&hq, &ev)) == 1) {
+        while ((got = anyq_pop(&q, &ev)) == 1) {
             assert_true(ev.time >= last_t);
             if (ev.time == last_t) {
                 assert_true(ev.seq > last_seq[ev.time]);
@@ -126,8 +260,7 @@ test_queue_ties_fifo(void **state)
         }
         assert_int_equal(got, 0);
         assert_int_equal(last_t, 9);
-        sim__heapq_clear(&hq);
-        sim__radixq_clear(&rq);
+        anyq_clear(&q);
     }
 }
 
@@ -167,14 +300,99 @@ test_queue_oom(void **state)
     sim__radixq_clear(&rq);
 }
 
+/* A wave of senders each pushing the same 1000 times in turn (more times
+ * than the cache starts with slots): the cache grows, times are grouped,
+ * and the radix heap holds a few entries per time (each resize starts every
+ * time over), not one per event (a cache that only grew with open groups
+ * thrashed here and grouped nothing). */
+static void
+test_queue_time_wave_groups(void **state)
+{
+    struct sim__timeq q;
+    struct sim__event ev = {0};
+    uint64_t seq = 0;
+    int64_t last = -1;
+
+    (void)state;
+    sim__timeq_init(&q);
+    for (int s = 0; s < 50; s++) {
+        for (int k = 0; k < 1000; k++) {
+            ev.time = k;
+            ev.seq = seq;
+            ev.party = (uint32_t)seq++;
+            assert_int_equal(sim__timeq_push(&q, &ev), 0);
+        }
+    }
+    assert_true(q.heap.peak <= 10000); /* 7632 here; 50 000 when thrashing */
+    for (uint64_t i = 0, last_seq = 0; i < seq; i++) {
+        assert_int_equal(sim__timeq_pop(&q, &ev), 1);
+        assert_true(ev.time > last || (ev.time == last && ev.seq > last_seq));
+        assert_int_equal(ev.seq, ev.party);
+        last = ev.time;
+        last_seq = ev.seq;
+    }
+    assert_int_equal(sim__timeq_pop(&q, &ev), 0);
+    sim__timeq_clear(&q);
+}
+
+/* The grouped queue: a failed push (cache, node chunk, group array or the
+ * group heap) changes nothing, and what was pushed pops complete and in
+ * order. */
+static void
+test_queue_time_oom(void **state)
+{
+    struct sim__timeq q;
+    struct sim__event ev = {0};
+    size_t ok = 0, popped = 0;
+    int64_t last = -1;
+    int failures = 0;
+
+    (void)state;
+    sim__timeq_init(&q);
+    for (int i = 0; i < 3000; i++) {
+        int rc;
+
+        ev.time = (i * 7919) % 1500;
+        ev.seq = (uint64_t)i;
+        mpcsim_test_fail_alloc_after(i % 5 == 0 ? 0 : -1);
+        rc = sim__timeq_push(&q, &ev);
+        mpcsim_test_fail_alloc_after(-1);
+        failures += rc < 0;
+        ok += rc == 0;
+    }
+    assert_true(failures > 0);
+    assert_int_equal(sim__timeq_size(&q), ok);
+    for (;;) {
+        int got;
+
+        mpcsim_test_fail_alloc_after(popped % 3 == 0 ? 0 : -1);
+        got = sim__timeq_pop(&q, &ev);
+        mpcsim_test_fail_alloc_after(-1);
+        if (got == 0) {
+            break;
+        }
+        if (got < 0) {
+            assert_int_equal(got, MPCSIM_ENOMEM);
+            popped++;
+            continue;
+        }
+        assert_true(ev.time >= last);
+        last = ev.time;
+        popped++;
+        ok--;
+    }
+    assert_int_equal(ok, 0);
+    sim__timeq_clear(&q);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_queue_heap_order),
-        cmocka_unit_test(test_queue_radix_order),
-        cmocka_unit_test(test_queue_ties_fifo),
-        cmocka_unit_test(test_queue_oom),
+        cmocka_unit_test(test_queue_heap_order), cmocka_unit_test(test_queue_radix_order),
+        cmocka_unit_test(test_queue_ties_fifo),  cmocka_unit_test(test_queue_oom),
+        cmocka_unit_test(test_queue_time_order), cmocka_unit_test(test_queue_time_split_groups),
+        cmocka_unit_test(test_queue_time_oom),   cmocka_unit_test(test_queue_time_wave_groups),
     };
 
     mpcsim_test_init();
