@@ -685,6 +685,9 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
             continue;
         }
         e++;
+        if (sa__li(st, (int)id) < 0) {
+            goto malformed; /* SecAgg+: the server sends the neighbourhood only */
+        }
         if (id == (size_t)st->self) {
             if (memcmp(ent, st->ck.pk, SA_K) != 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) != 0) {
                 goto malformed;
@@ -692,13 +695,6 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
             found = 1;
         } else if (memcmp(ent, st->ck.pk, SA_K) == 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) == 0) {
             goto malformed; /* the paper: all key pairs must differ */
-        }
-    }
-    if (found && st->kdeg > 0) {
-        /* SecAgg+: the threshold holds per neighbourhood. */
-        m = 0;
-        for (size_t id = 1; id < n; id++) {
-            m += st->in1[id] && sa__li(st, (int)id) >= 0;
         }
     }
     if ((int)m < st->t) {
@@ -1054,6 +1050,46 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
 /* ------------------------------------------------------------------ */
 /* Server */
 
+/* SecAgg+: send each client the members of U1 among itself and its neighbours. */
+static int
+sa__server_close_adv_sparse(struct sim_party *p, struct secagg_party *st)
+{
+    size_t len = 1 + st->bm + (size_t)(st->kdeg + 1) * SA_KEYS_ENTRY; /* at most */
+    uint8_t *msg = mpcsim_malloc(len);
+    uint8_t *flags = mpcsim_calloc((size_t)st->n, 1);
+    int rc = 0;
+
+    if (msg == NULL || flags == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    msg[0] = SA_MSG_KEYS;
+    for (int v = 1; v < st->n && rc == 0; v++) {
+        size_t o = 1 + st->bm;
+
+        for (int sl = 0; sl <= st->kdeg; sl++) {
+            int w = secagg_harary_at(st->kdeg, st->n - 1, v, sl);
+
+            flags[w] = st->in1[w];
+        }
+        sa__bitmap_write(msg + 1, st, flags);
+        for (int w = 1; w < st->n; w++) {
+            if (flags[w]) {
+                memcpy(msg + o, st->pk + (size_t)w * 2 * SA_K, 2 * SA_K);
+                o += SA_KEYS_ENTRY;
+            }
+        }
+        for (int sl = 0; sl <= st->kdeg; sl++) {
+            flags[secagg_harary_at(st->kdeg, st->n - 1, v, sl)] = 0;
+        }
+        rc = sim_send(p, v, 2, msg, o); /* round 2: the key list U1 */
+    }
+out:
+    mpcsim_free(msg);
+    mpcsim_free(flags);
+    return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
+}
+
 /* Close AdvertiseKeys: broadcast U1. */
 static int
 sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
@@ -1066,6 +1102,9 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
     if (st->cnt1 < st->t) {
         sa__server_abort(p, st, "secagg: fewer than t clients advertised keys");
         return 0;
+    }
+    if (st->kdeg > 0) {
+        return sa__server_close_adv_sparse(p, st);
     }
     msg = mpcsim_malloc(len);
     if (msg == NULL) {

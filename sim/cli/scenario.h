@@ -56,6 +56,8 @@ struct scenario_protocol {
     int fresh_keys;           /* paillier: 1 new dealer keys per trial, 0 cached (default) */
     int input_bits;           /* secagg: bits of an input (sign included); 0 = from the inputs */
     int result_to_clients; /* secagg: 1 the server sends the sum to the clients, 0 (default) not */
+    int num_shares;        /* secagg: SecAgg+ K >= 2; 0 unset (every client: SecAgg); -1 auto */
+    int reconstruction_threshold; /* secagg: SecAgg+ T (Flower's name); 0 unset */
     double round_timeout_ms;
     int set_mask; /* SCENARIO_PKEY_* bits given in the file */
 };
@@ -74,6 +76,8 @@ enum {
     SCENARIO_PKEY_FRESH_KEYS = 1 << 9,
     SCENARIO_PKEY_INPUT_BITS = 1 << 10,
     SCENARIO_PKEY_RESULT_TO_CLIENTS = 1 << 11,
+    SCENARIO_PKEY_NUM_SHARES = 1 << 12,
+    SCENARIO_PKEY_RECONSTRUCTION_THRESHOLD = 1 << 13,
 };
 
 struct scenario_adversary {
