@@ -1157,6 +1157,7 @@ test_secagg_plus_auto(void **state)
         int K = secagg_auto_shares(cs[i], 0.1, 0.1, &t);
 
         assert_true(K > prev && K < cs[i]);
+        assert_int_equal(K, 109 + 12 * (int)i); /* README: 109, 121, 133 */
         assert_true(t > K / 2 && t <= K);
         prev = K;
         printf("auto: clients %d dropout 0.1 corrupt 0.1: K = %d, T = %d\n", cs[i], K, t);
@@ -1167,6 +1168,12 @@ test_secagg_plus_auto(void **state)
 
         printf("auto: clients 1000 dropout 0 corrupt 0: K = %d, T = %d\n", K, t);
         assert_true(K >= 3);
+        K = secagg_auto_shares(1000, 0.1, 0.0, &t);
+        assert_int_equal(K, 35); /* README */
+        assert_int_equal(t, 18);
+        K = secagg_auto_shares(10000, 0.1, 0.0, &t);
+        assert_int_equal(K, 39);
+        assert_int_equal(t, 20);
         K = secagg_auto_shares(20, 0.5, 0.3, &t);
         assert_int_equal(K, 20); /* nothing sparser qualifies: the complete graph */
     }
