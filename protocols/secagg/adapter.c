@@ -70,6 +70,10 @@ enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
 
 struct secagg_trial {
     struct shamir_ctx *sh; /* n - 1 clients (SecAgg+: k + 1 slots), degree t - 1 */
+    /* SecAgg+: 3 x n flags the clients borrow as U1, U2, U3 while one of
+     * them handles a message (the engine runs a trial's handlers one at a
+     * time), so a client keeps O(k), not O(n), between messages. */
+    uint8_t *scratch;
 };
 
 struct secagg_party {
@@ -90,7 +94,9 @@ struct secagg_party {
     struct fp_stream *rng, *adv;
     unsigned adv_count;
     uint8_t *pk;              /* n x (c_pk, s_pk) of the clients in U1 */
-    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 */
+    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 (SecAgg+ clients: borrowed) */
+    uint8_t *keep;            /* SecAgg+ client: 2 x (k + 1): U1, U2 flags by slot */
+    uint8_t *scratch;         /* SecAgg+ client: the trial's 3 x n flags */
     int cnt1, cnt2, cnt3;
     /* client */
     uint64_t *x; /* L: w x in Z_R */
@@ -324,6 +330,7 @@ sa__trial_teardown(void *trial)
         return;
     }
     shamir_ctx_destroy(tr->sh);
+    mpcsim_free(tr->scratch);
     mpcsim_free(tr);
 }
 
@@ -352,6 +359,13 @@ sa__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
 
         rc = shamir_ctx_create(&tr->sh, k > 0 ? k + 1 : cfg0->n - 1,
                                sa__threshold(prm, cfg0->n) - 1);
+        if (rc == 0 && k > 0) {
+            tr->scratch = mpcsim_calloc(3, (size_t)cfg0->n);
+            rc = tr->scratch == NULL ? MPCSIM_ENOMEM : 0;
+        }
+        if (rc != 0) {
+            shamir_ctx_destroy(tr->sh);
+        }
     }
     if (rc != 0) {
         mpcsim_free(tr);
@@ -370,9 +384,12 @@ sa__free(struct secagg_party *st)
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->pk);
-    mpcsim_free(st->in1);
-    mpcsim_free(st->in2);
-    mpcsim_free(st->in3);
+    if (st->keep == NULL) { /* else borrowed (NULL outside a handler) */
+        mpcsim_free(st->in1);
+        mpcsim_free(st->in2);
+        mpcsim_free(st->in3);
+    }
+    mpcsim_free(st->keep);
     mpcsim_free(st->x);
     if (st->ckey != NULL) {
         sodium_memzero(st->ckey, st->width * SA_K);
@@ -439,10 +456,17 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         goto out;
     }
     st->pk = mpcsim_calloc(st->width, 2 * SA_K);
-    st->in1 = mpcsim_calloc(n, 1);
-    st->in2 = mpcsim_calloc(n, 1);
-    st->in3 = mpcsim_calloc(n, 1);
-    if (st->pk == NULL || st->in1 == NULL || st->in2 == NULL || st->in3 == NULL) {
+    if (st->kdeg > 0 && st->self != 0) {
+        st->keep = mpcsim_calloc(2, st->width);
+        st->scratch = tr->scratch;
+        rc = st->keep == NULL ? MPCSIM_ENOMEM : 0;
+    } else {
+        st->in1 = mpcsim_calloc(n, 1);
+        st->in2 = mpcsim_calloc(n, 1);
+        st->in3 = mpcsim_calloc(n, 1);
+        rc = st->in1 == NULL || st->in2 == NULL || st->in3 == NULL ? MPCSIM_ENOMEM : 0;
+    }
+    if (st->pk == NULL || rc != 0) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -998,6 +1022,41 @@ out:
     mpcsim_free(z);
 }
 
+/* SecAgg+ client: borrow the trial's flags, with U1 and U2 of the neighbourhood restored. */
+static void
+sa__client_borrow(struct secagg_party *st)
+{
+    if (st->keep == NULL) {
+        return;
+    }
+    st->in1 = st->scratch;
+    st->in2 = st->scratch + st->n;
+    st->in3 = st->scratch + 2 * (size_t)st->n;
+    for (int sl = 0; sl <= st->kdeg; sl++) {
+        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
+
+        st->in1[v] = st->keep[sl];
+        st->in2[v] = st->keep[st->width + (size_t)sl];
+    }
+}
+
+/* ... and give them back: keep the neighbourhood's U1 and U2, clear the rest. */
+static void
+sa__client_return(struct secagg_party *st)
+{
+    if (st->keep == NULL) {
+        return;
+    }
+    for (int sl = 0; sl <= st->kdeg; sl++) {
+        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
+
+        st->keep[sl] = st->in1[v];
+        st->keep[st->width + (size_t)sl] = st->in2[v];
+    }
+    memset(st->scratch, 0, 3 * (size_t)st->n);
+    st->in1 = st->in2 = st->in3 = NULL;
+}
+
 static void
 sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const uint8_t *msg,
                    size_t len)
@@ -1018,6 +1077,7 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: out of memory");
         return;
     }
+    sa__client_borrow(st);
     switch (msg[0]) {
     case SA_MSG_KEYS:
         if (st->phase == CL_KEYS) {
@@ -1045,6 +1105,7 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: malformed message from the server");
         break;
     }
+    sa__client_return(st);
 }
 
 /* ------------------------------------------------------------------ */
