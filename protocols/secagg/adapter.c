@@ -6,9 +6,9 @@
  * a round when every client it expects has been heard (a message that
  * does not parse counts as heard, and its sender is accused) or at its
  * timer; it accumulates the masked inputs as they arrive, so it keeps
- * O(L) for them, and the unmasking shares in an n x n x 5 table (O(n^2):
- * revisit with the sparse graph).  Clients keep the keys and shares of
- * the others, O(n).
+ * O(L) for them, and the unmasking shares in an n x n x 5 table (SecAgg+:
+ * n x (k + 1) x 5, by slot).  Clients keep the keys and shares of the
+ * others, O(n) (SecAgg+: of their neighbours, O(k), by slot).
  *
  * Wire format, as tight as the paper's accounting (Bonawitz et al. 2017,
  * section 7.1) allows: sets of parties are bitmaps (ceil(n / 8) bytes, bit

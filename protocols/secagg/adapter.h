@@ -84,10 +84,21 @@
  * (malicious server) are not implemented; the server learns the sum over
  * U3 and nothing else about an input when it follows the protocol.
  *
+ * SecAgg+ (Bell, Bonawitz, Gascon, Lepoint, Raykova, CCS 2020), with
+ * num_shares K below the clients: client u's secrets are Shamir-shared
+ * (degree t - 1) over u and its k neighbours in the Harary graph (see
+ * secagg_sparse_degree; share index = slot), u masks only with its
+ * neighbours, the server sends u only its neighbourhood's keys (KEYS is
+ * then per client), and the t checks above hold per neighbourhood: a
+ * client aborts when fewer than t of its neighbourhood advertised or
+ * shared keys, and the server when it holds fewer than t shares of a
+ * secret it must rebuild.  Sets of clients still travel as n-bit bitmaps.
+ *
  * Costs charged: X25519 operations (SIM_OP_X25519), AEAD bytes, PRG bytes
  * (8 per element), field operations and Lagrange terms.  Memory is O(n)
  * per client and O(n^2) at the server (the unmasking shares), plus O(L)
- * per party.
+ * per party; SecAgg+: O(k) per client between messages (plus 3n bytes of
+ * flags per trial, borrowed during a handler) and O(n k) at the server.
  */
 #ifndef MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
 #define MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
