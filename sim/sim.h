@@ -31,7 +31,7 @@ struct sim;       /* one trial (opaque) */
 struct sim_party; /* a party's handle inside a trial (opaque) */
 
 #define SIM_NS_PER_MS INT64_C(1000000)
-#define SIM_MAX_PARTIES 100000
+#define SIM_MAX_PARTIES 1000000
 /* The largest message sim_send/sim_broadcast accept: 1 GiB.  Larger is
  * MPCSIM_ELIMIT, which sim_run then returns. */
 #define SIM_MAX_MESSAGE_BYTES ((size_t)1 << 30)

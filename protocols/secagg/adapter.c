@@ -6,9 +6,9 @@
  * a round when every client it expects has been heard (a message that
  * does not parse counts as heard, and its sender is accused) or at its
  * timer; it accumulates the masked inputs as they arrive, so it keeps
- * O(L) for them, and the unmasking shares in an n x n x 5 table (O(n^2):
- * revisit with the sparse graph).  Clients keep the keys and shares of
- * the others, O(n).
+ * O(L) for them, and the unmasking shares in an n x n x 5 table (SecAgg+:
+ * n x (k + 1) x 5, by slot).  Clients keep the keys and shares of the
+ * others, O(n) (SecAgg+: of their neighbours, O(k), by slot).
  *
  * Wire format, as tight as the paper's accounting (Bonawitz et al. 2017,
  * section 7.1) allows: sets of parties are bitmaps (ceil(n / 8) bytes, bit
@@ -31,6 +31,7 @@
  */
 #include "protocols/secagg/adapter.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,13 +69,21 @@ enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
 #define SA_AGREE_HASH_BYTES (13 + 1 + 3 * SA_K)
 
 struct secagg_trial {
-    struct shamir_ctx *sh; /* n - 1 clients, degree t - 1 */
+    struct shamir_ctx *sh; /* n - 1 clients (SecAgg+: k + 1 slots), degree t - 1 */
+    /* SecAgg+: 3 x n flags the clients borrow as U1, U2, U3 while one of
+     * them handles a message (the engine runs a trial's handlers one at a
+     * time), so a client keeps O(k), not O(n), between messages. */
+    uint8_t *scratch;
 };
 
 struct secagg_party {
     const struct secagg_params *prm;
     const struct shamir_ctx *sh;
     int n, t, self, phase;
+    int kdeg;       /* SecAgg+ degree k; 0: SecAgg, the complete graph */
+    int nshares;    /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
+    size_t width;   /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
+    size_t uw;      /* server: columns of ush and uhas (n, or k + 1 slots) */
     size_t L, bm;   /* vector length; bitmap bytes */
     unsigned rbits; /* masks live in Z_R, R = 2^rbits */
     uint64_t rmask; /* R - 1 */
@@ -85,7 +94,9 @@ struct secagg_party {
     struct fp_stream *rng, *adv;
     unsigned adv_count;
     uint8_t *pk;              /* n x (c_pk, s_pk) of the clients in U1 */
-    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 */
+    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 (SecAgg+ clients: borrowed) */
+    uint8_t *keep;            /* SecAgg+ client: 2 x (k + 1): U1, U2 flags by slot */
+    uint8_t *scratch;         /* SecAgg+ client: the trial's 3 x n flags */
     int cnt1, cnt2, cnt3;
     /* client */
     uint64_t *x; /* L: w x in Z_R */
@@ -142,10 +153,129 @@ secagg_default_threshold(int n)
     return 2 * (n - 1) / 3 + 1;
 }
 
+/* see adapter.h */
+int
+secagg_sparse_degree(int num_shares, int clients)
+{
+    int k;
+
+    if (num_shares <= 1) {
+        return 0;
+    }
+    k = num_shares < 3 ? 2 : num_shares - 1; /* H(1, c) is not connected */
+    if (k % 2 == 1 && clients % 2 == 1) {
+        k++;
+    }
+    return k >= clients - 1 ? 0 : k;
+}
+
+/* see adapter.h */
+int
+secagg_harary_at(int k, int clients, int u, int slot)
+{
+    int h = k / 2;
+    int c0 = u - 1;
+
+    if (slot == 0) {
+        return u;
+    }
+    if (slot <= h) {
+        return (c0 + slot) % clients + 1;
+    }
+    if (slot <= 2 * h) {
+        return (c0 - (slot - h) + clients) % clients + 1;
+    }
+    return (c0 + clients / 2) % clients + 1; /* odd k: the opposite client */
+}
+
+/* see adapter.h */
+int
+secagg_harary_slot(int k, int clients, int u, int v)
+{
+    int h = k / 2;
+    int d = ((v - u) % clients + clients) % clients;
+
+    if (d == 0) {
+        return 0;
+    }
+    if (d <= h) {
+        return d;
+    }
+    if (d >= clients - h) {
+        return h + (clients - d);
+    }
+    if (k % 2 == 1 && 2 * d == clients) {
+        return k;
+    }
+    return -1;
+}
+
+/* log P[Bin(n, q) = i] */
+static double
+sa__lbinom(int n, int i, double q)
+{
+    if (q <= 0) {
+        return i == 0 ? 0 : -INFINITY;
+    }
+    if (q >= 1) {
+        return i == n ? 0 : -INFINITY;
+    }
+    return lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) + i * log(q) +
+           (n - i) * log1p(-q);
+}
+
+/* P[Bin(n, q) >= a] */
+static double
+sa__binom_upper(int n, double q, int a)
+{
+    double s = 0;
+
+    if (a <= 0) {
+        return 1;
+    }
+    for (int i = a; i <= n; i++) {
+        s += exp(sa__lbinom(n, i, q));
+    }
+    return s;
+}
+
+/* see adapter.h */
+int
+secagg_auto_shares(int clients, double dropout, double corrupt, int *t)
+{
+    double sec = ldexp(1.0, -40) / clients, cor = ldexp(1.0, -20) / clients;
+
+    for (int K = 3; K < clients; K++) {
+        int k = K - 1;
+
+        if (secagg_sparse_degree(K, clients) != k) {
+            continue; /* k odd with c odd: K + 1 is tried next */
+        }
+        for (int T = K / 2 + 1; T <= K; T++) {
+            if (sa__binom_upper(k, corrupt, 2 * T - K) > sec) {
+                continue; /* not secure: try a larger threshold */
+            }
+            /* T is the least secure threshold: correct? (survivors < T) */
+            if (1.0 - sa__binom_upper(k, 1.0 - dropout, T - 1) <= cor) {
+                *t = T;
+                return K;
+            }
+            break;
+        }
+    }
+    *t = secagg_default_threshold(clients + 1);
+    return clients;
+}
+
 static int
 sa__threshold(const struct secagg_params *p, int n)
 {
-    return p->threshold == 0 ? secagg_default_threshold(n) : p->threshold;
+    int k = secagg_sparse_degree(p->num_shares, n - 1);
+
+    if (p->threshold != 0) {
+        return p->threshold;
+    }
+    return k > 0 ? secagg_default_threshold(k + 2) : secagg_default_threshold(n);
 }
 
 /* see adapter.h */
@@ -165,8 +295,16 @@ secagg_unsupported(const struct secagg_params *p, int n)
         return "secagg computes sum, weighted_sum and mean (a masked sum), not variance or "
                "dot_product (use shamir or additive)";
     }
+    if (p->num_shares < 0 || p->num_shares == 1) {
+        return "secagg num_shares must be at least 2 (the shares of one client's secrets)";
+    }
     if (t < 1 || t > n - 1) {
         return "secagg threshold t must satisfy 1 <= t <= parties - 1 (the clients)";
+    }
+    if (n >= 2 && secagg_sparse_degree(p->num_shares, n - 1) > 0 &&
+        t > secagg_sparse_degree(p->num_shares, n - 1) + 1) {
+        return "secagg reconstruction_threshold must be at most num_shares (each client's secrets "
+               "have num_shares shares; one more when num_shares is even and the clients odd)";
     }
     if (p->comp.kind == COMPUTATION_WEIGHTED_SUM &&
         (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
@@ -177,9 +315,6 @@ secagg_unsupported(const struct secagg_params *p, int n)
     }
     if (n >= 2 && secagg_ring_bits(p, n) > 64) {
         return "secagg input_bits + ceil(log2 clients) must be at most 64 (the masking ring Z_R)";
-    }
-    if (p->graph_sparse) {
-        return "secagg graph: sparse (SecAgg+) is not implemented yet; use graph: complete";
     }
     return NULL;
 }
@@ -195,6 +330,7 @@ sa__trial_teardown(void *trial)
         return;
     }
     shamir_ctx_destroy(tr->sh);
+    mpcsim_free(tr->scratch);
     mpcsim_free(tr);
 }
 
@@ -218,7 +354,19 @@ sa__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
     if (tr == NULL) {
         return MPCSIM_ENOMEM;
     }
-    rc = shamir_ctx_create(&tr->sh, cfg0->n - 1, sa__threshold(prm, cfg0->n) - 1);
+    {
+        int k = secagg_sparse_degree(prm->num_shares, cfg0->n - 1);
+
+        rc = shamir_ctx_create(&tr->sh, k > 0 ? k + 1 : cfg0->n - 1,
+                               sa__threshold(prm, cfg0->n) - 1);
+        if (rc == 0 && k > 0) {
+            tr->scratch = mpcsim_calloc(3, (size_t)cfg0->n);
+            rc = tr->scratch == NULL ? MPCSIM_ENOMEM : 0;
+        }
+        if (rc != 0) {
+            shamir_ctx_destroy(tr->sh);
+        }
+    }
     if (rc != 0) {
         mpcsim_free(tr);
         return rc;
@@ -236,12 +384,15 @@ sa__free(struct secagg_party *st)
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->pk);
-    mpcsim_free(st->in1);
-    mpcsim_free(st->in2);
-    mpcsim_free(st->in3);
+    if (st->keep == NULL) { /* else borrowed (NULL outside a handler) */
+        mpcsim_free(st->in1);
+        mpcsim_free(st->in2);
+        mpcsim_free(st->in3);
+    }
+    mpcsim_free(st->keep);
     mpcsim_free(st->x);
     if (st->ckey != NULL) {
-        sodium_memzero(st->ckey, (size_t)st->n * SA_K);
+        sodium_memzero(st->ckey, st->width * SA_K);
     }
     mpcsim_free(st->ckey);
     mpcsim_free(st->held);
@@ -285,6 +436,10 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->n = cfg->n;
     st->t = sa__threshold(prm, cfg->n);
     st->self = cfg->self;
+    st->kdeg = secagg_sparse_degree(prm->num_shares, cfg->n - 1);
+    st->nshares = st->kdeg > 0 ? st->kdeg + 1 : cfg->n - 1;
+    st->width = st->kdeg > 0 && cfg->self != 0 ? (size_t)st->kdeg + 1 : n;
+    st->uw = st->kdeg > 0 ? (size_t)st->kdeg + 1 : n;
     st->L = prm->comp.length;
     st->bm = (n + 7) / 8;
     st->behaviour = cfg->behaviour;
@@ -300,11 +455,18 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     if (rc != 0) {
         goto out;
     }
-    st->pk = mpcsim_calloc(n, 2 * SA_K);
-    st->in1 = mpcsim_calloc(n, 1);
-    st->in2 = mpcsim_calloc(n, 1);
-    st->in3 = mpcsim_calloc(n, 1);
-    if (st->pk == NULL || st->in1 == NULL || st->in2 == NULL || st->in3 == NULL) {
+    st->pk = mpcsim_calloc(st->width, 2 * SA_K);
+    if (st->kdeg > 0 && st->self != 0) {
+        st->keep = mpcsim_calloc(2, st->width);
+        st->scratch = tr->scratch;
+        rc = st->keep == NULL ? MPCSIM_ENOMEM : 0;
+    } else {
+        st->in1 = mpcsim_calloc(n, 1);
+        st->in2 = mpcsim_calloc(n, 1);
+        st->in3 = mpcsim_calloc(n, 1);
+        rc = st->in1 == NULL || st->in2 == NULL || st->in3 == NULL ? MPCSIM_ENOMEM : 0;
+    }
+    if (st->pk == NULL || rc != 0) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -329,9 +491,9 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 
         st->phase = CL_KEYS;
         st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
-        st->ckey = mpcsim_calloc(n, SA_K);
-        st->held = mpcsim_calloc(n, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
-        st->has = mpcsim_calloc(n, 1);
+        st->ckey = mpcsim_calloc(st->width, SA_K);
+        st->held = mpcsim_calloc(st->width, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
+        st->has = mpcsim_calloc(st->width, 1);
         if (st->x == NULL || st->ckey == NULL || st->held == NULL || st->has == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
@@ -409,6 +571,49 @@ sa__ring_to_int64(const struct secagg_party *st, uint64_t z)
         return -(int64_t)(~z & st->rmask) - 1; /* z - R */
     }
     return (int64_t)z;
+}
+
+/* Whether clients u != v are neighbours (always, for SecAgg). */
+static int
+sa__nb(const struct secagg_party *st, int u, int v)
+{
+    return u != v && (st->kdeg == 0 || secagg_harary_slot(st->kdeg, st->n - 1, u, v) > 0);
+}
+
+/* The Shamir index of v's share of u's secrets (v = u or a neighbour). */
+static int
+sa__shidx(const struct secagg_party *st, int u, int v)
+{
+    return st->kdeg == 0 ? v - 1 : secagg_harary_slot(st->kdeg, st->n - 1, u, v);
+}
+
+/* The client holding Shamir index i of u's secrets. */
+static int
+sa__holder(const struct secagg_party *st, int u, int i)
+{
+    return st->kdeg == 0 ? i + 1 : secagg_harary_at(st->kdeg, st->n - 1, u, i);
+}
+
+/* Client: where v's entries live in pk, ckey, held, has (-1: not a neighbour). */
+static int
+sa__li(const struct secagg_party *st, int v)
+{
+    return st->kdeg == 0 ? v : secagg_harary_slot(st->kdeg, st->n - 1, st->self, v);
+}
+
+/* Server: U1 members among u and its neighbours. */
+static int
+sa__count_nb1(const struct secagg_party *st, int u)
+{
+    int c = 1;
+
+    if (st->kdeg == 0) {
+        return st->cnt1;
+    }
+    for (int s = 1; s <= st->kdeg; s++) {
+        c += st->in1[secagg_harary_at(st->kdeg, st->n - 1, u, s)];
+    }
+    return c;
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,6 +709,9 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
             continue;
         }
         e++;
+        if (sa__li(st, (int)id) < 0) {
+            goto malformed; /* SecAgg+: the server sends the neighbourhood only */
+        }
         if (id == (size_t)st->self) {
             if (memcmp(ent, st->ck.pk, SA_K) != 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) != 0) {
                 goto malformed;
@@ -524,27 +732,36 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     }
     for (size_t id = 1, e = 0; id < n; id++) {
         if (st->in1[id]) {
-            memcpy(st->pk + id * 2 * SA_K, msg + 1 + st->bm + e * SA_KEYS_ENTRY, 2 * SA_K);
+            int li = sa__li(st, (int)id);
+
+            if (li >= 0) {
+                memcpy(st->pk + (size_t)li * 2 * SA_K, msg + 1 + st->bm + e * SA_KEYS_ENTRY,
+                       2 * SA_K);
+            }
             e++;
         }
     }
     st->cnt1 = (int)m;
-    /* Encryption keys with every other member of U1. */
+    /* Encryption keys with every other member of U1 (SecAgg+: the neighbours). */
     for (size_t v = 1; v < n; v++) {
-        if (!st->in1[v] || v == (size_t)st->self) {
+        size_t li;
+
+        if (!st->in1[v] || !sa__nb(st, st->self, (int)v)) {
             continue;
         }
-        if (secagg_agree(st->ckey + v * SA_K, st->ck.sk, st->ck.pk, st->pk + v * 2 * SA_K,
+        li = (size_t)sa__li(st, (int)v);
+        if (secagg_agree(st->ckey + li * SA_K, st->ck.sk, st->ck.pk, st->pk + li * 2 * SA_K,
                          SECAGG_DOMAIN_ENC) != 0) {
             goto malformed; /* the server vouched for an unusable key */
         }
     }
     sim_charge(p, SIM_OP_X25519, (double)(m - 1));
     sim_charge(p, SIM_OP_HASH_BYTE, (double)(m - 1) * SA_AGREE_HASH_BYTES);
-    /* Share s_sk and b over all n - 1 clients (shares outside U1 are dropped). */
+    /* Share s_sk and b over all n - 1 clients, or SecAgg+'s k + 1 slots
+     * (shares outside U1 are dropped). */
     fp_stream_bytes(st->rng, st->b, SA_K);
-    rows = mpcsim_malloc((n - 1) * SECAGG_SHARE_ELEMS * sizeof(*rows));
-    scratch = mpcsim_malloc((n - 1) * sizeof(*scratch));
+    rows = mpcsim_malloc((size_t)st->nshares * SECAGG_SHARE_ELEMS * sizeof(*rows));
+    scratch = mpcsim_malloc((size_t)st->nshares * sizeof(*scratch));
     olen = 1 + (size_t)(m - 1) * SA_CT_ENTRY;
     out = mpcsim_malloc(olen);
     if (rows == NULL || scratch == NULL || out == NULL) {
@@ -553,18 +770,21 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     }
     secagg_share_secrets(st->sh, rows, scratch, st->sk.sk, st->b, st->rng);
     sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)((size_t)(st->t - 1) * SECAGG_SHARE_ELEMS));
-    sim_charge(p, SIM_OP_FIELD_MUL, (double)((n - 1) * (size_t)(st->t - 1) * SECAGG_SHARE_ELEMS));
-    memcpy(st->held + (size_t)st->self * SECAGG_SHARE_ELEMS,
-           rows + (size_t)(st->self - 1) * SECAGG_SHARE_ELEMS, SECAGG_SHARE_ELEMS * sizeof(*rows));
-    st->has[st->self] = 1;
+    sim_charge(p, SIM_OP_FIELD_MUL,
+               (double)((size_t)st->nshares * (size_t)(st->t - 1) * SECAGG_SHARE_ELEMS));
+    memcpy(st->held + (size_t)sa__li(st, st->self) * SECAGG_SHARE_ELEMS,
+           rows + (size_t)sa__shidx(st, st->self, st->self) * SECAGG_SHARE_ELEMS,
+           SECAGG_SHARE_ELEMS * sizeof(*rows));
+    st->has[sa__li(st, st->self)] = 1;
     out[0] = SA_MSG_SHARES;
     o = 1;
     for (size_t v = 1; v < n; v++) {
-        if (!st->in1[v] || v == (size_t)st->self) {
+        if (!st->in1[v] || !sa__nb(st, st->self, (int)v)) {
             continue;
         }
-        secagg_seal(out + o, st->ckey + v * SA_K, (uint32_t)st->self, (uint32_t)v,
-                    rows + (v - 1) * SECAGG_SHARE_ELEMS);
+        secagg_seal(out + o, st->ckey + (size_t)sa__li(st, (int)v) * SA_K, (uint32_t)st->self,
+                    (uint32_t)v,
+                    rows + (size_t)sa__shidx(st, st->self, (int)v) * SECAGG_SHARE_ELEMS);
         o += SA_CT_ENTRY;
     }
     sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)(m - 1) * SECAGG_CT_BYTES));
@@ -574,7 +794,7 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     }
 out:
     if (rows != NULL) {
-        sodium_memzero(rows, (n - 1) * SECAGG_SHARE_ELEMS * sizeof(*rows));
+        sodium_memzero(rows, (size_t)st->nshares * SECAGG_SHARE_ELEMS * sizeof(*rows));
     }
     mpcsim_free(rows);
     mpcsim_free(scratch);
@@ -610,8 +830,8 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         goto malformed;
     }
     for (size_t u = 1; u < n; u++) {
-        if (st->in2[u] && !st->in1[u]) {
-            goto malformed; /* U2 must lie in U1 */
+        if (st->in2[u] && (!st->in1[u] || !sa__nb(st, st->self, (int)u))) {
+            goto malformed; /* U2 must lie in U1 (SecAgg+: among the neighbours) */
         }
     }
     if ((int)m + 1 < st->t) {
@@ -626,9 +846,10 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
             continue;
         }
         e++;
-        if (secagg_open(st->held + u * SECAGG_SHARE_ELEMS, st->ckey + u * SA_K, (uint32_t)u,
+        if (secagg_open(st->held + (size_t)sa__li(st, (int)u) * SECAGG_SHARE_ELEMS,
+                        st->ckey + (size_t)sa__li(st, (int)u) * SA_K, (uint32_t)u,
                         (uint32_t)st->self, ent) == 0) {
-            st->has[u] = 1;
+            st->has[sa__li(st, (int)u)] = 1;
         }
         /* Else this client holds no share of u.  No accusation: u or the
          * relaying server may have tampered, and nobody can tell which. */
@@ -648,7 +869,8 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         if (!st->in2[u] || u == (size_t)st->self) {
             continue;
         }
-        if (secagg_agree(key, st->sk.sk, st->sk.pk, st->pk + u * 2 * SA_K + SA_K,
+        if (secagg_agree(key, st->sk.sk, st->sk.pk,
+                         st->pk + (size_t)sa__li(st, (int)u) * 2 * SA_K + SA_K,
                          SECAGG_DOMAIN_MASK) != 0) {
             sodium_memzero(y, L * sizeof(*y));
             sim_accuse(p, 0);
@@ -697,8 +919,8 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
         goto malformed;
     }
     for (size_t u = 1; u < n; u++) {
-        if (st->in3[u] && !st->in2[u]) {
-            goto malformed; /* U3 must lie in U2 */
+        if (st->in3[u] && !st->in2[u] && sa__li(st, (int)u) >= 0) {
+            goto malformed; /* U3 must lie in U2 (SecAgg+: known for the neighbours) */
         }
     }
     if (!st->in3[st->self]) {
@@ -709,18 +931,20 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
         return;
     }
     hold = mpcsim_calloc(n, 1);
-    el = mpcsim_malloc(n * SA_SE * sizeof(*el));
+    el = mpcsim_malloc(st->width * SA_SE * sizeof(*el));
     if (hold == NULL || el == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
     for (size_t v = 1; v < n; v++) {
-        if (!st->in2[v] || !st->has[v]) {
+        if (!st->in2[v] || !st->has[sa__li(st, (int)v)]) {
             continue;
         }
         hold[v] = 1;
         /* Never both secrets of one client: b for survivors, the key for the dropped. */
-        memcpy(el + cnt * SA_SE, st->held + v * SECAGG_SHARE_ELEMS + (st->in3[v] ? SA_SE : 0),
+        memcpy(el + cnt * SA_SE,
+               st->held + (size_t)sa__li(st, (int)v) * SECAGG_SHARE_ELEMS +
+                   (st->in3[v] ? SA_SE : 0),
                SA_SE * sizeof(*el));
         cnt++;
     }
@@ -741,7 +965,7 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
     }
 out:
     if (el != NULL) {
-        sodium_memzero(el, n * SA_SE * sizeof(*el));
+        sodium_memzero(el, st->width * SA_SE * sizeof(*el));
     }
     mpcsim_free(el);
     mpcsim_free(hold);
@@ -798,6 +1022,41 @@ out:
     mpcsim_free(z);
 }
 
+/* SecAgg+ client: borrow the trial's flags, with U1 and U2 of the neighbourhood restored. */
+static void
+sa__client_borrow(struct secagg_party *st)
+{
+    if (st->keep == NULL) {
+        return;
+    }
+    st->in1 = st->scratch;
+    st->in2 = st->scratch + st->n;
+    st->in3 = st->scratch + 2 * (size_t)st->n;
+    for (int sl = 0; sl <= st->kdeg; sl++) {
+        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
+
+        st->in1[v] = st->keep[sl];
+        st->in2[v] = st->keep[st->width + (size_t)sl];
+    }
+}
+
+/* ... and give them back: keep the neighbourhood's U1 and U2, clear the rest. */
+static void
+sa__client_return(struct secagg_party *st)
+{
+    if (st->keep == NULL) {
+        return;
+    }
+    for (int sl = 0; sl <= st->kdeg; sl++) {
+        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
+
+        st->keep[sl] = st->in1[v];
+        st->keep[st->width + (size_t)sl] = st->in2[v];
+    }
+    memset(st->scratch, 0, 3 * (size_t)st->n);
+    st->in1 = st->in2 = st->in3 = NULL;
+}
+
 static void
 sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const uint8_t *msg,
                    size_t len)
@@ -818,6 +1077,7 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: out of memory");
         return;
     }
+    sa__client_borrow(st);
     switch (msg[0]) {
     case SA_MSG_KEYS:
         if (st->phase == CL_KEYS) {
@@ -845,10 +1105,51 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: malformed message from the server");
         break;
     }
+    sa__client_return(st);
 }
 
 /* ------------------------------------------------------------------ */
 /* Server */
+
+/* SecAgg+: send each client the members of U1 among itself and its neighbours. */
+static int
+sa__server_close_adv_sparse(struct sim_party *p, struct secagg_party *st)
+{
+    size_t len = 1 + st->bm + (size_t)(st->kdeg + 1) * SA_KEYS_ENTRY; /* at most */
+    uint8_t *msg = mpcsim_malloc(len);
+    uint8_t *flags = mpcsim_calloc((size_t)st->n, 1);
+    int rc = 0;
+
+    if (msg == NULL || flags == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    msg[0] = SA_MSG_KEYS;
+    for (int v = 1; v < st->n && rc == 0; v++) {
+        size_t o = 1 + st->bm;
+
+        for (int sl = 0; sl <= st->kdeg; sl++) {
+            int w = secagg_harary_at(st->kdeg, st->n - 1, v, sl);
+
+            flags[w] = st->in1[w];
+        }
+        sa__bitmap_write(msg + 1, st, flags);
+        for (int w = 1; w < st->n; w++) {
+            if (flags[w]) {
+                memcpy(msg + o, st->pk + (size_t)w * 2 * SA_K, 2 * SA_K);
+                o += SA_KEYS_ENTRY;
+            }
+        }
+        for (int sl = 0; sl <= st->kdeg; sl++) {
+            flags[secagg_harary_at(st->kdeg, st->n - 1, v, sl)] = 0;
+        }
+        rc = sim_send(p, v, 2, msg, o); /* round 2: the key list U1 */
+    }
+out:
+    mpcsim_free(msg);
+    mpcsim_free(flags);
+    return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
+}
 
 /* Close AdvertiseKeys: broadcast U1. */
 static int
@@ -862,6 +1163,9 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
     if (st->cnt1 < st->t) {
         sa__server_abort(p, st, "secagg: fewer than t clients advertised keys");
         return 0;
+    }
+    if (st->kdeg > 0) {
+        return sa__server_close_adv_sparse(p, st);
     }
     msg = mpcsim_malloc(len);
     if (msg == NULL) {
@@ -887,7 +1191,8 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
     size_t n = (size_t)st->n;
     int *rank = NULL; /* rank in U1 */
     uint8_t *msg = NULL, *from = NULL;
-    size_t len = 1 + st->bm + (size_t)(st->cnt2 - 1) * SA_CT_ENTRY;
+    size_t len =
+        1 + st->bm + (size_t)(st->kdeg > 0 ? st->kdeg : st->cnt2 - 1) * SA_CT_ENTRY; /* at most */
     int r = 0, rc = 0;
 
     if (st->cnt2 < st->t) {
@@ -913,19 +1218,31 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
         }
         memcpy(from, st->in2, n);
         from[v] = 0;
+        for (size_t u = 1; u < n && st->kdeg > 0; u++) {
+            from[u] = (uint8_t)(from[u] && sa__nb(st, (int)v, (int)u));
+        }
         sa__bitmap_write(msg + 1, st, from);
         for (size_t u = 1; u < n; u++) {
-            size_t pos;
+            size_t pos = 0;
 
-            if (!st->in2[u] || u == v) {
+            if (!from[u]) {
                 continue;
             }
-            /* u's entries cover U1 \ {u} in order. */
-            pos = (size_t)rank[v] - (rank[u] < rank[v] ? 1 : 0);
+            if (st->kdeg == 0) {
+                /* u's entries cover U1 \ {u} in order. */
+                pos = (size_t)rank[v] - (rank[u] < rank[v] ? 1 : 0);
+            } else {
+                /* SecAgg+: u's neighbours in U1, in order. */
+                for (int sl = 1; sl <= st->kdeg; sl++) {
+                    int w = secagg_harary_at(st->kdeg, st->n - 1, (int)u, sl);
+
+                    pos += st->in1[w] && (size_t)w < v;
+                }
+            }
             memcpy(msg + o, st->shares_msg[u] + pos * SA_CT_ENTRY, SECAGG_CT_BYTES);
             o += SA_CT_ENTRY;
         }
-        rc = sim_send(p, (int)v, 4, msg, len); /* round 4: forwarded shares */
+        rc = sim_send(p, (int)v, 4, msg, o); /* round 4: forwarded shares */
     }
     for (size_t u = 0; u < n; u++) {
         mpcsim_free(st->shares_msg[u]);
@@ -954,8 +1271,8 @@ sa__server_close_mask(struct sim_party *p, struct secagg_party *st)
         return 0;
     }
     msg = mpcsim_malloc(1 + st->bm);
-    st->ush = mpcsim_malloc(n * n * SA_SE * sizeof(uint64_t));
-    st->uhas = mpcsim_calloc(n * n, 1);
+    st->ush = mpcsim_malloc(n * st->uw * SA_SE * sizeof(uint64_t));
+    st->uhas = mpcsim_calloc(n * st->uw, 1);
     if (msg == NULL || st->ush == NULL || st->uhas == NULL) {
         mpcsim_free(msg);
         return MPCSIM_ENOMEM;
@@ -1013,7 +1330,7 @@ sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_
         memcpy(cache_idx, idx, t * sizeof(int));
         *cache_ok = 1;
         sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(t * ((size_t)st->n - 1 - t) + 3 * t));
+        sim_charge(p, SIM_OP_FIELD_MUL, (double)(t * ((size_t)st->nshares - t) + 3 * t));
     }
     shamir_combine(e, lambda, rows, t, SA_SE);
     sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(t * SA_SE));
@@ -1032,7 +1349,7 @@ sa__rebuild(struct sim_party *p, struct secagg_party *st, uint8_t *secret, size_
     }
     if (rc == 0) {
         for (size_t i = 0; i < nbad; i++) {
-            sim_accuse(p, idx[bad[i]] + 1);
+            sim_accuse(p, sa__holder(st, (int)v, idx[bad[i]]));
         }
     } else if (rc != MPCSIM_ENOMEM) {
         rc = MPCSIM_EDECODE;
@@ -1054,7 +1371,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     uint8_t *secret = NULL; /* n x 32 */
     mpcsim_i128 *vals = NULL;
     int cache_ok = 0;
-    size_t n_drop = 0;
+    size_t n_drop = 0, pairs = 0;
     size_t mlen = 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits);
     int rc = 0;
 
@@ -1083,9 +1400,17 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
             continue;
         }
         for (size_t w = 1; w < n; w++) {
-            if (st->resp[w] && st->uhas[v * n + w]) {
-                idx[m] = (int)w - 1;
-                memcpy(rows + m * SA_SE, st->ush + (v * n + w) * SA_SE, SA_SE * sizeof(*rows));
+            /* SecAgg: column w, index w - 1; SecAgg+: slot w - 1 (0 .. k) */
+            size_t col = st->kdeg == 0 ? w : w - 1;
+            int hw = st->kdeg == 0 ? (int)w : sa__holder(st, (int)v, (int)col);
+
+            if (st->kdeg > 0 && col > (size_t)st->kdeg) {
+                break;
+            }
+            if (st->resp[hw] && st->uhas[v * st->uw + col]) {
+                idx[m] = st->kdeg == 0 ? (int)w - 1 : (int)col;
+                memcpy(rows + m * SA_SE, st->ush + (v * st->uw + col) * SA_SE,
+                       SA_SE * sizeof(*rows));
                 m++;
             }
         }
@@ -1121,9 +1446,10 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         for (size_t u = 1; u < n; u++) {
             uint8_t key[SA_K];
 
-            if (!st->in3[u]) {
+            if (!st->in3[u] || !sa__nb(st, (int)v, (int)u)) {
                 continue;
             }
+            pairs++;
             if (secagg_agree(key, secret + v * SA_K, st->pk + v * 2 * SA_K + SA_K,
                              st->pk + u * 2 * SA_K + SA_K, SECAGG_DOMAIN_MASK) != 0) {
                 sa__server_abort(p, st, "secagg: unusable mask key"); /* checked at round 1 */
@@ -1135,10 +1461,11 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         }
     }
     {
-        double masks = (double)st->cnt3 + (double)n_drop * st->cnt3;
+        double masks = (double)st->cnt3 + (double)pairs;
 
-        sim_charge(p, SIM_OP_X25519, (double)n_drop * st->cnt3);
-        sim_charge(p, SIM_OP_HASH_BYTE, (double)n_drop * st->cnt3 * SA_AGREE_HASH_BYTES);
+        (void)n_drop;
+        sim_charge(p, SIM_OP_X25519, (double)pairs);
+        sim_charge(p, SIM_OP_HASH_BYTE, (double)pairs * SA_AGREE_HASH_BYTES);
         sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(FP_BYTES * L));
         sim_charge(p, SIM_OP_FIELD_ADD, masks * (double)L);
     }
@@ -1226,7 +1553,7 @@ sa__server_take_unmask(struct secagg_party *st, int u, const uint8_t *msg, size_
         goto out;
     }
     for (size_t v = 1; v < n; v++) {
-        if (hold[v] && !st->in2[v]) {
+        if (hold[v] && (!st->in2[v] || (v != (size_t)u && !sa__nb(st, u, (int)v)))) {
             goto out;
         }
     }
@@ -1245,8 +1572,10 @@ sa__server_take_unmask(struct secagg_party *st, int u, const uint8_t *msg, size_
     }
     for (size_t v = 1, e = 0; v < n; v++) {
         if (hold[v]) {
-            memcpy(st->ush + (v * n + (size_t)u) * SA_SE, el + e * SA_SE, SA_SE * sizeof(*el));
-            st->uhas[v * n + (size_t)u] = 1;
+            size_t col = st->kdeg == 0 ? (size_t)u : (size_t)sa__shidx(st, (int)v, u);
+
+            memcpy(st->ush + (v * st->uw + col) * SA_SE, el + e * SA_SE, SA_SE * sizeof(*el));
+            st->uhas[v * st->uw + col] = 1;
             e++;
         }
     }
@@ -1291,7 +1620,7 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
         uint8_t *copy;
 
         /* One ciphertext for each v in U1 \ {u}, in order. */
-        if (len != 1 + (size_t)(st->cnt1 - 1) * SA_CT_ENTRY) {
+        if (len != 1 + (size_t)(sa__count_nb1(st, u) - 1) * SA_CT_ENTRY) {
             return MPCSIM_EDECODE;
         }
         if (len > 1) { /* else U1 = {u}: nothing to forward */

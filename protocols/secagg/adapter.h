@@ -84,10 +84,21 @@
  * (malicious server) are not implemented; the server learns the sum over
  * U3 and nothing else about an input when it follows the protocol.
  *
+ * SecAgg+ (Bell, Bonawitz, Gascon, Lepoint, Raykova, CCS 2020), with
+ * num_shares K below the clients: client u's secrets are Shamir-shared
+ * (degree t - 1) over u and its k neighbours in the Harary graph (see
+ * secagg_sparse_degree; share index = slot), u masks only with its
+ * neighbours, the server sends u only its neighbourhood's keys (KEYS is
+ * then per client), and the t checks above hold per neighbourhood: a
+ * client aborts when fewer than t of its neighbourhood advertised or
+ * shared keys, and the server when it holds fewer than t shares of a
+ * secret it must rebuild.  Sets of clients still travel as n-bit bitmaps.
+ *
  * Costs charged: X25519 operations (SIM_OP_X25519), AEAD bytes, PRG bytes
  * (8 per element), field operations and Lagrange terms.  Memory is O(n)
  * per client and O(n^2) at the server (the unmasking shares), plus O(L)
- * per party.
+ * per party; SecAgg+: O(k) per client between messages (plus 3n bytes of
+ * flags per trial, borrowed during a handler) and O(n k) at the server.
  */
 #ifndef MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
 #define MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
@@ -100,9 +111,14 @@
 
 struct secagg_params {
     struct computation comp; /* sum, mean, weighted_sum; weights borrowed */
-    int threshold;           /* t, 1 <= t <= n - 1; 0 = secagg_default_threshold(n) */
-    int graph_sparse;        /* 1: SecAgg+ sparse graph (not implemented: refused) */
-    int neighbours;          /* sparse graph degree (unused while sparse is refused) */
+    /* t, 1 <= t <= n - 1 (SecAgg) or 1 <= t <= K (SecAgg+); 0 = the default:
+     * secagg_default_threshold(n), or secagg_default_threshold(K + 1) for SecAgg+. */
+    int threshold;
+    /* SecAgg+ (Bell et al. 2020): K = num_shares, each client's secrets in K
+     * shares, one kept and one for each of its K - 1 neighbours in the Harary
+     * graph secagg_harary_*.  0, or K >= the clients, is SecAgg (the complete
+     * graph).  2 <= K. */
+    int num_shares;
     /* Bits b of one client's contribution w_u x_u (x_u for sum and mean),
      * 1..62; 0 = SECAGG_DEFAULT_INPUT_BITS.  Unsigned contributions lie in
      * [0, 2^b), signed ones in [-2^(b-1), 2^(b-1)) (two's complement, the
@@ -131,10 +147,44 @@ unsigned secagg_ring_bits(const struct secagg_params *p, int n);
 int secagg_default_threshold(int n);
 
 /*
+ * SecAgg+ neighbourhoods: the Harary graph H(k, c) on the c clients
+ * (F. Harary, "The maximum connectivity of a graph", PNAS 48, 1962; used by
+ * Bell et al. 2020 section 4 as one k-regular choice, as Flower does).
+ * Clients are 1..c; client u's slot 0 is u itself, slots 1..h are u + 1 ..
+ * u + h and slots h + 1 .. 2h are u - 1 .. u - h (mod c, h = floor(k / 2)),
+ * and for odd k slot k is u + c / 2.  k = K - 1, raised by one when k and c
+ * are both odd (no k-regular graph exists then), and 2 for K = 2 (H(1, c) is
+ * not connected).  The graph is k-regular and
+ * k-connected (Harary 1962).  secagg_sparse_degree returns k, or 0 when K
+ * gives the complete graph (K == 0 or k >= c - 1).
+ */
+int secagg_sparse_degree(int num_shares, int clients);
+/* The client at `slot` (0 .. k) of client u (1 .. c). */
+int secagg_harary_at(int k, int clients, int u, int slot);
+/* The slot of client v in u's neighbourhood, or -1 if v is not u's neighbour. */
+int secagg_harary_slot(int k, int clients, int u, int v);
+
+/*
+ * `num_shares: auto`: the least K and a threshold T such that, per
+ * neighbourhood of K shares with each client dropping independently with
+ * probability `dropout` and each neighbour corrupted independently with
+ * probability `corrupt` (Bell et al. 2020, section 4.2: a union bound over
+ * the c neighbourhoods):
+ *   correctness  P[Bin(K - 1, 1 - dropout) + 1 < T] <= 2^-20 / c,
+ *   security     P[Bin(K - 1, corrupt) >= 2T - K] <= 2^-40 / c
+ * (the server learns a client's secret only if it gets both its b and s_sk
+ * shares: honest neighbours reveal one each, so K + C >= 2T shares are
+ * needed, C the corrupted neighbours).  T is the smallest threshold that is
+ * secure for K.  Returns K (>= 3) and *t, or K = clients (the complete
+ * graph) and its default threshold when no sparser K qualifies.
+ */
+int secagg_auto_shares(int clients, double dropout, double corrupt, int *t);
+
+/*
  * NULL if `p` can run with n parties, else why not (static string): fewer
  * than 2 parties, length 0, variance or dot_product, t outside
- * [1, n - 1], weights that do not match n, input_bits outside 0..62 or a
- * ring wider than 64 bits, the sparse graph.
+ * [1, n - 1] (SecAgg+: [1, K]), weights that do not match n, input_bits
+ * outside 0..62 or a ring wider than 64 bits, num_shares < 0 or 1.
  */
 const char *secagg_unsupported(const struct secagg_params *p, int n);
 

@@ -394,6 +394,23 @@ secagg_fill(struct secagg_params *p, const struct scenario *sc)
     p->input_bits = sc->protocol.input_bits > 0 ? sc->protocol.input_bits : bits;
     p->inputs_unsigned = !neg;
     p->result_to_clients = sc->protocol.result_to_clients;
+    /* SecAgg+: num_shares and reconstruction_threshold (Flower's names). */
+    if (sc->protocol.reconstruction_threshold > 0) {
+        p->threshold = sc->protocol.reconstruction_threshold;
+    }
+    p->num_shares = sc->protocol.num_shares > 0 ? sc->protocol.num_shares : 0;
+    if (sc->protocol.num_shares < 0 && sc->parties >= 2) {
+        int clients = sc->parties - 1, t = 0;
+        int corrupt = !sc->has_adversary              ? 0
+                      : sc->adversary.parties != NULL ? sc->adversary.n_parties
+                                                      : sc->adversary.count;
+
+        p->num_shares = secagg_auto_shares(clients, sc->faults.dropout_probability,
+                                           (double)corrupt / clients, &t);
+        if (p->threshold == 0) {
+            p->threshold = t;
+        }
+    }
 }
 
 static const char *
@@ -546,8 +563,9 @@ static const struct registry_entry entries[] = {
         .messages = secagg_messages,
         .summary = "Bonawitz et al. secure aggregation (server = party 0), semi-honest",
         .proto = &secagg_protocol,
-        .key_mask =
-            SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_INPUT_BITS | SCENARIO_PKEY_RESULT_TO_CLIENTS,
+        .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_INPUT_BITS |
+                    SCENARIO_PKEY_RESULT_TO_CLIENTS | SCENARIO_PKEY_NUM_SHARES |
+                    SCENARIO_PKEY_RECONSTRUCTION_THRESHOLD,
         .behaviours =
             BIT(SIM_CORRUPT_SHARES) | BIT(SIM_WITHHOLD) | BIT(SIM_DELAY) | BIT(SIM_MALFORMED),
         .unsupported = secagg_why,

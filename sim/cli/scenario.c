@@ -915,6 +915,8 @@ static const char *const protocol_keys[] = {
     "round_timeout_ms",
     "comparison_bits",
     "statistical_security",
+    "num_shares",
+    "reconstruction_threshold",
 };
 static const int protocol_key_bits[] = {
     0,
@@ -934,6 +936,8 @@ static const int protocol_key_bits[] = {
     0,
     SCENARIO_PKEY_COMPARISON_BITS,
     SCENARIO_PKEY_STATISTICAL_SECURITY,
+    SCENARIO_PKEY_NUM_SHARES,
+    SCENARIO_PKEY_RECONSTRUCTION_THRESHOLD,
 };
 
 static const struct registry_entry *
@@ -1065,6 +1069,26 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
     if ((node = ynode_map_get(p, "statistical_security")) != NULL &&
         int_value(v, node, 1, 120, "protocol.statistical_security (kappa, bits)", &x)) {
         sp->statistical_security = (int)x;
+    }
+    if ((node = ynode_map_get(p, "num_shares")) != NULL) {
+        /* SecAgg+ (Bell et al. 2020): an integer K >= 2, or auto. */
+        if (node->kind == YNODE_SCALAR && !node->quoted && strcmp(node->value, "auto") == 0) {
+            sp->num_shares = -1;
+        } else if (int_value(v, node, 2, SIM_MAX_PARTIES,
+                             "protocol.num_shares (shares of each client's secrets, or auto)",
+                             &x)) {
+            sp->num_shares = (int)x;
+        }
+    }
+    if ((node = ynode_map_get(p, "reconstruction_threshold")) != NULL) {
+        if (ynode_map_get(p, "threshold") != NULL) {
+            err(v, node, "give one of 'threshold' and 'reconstruction_threshold' (the same t)");
+        } else if (v->n > 1 &&
+                   int_value(v, node, 1, v->n - 1,
+                             "protocol.reconstruction_threshold (shares that rebuild a secret)",
+                             &x)) {
+            sp->reconstruction_threshold = (int)x;
+        }
     }
     if ((node = ynode_map_get(p, "round_timeout_ms")) != NULL) {
         (void)ms_value(v, node, 0, 1e9, 1, "protocol.round_timeout_ms", &sp->round_timeout_ms);

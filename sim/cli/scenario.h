@@ -60,6 +60,8 @@ struct scenario_protocol {
     /* additive, shamir: FIELD_M61 (default) or FIELD_M127 (protocol.field);
      * comparisons default to FIELD_M127. */
     enum field_kind field;
+    int num_shares; /* secagg: SecAgg+ K >= 2; 0 unset (every client: SecAgg); -1 auto */
+    int reconstruction_threshold; /* secagg: SecAgg+ T (Flower's name); 0 unset */
     double round_timeout_ms;
     /* Comparisons (additive, shamir). */
     int comparison_bits;      /* 0 = default 64 */
@@ -84,6 +86,8 @@ enum {
     SCENARIO_PKEY_FIELD = 1 << 12,
     SCENARIO_PKEY_COMPARISON_BITS = 1 << 13,
     SCENARIO_PKEY_STATISTICAL_SECURITY = 1 << 14,
+    SCENARIO_PKEY_NUM_SHARES = 1 << 15,
+    SCENARIO_PKEY_RECONSTRUCTION_THRESHOLD = 1 << 16,
 };
 
 struct scenario_adversary {

@@ -44,7 +44,7 @@ python3 -c "print('name: deep\nx: ' + '[' * 40 + ']' * 40)" >deep.yaml
 refused deep.yaml "deep.yaml:2:35: error: nesting deeper than 32 levels"
 # Numbers the reader will not round: a huge exponent, more than 38 digits.
 printf 'name: num\nparties: 1e100001\ninputs: { values: [1, 2, 3] }\nprotocol: { kind: toy }\n' >exp.yaml
-refused exp.yaml "exp.yaml:2:10: error: expected an integer in [2, 100000] for parties, found '1e100001' (an exponent beyond 10^100000)"
+refused exp.yaml "exp.yaml:2:10: error: expected an integer in [2, 1000000] for parties, found '1e100001' (an exponent beyond 10^100000)"
 printf 'name: num\nparties: 3\ninputs: { values: [170141183460469231731687303715884105728, 1, 2] }\nprotocol: { kind: toy }\n' >digits.yaml
 refused digits.yaml "found '170141183460469231731687303715884105728' (more than 38 significant digits)"
 

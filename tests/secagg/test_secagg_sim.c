@@ -772,7 +772,14 @@ test_secagg_sim_determinism_and_params(void **state)
     prm.comp.length = 0;
     assert_non_null(secagg_unsupported(&prm, 20));
     prm.comp.length = 5;
-    prm.graph_sparse = 1;
+    prm.num_shares = 1;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.num_shares = -1;
+    assert_non_null(secagg_unsupported(&prm, 20));
+    prm.num_shares = 5; /* SecAgg+ with k = 4: t <= 5 */
+    prm.threshold = 5;
+    assert_null(secagg_unsupported(&prm, 20));
+    prm.threshold = 6;
     assert_non_null(secagg_unsupported(&prm, 20));
 }
 
@@ -852,6 +859,326 @@ test_secagg_sim_expansion(void **state)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* SecAgg+ (Bell et al. 2020): the Harary graph and sparse neighbourhoods */
+
+/* Whether the clients 1..c minus `gone` (flags) are connected in H(k, c). */
+static int
+harary_connected(int k, int c, const uint8_t *gone)
+{
+    int seen[MAXN + 1] = {0}, stack[MAXN + 1], sp = 0, start = 0, reached = 0, alive = 0;
+
+    for (int u = 1; u <= c; u++) {
+        if (!gone[u]) {
+            alive++;
+            start = start == 0 ? u : start;
+        }
+    }
+    if (alive == 0) {
+        return 1;
+    }
+    stack[sp++] = start;
+    seen[start] = 1;
+    while (sp > 0) {
+        int u = stack[--sp];
+
+        reached++;
+        for (int s = 1; s <= k; s++) {
+            int v = secagg_harary_at(k, c, u, s);
+
+            if (!gone[v] && !seen[v]) {
+                seen[v] = 1;
+                stack[sp++] = v;
+            }
+        }
+    }
+    return reached == alive;
+}
+
+/* Remove every set of `left` more clients from u >= from; 1 if all keep it connected. */
+static int
+harary_cut_free(int k, int c, uint8_t *gone, int from, int left)
+{
+    if (left == 0) {
+        return harary_connected(k, c, gone);
+    }
+    for (int u = from; u <= c; u++) {
+        int ok;
+
+        gone[u] = 1;
+        ok = harary_cut_free(k, c, gone, u + 1, left - 1);
+        gone[u] = 0;
+        if (!ok) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * H(k, c): k-regular (k distinct neighbours, none the client itself),
+ * symmetric, slots and clients in one-to-one correspondence, and
+ * k-connected (no k - 1 clients disconnect it; Harary 1962) — checked
+ * exhaustively for c <= 11 and as plain connectivity up to c = 60.  K = c
+ * (or more) and K = 0 are the complete graph.
+ */
+static void
+test_secagg_plus_graph(void **state)
+{
+    (void)state;
+    for (int c = 3; c <= 60; c++) {
+        assert_int_equal(secagg_sparse_degree(0, c), 0);
+        assert_int_equal(secagg_sparse_degree(c, c), 0);
+        assert_int_equal(secagg_sparse_degree(c + 5, c), 0);
+        for (int K = 2; K < c; K++) {
+            int k = secagg_sparse_degree(K, c);
+            uint8_t gone[MAXN + 1] = {0};
+
+            if (k == 0) {
+                assert_true(K >= c - 2); /* k raised to c - 1: complete */
+                continue;
+            }
+            assert_true(k == K - 1 || (k == K && (K - 1) % 2 == 1 && c % 2 == 1) ||
+                        (K == 2 && k == 2));
+            assert_true(k >= 2);
+            assert_true(k % 2 == 0 || c % 2 == 0);
+            for (int u = 1; u <= c; u++) {
+                uint8_t mark[MAXN + 1] = {0};
+                int deg = 0;
+
+                assert_int_equal(secagg_harary_at(k, c, u, 0), u);
+                assert_int_equal(secagg_harary_slot(k, c, u, u), 0);
+                for (int s = 1; s <= k; s++) {
+                    int v = secagg_harary_at(k, c, u, s);
+
+                    assert_true(v >= 1 && v <= c && v != u);
+                    assert_int_equal(mark[v], 0);
+                    mark[v] = 1;
+                    assert_int_equal(secagg_harary_slot(k, c, u, v), s);
+                    assert_true(secagg_harary_slot(k, c, v, u) >= 1); /* symmetric */
+                }
+                for (int v = 1; v <= c; v++) {
+                    deg += secagg_harary_slot(k, c, u, v) >= 1;
+                    assert_int_equal(secagg_harary_slot(k, c, u, v) >= 1, mark[v]);
+                }
+                assert_int_equal(deg, k);
+            }
+            assert_true(harary_connected(k, c, gone));
+            if (c <= 11) {
+                assert_true(harary_cut_free(k, c, gone, 1, k - 1));
+                /* and k removals can cut it when k < c - 1: the neighbours of client 1 */
+                for (int s = 1; s <= k; s++) {
+                    gone[secagg_harary_at(k, c, 1, s)] = 1;
+                }
+                assert_false(harary_connected(k, c, gone));
+            }
+        }
+    }
+}
+
+/* Sum, mean, weighted_sum with sparse neighbourhoods, no faults: exact, every client included. */
+static void
+test_secagg_plus_correct(void **state)
+{
+    static const enum computation_kind kinds[] = {COMPUTATION_SUM, COMPUTATION_MEAN,
+                                                  COMPUTATION_WEIGHTED_SUM};
+
+    (void)state;
+    for (size_t kk = 0; kk < 3; kk++) {
+        for (int rep = 0; rep < 6; rep++) {
+            struct world w;
+            struct secagg_params prm;
+            int n = 8 + (int)(mpcsim_test_rand64() % 50);
+            int K = 2 + (int)(mpcsim_test_rand64() % (uint64_t)(n - 4));
+            size_t L = 1 + mpcsim_test_rand64() % MAXL;
+            int k = secagg_sparse_degree(K, n - 1);
+            int t = (rep & 1) || k == 0
+                        ? 0
+                        : k / 2 + 1 + (int)(mpcsim_test_rand64() % (uint64_t)(k / 2 + 1));
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, n, L);
+            params_init(&prm, &w, kinds[kk], t);
+            prm.num_shares = K;
+            assert_null(secagg_unsupported(&prm, n));
+            sim = world_run(&w, &prm, 300 + (uint64_t)rep);
+            v = judge(sim, &w, &prm.comp);
+            if (v.ok != n) {
+                for (int i = 0; i < n; i++) {
+                    const struct sim_party_result *r = sim_party_result(sim, i);
+                    if (r->aborted) {
+                        printf("n %d K %d t %d party %d: %s\n", n, K, t, i, r->abort_reason);
+                    }
+                }
+            }
+            assert_int_equal(v.ok, n);
+            assert_int_equal(v.included, n - 1);
+            assert_int_equal(v.acc, 0);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * num_shares equal to the clients is today's SecAgg: the same outputs,
+ * messages, bytes and events as num_shares 0.
+ */
+static void
+test_secagg_plus_complete_is_secagg(void **state)
+{
+    struct world w;
+    struct secagg_params a, b;
+    struct sim *sa, *sb;
+    int n = 17;
+
+    (void)state;
+    world_init(&w, n, 3);
+    params_init(&a, &w, COMPUTATION_SUM, 0);
+    b = a;
+    b.num_shares = n - 1;
+    w.crash[0].party = 3;
+    w.crash[0].at_round = 4;
+    w.n_crash = 1;
+    sa = world_run(&w, &a, 77);
+    sb = world_run(&w, &b, 77);
+    assert_int_equal(sim_metrics(sa)->messages, sim_metrics(sb)->messages);
+    assert_int_equal(sim_metrics(sa)->bytes, sim_metrics(sb)->bytes);
+    assert_int_equal(sim_metrics(sa)->events, sim_metrics(sb)->events);
+    assert_memory_equal(sim_party_result(sa, 0)->output, sim_party_result(sb, 0)->output,
+                        3 * sizeof(int64_t));
+    sim_destroy(sa);
+    sim_destroy(sb);
+}
+
+/*
+ * The dropout table for SecAgg+: 40 clients, K = 9 (k = 8), T = 7, so a
+ * neighbourhood survives K - T = 2 dropouts.  Every 5th client drops (at
+ * most 2 in any 9 consecutive) at each round boundary: everyone alive
+ * outputs the exact sum.  Then 4 consecutive clients drop (a neighbourhood
+ * loses 4 > 2): after sharing keys or after the masked input the server
+ * cannot rebuild a dropped client's secret and aborts; before, clients
+ * whose neighbourhood is too thin abort.  Never a wrong output.
+ */
+static void
+test_secagg_plus_dropouts(void **state)
+{
+    static const int bounds[] = {0, 2, 4, 6};
+
+    (void)state;
+    for (size_t b = 0; b < 4; b++) {
+        for (int beyond = 0; beyond < 2; beyond++) {
+            struct world w;
+            struct secagg_params prm;
+            struct sim *sim;
+            struct verdict v;
+            int n = 41, nd = 0;
+
+            world_init(&w, n, 4);
+            params_init(&prm, &w, COMPUTATION_SUM, 7);
+            prm.num_shares = 9;
+            for (int u = 1; u < n; u++) {
+                int drop = beyond ? (u >= 10 && u < 14) : (u % 5 == 1);
+
+                if (drop) {
+                    w.crash[nd].party = u;
+                    w.crash[nd].at_round = bounds[b];
+                    nd++;
+                }
+            }
+            w.n_crash = nd;
+            sim = world_run(&w, &prm, 60 + b * 2 + (uint64_t)beyond);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            if (!beyond) {
+                assert_int_equal(v.ok, n - nd);
+                assert_int_equal(v.aborted + v.silent, 0);
+                assert_int_equal(v.included, bounds[b] == 6 ? n - 1 : n - 1 - nd);
+            } else if (bounds[b] >= 4) {
+                assert_true(sim_party_result(sim, 0)->aborted);
+                assert_int_equal(v.ok, 0);
+            } else {
+                assert_true(v.aborted > 0);
+            }
+            sim_destroy(sim);
+        }
+    }
+}
+
+/* Mixed dropouts within the per-neighbourhood bound, many seeds and sizes. */
+static void
+test_secagg_plus_mixed_dropouts(void **state)
+{
+    (void)state;
+    for (int rep = 0; rep < 10; rep++) {
+        struct world w;
+        struct secagg_params prm;
+        int n = 30 + (int)(mpcsim_test_rand64() % 30);
+        int before_mask = 0, nd = 0;
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, n, 1 + (size_t)(rep % MAXL));
+        params_init(&prm, &w, rep & 1 ? COMPUTATION_WEIGHTED_SUM : COMPUTATION_SUM, 6);
+        prm.num_shares = 9; /* k = 8 (or 9 raised to 10 for odd clients... k even here) */
+        for (int u = 1; u < n; u++) {
+            if (u % 6 == 2) { /* at most 2 of any 9 consecutive; none of client 1's worry */
+                w.crash[nd].party = u;
+                w.crash[nd].at_round = 1 + (int)(mpcsim_test_rand64() % 8);
+                before_mask += w.crash[nd].at_round <= 4;
+                nd++;
+            }
+        }
+        w.n_crash = nd;
+        sim = world_run(&w, &prm, 700 + (uint64_t)rep);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+        assert_int_equal(v.ok, honest_live(sim, n));
+        assert_int_equal(v.included, n - 1 - before_mask);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * num_shares: auto.  K grows with log of the clients, the bounds hold for
+ * the returned (K, T), and T - 1 would break security (T is the least
+ * secure threshold).  Values quoted in the README.
+ */
+static void
+test_secagg_plus_auto(void **state)
+{
+    static const int cs[] = {1000, 10000, 100000};
+    int prev = 0;
+
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        int t = 0;
+        int K = secagg_auto_shares(cs[i], 0.1, 0.1, &t);
+
+        assert_true(K > prev && K < cs[i]);
+        assert_int_equal(K, 109 + 12 * (int)i); /* README: 109, 121, 133 */
+        assert_true(t > K / 2 && t <= K);
+        prev = K;
+        printf("auto: clients %d dropout 0.1 corrupt 0.1: K = %d, T = %d\n", cs[i], K, t);
+    }
+    {
+        int t = 0;
+        int K = secagg_auto_shares(1000, 0.0, 0.0, &t);
+
+        printf("auto: clients 1000 dropout 0 corrupt 0: K = %d, T = %d\n", K, t);
+        assert_true(K >= 3);
+        K = secagg_auto_shares(1000, 0.1, 0.0, &t);
+        assert_int_equal(K, 35); /* README */
+        assert_int_equal(t, 18);
+        K = secagg_auto_shares(10000, 0.1, 0.0, &t);
+        assert_int_equal(K, 39);
+        assert_int_equal(t, 20);
+        K = secagg_auto_shares(20, 0.5, 0.3, &t);
+        assert_int_equal(K, 20); /* nothing sparser qualifies: the complete graph */
+    }
+}
+
 int
 main(void)
 {
@@ -869,6 +1196,12 @@ main(void)
         cmocka_unit_test(test_secagg_sim_run_oom),
         cmocka_unit_test(test_secagg_sim_determinism_and_params),
         cmocka_unit_test(test_secagg_sim_expansion),
+        cmocka_unit_test(test_secagg_plus_graph),
+        cmocka_unit_test(test_secagg_plus_correct),
+        cmocka_unit_test(test_secagg_plus_complete_is_secagg),
+        cmocka_unit_test(test_secagg_plus_dropouts),
+        cmocka_unit_test(test_secagg_plus_mixed_dropouts),
+        cmocka_unit_test(test_secagg_plus_auto),
     };
 
     mpcsim_test_init();
