@@ -1491,6 +1491,91 @@ tl_write_script(FILE *f, const struct tl_data *d, const char *gp, const char *da
     fprintf(f, "NaN notitle\n");
 }
 
+/* A figure's script writer: `out` is the figure the script draws into. */
+typedef void figure_script_fn(FILE *f, const void *arg, const char *gp, const char *dat,
+                              const char *out, int svg);
+
+/*
+ * Write the figure's script and the figure, each atomically: the .gp that
+ * names the final figure, then gnuplot run on a temporary copy of it that
+ * draws into a temporary figure, renamed over `out` when gnuplot succeeds.
+ * tgp, tout and trun (PLOT_MAX_PATH + 16 bytes) receive the temporaries'
+ * names; the caller unlinks tout and trun while they are set.  Prints
+ * "wrote OUT (data DAT, script GP): WHAT".  Returns 0, or -1 (reported).
+ */
+static int
+figure_render(figure_script_fn *script, const void *arg, const char *gp, const char *dat,
+              const char *out, int svg, char *tgp, char *tout, char *trun, const char *what)
+{
+    FILE *f = open_tmp(tgp, PLOT_MAX_PATH + 16, gp);
+
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(gp);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        return -1;
+    }
+    script(f, arg, gp, dat, out, svg);
+    if (commit_tmp(f, tgp, gp) < 0) {
+        return -1;
+    }
+    f = open_tmp(tout, PLOT_MAX_PATH + 16, out);
+    if (f != NULL) {
+        fclose(f);
+        f = open_tmp(trun, PLOT_MAX_PATH + 16, gp);
+    }
+    if (f == NULL) {
+        fprintf(stderr, "mpcsim plot: cannot write beside ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        return -1;
+    }
+    script(f, arg, gp, dat, tout, svg);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "mpcsim plot: cannot write a temporary script\n");
+        return -1;
+    }
+    if (run_gnuplot(trun, gp) < 0) {
+        return -1;
+    }
+    if (rename(tout, out) != 0) {
+        fprintf(stderr, "mpcsim plot: cannot write ");
+        err_str(out);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        return -1;
+    }
+    tout[0] = '\0';
+    printf("wrote ");
+    mpcsim_escape_fputs(stdout, out);
+    printf(" (data ");
+    mpcsim_escape_fputs(stdout, dat);
+    printf(", script ");
+    mpcsim_escape_fputs(stdout, gp);
+    printf("): %s\n", what);
+    return 0;
+}
+/* write_script as a figure_script_fn. */
+static void
+plot_script_cb(FILE *f, const void *arg, const char *gp, const char *dat, const char *out, int svg)
+{
+    write_script(f, arg, gp, dat, out, svg);
+}
+
+/* tl_write_script as a figure_script_fn. */
+struct tl_script_arg {
+    const struct tl_data *d;
+    const char *title;
+    int aggregate;
+};
+
+static void
+tl_script_cb(FILE *f, const void *arg, const char *gp, const char *dat, const char *out, int svg)
+{
+    const struct tl_script_arg *a = arg;
+
+    tl_write_script(f, a->d, gp, dat, out, svg, a->title, a->aggregate);
+}
+
 /* mpcsim plot --timeline TRACE.json [-o FIG.png|svg] [--title T]. */
 static int
 plot_timeline(const struct plot_opts *o)
@@ -1561,53 +1646,16 @@ plot_timeline(const struct plot_opts *o)
     if (commit_tmp(f, tdat, dat) < 0) {
         goto out;
     }
-    f = open_tmp(tgp, sizeof(tgp), gp);
-    if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write ");
-        err_str(gp);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
+    {
+        struct tl_script_arg sa = {&d, o->title, aggregate};
+        char what[96];
+
+        snprintf(what, sizeof(what), "%d parties, %zu messages%s", d.n_parties, d.n_flows,
+                 aggregate ? ", aggregated per round" : "");
+        if (figure_render(tl_script_cb, &sa, gp, dat, out, svg, tgp, tout, trun, what) < 0) {
+            goto out;
+        }
     }
-    tl_write_script(f, &d, gp, dat, out, svg, o->title, aggregate);
-    if (commit_tmp(f, tgp, gp) < 0) {
-        goto out;
-    }
-    f = open_tmp(tout, sizeof(tout), out);
-    if (f != NULL) {
-        fclose(f);
-        f = open_tmp(trun, sizeof(trun), gp);
-    }
-    if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write beside ");
-        err_str(out);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
-    }
-    tl_write_script(f, &d, gp, dat, tout, svg, o->title, aggregate);
-    if (fclose(f) != 0) {
-        f = NULL;
-        fprintf(stderr, "mpcsim plot: cannot write a temporary script\n");
-        goto out;
-    }
-    f = NULL;
-    if (run_gnuplot(trun, gp) < 0) {
-        goto out;
-    }
-    if (rename(tout, out) != 0) {
-        fprintf(stderr, "mpcsim plot: cannot write ");
-        err_str(out);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
-    }
-    tout[0] = '\0';
-    printf("wrote ");
-    mpcsim_escape_fputs(stdout, out);
-    printf(" (data ");
-    mpcsim_escape_fputs(stdout, dat);
-    printf(", script ");
-    mpcsim_escape_fputs(stdout, gp);
-    printf("): %d parties, %zu messages%s\n", d.n_parties, d.n_flows,
-           aggregate ? ", aggregated per round" : "");
     status = CLI_EXIT_OK;
 out:
     if (tout[0] != '\0') {
@@ -1887,53 +1935,14 @@ cli_plot(int argc, char **argv)
         fprintf(stderr, ")\n");
         goto out;
     }
-    f = open_tmp(tgp, sizeof(tgp), gp);
-    if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write ");
-        err_str(gp);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
+    {
+        char what[96];
+
+        snprintf(what, sizeof(what), "%d points from %zu rows", c.drawn, t.nrows);
+        if (figure_render(plot_script_cb, &c, gp, dat, out, svg, tgp, tout, trun, what) < 0) {
+            goto out;
+        }
     }
-    write_script(f, &c, gp, dat, out, svg);
-    if (commit_tmp(f, tgp, gp) < 0) {
-        goto out;
-    }
-    /* gnuplot draws into a temporary figure, renamed when it succeeds. */
-    f = open_tmp(tout, sizeof(tout), out);
-    if (f != NULL) {
-        fclose(f);
-        f = open_tmp(trun, sizeof(trun), gp);
-    }
-    if (f == NULL) {
-        fprintf(stderr, "mpcsim plot: cannot write beside ");
-        err_str(out);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
-    }
-    write_script(f, &c, gp, dat, tout, svg);
-    if (fclose(f) != 0) {
-        f = NULL;
-        fprintf(stderr, "mpcsim plot: cannot write a temporary script\n");
-        goto out;
-    }
-    f = NULL;
-    if (run_gnuplot(trun, gp) < 0) {
-        goto out;
-    }
-    if (rename(tout, out) != 0) {
-        fprintf(stderr, "mpcsim plot: cannot write ");
-        err_str(out);
-        fprintf(stderr, ": %s\n", strerror(errno));
-        goto out;
-    }
-    tout[0] = '\0';
-    printf("wrote ");
-    mpcsim_escape_fputs(stdout, out);
-    printf(" (data ");
-    mpcsim_escape_fputs(stdout, dat);
-    printf(", script ");
-    mpcsim_escape_fputs(stdout, gp);
-    printf("): %d points from %zu rows\n", c.drawn, t.nrows);
     status = CLI_EXIT_OK;
 out:
     if (tout[0] != '\0') {
