@@ -386,12 +386,16 @@ mpc__take(struct sim_party *p, struct mpc_sim_party *st, int from, const uint8_t
     if (mpc_party_take(st->pt, from, msg, len) != 0) {
         char why[96];
 
-        sim_accuse(p, from);
         if (st->prm->scheme == MPC_ADDITIVE) {
+            /* n-of-n: every party computes over all inputs (or aborts), so
+             * a message of the wrong shape is its sender's. */
+            sim_accuse(p, from);
             snprintf(why, sizeof(why), "malformed message from party %d", from);
             mpc__abort(p, st, why);
         }
-        /* Shamir: the message counts as not received. */
+        /* Shamir: the message counts as not received.  Not an accusation:
+         * a sender that computes over other inputs (a share lost to it, a
+         * partial broadcast) sends rounds of another shape. */
     }
 }
 

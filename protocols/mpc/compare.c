@@ -103,8 +103,9 @@ mpc_compute_unsupported(const struct mpc_compute *mc, char *why, size_t cap)
         snprintf(why, cap, "protocol.comparison_bits must be in 3..120 (got %u)", mc->ell);
         return why;
     }
-    if (mc->kappa < 1 || mc->kappa > 120) {
-        snprintf(why, cap, "protocol.statistical_security must be in 1..120 (got %u)", mc->kappa);
+    if (mc->kappa < 1 || mc->kappa > 119) {
+        /* The dealer's mask r has kappa + 1 random bits, at most 120. */
+        snprintf(why, cap, "protocol.statistical_security must be in 1..119 (got %u)", mc->kappa);
         return why;
     }
     if (mc->ell + mc->kappa + 1 > lim) {

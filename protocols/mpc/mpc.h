@@ -145,6 +145,9 @@ struct mpc_party; /* opaque */
 /* Message types (first byte); then the round as u16 little-endian. */
 enum { MPC_MSG_INPUT = 1, MPC_MSG_ROUND = 2, MPC_MSG_COMMIT = 3, MPC_MSG_SIGMA = 4 };
 #define MPC_HDR 3
+/* Shamir round messages end with the sender's view: a digest of the inputs
+ * it computes over (8 bytes). */
+#define MPC_VIEW_BYTES 8
 
 /* Operation counts a party performed, for the simulator's compute charge. */
 struct mpc_ops {

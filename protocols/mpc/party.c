@@ -42,6 +42,11 @@ struct mpc_party {
     mpcsim_u128 *my_eps;            /* L: my input minus my masks */
     mpcsim_u128 *eps;               /* n * L */
     uint8_t *refused, *included, *gone, *heard, *accused;
+    /* Shamir: the inputs this party computes over (a digest of refused and
+     * included), and the one each sender's round message carried.  A
+     * sender with another view holds shares of other values: its shares
+     * are left out of decoding, never taken as proof of cheating. */
+    uint64_t view, *vtag;
     struct mpc_circuit *own_circ;
     const struct mpc_circuit *c;
     mpcsim_u128 *val, *vmac, *aux;
@@ -180,6 +185,7 @@ mpc_party_destroy(struct mpc_party *p)
     mpcsim_free(p->gone);
     mpcsim_free(p->heard);
     mpcsim_free(p->accused);
+    mpcsim_free(p->vtag);
     if (!p->cfg.build_borrowed) {
         mpc_circuit_destroy(p->own_circ);
     }
@@ -246,6 +252,7 @@ mpc_party_create(struct mpc_party **out, const struct mpc_party_cfg *cfg)
     p->gone = mpcsim_calloc(n, 1);
     p->heard = mpcsim_calloc(n, 1);
     p->accused = mpcsim_calloc(n, 1);
+    p->vtag = mpcsim_calloc(n, sizeof(*p->vtag));
     p->cheat = mpcsim_calloc(n, sizeof(*p->cheat));
     p->xs = mpcsim_calloc(n, sizeof(*p->xs));
     p->ys = mpcsim_calloc(n, sizeof(*p->ys));
@@ -255,8 +262,8 @@ mpc_party_create(struct mpc_party **out, const struct mpc_party_cfg *cfg)
     p->pts = mpcsim_calloc(n, sizeof(*p->pts));
     if (p->mask == NULL || p->mask_mac == NULL || p->eps == NULL || p->my_eps == NULL ||
         p->refused == NULL || p->included == NULL || p->gone == NULL || p->heard == NULL ||
-        p->accused == NULL || p->cheat == NULL || p->xs == NULL || p->ys == NULL || p->co == NULL ||
-        p->lam == NULL || p->bad == NULL || p->pts == NULL) {
+        p->accused == NULL || p->vtag == NULL || p->cheat == NULL || p->xs == NULL ||
+        p->ys == NULL || p->co == NULL || p->lam == NULL || p->bad == NULL || p->pts == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -333,7 +340,7 @@ mpc_party_msg_len(const struct mpc_party *p)
     case MPC_MSG_INPUT:
         return MPC_HDR + (p->cfg.refuse_input ? 0 : p->eb * p->L);
     case MPC_MSG_ROUND:
-        return MPC_HDR + p->E * p->eb;
+        return MPC_HDR + p->E * p->eb + (p->additive ? 0 : MPC_VIEW_BYTES);
     case MPC_MSG_COMMIT:
         return MPC_HDR + MPC_COMMIT_BYTES;
     default:
@@ -395,6 +402,11 @@ mpc_party_msg(struct mpc_party *p, uint8_t *out)
         }
         for (size_t q = 0; q < k; q++) {
             mpc_fencode(p->f, e + q * p->eb, row[q]);
+        }
+        if (!p->additive) {
+            for (int b = 0; b < MPC_VIEW_BYTES; b++) {
+                e[k * p->eb + (size_t)b] = (uint8_t)(p->view >> (8 * b));
+            }
         }
         p->ops.add += k;
     } else if (kind == MPC_MSG_COMMIT) {
@@ -464,13 +476,21 @@ mpc_party_take(struct mpc_party *p, int from, const uint8_t *msg, size_t len)
     case MPC_MSG_ROUND: {
         mpcsim_u128 *row = p->recv + uf * p->E_cap;
 
-        if (len != MPC_HDR + p->E * p->eb) {
+        if (len != MPC_HDR + p->E * p->eb + (p->additive ? 0 : MPC_VIEW_BYTES)) {
             return MPCSIM_EDECODE;
         }
         for (size_t q = 0; q < p->E; q++) {
             if (mpc_fdecode(p->f, &row[q], e + q * p->eb) != 0) {
                 return MPCSIM_EDECODE;
             }
+        }
+        if (!p->additive) {
+            uint64_t v = 0;
+
+            for (int b = 0; b < MPC_VIEW_BYTES; b++) {
+                v |= (uint64_t)e[p->E * p->eb + (size_t)b] << (8 * b);
+            }
+            p->vtag[uf] = v;
         }
         break;
     }
@@ -681,6 +701,20 @@ mpc__begin(struct mpc_party *p)
             p->gone[i] = 1;
         }
     }
+    {
+        uint8_t d[8];
+        crypto_generichash_state h;
+
+        crypto_generichash_init(&h, NULL, 0, sizeof(d));
+        crypto_generichash_update(&h, p->included, (size_t)p->n);
+        crypto_generichash_update(&h, p->refused, (size_t)p->n);
+        crypto_generichash_final(&h, d, sizeof(d));
+        p->view = 0;
+        for (int b = 0; b < 8; b++) {
+            p->view |= (uint64_t)d[b] << (8 * b);
+        }
+        p->vtag[p->self] = p->view;
+    }
     if (all && p->cfg.full != NULL) {
         p->c = p->cfg.full;
     } else {
@@ -807,12 +841,14 @@ mpc__points(struct mpc_party *p, int d, size_t *m_out)
     size_t m = 0;
 
     for (int j = 0; j < p->n; j++) {
-        if (p->heard[j] && !p->gone[j]) {
+        if (p->heard[j] && !p->gone[j] && p->vtag[j] == p->view) {
             p->pts[m++] = j;
         }
     }
     if (m < (size_t)d + 1) {
-        snprintf(p->reason, sizeof(p->reason), "too few shares in round %d (%zu of the %d needed)",
+        snprintf(p->reason, sizeof(p->reason),
+                 "too few shares in round %d (%zu of the %d needed from parties that computed "
+                 "over the same inputs)",
                  p->round, m, d + 1);
         return MPCSIM_ENOQUORUM;
     }
@@ -871,7 +907,7 @@ mpc__points(struct mpc_party *p, int d, size_t *m_out)
         }
         m = 0;
         for (int j = 0; j < p->n; j++) {
-            if (p->heard[j] && !p->gone[j]) {
+            if (p->heard[j] && !p->gone[j] && p->vtag[j] == p->view) {
                 p->pts[m++] = j;
             }
         }

@@ -458,10 +458,17 @@ input_value(struct vctx *v, const struct scenario *sc, const struct ynode *node,
         char val[COMPUTATION_FORMAT_MAX];
 
         (void)computation_format_int(val, sizeof(val), x);
-        err(v, node,
-            "%s %s does not fit the field GF(2^61 - 1) (|x| < 2^60): set protocol.field: m127 "
-            "(GF(2^127 - 1), |x| < 2^126) for values this large",
-            name, val);
+        if (sc->protocol.field_applies) {
+            err(v, node,
+                "%s %s does not fit the field GF(2^61 - 1) (|x| < 2^60): set protocol.field: "
+                "m127 (GF(2^127 - 1), |x| < 2^126) for values this large",
+                name, val);
+        } else {
+            err(v, node,
+                "%s %s is beyond |x| < 2^60, the range this protocol takes (protocol.field: "
+                "m127 is for additive and shamir)",
+                name, val);
+        }
         return 0;
     }
     *out = x;
@@ -786,6 +793,12 @@ prescan_field(struct scenario *sc, const struct ynode *root)
                             : c->kind == YNODE_MAP    ? ynode_map_get(c, "kind")
                                                       : NULL;
     int kind = k != NULL && k->kind == YNODE_SCALAR ? computation_lookup(k->value) : -1;
+    const struct ynode *pk = p != NULL && p->kind == YNODE_MAP ? ynode_map_get(p, "kind") : NULL;
+
+    /* protocol.kind is required; a missing or bad one is reported later. */
+    sc->protocol.field_applies = pk == NULL || pk->kind != YNODE_SCALAR ||
+                                 strcmp(pk->value, "additive") == 0 ||
+                                 strcmp(pk->value, "shamir") == 0;
 
     if (f != NULL) {
         sc->protocol.field =
@@ -1067,7 +1080,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         sp->comparison_bits = (int)x;
     }
     if ((node = ynode_map_get(p, "statistical_security")) != NULL &&
-        int_value(v, node, 1, 120, "protocol.statistical_security (kappa, bits)", &x)) {
+        int_value(v, node, 1, 119, "protocol.statistical_security (kappa, bits)", &x)) {
         sp->statistical_security = (int)x;
     }
     if ((node = ynode_map_get(p, "num_shares")) != NULL) {
@@ -2235,7 +2248,9 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
             "the %s of these inputs over %zu parties leaves the field's range (|x| < %s); use "
             "smaller inputs or fewer parties%s",
             computation_name(sc->comp.kind), n, field_range_text(sc),
-            sc->protocol.field == FIELD_M61 ? ", or protocol.field: m127 (|x| < 2^126)" : "");
+            sc->protocol.field == FIELD_M61 && sc->protocol.field_applies
+                ? ", or protocol.field: m127 (|x| < 2^126)"
+                : "");
     }
 out:
     mpcsim_free(rows);
@@ -2265,17 +2280,24 @@ check_comparison_range(struct vctx *v, const struct scenario *sc, const struct y
     for (int i = 0; i < v->n; i++) {
         mpcsim_i128 x = sc->inputs.values[i];
 
-        sum += x;
-        if (sc->comp.kind != COMPUTATION_SUM_THRESHOLD && (x >= half / 2 || x < -half / 2)) {
+        if (sc->comp.kind != COMPUTATION_SUM_THRESHOLD && (x >= half / 2 || x <= -half / 2)) {
+            char val[COMPUTATION_FORMAT_MAX];
+
+            (void)computation_format_int(val, sizeof(val), x);
             err(v, in,
-                "party %d's input %lld is outside the comparison range |x| < 2^%d "
+                "party %d's input %s is outside the comparison range |x| < 2^%d "
                 "(comparison_bits %d: comparing two values needs one bit more)",
-                i, (long long)sc->inputs.values[i], ell - 2, ell);
+                i, val, ell - 2, ell);
+            return;
+        }
+        if (__builtin_add_overflow(sum, x, &sum)) {
+            err(v, in, "the sum of these inputs leaves the 128-bit range");
             return;
         }
     }
     if (sc->comp.kind == COMPUTATION_SUM_THRESHOLD &&
-        (sum - sc->comp.threshold >= half || sum - sc->comp.threshold < -half)) {
+        (sum >= sc->comp.threshold + half || sum <= sc->comp.threshold - half)) {
+        /* |sum - T| < 2^(l-1) on both sides: LTZ of -2^(l-1) is not a bit. */
         err(v, in,
             "sum - threshold is outside the comparison range |sum - T| < 2^%d (comparison_bits "
             "%d); raise comparison_bits (<= 85 in field m127)",

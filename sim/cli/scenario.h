@@ -60,7 +60,8 @@ struct scenario_protocol {
     /* additive, shamir: FIELD_M61 (default) or FIELD_M127 (protocol.field);
      * comparisons default to FIELD_M127. */
     enum field_kind field;
-    int num_shares; /* secagg: SecAgg+ K >= 2; 0 unset (every client: SecAgg); -1 auto */
+    int field_applies; /* additive or shamir: protocol.field m127 widens the range */
+    int num_shares;    /* secagg: SecAgg+ K >= 2; 0 unset (every client: SecAgg); -1 auto */
     int reconstruction_threshold; /* secagg: SecAgg+ T (Flower's name); 0 unset */
     double round_timeout_ms;
     /* Comparisons (additive, shamir). */

@@ -296,6 +296,7 @@ test_mpc_computations(void **state)
 
 struct adv {
     int cheater, equivocate;
+    size_t tail; /* bytes at the end left alone (Shamir: the view tag) */
     uint64_t hits;
 };
 
@@ -310,7 +311,7 @@ tamper_add(void *arg, int from, int to, uint8_t *msg, size_t len)
         (a->equivocate && (to & 1) == 0)) {
         return;
     }
-    for (size_t o = MPC_HDR; o + 8 <= len; o += 8) {
+    for (size_t o = MPC_HDR; o + 8 + a->tail <= len; o += 8) {
         uint64_t v = 0;
 
         if (fp_decode(&v, msg + o) == 0) {
@@ -349,7 +350,7 @@ test_mpc_adversaries(void **state)
     }
     for (int eq = 0; eq < 2; eq++) {
         struct run r = {.scheme = MPC_SHAMIR, .n = 5, .t = 1};
-        struct adv a = {.cheater = 3, .equivocate = eq};
+        struct adv a = {.cheater = 3, .equivocate = eq, .tail = MPC_VIEW_BYTES};
 
         r.mc.comp.kind = COMPUTATION_SECOND_PRICE;
         r.mc.comp.length = 1;
@@ -370,7 +371,7 @@ test_mpc_adversaries(void **state)
      * no honest party is accused. */
     {
         struct run r = {.scheme = MPC_SHAMIR, .n = 5, .t = 2};
-        struct adv a = {.cheater = 1};
+        struct adv a = {.cheater = 1, .tail = MPC_VIEW_BYTES};
 
         r.mc.comp.kind = COMPUTATION_MAX;
         r.mc.comp.length = 1;
