@@ -8,25 +8,8 @@
 # rows as -j 1, and --json - on stdout.  MPI-free: no launcher variables.
 set -u
 mpcsim=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-unset OMPI_COMM_WORLD_SIZE PMI_SIZE PMIX_RANK
-
-# expect RC 'STDERR TEXT' ARGS...: exit code and a fixed string on stderr
-# (empty text: stderr must be empty).
-expect() {
-    local want=$1 msg=$2
-    shift 2
-    "$mpcsim" "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$?
-    [ "$rc" -eq "$want" ] || fail "mpcsim $*: exit $rc, expected $want; stderr: $(cat "$tmp/err")"
-    if [ -n "$msg" ]; then
-        grep -qF -- "$msg" "$tmp/err" || fail "mpcsim $*: stderr lacks '$msg': $(cat "$tmp/err")"
-    else
-        [ ! -s "$tmp/err" ] || fail "mpcsim $*: unexpected stderr: $(cat "$tmp/err")"
-    fi
-}
+# shellcheck source=expect.sh
+. "$(dirname "$0")/expect.sh"
 
 # --- main: dispatch -------------------------------------------------------
 version=$("$mpcsim" --version) || fail "--version: exit $?"
