@@ -149,6 +149,12 @@ paillier_params_check(const struct paillier_params *prm, int n, char *err, size_
                  threshold_of(prm, n));
         return MPCSIM_EINVAL;
     }
+    if (prm->comp.max_abs > PAILLIER_MAX_ABS || prm->comp.max_abs < 0) {
+        snprintf(err, cap,
+                 "protocol paillier holds values up to |x| < 2^126 (the 128-bit output), not "
+                 "the range asked for");
+        return MPCSIM_EINVAL;
+    }
     if (prm->tree_fanout == 1 || prm->tree_fanout < 0) {
         snprintf(err, cap, "aggregation tree fanout must be >= 2, got %d", prm->tree_fanout);
         return MPCSIM_EINVAL;
@@ -189,8 +195,8 @@ paillier_protocol_rounds(const struct paillier_params *prm, int n)
 
 struct memo_entry {
     uint8_t key[32];
-    int ok;          /* consistent and in range */
-    int64_t *values; /* L values if ok */
+    int ok;              /* consistent and in range */
+    mpcsim_i128 *values; /* L values if ok */
 };
 
 struct trial {
@@ -302,10 +308,10 @@ memo_find(struct trial *tr, const uint8_t key[32])
 
 /* Store (ok, values); values copied.  Failure to store is harmless. */
 static void
-memo_put(struct trial *tr, const uint8_t key[32], int ok, const int64_t *values)
+memo_put(struct trial *tr, const uint8_t key[32], int ok, const mpcsim_i128 *values)
 {
     struct memo_entry *e;
-    int64_t *copy = NULL;
+    mpcsim_i128 *copy = NULL;
 
     if (ok) {
         copy = mpcsim_malloc(tr->L * sizeof(*copy));
@@ -591,42 +597,70 @@ exclude_subtree(struct party *pp, int root)
 }
 
 static void
-output_values(struct sim_party *p, struct party *pp, const int64_t *vals)
+output_values(struct sim_party *p, struct party *pp, const mpcsim_i128 *vals)
 {
     uint8_t *inc = mpcsim_malloc((size_t)pp->n);
-    mpcsim_i128 *out = mpcsim_malloc(pp->L * sizeof(*out));
 
-    if (inc == NULL || out == NULL) {
+    if (inc == NULL) {
         fail(p, pp, "out of memory");
-        goto done;
+        return;
     }
     for (int i = 0; i < pp->n; i++) {
         inc[i] = !pp->excluded[i];
     }
-    for (size_t k = 0; k < pp->L; k++) {
-        out[k] = vals[k];
-    }
     pp->done = 1;
-    if (sim_output(p, out, pp->L, inc) != 0) {
+    if (sim_output(p, vals, pp->L, inc) != 0) {
         sim_abort(p, "out of memory");
     }
-done:
     mpcsim_free(inc);
-    mpcsim_free(out);
+}
+
+/* The computation's range |v| <= max (comp.max_abs; 0 = COMPUTATION_MAX_ABS). */
+static mpcsim_i128
+range_of(const struct party *pp)
+{
+    mpcsim_i128 max = pp->tr->prm->comp.max_abs;
+
+    return max > 0 ? max : COMPUTATION_MAX_ABS;
 }
 
 /* Decode an aggregate plaintext, checking the computation's range. */
 static int
-plain_to_i64(const struct paillier_pk *pk, int64_t *out, const mpz_t m)
+plain_to_i128(const struct party *pp, mpcsim_i128 *out, const mpz_t m)
 {
-    int64_t v;
+    mpcsim_i128 v = 0;
+    mpcsim_i128 max = range_of(pp);
 
-    if (paillier_decode_i64(pk, &v, m) != 0 || v > COMPUTATION_MAX_ABS ||
-        v < -COMPUTATION_MAX_ABS) {
+    if (paillier_decode_i128(pp->tr->pk, &v, m) != 0 || v > max || v < -max) {
         return MPCSIM_ERANGE;
     }
     *out = v;
     return 0;
+}
+
+/* Result messages carry each value as 16 bytes, big-endian two's complement. */
+#define RESULT_BYTES 16
+
+static void
+put_i128(uint8_t *b, mpcsim_i128 v)
+{
+    mpcsim_u128 u = (mpcsim_u128)v;
+
+    for (int i = RESULT_BYTES - 1; i >= 0; i--) {
+        b[i] = (uint8_t)u;
+        u >>= 8;
+    }
+}
+
+static mpcsim_i128
+get_i128(const uint8_t *b)
+{
+    mpcsim_u128 u = 0;
+
+    for (int i = 0; i < RESULT_BYTES; i++) {
+        u = u << 8 | b[i];
+    }
+    return (mpcsim_i128)u;
 }
 
 /* ---------------------------------------------------------------------
@@ -638,7 +672,7 @@ static void
 decrypt_single(struct sim_party *p, struct party *pp)
 {
     const struct trial *tr = pp->tr;
-    int64_t *vals = mpcsim_calloc(pp->L, sizeof(*vals));
+    mpcsim_i128 *vals = mpcsim_calloc(pp->L, sizeof(*vals));
     uint8_t *m = NULL;
     size_t len = 0;
     size_t off;
@@ -652,22 +686,19 @@ decrypt_single(struct sim_party *p, struct party *pp)
     sim_charge(p, SIM_OP_PAILLIER_DECRYPT, (double)pp->L);
     for (size_t k = 0; k < pp->L; k++) {
         paillier_decrypt(tr->sk, pt, pp->agg[k]);
-        if (plain_to_i64(tr->pk, &vals[k], pt) != 0) {
+        if (plain_to_i128(pp, &vals[k], pt) != 0) {
             fail(p, pp, "aggregate out of range");
             goto out;
         }
     }
-    m = msg_with_excluded(pp, MSG_RESULT, 8 * pp->L, &len);
+    m = msg_with_excluded(pp, MSG_RESULT, RESULT_BYTES * pp->L, &len);
     if (m == NULL) {
         fail(p, pp, "out of memory");
         goto out;
     }
-    off = len - 8 * pp->L;
+    off = len - RESULT_BYTES * pp->L;
     for (size_t k = 0; k < pp->L; k++) {
-        uint64_t u = (uint64_t)vals[k];
-
-        put_u32(m + off + 8 * k, (uint32_t)(u >> 32));
-        put_u32(m + off + 8 * k + 4, (uint32_t)u);
+        put_i128(m + off + RESULT_BYTES * k, vals[k]);
     }
     emit(p, pp, pp->tr->root_height + 2, -1, m, len);
     output_values(p, pp, vals);
@@ -717,7 +748,7 @@ sort_partials(struct party *pp)
  * first.  Result memoised per trial.  ok = 1 and vals filled, or ok = 0.
  */
 static int
-combine_now(struct party *pp, size_t k, int64_t *vals, int *ok)
+combine_now(struct party *pp, size_t k, mpcsim_i128 *vals, int *ok)
 {
     struct trial *tr = pp->tr;
     size_t blk = pp->L * pp->ctb;
@@ -776,7 +807,7 @@ combine_now(struct party *pp, size_t k, int64_t *vals, int *ok)
         if (rc < 0) {
             goto out;
         }
-        if (plain_to_i64(tr->pk, &vals[l], pt) != 0) {
+        if (plain_to_i128(pp, &vals[l], pt) != 0) {
             *ok = 0;
         }
     }
@@ -802,7 +833,7 @@ try_combine(struct sim_party *p, struct party *pp, int at_timeout)
     size_t t = pp->tr->t;
     size_t have_c = 0;
     size_t k;
-    int64_t *vals;
+    mpcsim_i128 *vals;
     int ok = 0;
 
     if (pp->done || !pp->have_agg) {
@@ -993,7 +1024,7 @@ weigh(struct sim_party *p, struct party *pp, mpz_t c, int owner)
 
     if (comp->kind == COMPUTATION_WEIGHTED_SUM) {
         sim_charge(p, SIM_OP_PAILLIER_SCALAR_MUL, 1);
-        paillier_scalar_mul_i64(pp->tr->pk, c, c, comp->weights[owner]);
+        paillier_scalar_mul_i128(pp->tr->pk, c, c, comp->weights[owner]);
     }
 }
 
@@ -1028,8 +1059,8 @@ on_start(struct sim_party *p)
         }
     }
     for (size_t k = 0; k < pp->L; k++) {
-        paillier_encode_i64(tr->pk, x,
-                            (int64_t)pp->input[k]); /* |x| < 2^60: computation_expected */
+        /* |x| <= comp.max_abs (computation_expected) <= 2^126 - 1 < n/2. */
+        paillier_encode_i128(tr->pk, x, pp->input[k]);
         if (tr->prm->plain_encryption || !paillier_pk_has_precomp(tr->pk)) {
             paillier_encrypt(tr->pk, c, x, &pp->rng);
         } else {
@@ -1164,13 +1195,14 @@ on_partial(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, 
 static void
 on_result(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, size_t len)
 {
-    int64_t *vals;
+    mpcsim_i128 *vals;
+    mpcsim_i128 max = range_of(pp);
     size_t off;
 
     if (from != 0 || pp->done) {
         return;
     }
-    off = parse_excluded(pp, msg, len, 8 * pp->L);
+    off = parse_excluded(pp, msg, len, RESULT_BYTES * pp->L);
     if (off == 0) {
         sim_accuse(p, 0);
         fail(p, pp, "malformed result from party 0");
@@ -1182,9 +1214,14 @@ on_result(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, s
         return;
     }
     for (size_t k = 0; k < pp->L; k++) {
-        uint64_t u = (uint64_t)get_u32(msg + off + 8 * k) << 32 | get_u32(msg + off + 8 * k + 4);
-
-        vals[k] = (int64_t)u;
+        vals[k] = get_i128(msg + off + RESULT_BYTES * k);
+        if (vals[k] > max || vals[k] < -max) {
+            /* Party 0 cannot have decrypted this: the result is out of range. */
+            sim_accuse(p, 0);
+            fail(p, pp, "result from party 0 out of range");
+            mpcsim_free(vals);
+            return;
+        }
     }
     output_values(p, pp, vals);
     mpcsim_free(vals);

@@ -23,9 +23,15 @@
  * since there are no proofs of correct decryption); with exactly t (at
  * the timeout) it combines unchecked, and a corrupted partial still makes
  * the plaintext a random value mod n that fails the output range check
- * (|v| <= COMPUTATION_MAX_ABS) except with probability ~2^-(|n|-62):
- * abort.  Not detected: party 0 (single mode) lying about the result, and
- * input substitution.
+ * (|v| <= comp.max_abs <= 2^126 - 1) except with probability
+ * ~2^-(|n|-128): abort.  Single mode's result message carries each value
+ * as 16 bytes (big-endian two's complement); a value beyond comp.max_abs
+ * is refused (party 0 accused, abort).  Not detected: party 0 (single
+ * mode) lying about the result within the range, and input substitution.
+ *
+ * Values: inputs, weights and results are exact 128-bit integers
+ * (mpcsim_i128), encoded mod n (paillier_encode_i128); the aggregate is
+ * decoded to (-n/2, n/2] and must lie within comp.max_abs.
  *
  * Keys: the dealer's modulus is generated once per process and key size
  * (deterministically from a fixed domain-separated seed, so runs replay)
@@ -38,6 +44,15 @@
 
 #include "protocols/computation.h"
 #include "sim/sim.h"
+
+/*
+ * The range of Paillier's inputs, weighted terms, running sums and
+ * results: |x| <= 2^126 - 1, the 128-bit output type's (the same bound as
+ * GF(2^127 - 1)'s).  The plaintext space, |x| < n/2 with n >= 2^(key_bits-1),
+ * is larger for every key size allowed (key_bits >= 1024 gives
+ * n/2 >= 2^1022).  Set comp.max_abs to it (the scenario loader does).
+ */
+#define PAILLIER_MAX_ABS ((((mpcsim_i128)1) << 126) - 1)
 
 struct paillier_params {
     struct computation comp;  /* sum, weighted_sum or mean (paillier_supports) */

@@ -514,6 +514,95 @@ paillier_encode_i64(const struct paillier_pk *pk, mpz_t m, int64_t v)
     }
 }
 
+/* z = v (GMP has no 128-bit setter): magnitude by 64-bit halves, then the sign. */
+static void
+set_i128(mpz_t z, mpcsim_i128 v)
+{
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+    uint64_t w[2] = {(uint64_t)mag, (uint64_t)(mag >> 64)};
+
+    mpz_import(z, 2, -1, sizeof(w[0]), 0, 0, w); /* least significant word first */
+    if (v < 0) {
+        mpz_neg(z, z);
+    }
+}
+
+/* see paillier.h */
+void
+paillier_encode_i128(const struct paillier_pk *pk, mpz_t m, mpcsim_i128 v)
+{
+    set_i128(m, v);
+    mpz_mod(m, m, pk->n); /* |v| <= 2^127 < n/2 (n >= 2^511) */
+}
+
+/* see paillier.h */
+void
+paillier_decode_signed(const struct paillier_pk *pk, mpz_t v, const mpz_t m)
+{
+    mpz_t t;
+
+    mpz_init(t);
+    mpz_mod(t, m, pk->n);
+    mpz_mul_2exp(v, t, 1);
+    if (mpz_cmp(v, pk->n) > 0) { /* t > n/2: the negative t - n */
+        mpz_sub(v, t, pk->n);
+    } else {
+        mpz_set(v, t);
+    }
+    paillier_mpz_wipe(t);
+    mpz_clear(t);
+}
+
+/* see paillier.h */
+int
+paillier_encode_signed(const struct paillier_pk *pk, mpz_t m, const mpz_t v)
+{
+    mpz_t t;
+    int rc = 0;
+
+    mpz_init(t);
+    mpz_abs(t, v);
+    mpz_mul_2exp(t, t, 1);
+    if (mpz_cmp(t, pk->n) >= 0) { /* 2|v| >= n: |v| > (n-1)/2 */
+        rc = MPCSIM_ERANGE;
+    } else {
+        mpz_mod(m, v, pk->n);
+    }
+    paillier_mpz_wipe(t);
+    mpz_clear(t);
+    return rc;
+}
+
+/* see paillier.h */
+int
+paillier_decode_i128(const struct paillier_pk *pk, mpcsim_i128 *out, const mpz_t m)
+{
+    mpz_t v;
+    uint64_t w[2] = {0, 0};
+    size_t count = 0;
+    mpcsim_u128 mag;
+    int rc = 0;
+
+    mpz_init(v);
+    paillier_decode_signed(pk, v, m);
+    /* |v| <= 2^127 fits 128 bits unsigned; the sign decides the last case. */
+    if (mpz_sizeinbase(v, 2) > 128) {
+        rc = MPCSIM_ERANGE;
+        goto out;
+    }
+    mpz_export(w, &count, -1, sizeof(w[0]), 0, 0, v); /* |v|, least significant first */
+    mag = (mpcsim_u128)w[1] << 64 | w[0];
+    if (mpz_sgn(v) >= 0 ? mag > ((mpcsim_u128)1 << 127) - 1 : mag > (mpcsim_u128)1 << 127) {
+        rc = MPCSIM_ERANGE;
+        goto out;
+    }
+    *out = mpz_sgn(v) >= 0 ? (mpcsim_i128)mag : (mpcsim_i128)((mpcsim_u128)0 - mag);
+out:
+    paillier_mpz_wipe(v);
+    mpz_clear(v);
+    return rc;
+}
+
 /* see paillier.h */
 int
 paillier_decode_i64(const struct paillier_pk *pk, int64_t *out, const mpz_t m)
@@ -734,6 +823,18 @@ paillier_scalar_mul_i64(const struct paillier_pk *pk, mpz_t out, const mpz_t a, 
         mpz_add_ui(kk, kk, 1);
         mpz_neg(kk, kk);
     }
+    paillier_scalar_mul(pk, out, a, kk);
+    mpz_clear(kk);
+}
+
+/* see paillier.h */
+void
+paillier_scalar_mul_i128(const struct paillier_pk *pk, mpz_t out, const mpz_t a, mpcsim_i128 k)
+{
+    mpz_t kk;
+
+    mpz_init(kk);
+    set_i128(kk, k);
     paillier_scalar_mul(pk, out, a, kk);
     mpz_clear(kk);
 }

@@ -6,10 +6,10 @@
  * Montgomery accumulator, fixed-length wire encoding, and t-of-n threshold
  * decryption with a trusted dealer (Shoup / Damgard-Jurik, s = 1).
  *
- * Plaintexts are mpz values in [0, n); signed integers are encoded mod n
- * (paillier_encode_i64 / paillier_decode_i64).  Ciphertexts are mpz values
- * in Z*_{n^2}.  All randomness comes from a struct paillier_rng, a ChaCha20
- * keystream keyed with 32 bytes, so everything replays from a key.
+ * Plaintexts are mpz values in [0, n); signed integers with |v| < n/2 are
+ * encoded mod n (paillier_encode_signed / _i128 / _i64 and the decoders).  Ciphertexts are mpz
+ * values in Z*_{n^2}.  All randomness comes from a struct paillier_rng, a ChaCha20 keystream keyed
+ * with 32 bytes, so everything replays from a key.
  *
  * Security assumptions, per mode:
  *   paillier_encrypt, paillier_encrypt_rn: decisional composite residuosity
@@ -120,10 +120,33 @@ const struct paillier_pk *paillier_sk_pk(const struct paillier_sk *sk);
  * Plaintexts
  * ------------------------------------------------------------------- */
 
+/*
+ * Signed plaintexts: an integer v with |v| < n/2 (n odd: |v| <= (n-1)/2)
+ * is encoded as v mod n, and a plaintext m in [0, n) decodes to its
+ * representative in [-(n-1)/2, (n-1)/2].  Sums and scalar multiples of
+ * encoded values decode to the exact integer result as long as that result
+ * (not the terms or partial sums, which may wrap mod n) satisfies
+ * |result| < n/2; since n has exactly key_bits bits, |result| <
+ * 2^(key_bits-2) always suffices.  128-bit values (|v| <= 2^127) are far
+ * inside for every n of >= 512 bits.
+ */
+
 /* m = v mod n. */
 void paillier_encode_i64(const struct paillier_pk *pk, mpz_t m, int64_t v);
 /* The signed value of m in (-n/2, n/2]; MPCSIM_ERANGE if it is not an int64. */
 MPCSIM_NODISCARD int paillier_decode_i64(const struct paillier_pk *pk, int64_t *out, const mpz_t m);
+/* m = v mod n for any 128-bit v (|v| <= 2^127 < n/2). */
+void paillier_encode_i128(const struct paillier_pk *pk, mpz_t m, mpcsim_i128 v);
+/*
+ * *out = the signed value of m (mod n) in [-(n-1)/2, (n-1)/2]; returns 0, or
+ * MPCSIM_ERANGE (out untouched) if it lies outside [-2^127, 2^127 - 1].
+ */
+MPCSIM_NODISCARD int paillier_decode_i128(const struct paillier_pk *pk, mpcsim_i128 *out,
+                                          const mpz_t m);
+/* m = v mod n; MPCSIM_ERANGE (m untouched) unless |v| <= (n-1)/2.  m may alias v. */
+MPCSIM_NODISCARD int paillier_encode_signed(const struct paillier_pk *pk, mpz_t m, const mpz_t v);
+/* v = the signed value of m (mod n) in [-(n-1)/2, (n-1)/2].  v may alias m. */
+void paillier_decode_signed(const struct paillier_pk *pk, mpz_t v, const mpz_t m);
 
 /* ---------------------------------------------------------------------
  * Encryption and decryption.  m must be in [0, n) (MPCSIM_ASSERT).
@@ -156,6 +179,8 @@ void paillier_add_plain(const struct paillier_pk *pk, mpz_t out, const mpz_t a, 
 /* E(k a) = a^k mod n^2; a negative k uses a^{-1}. */
 void paillier_scalar_mul(const struct paillier_pk *pk, mpz_t out, const mpz_t a, const mpz_t k);
 void paillier_scalar_mul_i64(const struct paillier_pk *pk, mpz_t out, const mpz_t a, int64_t k);
+void paillier_scalar_mul_i128(const struct paillier_pk *pk, mpz_t out, const mpz_t a,
+                              mpcsim_i128 k);
 /* The same plaintext under fresh randomness (precomp when the pk has it). */
 void paillier_rerandomize(const struct paillier_pk *pk, mpz_t out, const mpz_t a,
                           struct paillier_rng *rng);

@@ -445,7 +445,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
                  "trial %d: the %s of these inputs leaves the field's range (|x| < %s); "
                  "use smaller inputs or fewer parties",
                  trial, computation_name(sc->comp.kind),
-                 sc->protocol.field == FIELD_M127 ? "2^126" : "2^60");
+                 sc->comp.max_abs > COMPUTATION_MAX_ABS ? "2^126" : "2^60");
         rc = MPCSIM_ERANGE;
         goto out;
     }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/paillier/adapter.h" /* PAILLIER_MAX_ABS */
 #include "sim/cli/regions.h"
 #include "sim/cli/registry.h"
 
@@ -424,11 +425,18 @@ static const char *const input_params[][3] = {
     [SCENARIO_INPUT_EXPONENTIAL] = {"mean", NULL, NULL},
 };
 
-/* The field's signed range as text: "2^60" (m61) or "2^126" (m127). */
+/* Whether the scenario's protocol is paillier (known from prescan_field on). */
+static int
+is_paillier(const struct scenario *sc)
+{
+    return strcmp(sc->protocol.kind, "paillier") == 0;
+}
+
+/* The field's signed range as text: "2^60" (m61) or "2^126" (m127, paillier). */
 static const char *
 field_range_text(const struct scenario *sc)
 {
-    return sc->protocol.field == FIELD_M127 ? "2^126" : "2^60";
+    return sc->protocol.field == FIELD_M127 || is_paillier(sc) ? "2^126" : "2^60";
 }
 
 /*
@@ -507,7 +515,8 @@ check_input_values(struct vctx *v, struct scenario *sc, const struct ynode *vals
         err(v, vals, "inputs.values holds more than 50 million values");
         return;
     }
-    snprintf(what, sizeof(what), "an input (integers within the field's range, |x| < %s)",
+    snprintf(what, sizeof(what), "an input (integers within %s, |x| < %s)",
+             is_paillier(sc) ? "protocol paillier's range" : "the field's range",
              field_range_text(sc));
     sc->inputs.length = length;
     sc->inputs.values = alloc_or_oom(v, n * length, sizeof(*sc->inputs.values));
@@ -683,7 +692,7 @@ check_inputs(struct vctx *v, struct scenario *sc, const struct ynode *in)
             if (sc->inputs.sigma < 0) {
                 err(v, ynode_map_get(in, "sigma"), "inputs.sigma must be >= 0");
             }
-            if (sc->inputs.zeta > (sc->protocol.field == FIELD_M127 ? 87 : 40)) {
+            if (sc->inputs.zeta > (sc->comp.max_abs > COMPUTATION_MAX_ABS ? 87 : 40)) {
                 err(v, ynode_map_get(in, "zeta"),
                     "inputs.zeta %g gives values near e^%g, beyond the field (|x| < %s)",
                     sc->inputs.zeta, sc->inputs.zeta, field_range_text(sc));
@@ -800,6 +809,10 @@ prescan_field(struct scenario *sc, const struct ynode *root)
                                  strcmp(pk->value, "additive") == 0 ||
                                  strcmp(pk->value, "shamir") == 0;
 
+    /* Paillier: |x| < 2^126 (the 128-bit output; n/2 is larger, adapter.h). */
+    if (pk != NULL && pk->kind == YNODE_SCALAR && strcmp(pk->value, "paillier") == 0) {
+        snprintf(sc->protocol.kind, sizeof(sc->protocol.kind), "%s", pk->value);
+    }
     if (f != NULL) {
         sc->protocol.field =
             f->kind == YNODE_SCALAR && strcmp(f->value, "m127") == 0 ? FIELD_M127 : FIELD_M61;
@@ -810,6 +823,9 @@ prescan_field(struct scenario *sc, const struct ynode *root)
                                  : FIELD_M61;
     }
     sc->comp.max_abs = (mpcsim_i128)field_half(sc->protocol.field);
+    if (is_paillier(sc)) {
+        sc->comp.max_abs = PAILLIER_MAX_ABS;
+    }
 }
 
 /* sum_threshold's op and threshold, max's reveal; 0 after an error. */
@@ -2245,9 +2261,11 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     }
     if (bad) {
         err(v, in,
-            "the %s of these inputs over %zu parties leaves the field's range (|x| < %s); use "
+            "the %s of these inputs over %zu parties leaves %s (|x| < %s); use "
             "smaller inputs or fewer parties%s",
-            computation_name(sc->comp.kind), n, field_range_text(sc),
+            computation_name(sc->comp.kind), n,
+            is_paillier(sc) ? "the range protocol paillier takes" : "the field's range",
+            field_range_text(sc),
             sc->protocol.field == FIELD_M61 && sc->protocol.field_applies
                 ? ", or protocol.field: m127 (|x| < 2^126)"
                 : "");

@@ -284,6 +284,167 @@ test_paillier_decode_rejects(void **state)
     mpcsim_free(buf);
 }
 
+/* v as an mpz, through its decimal text (the oracle side). */
+static void
+oracle_i128(mpz_t z, mpcsim_i128 v)
+{
+    char buf[64];
+    char *p = buf + sizeof(buf) - 1;
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+
+    *p = '\0';
+    do {
+        *--p = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    } while (mag != 0);
+    if (v < 0) {
+        *--p = '-';
+    }
+    assert_int_equal(mpz_set_str(z, p, 10), 0);
+}
+
+/*
+ * Issue 18: 128-bit plaintexts.  Encoding is v mod n (GMP's mpz_mod as the
+ * oracle), decoding gives v back, through encryption and both
+ * decryptions, at the edges: 0, +-1, +-2^63 (just past int64), +-(2^126 - 1)
+ * (the protocol's bound), +-(2^127 - 1) and -2^127 (the type's ends).
+ */
+static void
+test_paillier_encode_i128(void **state)
+{
+    const mpcsim_i128 two63 = (mpcsim_i128)1 << 63;
+    const mpcsim_i128 b126 = ((mpcsim_i128)1 << 126) - 1;
+    const mpcsim_i128 max = (mpcsim_i128)(((mpcsim_u128)1 << 127) - 1);
+    const mpcsim_i128 vals[] = {0,          1,    -1,    two63, -two63, two63 - 1,
+                                -two63 - 1, b126, -b126, max,   -max,   -max - 1};
+    struct paillier_rng rng;
+    mpz_t m, want, c, d;
+
+    (void)state;
+    paillier_rng_init(&rng, key_b, 11);
+    mpz_inits(m, want, c, d, NULL);
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]) + 200; i++) {
+        mpcsim_i128 v = 0;
+        mpcsim_i128 got = 0;
+
+        if (i < sizeof(vals) / sizeof(vals[0])) {
+            v = vals[i];
+        } else {
+            /* random 128-bit values of every magnitude */
+            mpcsim_u128 r = (mpcsim_u128)mpcsim_test_rand64() << 64 | mpcsim_test_rand64();
+
+            v = (mpcsim_i128)(r >> (i % 128));
+        }
+        paillier_encode_i128(g_pk, m, v);
+        oracle_i128(want, v);
+        mpz_mod(want, want, paillier_pk_n(g_pk));
+        assert_true(mpz_cmp(m, want) == 0);
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), 0);
+        assert_true(got == v);
+        paillier_encrypt_precomp(g_pk, c, m, &rng);
+        paillier_decrypt(g_sk, d, c);
+        assert_int_equal(paillier_decode_i128(g_pk, &got, d), 0);
+        assert_true(got == v);
+        paillier_decrypt_textbook(g_sk, d, c);
+        assert_int_equal(paillier_decode_i128(g_pk, &got, d), 0);
+        assert_true(got == v);
+    }
+    /* Just past the type, on either side: MPCSIM_ERANGE, out untouched. */
+    {
+        mpcsim_i128 got = 42;
+
+        mpz_set_ui(m, 1);
+        mpz_mul_2exp(m, m, 127); /* 2^127 */
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), MPCSIM_ERANGE);
+        mpz_sub(m, paillier_pk_n(g_pk), m); /* -2^127 */
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), 0);
+        assert_true(got == -max - 1);
+        mpz_sub_ui(m, m, 1); /* -2^127 - 1 */
+        got = 42;
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), MPCSIM_ERANGE);
+        assert_true(got == 42);
+    }
+    mpz_clears(m, want, c, d, NULL);
+}
+
+/*
+ * Signed mpz plaintexts: every v with |v| < n/2, i.e. |v| <= (n-1)/2, is
+ * encoded and comes back; (n+1)/2 on either side is MPCSIM_ERANGE.
+ */
+static void
+test_paillier_encode_signed(void **state)
+{
+    mpz_t half, v, m, got, n1;
+
+    (void)state;
+    mpz_inits(half, v, m, got, n1, NULL);
+    mpz_sub_ui(half, paillier_pk_n(g_pk), 1);
+    mpz_fdiv_q_2exp(half, half, 1); /* (n - 1) / 2: n is odd */
+    for (int s = -1; s <= 1; s += 2) {
+        mpz_set(v, half);
+        if (s < 0) {
+            mpz_neg(v, v);
+        }
+        assert_int_equal(paillier_encode_signed(g_pk, m, v), 0);
+        mpz_mod(n1, v, paillier_pk_n(g_pk));
+        assert_true(mpz_cmp(m, n1) == 0);
+        paillier_decode_signed(g_pk, got, m);
+        assert_true(mpz_cmp(got, v) == 0);
+        /* one past the half: refused, m untouched */
+        if (s < 0) {
+            mpz_sub_ui(v, v, 1);
+        } else {
+            mpz_add_ui(v, v, 1);
+        }
+        mpz_set_ui(m, 7);
+        assert_int_equal(paillier_encode_signed(g_pk, m, v), MPCSIM_ERANGE);
+        assert_int_equal(mpz_cmp_ui(m, 7), 0);
+    }
+    /* Small values, and the plaintext of the decoders' edge (n-1)/2 + 1. */
+    mpz_set_si(v, -5);
+    assert_int_equal(paillier_encode_signed(g_pk, m, v), 0);
+    paillier_decode_signed(g_pk, got, m);
+    assert_int_equal(mpz_cmp_si(got, -5), 0);
+    mpz_add_ui(m, half, 1);
+    paillier_decode_signed(g_pk, got, m); /* (n+1)/2 is -(n-1)/2 */
+    mpz_neg(v, half);
+    assert_true(mpz_cmp(got, v) == 0);
+    mpz_clears(half, v, m, got, n1, NULL);
+}
+
+/* E(x)^k for 128-bit k decrypts to k x (mod n), against GMP. */
+static void
+test_paillier_scalar_mul_i128(void **state)
+{
+    const mpcsim_i128 ks[] = {0,
+                              1,
+                              -1,
+                              (mpcsim_i128)1 << 100,
+                              -((mpcsim_i128)1 << 126) + 1,
+                              (mpcsim_i128)(((mpcsim_u128)1 << 127) - 1)};
+    struct paillier_rng rng;
+    mpz_t m, c, d, want, kz;
+
+    (void)state;
+    paillier_rng_init(&rng, key_b, 12);
+    mpz_inits(m, c, d, want, kz, NULL);
+    paillier_encode_i128(g_pk, m, -((mpcsim_i128)1 << 90) - 12345);
+    paillier_encrypt(g_pk, c, m, &rng);
+    for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+        mpz_t ck;
+
+        mpz_init(ck);
+        paillier_scalar_mul_i128(g_pk, ck, c, ks[i]);
+        paillier_decrypt(g_sk, d, ck);
+        oracle_i128(kz, ks[i]);
+        mpz_mul(want, m, kz);
+        mpz_mod(want, want, paillier_pk_n(g_pk));
+        assert_true(mpz_cmp(d, want) == 0);
+        mpz_clear(ck);
+    }
+    mpz_clears(m, c, d, want, kz, NULL);
+}
+
 /* Any t partials decrypt, t-1 do not; every subset agrees; t+1 are checked. */
 static void
 test_paillier_threshold_subsets(void **state)
@@ -521,6 +682,9 @@ main(void)
         cmocka_unit_test(test_paillier_homomorphic),
         cmocka_unit_test(test_paillier_crt_equals_textbook),
         cmocka_unit_test(test_paillier_decode_rejects),
+        cmocka_unit_test(test_paillier_encode_i128),
+        cmocka_unit_test(test_paillier_encode_signed),
+        cmocka_unit_test(test_paillier_scalar_mul_i128),
         cmocka_unit_test(test_paillier_threshold_subsets),
         cmocka_unit_test(test_paillier_threshold_edges),
         cmocka_unit_test(test_paillier_rng),

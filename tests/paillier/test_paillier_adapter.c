@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <gmp.h>
+
 #include "common/alloc.h"
 #include "protocols/paillier/adapter.h"
 #include "tests/support.h"
@@ -241,7 +243,7 @@ test_paillier_adapter_single_sends_result_only(void **state)
         assert_int_equal(sim_metrics(sim)->messages, 2 * (uint64_t)(n - 1));
         r0 = sim_party_result(sim, 0);
         assert_int_equal(r0->messages_sent, (uint64_t)(n - 1));
-        /* Each result carries L 8-byte values and the excluded list, no ciphertext. */
+        /* Each result carries L 16-byte values and the excluded list, no ciphertext. */
         assert_true(r0->bytes_sent < (uint64_t)(n - 1) * ctb);
         sim_destroy(sim);
     }
@@ -308,6 +310,227 @@ test_paillier_adapter_corrupt_shares(void **state)
     assert_int_equal(o.wrong, 0);
 }
 
+/* A decimal string as an exact 128-bit integer (test inputs). */
+static mpcsim_i128
+dec128(const char *s)
+{
+    int neg = *s == '-';
+    mpcsim_i128 v = 0;
+
+    for (s += neg; *s != '\0'; s++) {
+        v = v * 10 + (*s - '0');
+    }
+    return neg ? -v : v;
+}
+
+/* v as an mpz (the oracle side). */
+static void
+mpz_from_i128(mpz_t z, mpcsim_i128 v)
+{
+    char buf[64];
+    char *p = buf + sizeof(buf) - 1;
+    mpcsim_u128 mag = v < 0 ? (mpcsim_u128)0 - (mpcsim_u128)v : (mpcsim_u128)v;
+
+    *p = '\0';
+    do {
+        *--p = (char)('0' + (int)(mag % 10));
+        mag /= 10;
+    } while (mag != 0);
+    if (v < 0) {
+        *--p = '-';
+    }
+    assert_int_equal(mpz_set_str(z, p, 10), 0);
+}
+
+/* Wei-sized balances (about 10^24, beyond 2^64): 8 parties. */
+static const char *const wei[8] = {
+    "2384852752100000000000000", "536890900000000000000001",  "2925000000000000000000003",
+    "128395061742839506174286",  "1950000000000000000000004", "433333333333333333333337",
+    "942339433292751641815846",  "650000000000000000000007",
+};
+
+/*
+ * Run one trial over the wei inputs (g_rows) and check that every honest
+ * party outputs exactly `want` (a decimal, computed by GMP from the
+ * inputs), for every element.
+ */
+static void
+run_exact(int n, const struct paillier_params *prm, const char *want)
+{
+    struct outcome o = run(n, prm, NULL, 0, NULL, NULL);
+    mpz_t oracle, got;
+
+    assert_int_equal(o.wrong, 0);
+    assert_int_equal(o.outputs, n);
+    assert_int_equal(o.correct, n);
+    mpz_inits(oracle, got, NULL);
+    assert_int_equal(mpz_set_str(oracle, want, 10), 0);
+    {
+        struct sim_config c;
+        struct sim *sim = NULL;
+
+        sim_config_init(&c, n, 1234);
+        c.inputs = g_rows;
+        c.input_len = g_len;
+        c.net.latency.ms = 20;
+        c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+        assert_int_equal(sim_create(&sim, &c, &paillier_protocol, prm), 0);
+        assert_int_equal(sim_run(sim), 0);
+        for (int i = 0; i < n; i++) {
+            const struct sim_party_result *r = sim_party_result(sim, i);
+
+            assert_true(r->has_output);
+            for (size_t k = 0; k < r->output_len; k++) {
+                mpz_from_i128(got, r->output[k]);
+                assert_true(mpz_cmp(got, oracle) == 0);
+            }
+        }
+        sim_destroy(sim);
+    }
+    mpz_clears(oracle, got, NULL);
+}
+
+/* The sum of the wei inputs, computed by GMP from their decimal text. */
+static void
+wei_oracle(char *out, size_t cap, const mpcsim_i128 *w)
+{
+    mpz_t s, x;
+
+    mpz_inits(s, x, NULL);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(mpz_set_str(x, wei[i], 10), 0);
+        if (w != NULL) {
+            mpz_t wz;
+
+            mpz_init(wz);
+            mpz_from_i128(wz, w[i]);
+            mpz_mul(x, x, wz);
+            mpz_clear(wz);
+        }
+        mpz_add(s, s, x);
+    }
+    assert_true(mpz_sizeinbase(s, 10) + 2 <= cap);
+    mpz_get_str(out, 10, s);
+    mpz_clears(s, x, NULL);
+}
+
+/*
+ * Issue 18: wei-sized balances (8 parties x ~10^24) summed, weighted and
+ * averaged exactly under Paillier, against GMP: threshold and single
+ * decryption (the 16-byte result message), star and tree, vectors.
+ */
+static void
+test_paillier_adapter_wei_exact(void **state)
+{
+    /* Decimal weights 1.5, -2, 0.5, 12.5, -0.3, 0, 0.7, 1 scaled by 10 (weight_digits 1). */
+    static const mpcsim_i128 w[8] = {15, -20, 5, 125, -3, 0, 7, 10};
+    char want[80];
+    const int modes[][2] = {{1, 0}, {0, 0}, {1, 2}, {0, 3}}; /* (threshold, fanout) */
+
+    (void)state;
+    for (int i = 0; i < 8; i++) {
+        for (size_t k = 0; k < 2; k++) {
+            g_in[i][k] = dec128(wei[i]);
+        }
+        g_rows[i] = g_in[i];
+        g_len[i] = 2;
+    }
+    for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+        struct paillier_params p = params(COMPUTATION_SUM, 2, modes[m][0], 0, modes[m][1]);
+
+        p.comp.max_abs = PAILLIER_MAX_ABS;
+        wei_oracle(want, sizeof(want), NULL);
+        assert_string_equal(want, "9950811480468924481323484");
+        run_exact(8, &p, want);
+        p.comp.kind = COMPUTATION_MEAN; /* the raw output is the sum */
+        run_exact(8, &p, want);
+        p.comp.kind = COMPUTATION_WEIGHTED_SUM;
+        p.comp.weights = w;
+        p.comp.n_weights = 8;
+        p.comp.weight_digits = 1;
+        wei_oracle(want, sizeof(want), w);
+        assert_string_equal(want, "62955732032404199764496725");
+        run_exact(8, &p, want);
+    }
+}
+
+/* Results at the bound: sums of exactly +-(2^126 - 1) come out exact. */
+static void
+test_paillier_adapter_result_at_bound(void **state)
+{
+    const mpcsim_i128 max = PAILLIER_MAX_ABS;
+    const int modes[][2] = {{1, 0}, {0, 0}};
+    char want[80];
+
+    (void)state;
+    assert_true(max == ((mpcsim_i128)1 << 126) - 1);
+    for (int sign = 1; sign >= -1; sign -= 2) {
+        /* 4 parties: three of (2^126 - 1) / 4 rounded down, the rest to the bound. */
+        for (int i = 0; i < 4; i++) {
+            g_in[i][0] = sign * (i < 3 ? max / 4 : max - 3 * (max / 4));
+            g_rows[i] = g_in[i];
+            g_len[i] = 1;
+        }
+        snprintf(want, sizeof(want), "%s85070591730234615865843651857942052863",
+                 sign < 0 ? "-" : "");
+        for (size_t m = 0; m < 2; m++) {
+            struct paillier_params p = params(COMPUTATION_SUM, 1, modes[m][0], 0, modes[m][1]);
+
+            p.comp.max_abs = max;
+            run_exact(4, &p, want);
+        }
+    }
+}
+
+/* A party 0 whose single-mode result message says 2^127 - 1 (beyond any range). */
+static enum sim_adv_action
+result_out_of_range(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+                    size_t cap)
+{
+    (void)p;
+    (void)b;
+    (void)to;
+    (void)cap;
+    if (*len >= 1 + 16 && msg[0] == 4) { /* MSG_RESULT: the last 16 bytes are the value */
+        memset(msg + *len - 16, 0xFF, 16);
+        msg[*len - 16] = 0x7F;
+    }
+    return SIM_ADV_SEND;
+}
+
+/*
+ * Single decryption: a 16-byte result beyond the computation's range
+ * cannot come from a decryption; every honest party accuses party 0 and
+ * aborts (an in-range lie stays undetected, as adapter.h says).
+ */
+static void
+test_paillier_adapter_result_range_checked(void **state)
+{
+    const int n = 5;
+    enum sim_behaviour beh[5] = {SIM_CORRUPT_SHARES};
+    struct sim_protocol proto = paillier_protocol;
+    struct paillier_params p = params(COMPUTATION_SUM, 1, 0, 0, 0);
+    struct sim_config c;
+    struct sim *sim = NULL;
+
+    (void)state;
+    proto.tamper = result_out_of_range;
+    p.comp.max_abs = PAILLIER_MAX_ABS;
+    make_inputs(n, 1);
+    sim_config_init(&c, n, 7);
+    c.inputs = g_rows;
+    c.input_len = g_len;
+    c.behaviour = beh;
+    c.net.latency.ms = 20;
+    assert_int_equal(sim_create(&sim, &c, &proto, &p), 0);
+    assert_int_equal(sim_run(sim), 0);
+    for (int i = 1; i < n; i++) {
+        assert_false(sim_party_result(sim, i)->has_output);
+        assert_true(sim_party_result(sim, i)->aborted);
+    }
+    sim_destroy(sim);
+}
+
 /* Variance and dot_product are refused with a reason; bad params too. */
 static void
 test_paillier_adapter_params(void **state)
@@ -325,6 +548,12 @@ test_paillier_adapter_params(void **state)
     p.key_bits = 1000;
     assert_int_equal(paillier_params_check(&p, 5, err, sizeof(err)), MPCSIM_EINVAL);
     p.key_bits = 1024;
+    assert_int_equal(paillier_params_check(&p, 5, err, sizeof(err)), 0);
+    /* A range past 2^126 - 1 (the 128-bit output) is refused, naming the bound. */
+    p.comp.max_abs = PAILLIER_MAX_ABS + 1;
+    assert_int_equal(paillier_params_check(&p, 5, err, sizeof(err)), MPCSIM_EINVAL);
+    assert_non_null(strstr(err, "2^126"));
+    p.comp.max_abs = PAILLIER_MAX_ABS;
     assert_int_equal(paillier_params_check(&p, 5, err, sizeof(err)), 0);
     assert_int_equal(paillier_protocol_rounds(&p, 5), 3);
 }
@@ -374,6 +603,9 @@ main(void)
         cmocka_unit_test(test_paillier_adapter_bad_messages),
         cmocka_unit_test(test_paillier_adapter_corrupt_shares),
         cmocka_unit_test(test_paillier_adapter_params),
+        cmocka_unit_test(test_paillier_adapter_wei_exact),
+        cmocka_unit_test(test_paillier_adapter_result_at_bound),
+        cmocka_unit_test(test_paillier_adapter_result_range_checked),
         cmocka_unit_test(test_paillier_adapter_100_parties),
     };
 
