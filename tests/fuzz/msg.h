@@ -102,6 +102,7 @@ fuzz_msg_paillier(const uint8_t *data, size_t size, FILE *capture)
     prm.comp.weights = fuzz_msg_weights;
     prm.comp.n_weights = (size_t)n;
     prm.key_bits = 1024; /* the smallest allowed: the decoders do not depend on it */
+    prm.comp.max_abs = PAILLIER_MAX_ABS; /* as scenarios run it: 16-byte results */
     prm.threshold_decryption = data[3] & 1;
     prm.decryption_threshold = (data[3] >> 1) % (n + 1); /* 0 = floor(n/2) + 1 */
     prm.tree_fanout = fanouts[data[7] & 3];

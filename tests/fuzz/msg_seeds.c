@@ -41,6 +41,7 @@ static const uint8_t shamir_hdr[][FUZZ_TRIAL_HDR] = {
 static const uint8_t paillier_hdr[][FUZZ_TRIAL_HDR] = {
     {2, 0, 0, 1, 0, 1, 10, 0}, {2, 2, 0, 1, 1, 2, 10, 0}, {2, 0, 0, 0, 0, 3, 10, 0},
     {2, 3, 1, 0, 0, 4, 10, 4}, {2, 1, 2, 3, 0, 5, 10, 1}, {4, 5, 0, 1, 1, 6, 10, 2},
+    {2, 0, 1, 0, 1, 7, 10, 1}, /* single, tree, L = 2: party 0's 16-byte results */
 };
 
 #ifdef MPCSIM_FUZZ_MSG_SECAGG
