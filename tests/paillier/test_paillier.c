@@ -363,6 +363,12 @@ test_paillier_encode_i128(void **state)
         got = 42;
         assert_int_equal(paillier_decode_i128(g_pk, &got, m), MPCSIM_ERANGE);
         assert_true(got == 42);
+        mpz_set_ui(m, 1);
+        mpz_mul_2exp(m, m, 300); /* far past: more than 128 bits */
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), MPCSIM_ERANGE);
+        mpz_sub(m, paillier_pk_n(g_pk), m); /* -2^300 */
+        assert_int_equal(paillier_decode_i128(g_pk, &got, m), MPCSIM_ERANGE);
+        assert_true(got == 42);
     }
     mpz_clears(m, want, c, d, NULL);
 }
