@@ -111,4 +111,17 @@ assert len(rows) == 6
 assert all(r['status'] == 'ok' and r['output'] == r['expected'] for r in rows), rows
 assert max(abs(int(r['output'])) for r in rows) > 2**100
 PY
+# A lognormal around e^48 (~7e20) is within Paillier's range (it was refused at 2^60).
+cat >"$tmp/ln.yaml" <<'YAML'
+name: ln
+trials: 2
+parties: 4
+inputs: { distribution: lognormal, zeta: 48, sigma: 1 }
+protocol: { kind: paillier, key_bits: 1024 }
+YAML
+"$mpcsim" run "$tmp/ln.yaml" --quiet --csv "$tmp/ln.csv" || fail "lognormal paillier exits $?"
+[ "$(col "$tmp/ln.csv" correct | sort -u)" = true ] || fail "lognormal paillier rows"
+sed 's/zeta: 48/zeta: 88/' "$tmp/ln.yaml" >"$tmp/ln88.yaml"
+"$mpcsim" validate "$tmp/ln88.yaml" 2>"$tmp/err" && fail "paillier accepted a lognormal near e^88"
+grep -q "beyond the field (|x| < 2^126)" "$tmp/err" || fail "lognormal message: $(cat "$tmp/err")"
 echo "paillier_wei: ok"
