@@ -33,6 +33,7 @@ struct world {
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
+    double mbps; /* per-party bandwidth; 0 = unlimited */
 };
 
 struct verdict {
@@ -69,6 +70,7 @@ world_run_loss(struct world *w, const struct shamir_params *prm, uint64_t seed, 
     c.inputs = w->inp;
     c.input_len = w->lens;
     c.net.latency.ms = 10;
+    c.net.bandwidth_mbps = w->mbps;
     if (loss > 0) {
         c.net.transport.kind = SIM_TRANSPORT_DATAGRAM;
         c.net.loss = loss;
@@ -601,6 +603,45 @@ test_shamir_sim_datagram_loss_variance(void **state)
     assert_true(aborted > 0);
 }
 
+/*
+ * Issue 16: a crash in the middle of the input broadcast.  25 parties,
+ * t = 12, a sum of scalars; party 3 crashes 0.5 ms in, while its input
+ * shares (49 wire bytes, 39.2 us apiece at 10 Mbit/s) are still leaving:
+ * 12 parties got its share, 12 did not.  Neither view has t + 1 = 13
+ * output shares, so each view decoded on its own aborted.  The view
+ * agreement leaves input 3 out (12 views hold it: fewer than t + 1, so it
+ * could never be reconstructed), the holders subtract its share, and all
+ * 24 live parties output the sum of the other 24 inputs, in one more
+ * round (rounds 3).
+ */
+static void
+test_shamir_sim_crash_mid_broadcast_25(void **state)
+{
+    (void)state;
+    for (int robust = 0; robust <= 1; robust++) {
+        struct world w;
+        struct shamir_params prm = {
+            .comp = {.kind = COMPUTATION_SUM, .length = 1}, .threshold = 12, .robust = robust};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, 25, 1);
+        w.mbps = 10;
+        w.crash[0].party = 3;
+        w.crash[0].at_ns = SIM_NS_PER_MS / 2;
+        w.crash[0].at_round = -1;
+        w.n_crash = 1;
+        sim = world_run(&w, &prm, 16);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.false_acc, 0);
+        assert_int_equal(v.ok, 24);
+        assert_int_equal(v.included, 24);
+        assert_int_equal(sim_metrics(sim)->rounds, 3);
+        sim_destroy(sim);
+    }
+}
+
 static void
 test_shamir_sim_deterministic(void **state)
 {
@@ -722,6 +763,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_equivocate_mul_accusations),
         cmocka_unit_test(test_shamir_sim_dropout_table),
         cmocka_unit_test(test_shamir_sim_datagram_loss_variance),
+        cmocka_unit_test(test_shamir_sim_crash_mid_broadcast_25),
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
