@@ -91,6 +91,8 @@ struct shamir_party {
     enum computation_kind kind;
     enum sim_behaviour behaviour;
     int64_t timeout;
+    int64_t t0;     /* when the party started */
+    int out_waited; /* the output round's deadline was moved to t0 + 2 timeouts */
     struct fp_stream *rng, *adv;
     FE *x;        /* own input, L */
     const FE *wf; /* weights as field elements, n (the trial's) */
@@ -1132,6 +1134,7 @@ sh__on_start(struct sim_party *p)
     struct shamir_party *st = sim_party_state(p);
     int rc = 0;
 
+    st->t0 = sim_now(p);
     if ((size_t)st->self < st->nin) {
         FE *row = mpcsim_malloc(st->L * sizeof(*row));
 
@@ -1397,13 +1400,24 @@ sh__on_timer(struct sim_party *p, uint64_t id)
     case SH_PH_MUL:
         rc = sh__end_mul(p, st);
         break;
-    case SH_PH_OUT:
-        if (!st->mul && st->n_groups > 1) {
+    case SH_PH_OUT: {
+        /* A party that lacked an input sent its output share only at the
+         * input round's timeout: a party that entered the output round
+         * early hears its view about t0 + 2 timeouts.  Unless its own view
+         * can be decoded now, a linear computation waits until then. */
+        int64_t late = st->t0 + 2 * st->timeout - sim_now(p);
+        int now_ok = st->n_groups == 1 && st->robust && st->groups[0].count >= (size_t)st->t + 1;
+
+        if (!st->mul && !now_ok && late > 0 && !st->out_waited) {
+            st->out_waited = 1;
+            rc = sim_set_timer(p, late, SH_PH_OUT);
+        } else if (!st->mul && st->n_groups > 1) {
             rc = sh__agree(p, st);
         } else {
             sh__finish_best(p, st, "shamir: too few output shares before the round timeout");
         }
         break;
+    }
     case SH_PH_AGREE:
         sh__finish_best(p, st,
                         "shamir: too few shares over the agreed inputs before the round timeout");
