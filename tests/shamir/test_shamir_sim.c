@@ -35,6 +35,8 @@ struct world {
     int n_crash;
     double mbps;                      /* per-party bandwidth; 0 = unlimited */
     const struct sim_protocol *proto; /* NULL: shamir_protocol */
+    int no_latency;                   /* 1: zero latency instead of 10 ms */
+    int slow;                         /* >= 0: this party's CPU is 10^4 times slower */
 };
 
 struct verdict {
@@ -49,6 +51,7 @@ world_init(struct world *w, int n, size_t L)
     memset(w, 0, sizeof(*w));
     w->n = n;
     w->L = L;
+    w->slow = -1;
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < L; k++) {
             w->in[i][k] = (int64_t)(mpcsim_test_rand64() % 2000001) - 1000000;
@@ -58,6 +61,24 @@ world_init(struct world *w, int n, size_t L)
         w->weights[i] = (int64_t)(mpcsim_test_rand64() % 201) - 100;
         w->beh[i] = SIM_HONEST;
     }
+}
+
+static const struct sim_profile g_slow = {SIM_PROFILE_NETWORK, SIM_PROFILE_NETWORK, 1e4};
+static int g_profile[MAXN];
+
+/* Party w->slow (if any) computes 10^4 times slower. */
+static void
+world_profile(const struct world *w, struct sim_config *c)
+{
+    if (w->slow < 0) {
+        return;
+    }
+    for (int i = 0; i < w->n; i++) {
+        g_profile[i] = i == w->slow ? 0 : -1;
+    }
+    c->n_profiles = 1;
+    c->profiles = &g_slow;
+    c->party_profile = g_profile;
 }
 
 /* Run on datagrams losing each message with probability loss (> 0), else the default transport. */
@@ -70,8 +91,9 @@ world_run_loss(struct world *w, const struct shamir_params *prm, uint64_t seed, 
     sim_config_init(&c, w->n, seed);
     c.inputs = w->inp;
     c.input_len = w->lens;
-    c.net.latency.ms = 10;
+    c.net.latency.ms = w->no_latency ? 0 : 10;
     c.net.bandwidth_mbps = w->mbps;
+    world_profile(w, &c);
     if (loss > 0) {
         c.net.transport.kind = SIM_TRANSPORT_DATAGRAM;
         c.net.loss = loss;
@@ -945,6 +967,63 @@ test_shamir_sim_oom(void **state)
     }
 }
 
+/*
+ * The view agreement under memory failures: 7 parties, t = 2, no latency,
+ * party 6 crashes after 3 of its input shares left (a 3/3 split); party
+ * 5 computes slowly, so shares over S* reach it before its own decision.  The clean run
+ * agrees (rounds 3, included 6); with any one allocation failing the run
+ * ends cleanly (parties abort or the run fails), without a leak.
+ */
+static void
+test_shamir_sim_agree_oom(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_WEIGHTED_SUM, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 7, 2);
+    prm.comp.weights = w.weights;
+    prm.comp.n_weights = 7;
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.slow = 5;
+    w.crash[0].party = 6;
+    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 3);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.ok, 6);
+    assert_int_equal(v.included, 6);
+    assert_int_equal(sim_metrics(sim)->rounds, 3);
+    sim_destroy(sim);
+    sim_config_init(&c, w.n, 3);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.bandwidth_mbps = 10;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = w.crash;
+    world_profile(&w, &c);
+    for (int k = 0; k < 1500; k++) {
+        int rc;
+
+        sim = NULL;
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -964,6 +1043,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
+        cmocka_unit_test(test_shamir_sim_agree_oom),
     };
 
     mpcsim_test_init();
