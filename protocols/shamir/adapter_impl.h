@@ -27,6 +27,17 @@
  * differ (a message lost to some of them) never mix sums over different
  * sets.  The trial-wide shamir context (powers of 1..n, inverse
  * tables) is built once by trial_setup and shared read-only.
+ *
+ * View agreement (issue 16): a crash in the middle of the input broadcast
+ * leaves its input at some parties only, and no view may gather t + 1
+ * output shares.  A linear computation whose output round ends with
+ * several views agrees on one input set S* (sh__agree) and, when the
+ * output round's shares do not already decode it, runs one more round of
+ * shares over S*.  For that a linear computation keeps every input share
+ * as received (insh, nin * L elements: as much again as outsh); a run
+ * whose views agree never reaches this code.  Products are not agreed on
+ * (a product share cannot be moved to another input set without
+ * resharing again): their views are decoded apart, as before.
  */
 #include <stdio.h>
 #include <string.h>
