@@ -13,6 +13,10 @@
  *      the set T of resharers they heard with Lagrange weights for T
  *   .  each party broadcasts its share of the raw output with its "view":
  *      the inputs it left out and the parties missing from T
+ *   +1 (sum, mean, weighted_sum, only when the views received differ: a
+ *      crash mid-broadcast) the view agreement: each party holding the
+ *      agreed input set S* broadcasts its share over S* (adapter_impl.h,
+ *      sh__agree); `rounds` counts it
  * A round ends when every party expected has been heard or after
  * round_timeout_ns.  Inputs that did not arrive are left out (reported
  * in `included`); a multiplication needs 2t + 1 resharers.  Output

@@ -27,6 +27,17 @@
  * differ (a message lost to some of them) never mix sums over different
  * sets.  The trial-wide shamir context (powers of 1..n, inverse
  * tables) is built once by trial_setup and shared read-only.
+ *
+ * View agreement (issue 16): a crash in the middle of the input broadcast
+ * leaves its input at some parties only, and no view may gather t + 1
+ * output shares.  A linear computation whose output round ends with
+ * several views agrees on one input set S* (sh__agree) and, when the
+ * output round's shares do not already decode it, runs one more round of
+ * shares over S*.  For that a linear computation keeps every input share
+ * as received (insh, nin * L elements: as much again as outsh); a run
+ * whose views agree never reaches this code.  Products are not agreed on
+ * (a product share cannot be moved to another input set without
+ * resharing again): their views are decoded apart, as before.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +56,8 @@
 #define FE_SQR f127_sqr
 #endif
 
-enum { SH_MSG_INPUT = 1, SH_MSG_RESHARE = 2, SH_MSG_OUTPUT = 3 };
-enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4 };
+enum { SH_MSG_INPUT = 1, SH_MSG_RESHARE = 2, SH_MSG_OUTPUT = 3, SH_MSG_AGREE = 4 };
+enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4, SH_PH_AGREE = 5 };
 
 #define SH_STREAM_PROTOCOL 1
 #define SH_STREAM_ADVERSARY 2
@@ -91,6 +102,8 @@ struct shamir_party {
     enum computation_kind kind;
     enum sim_behaviour behaviour;
     int64_t timeout;
+    int64_t t0;     /* when the party started */
+    int out_waited; /* the output round's deadline was moved to t0 + 2 timeouts */
     struct fp_stream *rng, *adv;
     FE *x;        /* own input, L */
     const FE *wf; /* weights as field elements, n (the trial's) */
@@ -98,6 +111,7 @@ struct shamir_party {
     uint8_t *in_got;
     size_t in_cnt;
     FE *lin;  /* L: sum of w_i [x_i] */
+    FE *insh; /* nin * L: each input share as received (linear kinds: the view agreement) */
     FE *sq;   /* L: sum of [x_i]^2 (degree 2t), variance */
     FE *dotx; /* 2L: [x_0], [x_1], dot_product */
     /* multiplication phase */
@@ -119,6 +133,12 @@ struct shamir_party {
     size_t n_arrival;
     struct sh_group *groups;
     size_t n_groups;
+    /* view agreement: shares over S* that arrived before our own decision
+     * (allocated on the first one) */
+    FE *ag_sh;        /* n * R, row per sender */
+    int **ag_ids;     /* n: the sender's S* as inputs left out (owned) */
+    uint32_t *ag_nid; /* n: their counts */
+    uint8_t *ag_got;  /* n */
 };
 
 /* ------------------------------------------------------------------ */
@@ -194,6 +214,7 @@ sh__free(struct shamir_party *st)
     mpcsim_free(st->x);
     mpcsim_free(st->in_got);
     mpcsim_free(st->lin);
+    mpcsim_free(st->insh);
     mpcsim_free(st->sq);
     mpcsim_free(st->dotx);
     mpcsim_free(st->resh);
@@ -215,6 +236,15 @@ sh__free(struct shamir_party *st)
         mpcsim_free(st->groups[g].ids);
     }
     mpcsim_free(st->groups);
+    if (st->ag_ids != NULL) {
+        for (int j = 0; j < st->n; j++) {
+            mpcsim_free(st->ag_ids[j]);
+        }
+    }
+    mpcsim_free(st->ag_ids);
+    mpcsim_free(st->ag_nid);
+    mpcsim_free(st->ag_got);
+    mpcsim_free(st->ag_sh);
     mpcsim_free(st);
 }
 
@@ -284,6 +314,12 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->resh_nview = mpcsim_calloc(n, sizeof(uint32_t));
         if (st->resh == NULL || st->resh_got == NULL || st->resh_ok == NULL ||
             st->resh_view == NULL || st->resh_nview == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+    } else {
+        st->insh = mpcsim_malloc(st->nin * st->L * sizeof(FE));
+        if (st->insh == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
@@ -394,6 +430,9 @@ sh__take_input(struct sim_party *p, struct shamir_party *st, size_t i, const FE 
             st->lin[k] = FE_add(st->lin[k], FE_mul(st->wf[i], v[k]));
             break;
         }
+    }
+    if (st->insh != NULL) {
+        memcpy(st->insh + i * L, v, L * sizeof(*v));
     }
     sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
     sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
@@ -678,7 +717,7 @@ sh__try_finish(struct sim_party *p, struct shamir_party *st, size_t gi)
     const struct sh_group *g = &st->groups[gi];
     size_t q = (size_t)st->t + 1;
 
-    if (st->phase != SH_PH_OUT) {
+    if (st->phase != SH_PH_OUT && st->phase != SH_PH_AGREE) {
         return;
     }
     if (st->robust ? g->count >= (g->need > q ? g->need : q) : g->count >= q) {
@@ -708,11 +747,15 @@ sh__take_output(struct sim_party *p, struct shamir_party *st, int s, uint32_t n_
     return 0;
 }
 
-/* Phase 3: broadcast own output share with own view, then wait. */
+/*
+ * Broadcast in `round` a message [type][u32 n_in][u32 n_mul][n_in + n_mul
+ * u32 ids][R values]: an output share with its view, or a share over S*.
+ */
 static int
-sh__send_output(struct sim_party *p, struct shamir_party *st)
+sh__broadcast_view(struct sim_party *p, struct shamir_party *st, uint8_t type, int round,
+                   uint32_t n_in, uint32_t n_mul, const int *ids, const FE *v)
 {
-    size_t nid = (size_t)st->n_ex_in + st->n_ex_mul;
+    size_t nid = (size_t)n_in + n_mul;
     size_t len = SH_HDR + 4 * nid + FE_BYTES * st->R;
     uint8_t *msg = mpcsim_malloc(len);
     int rc;
@@ -720,19 +763,30 @@ sh__send_output(struct sim_party *p, struct shamir_party *st)
     if (msg == NULL) {
         return MPCSIM_ENOMEM;
     }
-    msg[0] = SH_MSG_OUTPUT;
+    msg[0] = type;
     for (int b = 0; b < 4; b++) {
-        msg[1 + b] = (uint8_t)(st->n_ex_in >> (8 * b));
-        msg[5 + b] = (uint8_t)(st->n_ex_mul >> (8 * b));
+        msg[1 + b] = (uint8_t)(n_in >> (8 * b));
+        msg[5 + b] = (uint8_t)(n_mul >> (8 * b));
     }
     for (size_t e = 0; e < nid; e++) {
         for (int b = 0; b < 4; b++) {
-            msg[SH_HDR + 4 * e + (size_t)b] = (uint8_t)((uint32_t)st->excl[e] >> (8 * b));
+            msg[SH_HDR + 4 * e + (size_t)b] = (uint8_t)((uint32_t)ids[e] >> (8 * b));
         }
     }
-    FE_vec_encode(msg + SH_HDR + 4 * nid, st->mine, st->R);
-    rc = sim_broadcast(p, st->mul ? 3 : 2, msg, len); /* the last round */
+    FE_vec_encode(msg + SH_HDR + 4 * nid, v, st->R);
+    rc = sim_broadcast(p, round, msg, len);
     mpcsim_free(msg);
+    return rc;
+}
+
+/* Phase 3: broadcast own output share with own view, then wait. */
+static int
+sh__send_output(struct sim_party *p, struct shamir_party *st)
+{
+    /* The last round of a run whose views agree. */
+    int rc = sh__broadcast_view(p, st, SH_MSG_OUTPUT, st->mul ? 3 : 2, st->n_ex_in, st->n_ex_mul,
+                                st->excl, st->mine);
+
     if (rc == 0) {
         rc = sh__enter(p, st, SH_PH_OUT);
     }
@@ -742,6 +796,195 @@ sh__send_output(struct sim_party *p, struct shamir_party *st)
     for (size_t g = 0; rc == 0 && g < st->n_groups && st->phase == SH_PH_OUT; g++) {
         sh__try_finish(p, st, g);
     }
+    return rc;
+}
+
+/* Whether the sorted list a[0..na) is a subset of the sorted list b[0..nb). */
+static int
+sh__subset(const int *a, size_t na, const int *b, size_t nb)
+{
+    size_t j = 0;
+
+    for (size_t i = 0; i < na; i++) {
+        while (j < nb && b[j] < a[i]) {
+            j++;
+        }
+        if (j == nb || b[j] != a[i]) {
+            return 0;
+        }
+        j++;
+    }
+    return 1;
+}
+
+/* Keep sender s's share over its S* (ids: the inputs it leaves out) until
+ * our own decision.  0 or MPCSIM_ENOMEM. */
+static int
+sh__keep_agree(struct shamir_party *st, int s, uint32_t nid, const int *ids, const FE *v)
+{
+    size_t n = (size_t)st->n;
+
+    if (st->ag_got == NULL) {
+        uint8_t *got = mpcsim_calloc(n, 1);
+        uint32_t *nids = mpcsim_calloc(n, sizeof(*nids));
+        int **idv = mpcsim_calloc(n, sizeof(*idv));
+        FE *sh = mpcsim_malloc(n * st->R * sizeof(*sh));
+
+        if (got == NULL || nids == NULL || idv == NULL || sh == NULL) {
+            mpcsim_free(got);
+            mpcsim_free(nids);
+            mpcsim_free(idv);
+            mpcsim_free(sh);
+            return MPCSIM_ENOMEM;
+        }
+        st->ag_got = got;
+        st->ag_nid = nids;
+        st->ag_ids = idv;
+        st->ag_sh = sh;
+    }
+    if (st->ag_got[s]) {
+        return 0;
+    }
+    if (nid > 0) {
+        st->ag_ids[s] = mpcsim_malloc(nid * sizeof(int));
+        if (st->ag_ids[s] == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        memcpy(st->ag_ids[s], ids, nid * sizeof(int));
+    }
+    st->ag_nid[s] = nid;
+    memcpy(st->ag_sh + (size_t)s * st->R, v, st->R * sizeof(*v));
+    st->ag_got[s] = 1;
+    return 0;
+}
+
+/*
+ * The output round of a linear computation ended (round timeout) with
+ * different views: decide on the views received (own included), the same
+ * way at every party that received the same views.
+ *
+ * S* leaves input j out iff x_j >= t + 1 views lack it or fewer than t + 1
+ * hold it (w - x_j <= t, w the views received).  With c <= t corrupted
+ * views (which may differ per receiver): x_j >= t + 1 proves that an
+ * honest party lacks j, so j's dealer crashed in its broadcast (an honest
+ * dealer that completes it reaches every honest party on a reliable
+ * transport); w - x_j <= t means fewer than t + 1 parties could
+ * contribute to a sum over j, which could then never be reconstructed -
+ * an honest dealer's input is left out this way only when fewer than
+ * t + 1 honest parties' views arrived, and then the corrupted ones could
+ * block any output anyway.  Every other input is in S*.
+ *
+ * If the group whose view is S* is complete (its members may have output
+ * already) or no view strictly contains S* (an agreement round would
+ * bring the same shares again), it is decoded now.  Else, when at least
+ * t + 1 views hold S*, one more round: each holder broadcasts its share
+ * over S* (its linear share minus its shares of the inputs outside S*),
+ * tagged with S*; a party lacking an input of S* abstains (an erasure,
+ * never an accusation).  Shares over different S* are never mixed, so
+ * parties that computed different S* (equivocated views, a view that
+ * arrived late) at worst abort.  Each party sends at most one share over
+ * a set other than its view.
+ */
+static int
+sh__agree(struct sim_party *p, struct shamir_party *st)
+{
+    size_t nin = st->nin, L = st->L, R = st->R;
+    size_t q = (size_t)st->t + 1, w = st->n_arrival;
+    size_t *lack = mpcsim_calloc(nin, sizeof(*lack));
+    int *ex = mpcsim_malloc(nin * sizeof(*ex));
+    FE *share = mpcsim_malloc(R * sizeof(*share));
+    uint32_t nex = 0;
+    size_t holders = 0;
+    int gstar = -1, gi, holder, rc = 0;
+
+    if (lack == NULL || ex == NULL || share == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    for (size_t g = 0; g < st->n_groups; g++) {
+        for (uint32_t e = 0; e < st->groups[g].n_in; e++) {
+            lack[st->groups[g].ids[e]] += st->groups[g].count;
+        }
+    }
+    for (size_t j = 0; j < nin; j++) {
+        if (lack[j] >= q || w - lack[j] < q) {
+            ex[nex++] = (int)j;
+        }
+    }
+    /* Views over products are not views of a linear computation: no holders. */
+    for (size_t g = 0; g < st->n_groups; g++) {
+        const struct sh_group *gr = &st->groups[g];
+
+        if (gr->n_mul == 0 && sh__subset(gr->ids, gr->n_in, ex, nex)) {
+            holders += gr->count;
+            if (gr->n_in == nex) {
+                gstar = (int)g;
+            }
+        }
+    }
+    if (gstar >= 0 && st->groups[gstar].count >= q &&
+        (st->groups[gstar].count >= st->groups[gstar].need || st->groups[gstar].count >= holders)) {
+        sh__finish(p, st, (size_t)gstar);
+        goto out;
+    }
+    if (holders < q) {
+        sh__abort(p, st,
+                  "shamir: the output views differ and fewer than t+1 parties hold the inputs "
+                  "they agree on");
+        goto out;
+    }
+    /* Own share over S*: subtract the inputs held outside it. */
+    holder = st->n_ex_mul == 0 && sh__subset(st->excl, st->n_ex_in, ex, nex);
+    if (holder) {
+        size_t sub = 0;
+
+        memcpy(share, st->mine, R * sizeof(*share));
+        for (uint32_t e = 0; e < nex; e++) {
+            size_t j = (size_t)ex[e];
+
+            if (!st->in_got[j]) {
+                continue;
+            }
+            for (size_t k = 0; k < L; k++) {
+                share[k] = FE_sub(share[k], FE_mul(st->wf[j], st->insh[j * L + k]));
+            }
+            sub++;
+        }
+        sim_charge(p, SIM_OP_FIELD_MUL, (double)(sub * L));
+        sim_charge(p, SIM_OP_FIELD_ADD, (double)(sub * L));
+    }
+    /* The output round is over: its shares make way for those over S*. */
+    for (size_t g = 0; g < st->n_groups; g++) {
+        mpcsim_free(st->groups[g].ids);
+    }
+    st->n_groups = 0;
+    for (int s = 0; s < st->n; s++) {
+        st->out_group[s] = -1;
+    }
+    st->n_arrival = 0;
+    gi = sh__group(st, nex, 0, ex);
+    if (gi < 0) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    st->groups[gi].need = holders; /* robust: wait for every holder */
+    rc = sh__enter(p, st, SH_PH_AGREE);
+    if (rc == 0 && holder) {
+        rc = sh__broadcast_view(p, st, SH_MSG_AGREE, (st->mul ? 3 : 2) + 1, nex, 0, ex, share);
+    }
+    if (rc == 0 && holder) {
+        rc = sh__take_output(p, st, st->self, nex, 0, ex, share);
+    }
+    for (int s = 0; rc == 0 && st->ag_got != NULL && s < st->n && st->phase == SH_PH_AGREE; s++) {
+        if (st->ag_got[s]) {
+            rc = sh__take_output(p, st, s, st->ag_nid[s], 0, st->ag_ids[s],
+                                 st->ag_sh + (size_t)s * R);
+        }
+    }
+out:
+    mpcsim_free(lack);
+    mpcsim_free(ex);
+    mpcsim_free(share);
     return rc;
 }
 
@@ -902,6 +1145,7 @@ sh__on_start(struct sim_party *p)
     struct shamir_party *st = sim_party_state(p);
     int rc = 0;
 
+    st->t0 = sim_now(p);
     if ((size_t)st->self < st->nin) {
         FE *row = mpcsim_malloc(st->L * sizeof(*row));
 
@@ -1080,19 +1324,32 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
                 return;
             }
         }
-    } else if (msg[0] == SH_MSG_OUTPUT) {
+    } else if (msg[0] == SH_MSG_OUTPUT || msg[0] == SH_MSG_AGREE) {
         /* The view's ids fit in what the length leaves after the values. */
         size_t fixed = SH_HDR + FE_BYTES * st->R;
         size_t nid = len > fixed ? (len - fixed) / 4 : 0;
         int ids_stack[SH_STACK_ELEMS];
-        int *ids = nid <= SH_STACK_ELEMS ? ids_stack : mpcsim_malloc(nid * sizeof(int));
-        FE *v = st->R <= SH_STACK_ELEMS ? stack : mpcsim_malloc(st->R * sizeof(FE));
+        int *ids;
+        FE *v;
         uint32_t a = 0, b = 0;
-        int oom = ids == NULL || v == NULL;
+        int oom;
 
+        if (msg[0] == SH_MSG_OUTPUT && st->phase == SH_PH_AGREE) {
+            return; /* the output round is over */
+        }
+        ids = nid <= SH_STACK_ELEMS ? ids_stack : mpcsim_malloc(nid * sizeof(int));
+        v = st->R <= SH_STACK_ELEMS ? stack : mpcsim_malloc(st->R * sizeof(FE));
+        oom = ids == NULL || v == NULL;
         if (!oom) {
             rc = sh__parse_output(st, msg, len, &a, &b, ids, v);
-            oom = rc == 0 && sh__take_output(p, st, from, a, b, ids, v) != 0;
+            if (rc == 0 && msg[0] == SH_MSG_AGREE && (st->mul || b != 0)) {
+                rc = MPCSIM_EDECODE; /* products are never agreed on */
+            }
+            if (rc == 0 && (msg[0] == SH_MSG_OUTPUT || st->phase == SH_PH_AGREE)) {
+                oom = sh__take_output(p, st, from, a, b, ids, v) != 0;
+            } else if (rc == 0) {
+                oom = sh__keep_agree(st, from, a, ids, v) != 0;
+            }
         }
         if (ids != ids_stack) {
             mpcsim_free(ids);
@@ -1116,6 +1373,25 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     sh__advance(p, st);
 }
 
+/* At a round timeout: robust decodes the group with the most shares if
+ * it has t + 1; fast (which would have finished already) aborts. */
+static void
+sh__finish_best(struct sim_party *p, struct shamir_party *st, const char *reason)
+{
+    size_t best = 0;
+
+    for (size_t g = 1; g < st->n_groups; g++) {
+        if (st->groups[g].count > st->groups[best].count) {
+            best = g;
+        }
+    }
+    if (st->robust && st->n_groups > 0 && st->groups[best].count >= (size_t)st->t + 1) {
+        sh__finish(p, st, best);
+    } else {
+        sh__abort(p, st, reason);
+    }
+}
+
 static void
 sh__on_timer(struct sim_party *p, uint64_t id)
 {
@@ -1136,20 +1412,27 @@ sh__on_timer(struct sim_party *p, uint64_t id)
         rc = sh__end_mul(p, st);
         break;
     case SH_PH_OUT: {
-        size_t best = 0;
+        /* A party that lacked an input sent its output share only at the
+         * input round's timeout: a party that entered the output round
+         * early hears its view about t0 + 2 timeouts.  Unless its own view
+         * can be decoded now, a linear computation waits until then. */
+        int64_t late = st->t0 + 2 * st->timeout - sim_now(p);
+        int now_ok = st->n_groups == 1 && st->robust && st->groups[0].count >= (size_t)st->t + 1;
 
-        for (size_t g = 1; g < st->n_groups; g++) {
-            if (st->groups[g].count > st->groups[best].count) {
-                best = g;
-            }
-        }
-        if (st->robust && st->n_groups > 0 && st->groups[best].count >= (size_t)st->t + 1) {
-            sh__finish(p, st, best);
+        if (!st->mul && !now_ok && late > 0 && !st->out_waited) {
+            st->out_waited = 1;
+            rc = sim_set_timer(p, late, SH_PH_OUT);
+        } else if (!st->mul && st->n_groups > 1) {
+            rc = sh__agree(p, st);
         } else {
-            sh__abort(p, st, "shamir: too few output shares before the round timeout");
+            sh__finish_best(p, st, "shamir: too few output shares before the round timeout");
         }
         break;
     }
+    case SH_PH_AGREE:
+        sh__finish_best(p, st,
+                        "shamir: too few shares over the agreed inputs before the round timeout");
+        break;
     default:
         break;
     }
@@ -1196,9 +1479,9 @@ sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
         return SIM_ADV_SEND; /* input dealing is out of scope (SCENARIO.md) */
     }
     /* The field elements: after the type byte, or after the view. */
-    off = type == SH_MSG_OUTPUT    ? *len - FE_BYTES * st->R
-          : type == SH_MSG_RESHARE ? *len - FE_BYTES * st->Lm
-                                   : 1;
+    off = type == SH_MSG_OUTPUT || type == SH_MSG_AGREE ? *len - FE_BYTES * st->R
+          : type == SH_MSG_RESHARE                      ? *len - FE_BYTES * st->Lm
+                                                        : 1;
     switch (b) {
     case SIM_CORRUPT_SHARES:
         sh__perturb(st->adv, msg, off, *len);

@@ -33,6 +33,10 @@ struct world {
     enum sim_behaviour beh[MAXN];
     struct sim_crash crash[MAXN];
     int n_crash;
+    double mbps;                      /* per-party bandwidth; 0 = unlimited */
+    const struct sim_protocol *proto; /* NULL: shamir_protocol */
+    int no_latency;                   /* 1: zero latency instead of 10 ms */
+    int slow;                         /* >= 0: this party's CPU is 10^4 times slower */
 };
 
 struct verdict {
@@ -47,6 +51,7 @@ world_init(struct world *w, int n, size_t L)
     memset(w, 0, sizeof(*w));
     w->n = n;
     w->L = L;
+    w->slow = -1;
     for (int i = 0; i < n; i++) {
         for (size_t k = 0; k < L; k++) {
             w->in[i][k] = (int64_t)(mpcsim_test_rand64() % 2000001) - 1000000;
@@ -56,6 +61,24 @@ world_init(struct world *w, int n, size_t L)
         w->weights[i] = (int64_t)(mpcsim_test_rand64() % 201) - 100;
         w->beh[i] = SIM_HONEST;
     }
+}
+
+static const struct sim_profile g_slow = {SIM_PROFILE_NETWORK, SIM_PROFILE_NETWORK, 1e4};
+static int g_profile[MAXN];
+
+/* Party w->slow (if any) computes 10^4 times slower. */
+static void
+world_profile(const struct world *w, struct sim_config *c)
+{
+    if (w->slow < 0) {
+        return;
+    }
+    for (int i = 0; i < w->n; i++) {
+        g_profile[i] = i == w->slow ? 0 : -1;
+    }
+    c->n_profiles = 1;
+    c->profiles = &g_slow;
+    c->party_profile = g_profile;
 }
 
 /* Run on datagrams losing each message with probability loss (> 0), else the default transport. */
@@ -68,7 +91,9 @@ world_run_loss(struct world *w, const struct shamir_params *prm, uint64_t seed, 
     sim_config_init(&c, w->n, seed);
     c.inputs = w->inp;
     c.input_len = w->lens;
-    c.net.latency.ms = 10;
+    c.net.latency.ms = w->no_latency ? 0 : 10;
+    c.net.bandwidth_mbps = w->mbps;
+    world_profile(w, &c);
     if (loss > 0) {
         c.net.transport.kind = SIM_TRANSPORT_DATAGRAM;
         c.net.loss = loss;
@@ -78,7 +103,7 @@ world_run_loss(struct world *w, const struct shamir_params *prm, uint64_t seed, 
     c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
     c.faults.n_crashes = w->n_crash;
     c.faults.crashes = w->crash;
-    assert_int_equal(sim_create(&sim, &c, &shamir_protocol, prm), 0);
+    assert_int_equal(sim_create(&sim, &c, w->proto != NULL ? w->proto : &shamir_protocol, prm), 0);
     assert_int_equal(sim_run(sim), 0);
     return sim;
 }
@@ -601,6 +626,239 @@ test_shamir_sim_datagram_loss_variance(void **state)
     assert_true(aborted > 0);
 }
 
+/*
+ * Issue 16: a crash in the middle of the input broadcast.  25 parties,
+ * t = 12, a sum of scalars; party 3 crashes 0.5 ms in, while its input
+ * shares (49 wire bytes, 39.2 us apiece at 10 Mbit/s) are still leaving:
+ * 12 parties got its share, 12 did not.  Neither view has t + 1 = 13
+ * output shares, so each view decoded on its own aborted.  The view
+ * agreement leaves input 3 out (12 views hold it: fewer than t + 1, so it
+ * could never be reconstructed), the holders subtract its share, and all
+ * 24 live parties output the sum of the other 24 inputs, in one more
+ * round (rounds 3).
+ */
+static void
+test_shamir_sim_crash_mid_broadcast_25(void **state)
+{
+    (void)state;
+    for (int robust = 0; robust <= 1; robust++) {
+        struct world w;
+        struct shamir_params prm = {
+            .comp = {.kind = COMPUTATION_SUM, .length = 1}, .threshold = 12, .robust = robust};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, 25, 1);
+        w.mbps = 10;
+        w.crash[0].party = 3;
+        w.crash[0].at_ns = SIM_NS_PER_MS / 2;
+        w.crash[0].at_round = -1;
+        w.n_crash = 1;
+        sim = world_run(&w, &prm, 16);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.false_acc, 0);
+        assert_int_equal(v.ok, 24);
+        assert_int_equal(v.included, 24);
+        assert_int_equal(sim_metrics(sim)->rounds, 3);
+        sim_destroy(sim);
+    }
+}
+
+/* The fewest output shares an honest party decoded from, or -1. */
+static long
+min_shares(const struct sim *sim)
+{
+    for (size_t i = 0; i < sim_stat_count(sim); i++) {
+        if (strcmp(sim_stat_name(sim, i), "min_output_shares") == 0) {
+            return (long)sim_stat_u64(sim, i);
+        }
+    }
+    return -1;
+}
+
+/* One crash at a seeded time inside the input broadcast (10 Mbit/s). */
+static void
+crash_in_broadcast(struct world *w)
+{
+    /* An input message is 1 + 8 L bytes plus a 40-byte header. */
+    int64_t per = (int64_t)(8 * (41 + 8 * w->L)) * SIM_NS_PER_MS / 10000;
+
+    w->mbps = 10;
+    w->crash[0].party = (int)(mpcsim_test_rand64() % (uint64_t)w->n);
+    w->crash[0].at_ns = (int64_t)(mpcsim_test_rand64() % (uint64_t)(per * w->n));
+    w->crash[0].at_round = -1;
+    w->n_crash = 1;
+}
+
+/*
+ * Crash times swept over the input broadcast: 50 seeded (party, time)
+ * pairs for each n in {7, 13, 25}, t = (n-1)/2 or (n-1)/3, sum, mean and
+ * weighted_sum, robust and fast.  One crash is within the README's bound
+ * (n - (t+1) dropouts): every live party outputs the right value over the
+ * inputs it reports, nobody is accused, `included` is n - 1 or n; the
+ * view agreement ran in some trials (rounds 3) and left the input out in
+ * some and kept it in others.
+ */
+static void
+test_shamir_sim_crash_sweep(void **state)
+{
+    static const int ns[] = {7, 13, 25};
+    int agreed = 0, kept = 0, left_out = 0;
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+        for (int k = 0; k < 50; k++) {
+            int n = ns[a];
+            struct world w;
+            struct shamir_params prm;
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, n, 1 + (size_t)(k % 2));
+            crash_in_broadcast(&w);
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = (enum computation_kind)(k % 3);
+            prm.comp.length = w.L;
+            prm.comp.weights = w.weights;
+            prm.comp.n_weights = (size_t)n;
+            prm.threshold = k % 4 < 2 ? (n - 1) / 2 : (n - 1) / 3;
+            prm.robust = k % 5 != 0;
+            sim = world_run(&w, &prm, 1000 + (uint64_t)(k + 100 * n));
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            assert_int_equal(v.ok, n - 1);
+            assert_true(v.included == n - 1 || v.included == n);
+            agreed += sim_metrics(sim)->rounds == 3;
+            kept += v.included == n;
+            left_out += v.included == n - 1;
+            sim_destroy(sim);
+        }
+    }
+    assert_true(agreed > 0);
+    assert_true(kept > 0);
+    assert_true(left_out > 0);
+}
+
+static int g_toggle = -1; /* the input a view equivocator claims to hold or lack */
+
+static uint32_t
+rd32(const uint8_t *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void
+wr32(uint8_t *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        b[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/*
+ * Equivocate, with views too: to odd receivers an output share's view
+ * (adapter.h: [3][u32 n_in][u32 n_mul][ids][values]) says the opposite
+ * about input g_toggle (held if left out, left out if held); then the
+ * adapter's own equivocation perturbs the values for odd receivers.
+ */
+static enum sim_adv_action
+view_equivocate(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+                size_t cap)
+{
+    if (*len >= 9 && msg[0] == 3 && (to & 1) && g_toggle >= 0) {
+        uint32_t n_in = rd32(msg + 1), n_mul = rd32(msg + 5);
+        size_t nid = (size_t)n_in + n_mul, vals = *len - 9 - 4 * nid, m = 0;
+        uint32_t ids[2 * MAXN + 1];
+        uint8_t tail[2 * MAXN * 4 + 64 + 16 * MAXL];
+        int found = 0;
+
+        assert_true(nid <= 2 * MAXN && vals + 4 * n_mul <= sizeof(tail));
+        for (size_t e = 0; e < n_in; e++) {
+            uint32_t id = rd32(msg + 9 + 4 * e);
+
+            if (id == (uint32_t)g_toggle) {
+                found = 1;
+                continue;
+            }
+            if (!found && id > (uint32_t)g_toggle) {
+                ids[m++] = (uint32_t)g_toggle;
+                found = 2;
+            }
+            ids[m++] = id;
+        }
+        if (!found) {
+            ids[m++] = (uint32_t)g_toggle;
+        }
+        memcpy(tail, msg + 9 + 4 * (size_t)n_in, 4 * (size_t)n_mul + vals);
+        wr32(msg + 1, (uint32_t)m);
+        for (size_t e = 0; e < m; e++) {
+            wr32(msg + 9 + 4 * e, ids[e]);
+        }
+        memcpy(msg + 9 + 4 * m, tail, 4 * (size_t)n_mul + vals);
+        *len = 9 + 4 * (m + n_mul) + vals;
+        assert_true(*len <= cap);
+    }
+    return shamir_protocol.tamper(p, b, to, msg, len, cap);
+}
+
+/*
+ * Equivocated views with a crash mid-broadcast: c = 1..t corrupted
+ * parties (t = (n-1)/3) send odd receivers an output view that flips the
+ * crashed party's input, and wrong values, then equivocate their shares
+ * over S*.  Honest parties may compute different S* and abort, but no
+ * honest party is accused and no output is wrong while c <= m - t - 1 (m
+ * the fewest shares an honest party decoded from: the guarantee table).
+ */
+static void
+test_shamir_sim_crash_view_equivocation(void **state)
+{
+    static const int ns[] = {7, 13, 25};
+    struct sim_protocol proto = shamir_protocol;
+    int ok = 0, inside = 0;
+
+    (void)state;
+    proto.tamper = view_equivocate;
+    for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+        for (int k = 0; k < 20; k++) {
+            int n = ns[a], t = (n - 1) / 3, c = 1 + k % t;
+            struct world w;
+            struct shamir_params prm = {
+                .comp = {.kind = COMPUTATION_SUM, .length = 1}, .threshold = t, .robust = 1};
+            int bad[MAXN];
+            struct sim *sim;
+            struct verdict v;
+            long m;
+
+            world_init(&w, n, 1);
+            w.proto = &proto;
+            crash_in_broadcast(&w);
+            g_toggle = w.crash[0].party;
+            pick(bad, n, c + 1, 0);
+            for (int i = 0, placed = 0; placed < c; i++) {
+                if (bad[i] != g_toggle) {
+                    w.beh[bad[i]] = SIM_EQUIVOCATE;
+                    placed++;
+                }
+            }
+            sim = world_run(&w, &prm, 5000 + (uint64_t)(k + 100 * n));
+            v = judge(sim, &w, &prm.comp);
+            m = min_shares(sim);
+            assert_int_equal(v.false_acc, 0);
+            if (m >= 0 && c <= m - t - 1) {
+                assert_int_equal(v.wrong, 0);
+                inside++;
+            }
+            ok += v.ok > 0 && v.wrong == 0;
+            sim_destroy(sim);
+        }
+    }
+    g_toggle = -1;
+    assert_true(ok > 0);
+    assert_true(inside > 0);
+}
+
 static void
 test_shamir_sim_deterministic(void **state)
 {
@@ -709,6 +967,63 @@ test_shamir_sim_oom(void **state)
     }
 }
 
+/*
+ * The view agreement under memory failures: 7 parties, t = 2, no latency,
+ * party 6 crashes after 3 of its input shares left (a 3/3 split); party
+ * 5 computes slowly, so shares over S* reach it before its own decision.  The clean run
+ * agrees (rounds 3, included 6); with any one allocation failing the run
+ * ends cleanly (parties abort or the run fails), without a leak.
+ */
+static void
+test_shamir_sim_agree_oom(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_WEIGHTED_SUM, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 7, 2);
+    prm.comp.weights = w.weights;
+    prm.comp.n_weights = 7;
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.slow = 5;
+    w.crash[0].party = 6;
+    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 3);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.ok, 6);
+    assert_int_equal(v.included, 6);
+    assert_int_equal(sim_metrics(sim)->rounds, 3);
+    sim_destroy(sim);
+    sim_config_init(&c, w.n, 3);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.bandwidth_mbps = 10;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = w.crash;
+    world_profile(&w, &c);
+    for (int k = 0; k < 1500; k++) {
+        int rc;
+
+        sim = NULL;
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -722,9 +1037,13 @@ main(void)
         cmocka_unit_test(test_shamir_sim_equivocate_mul_accusations),
         cmocka_unit_test(test_shamir_sim_dropout_table),
         cmocka_unit_test(test_shamir_sim_datagram_loss_variance),
+        cmocka_unit_test(test_shamir_sim_crash_mid_broadcast_25),
+        cmocka_unit_test(test_shamir_sim_crash_sweep),
+        cmocka_unit_test(test_shamir_sim_crash_view_equivocation),
         cmocka_unit_test(test_shamir_sim_deterministic),
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
+        cmocka_unit_test(test_shamir_sim_agree_oom),
     };
 
     mpcsim_test_init();
