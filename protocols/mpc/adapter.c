@@ -2,11 +2,12 @@
 /*
  * protocols/mpc/adapter.c - see adapter.h.
  *
- * The round bookkeeping every adapter repeated lives here once: a
- * message of a later round is kept until the party gets there, one of an
- * earlier round is dropped, a round ends when every awaited party was
+ * A message of a later round is kept until the party gets there, one of
+ * an earlier round is dropped, a round ends when every awaited party was
  * heard or its timer fires, and every failure is an abort with the
- * round's reason.  The per-party work is mpc_party_* (party.c).
+ * round's reason.  The phase (= the round whose timer is armed, 0 once
+ * over), its timer and the abort are protocols/round.h's; the per-party
+ * work is mpc_party_* (party.c).
  */
 #include "protocols/mpc/adapter.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/round.h"
 
 #define MPC_STREAM_ADV 9
 
@@ -75,10 +77,10 @@ struct mpc_sim_party {
     struct fp_stream *adv;
     mpcsim_u128 adv_delta;
     struct mpc_ops charged;
-    int64_t timeout;
+    struct round rd; /* phase: the round whose timer is armed; 0 once over */
+    int phase;
     struct mpc_pending *pend;
     size_t n_pend, cap_pend;
-    int done;
 };
 
 /* see adapter.h */
@@ -195,8 +197,10 @@ out:
 }
 
 static void
-mpc__free(struct mpc_sim_party *st)
+mpc__free(void *state)
 {
+    struct mpc_sim_party *st = state;
+
     if (st == NULL) {
         return;
     }
@@ -258,7 +262,7 @@ mpc__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         mpc__free(st);
         return rc;
     }
-    st->timeout = cfg->round_timeout_ns;
+    round_init(&st->rd, &st->phase, 1, 0, cfg->round_timeout_ns);
     sim_party_set_state(p, st);
     return 0;
 }
@@ -266,8 +270,7 @@ mpc__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 static void
 mpc__teardown(struct sim_party *p)
 {
-    mpc__free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, mpc__free);
 }
 
 /* Charge what the party computed since the last charge. */
@@ -290,12 +293,7 @@ mpc__charge(struct sim_party *p, struct mpc_sim_party *st)
 static void
 mpc__abort(struct sim_party *p, struct mpc_sim_party *st, const char *why)
 {
-    char reason[192];
-
-    snprintf(reason, sizeof(reason), "%s: %s",
-             st->prm->scheme == MPC_ADDITIVE ? "additive" : "shamir", why);
-    st->done = 1;
-    sim_abort(p, reason);
+    round_abort(&st->rd, p, "%s: %s", st->prm->scheme == MPC_ADDITIVE ? "additive" : "shamir", why);
 }
 
 /* Broadcast the current round's message and arm its timer. */
@@ -315,7 +313,7 @@ mpc__send(struct sim_party *p, struct mpc_sim_party *st)
     rc = sim_broadcast(p, round, msg, len);
     mpcsim_free(msg);
     if (rc == 0) {
-        rc = sim_set_timer(p, st->timeout, (uint64_t)round);
+        rc = round_enter(&st->rd, p, round);
     }
     return rc;
 }
@@ -344,7 +342,7 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
         const mpcsim_i128 *o = NULL;
         size_t no = mpc_party_outputs(st->pt, &o);
 
-        st->done = 1;
+        round_finish(&st->rd);
         if (sim_output(p, o, no, mpc_party_included(st->pt)) != 0) {
             sim_abort(p, "out of memory");
         }
@@ -355,7 +353,7 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
         return 0;
     }
     /* Messages of the new round that came early. */
-    for (size_t i = 0; i < st->n_pend && !st->done;) {
+    for (size_t i = 0; i < st->n_pend && !round_over(&st->rd);) {
         struct mpc_pending pd = st->pend[i];
 
         if (mpc_msg_round(pd.msg, pd.len) == mpc_party_round(st->pt)) {
@@ -369,14 +367,14 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
             i++;
         }
     }
-    return !st->done;
+    return !round_over(&st->rd);
 }
 
 /* Finish every round whose messages are in. */
 static void
 mpc__advance(struct sim_party *p, struct mpc_sim_party *st)
 {
-    while (!st->done && mpc_party_complete(st->pt) && mpc__step(p, st)) {
+    while (!round_over(&st->rd) && mpc_party_complete(st->pt) && mpc__step(p, st)) {
     }
 }
 
@@ -417,7 +415,7 @@ mpc__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     struct mpc_sim_party *st = sim_party_state(p);
     int r = mpc_msg_round(msg, len), cur;
 
-    if (st->done) {
+    if (round_over(&st->rd)) {
         return;
     }
     cur = mpc_party_round(st->pt);
@@ -461,7 +459,7 @@ mpc__on_timer(struct sim_party *p, uint64_t id)
 {
     struct mpc_sim_party *st = sim_party_state(p);
 
-    if (st->done || id != (uint64_t)mpc_party_round(st->pt)) {
+    if (!round_timer_current(&st->rd, id)) {
         return;
     }
     if (st->prm->scheme == MPC_ADDITIVE) {
