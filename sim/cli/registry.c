@@ -127,6 +127,18 @@ registry_protocol(const struct registry_entry *re, const struct scenario *sc)
     return re->proto;
 }
 
+/* The shared layer's dealer columns (masks, random bits and integers,
+ * triples or double sharings), for additive and Shamir alike. */
+static const char *const mpc_columns[] = {"offline_messages", "offline_bytes", "offline_compute_ms",
+                                          NULL};
+
+/* see registry.h */
+const char *const *
+registry_columns(const struct registry_entry *re, const struct scenario *sc)
+{
+    return registry_protocol(re, sc) == &mpc_protocol ? mpc_columns : re->columns;
+}
+
 /* ---- additive ---- */
 
 static void

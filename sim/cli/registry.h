@@ -65,5 +65,8 @@ const struct registry_entry *registry_all(size_t *count);
  * shared layer's (protocols/mpc) for comparison computations. */
 const struct sim_protocol *registry_protocol(const struct registry_entry *re,
                                              const struct scenario *sc);
+/* The extra result columns of `sc` on `re`: the entry's, or the shared
+ * layer's (offline_*) for comparison computations. */
+const char *const *registry_columns(const struct registry_entry *re, const struct scenario *sc);
 
 #endif /* MPCSIM_SIM_CLI_REGISTRY_H */
