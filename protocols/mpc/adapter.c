@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/mpc/mpc_int.h"
 #include "protocols/round.h"
 
 #define MPC_STREAM_ADV 9
@@ -120,6 +121,40 @@ mpc_sim_rounds(const struct mpc_sim_params *p, int n)
     r = mpc_rounds(c, p->scheme, p->mac);
     mpc_circuit_destroy(c);
     return r;
+}
+
+/* see adapter.h */
+uint64_t
+mpc_sim_memory(const struct mpc_sim_params *p, int n)
+{
+    struct mpc_circuit *c = NULL;
+    struct mpc_circuit_stats st;
+    uint64_t E = 1, party, circ, un = (uint64_t)n;
+    int additive = p->scheme == MPC_ADDITIVE, mac = additive && p->mac;
+
+    if (mpc_build_compute(&c, &p->mc, n, NULL) != 0) {
+        return 0;
+    }
+    mpc_circuit_stats(c, &st);
+    for (size_t s = 1; s < c->levels; s++) {
+        uint64_t e = 0;
+
+        for (size_t q = c->start[s]; q < c->start[s] + c->n_inter[s]; q++) {
+            e += c->g[c->order[q]].op == MPC_OP_MUL && additive ? 2 : 1;
+        }
+        E = e > E ? e : E;
+    }
+    /* The gate array grows by doubling (1.5x on average), plus the order
+     * and product index per gate. */
+    circ = (uint64_t)c->cap * sizeof(struct mpc_gate) + (uint64_t)st.wires * 8;
+    /* Per party: values (and MAC shares) per wire, triples (6 values with
+     * their MACs) or double sharings (2), n rows of E received elements,
+     * the input masks, and with MACs the log of opened values (2 per
+     * product, 1 per opening; its array doubles). */
+    party = (uint64_t)st.wires * 16 * (mac ? 2 : 1) + (uint64_t)st.muls * 16 * (additive ? 6 : 2) +
+            un * E * 16 + un * 16 * 4 + (mac ? (uint64_t)(2 * st.muls + st.opens) * 32 * 3 / 2 : 0);
+    mpc_circuit_destroy(c);
+    return circ + un * party;
 }
 
 static void
