@@ -682,6 +682,7 @@ static const struct {
 } calibration[] = {
     {SIM_OP_FIELD_ADD, "field/add_vec_simd/1M", 1},
     {SIM_OP_FIELD_MUL, "field/mul_vec_simd/1M", 1},
+    {SIM_OP_FIELD_MUL_M127, "field/mul_vec_best_m127/1M", 1},
     {SIM_OP_FIELD_INV, "field/inv", 1},
     {SIM_OP_FIELD_SAMPLE, "field/sample/64K", 1},
     {SIM_OP_LAGRANGE_TERM, "field/lagrange0/1024", 1024},

@@ -35,6 +35,7 @@ static const char *const op_names[SIM_OP_COUNT] = {
     [SIM_OP_X25519] = "x25519",
     [SIM_OP_AEAD_BYTE] = "aead_byte",
     [SIM_OP_PRG_BYTE] = "prg_byte",
+    [SIM_OP_FIELD_MUL_M127] = "field_mul_m127",
 };
 
 /* ns per operation (2048-bit Paillier), generated at build time from

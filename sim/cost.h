@@ -30,6 +30,7 @@ enum sim_op {
     SIM_OP_X25519,
     SIM_OP_AEAD_BYTE,
     SIM_OP_PRG_BYTE,
+    SIM_OP_FIELD_MUL_M127, /* one product in GF(2^127 - 1) (field_mul is GF(2^61 - 1)'s) */
     SIM_OP_COUNT
 };
 

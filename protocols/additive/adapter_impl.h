@@ -19,12 +19,12 @@
  * holds O(n (M + nin L)) for the trial.  Both the trial and the party
  * state begin with the field's kind, which is how adapter.c dispatches.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "common/alloc.h"
 #include "protocols/additive/adapter.h"
 #include "protocols/additive/additive.h"
+#include "protocols/round.h"
 
 #if defined(FIELD_INST_M61)
 #define AD_FN(x) x
@@ -70,13 +70,11 @@ struct additive_party {
     int n, self, mac, phase;
     size_t L, nin, n_mul, R, n_open;
     enum sim_behaviour behaviour;
-    int64_t timeout;
+    struct round rd; /* phase, its timer, abort */
     struct fp_stream *rng, *adv;
-    FE *x;         /* own input, L */
-    const FE *wf;  /* the trial's weights, NULL = all 1 */
-    size_t gw;     /* words per bitmap of got */
-    uint64_t *got; /* AD_MSG_TYPES bitmaps of n bits: who was heard */
-    size_t cnt[AD_MSG_TYPES];
+    FE *x;                                  /* own input, L */
+    const FE *wf;                           /* the trial's weights, NULL = all 1 */
+    struct round_heard heard[AD_MSG_TYPES]; /* per message type: who was heard */
     FE *lin, *linmac; /* L: sum of w_i [x_i] (and MACs) over the inputs so far */
     FE *xsh, *xmac;   /* with a multiplication: the owners' input shares, nin * L */
     FE *own;          /* my shares of the opened values: d, e (2M) then output (R) */
@@ -251,15 +249,19 @@ out:
  * ------------------------------------------------------------------ */
 
 static void
-ad__free(struct additive_party *st)
+ad__free(void *state)
 {
+    struct additive_party *st = state;
+
     if (st == NULL) {
         return;
     }
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->x);
-    mpcsim_free(st->got);
+    for (int t = 0; t < AD_MSG_TYPES; t++) {
+        round_heard_clear(&st->heard[t]);
+    }
     mpcsim_free(st->lin);
     mpcsim_free(st->linmac);
     mpcsim_free(st->xsh);
@@ -295,14 +297,13 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->n = cfg->n;
     st->self = cfg->self;
     st->mac = prm->mac != 0;
-    st->phase = AD_PH_INPUT;
     st->L = prm->comp.length;
     st->nin = st->tr->nin;
     st->n_mul = st->tr->n_mul;
     st->R = computation_raw_len(&prm->comp);
     st->n_open = 2 * st->n_mul + st->R;
     st->behaviour = cfg->behaviour;
-    st->timeout = cfg->round_timeout_ns;
+    round_init(&st->rd, &st->phase, AD_PH_INPUT, AD_PH_DONE, cfg->round_timeout_ns);
     rc = fp_stream_create(&st->rng, cfg->key, AD_STREAM_PROTOCOL);
     if (rc == 0) {
         rc = fp_stream_create(&st->adv, cfg->key, AD_STREAM_ADVERSARY);
@@ -312,15 +313,16 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     st->x = mpcsim_calloc(st->L, sizeof(FE));
     st->wf = st->tr->wf;
-    st->gw = (n + 63) / 64;
-    st->got = mpcsim_calloc(AD_MSG_TYPES * st->gw, sizeof(uint64_t));
+    for (int t = AD_MSG_INPUT; rc == 0 && t < AD_MSG_TYPES; t++) {
+        rc = round_heard_init(&st->heard[t], cfg->n);
+    }
     st->lin = mpcsim_calloc(st->L, sizeof(FE));
     st->linmac = mpcsim_calloc(st->L, sizeof(FE));
     st->own = mpcsim_calloc(st->n_open, sizeof(FE));
     st->ownmac = mpcsim_calloc(st->n_open, sizeof(FE));
     st->opened = mpcsim_calloc(st->n_open, sizeof(FE));
-    if (st->x == NULL || st->got == NULL || st->lin == NULL || st->linmac == NULL ||
-        st->own == NULL || st->ownmac == NULL || st->opened == NULL) {
+    if (rc != 0 || st->x == NULL || st->lin == NULL || st->linmac == NULL || st->own == NULL ||
+        st->ownmac == NULL || st->opened == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -357,20 +359,12 @@ out:
 static void
 ad__teardown(struct sim_party *p)
 {
-    ad__free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, ad__free);
 }
 
 /* ------------------------------------------------------------------
  * Protocol steps
  * ------------------------------------------------------------------ */
-
-static void
-ad__abort(struct sim_party *p, struct additive_party *st, const char *reason)
-{
-    st->phase = AD_PH_DONE;
-    sim_abort(p, reason);
-}
 
 /* The protocol round of phase `ph` (message types share the numbering). */
 static int
@@ -379,42 +373,12 @@ ad__round(const struct additive_party *st, int ph)
     return st->n_mul == 0 && ph > AD_PH_MUL ? ph - 1 : ph;
 }
 
-/* Broadcast type || elements (8 bytes each).  0 or MPCSIM_ENOMEM. */
+/* Broadcast type || elements as a message of the type's round. */
 static int
 ad__broadcast_elems(struct sim_party *p, uint8_t type, const FE *v, size_t count)
 {
-    size_t len = 1 + FE_BYTES * count;
-    uint8_t *msg = mpcsim_malloc(len);
-    int rc;
-
-    if (msg == NULL) {
-        return MPCSIM_ENOMEM;
-    }
-    msg[0] = type;
-    FE_vec_encode(msg + 1, v, count);
-    rc = sim_broadcast(p, ad__round(sim_party_state(p), type), msg, len);
-    mpcsim_free(msg);
-    return rc;
-}
-
-/* Enter a phase and arm its timer. */
-static int
-ad__enter(struct sim_party *p, struct additive_party *st, int phase)
-{
-    st->phase = phase;
-    return sim_set_timer(p, st->timeout, (uint64_t)phase);
-}
-
-static int
-ad__got(const struct additive_party *st, int type, size_t j)
-{
-    return (int)((st->got[(size_t)type * st->gw + j / 64] >> (j % 64)) & 1);
-}
-
-static void
-ad__set_got(struct additive_party *st, int type, size_t j)
-{
-    st->got[(size_t)type * st->gw + j / 64] |= (uint64_t)1 << (j % 64);
+    return round_broadcast(p, ad__round(sim_party_state(p), type), type, field_ops_get(FE_KIND), v,
+                           count);
 }
 
 /* Owner i's input, as a share v[0..L) and its MAC shares m (NULL: zeros). */
@@ -500,7 +464,7 @@ ad__send_input(struct sim_party *p, struct additive_party *st)
             rc = sim_send(p, (int)j, 1, msg, 1 + FE_BYTES * L);
         }
     }
-    ad__set_got(st, AD_MSG_INPUT, self);
+    (void)round_heard_add(&st->heard[AD_MSG_INPUT], (int)self);
 out:
     mpcsim_free(rows);
     mpcsim_free(msg);
@@ -649,7 +613,7 @@ ad__output(struct sim_party *p, struct additive_party *st)
     uint8_t *inc = mpcsim_calloc((size_t)st->n, 1);
 
     if (vals == NULL || inc == NULL) {
-        ad__abort(p, st, "additive: out of memory");
+        round_abort(&st->rd, p, "additive: out of memory");
         goto out;
     }
     for (size_t k = 0; k < st->R; k++) {
@@ -658,7 +622,7 @@ ad__output(struct sim_party *p, struct additive_party *st)
     for (size_t i = 0; i < st->nin; i++) {
         inc[i] = 1;
     }
-    st->phase = AD_PH_DONE;
+    round_finish(&st->rd);
     if (sim_output(p, vals, st->R, inc) != 0) {
         sim_abort(p, "additive: out of memory");
     }
@@ -677,13 +641,13 @@ ad__finish_mac(struct sim_party *p, struct additive_party *st)
         if (!AD_FN(additive_commit_verify)(st->commits + uj * ADDITIVE_COMMIT_BYTES, st->sigmas[uj],
                                            st->nonces + uj * ADDITIVE_NONCE_BYTES)) {
             sim_accuse(p, j);
-            ad__abort(p, st, "additive: a MAC-check commitment does not open");
+            round_abort(&st->rd, p, "additive: a MAC-check commitment does not open");
             return;
         }
     }
     sim_charge(p, SIM_OP_HASH_BYTE, (double)st->n * 40.0);
     if (!AD_FN(additive_mac_accept)(st->sigmas, (size_t)st->n)) {
-        ad__abort(p, st, "additive: MAC check failed (a share or MAC was tampered with)");
+        round_abort(&st->rd, p, "additive: MAC check failed (a share or MAC was tampered with)");
         return;
     }
     ad__output(p, st);
@@ -699,35 +663,33 @@ ad__advance(struct sim_party *p, struct additive_party *st)
     while (rc == 0) {
         switch (st->phase) {
         case AD_PH_INPUT: {
-            size_t need = st->nin - ((size_t)st->self < st->nin ? 1 : 0);
-
-            if (st->cnt[AD_MSG_INPUT] < need) {
+            if (!round_heard_complete(&st->heard[AD_MSG_INPUT], st->nin)) {
                 return;
             }
             if (st->n_mul > 0) {
                 rc = ad__send_mul(p, st);
                 if (rc == 0) {
-                    rc = ad__enter(p, st, AD_PH_MUL);
+                    rc = round_enter(&st->rd, p, AD_PH_MUL);
                 }
             } else {
                 rc = ad__send_out(p, st);
                 if (rc == 0) {
-                    rc = ad__enter(p, st, AD_PH_OUT);
+                    rc = round_enter(&st->rd, p, AD_PH_OUT);
                 }
             }
             break;
         }
         case AD_PH_MUL:
-            if (st->cnt[AD_MSG_OPEN_MUL] < others) {
+            if (!round_heard_complete(&st->heard[AD_MSG_OPEN_MUL], others)) {
                 return;
             }
             rc = ad__send_out(p, st);
             if (rc == 0) {
-                rc = ad__enter(p, st, AD_PH_OUT);
+                rc = round_enter(&st->rd, p, AD_PH_OUT);
             }
             break;
         case AD_PH_OUT:
-            if (st->cnt[AD_MSG_OPEN_OUT] < others) {
+            if (!round_heard_complete(&st->heard[AD_MSG_OPEN_OUT], others)) {
                 return;
             }
             if (!st->mac) {
@@ -736,20 +698,20 @@ ad__advance(struct sim_party *p, struct additive_party *st)
             }
             rc = ad__send_commit(p, st);
             if (rc == 0) {
-                rc = ad__enter(p, st, AD_PH_COMMIT);
+                rc = round_enter(&st->rd, p, AD_PH_COMMIT);
             }
             break;
         case AD_PH_COMMIT:
-            if (st->cnt[AD_MSG_COMMIT] < others) {
+            if (!round_heard_complete(&st->heard[AD_MSG_COMMIT], others)) {
                 return;
             }
             rc = ad__send_sigma(p, st);
             if (rc == 0) {
-                rc = ad__enter(p, st, AD_PH_SIGMA);
+                rc = round_enter(&st->rd, p, AD_PH_SIGMA);
             }
             break;
         case AD_PH_SIGMA:
-            if (st->cnt[AD_MSG_SIGMA] < others) {
+            if (!round_heard_complete(&st->heard[AD_MSG_SIGMA], others)) {
                 return;
             }
             ad__finish_mac(p, st);
@@ -758,7 +720,7 @@ ad__advance(struct sim_party *p, struct additive_party *st)
             return;
         }
     }
-    ad__abort(p, st, "additive: out of memory");
+    round_abort(&st->rd, p, "additive: out of memory");
 }
 
 static void
@@ -768,10 +730,10 @@ ad__on_start(struct sim_party *p)
     int rc = ad__send_input(p, st);
 
     if (rc == 0) {
-        rc = ad__enter(p, st, AD_PH_INPUT);
+        rc = round_enter(&st->rd, p, AD_PH_INPUT);
     }
     if (rc != 0) {
-        ad__abort(p, st, "additive: out of memory");
+        round_abort(&st->rd, p, "additive: out of memory");
         return;
     }
     ad__advance(p, st);
@@ -820,7 +782,7 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     int type;
     int rc = 0;
 
-    if (st->phase == AD_PH_DONE || from < 0 || from >= st->n || from == st->self) {
+    if (round_over(&st->rd) || from < 0 || from >= st->n || from == st->self) {
         return;
     }
     if (len < 1 || msg[0] < AD_MSG_INPUT || msg[0] >= AD_MSG_TYPES) {
@@ -828,7 +790,7 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
         goto out;
     }
     type = msg[0];
-    if (ad__got(st, type, uf)) {
+    if (round_heard_has(&st->heard[type], from)) {
         return; /* a repeat: the first one counts */
     }
     switch (type) {
@@ -841,7 +803,7 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
         }
         v = 3 * st->L <= AD_STACK_ELEMS ? stack : mpcsim_malloc(3 * st->L * sizeof(*v));
         if (v == NULL) {
-            ad__abort(p, st, "additive: out of memory");
+            round_abort(&st->rd, p, "additive: out of memory");
             return;
         }
         rc = ad__decode(v, msg, len, st->L);
@@ -886,18 +848,13 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     if (rc != 0) {
         goto out;
     }
-    ad__set_got(st, type, uf);
-    st->cnt[type]++;
+    (void)round_heard_add(&st->heard[type], from);
     sim_charge(p, SIM_OP_FIELD_ADD, (double)(len / FE_BYTES));
     ad__advance(p, st);
     return;
-out : {
-    char reason[96];
-
-    snprintf(reason, sizeof(reason), "additive: malformed message from party %d", from);
+out:
     sim_accuse(p, from);
-    ad__abort(p, st, reason);
-}
+    round_abort(&st->rd, p, "additive: malformed message from party %d", from);
 }
 
 static void
@@ -906,22 +863,15 @@ ad__on_timer(struct sim_party *p, uint64_t id)
     struct additive_party *st = sim_party_state(p);
     static const uint8_t type_of[] = {
         0, AD_MSG_INPUT, AD_MSG_OPEN_MUL, AD_MSG_OPEN_OUT, AD_MSG_COMMIT, AD_MSG_SIGMA};
-    char reason[96];
-    int silent = -1;
+    int lim;
 
-    if (st->phase == AD_PH_DONE || id != (uint64_t)st->phase) {
+    if (!round_timer_current(&st->rd, id)) {
         return;
     }
-    for (int j = 0; j < st->n && silent < 0; j++) {
-        size_t lim = st->phase == AD_PH_INPUT ? st->nin : (size_t)st->n;
-
-        if (j != st->self && (size_t)j < lim && !ad__got(st, type_of[st->phase], (size_t)j)) {
-            silent = j;
-        }
-    }
-    snprintf(reason, sizeof(reason), "additive: party %d silent in round %d (n-of-n)", silent,
-             ad__round(st, st->phase));
-    ad__abort(p, st, reason);
+    lim = st->phase == AD_PH_INPUT ? (int)st->nin : st->n;
+    round_abort(&st->rd, p, "additive: party %d silent in round %d (n-of-n)",
+                round_heard_silent(&st->heard[type_of[st->phase]], lim, st->self),
+                ad__round(st, st->phase));
 }
 
 /* ------------------------------------------------------------------

@@ -2,11 +2,12 @@
 /*
  * protocols/mpc/adapter.c - see adapter.h.
  *
- * The round bookkeeping every adapter repeated lives here once: a
- * message of a later round is kept until the party gets there, one of an
- * earlier round is dropped, a round ends when every awaited party was
+ * A message of a later round is kept until the party gets there, one of
+ * an earlier round is dropped, a round ends when every awaited party was
  * heard or its timer fires, and every failure is an abort with the
- * round's reason.  The per-party work is mpc_party_* (party.c).
+ * round's reason.  The phase (= the round whose timer is armed, 0 once
+ * over), its timer and the abort are protocols/round.h's; the per-party
+ * work is mpc_party_* (party.c).
  */
 #include "protocols/mpc/adapter.h"
 
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/mpc/mpc_int.h"
+#include "protocols/round.h"
 
 #define MPC_STREAM_ADV 9
 
@@ -75,10 +78,10 @@ struct mpc_sim_party {
     struct fp_stream *adv;
     mpcsim_u128 adv_delta;
     struct mpc_ops charged;
-    int64_t timeout;
+    struct round rd; /* phase: the round whose timer is armed; 0 once over */
+    int phase;
     struct mpc_pending *pend;
     size_t n_pend, cap_pend;
-    int done;
 };
 
 /* see adapter.h */
@@ -120,6 +123,40 @@ mpc_sim_rounds(const struct mpc_sim_params *p, int n)
     return r;
 }
 
+/* see adapter.h */
+uint64_t
+mpc_sim_memory(const struct mpc_sim_params *p, int n)
+{
+    struct mpc_circuit *c = NULL;
+    struct mpc_circuit_stats st;
+    uint64_t E = 1, party, circ, un = (uint64_t)n;
+    int additive = p->scheme == MPC_ADDITIVE, mac = additive && p->mac;
+
+    if (mpc_build_compute(&c, &p->mc, n, NULL) != 0) {
+        return 0;
+    }
+    mpc_circuit_stats(c, &st);
+    for (size_t s = 1; s < c->levels; s++) {
+        uint64_t e = 0;
+
+        for (size_t q = c->start[s]; q < c->start[s] + c->n_inter[s]; q++) {
+            e += c->g[c->order[q]].op == MPC_OP_MUL && additive ? 2 : 1;
+        }
+        E = e > E ? e : E;
+    }
+    /* The gate array grows by doubling (1.5x on average), plus the order
+     * and product index per gate. */
+    circ = (uint64_t)c->cap * sizeof(struct mpc_gate) + (uint64_t)st.wires * 8;
+    /* Per party: values (and MAC shares) per wire, triples (6 values with
+     * their MACs) or double sharings (2), n rows of E received elements,
+     * the input masks, and with MACs the log of opened values (2 per
+     * product, 1 per opening; its array doubles). */
+    party = (uint64_t)st.wires * 16 * (mac ? 2 : 1) + (uint64_t)st.muls * 16 * (additive ? 6 : 2) +
+            un * E * 16 + un * 16 * 4 + (mac ? (uint64_t)(2 * st.muls + st.opens) * 32 * 3 / 2 : 0);
+    mpc_circuit_destroy(c);
+    return circ + un * party;
+}
+
 static void
 mpc__trial_teardown(void *trial)
 {
@@ -139,6 +176,14 @@ mpc__trial_teardown(void *trial)
         mpcsim_free(tr->cache);
     }
     mpcsim_free(tr);
+}
+
+/* The cost-table entry of one product in `f` (measured per field: bench
+ * field/mul_vec_simd/1M and field/mul_vec_best_m127/1M). */
+static enum sim_op
+mpc__mul_op(enum mpc_field_kind f)
+{
+    return f == MPC_FIELD_M127 ? SIM_OP_FIELD_MUL_M127 : SIM_OP_FIELD_MUL;
 }
 
 static int
@@ -183,7 +228,7 @@ mpc__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cf
         (rc = sim_stat_add_u64(sim, "offline_bytes", elems * (uint64_t)eb * (uint64_t)n)) != 0 ||
         (rc = sim_stat_add(sim, "offline_compute_ms",
                            ((double)samples * (sim_cost_default[SIM_OP_FIELD_SAMPLE] +
-                                               sim_cost_default[SIM_OP_FIELD_MUL])) /
+                                               sim_cost_default[mpc__mul_op(prm->mc.field)])) /
                                1e6)) != 0) {
         goto out;
     }
@@ -195,8 +240,10 @@ out:
 }
 
 static void
-mpc__free(struct mpc_sim_party *st)
+mpc__free(void *state)
 {
+    struct mpc_sim_party *st = state;
+
     if (st == NULL) {
         return;
     }
@@ -258,7 +305,7 @@ mpc__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         mpc__free(st);
         return rc;
     }
-    st->timeout = cfg->round_timeout_ns;
+    round_init(&st->rd, &st->phase, 1, 0, cfg->round_timeout_ns);
     sim_party_set_state(p, st);
     return 0;
 }
@@ -266,8 +313,7 @@ mpc__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
 static void
 mpc__teardown(struct sim_party *p)
 {
-    mpc__free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, mpc__free);
 }
 
 /* Charge what the party computed since the last charge. */
@@ -275,11 +321,10 @@ static void
 mpc__charge(struct sim_party *p, struct mpc_sim_party *st)
 {
     const struct mpc_ops *o = mpc_party_ops(st->pt);
-    double mulw = st->prm->mc.field == MPC_FIELD_M127 ? 4.0 : 1.0; /* 4 64-bit products */
     double n = (double)sim_party_count(p);
 
     sim_charge(p, SIM_OP_FIELD_ADD, (double)(o->add - st->charged.add));
-    sim_charge(p, SIM_OP_FIELD_MUL, mulw * (double)(o->mul - st->charged.mul));
+    sim_charge(p, mpc__mul_op(st->prm->mc.field), (double)(o->mul - st->charged.mul));
     sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)(o->sample - st->charged.sample));
     sim_charge(p, SIM_OP_FIELD_INV, (double)(o->inv - st->charged.inv));
     sim_charge(p, SIM_OP_HASH_BYTE, (double)(o->hash_bytes - st->charged.hash_bytes));
@@ -290,12 +335,7 @@ mpc__charge(struct sim_party *p, struct mpc_sim_party *st)
 static void
 mpc__abort(struct sim_party *p, struct mpc_sim_party *st, const char *why)
 {
-    char reason[192];
-
-    snprintf(reason, sizeof(reason), "%s: %s",
-             st->prm->scheme == MPC_ADDITIVE ? "additive" : "shamir", why);
-    st->done = 1;
-    sim_abort(p, reason);
+    round_abort(&st->rd, p, "%s: %s", st->prm->scheme == MPC_ADDITIVE ? "additive" : "shamir", why);
 }
 
 /* Broadcast the current round's message and arm its timer. */
@@ -315,7 +355,7 @@ mpc__send(struct sim_party *p, struct mpc_sim_party *st)
     rc = sim_broadcast(p, round, msg, len);
     mpcsim_free(msg);
     if (rc == 0) {
-        rc = sim_set_timer(p, st->timeout, (uint64_t)round);
+        rc = round_enter(&st->rd, p, round);
     }
     return rc;
 }
@@ -344,7 +384,7 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
         const mpcsim_i128 *o = NULL;
         size_t no = mpc_party_outputs(st->pt, &o);
 
-        st->done = 1;
+        round_finish(&st->rd);
         if (sim_output(p, o, no, mpc_party_included(st->pt)) != 0) {
             sim_abort(p, "out of memory");
         }
@@ -355,7 +395,7 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
         return 0;
     }
     /* Messages of the new round that came early. */
-    for (size_t i = 0; i < st->n_pend && !st->done;) {
+    for (size_t i = 0; i < st->n_pend && !round_over(&st->rd);) {
         struct mpc_pending pd = st->pend[i];
 
         if (mpc_msg_round(pd.msg, pd.len) == mpc_party_round(st->pt)) {
@@ -369,14 +409,14 @@ mpc__step(struct sim_party *p, struct mpc_sim_party *st)
             i++;
         }
     }
-    return !st->done;
+    return !round_over(&st->rd);
 }
 
 /* Finish every round whose messages are in. */
 static void
 mpc__advance(struct sim_party *p, struct mpc_sim_party *st)
 {
-    while (!st->done && mpc_party_complete(st->pt) && mpc__step(p, st)) {
+    while (!round_over(&st->rd) && mpc_party_complete(st->pt) && mpc__step(p, st)) {
     }
 }
 
@@ -417,7 +457,7 @@ mpc__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     struct mpc_sim_party *st = sim_party_state(p);
     int r = mpc_msg_round(msg, len), cur;
 
-    if (st->done) {
+    if (round_over(&st->rd)) {
         return;
     }
     cur = mpc_party_round(st->pt);
@@ -461,7 +501,7 @@ mpc__on_timer(struct sim_party *p, uint64_t id)
 {
     struct mpc_sim_party *st = sim_party_state(p);
 
-    if (st->done || id != (uint64_t)mpc_party_round(st->pt)) {
+    if (!round_timer_current(&st->rd, id)) {
         return;
     }
     if (st->prm->scheme == MPC_ADDITIVE) {

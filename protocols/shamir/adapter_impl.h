@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/round.h"
 #include "protocols/shamir/adapter.h"
 #include "protocols/shamir/shamir.h"
 
@@ -101,9 +102,9 @@ struct shamir_party {
     size_t L, nin, Lm, R;
     enum computation_kind kind;
     enum sim_behaviour behaviour;
-    int64_t timeout;
     int64_t t0;     /* when the party started */
     int out_waited; /* the output round's deadline was moved to t0 + 2 timeouts */
+    struct round rd; /* phase, its timer, abort */
     struct fp_stream *rng, *adv;
     FE *x;        /* own input, L */
     const FE *wf; /* weights as field elements, n (the trial's) */
@@ -204,8 +205,10 @@ sh__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
 }
 
 static void
-sh__free(struct shamir_party *st)
+sh__free(void *state)
 {
+    struct shamir_party *st = state;
+
     if (st == NULL) {
         return;
     }
@@ -275,13 +278,12 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->robust = prm->robust != 0;
     st->kind = prm->comp.kind;
     st->mul = computation_needs_mul(st->kind);
-    st->phase = SH_PH_INPUT;
     st->L = prm->comp.length;
     st->nin = sh__nin(&prm->comp, cfg->n);
     st->Lm = st->kind == COMPUTATION_VARIANCE ? st->L : (st->mul ? 1 : 0);
     st->R = computation_raw_len(&prm->comp);
     st->behaviour = cfg->behaviour;
-    st->timeout = cfg->round_timeout_ns;
+    round_init(&st->rd, &st->phase, SH_PH_INPUT, SH_PH_DONE, cfg->round_timeout_ns);
     rc = fp_stream_create(&st->rng, cfg->key, SH_STREAM_PROTOCOL);
     if (rc == 0) {
         rc = fp_stream_create(&st->adv, cfg->key, SH_STREAM_ADVERSARY);
@@ -343,8 +345,7 @@ out:
 static void
 sh__teardown(struct sim_party *p)
 {
-    sh__free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, sh__free);
 }
 
 /* ------------------------------------------------------------------ */
@@ -352,15 +353,13 @@ sh__teardown(struct sim_party *p)
 static void
 sh__abort(struct sim_party *p, struct shamir_party *st, const char *reason)
 {
-    st->phase = SH_PH_DONE;
-    sim_abort(p, reason);
+    round_abort(&st->rd, p, "%s", reason);
 }
 
 static int
 sh__enter(struct sim_party *p, struct shamir_party *st, int phase)
 {
-    st->phase = phase;
-    return sim_set_timer(p, st->timeout, (uint64_t)phase);
+    return round_enter(&st->rd, p, phase);
 }
 
 /*
@@ -1398,7 +1397,7 @@ sh__on_timer(struct sim_party *p, uint64_t id)
     struct shamir_party *st = sim_party_state(p);
     int rc = 0;
 
-    if (st->phase == SH_PH_DONE || id != (uint64_t)st->phase) {
+    if (!round_timer_current(&st->rd, id)) {
         return;
     }
     switch (st->phase) {
@@ -1416,7 +1415,7 @@ sh__on_timer(struct sim_party *p, uint64_t id)
          * input round's timeout: a party that entered the output round
          * early hears its view about t0 + 2 timeouts.  Unless its own view
          * can be decoded now, a linear computation waits until then. */
-        int64_t late = st->t0 + 2 * st->timeout - sim_now(p);
+        int64_t late = st->t0 + 2 * st->rd.timeout_ns - sim_now(p);
         int now_ok = st->n_groups == 1 && st->robust && st->groups[0].count >= (size_t)st->t + 1;
 
         if (!st->mul && !now_ok && late > 0 && !st->out_waited) {

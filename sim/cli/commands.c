@@ -1992,15 +1992,16 @@ execute(const char *cmd, int argc, char **argv)
     for (size_t p = 0; p < l.sweep.n_points; p++) {
         const struct registry_entry *re =
             l.points[p] != NULL ? registry_lookup(l.points[p]->protocol.kind) : NULL;
+        const char *const *cols = re != NULL ? registry_columns(re, l.points[p]) : NULL;
 
-        for (size_t c = 0; re != NULL && re->columns != NULL && re->columns[c] != NULL; c++) {
+        for (size_t c = 0; cols != NULL && cols[c] != NULL; c++) {
             size_t k = 0;
 
-            while (k < n_extra && strcmp(extra[k], re->columns[c]) != 0) {
+            while (k < n_extra && strcmp(extra[k], cols[c]) != 0) {
                 k++;
             }
             if (k == n_extra && n_extra + 1 < sizeof(extra) / sizeof(extra[0])) {
-                extra[n_extra++] = re->columns[c];
+                extra[n_extra++] = cols[c];
             }
         }
     }

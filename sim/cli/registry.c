@@ -127,6 +127,18 @@ registry_protocol(const struct registry_entry *re, const struct scenario *sc)
     return re->proto;
 }
 
+/* The shared layer's dealer columns (masks, random bits and integers,
+ * triples or double sharings), for additive and Shamir alike. */
+static const char *const mpc_columns[] = {"offline_messages", "offline_bytes", "offline_compute_ms",
+                                          NULL};
+
+/* see registry.h */
+const char *const *
+registry_columns(const struct registry_entry *re, const struct scenario *sc)
+{
+    return registry_protocol(re, sc) == &mpc_protocol ? mpc_columns : re->columns;
+}
+
 /* ---- additive ---- */
 
 static void
@@ -622,4 +634,11 @@ registry_estimate(struct registry_estimate *out, const struct scenario *sc)
     out->events = m + (sc->net.bandwidth_mbps > 0.0 ? m / 2 : 0) +
                   (uint64_t)sc->parties * (uint64_t)(rounds > 0 ? rounds : 1);
     out->memory_bytes = UINT64_C(5000000) + UINT64_C(78) * m;
+    if (re != NULL && registry_protocol(re, sc) == &mpc_protocol) {
+        /* Comparisons: the circuit and the parties' wire values dominate. */
+        struct mpc_sim_params p;
+
+        mpc_fill(&p, sc);
+        out->memory_bytes += mpc_sim_memory(&p, sc->parties);
+    }
 }

@@ -50,7 +50,9 @@ struct registry_entry {
  * bandwidth is limited - a queued downlink arrival is an event of its
  * own - plus a timer per party and round)
  * and peak resident memory, calibrated on Shamir runs as 5 MB + 78 B per
- * message (n = 400: 300 846 messages, 28 MB; n = 800: 1 217 676, 99 MB).
+ * message (n = 400: 300 846 messages, 28 MB; n = 800: 1 217 676, 99 MB);
+ * comparisons add mpc_sim_memory (the circuit and the parties' wire
+ * values: within 30 % of peak RSS, tests/cli/estimate.sh).
  */
 struct registry_estimate {
     uint64_t messages, events, memory_bytes;
@@ -65,5 +67,8 @@ const struct registry_entry *registry_all(size_t *count);
  * shared layer's (protocols/mpc) for comparison computations. */
 const struct sim_protocol *registry_protocol(const struct registry_entry *re,
                                              const struct scenario *sc);
+/* The extra result columns of `sc` on `re`: the entry's, or the shared
+ * layer's (offline_*) for comparison computations. */
+const char *const *registry_columns(const struct registry_entry *re, const struct scenario *sc);
 
 #endif /* MPCSIM_SIM_CLI_REGISTRY_H */

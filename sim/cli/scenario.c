@@ -2247,7 +2247,9 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
         for (size_t i = 0; i < n; i++) {
             rows[i] = &sc->inputs.values[i * len];
         }
-        bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+        /* Only MPCSIM_ERANGE is this check's: a shape the computation does
+         * not take (vector inputs to a comparison) has its own error. */
+        bad = computation_expected(out, &sc->comp, v->n, rows, NULL) == MPCSIM_ERANGE;
     } else {
         for (int side = 0; side < 2 && !bad; side++) {
             for (size_t k = 0; k < len; k++) {
@@ -2256,7 +2258,7 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
             for (size_t i = 0; i < n; i++) {
                 rows[i] = bound;
             }
-            bad = computation_expected(out, &sc->comp, v->n, rows, NULL) < 0;
+            bad = computation_expected(out, &sc->comp, v->n, rows, NULL) == MPCSIM_ERANGE;
         }
     }
     if (bad) {

@@ -38,6 +38,10 @@
     HEAD "inputs: { values: [1, 2, 3, 4, 5] }\n"                                                   \
          "computation: { kind: weighted_sum, weights: [1, 2, 3, 4, 5] }\n"                         \
          "protocol: { kind: paillier, key_bits: 1024" extra " }\n"
+/* Comparisons run in GF(2^127 - 1) by default: its products are field_mul_m127. */
+#define COMPARE_M127                                                                               \
+    HEAD "inputs: { values: [1, 2, 3, 4, 5] }\ncomputation: { kind: max }\n"                       \
+         "protocol: { kind: shamir, threshold: 2, comparison_bits: 16 }\n"
 #define SECAGG                                                                                     \
     HEAD "inputs: { values: [1, 2, 3, 4, 5] }\ncomputation: sum\n"                                 \
          "protocol: { kind: secagg }\n"
@@ -49,6 +53,7 @@ static const struct {
 } uses[] = {
     {"field_add", ADDITIVE},
     {"field_mul", ADDITIVE},
+    {"field_mul_m127", COMPARE_M127},
     {"field_inv", SHAMIR_FAST},
     {"field_sample", ADDITIVE},
     {"lagrange_term", SHAMIR_FAST},

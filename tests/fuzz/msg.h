@@ -2,7 +2,7 @@
 /*
  * tests/fuzz/msg.h - the protocol message targets: fuzz bytes -> a trial
  * of one protocol (trial.h) whose parameters come from the header bytes.
- * Shared by fuzz_{additive,shamir,paillier,secagg}_msg.c and msg_seeds.c, which
+ * Shared by fuzz_{additive,shamir,paillier,secagg,mpc}_msg.c and msg_seeds.c, which
  * captures the seed corpora from honest runs.  Header bytes:
  *     0  parties: 2 + h % 5 (shamir: 2 + h % 6; secagg: 3 + h % 5)
  *     1  the corrupted party: h % n
@@ -136,6 +136,52 @@ fuzz_msg_secagg(const uint8_t *data, size_t size, FILE *capture)
     prm.threshold = data[3] % n; /* 0 = the default */
     return fuzz_trial_run(&ft, &secagg_protocol, &prm, n, data[1] % n, prm.comp.length, data[5],
                           1 + data[6] % 64, data + FUZZ_TRIAL_HDR, size - FUZZ_TRIAL_HDR);
+}
+#endif
+
+#ifdef MPCSIM_FUZZ_MSG_MPC
+#include "protocols/mpc/adapter.h"
+
+/*
+ * The shared layer (protocols/mpc) on a comparison computation; its own
+ * header bytes:
+ *     0  parties: 2 + h % 5 (Shamir: at least 3)
+ *     2  sum_threshold, max, second_price, median by h % 4
+ *     3  bit 0: Shamir (else additive); bit 1: MACs (additive);
+ *        h >> 2: Shamir's t = 1 + (h >> 2) % ((n - 1) / 2)
+ *     4  sum_threshold's op (h % 4), max's reveal (h % 3)
+ *     7  bit 0: m127 (ell = 24), else m61 (ell = 19); bit 1: robust
+ * (1, 5, 6 as above; the input length is 1).
+ */
+static inline int
+fuzz_msg_mpc(const uint8_t *data, size_t size, FILE *capture)
+{
+    struct fuzz_trial ft = {.capture = capture};
+    struct mpc_sim_params prm;
+    int n;
+
+    if (size < FUZZ_TRIAL_HDR) {
+        return 0;
+    }
+    memset(&prm, 0, sizeof(prm));
+    prm.scheme = (data[3] & 1) ? MPC_SHAMIR : MPC_ADDITIVE;
+    n = 2 + data[0] % 5;
+    if (prm.scheme == MPC_SHAMIR && n < 3) {
+        n = 3;
+    }
+    prm.mc.comp.kind = (enum computation_kind)(COMPUTATION_SUM_THRESHOLD + data[2] % 4);
+    prm.mc.comp.length = 1;
+    prm.mc.comp.op = (enum computation_cmp)(data[4] % 4);
+    prm.mc.comp.threshold = 2500;
+    prm.mc.comp.reveal = (enum computation_reveal)(data[4] % 3);
+    prm.mc.field = (data[7] & 1) ? MPC_FIELD_M127 : MPC_FIELD_M61;
+    prm.mc.ell = prm.mc.field == MPC_FIELD_M127 ? 24 : 19;
+    prm.mc.kappa = 40;
+    prm.mac = (data[3] >> 1) & 1;
+    prm.t = 1 + (data[3] >> 2) % ((n - 1) / 2 > 0 ? (n - 1) / 2 : 1);
+    prm.robust = (data[7] >> 1) & 1;
+    return fuzz_trial_run(&ft, &mpc_protocol, &prm, n, data[1] % n, 1, data[5], 1 + data[6] % 64,
+                          data + FUZZ_TRIAL_HDR, size - FUZZ_TRIAL_HDR);
 }
 #endif
 

@@ -5,12 +5,13 @@
  * followed by every message the corrupted party really sent, as op-1
  * records (trial.h).  Run once when a wire format changes:
  *     build/tests/fuzz/msg_seeds tests/fuzz/corpus
- * (writes corpus/{additive,shamir,paillier,secagg}_msg/seed-HEADER; secagg
+ * (writes corpus/{additive,shamir,paillier,mpc,secagg}_msg/seed-HEADER; secagg
  * when built with it).
  */
 #define MPCSIM_FUZZ_MSG_ADDITIVE
 #define MPCSIM_FUZZ_MSG_SHAMIR
 #define MPCSIM_FUZZ_MSG_PAILLIER
+#define MPCSIM_FUZZ_MSG_MPC
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -44,6 +45,14 @@ static const uint8_t paillier_hdr[][FUZZ_TRIAL_HDR] = {
     {2, 0, 1, 0, 1, 7, 10, 1}, /* single, tree, L = 2: party 0's 16-byte results */
 };
 
+/* Both schemes, each comparison computation, MACs on and off, both
+ * fields, robust Shamir at n = 5 and 7 (t = 1, 2). */
+static const uint8_t mpc_hdr[][FUZZ_TRIAL_HDR] = {
+    {2, 1, 0, 0, 0, 1, 10, 0}, {2, 3, 1, 2, 2, 2, 10, 1}, {1, 0, 2, 0, 0, 3, 10, 0},
+    {2, 2, 3, 2, 0, 4, 30, 1}, {3, 1, 0, 1, 1, 5, 10, 2}, {3, 4, 1, 1, 2, 6, 10, 3},
+    {3, 2, 2, 5, 0, 7, 10, 3}, {5, 6, 3, 5, 0, 8, 40, 2}, {0, 1, 0, 3, 3, 9, 10, 1},
+};
+
 #ifdef MPCSIM_FUZZ_MSG_SECAGG
 /* n = 4 or 5, each computation, default and explicit thresholds. */
 static const uint8_t secagg_hdr[][FUZZ_TRIAL_HDR] = {
@@ -63,6 +72,7 @@ main(int argc, char **argv)
         {"shamir_msg", fuzz_msg_shamir, shamir_hdr, sizeof(shamir_hdr) / sizeof(shamir_hdr[0])},
         {"paillier_msg", fuzz_msg_paillier, paillier_hdr,
          sizeof(paillier_hdr) / sizeof(paillier_hdr[0])},
+        {"mpc_msg", fuzz_msg_mpc, mpc_hdr, sizeof(mpc_hdr) / sizeof(mpc_hdr[0])},
 #ifdef MPCSIM_FUZZ_MSG_SECAGG
         {"secagg_msg", fuzz_msg_secagg, secagg_hdr, sizeof(secagg_hdr) / sizeof(secagg_hdr[0])},
 #endif

@@ -250,6 +250,51 @@ test_mpc_sim_out_of_range(void **state)
     }
 }
 
+/* Party 0's compute (ns) of an honest comparison whose only priced
+ * operation is `op` (1 us each). */
+static int64_t
+priced_compute(enum mpc_field_kind f, enum sim_op op)
+{
+    struct world w;
+    struct mpc_sim_params p;
+    struct sim_config c;
+    struct sim *sim = NULL;
+    double cost[SIM_OP_COUNT] = {0};
+    int64_t ns;
+
+    world_init(&w, 5);
+    params(&p, MPC_SHAMIR, COMPUTATION_MAX, 2, 0);
+    p.mc.field = f;
+    p.mc.ell = 19; /* fits m61 at kappa 40 */
+    cost[op] = 1000.0;
+    sim_config_init(&c, w.n, 5);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.latency.ms = 10;
+    c.cost_ns = cost;
+    assert_int_equal(sim_create(&sim, &c, &mpc_protocol, &p), 0);
+    assert_int_equal(sim_run(sim), 0);
+    assert_true(sim_party_result(sim, 0)->has_output);
+    ns = sim_party_result(sim, 0)->compute_ns;
+    sim_destroy(sim);
+    return ns;
+}
+
+/* Products are charged at their own field's cost-table entry: m127 ones
+ * at field_mul_m127 (bench field/mul_vec_best_m127/1M), not as m61 ones. */
+static void
+test_mpc_sim_mul_cost_per_field(void **state)
+{
+    (void)state;
+    assert_int_equal(priced_compute(MPC_FIELD_M127, SIM_OP_FIELD_MUL), 0);
+    assert_true(priced_compute(MPC_FIELD_M127, SIM_OP_FIELD_MUL_M127) > 0);
+    assert_int_equal(priced_compute(MPC_FIELD_M61, SIM_OP_FIELD_MUL_M127), 0);
+    assert_true(priced_compute(MPC_FIELD_M61, SIM_OP_FIELD_MUL) > 0);
+    /* The same circuit, the same count of products in either field. */
+    assert_true(priced_compute(MPC_FIELD_M127, SIM_OP_FIELD_MUL_M127) ==
+                priced_compute(MPC_FIELD_M61, SIM_OP_FIELD_MUL));
+}
+
 int
 main(void)
 {
@@ -259,6 +304,7 @@ main(void)
         cmocka_unit_test(test_mpc_sim_shamir_robust),
         cmocka_unit_test(test_mpc_sim_dropouts),
         cmocka_unit_test(test_mpc_sim_out_of_range),
+        cmocka_unit_test(test_mpc_sim_mul_cost_per_field),
     };
 
     mpcsim_test_init();
