@@ -1365,14 +1365,12 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
 
     if (node->kind == YNODE_MAP) {
         check_keys(v, node, keys, COUNT(keys), "network.transport");
-        k = required(v, node, "kind", "network.transport");
-        if (k == NULL) {
-            return;
-        }
+        /* kind defaults to tcp, so `--set network.transport.rto_ms=...` works alone. */
+        k = ynode_map_get(node, "kind");
     } else if (!expect_kind(v, node, YNODE_SCALAR, "network.transport")) {
         return;
     }
-    kind = enum_value(v, k, kinds, 2, "network.transport kind");
+    kind = k == NULL ? SIM_TRANSPORT_TCP : enum_value(v, k, kinds, 2, "network.transport kind");
     if (kind < 0) {
         return;
     }
@@ -1412,6 +1410,17 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
     if ((p = ynode_map_get(node, "connection_timeout_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e9, 0, "network.transport.connection_timeout_ms",
                        &t->connection_timeout_ms);
+    }
+    if (t->rto_max_ms < t->rto_ms) {
+        /* Name the key the file set: rto_max_ms, else rto_ms (above the default cap). */
+        if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
+            err(v, p, "network.transport.rto_max_ms (%g ms) is below rto_ms (%g ms)", t->rto_max_ms,
+                t->rto_ms);
+        } else {
+            err(v, ynode_map_get(node, "rto_ms"),
+                "network.transport.rto_ms (%g ms) is above rto_max_ms (%g ms)", t->rto_ms,
+                t->rto_max_ms);
+        }
     }
     if (kind == SIM_TRANSPORT_DATAGRAM) {
         for (size_t i = 0; i + 1 < node->n_items; i += 2) {
