@@ -301,6 +301,11 @@ dispatch(struct sim *sim, const struct sim__event *ev)
     case SIM__EV_CRASH:
         crash_now(p, ev->time);
         break;
+    case SIM__EV_NET:
+        if (sim__net_event(sim, ev) < 0) {
+            sim->rc = MPCSIM_ENOMEM;
+        }
+        break;
     default:
         MPCSIM_ASSERT(0);
     }
@@ -788,6 +793,7 @@ sim_destroy(struct sim *sim)
         }
     }
     SIM__Q_CLEAR(&sim->q);
+    sim__net_release(sim);
     while (sim->slabs != NULL) {
         void *next;
 

@@ -160,6 +160,41 @@ struct sim_partition {
     int rest;                /* the group of every party not listed */
 };
 
+/*
+ * How the messages a party has on its links share its uplink and their
+ * receivers' downlinks (sim_network.sharing):
+ *   FIFO: the default: one message at a time per uplink and per downlink,
+ *         in send (arrival) order; a small message waits behind a large one.
+ *   FAIR: a flow-level model.  The messages from s to r form one flow (a
+ *         FIFO of messages: one tcp connection, or one datagram socket);
+ *         every flow that has bytes to send at time t gets the max-min fair
+ *         rate over the constraints it crosses - the sender's uplink, the
+ *         receiver's downlink (capacities 1/up_ns_per_byte and
+ *         1/down_ns_per_byte) and, for tcp with initial_window_segments 0,
+ *         its own window_bytes/RTT - computed by progressive filling
+ *         (every unfrozen flow's rate rises together; a constraint that
+ *         saturates freezes the flows crossing it), unweighted: no 1/RTT
+ *         weights (SimGrid's LV08 has them), because the window and
+ *         slow-start limits already model RTT explicitly.  With slow start
+ *         a flow sends a flight of min(cwnd, window/mss) segments at its
+ *         rate, then leaves the sharing until one RTT after the flight
+ *         started (its ACKs), when cwnd has grown by the flight and the
+ *         next flight starts: a window-limited flow leaves capacity to the
+ *         others.  Rates are recomputed when a flow starts sending, ends a
+ *         flight or ends, once per simulated time, over the flows connected
+ *         to the change only, and completion times are re-planned; a crash
+ *         of the sender at c ends its flows at c (the whole segments that
+ *         had left count in `bytes`, nothing arrives); partitions and loss
+ *         act as with FIFO on the interval [first byte left, last byte
+ *         arrived].  The downlink is a constraint of the flow, not a second
+ *         queue: arrival = last byte left + latency.  One flow at a time
+ *         behaves as FIFO does.
+ */
+enum sim_sharing {
+    SIM_SHARING_FIFO = 0,
+    SIM_SHARING_FAIR,
+};
+
 struct sim_network {
     struct sim_latency latency;
     /* Regions: if n_regions > 0, the one-way latency of a message from a
@@ -174,7 +209,8 @@ struct sim_network {
     int has_jitter;                   /* add a draw of `jitter` to every message */
     struct sim_latency jitter;
     struct sim_transport transport;
-    double loss; /* per segment (tcp) or per message (datagram), in [0, 1) */
+    double loss;              /* per segment (tcp) or per message (datagram), in [0, 1) */
+    enum sim_sharing sharing; /* default FIFO */
     int n_partitions;
     const struct sim_partition *partitions;
 };

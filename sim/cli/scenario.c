@@ -1772,8 +1772,9 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 static void
 check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
 {
-    static const char *const keys[] = {"latency", "bandwidth_mbps", "transport",
-                                       "loss",    "regions",        "partitions"};
+    static const char *const keys[] = {"latency", "bandwidth_mbps", "transport", "loss",
+                                       "regions", "partitions",     "sharing"};
+    static const char *const sharings[] = {"fifo", "fair"};
     const struct ynode *p = NULL;
 
     if (!expect_kind(v, node, YNODE_MAP, "network")) {
@@ -1802,6 +1803,13 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     }
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
+    }
+    if ((p = ynode_map_get(node, "sharing")) != NULL) {
+        int k = enum_value(v, p, sharings, 2, "network.sharing");
+
+        if (k >= 0) {
+            sc->net.sharing = (enum sim_sharing)k;
+        }
     }
 }
 
