@@ -301,13 +301,11 @@ dispatch(struct sim *sim, const struct sim__event *ev)
     case SIM__EV_CRASH:
         crash_now(p, ev->time);
         break;
-    case SIM__EV_NET:
+    default:
+        MPCSIM_ASSERT(SIM__EV_KIND(ev->aux) == SIM__EV_NET);
         if (sim__net_event(sim, ev) < 0) {
             sim->rc = MPCSIM_ENOMEM;
         }
-        break;
-    default:
-        MPCSIM_ASSERT(0);
     }
 }
 

@@ -261,6 +261,9 @@ sim__net_init(struct sim *sim)
     int any_rtt = 0, adversary = 0;
 
     sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
+    sim->tls = sim->tcp && net->transport.tls;
+    sim->first_rtts = sim->tcp ? (net->transport.handshake != 0) + sim->tls : 0;
+    sim->net_opts = sim->tls || sim->first_rtts > 0 || net->sharing == SIM_SHARING_FAIR;
     sim->rto_ns = to_ns(net->transport.rto_ms * 1e6);
     sim->rto_max_ns = to_ns(net->transport.rto_max_ms * 1e6);
     sim->conn_timeout_ns = to_ns(net->transport.connection_timeout_ms * 1e6);
@@ -317,10 +320,10 @@ sim__net_init(struct sim *sim)
     sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
     sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
     sim->in_order = sim->tcp;
-    sim->need_links =
-        (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
-                      net->loss > 0.0 || adversary || net->n_partitions > 0)) ||
-        sim->link_draws;
+    sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
+                                    sim->latency_random || net->loss > 0.0 || adversary ||
+                                    net->n_partitions > 0 || sim->first_rtts > 0)) ||
+                      sim->link_draws;
     if (net->sharing != SIM_SHARING_FIFO && net->sharing != SIM_SHARING_FAIR) {
         return MPCSIM_EINVAL;
     }
@@ -379,7 +382,8 @@ link_live(const struct sim *sim, const struct sim__link_slot *s, int64_t now)
     /* A link keeps its cwnd until it has been idle for an RTO (forever
      * without slow-start restart). */
     return s->key != 0 &&
-           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now ||
+           (sim->link_draws || sim->first_rtts > 0 || s->link.link_free > now ||
+            s->link.last_arrival > now ||
             (sim->slow_start && (!sim->cfg.net.transport.slow_start_after_idle ||
                                  sim_time_add(s->link.link_free, sim->rto_ns) >= now)));
 }
@@ -419,7 +423,7 @@ links_rehash(struct sim *sim)
 }
 
 /* The state of link s->r, or NULL on MPCSIM_ENOMEM. */
-static struct sim__link *
+static inline __attribute__((always_inline)) struct sim__link *
 link_get(struct sim *sim, int s, int r)
 {
     uint64_t key = (uint64_t)s * (uint64_t)sim->n + (uint64_t)r + 1;
@@ -454,12 +458,26 @@ unit_bytes(const struct sim *sim)
     return sim->tcp ? sim->cfg.net.transport.mss : SIM_DATAGRAM_MAX_BYTES;
 }
 
+/* The bytes tcp carries for a len-byte message: len, plus the TLS record
+ * overhead when tls is on (sim.h). */
+static inline uint64_t
+net_len(const struct sim *sim, uint64_t len)
+{
+    if (__builtin_expect(sim->tls, 0)) {
+        uint64_t records = len == 0 ? 1 : (len + SIM_TLS_RECORD_BYTES - 1) / SIM_TLS_RECORD_BYTES;
+
+        return len + records * SIM_TLS_RECORD_OVERHEAD;
+    }
+    return len;
+}
+
 /* Units (segments or datagram fragments) of a len-byte message: >= 1. */
 static inline uint64_t
 net_units(const struct sim *sim, uint64_t len)
 {
     uint64_t u = unit_bytes(sim);
 
+    len = net_len(sim, len);
     return len == 0 ? 1 : (len + u - 1) / u;
 }
 
@@ -467,7 +485,9 @@ net_units(const struct sim *sim, uint64_t len)
 uint64_t
 sim__net_wire_bytes(const struct sim *sim, size_t len)
 {
-    return (uint64_t)len + net_units(sim, len) * sim->cfg.net.transport.header_bytes;
+    uint64_t tl = net_len(sim, len), u = unit_bytes(sim);
+
+    return tl + (tl == 0 ? 1 : (tl + u - 1) / u) * sim->cfg.net.transport.header_bytes;
 }
 
 /* Wire bytes of unit j (0-based) of a len-byte message in `units` units. */
@@ -476,7 +496,8 @@ unit_wire(const struct sim *sim, uint64_t len, uint64_t units, uint64_t j)
 {
     uint64_t u = unit_bytes(sim);
 
-    return (j + 1 < units ? u : len - (units - 1) * u) + sim->cfg.net.transport.header_bytes;
+    return (j + 1 < units ? u : net_len(sim, len) - (units - 1) * u) +
+           sim->cfg.net.transport.header_bytes;
 }
 
 /* first + (last - first) * num / den, exact (last >= first, num <= den). */
@@ -639,7 +660,7 @@ tcp_loss(const struct sim *sim, struct sim_stream *st, uint64_t len, uint64_t un
  * Updates the link's cwnd.  Once cwnd reaches the receive window the
  * remaining full flights are counted at once, so the cost is O(log S).
  */
-static int64_t
+static inline __attribute__((always_inline)) int64_t
 tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t units,
             uint64_t wire, double rtt)
 {
@@ -780,22 +801,24 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
 static int fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
                      int64_t depart, int64_t extra_ns);
 
-/* see sim_int.h */
-int
-sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
-              int64_t extra_ns)
+/*
+ * sim__net_send's fifo body; `opts` (a constant in each instance) says
+ * whether tls or handshake is on, so the default instance pays nothing
+ * for them.
+ */
+static inline __attribute__((always_inline)) int
+net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns, const int opts)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t units = net_units(sim, pl->len);
-    uint64_t wire = pl->len + units * net->transport.header_bytes;
+    uint64_t tl = opts ? net_len(sim, pl->len) : pl->len, u = unit_bytes(sim);
+    uint64_t units = tl == 0 ? 1 : (tl + u - 1) / u;
+    uint64_t wire = tl + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
     struct sim__link *lk = NULL;
     uint64_t index = 0;
 
-    if (__builtin_expect(sim->fair != NULL, 0)) {
-        return fair_send(sim, p, to, pl, depart, extra_ns);
-    }
     SIM__TRACE_MSG(sim, SIM_TRACE_SEND, p->id, to, pl, depart, depart);
     if (p->up_ns_per_byte > 0.0) {
         first = depart > p->up_free ? depart : p->up_free;
@@ -813,6 +836,18 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         }
         if (net->n_regions > 0) {
             rtt = typical_latency_ns(sim, p->id, to) + typical_latency_ns(sim, to, p->id);
+        }
+        if (opts && sim->first_rtts > 0 && lk->link_free == 0 && lk->last_arrival == 0 &&
+            rtt > 0.0) {
+            /* The link's first use: handshake (and TLS) before the first
+             * byte; the uplink is not held meanwhile. */
+            int64_t s0 = sim_time_add(depart, to_ns(rtt * sim->first_rtts));
+
+            lk->link_free = s0; /* marks the link used; the window starts here */
+            if (!sim->windowed && s0 > first) {
+                left = sim_time_add(s0, left - first);
+                first = s0;
+            }
         }
         if (sim->windowed && rtt > 0.0) {
             int64_t start = depart > lk->link_free ? depart : lk->link_free;
@@ -872,6 +907,28 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     }
 }
 
+/* The instance with tls or handshake on. */
+static __attribute__((noinline)) int
+net_send_opts(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
+{
+    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 1);
+}
+
+/* see sim_int.h */
+int
+sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
+{
+    if (__builtin_expect(sim->net_opts, 0)) {
+        if (sim->fair != NULL) {
+            return fair_send(sim, p, to, pl, depart, extra_ns);
+        }
+        return net_send_opts(sim, p, to, pl, depart, extra_ns);
+    }
+    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 0);
+}
+
 /* see sim_int.h */
 int
 sim__net_arrive(struct sim *sim, const struct sim__event *ev)
@@ -923,6 +980,15 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
  * ------------------------------------------------------------------- */
 
 enum { FAIR_EV_START = 0, FAIR_EV_FLOW, FAIR_EV_RESHARE };
+
+/* link_get out of line (it stays inlined on the default send path). */
+static __attribute__((noinline)) struct sim__link *
+fair_link(struct sim *sim, int s, int r)
+{
+    return link_get(sim, s, r);
+}
+/* Flows are found through a dense n x n index up to this many links (16 MiB). */
+#define FAIR_DENSE_MAX (UINT64_C(1) << 22)
 enum { FAIR_SENDING = 0, FAIR_WAITING };
 
 struct fair_msg {
@@ -982,7 +1048,8 @@ struct sim__fair {
     struct fair_msg *msgs;
     size_t n_msgs, cap_msgs;
     int32_t free_msg;
-    uint64_t *tab_key; /* key + 1, 0: empty */
+    int32_t *dense;    /* n x n flow index + 1 (0: none) while small, else NULL */
+    uint64_t *tab_key; /* key + 1, 0: empty (no dense table) */
     int32_t *tab_val;
     size_t tab_cap, tab_used;
     struct fair_res *res; /* 2n */
@@ -1030,12 +1097,22 @@ fair_init(struct sim *sim)
     F->free_flow = -1;
     F->free_msg = -1;
     F->reshare_at = -1;
-    F->tab_cap = 1024;
-    F->tab_key = mpcsim_calloc(F->tab_cap, sizeof(uint64_t));
-    F->tab_val = mpcsim_calloc(F->tab_cap, sizeof(int32_t));
+    if ((uint64_t)sim->n * (uint64_t)sim->n <= FAIR_DENSE_MAX) {
+        F->dense = mpcsim_calloc((size_t)sim->n * (size_t)sim->n, sizeof(int32_t));
+        if (F->dense == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+    } else {
+        F->tab_cap = 1024;
+        F->tab_key = mpcsim_calloc(F->tab_cap, sizeof(uint64_t));
+        F->tab_val = mpcsim_calloc(F->tab_cap, sizeof(int32_t));
+        if (F->tab_key == NULL || F->tab_val == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+    }
     F->res = mpcsim_calloc(2 * (size_t)sim->n, sizeof(struct fair_res));
     F->dirty = mpcsim_calloc(2 * (size_t)sim->n, sizeof(int32_t));
-    if (F->tab_key == NULL || F->tab_val == NULL || F->res == NULL || F->dirty == NULL) {
+    if (F->res == NULL || F->dirty == NULL) {
         return MPCSIM_ENOMEM;
     }
     for (int i = 0; i < sim->n; i++) {
@@ -1059,6 +1136,7 @@ fair_free(struct sim *sim)
     }
     mpcsim_free(F->flows);
     mpcsim_free(F->msgs);
+    mpcsim_free(F->dense);
     mpcsim_free(F->tab_key);
     mpcsim_free(F->tab_val);
     mpcsim_free(F->res);
@@ -1274,6 +1352,8 @@ fair_flight(struct sim *sim, int32_t fi)
     return fair_enter(sim, fi);
 }
 
+static int fair_plan(struct sim *sim, int32_t fi);
+
 /* The flow's head message starts at the current time. */
 static int
 fair_begin(struct sim *sim, int32_t fi)
@@ -1285,8 +1365,8 @@ fair_begin(struct sim *sim, int32_t fi)
     f->wire = sim__net_wire_bytes(sim, m->pl->len);
     f->seg_done = 0;
     f->first = sim->now;
-    if (f->ss) {
-        struct sim__link *lk = link_get(sim, f->s, f->r);
+    if (f->ss || (sim->first_rtts > 0 && f->rtt > 0.0)) {
+        struct sim__link *lk = fair_link(sim, f->s, f->r);
 
         if (lk == NULL) {
             return MPCSIM_ENOMEM;
@@ -1295,6 +1375,14 @@ fair_begin(struct sim *sim, int32_t fi)
         if (f->cwnd == 0 || (sim->cfg.net.transport.slow_start_after_idle &&
                              sim->now - lk->link_free > sim->rto_ns)) {
             f->cwnd = sim->cfg.net.transport.initial_window_segments;
+        }
+        if (sim->first_rtts > 0 && f->rtt > 0.0 && lk->link_free == 0 && lk->last_arrival == 0) {
+            /* First use: wait out the handshake (and TLS) outside the sharing. */
+            f->first = sim_time_add(sim->now, to_ns(f->rtt * sim->first_rtts));
+            lk->link_free = f->first;
+            f->state = FAIR_WAITING;
+            f->planned = f->first;
+            return fair_plan(sim, fi);
         }
     }
     return fair_flight(sim, fi);
@@ -1354,7 +1442,11 @@ fair_drop_flow(struct sim *sim, int32_t fi)
     struct sim__fair *F = sim->fair;
     struct fair_flow *f = &F->flows[fi];
 
-    fair_tab_del(F, fair_key(sim, f->s, f->r));
+    if (F->dense != NULL) {
+        F->dense[fair_key(sim, f->s, f->r)] = 0;
+    } else {
+        fair_tab_del(F, fair_key(sim, f->s, f->r));
+    }
     f->ver++;
     f->head = F->free_flow;
     F->free_flow = fi;
@@ -1375,7 +1467,7 @@ fair_complete(struct sim *sim, int32_t fi)
 
     SIM__TRACE_MSG(sim, SIM_TRACE_UPLINK, f->s, f->r, pl, first, left);
     if (sim->need_links) {
-        lk = link_get(sim, f->s, f->r);
+        lk = fair_link(sim, f->s, f->r);
         if (lk == NULL) {
             return MPCSIM_ENOMEM;
         }
@@ -1431,16 +1523,21 @@ fair_start(struct sim *sim, int32_t mi)
     struct sim__fair *F = sim->fair;
     struct fair_msg *m = &F->msgs[mi];
     uint64_t key = fair_key(sim, m->from, m->to);
-    size_t j;
+    size_t j = 0;
     int32_t fi;
     struct fair_flow *f;
 
-    if ((F->tab_used + 1) * 2 > F->tab_cap && fair_tab_grow(F) < 0) {
-        return MPCSIM_ENOMEM;
+    if (F->dense != NULL) {
+        fi = F->dense[key] - 1;
+    } else {
+        if ((F->tab_used + 1) * 2 > F->tab_cap && fair_tab_grow(F) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+        j = fair_slot(F, key);
+        fi = F->tab_key[j] != 0 ? F->tab_val[j] : -1;
     }
-    j = fair_slot(F, key);
-    if (F->tab_key[j] != 0) {
-        f = &F->flows[F->tab_val[j]];
+    if (fi >= 0) {
+        f = &F->flows[fi];
         F->msgs[f->tail].next = mi;
         f->tail = mi;
         return 0;
@@ -1455,9 +1552,13 @@ fair_start(struct sim *sim, int32_t mi)
         fi = (int32_t)F->n_flows++;
         F->flows[fi].ver = 0;
     }
-    F->tab_key[j] = key + 1;
-    F->tab_val[j] = fi;
-    F->tab_used++;
+    if (F->dense != NULL) {
+        F->dense[key] = fi + 1;
+    } else {
+        F->tab_key[j] = key + 1;
+        F->tab_val[j] = fi;
+        F->tab_used++;
+    }
     f = &F->flows[fi];
     f->s = m->from;
     f->r = m->to;
@@ -1600,8 +1701,8 @@ fair_push_res(struct sim__fair *F, size_t *n, int32_t x)
 }
 
 /* Freeze flow fi at `ipr` ns per byte; the other resources lose its rate. */
-static int
-fair_freeze(struct sim__fair *F, size_t *n, int32_t fi, double ipr, int32_t except)
+static void
+fair_freeze(struct sim__fair *F, int32_t fi, double ipr, int32_t except)
 {
     struct fair_flow *f = &F->flows[fi];
     int32_t xs[2] = {2 * f->s, 2 * f->r + 1};
@@ -1616,11 +1717,8 @@ fair_freeze(struct sim__fair *F, size_t *n, int32_t fi, double ipr, int32_t exce
         }
         rs->k--;
         rs->fs += ipr > 0.0 ? 1.0 / ipr : 0.0;
-        if (fair_push_res(F, n, xs[k]) < 0) {
-            return MPCSIM_ENOMEM;
-        }
+        rs->ver++; /* its heap entry is now a lower bound: re-pushed when popped */
     }
-    return 0;
 }
 
 static int
@@ -1698,8 +1796,8 @@ fair_reshare(struct sim *sim)
         if (e.id & 1u << 31) {
             int32_t fi = (int32_t)(e.id & ~(1u << 31));
 
-            if (!F->flows[fi].frozen && fair_freeze(F, &nh, fi, F->flows[fi].cap_ipr, -1) < 0) {
-                return MPCSIM_ENOMEM;
+            if (!F->flows[fi].frozen) {
+                fair_freeze(F, fi, F->flows[fi].cap_ipr, -1);
             }
         } else {
             int32_t x = (int32_t)e.id, up = (x & 1) == 0;
@@ -1710,13 +1808,17 @@ fair_reshare(struct sim *sim)
             int32_t fi = rs->head;
 
             if (e.ver != rs->ver) {
-                continue; /* stale */
+                /* Flows froze elsewhere since: its level only rose. */
+                if (fair_push_res(F, &nh, x) < 0) {
+                    return MPCSIM_ENOMEM;
+                }
+                continue;
             }
             while (fi >= 0) {
                 struct fair_flow *f = &F->flows[fi];
 
-                if (!f->frozen && fair_freeze(F, &nh, fi, ipr, x) < 0) {
-                    return MPCSIM_ENOMEM;
+                if (!f->frozen) {
+                    fair_freeze(F, fi, ipr, x);
                 }
                 fi = up ? f->up_next : f->dn_next;
             }
@@ -1775,7 +1877,7 @@ fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
 
     SIM__TRACE_MSG(sim, SIM_TRACE_SEND, p->id, to, pl, depart, depart);
     if (sim->link_draws) {
-        struct sim__link *lk = link_get(sim, p->id, to);
+        struct sim__link *lk = fair_link(sim, p->id, to);
 
         if (lk == NULL) {
             return MPCSIM_ENOMEM;

@@ -138,7 +138,27 @@ struct sim_transport {
     double rto_ms;                    /* tcp initial retransmission timeout, default 200 */
     double rto_max_ms;                /* tcp RTO backoff cap, default 60000 */
     double connection_timeout_ms; /* tcp: a stall longer than this fails the link, default 30000 */
+    int handshake; /* tcp: a link's first use waits one RTT (SYN, SYN-ACK) first, default 0 */
+    int tls;       /* tcp: TLS 1.3 records and one more RTT on first use, default 0 */
 };
+
+/*
+ * tcp options (off by default).  handshake: the first message on a link
+ * (s, r) - each direction is its own connection - cannot leave before
+ * one RTT after it is sent (the three-way handshake, RFC 9293; its
+ * header-only packets are not counted in `bytes`).  tls (TLS 1.3, RFC
+ * 8446): one more RTT on first use (ClientHello, ServerHello ... Finished;
+ * their bytes are not counted either), and every message is sent as
+ * records of at most SIM_TLS_RECORD_BYTES plaintext bytes, each adding
+ * SIM_TLS_RECORD_OVERHEAD bytes (5-byte record header, 1-byte inner
+ * content type, 16-byte AEAD tag) before it is cut into segments: a
+ * message of p bytes is p + 22 x max(1, ceil(p / 16384)) bytes to tcp,
+ * counted in `bytes`.  The first-use wait does not hold the uplink: other
+ * messages leave meanwhile.  A link's state is kept for the whole trial
+ * when either option is on, so a connection is opened once.
+ */
+#define SIM_TLS_RECORD_BYTES 16384u
+#define SIM_TLS_RECORD_OVERHEAD 22u
 
 /*
  * Partition: during [from_ns, to_ns), parties in different groups cannot

@@ -150,13 +150,16 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int need_links;                /* per-link state: tcp window/order, or draws */
-    int link_draws;                /* messages draw latency or loss: keep link indices */
-    int windowed;                  /* tcp with a window: links are throughput-limited */
-    int slow_start;                /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;                 /* the receive window in segments (>= 1) */
-    int in_order;                  /* tcp: arrivals in order per link */
-    int net_faults;                /* loss or partitions: sends take the slow path */
+    int tls;        /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
+    int first_rtts; /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
+    int net_opts;   /* tls, handshake or fair sharing: sends leave the default path */
+    int need_links; /* per-link state: tcp window/order, or draws */
+    int link_draws; /* messages draw latency or loss: keep link indices */
+    int windowed;   /* tcp with a window: links are throughput-limited */
+    int slow_start; /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;  /* the receive window in segments (>= 1) */
+    int in_order;   /* tcp: arrivals in order per link */
+    int net_faults; /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;

@@ -1356,7 +1356,9 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
                                        "rto_ms",
                                        "rto_max_ms",
                                        "connection_timeout_ms",
-                                       "slow_start_after_idle"};
+                                       "slow_start_after_idle",
+                                       "handshake",
+                                       "tls"};
     static const char *const kinds[] = {"tcp", "datagram"};
     const struct ynode *k = node;
     const struct ynode *p = NULL;
@@ -1404,6 +1406,20 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
             t->slow_start_after_idle = on;
         }
     }
+    if ((p = ynode_map_get(node, "handshake")) != NULL) {
+        int on = 0;
+
+        if (bool_value(v, p, "network.transport.handshake", &on)) {
+            t->handshake = on;
+        }
+    }
+    if ((p = ynode_map_get(node, "tls")) != NULL) {
+        int on = 0;
+
+        if (bool_value(v, p, "network.transport.tls", &on)) {
+            t->tls = on;
+        }
+    }
     if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_max_ms", &t->rto_max_ms);
     }
@@ -1430,7 +1446,8 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
                 strcmp(key, "rto_ms") == 0 || strcmp(key, "rto_max_ms") == 0 ||
                 strcmp(key, "connection_timeout_ms") == 0 ||
                 strcmp(key, "initial_window_segments") == 0 ||
-                strcmp(key, "slow_start_after_idle") == 0) {
+                strcmp(key, "slow_start_after_idle") == 0 || strcmp(key, "handshake") == 0 ||
+                strcmp(key, "tls") == 0) {
                 err(v, node->items[i], "'%s' applies to the tcp transport, not datagram", key);
             }
         }

@@ -393,6 +393,105 @@ test_fair_unlimited_and_partition(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * transport.handshake: a link's first use waits one RTT (20 ms at 10 ms
+ * one way) before its first byte leaves: 1000 wire bytes sent at 0 leave
+ * at 21 ms and arrive at 31 ms; the next message on the open link (at
+ * 50 ms) does not wait (61 ms); the other direction is its own connection
+ * (sent at 50 ms, arrives at 81 ms).
+ */
+static void
+test_fair_handshake_fifo(void **state)
+{
+    static const struct fx_send sends[] = {
+        {0, 1, B_LEN, 0}, {0, 1, B_LEN - 1, 50 * MS}, {1, 0, B_LEN, 50 * MS}};
+    struct fx_params fp = {sends, 3, {{0}}, 0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    fx_config(&c, 2, 10);
+    c.net.sharing = SIM_SHARING_FIFO;
+    c.net.transport.handshake = 1;
+    sim = fx_run(&c, &fp);
+    assert_int_equal(fx_at(&fp, 0, 1, B_LEN), 31 * MS);
+    assert_int_equal(fx_at(&fp, 0, 1, B_LEN - 1), 60999 * US);
+    assert_int_equal(fx_at(&fp, 1, 0, B_LEN), 81 * MS);
+    assert_int_equal(sim_metrics(sim)->bytes, 2999);
+    sim_destroy(sim);
+}
+
+/*
+ * transport.tls (with handshake): two RTTs on first use, and 22 bytes per
+ * record of up to 16 384 bytes: 960 payload bytes are 982 to tcp, one
+ * segment, 1022 wire bytes, arriving at 40 + 1.022 + 10 ms; 20 000 bytes
+ * are two records (20 044), 14 segments, 20 604 wire bytes.  With window
+ * and slow start (the default transport) the same first-use wait applies.
+ */
+static void
+test_fair_tls_records(void **state)
+{
+    static const struct fx_send sends[] = {{0, 1, B_LEN, 0}, {1, 0, 20000, 0}};
+    struct fx_params fp = {sends, 2, {{0}}, 0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    for (int fair = 0; fair < 2; fair++) {
+        memset(&fp, 0, sizeof(fp));
+        fp.sends = sends;
+        fp.n_sends = 2;
+        fx_config(&c, 2, 10);
+        c.net.sharing = fair ? SIM_SHARING_FAIR : SIM_SHARING_FIFO;
+        c.net.transport.handshake = 1;
+        c.net.transport.tls = 1;
+        sim = fx_run(&c, &fp);
+        assert_int_equal(fx_at(&fp, 0, 1, B_LEN), 51022 * US);
+        assert_int_equal(fx_at(&fp, 1, 0, 20000), 40 * MS + 20604 * US + 10 * MS);
+        assert_int_equal(sim_metrics(sim)->bytes, 1022 + 20604);
+        sim_destroy(sim);
+    }
+    /* tls alone: one RTT, here with the default window and slow start
+     * (one segment: one flight from the end of the wait). */
+    memset(&fp, 0, sizeof(fp));
+    fp.sends = sends;
+    fp.n_sends = 1;
+    fx_config(&c, 2, 10);
+    c.net.transport.window_bytes = 6291456;
+    c.net.sharing = SIM_SHARING_FIFO;
+    c.net.transport.tls = 1;
+    sim = fx_run(&c, &fp);
+    assert_int_equal(fx_at(&fp, 0, 1, B_LEN), 31022 * US);
+    sim_destroy(sim);
+}
+
+/*
+ * Under fair sharing a connection's handshake does not hold the uplink:
+ * party 0 opens 0 -> 1 with 1000 bytes at 0 (leaves 20 - 21 ms); at 30 ms
+ * it sends 10 240 bytes to party 2 (a new connection: waits until 50 ms)
+ * and 1000 bytes to 1 on the open link, which has the uplink alone and
+ * leaves at 31 ms (arrives 41 ms); the 10 240 bytes then leave alone,
+ * 50 - 60.24 ms (arrive 70.24 ms).
+ */
+static void
+test_fair_handshake_fair(void **state)
+{
+    static const struct fx_send sends[] = {
+        {0, 1, B_LEN, 0}, {0, 2, A_LEN, 30 * MS}, {0, 1, B_LEN - 1, 30 * MS}};
+    struct fx_params fp = {sends, 3, {{0}}, 0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    fx_config(&c, 3, 10);
+    c.net.transport.handshake = 1;
+    sim = fx_run(&c, &fp);
+    assert_int_equal(fx_at(&fp, 0, 1, B_LEN), 31 * MS);
+    assert_int_equal(fx_at(&fp, 0, 1, B_LEN - 1), 40999 * US);
+    assert_int_equal(fx_at(&fp, 0, 2, A_LEN), 70240 * US);
+    sim_destroy(sim);
+}
+
 /* An invalid sharing value is refused; allocation failures while running
  * come back as MPCSIM_ENOMEM without leaks. */
 static void
@@ -441,6 +540,9 @@ main(void)
         cmocka_unit_test(test_fair_cwnd_wait_leaves_capacity),
         cmocka_unit_test(test_fair_crash_while_sharing),
         cmocka_unit_test(test_fair_unlimited_and_partition),
+        cmocka_unit_test(test_fair_handshake_fifo),
+        cmocka_unit_test(test_fair_tls_records),
+        cmocka_unit_test(test_fair_handshake_fair),
         cmocka_unit_test(test_fair_invalid_and_oom),
     };
 
