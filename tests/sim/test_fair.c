@@ -39,7 +39,7 @@ struct fx_arrival {
 struct fx_params {
     const struct fx_send *sends;
     int n_sends;
-    struct fx_arrival rec[16];
+    struct fx_arrival rec[1400];
     int n_rec;
 };
 
@@ -95,7 +95,7 @@ fx_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     struct fx_params *fp = sim_party_state(p);
 
     (void)msg;
-    assert_true(fp->n_rec < 16);
+    assert_true(fp->n_rec < 1400);
     fp->rec[fp->n_rec].from = from;
     fp->rec[fp->n_rec].to = sim_party_id(p);
     fp->rec[fp->n_rec].len = len;
@@ -492,6 +492,40 @@ test_fair_handshake_fair(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * Beyond 2048 parties flows are found through a hash table: party 0 of
+ * 2100 sends 1000 wire bytes to each of 700 others at 0 (the table grows
+ * past its first 1024 slots), all sharing its uplink: all leave at 700 ms
+ * and arrive at 701 ms; then every flow is removed (backward-shift
+ * deletion) and a second wave at 1 s to the same 700 leaves at 1.7 s.
+ */
+static void
+test_fair_many_flows_hash(void **state)
+{
+    static struct fx_send sends[1400];
+    static struct fx_params fp;
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    for (int i = 0; i < 1400; i++) {
+        sends[i].from = 0;
+        sends[i].to = 1 + (i % 700) * 3;
+        sends[i].len = B_LEN;
+        sends[i].at_ns = i < 700 ? 0 : 1000 * MS;
+    }
+    memset(&fp, 0, sizeof(fp));
+    fp.sends = sends;
+    fp.n_sends = 1400;
+    fx_config(&c, 2100, 1);
+    sim = fx_run(&c, &fp);
+    assert_int_equal(fp.n_rec, 1400);
+    for (int i = 0; i < 1400; i++) {
+        assert_int_equal(fp.rec[i].t, i < 700 ? 701 * MS : 1701 * MS);
+    }
+    sim_destroy(sim);
+}
+
 /* An invalid sharing value is refused; allocation failures while running
  * come back as MPCSIM_ENOMEM without leaks. */
 static void
@@ -543,6 +577,7 @@ main(void)
         cmocka_unit_test(test_fair_handshake_fifo),
         cmocka_unit_test(test_fair_tls_records),
         cmocka_unit_test(test_fair_handshake_fair),
+        cmocka_unit_test(test_fair_many_flows_hash),
         cmocka_unit_test(test_fair_invalid_and_oom),
     };
 
