@@ -526,6 +526,49 @@ test_fair_many_flows_hash(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * Slow start where a flight takes longer than the RTT (8 Mbit/s, RTT 2 ms:
+ * the first flight of 10 segments takes 15 ms): the next flight follows at
+ * once, so the 57 561-byte message (59 161 wire bytes) leaves in 59.161 ms
+ * under both sharings.  A crash while the flow waits for its ACKs (RTT
+ * 100 ms, crash at 50 ms, after the first flight of 10 segments) counts
+ * those 15 000 bytes and delivers nothing.
+ */
+static void
+test_fair_flights_and_crash_waiting(void **state)
+{
+    static const struct fx_send sends[] = {{0, 1, 57561, 0}};
+    struct sim_crash cr = {0, 50 * MS, -1};
+    struct fx_params fp = {sends, 1, {{0}}, 0};
+    struct sim_config c;
+    struct sim *sim;
+
+    (void)state;
+    for (int fair = 0; fair < 2; fair++) {
+        memset(&fp, 0, sizeof(fp));
+        fp.sends = sends;
+        fp.n_sends = 1;
+        fx_config(&c, 2, 1);
+        c.net.sharing = fair ? SIM_SHARING_FAIR : SIM_SHARING_FIFO;
+        c.net.transport.window_bytes = 6291456;
+        sim = fx_run(&c, &fp);
+        assert_int_equal(fx_at(&fp, 0, 1, 57561), 60161 * US);
+        sim_destroy(sim);
+    }
+    memset(&fp, 0, sizeof(fp));
+    fp.sends = sends;
+    fp.n_sends = 1;
+    fx_config(&c, 2, 50);
+    c.net.transport.window_bytes = 6291456;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = &cr;
+    sim = fx_run(&c, &fp);
+    assert_int_equal(fp.n_rec, 0);
+    assert_int_equal(sim_metrics(sim)->bytes, 15000);
+    assert_int_equal(sim_metrics(sim)->messages_lost, 1);
+    sim_destroy(sim);
+}
+
 /* An invalid sharing value is refused; allocation failures while running
  * come back as MPCSIM_ENOMEM without leaks. */
 static void
@@ -578,6 +621,7 @@ main(void)
         cmocka_unit_test(test_fair_tls_records),
         cmocka_unit_test(test_fair_handshake_fair),
         cmocka_unit_test(test_fair_many_flows_hash),
+        cmocka_unit_test(test_fair_flights_and_crash_waiting),
         cmocka_unit_test(test_fair_invalid_and_oom),
     };
 
