@@ -48,6 +48,14 @@
  * (nothing stored); jitter is a draw keyed by (s, r, k) from its own
  * stream.  1 and 6 use each party's own rate (profiles: up_ns_per_byte,
  * down_ns_per_byte, set once by sim__net_init).
+ *
+ * Issue 17 options (sim.h): tls lengthens every message by its record
+ * overhead before 1 and 2 cut it into segments, and tls/handshake delay a
+ * link's first message by RTTs at step 2 (the uplink is not held); the
+ * default send path is an instance of the fifo body compiled without
+ * them.  sharing: fair replaces 1, 2 and 7 by flows (the last section of
+ * this file): a send queues the message for its departure time, and 3-6
+ * run when its last byte has left.
  */
 #include "sim/sim_int.h"
 
