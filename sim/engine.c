@@ -302,7 +302,10 @@ dispatch(struct sim *sim, const struct sim__event *ev)
         crash_now(p, ev->time);
         break;
     default:
-        MPCSIM_ASSERT(0);
+        MPCSIM_ASSERT(SIM__EV_KIND(ev->aux) == SIM__EV_NET);
+        if (sim__net_event(sim, ev) < 0) {
+            sim->rc = MPCSIM_ENOMEM;
+        }
     }
 }
 
@@ -788,6 +791,7 @@ sim_destroy(struct sim *sim)
         }
     }
     SIM__Q_CLEAR(&sim->q);
+    sim__net_release(sim);
     while (sim->slabs != NULL) {
         void *next;
 

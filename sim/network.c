@@ -48,6 +48,14 @@
  * (nothing stored); jitter is a draw keyed by (s, r, k) from its own
  * stream.  1 and 6 use each party's own rate (profiles: up_ns_per_byte,
  * down_ns_per_byte, set once by sim__net_init).
+ *
+ * Issue 17 options (sim.h): tls lengthens every message by its record
+ * overhead before 1 and 2 cut it into segments, and tls/handshake delay a
+ * link's first message by RTTs at step 2 (the uplink is not held); the
+ * default send path is an instance of the fifo body compiled without
+ * them.  sharing: fair replaces 1, 2 and 7 by flows (the last section of
+ * this file): a send queues the message for its departure time, and 3-6
+ * run when its last byte has left.
  */
 #include "sim/sim_int.h"
 
@@ -60,6 +68,9 @@
 #include "common/alloc.h"
 
 #define SIM__DENSE_LINK_BYTES ((uint64_t)2 << 30)
+
+static int fair_init(struct sim *sim);
+static void fair_free(struct sim *sim);
 /* Stream purposes of the per-link latency base and the jitter ("linklat",
  * "jitter"): distinct from the engine's small purpose numbers. */
 #define PURPOSE_LINK_LATENCY UINT64_C(0x6c696e6b6c6174)
@@ -258,6 +269,9 @@ sim__net_init(struct sim *sim)
     int any_rtt = 0, adversary = 0;
 
     sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
+    sim->tls = sim->tcp && net->transport.tls;
+    sim->first_rtts = sim->tcp ? (net->transport.handshake != 0) + sim->tls : 0;
+    sim->net_opts = sim->tls || sim->first_rtts > 0 || net->sharing == SIM_SHARING_FAIR;
     sim->rto_ns = to_ns(net->transport.rto_ms * 1e6);
     sim->rto_max_ns = to_ns(net->transport.rto_max_ms * 1e6);
     sim->conn_timeout_ns = to_ns(net->transport.connection_timeout_ms * 1e6);
@@ -314,10 +328,20 @@ sim__net_init(struct sim *sim)
     sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
     sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
     sim->in_order = sim->tcp;
-    sim->need_links =
-        (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) || sim->latency_random ||
-                      net->loss > 0.0 || adversary || net->n_partitions > 0)) ||
-        sim->link_draws;
+    sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
+                                    sim->latency_random || net->loss > 0.0 || adversary ||
+                                    net->n_partitions > 0 || sim->first_rtts > 0)) ||
+                      sim->link_draws;
+    if (net->sharing != SIM_SHARING_FIFO && net->sharing != SIM_SHARING_FAIR) {
+        return MPCSIM_EINVAL;
+    }
+    if (net->sharing == SIM_SHARING_FAIR) {
+        int rc = fair_init(sim);
+
+        if (rc < 0) {
+            return rc;
+        }
+    }
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
@@ -342,6 +366,7 @@ sim__net_init(struct sim *sim)
 void
 sim__net_clear(struct sim *sim)
 {
+    fair_free(sim);
     mpcsim_free(sim->region_zeta);
     mpcsim_free(sim->links_dense);
     mpcsim_free(sim->links_hash);
@@ -365,7 +390,8 @@ link_live(const struct sim *sim, const struct sim__link_slot *s, int64_t now)
     /* A link keeps its cwnd until it has been idle for an RTO (forever
      * without slow-start restart). */
     return s->key != 0 &&
-           (sim->link_draws || s->link.link_free > now || s->link.last_arrival > now ||
+           (sim->link_draws || sim->first_rtts > 0 || s->link.link_free > now ||
+            s->link.last_arrival > now ||
             (sim->slow_start && (!sim->cfg.net.transport.slow_start_after_idle ||
                                  sim_time_add(s->link.link_free, sim->rto_ns) >= now)));
 }
@@ -405,7 +431,7 @@ links_rehash(struct sim *sim)
 }
 
 /* The state of link s->r, or NULL on MPCSIM_ENOMEM. */
-static struct sim__link *
+static inline __attribute__((always_inline)) struct sim__link *
 link_get(struct sim *sim, int s, int r)
 {
     uint64_t key = (uint64_t)s * (uint64_t)sim->n + (uint64_t)r + 1;
@@ -440,12 +466,26 @@ unit_bytes(const struct sim *sim)
     return sim->tcp ? sim->cfg.net.transport.mss : SIM_DATAGRAM_MAX_BYTES;
 }
 
+/* The bytes tcp carries for a len-byte message: len, plus the TLS record
+ * overhead when tls is on (sim.h). */
+static inline uint64_t
+net_len(const struct sim *sim, uint64_t len)
+{
+    if (__builtin_expect(sim->tls, 0)) {
+        uint64_t records = len == 0 ? 1 : (len + SIM_TLS_RECORD_BYTES - 1) / SIM_TLS_RECORD_BYTES;
+
+        return len + records * SIM_TLS_RECORD_OVERHEAD;
+    }
+    return len;
+}
+
 /* Units (segments or datagram fragments) of a len-byte message: >= 1. */
 static inline uint64_t
 net_units(const struct sim *sim, uint64_t len)
 {
     uint64_t u = unit_bytes(sim);
 
+    len = net_len(sim, len);
     return len == 0 ? 1 : (len + u - 1) / u;
 }
 
@@ -453,7 +493,9 @@ net_units(const struct sim *sim, uint64_t len)
 uint64_t
 sim__net_wire_bytes(const struct sim *sim, size_t len)
 {
-    return (uint64_t)len + net_units(sim, len) * sim->cfg.net.transport.header_bytes;
+    uint64_t tl = net_len(sim, len), u = unit_bytes(sim);
+
+    return tl + (tl == 0 ? 1 : (tl + u - 1) / u) * sim->cfg.net.transport.header_bytes;
 }
 
 /* Wire bytes of unit j (0-based) of a len-byte message in `units` units. */
@@ -462,7 +504,8 @@ unit_wire(const struct sim *sim, uint64_t len, uint64_t units, uint64_t j)
 {
     uint64_t u = unit_bytes(sim);
 
-    return (j + 1 < units ? u : len - (units - 1) * u) + sim->cfg.net.transport.header_bytes;
+    return (j + 1 < units ? u : net_len(sim, len) - (units - 1) * u) +
+           sim->cfg.net.transport.header_bytes;
 }
 
 /* first + (last - first) * num / den, exact (last >= first, num <= den). */
@@ -625,7 +668,7 @@ tcp_loss(const struct sim *sim, struct sim_stream *st, uint64_t len, uint64_t un
  * Updates the link's cwnd.  Once cwnd reaches the receive window the
  * remaining full flights are counted at once, so the cost is O(log S).
  */
-static int64_t
+static inline __attribute__((always_inline)) int64_t
 tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t units,
             uint64_t wire, double rtt)
 {
@@ -763,14 +806,22 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
     return net_push(sim, p, to, pl, lk, arrive);
 }
 
-/* see sim_int.h */
-int
-sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
-              int64_t extra_ns)
+static int fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+                     int64_t depart, int64_t extra_ns);
+
+/*
+ * sim__net_send's fifo body; `opts` (a constant in each instance) says
+ * whether tls or handshake is on, so the default instance pays nothing
+ * for them.
+ */
+static inline __attribute__((always_inline)) int
+net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns, const int opts)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t units = net_units(sim, pl->len);
-    uint64_t wire = pl->len + units * net->transport.header_bytes;
+    uint64_t tl = opts ? net_len(sim, pl->len) : pl->len, u = unit_bytes(sim);
+    uint64_t units = tl == 0 ? 1 : (tl + u - 1) / u;
+    uint64_t wire = tl + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
     struct sim__link *lk = NULL;
@@ -793,6 +844,18 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         }
         if (net->n_regions > 0) {
             rtt = typical_latency_ns(sim, p->id, to) + typical_latency_ns(sim, to, p->id);
+        }
+        if (opts && sim->first_rtts > 0 && lk->link_free == 0 && lk->last_arrival == 0 &&
+            rtt > 0.0) {
+            /* The link's first use: handshake (and TLS) before the first
+             * byte; the uplink is not held meanwhile. */
+            int64_t s0 = sim_time_add(depart, to_ns(rtt * sim->first_rtts));
+
+            lk->link_free = s0; /* marks the link used; the window starts here */
+            if (!sim->windowed && s0 > first) {
+                left = sim_time_add(s0, left - first);
+                first = s0;
+            }
         }
         if (sim->windowed && rtt > 0.0) {
             int64_t start = depart > lk->link_free ? depart : lk->link_free;
@@ -852,6 +915,28 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     }
 }
 
+/* The instance with tls or handshake on. */
+static __attribute__((noinline)) int
+net_send_opts(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
+{
+    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 1);
+}
+
+/* see sim_int.h */
+int
+sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+              int64_t extra_ns)
+{
+    if (__builtin_expect(sim->net_opts, 0)) {
+        if (sim->fair != NULL) {
+            return fair_send(sim, p, to, pl, depart, extra_ns);
+        }
+        return net_send_opts(sim, p, to, pl, depart, extra_ns);
+    }
+    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 0);
+}
+
 /* see sim_int.h */
 int
 sim__net_arrive(struct sim *sim, const struct sim__event *ev)
@@ -877,5 +962,962 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
         sim__payload_release(sim, pl);
         return MPCSIM_ENOMEM;
     }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * network.sharing: fair (sim.h enum sim_sharing).
+ *
+ * State exists only for active flows: a flow (s, r) is created by its
+ * first queued message and freed when its queue empties, found through an
+ * open-addressing table keyed by s * n + r; messages waiting in a flow are
+ * records of a pool with a free list.  Each party has two resources, its
+ * uplink (2i) and downlink (2i + 1), each with an intrusive list of the
+ * flows sending through it.  A change (a flow starts or stops sending)
+ * marks both resources dirty and schedules one reshare at the current
+ * time; the reshare collects the connected component of the dirty
+ * resources, runs progressive filling over it with a heap of saturation
+ * levels (a level only rises as flows freeze elsewhere, so stale heap
+ * entries are skipped, O((flows + resources) log)), and re-plans the
+ * flows whose rate changed: settle the bytes sent at the old rate, push a
+ * new event, and bump the flow's version so the old event is ignored.
+ * Rates are held as ns per byte (1 / rate); a constraint with nothing
+ * frozen on it gives k x its own ns per byte exactly.  Revisit (a virtual
+ * clock per resource, as processor-sharing queues have) if components of
+ * 10^5 flows with distinct start times show up.
+ * ------------------------------------------------------------------- */
+
+enum { FAIR_EV_START = 0, FAIR_EV_FLOW, FAIR_EV_RESHARE };
+
+/* link_get out of line (it stays inlined on the default send path). */
+static __attribute__((noinline)) struct sim__link *
+fair_link(struct sim *sim, int s, int r)
+{
+    return link_get(sim, s, r);
+}
+/* Flows are found through a dense n x n index up to this many links (16 MiB). */
+#define FAIR_DENSE_MAX (UINT64_C(1) << 22)
+enum { FAIR_SENDING = 0, FAIR_WAITING };
+
+struct fair_msg {
+    struct sim__payload *pl; /* a reference; NULL: the record is free */
+    int64_t depart, extra;
+    uint64_t index; /* the message's index on its link (its draws) */
+    int32_t next;   /* next in the flow's FIFO (or the free list), -1: none */
+    int32_t from, to;
+};
+
+struct fair_flow {
+    int32_t s, r;
+    int32_t head, tail;                         /* message FIFO; head is being sent */
+    int32_t up_prev, up_next, dn_prev, dn_next; /* resource lists (while sending) */
+    uint32_t ver;                               /* events carrying another version are stale */
+    uint32_t stamp;                             /* reshare visit mark */
+    int state;                                  /* FAIR_SENDING or FAIR_WAITING */
+    int in_lists;
+    int has_rate;
+    int frozen;
+    int ss;         /* slow start: flights of cwnd segments */
+    double ipr;     /* ns per byte (0: unlimited) */
+    double new_ipr; /* reshare scratch */
+    double cap_ipr; /* the window cap's ns per byte (tcp without slow start), 0: none */
+    double rem;     /* bytes of the current flight not sent at t_upd */
+    double rtt;     /* ns */
+    int64_t t_upd;
+    int64_t first;        /* the current message's first byte left */
+    int64_t flight_start; /* the current flight started */
+    int64_t planned;      /* flight end (sending) or ACK return (waiting) */
+    uint64_t units, seg_done, flight_segs, flight_bytes, wire;
+    uint64_t cwnd;
+};
+
+struct fair_res {
+    int32_t head; /* first sending flow, -1: none */
+    int32_t count;
+    double nspb; /* ns per byte of the link, 0: unlimited */
+    /* reshare scratch */
+    uint32_t stamp;
+    uint32_t ver;
+    int32_t k;
+    double fs; /* rate already frozen on it (bytes/ns) */
+    int dirty;
+};
+
+struct fair_heap_ent {
+    double level; /* bytes/ns at which it saturates */
+    uint32_t id;  /* resource, or flow | 1u << 31 */
+    uint32_t ver;
+};
+
+struct sim__fair {
+    struct fair_flow *flows;
+    size_t n_flows, cap_flows;
+    int32_t free_flow;
+    struct fair_msg *msgs;
+    size_t n_msgs, cap_msgs;
+    int32_t free_msg;
+    int32_t *dense;    /* n x n flow index + 1 (0: none) while small, else NULL */
+    uint64_t *tab_key; /* key + 1, 0: empty (no dense table) */
+    int32_t *tab_val;
+    size_t tab_cap, tab_used;
+    struct fair_res *res; /* 2n */
+    int32_t *dirty;
+    size_t n_dirty;
+    int64_t reshare_at; /* time of the pending reshare, -1: none */
+    uint32_t stamp;
+    int32_t *comp_res, *comp_flows;
+    size_t cap_comp_res, cap_comp_flows;
+    struct fair_heap_ent *heap;
+    size_t cap_heap;
+};
+
+/* Grow *arr (elements of `size`) to hold at least `need`: 0 or MPCSIM_ENOMEM. */
+static int
+fair_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    size_t c = *cap > 0 ? *cap : 64;
+    void *a;
+
+    if (need <= *cap) {
+        return 0;
+    }
+    while (c < need) {
+        c *= 2;
+    }
+    a = mpcsim_realloc(*arr, c * size);
+    if (a == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    *arr = a;
+    *cap = c;
+    return 0;
+}
+
+static int
+fair_init(struct sim *sim)
+{
+    struct sim__fair *F = mpcsim_calloc(1, sizeof(*F));
+
+    if (F == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim->fair = F;
+    F->free_flow = -1;
+    F->free_msg = -1;
+    F->reshare_at = -1;
+    if ((uint64_t)sim->n * (uint64_t)sim->n <= FAIR_DENSE_MAX) {
+        F->dense = mpcsim_calloc((size_t)sim->n * (size_t)sim->n, sizeof(int32_t));
+        if (F->dense == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+    } else {
+        F->tab_cap = 1024;
+        F->tab_key = mpcsim_calloc(F->tab_cap, sizeof(uint64_t));
+        F->tab_val = mpcsim_calloc(F->tab_cap, sizeof(int32_t));
+        if (F->tab_key == NULL || F->tab_val == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    F->res = mpcsim_calloc(2 * (size_t)sim->n, sizeof(struct fair_res));
+    F->dirty = mpcsim_calloc(2 * (size_t)sim->n, sizeof(int32_t));
+    if (F->res == NULL || F->dirty == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    for (int i = 0; i < sim->n; i++) {
+        F->res[2 * i].head = -1;
+        F->res[2 * i].nspb = sim->parties[i].up_ns_per_byte;
+        F->res[2 * i + 1].head = -1;
+        F->res[2 * i + 1].nspb = sim->parties[i].down_ns_per_byte;
+    }
+    /* The downlink is a constraint of each flow, not a queue of its own. */
+    sim->down_limited = 0;
+    return 0;
+}
+
+static void
+fair_free(struct sim *sim)
+{
+    struct sim__fair *F = sim->fair;
+
+    if (F == NULL) {
+        return;
+    }
+    mpcsim_free(F->flows);
+    mpcsim_free(F->msgs);
+    mpcsim_free(F->dense);
+    mpcsim_free(F->tab_key);
+    mpcsim_free(F->tab_val);
+    mpcsim_free(F->res);
+    mpcsim_free(F->dirty);
+    mpcsim_free(F->comp_res);
+    mpcsim_free(F->comp_flows);
+    mpcsim_free(F->heap);
+    mpcsim_free(F);
+    sim->fair = NULL;
+}
+
+/* see sim_int.h */
+void
+sim__net_release(struct sim *sim)
+{
+    struct sim__fair *F = sim->fair;
+
+    if (F == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < F->n_msgs; i++) {
+        if (F->msgs[i].pl != NULL) {
+            sim__payload_release(sim, F->msgs[i].pl);
+            F->msgs[i].pl = NULL;
+        }
+    }
+}
+
+/* The flow table slot of key, or where it would go. */
+static size_t
+fair_slot(const struct sim__fair *F, uint64_t key)
+{
+    size_t mask = F->tab_cap - 1, j = hash64(key) & mask;
+
+    while (F->tab_key[j] != 0 && F->tab_key[j] != key + 1) {
+        j = (j + 1) & mask;
+    }
+    return j;
+}
+
+static int
+fair_tab_grow(struct sim__fair *F)
+{
+    size_t old_cap = F->tab_cap, cap = old_cap * 2;
+    uint64_t *ok = F->tab_key, *nk = mpcsim_calloc(cap, sizeof(uint64_t));
+    int32_t *ov = F->tab_val, *nv = mpcsim_calloc(cap, sizeof(int32_t));
+
+    if (nk == NULL || nv == NULL) {
+        mpcsim_free(nk);
+        mpcsim_free(nv);
+        return MPCSIM_ENOMEM;
+    }
+    F->tab_key = nk;
+    F->tab_val = nv;
+    F->tab_cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (ok[i] != 0) {
+            size_t j = fair_slot(F, ok[i] - 1);
+
+            nk[j] = ok[i];
+            nv[j] = ov[i];
+        }
+    }
+    mpcsim_free(ok);
+    mpcsim_free(ov);
+    return 0;
+}
+
+/* Remove key from the table (backward-shift deletion, linear probing). */
+static void
+fair_tab_del(struct sim__fair *F, uint64_t key)
+{
+    size_t mask = F->tab_cap - 1, i = fair_slot(F, key), j = i;
+
+    if (F->tab_key[i] == 0) {
+        return;
+    }
+    for (;;) {
+        size_t home;
+
+        j = (j + 1) & mask;
+        if (F->tab_key[j] == 0) {
+            break;
+        }
+        home = hash64(F->tab_key[j] - 1) & mask;
+        /* Move j into the hole at i unless its home lies cyclically in (i, j]. */
+        if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+            F->tab_key[i] = F->tab_key[j];
+            F->tab_val[i] = F->tab_val[j];
+            i = j;
+        }
+    }
+    F->tab_key[i] = 0;
+    F->tab_used--;
+}
+
+static inline uint64_t
+fair_key(const struct sim *sim, int s, int r)
+{
+    return (uint64_t)s * (uint64_t)sim->n + (uint64_t)r;
+}
+
+/* Mark resource x changed and make sure a reshare runs at the current time. */
+static int
+fair_dirty(struct sim *sim, int32_t x)
+{
+    struct sim__fair *F = sim->fair;
+
+    if (!F->res[x].dirty) {
+        F->res[x].dirty = 1;
+        F->dirty[F->n_dirty++] = x;
+    }
+    if (F->reshare_at != sim->now) {
+        F->reshare_at = sim->now;
+        return sim__push(sim, sim->now, 0, SIM__EV_AUX(SIM__EV_NET, FAIR_EV_RESHARE), NULL);
+    }
+    return 0;
+}
+
+/* Flow f starts sending (joins its uplink's and downlink's lists). */
+static int
+fair_enter(struct sim *sim, int32_t fi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_flow *f = &F->flows[fi];
+    struct fair_res *up = &F->res[2 * f->s], *dn = &F->res[2 * f->r + 1];
+
+    f->state = FAIR_SENDING;
+    f->has_rate = 0;
+    f->ver++;
+    f->in_lists = 1;
+    f->up_prev = -1;
+    f->up_next = up->head;
+    if (up->head >= 0) {
+        F->flows[up->head].up_prev = fi;
+    }
+    up->head = fi;
+    up->count++;
+    f->dn_prev = -1;
+    f->dn_next = dn->head;
+    if (dn->head >= 0) {
+        F->flows[dn->head].dn_prev = fi;
+    }
+    dn->head = fi;
+    dn->count++;
+    if (fair_dirty(sim, 2 * f->s) < 0 || fair_dirty(sim, 2 * f->r + 1) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    return 0;
+}
+
+/* Flow f stops sending. */
+static int
+fair_leave(struct sim *sim, int32_t fi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_flow *f = &F->flows[fi];
+    struct fair_res *up = &F->res[2 * f->s], *dn = &F->res[2 * f->r + 1];
+
+    if (!f->in_lists) {
+        return 0;
+    }
+    f->in_lists = 0;
+    if (f->up_prev >= 0) {
+        F->flows[f->up_prev].up_next = f->up_next;
+    } else {
+        up->head = f->up_next;
+    }
+    if (f->up_next >= 0) {
+        F->flows[f->up_next].up_prev = f->up_prev;
+    }
+    up->count--;
+    if (f->dn_prev >= 0) {
+        F->flows[f->dn_prev].dn_next = f->dn_next;
+    } else {
+        dn->head = f->dn_next;
+    }
+    if (f->dn_next >= 0) {
+        F->flows[f->dn_next].dn_prev = f->dn_prev;
+    }
+    dn->count--;
+    if (fair_dirty(sim, 2 * f->s) < 0 || fair_dirty(sim, 2 * f->r + 1) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    return 0;
+}
+
+/* Wire bytes of the first k segments of the flow's current message. */
+static uint64_t
+fair_wire_upto(const struct sim *sim, const struct fair_flow *f, uint64_t k)
+{
+    return k >= f->units ? f->wire : k * (unit_bytes(sim) + sim->cfg.net.transport.header_bytes);
+}
+
+/* The flow's next flight starts at the current time. */
+static int
+fair_flight(struct sim *sim, int32_t fi)
+{
+    struct fair_flow *f = &sim->fair->flows[fi];
+    uint64_t left = f->units - f->seg_done, segs = left;
+
+    if (f->ss) {
+        uint64_t w = f->cwnd < sim->wseg ? f->cwnd : sim->wseg;
+
+        segs = w < left ? w : left;
+    }
+    f->flight_start = sim->now;
+    f->flight_segs = segs;
+    f->flight_bytes =
+        fair_wire_upto(sim, f, f->seg_done + segs) - fair_wire_upto(sim, f, f->seg_done);
+    f->rem = (double)f->flight_bytes;
+    f->t_upd = sim->now;
+    return fair_enter(sim, fi);
+}
+
+static int fair_plan(struct sim *sim, int32_t fi);
+
+/* The flow's head message starts at the current time. */
+static int
+fair_begin(struct sim *sim, int32_t fi)
+{
+    struct fair_flow *f = &sim->fair->flows[fi];
+    const struct fair_msg *m = &sim->fair->msgs[f->head];
+
+    f->units = net_units(sim, m->pl->len);
+    f->wire = sim__net_wire_bytes(sim, m->pl->len);
+    f->seg_done = 0;
+    f->first = sim->now;
+    if (f->ss || (sim->first_rtts > 0 && f->rtt > 0.0)) {
+        struct sim__link *lk = fair_link(sim, f->s, f->r);
+
+        if (lk == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        f->cwnd = lk->cwnd;
+        if (f->cwnd == 0 || (sim->cfg.net.transport.slow_start_after_idle &&
+                             sim->now - lk->link_free > sim->rto_ns)) {
+            f->cwnd = sim->cfg.net.transport.initial_window_segments;
+        }
+        if (sim->first_rtts > 0 && f->rtt > 0.0 && lk->link_free == 0 && lk->last_arrival == 0) {
+            /* First use: wait out the handshake (and TLS) outside the sharing. */
+            f->first = sim_time_add(sim->now, to_ns(f->rtt * sim->first_rtts));
+            lk->link_free = f->first;
+            f->state = FAIR_WAITING;
+            f->planned = f->first;
+            return fair_plan(sim, fi);
+        }
+    }
+    return fair_flight(sim, fi);
+}
+
+/* Push the event of flow f: its flight end or ACK return, or its sender's
+ * crash if that comes first. */
+static int
+fair_plan(struct sim *sim, int32_t fi)
+{
+    struct fair_flow *f = &sim->fair->flows[fi];
+    int64_t crash = sim->parties[f->s].crash_at, t;
+
+    if (f->state == FAIR_SENDING) {
+        f->planned = f->ipr > 0.0 ? sim_time_add(f->t_upd, to_ns(f->rem * f->ipr)) : f->t_upd;
+    }
+    t = f->planned < crash ? f->planned : crash;
+    f->ver++;
+    return sim__push(sim, t, (uint32_t)f->s, SIM__EV_AUX(SIM__EV_NET, FAIR_EV_FLOW),
+                     (void *)(uintptr_t)((uint64_t)f->ver << 32 | (uint32_t)fi));
+}
+
+/* Bytes of the current flight sent up to the current time. */
+static void
+fair_settle(struct sim *sim, struct fair_flow *f)
+{
+    if (f->has_rate && f->state == FAIR_SENDING) {
+        double r = f->ipr > 0.0 ? f->rem - (double)(sim->now - f->t_upd) / f->ipr : 0.0;
+
+        f->rem = r > 0.0 ? r : 0.0;
+    }
+    f->t_upd = sim->now;
+}
+
+/* Pop the head message of flow f (its payload reference goes with it). */
+static void
+fair_pop(struct sim *sim, struct fair_flow *f)
+{
+    struct sim__fair *F = sim->fair;
+    int32_t mi = f->head;
+    struct fair_msg *m = &F->msgs[mi];
+
+    sim__payload_release(sim, m->pl);
+    m->pl = NULL;
+    f->head = m->next;
+    if (f->head < 0) {
+        f->tail = -1;
+    }
+    m->next = F->free_msg;
+    F->free_msg = mi;
+}
+
+/* Free flow fi (its queue is empty and it is not sending). */
+static void
+fair_drop_flow(struct sim *sim, int32_t fi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_flow *f = &F->flows[fi];
+
+    if (F->dense != NULL) {
+        F->dense[fair_key(sim, f->s, f->r)] = 0;
+    } else {
+        fair_tab_del(F, fair_key(sim, f->s, f->r));
+    }
+    f->ver++;
+    f->head = F->free_flow;
+    F->free_flow = fi;
+}
+
+/* The head message of flow fi has left completely at the current time:
+ * the rest of a send (sim__net_send from the crash check on). */
+static int
+fair_complete(struct sim *sim, int32_t fi)
+{
+    struct fair_flow *f = &sim->fair->flows[fi];
+    const struct fair_msg *m = &sim->fair->msgs[f->head];
+    struct sim_party *p = &sim->parties[f->s];
+    struct sim__payload *pl = m->pl;
+    int64_t first = f->first, left = sim->now, lat;
+    struct sim__link *lk = NULL;
+    int rc;
+
+    SIM__TRACE_MSG(sim, SIM_TRACE_UPLINK, f->s, f->r, pl, first, left);
+    if (sim->need_links) {
+        lk = fair_link(sim, f->s, f->r);
+        if (lk == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        lk->link_free = left;
+        if (f->ss) {
+            lk->cwnd = (uint32_t)(f->cwnd < sim->wseg ? f->cwnd : sim->wseg);
+        }
+    }
+    lat = sim->latency_random ? sample_latency(sim, p, f->r, m->index) : sim->latency_const;
+    if (sim->net_faults) {
+        rc = send_faulty(sim, p, f->r, pl, lk, m->index, m->depart, sim_time_add(first, m->extra),
+                         sim_time_add(left, m->extra), lat, f->rtt);
+    } else {
+        net_count(sim, p, f->wire, 0);
+        rc = net_push(sim, p, f->r, pl, lk, sim_time_add(sim_time_add(left, m->extra), lat));
+    }
+    fair_pop(sim, f);
+    return rc;
+}
+
+/* The sender of flow fi crashed at the current time: its current message
+ * and every queued one are lost; the current one's whole segments that
+ * had left count in `bytes`. */
+static void
+fair_abort(struct sim *sim, int32_t fi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_flow *f = &F->flows[fi];
+    struct sim_party *p = &sim->parties[f->s];
+    uint64_t unit = unit_bytes(sim) + sim->cfg.net.transport.header_bytes, done = f->seg_done;
+
+    if (f->state == FAIR_SENDING) {
+        double sent;
+
+        fair_settle(sim, f);
+        sent = (double)f->flight_bytes - f->rem;
+        done += sent > 0.0 ? (uint64_t)(sent / (double)unit) : 0;
+        done = done < f->units ? done : f->units - 1;
+    }
+    net_count(sim, p, done * unit, 0);
+    while (f->head >= 0) {
+        sim->m.messages_lost++;
+        SIM__TRACE_MSG(sim, SIM_TRACE_LOST, f->s, f->r, F->msgs[f->head].pl,
+                       F->msgs[f->head].depart, F->msgs[f->head].depart);
+        fair_pop(sim, f);
+    }
+}
+
+/* A message of flow (s, r) is queued at its departure time. */
+static int
+fair_start(struct sim *sim, int32_t mi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_msg *m = &F->msgs[mi];
+    uint64_t key = fair_key(sim, m->from, m->to);
+    size_t j = 0;
+    int32_t fi;
+    struct fair_flow *f;
+
+    if (F->dense != NULL) {
+        fi = F->dense[key] - 1;
+    } else {
+        if ((F->tab_used + 1) * 2 > F->tab_cap && fair_tab_grow(F) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+        j = fair_slot(F, key);
+        fi = F->tab_key[j] != 0 ? F->tab_val[j] : -1;
+    }
+    if (fi >= 0) {
+        f = &F->flows[fi];
+        F->msgs[f->tail].next = mi;
+        f->tail = mi;
+        return 0;
+    }
+    if (F->free_flow >= 0) {
+        fi = F->free_flow;
+        F->free_flow = F->flows[fi].head;
+    } else {
+        if (fair_grow((void **)&F->flows, &F->cap_flows, F->n_flows + 1, sizeof(*F->flows)) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+        fi = (int32_t)F->n_flows++;
+        F->flows[fi].ver = 0;
+    }
+    if (F->dense != NULL) {
+        F->dense[key] = fi + 1;
+    } else {
+        F->tab_key[j] = key + 1;
+        F->tab_val[j] = fi;
+        F->tab_used++;
+    }
+    f = &F->flows[fi];
+    f->s = m->from;
+    f->r = m->to;
+    f->head = f->tail = mi;
+    f->in_lists = 0;
+    f->stamp = 0;
+    f->rtt = sim->cfg.net.n_regions > 0
+                 ? typical_latency_ns(sim, f->s, f->r) + typical_latency_ns(sim, f->r, f->s)
+                 : sim->rtt_ns;
+    f->ss = sim->slow_start && sim->need_links && f->rtt > 0.0;
+    f->cap_ipr = sim->windowed && !sim->slow_start && f->rtt > 0.0
+                     ? f->rtt / sim->cfg.net.transport.window_bytes
+                     : 0.0;
+    return fair_begin(sim, fi);
+}
+
+/* Flow event: a flight ended, its ACKs returned, or its sender crashed. */
+static int
+fair_flow_event(struct sim *sim, int32_t fi)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_flow *f = &F->flows[fi];
+    int64_t wake;
+    int rc;
+
+    if (sim->now < f->planned) { /* the sender's crash came first */
+        rc = fair_leave(sim, fi);
+        fair_abort(sim, fi);
+        fair_drop_flow(sim, fi);
+        return rc;
+    }
+    if (f->state == FAIR_WAITING) {
+        return fair_flight(sim, fi);
+    }
+    rc = fair_leave(sim, fi);
+    if (rc < 0) {
+        return rc;
+    }
+    f->seg_done += f->flight_segs;
+    if (f->ss) {
+        f->cwnd += f->flight_segs; /* one segment per ACKed segment */
+        f->cwnd = f->cwnd < sim->wseg ? f->cwnd : sim->wseg;
+    }
+    if (f->seg_done < f->units) {
+        wake = sim_time_add(f->flight_start, to_ns(f->rtt));
+        if (wake <= sim->now) {
+            return fair_flight(sim, fi);
+        }
+        f->state = FAIR_WAITING;
+        f->planned = wake;
+        return fair_plan(sim, fi);
+    }
+    rc = fair_complete(sim, fi);
+    f = &F->flows[fi];
+    if (rc < 0) {
+        return rc;
+    }
+    if (f->head >= 0) {
+        return fair_begin(sim, fi);
+    }
+    fair_drop_flow(sim, fi);
+    return 0;
+}
+
+/* Heap of saturation levels, ordered by (level, id). */
+static inline int
+fair_heap_less(const struct fair_heap_ent *a, const struct fair_heap_ent *b)
+{
+    return a->level < b->level || (a->level == b->level && a->id < b->id);
+}
+
+static int
+fair_heap_push(struct sim__fair *F, size_t *n, double level, uint32_t id, uint32_t ver)
+{
+    size_t i = (*n)++;
+
+    if (fair_grow((void **)&F->heap, &F->cap_heap, *n, sizeof(*F->heap)) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    F->heap[i].level = level;
+    F->heap[i].id = id;
+    F->heap[i].ver = ver;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        struct fair_heap_ent t;
+
+        if (!fair_heap_less(&F->heap[i], &F->heap[up])) {
+            break;
+        }
+        t = F->heap[i];
+        F->heap[i] = F->heap[up];
+        F->heap[up] = t;
+        i = up;
+    }
+    return 0;
+}
+
+static struct fair_heap_ent
+fair_heap_pop(struct sim__fair *F, size_t *n)
+{
+    struct fair_heap_ent top = F->heap[0];
+    size_t i = 0;
+
+    F->heap[0] = F->heap[--*n];
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        struct fair_heap_ent t;
+
+        if (l < *n && fair_heap_less(&F->heap[l], &F->heap[m])) {
+            m = l;
+        }
+        if (l + 1 < *n && fair_heap_less(&F->heap[l + 1], &F->heap[m])) {
+            m = l + 1;
+        }
+        if (m == i) {
+            break;
+        }
+        t = F->heap[i];
+        F->heap[i] = F->heap[m];
+        F->heap[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+/* Resource x's saturation level with its k unfrozen flows (bytes/ns), or
+ * push nothing when it is unlimited or has no unfrozen flow. */
+static int
+fair_push_res(struct sim__fair *F, size_t *n, int32_t x)
+{
+    struct fair_res *rs = &F->res[x];
+    double c;
+
+    rs->ver++;
+    if (rs->k <= 0 || rs->nspb <= 0.0) {
+        return 0;
+    }
+    c = 1.0 / rs->nspb - rs->fs;
+    return fair_heap_push(F, n, (c > 0.0 ? c : 0.0) / rs->k, (uint32_t)x, rs->ver);
+}
+
+/* Freeze flow fi at `ipr` ns per byte; the other resources lose its rate. */
+static void
+fair_freeze(struct sim__fair *F, int32_t fi, double ipr, int32_t except)
+{
+    struct fair_flow *f = &F->flows[fi];
+    int32_t xs[2] = {2 * f->s, 2 * f->r + 1};
+
+    f->frozen = 1;
+    f->new_ipr = ipr;
+    for (int k = 0; k < 2; k++) {
+        struct fair_res *rs = &F->res[xs[k]];
+
+        if (xs[k] == except) {
+            continue;
+        }
+        rs->k--;
+        rs->fs += ipr > 0.0 ? 1.0 / ipr : 0.0;
+        rs->ver++; /* its heap entry is now a lower bound: re-pushed when popped */
+    }
+}
+
+static int
+fair_comp_add_res(struct sim__fair *F, size_t *nr, int32_t x)
+{
+    if (F->res[x].stamp == F->stamp) {
+        return 0;
+    }
+    if (fair_grow((void **)&F->comp_res, &F->cap_comp_res, *nr + 1, sizeof(int32_t)) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    F->res[x].stamp = F->stamp;
+    F->comp_res[(*nr)++] = x;
+    return 0;
+}
+
+/* Recompute the rates of the flows connected to the dirty resources. */
+static int
+fair_reshare(struct sim *sim)
+{
+    struct sim__fair *F = sim->fair;
+    size_t nr = 0, nf = 0, nh = 0;
+
+    F->reshare_at = -1;
+    F->stamp++;
+    for (size_t i = 0; i < F->n_dirty; i++) {
+        F->res[F->dirty[i]].dirty = 0;
+        if (fair_comp_add_res(F, &nr, F->dirty[i]) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    F->n_dirty = 0;
+    /* The connected component: resources <-> the flows sending through them. */
+    for (size_t i = 0; i < nr; i++) {
+        int32_t x = F->comp_res[i], up = (x & 1) == 0;
+        int32_t fi = F->res[x].head;
+
+        while (fi >= 0) {
+            struct fair_flow *f = &F->flows[fi];
+
+            if (f->stamp != F->stamp) {
+                f->stamp = F->stamp;
+                if (fair_grow((void **)&F->comp_flows, &F->cap_comp_flows, nf + 1,
+                              sizeof(int32_t)) < 0 ||
+                    fair_comp_add_res(F, &nr, up ? 2 * f->r + 1 : 2 * f->s) < 0) {
+                    return MPCSIM_ENOMEM;
+                }
+                F->comp_flows[nf++] = fi;
+                f->frozen = 0;
+            }
+            fi = up ? f->up_next : f->dn_next;
+        }
+    }
+    /* Progressive filling. */
+    for (size_t i = 0; i < nr; i++) {
+        struct fair_res *rs = &F->res[F->comp_res[i]];
+
+        rs->k = rs->count;
+        rs->fs = 0.0;
+        if (fair_push_res(F, &nh, F->comp_res[i]) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const struct fair_flow *f = &F->flows[F->comp_flows[i]];
+
+        if (f->cap_ipr > 0.0 && fair_heap_push(F, &nh, 1.0 / f->cap_ipr,
+                                               (uint32_t)F->comp_flows[i] | 1u << 31, 0) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    while (nh > 0) {
+        struct fair_heap_ent e = fair_heap_pop(F, &nh);
+
+        if (e.id & 1u << 31) {
+            int32_t fi = (int32_t)(e.id & ~(1u << 31));
+
+            if (!F->flows[fi].frozen) {
+                fair_freeze(F, fi, F->flows[fi].cap_ipr, -1);
+            }
+        } else {
+            int32_t x = (int32_t)e.id, up = (x & 1) == 0;
+            struct fair_res *rs = &F->res[x];
+            /* k x ns per byte exactly while nothing is frozen on it. */
+            double avail = fmax(1.0 / rs->nspb - rs->fs, 1e-9 / rs->nspb);
+            double ipr = rs->fs == 0.0 ? rs->k * rs->nspb : rs->k / avail;
+            int32_t fi = rs->head;
+
+            if (e.ver != rs->ver) {
+                /* Flows froze elsewhere since: its level only rose. */
+                if (fair_push_res(F, &nh, x) < 0) {
+                    return MPCSIM_ENOMEM;
+                }
+                continue;
+            }
+            while (fi >= 0) {
+                struct fair_flow *f = &F->flows[fi];
+
+                if (!f->frozen) {
+                    fair_freeze(F, fi, ipr, x);
+                }
+                fi = up ? f->up_next : f->dn_next;
+            }
+            rs->k = 0;
+        }
+    }
+    /* Re-plan the flows whose rate changed. */
+    for (size_t i = 0; i < nf; i++) {
+        int32_t fi = F->comp_flows[i];
+        struct fair_flow *f = &F->flows[fi];
+        double ipr = f->frozen ? f->new_ipr : 0.0; /* nothing limits it */
+
+        if (f->has_rate && ipr == f->ipr) {
+            continue;
+        }
+        fair_settle(sim, f);
+        f->ipr = ipr;
+        f->has_rate = 1;
+        if (fair_plan(sim, fi) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+/* see sim_int.h */
+int
+sim__net_event(struct sim *sim, const struct sim__event *ev)
+{
+    struct sim__fair *F = sim->fair;
+    uint64_t id = (uint64_t)(uintptr_t)ev->u.ptr;
+
+    switch (SIM__EV_FROM(ev->aux)) {
+    case FAIR_EV_START:
+        return fair_start(sim, (int32_t)id);
+    case FAIR_EV_FLOW:
+        if ((uint32_t)(id >> 32) != F->flows[(uint32_t)id].ver) {
+            return 0; /* re-planned since */
+        }
+        return fair_flow_event(sim, (int32_t)(uint32_t)id);
+    default:
+        return fair_reshare(sim);
+    }
+}
+
+/* sim__net_send under fair sharing: count the message, queue it for its
+ * departure time. */
+static int
+fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
+          int64_t extra_ns)
+{
+    struct sim__fair *F = sim->fair;
+    struct fair_msg *m;
+    int32_t mi;
+    uint64_t index = 0;
+
+    SIM__TRACE_MSG(sim, SIM_TRACE_SEND, p->id, to, pl, depart, depart);
+    if (sim->link_draws) {
+        struct sim__link *lk = fair_link(sim, p->id, to);
+
+        if (lk == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        index = lk->sent++;
+    }
+    if (F->free_msg >= 0) {
+        mi = F->free_msg;
+        F->free_msg = F->msgs[mi].next;
+    } else {
+        if (fair_grow((void **)&F->msgs, &F->cap_msgs, F->n_msgs + 1, sizeof(*F->msgs)) < 0) {
+            return MPCSIM_ENOMEM;
+        }
+        mi = (int32_t)F->n_msgs++;
+    }
+    if (sim__push(sim, depart, (uint32_t)p->id, SIM__EV_AUX(SIM__EV_NET, FAIR_EV_START),
+                  (void *)(uintptr_t)(uint32_t)mi) < 0) {
+        F->msgs[mi].pl = NULL;
+        F->msgs[mi].next = F->free_msg;
+        F->free_msg = mi;
+        return MPCSIM_ENOMEM;
+    }
+    m = &F->msgs[mi];
+    m->pl = pl;
+    pl->refs++;
+    m->depart = depart;
+    m->extra = extra_ns;
+    m->index = index;
+    m->next = -1;
+    m->from = p->id;
+    m->to = to;
+    p->res.messages_sent++;
+    sim->m.messages++;
     return 0;
 }

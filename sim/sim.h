@@ -138,7 +138,27 @@ struct sim_transport {
     double rto_ms;                    /* tcp initial retransmission timeout, default 200 */
     double rto_max_ms;                /* tcp RTO backoff cap, default 60000 */
     double connection_timeout_ms; /* tcp: a stall longer than this fails the link, default 30000 */
+    int handshake; /* tcp: a link's first use waits one RTT (SYN, SYN-ACK) first, default 0 */
+    int tls;       /* tcp: TLS 1.3 records and one more RTT on first use, default 0 */
 };
+
+/*
+ * tcp options (off by default).  handshake: the first message on a link
+ * (s, r) - each direction is its own connection - cannot leave before
+ * one RTT after it is sent (the three-way handshake, RFC 9293; its
+ * header-only packets are not counted in `bytes`).  tls (TLS 1.3, RFC
+ * 8446): one more RTT on first use (ClientHello, ServerHello ... Finished;
+ * their bytes are not counted either), and every message is sent as
+ * records of at most SIM_TLS_RECORD_BYTES plaintext bytes, each adding
+ * SIM_TLS_RECORD_OVERHEAD bytes (5-byte record header, 1-byte inner
+ * content type, 16-byte AEAD tag) before it is cut into segments: a
+ * message of p bytes is p + 22 x max(1, ceil(p / 16384)) bytes to tcp,
+ * counted in `bytes`.  The first-use wait does not hold the uplink: other
+ * messages leave meanwhile.  A link's state is kept for the whole trial
+ * when either option is on, so a connection is opened once.
+ */
+#define SIM_TLS_RECORD_BYTES 16384u
+#define SIM_TLS_RECORD_OVERHEAD 22u
 
 /*
  * Partition: during [from_ns, to_ns), parties in different groups cannot
@@ -160,6 +180,41 @@ struct sim_partition {
     int rest;                /* the group of every party not listed */
 };
 
+/*
+ * How the messages a party has on its links share its uplink and their
+ * receivers' downlinks (sim_network.sharing):
+ *   FIFO: the default: one message at a time per uplink and per downlink,
+ *         in send (arrival) order; a small message waits behind a large one.
+ *   FAIR: a flow-level model.  The messages from s to r form one flow (a
+ *         FIFO of messages: one tcp connection, or one datagram socket);
+ *         every flow that has bytes to send at time t gets the max-min fair
+ *         rate over the constraints it crosses - the sender's uplink, the
+ *         receiver's downlink (capacities 1/up_ns_per_byte and
+ *         1/down_ns_per_byte) and, for tcp with initial_window_segments 0,
+ *         its own window_bytes/RTT - computed by progressive filling
+ *         (every unfrozen flow's rate rises together; a constraint that
+ *         saturates freezes the flows crossing it), unweighted: no 1/RTT
+ *         weights (SimGrid's LV08 has them), because the window and
+ *         slow-start limits already model RTT explicitly.  With slow start
+ *         a flow sends a flight of min(cwnd, window/mss) segments at its
+ *         rate, then leaves the sharing until one RTT after the flight
+ *         started (its ACKs), when cwnd has grown by the flight and the
+ *         next flight starts: a window-limited flow leaves capacity to the
+ *         others.  Rates are recomputed when a flow starts sending, ends a
+ *         flight or ends, once per simulated time, over the flows connected
+ *         to the change only, and completion times are re-planned; a crash
+ *         of the sender at c ends its flows at c (the whole segments that
+ *         had left count in `bytes`, nothing arrives); partitions and loss
+ *         act as with FIFO on the interval [first byte left, last byte
+ *         arrived].  The downlink is a constraint of the flow, not a second
+ *         queue: arrival = last byte left + latency.  One flow at a time
+ *         behaves as FIFO does.
+ */
+enum sim_sharing {
+    SIM_SHARING_FIFO = 0,
+    SIM_SHARING_FAIR,
+};
+
 struct sim_network {
     struct sim_latency latency;
     /* Regions: if n_regions > 0, the one-way latency of a message from a
@@ -174,7 +229,8 @@ struct sim_network {
     int has_jitter;                   /* add a draw of `jitter` to every message */
     struct sim_latency jitter;
     struct sim_transport transport;
-    double loss; /* per segment (tcp) or per message (datagram), in [0, 1) */
+    double loss;              /* per segment (tcp) or per message (datagram), in [0, 1) */
+    enum sim_sharing sharing; /* default FIFO */
     int n_partitions;
     const struct sim_partition *partitions;
 };

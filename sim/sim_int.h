@@ -46,7 +46,8 @@ enum {
     SIM__EV_DELIVER = 1, /* u.ptr = payload: on_message */
     SIM__EV_ARRIVE,      /* u.ptr = payload: reaches the receiver's downlink */
     SIM__EV_TIMER,       /* u.id = timer id */
-    SIM__EV_CRASH        /* party crashes (at_ns) */
+    SIM__EV_CRASH,       /* party crashes (at_ns) */
+    SIM__EV_NET          /* the fair-sharing network model (sim/network.c) */
 };
 #define SIM__EV_KIND(aux) ((aux) >> 28)
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
@@ -149,17 +150,21 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int need_links;                /* per-link state: tcp window/order, or draws */
-    int link_draws;                /* messages draw latency or loss: keep link indices */
-    int windowed;                  /* tcp with a window: links are throughput-limited */
-    int slow_start;                /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;                 /* the receive window in segments (>= 1) */
-    int in_order;                  /* tcp: arrivals in order per link */
-    int net_faults;                /* loss or partitions: sends take the slow path */
+    int tls;        /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
+    int first_rtts; /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
+    int net_opts;   /* tls, handshake or fair sharing: sends leave the default path */
+    int need_links; /* per-link state: tcp window/order, or draws */
+    int link_draws; /* messages draw latency or loss: keep link indices */
+    int windowed;   /* tcp with a window: links are throughput-limited */
+    int slow_start; /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;  /* the receive window in segments (>= 1) */
+    int in_order;   /* tcp: arrivals in order per link */
+    int net_faults; /* loss or partitions: sends take the slow path */
     struct sim__link *links_dense; /* n*n, or NULL */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
-    int64_t now; /* time of the event being processed */
+    struct sim__fair *fair; /* network.sharing: fair (sim/network.c), or NULL */
+    int64_t now;            /* time of the event being processed */
     /* Queue. */
     SIM__Q q;
     uint64_t seq;
@@ -199,6 +204,12 @@ int64_t sim__tcp_seg_delay(int fast, uint64_t losses, int64_t rtt_ns, int64_t rt
 uint64_t sim__net_wire_bytes(const struct sim *sim, size_t len);
 /* An ARRIVE event: queue behind the receiver's downlink, then deliver. */
 MPCSIM_NODISCARD int sim__net_arrive(struct sim *sim, const struct sim__event *ev);
+/* A SIM__EV_NET event (fair sharing: a message starts, a flow's flight
+ * ends or its ACKs return, rates are recomputed).  0 or MPCSIM_ENOMEM. */
+MPCSIM_NODISCARD int sim__net_event(struct sim *sim, const struct sim__event *ev);
+/* Release the payloads the network still holds (fair sharing); before the
+ * payload slabs are freed.  The trial must not run afterwards. */
+void sim__net_release(struct sim *sim);
 
 /* sim/engine.c */
 /* Hand `r` to the trace sink (sim.h "Tracing"); for SIM_TRACE_ABORT

@@ -1372,7 +1372,9 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
                                        "rto_ms",
                                        "rto_max_ms",
                                        "connection_timeout_ms",
-                                       "slow_start_after_idle"};
+                                       "slow_start_after_idle",
+                                       "handshake",
+                                       "tls"};
     static const char *const kinds[] = {"tcp", "datagram"};
     const struct ynode *k = node;
     const struct ynode *p = NULL;
@@ -1381,14 +1383,12 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
 
     if (node->kind == YNODE_MAP) {
         check_keys(v, node, keys, COUNT(keys), "network.transport");
-        k = required(v, node, "kind", "network.transport");
-        if (k == NULL) {
-            return;
-        }
+        /* kind defaults to tcp, so `--set network.transport.rto_ms=...` works alone. */
+        k = ynode_map_get(node, "kind");
     } else if (!expect_kind(v, node, YNODE_SCALAR, "network.transport")) {
         return;
     }
-    kind = enum_value(v, k, kinds, 2, "network.transport kind");
+    kind = k == NULL ? SIM_TRANSPORT_TCP : enum_value(v, k, kinds, 2, "network.transport kind");
     if (kind < 0) {
         return;
     }
@@ -1422,12 +1422,37 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
             t->slow_start_after_idle = on;
         }
     }
+    if ((p = ynode_map_get(node, "handshake")) != NULL) {
+        int on = 0;
+
+        if (bool_value(v, p, "network.transport.handshake", &on)) {
+            t->handshake = on;
+        }
+    }
+    if ((p = ynode_map_get(node, "tls")) != NULL) {
+        int on = 0;
+
+        if (bool_value(v, p, "network.transport.tls", &on)) {
+            t->tls = on;
+        }
+    }
     if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e7, 1, "network.transport.rto_max_ms", &t->rto_max_ms);
     }
     if ((p = ynode_map_get(node, "connection_timeout_ms")) != NULL) {
         (void)ms_value(v, p, 0, 1e9, 0, "network.transport.connection_timeout_ms",
                        &t->connection_timeout_ms);
+    }
+    if (t->rto_max_ms < t->rto_ms) {
+        /* Name the key the file set: rto_max_ms, else rto_ms (above the default cap). */
+        if ((p = ynode_map_get(node, "rto_max_ms")) != NULL) {
+            err(v, p, "network.transport.rto_max_ms (%g ms) is below rto_ms (%g ms)", t->rto_max_ms,
+                t->rto_ms);
+        } else {
+            err(v, ynode_map_get(node, "rto_ms"),
+                "network.transport.rto_ms (%g ms) is above rto_max_ms (%g ms)", t->rto_ms,
+                t->rto_max_ms);
+        }
     }
     if (kind == SIM_TRANSPORT_DATAGRAM) {
         for (size_t i = 0; i + 1 < node->n_items; i += 2) {
@@ -1437,7 +1462,8 @@ check_transport(struct vctx *v, struct sim_transport *t, const struct ynode *nod
                 strcmp(key, "rto_ms") == 0 || strcmp(key, "rto_max_ms") == 0 ||
                 strcmp(key, "connection_timeout_ms") == 0 ||
                 strcmp(key, "initial_window_segments") == 0 ||
-                strcmp(key, "slow_start_after_idle") == 0) {
+                strcmp(key, "slow_start_after_idle") == 0 || strcmp(key, "handshake") == 0 ||
+                strcmp(key, "tls") == 0) {
                 err(v, node->items[i], "'%s' applies to the tcp transport, not datagram", key);
             }
         }
@@ -1779,8 +1805,9 @@ check_partitions(struct vctx *v, struct scenario *sc, const struct ynode *node)
 static void
 check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
 {
-    static const char *const keys[] = {"latency", "bandwidth_mbps", "transport",
-                                       "loss",    "regions",        "partitions"};
+    static const char *const keys[] = {"latency", "bandwidth_mbps", "transport", "loss",
+                                       "regions", "partitions",     "sharing"};
+    static const char *const sharings[] = {"fifo", "fair"};
     const struct ynode *p = NULL;
 
     if (!expect_kind(v, node, YNODE_MAP, "network")) {
@@ -1809,6 +1836,13 @@ check_network(struct vctx *v, struct scenario *sc, const struct ynode *node)
     }
     if ((p = ynode_map_get(node, "partitions")) != NULL) {
         check_partitions(v, sc, p);
+    }
+    if ((p = ynode_map_get(node, "sharing")) != NULL) {
+        int k = enum_value(v, p, sharings, 2, "network.sharing");
+
+        if (k >= 0) {
+            sc->net.sharing = (enum sim_sharing)k;
+        }
     }
 }
 
