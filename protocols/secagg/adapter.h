@@ -91,14 +91,16 @@
  * neighbours, the server sends u only its neighbourhood's keys (KEYS is
  * then per client), and the t checks above hold per neighbourhood: a
  * client aborts when fewer than t of its neighbourhood advertised or
- * shared keys, and the server when it holds fewer than t shares of a
- * secret it must rebuild.  Sets of clients still travel as n-bit bitmaps.
+ * shared keys or sent masked inputs, and the server when it holds fewer
+ * than t shares of a secret it must rebuild.  Sets of clients travel as
+ * the smaller of a bitmap and a sorted list (secagg_set_bytes), and a
+ * client gets only the part of each set within its neighbourhood, so its
+ * bytes are O(k log n) plus the masked input (adapter.c: wire format).
  *
  * Costs charged: X25519 operations (SIM_OP_X25519), AEAD bytes, PRG bytes
  * (8 per element), field operations and Lagrange terms.  Memory is O(n)
  * per client and O(n^2) at the server (the unmasking shares), plus O(L)
- * per party; SecAgg+: O(k) per client between messages (plus 3n bytes of
- * flags per trial, borrowed during a handler) and O(n k) at the server.
+ * per party; SecAgg+: O(k) per client and O(n k) at the server.
  */
 #ifndef MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
 #define MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H

@@ -354,3 +354,120 @@ secagg_commit(uint8_t out[SECAGG_COMMIT_BYTES], const uint8_t b[SECAGG_KEY_BYTES
     crypto_generichash_update(&st, b, SECAGG_KEY_BYTES);
     crypto_generichash_final(&st, out, SECAGG_COMMIT_BYTES);
 }
+
+/* Bytes of a party id in a set list: the fewest that hold n - 1. */
+static size_t
+secagg__idw(int n)
+{
+    size_t w = 1;
+
+    while (w < 4 && ((uint64_t)(n - 1) >> (8 * w)) != 0) {
+        w++;
+    }
+    return w;
+}
+
+static int
+secagg__set_is_list(int n, size_t m)
+{
+    return secagg__idw(n) * (m + 1) < ((size_t)n + 7) / 8;
+}
+
+static void
+secagg__put_id(uint8_t *out, size_t w, size_t v)
+{
+    for (size_t i = 0; i < w; i++) {
+        out[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static size_t
+secagg__get_id(const uint8_t *in, size_t w)
+{
+    size_t v = 0;
+
+    for (size_t i = 0; i < w; i++) {
+        v |= (size_t)in[i] << (8 * i);
+    }
+    return v;
+}
+
+/* see secagg.h */
+size_t
+secagg_set_bytes(int n, size_t m)
+{
+    return 1 + (secagg__set_is_list(n, m) ? secagg__idw(n) * (m + 1) : ((size_t)n + 7) / 8);
+}
+
+/* see secagg.h */
+size_t
+secagg_set_write(uint8_t *out, int n, const int *ids, size_t m)
+{
+    size_t w = secagg__idw(n), bm = ((size_t)n + 7) / 8;
+
+    if (secagg__set_is_list(n, m)) {
+        out[0] = 1;
+        secagg__put_id(out + 1, w, m);
+        for (size_t i = 0; i < m; i++) {
+            secagg__put_id(out + 1 + w * (i + 1), w, (size_t)ids[i]);
+        }
+        return 1 + w * (m + 1);
+    }
+    out[0] = 0;
+    memset(out + 1, 0, bm);
+    for (size_t i = 0; i < m; i++) {
+        out[1 + ids[i] / 8] |= (uint8_t)(1u << (ids[i] % 8));
+    }
+    return 1 + bm;
+}
+
+/* see secagg.h */
+int
+secagg_set_parse(int *ids, size_t cap, size_t *m, size_t *used, int n, const uint8_t *in,
+                 size_t len)
+{
+    size_t w = secagg__idw(n), bm = ((size_t)n + 7) / 8;
+    size_t c = 0;
+
+    if (len < 1) {
+        return MPCSIM_EDECODE;
+    }
+    if (in[0] == 1) {
+        if (len < 1 + w) {
+            return MPCSIM_EDECODE;
+        }
+        c = secagg__get_id(in + 1, w);
+        if (c > cap || (len - 1) / w < c + 1 || !secagg__set_is_list(n, c)) {
+            return MPCSIM_EDECODE;
+        }
+        for (size_t i = 0; i < c; i++) {
+            size_t v = secagg__get_id(in + 1 + w * (i + 1), w);
+
+            if (v == 0 || v >= (size_t)n || (i > 0 && v <= (size_t)ids[i - 1])) {
+                return MPCSIM_EDECODE;
+            }
+            ids[i] = (int)v;
+        }
+        *m = c;
+        *used = 1 + w * (c + 1);
+        return 0;
+    }
+    if (in[0] != 0 || len - 1 < bm) {
+        return MPCSIM_EDECODE;
+    }
+    for (size_t i = 0; i < bm * 8; i++) {
+        if (!((in[1 + i / 8] >> (i % 8)) & 1)) {
+            continue;
+        }
+        if (i == 0 || i >= (size_t)n || c == cap) {
+            return MPCSIM_EDECODE;
+        }
+        ids[c++] = (int)i;
+    }
+    if (secagg__set_is_list(n, c)) {
+        return MPCSIM_EDECODE;
+    }
+    *m = c;
+    *used = 1 + bm;
+    return 0;
+}

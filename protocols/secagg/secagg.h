@@ -110,6 +110,30 @@ void secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_K
 void secagg_pack(uint8_t *out, const uint64_t *v, size_t count, unsigned bits);
 MPCSIM_NODISCARD int secagg_unpack(uint64_t *v, const uint8_t *in, size_t count, unsigned bits);
 
+/*
+ * Sets of parties on the wire (adapter.c), for n parties 0 .. n - 1
+ * (n <= 2^24): a tag byte, then either a bitmap (tag 0: ceil(n / 8) bytes,
+ * bit i of byte i / 8 for party i, party 0 and the spare bits zero) or a
+ * list (tag 1: the count m and the m ids ascending, each a little-endian
+ * integer of w bytes, w the fewest bytes that hold n - 1).  The list is
+ * used exactly when w (m + 1) < ceil(n / 8), so a set has one encoding:
+ * secagg_set_bytes(n, m) = 1 + min(ceil(n / 8), w (m + 1)) bytes.
+ */
+size_t secagg_set_bytes(int n, size_t m);
+
+/* Write ids[0 .. m) (ascending, each in 1 .. n - 1) to out; returns its bytes. */
+size_t secagg_set_write(uint8_t *out, int n, const int *ids, size_t m);
+
+/*
+ * Parse a set at in[0 .. len): its members, ascending, into ids[0 .. *m)
+ * (at most cap) and its length into *used.  Returns 0, or MPCSIM_EDECODE
+ * (ids unspecified): short, an unknown tag, party 0 or >= n, not
+ * ascending, more than cap members, or the encoding the writer would not
+ * choose.
+ */
+MPCSIM_NODISCARD int secagg_set_parse(int *ids, size_t cap, size_t *m, size_t *used, int n,
+                                      const uint8_t *in, size_t len);
+
 /* The 5 field elements of a 32-byte secret. */
 void secagg_secret_encode(uint64_t e[SECAGG_SECRET_ELEMS], const uint8_t secret[SECAGG_KEY_BYTES]);
 

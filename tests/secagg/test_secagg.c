@@ -5,7 +5,7 @@
  * (symmetric, domain-separated, refusing low-order points), the encoding
  * of secrets as field elements, AEAD of share messages (bound to the
  * pair and direction), sharing of the secrets through the Shamir library
- * and the commitment.
+ * and the commitment, the wire encoding of sets of parties.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -270,6 +270,101 @@ test_secagg_prg_mod2k(void **state)
     }
 }
 
+/*
+ * Sets of parties: the smaller of bitmap and list, exact sizes, round
+ * trips for random sets at n = 2 .. 70 000, and every malformed form
+ * refused (short, unknown tag, party 0, >= n, unsorted, repeated, over
+ * the cap, the larger encoding).
+ */
+static void
+test_secagg_set(void **state)
+{
+    static const int ns[] = {2, 3, 9, 17, 200, 256, 257, 2001, 65536, 65537, 70000};
+    int ids[64], back[64];
+    uint8_t buf[16 + 70000 / 8];
+    size_t m, used;
+
+    (void)state;
+    /* sizes: 200 parties (w = 1, 25-byte bitmap), 2001 (w = 2, 251), 70 000 (w = 3) */
+    assert_int_equal(secagg_set_bytes(200, 9), 11);
+    assert_int_equal(secagg_set_bytes(200, 23), 25);
+    assert_int_equal(secagg_set_bytes(200, 24), 26); /* a tie goes to the bitmap */
+    assert_int_equal(secagg_set_bytes(2001, 9), 21);
+    assert_int_equal(secagg_set_bytes(70000, 9), 31);
+    assert_int_equal(secagg_set_bytes(17, 0), 2); /* the empty list: the count alone */
+    assert_int_equal(secagg_set_bytes(17, 1), 3);
+    assert_int_equal(secagg_set_bytes(17, 2), 4); /* the bitmap */
+    for (size_t r = 0; r < sizeof(ns) / sizeof(ns[0]); r++) {
+        int n = ns[r];
+
+        for (int rep = 0; rep < 50; rep++) {
+            size_t want = (size_t)(mpcsim_test_rand64() % (uint64_t)(n - 1 < 40 ? n : 40));
+            size_t k = 0;
+
+            /* want distinct ascending ids in 1 .. n - 1 */
+            for (int v = 1; v < n && k < want; v++) {
+                if (mpcsim_test_rand64() % (uint64_t)(n - v) < want - k) {
+                    ids[k++] = v;
+                }
+            }
+            used = secagg_set_write(buf, n, ids, k);
+            assert_int_equal(used, secagg_set_bytes(n, k));
+            assert_int_equal(buf[0], used < 1 + ((size_t)n + 7) / 8 ? 1 : 0);
+            assert_int_equal(secagg_set_parse(back, 64, &m, &used, n, buf, used + 3), 0);
+            assert_int_equal(used, secagg_set_bytes(n, k));
+            assert_int_equal(m, k);
+            assert_memory_equal(back, ids, k * sizeof(int));
+            if (k > 0) {
+                assert_int_equal(secagg_set_parse(back, k - 1, &m, &used, n, buf, used),
+                                 MPCSIM_EDECODE); /* over the cap */
+            }
+            assert_int_equal(secagg_set_parse(back, 64, &m, &used, n, buf, used - 1),
+                             MPCSIM_EDECODE); /* short */
+        }
+    }
+    /* malformed lists at n = 2001 (w = 2) */
+    {
+        const uint8_t ok[] = {1, 2, 0, 5, 0, 9, 0};
+        const uint8_t unsorted[] = {1, 2, 0, 9, 0, 5, 0};
+        const uint8_t repeated[] = {1, 2, 0, 5, 0, 5, 0};
+        const uint8_t zero[] = {1, 2, 0, 0, 0, 5, 0};
+        const uint8_t big[] = {1, 2, 0, 5, 0, 0xd1, 7}; /* 2001 */
+        const uint8_t huge[] = {1, 0xff, 0xff, 5, 0};
+        const uint8_t tag[] = {2, 2, 0, 5, 0, 9, 0};
+
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, sizeof(ok)), 0);
+        assert_int_equal(m, 2);
+        assert_int_equal(back[1], 9);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, unsorted, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, repeated, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, zero, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, big, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2002, big, 7), 0);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, huge, 5), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, tag, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, 2), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, 0), MPCSIM_EDECODE);
+    }
+    /* malformed bitmaps at n = 12 (2 bytes) */
+    {
+        const uint8_t ok[] = {0, 0x06, 0x08}; /* 1, 2, 11 */
+        const uint8_t p0[] = {0, 0x07, 0x00};
+        const uint8_t past[] = {0, 0x02, 0x10}; /* party 12 */
+        const uint8_t as_list[] = {1, 1, 5};    /* 3 bytes, not < 2: the bitmap is chosen */
+        const uint8_t empty_bm[] = {0, 0, 0};   /* the empty set is a 1-byte list */
+
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, ok, 3), 0);
+        assert_int_equal(m, 3);
+        assert_int_equal(back[2], 11);
+        assert_int_equal(secagg_set_parse(back, 2, &m, &used, 12, ok, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, p0, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, past, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, as_list, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, empty_bm, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, ok, 2), MPCSIM_EDECODE);
+    }
+}
+
 int
 main(void)
 {
@@ -282,6 +377,7 @@ main(void)
         cmocka_unit_test(test_secagg_aead),
         cmocka_unit_test(test_secagg_share_secrets),
         cmocka_unit_test(test_secagg_commit),
+        cmocka_unit_test(test_secagg_set),
     };
 
     mpcsim_test_init();

@@ -799,7 +799,7 @@ test_secagg_sim_expansion(void **state)
         int c;
         size_t m;
         uint64_t bytes; /* per client, golden */
-    } rows[] = {{4, 256, 1930}, {16, 1024, 7419}, {16, 16000, 45899}};
+    } rows[] = {{4, 256, 1934}, {16, 1024, 7423}, {16, 16000, 45903}};
 
     (void)state;
     for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
@@ -1179,6 +1179,90 @@ test_secagg_plus_auto(void **state)
     }
 }
 
+/* Bytes of a set of m clients among n parties (adapter.c's wire format). */
+static uint64_t
+set_bytes(int n, uint64_t m)
+{
+    uint64_t w = n - 1 < 256 ? 1 : n - 1 < 65536 ? 2 : 3, bm = (uint64_t)(n + 7) / 8;
+
+    return 1 + (w * (m + 1) < bm ? w * (m + 1) : bm);
+}
+
+/*
+ * SecAgg+ client bytes (sent + received, no TCP headers) in a fault-free
+ * run, as a closed form: ADV 65, SHARES 1 + 93k, MASKED 33 + ceil(L r / 8),
+ * UNMASK 1 + set(k + 1) + ceil(5 (k + 1) 61 / 8); KEYS 1 + set(k + 1) +
+ * 64 (k + 1), FWD 1 + set(k) + 93k, U3 1 + set(k + 1), with set(m) = 1 +
+ * min(ceil(n / 8), w (m + 1)) and r = input_bits + ceil(log2 c).  Same k
+ * at c = 200 and c = 2000: the sets are lists of w = 1 and 2 bytes per id,
+ * and a client's bytes grow by less than the log factor log 2000 / log 200.
+ */
+static void
+test_secagg_plus_client_bytes(void **state)
+{
+    static const int cs[] = {200, 2000};
+    const uint64_t k = 8, L = 16;
+    uint64_t per[2];
+
+    (void)state;
+    for (size_t r = 0; r < 2; r++) {
+        const int n = cs[r] + 1;
+        mpcsim_i128 *vals = mpcsim_malloc((size_t)n * L * sizeof(*vals));
+        const mpcsim_i128 **inp = mpcsim_malloc((size_t)n * sizeof(*inp));
+        size_t *lens = mpcsim_malloc((size_t)n * sizeof(*lens));
+        struct secagg_params prm;
+        struct sim_config c;
+        struct sim *sim = NULL;
+        uint64_t rb = 16 + (r == 0 ? 8 : 11), want;
+
+        assert_non_null(vals);
+        assert_non_null(inp);
+        assert_non_null(lens);
+        for (int i = 0; i < n; i++) {
+            for (size_t j = 0; j < L; j++) {
+                vals[(size_t)i * L + j] = (int64_t)(mpcsim_test_rand64() % 65536);
+            }
+            inp[i] = vals + (size_t)i * L;
+            lens[i] = L;
+        }
+        memset(&prm, 0, sizeof(prm));
+        prm.comp.kind = COMPUTATION_SUM;
+        prm.comp.length = L;
+        prm.input_bits = 16;
+        prm.inputs_unsigned = 1;
+        prm.num_shares = (int)k + 1;
+        assert_int_equal(secagg_ring_bits(&prm, n), rb);
+        assert_int_equal(secagg_sparse_degree(prm.num_shares, n - 1), (int)k);
+        sim_config_init(&c, n, 9);
+        c.inputs = inp;
+        c.input_len = lens;
+        c.net.latency.ms = 10;
+        c.net.transport.header_bytes = 0;
+        assert_int_equal(sim_create(&sim, &c, &secagg_protocol, &prm), 0);
+        assert_int_equal(sim_run(sim), 0);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        want = 65 + (1 + 93 * k) + (33 + (L * rb + 7) / 8) +
+               (1 + set_bytes(n, k + 1) + (5 * (k + 1) * 61 + 7) / 8) +
+               (1 + set_bytes(n, k + 1) + 64 * (k + 1)) + (1 + set_bytes(n, k) + 93 * k) +
+               (1 + set_bytes(n, k + 1));
+        for (int i = 1; i < n; i++) {
+            const struct sim_party_result *pr = sim_party_result(sim, i);
+
+            assert_int_equal(pr->bytes_sent + pr->bytes_received, want);
+        }
+        per[r] = want;
+        print_message("c = %d, k = %llu: %llu bytes per client\n", cs[r], (unsigned long long)k,
+                      (unsigned long long)want);
+        sim_destroy(sim);
+        mpcsim_free(vals);
+        mpcsim_free(inp);
+        mpcsim_free(lens);
+    }
+    assert_int_equal(set_bytes(201, 9), 11);  /* lists: 1 + 1 (count) + 9 ids of 1 byte */
+    assert_int_equal(set_bytes(2001, 9), 21); /* 1 + 2 (count) + 9 ids of 2 bytes */
+    assert_true((double)per[1] / (double)per[0] <= log(2000.0) / log(200.0));
+}
+
 int
 main(void)
 {
@@ -1202,6 +1286,7 @@ main(void)
         cmocka_unit_test(test_secagg_plus_dropouts),
         cmocka_unit_test(test_secagg_plus_mixed_dropouts),
         cmocka_unit_test(test_secagg_plus_auto),
+        cmocka_unit_test(test_secagg_plus_client_bytes),
     };
 
     mpcsim_test_init();
