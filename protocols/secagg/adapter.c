@@ -76,6 +76,8 @@ enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
 #define SA_EB SECAGG_ELEM_BITS
 #define SA_WATCHDOG 5 /* client: round timeouts of server silence before giving up */
 #define SA_AGREE_HASH_BYTES (13 + 1 + 3 * SA_K)
+/* Keystream bytes per mask element: 8, or 16 for a ring wider than 64 bits. */
+#define SA_PRG_BYTES(st) ((size_t)((st)->rbits > 64 ? 16 : 8))
 
 struct secagg_trial {
     struct shamir_ctx *sh; /* n - 1 clients (SecAgg+: k + 1 slots), degree t - 1 */
@@ -85,14 +87,14 @@ struct secagg_party {
     const struct secagg_params *prm;
     const struct shamir_ctx *sh;
     int n, t, self, phase;
-    int kdeg;       /* SecAgg+ degree k; 0: SecAgg, the complete graph */
-    int nshares;    /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
-    size_t width;   /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
-    size_t uw;      /* server: columns of ush and uhas (n, or k + 1 slots) */
-    size_t L, bm;   /* vector length; bitmap bytes */
-    unsigned rbits; /* masks live in Z_R, R = 2^rbits */
-    uint64_t rmask; /* R - 1 */
-    int is_signed;  /* contributions and the sum are two's complement in Z_R */
+    int kdeg;          /* SecAgg+ degree k; 0: SecAgg, the complete graph */
+    int nshares;       /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
+    size_t width;      /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
+    size_t uw;         /* server: columns of ush and uhas (n, or k + 1 slots) */
+    size_t L, bm;      /* vector length; bitmap bytes */
+    unsigned rbits;    /* masks live in Z_R, R = 2^rbits */
+    mpcsim_u128 rmask; /* R - 1 */
+    int is_signed;     /* contributions and the sum are two's complement in Z_R */
     int result_to_clients;
     enum sim_behaviour behaviour;
     int64_t timeout;
@@ -104,7 +106,7 @@ struct secagg_party {
     uint8_t *in1, *in2, *in3;
     int cnt1, cnt2, cnt3;
     /* client */
-    uint64_t *x; /* L: w x in Z_R */
+    mpcsim_u128 *x; /* L: w x in Z_R */
     struct secagg_keypair ck, sk;
     uint8_t b[SA_K];
     uint8_t *ckey;  /* n x 32: encryption keys with the U1 members */
@@ -115,8 +117,8 @@ struct secagg_party {
     uint8_t *seen; /* n: the last phase each client was heard in */
     int heard;
     uint8_t **shares_msg; /* n: SHARES entries of each u in U2 */
-    uint64_t *z;          /* L: the running sum of masked inputs (Z_R) */
-    uint64_t *ybuf;       /* L: one masked input being added */
+    mpcsim_u128 *z;       /* L: the running sum of masked inputs (Z_R) */
+    mpcsim_u128 *ybuf;    /* L: one masked input being added */
     uint8_t *commit;      /* n x 32 */
     uint8_t *resp;        /* n flags: U5 */
     int cnt5;
@@ -315,11 +317,12 @@ secagg_unsupported(const struct secagg_params *p, int n)
         (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
         return "weighted_sum needs one weight per party";
     }
-    if (p->input_bits < 0 || p->input_bits > 62) {
-        return "secagg input_bits must be 1 ... 62";
+    if (p->input_bits < 0 || p->input_bits > SECAGG_MAX_INPUT_BITS) {
+        return "secagg input_bits must be 1 ... 126";
     }
-    if (n >= 2 && secagg_ring_bits(p, n) > 64) {
-        return "secagg input_bits + ceil(log2 clients) must be at most 64 (the masking ring Z_R)";
+    if (n >= 2 && secagg_ring_bits(p, n) > 128 - (p->inputs_unsigned != 0)) {
+        return "secagg input_bits + ceil(log2 clients) must be at most 128 (127 for unsigned "
+               "inputs): the masking ring Z_R, whose sum must fit a signed 128-bit result";
     }
     return NULL;
 }
@@ -439,7 +442,7 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->behaviour = cfg->behaviour;
     st->timeout = cfg->round_timeout_ns;
     st->rbits = secagg_ring_bits(prm, cfg->n);
-    st->rmask = st->rbits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << st->rbits) - 1;
+    st->rmask = st->rbits >= 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << st->rbits) - 1;
     st->is_signed = !prm->inputs_unsigned;
     st->result_to_clients = prm->result_to_clients;
     rc = fp_stream_create(&st->rng, cfg->key, SA_STREAM_PROTOCOL);
@@ -461,8 +464,8 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->phase = SV_ADV;
         st->seen = mpcsim_calloc(n, 1);
         st->shares_msg = mpcsim_calloc(n, sizeof(*st->shares_msg));
-        st->z = mpcsim_calloc(st->L, sizeof(uint64_t));
-        st->ybuf = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->z = mpcsim_calloc(st->L, sizeof(*st->z));
+        st->ybuf = mpcsim_calloc(st->L, sizeof(*st->ybuf));
         st->commit = mpcsim_calloc(n, SECAGG_COMMIT_BYTES);
         st->resp = mpcsim_calloc(n, 1);
         if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
@@ -471,13 +474,14 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
             goto out;
         }
     } else {
-        int64_t w = prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
+        mpcsim_i128 w =
+            prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
         int b = sa__input_bits(prm);
         mpcsim_i128 lo = st->is_signed ? -((mpcsim_i128)1 << (b - 1)) : 0;
         mpcsim_i128 hi = st->is_signed ? ((mpcsim_i128)1 << (b - 1)) : ((mpcsim_i128)1 << b);
 
         st->phase = CL_KEYS;
-        st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->x = mpcsim_calloc(st->L, sizeof(*st->x));
         st->ckey = mpcsim_calloc(st->width, SA_K);
         st->held = mpcsim_calloc(st->width, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
         st->has = mpcsim_calloc(st->width, 1);
@@ -487,13 +491,13 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         }
         /* The contribution w x in Z_R (two's complement when signed). */
         for (size_t k = 0; k < st->L; k++) {
-            mpcsim_i128 c = (mpcsim_i128)w * cfg->input[k];
+            mpcsim_i128 c = 0;
 
-            if (c < lo || c >= hi) {
+            if (__builtin_mul_overflow(w, cfg->input[k], &c) || c < lo || c >= hi) {
                 rc = MPCSIM_ERANGE; /* beyond protocol.input_bits */
                 goto out;
             }
-            st->x[k] = (uint64_t)(int64_t)c & st->rmask;
+            st->x[k] = (mpcsim_u128)c & st->rmask;
         }
     }
     sim_party_set_state(p, st);
@@ -551,13 +555,13 @@ sa__server_enter(struct sim_party *p, struct secagg_party *st, int phase)
 }
 
 /* The integer that z in Z_R stands for (two's complement when signed). */
-static int64_t
-sa__ring_to_int64(const struct secagg_party *st, uint64_t z)
+static mpcsim_i128
+sa__ring_to_int(const struct secagg_party *st, mpcsim_u128 z)
 {
     if (st->is_signed && ((z >> (st->rbits - 1)) & 1)) {
-        return -(int64_t)(~z & st->rmask) - 1; /* z - R */
+        return -(mpcsim_i128)(~z & st->rmask) - 1; /* z - R */
     }
-    return (int64_t)z;
+    return (mpcsim_i128)z; /* < 2^127: the sum of c contributions of < 2^126 */
 }
 
 /* Whether clients u != v are neighbours (always, for SecAgg). */
@@ -848,7 +852,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
     size_t m = 0, used = 0;
     int *ids = NULL;
     uint8_t *out = NULL;
-    uint64_t *y = NULL;
+    mpcsim_u128 *y = NULL;
     uint8_t key[SA_K];
     int rc = 0;
 
@@ -895,7 +899,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         goto out;
     }
     memcpy(y, st->x, L * sizeof(*y));
-    secagg_prg_add_mod2k(y, L, st->b, +1, st->rbits);
+    secagg_prg_add_mod2k_wide(y, L, st->b, +1, st->rbits);
     for (size_t e = 0; e < m; e++) {
         int u = ids[e];
 
@@ -907,17 +911,17 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
             sa__client_abort(p, st, "secagg: unusable mask key from the server");
             goto out;
         }
-        secagg_prg_add_mod2k(y, L, key, st->self < u ? +1 : -1, st->rbits);
+        secagg_prg_add_mod2k_wide(y, L, key, st->self < u ? +1 : -1, st->rbits);
     }
     sodium_memzero(key, sizeof(key));
     sim_charge(p, SIM_OP_X25519, (double)m);
     sim_charge(p, SIM_OP_HASH_BYTE, (double)m * SA_AGREE_HASH_BYTES + 15 + SA_K);
-    sim_charge(p, SIM_OP_PRG_BYTE, (double)((m + 1) * FP_BYTES * L));
+    sim_charge(p, SIM_OP_PRG_BYTE, (double)((m + 1) * SA_PRG_BYTES(st) * L));
     sim_charge(p, SIM_OP_FIELD_ADD, (double)((m + 1) * L));
     sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
     out[0] = SA_MSG_MASKED;
     secagg_commit(out + 1, st->b);
-    secagg_pack(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
+    secagg_pack_wide(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
     rc = sim_send(p, 0, 5, out, mlen); /* MaskedInput */
     if (rc == 0) {
         st->phase = CL_U3;
@@ -1049,7 +1053,7 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
     uint8_t *inc = NULL;
     int *ids = NULL;
     mpcsim_i128 *vals = NULL;
-    uint64_t *z = NULL;
+    mpcsim_u128 *z = NULL;
     size_t m = 0, used = 0;
 
     inc = mpcsim_calloc((size_t)st->n, 1);
@@ -1064,14 +1068,14 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
         len != 1 + used + SECAGG_PACKED_BYTES(L, st->rbits)) {
         goto malformed;
     }
-    if (secagg_unpack(z, msg + 1 + used, L, st->rbits) != 0) {
+    if (secagg_unpack_wide(z, msg + 1 + used, L, st->rbits) != 0) {
         goto malformed;
     }
     for (size_t e = 0; e < m; e++) {
         inc[ids[e]] = 1;
     }
     for (size_t k = 0; k < L; k++) {
-        vals[k] = sa__ring_to_int64(st, z[k]);
+        vals[k] = sa__ring_to_int(st, z[k]);
     }
     st->phase = CL_DONE;
     if (sim_output(p, vals, L, inc) != 0) {
@@ -1511,7 +1515,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     /* Remove the self-masks of U3 and the masks U3 shares with U2 \ U3. */
     for (size_t v = 1; v < n; v++) {
         if (st->in3[v]) {
-            secagg_prg_add_mod2k(st->z, L, secret + v * SA_K, -1, st->rbits);
+            secagg_prg_add_mod2k_wide(st->z, L, secret + v * SA_K, -1, st->rbits);
             continue;
         }
         if (!st->in2[v]) {
@@ -1530,7 +1534,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
                 goto out;
             }
             /* u added (u < v ? +1 : -1) PRG(s_uv). */
-            secagg_prg_add_mod2k(st->z, L, key, u < v ? -1 : +1, st->rbits);
+            secagg_prg_add_mod2k_wide(st->z, L, key, u < v ? -1 : +1, st->rbits);
             sodium_memzero(key, sizeof(key));
         }
     }
@@ -1540,11 +1544,11 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         (void)n_drop;
         sim_charge(p, SIM_OP_X25519, (double)pairs);
         sim_charge(p, SIM_OP_HASH_BYTE, (double)pairs * SA_AGREE_HASH_BYTES);
-        sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(FP_BYTES * L));
+        sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(SA_PRG_BYTES(st) * L));
         sim_charge(p, SIM_OP_FIELD_ADD, masks * (double)L);
     }
     for (size_t k = 0; k < L; k++) {
-        vals[k] = sa__ring_to_int64(st, st->z[k]);
+        vals[k] = sa__ring_to_int(st, st->z[k]);
     }
     memcpy(inc, st->in3, n);
     inc[0] = 0;
@@ -1555,7 +1559,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
 
         msg[0] = SA_MSG_RESULT;
         o = 1 + sa__set_write(msg + 1, st, ids, sa__flags_ids(st, inc, ids));
-        secagg_pack(msg + o, st->z, L, st->rbits);
+        secagg_pack_wide(msg + o, st->z, L, st->rbits);
         rc = sim_broadcast(p, 8, msg, o + SECAGG_PACKED_BYTES(L, st->rbits)); /* round 8 */
     }
 out:
@@ -1715,7 +1719,7 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
         const uint8_t *body = msg + 1 + SECAGG_COMMIT_BYTES;
 
         if (len != 1 + SECAGG_COMMIT_BYTES + SECAGG_PACKED_BYTES(L, st->rbits) ||
-            secagg_unpack(st->ybuf, body, L, st->rbits) != 0) {
+            secagg_unpack_wide(st->ybuf, body, L, st->rbits) != 0) {
             return MPCSIM_EDECODE;
         }
         for (size_t k = 0; k < L; k++) {

@@ -110,6 +110,10 @@
 
 /* input_bits when a caller leaves it 0 (the front end always sets it). */
 #define SECAGG_DEFAULT_INPUT_BITS 48
+/* The largest input_bits: contributions |w x| < 2^125 (signed), and with
+ * ceil(log2 c) bits of headroom for the c clients the ring is at most
+ * 2^128 (secagg_unsupported), so the sum is exact in 128-bit arithmetic. */
+#define SECAGG_MAX_INPUT_BITS 126
 
 struct secagg_params {
     struct computation comp; /* sum, mean, weighted_sum; weights borrowed */
@@ -122,7 +126,10 @@ struct secagg_params {
      * graph).  2 <= K. */
     int num_shares;
     /* Bits b of one client's contribution w_u x_u (x_u for sum and mean),
-     * 1..62; 0 = SECAGG_DEFAULT_INPUT_BITS.  Unsigned contributions lie in
+     * 1..126 with b + ceil(log2 c) <= 128 for c clients; 0 =
+     * SECAGG_DEFAULT_INPUT_BITS.  Masks and sums are mod 2^(b + ceil(log2 c)),
+     * in 64-bit words up to 64 ring bits, else 128-bit words (PRG: 16
+     * keystream bytes per element).  Unsigned contributions lie in
      * [0, 2^b), signed ones in [-2^(b-1), 2^(b-1)) (two's complement, the
      * sign bit counted in b); a client whose input is outside refuses to
      * start (setup returns MPCSIM_ERANGE). */
@@ -186,7 +193,8 @@ int secagg_auto_shares(int clients, double dropout, double corrupt, int *t);
  * NULL if `p` can run with n parties, else why not (static string): fewer
  * than 2 parties, length 0, variance or dot_product, t outside
  * [1, n - 1] (SecAgg+: [1, K]), weights that do not match n, input_bits
- * outside 0..62 or a ring wider than 64 bits, num_shares < 0 or 1.
+ * outside 0..126 or a ring wider than 128 bits (127 unsigned), num_shares
+ * < 0 or 1.
  */
 const char *secagg_unsupported(const struct secagg_params *p, int n);
 

@@ -471,3 +471,139 @@ secagg_set_parse(int *ids, size_t cap, size_t *m, size_t *used, int n, const uin
     *used = 1 + bm;
     return 0;
 }
+
+/* see secagg.h */
+void
+secagg_prg_add_mod2k_wide(mpcsim_u128 *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES],
+                          int sign, unsigned bits)
+{
+    uint8_t buf[SECAGG__BUF];
+    static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES];
+    const mpcsim_u128 mask = bits >= 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << bits) - 1;
+    const size_t eb = bits <= 64 ? 8 : 16; /* keystream bytes per element */
+    uint64_t block = 0;
+    size_t k = 0;
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    if (sign == 0) {
+        return;
+    }
+    while (k < len) {
+        size_t want = (len - k) * eb;
+        size_t bytes = want < SECAGG__BUF ? (want + 63) / 64 * 64 : SECAGG__BUF;
+
+        (void)crypto_stream_chacha20_xor_ic(buf, secagg__zero, bytes, nonce, block, seed);
+        block += bytes / 64;
+        for (size_t o = 0; o + eb <= bytes && k < len; o += eb, k++) {
+            uint64_t lo = 0, hi = 0;
+            mpcsim_u128 w;
+
+            memcpy(&lo, buf + o, 8);
+            if (eb == 16) {
+                memcpy(&hi, buf + o + 8, 8);
+            }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            lo = __builtin_bswap64(lo);
+            hi = __builtin_bswap64(hi);
+#endif
+            w = (mpcsim_u128)hi << 64 | lo;
+            acc[k] = (sign > 0 ? acc[k] + w : acc[k] - w) & mask;
+        }
+    }
+    sodium_memzero(buf, sizeof(buf));
+}
+
+/* Values per chunk when the wide codecs go through the 64-bit ones (a
+ * multiple of 8, so every chunk ends on a byte boundary). */
+#define SECAGG__CHUNK 64
+
+/* see secagg.h */
+void
+secagg_pack_wide(uint8_t *out, const mpcsim_u128 *v, size_t count, unsigned bits)
+{
+    uint64_t tmp[2 * SECAGG__CHUNK];
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    for (size_t k = 0; k < count; k += SECAGG__CHUNK) {
+        size_t c = count - k < SECAGG__CHUNK ? count - k : SECAGG__CHUNK;
+
+        if (bits <= 64) {
+            for (size_t i = 0; i < c; i++) {
+                tmp[i] = (uint64_t)v[k + i];
+            }
+            secagg_pack(out + k / 8 * bits, tmp, c, bits);
+            continue;
+        }
+        /* bits > 64: value k is its low 64 bits, then its high bits - 64 */
+        for (size_t i = 0; i < c; i++) {
+            MPCSIM_ASSERT(bits == 128 || (v[k + i] >> bits) == 0);
+            tmp[2 * i] = (uint64_t)v[k + i];
+            tmp[2 * i + 1] = (uint64_t)(v[k + i] >> 64);
+        }
+        {
+            /* pack lo (64) and hi (bits - 64) alternately: one bit string */
+            uint8_t *o = out + k / 8 * bits;
+            size_t pos = 0; /* bits written from o */
+
+            memset(o, 0, SECAGG_PACKED_BYTES(c, bits));
+            for (size_t i = 0; i < 2 * c; i++) {
+                unsigned nb = i % 2 == 0 ? 64 : bits - 64;
+                uint64_t x = tmp[i];
+
+                for (unsigned b = 0; b < nb;) {
+                    unsigned off = (unsigned)(pos % 8);
+                    unsigned take = 8 - off < nb - b ? 8 - off : nb - b;
+
+                    o[pos / 8] |= (uint8_t)((x >> b & ((1u << take) - 1)) << off);
+                    b += take;
+                    pos += take;
+                }
+            }
+        }
+    }
+}
+
+/* see secagg.h */
+int
+secagg_unpack_wide(mpcsim_u128 *v, const uint8_t *in, size_t count, unsigned bits)
+{
+    uint64_t tmp[SECAGG__CHUNK];
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    for (size_t k = 0; k < count; k += SECAGG__CHUNK) {
+        size_t c = count - k < SECAGG__CHUNK ? count - k : SECAGG__CHUNK;
+        const uint8_t *p = in + k / 8 * bits;
+
+        if (bits <= 64) {
+            if (secagg_unpack(tmp, p, c, bits) != 0) {
+                return MPCSIM_EDECODE;
+            }
+            for (size_t i = 0; i < c; i++) {
+                v[k + i] = tmp[i];
+            }
+            continue;
+        }
+        {
+            size_t pos = 0;
+            size_t nbytes = SECAGG_PACKED_BYTES(c, bits);
+
+            for (size_t i = 0; i < c; i++) {
+                mpcsim_u128 x = 0;
+
+                for (unsigned b = 0; b < bits;) {
+                    unsigned off = (unsigned)(pos % 8);
+                    unsigned take = 8 - off < bits - b ? 8 - off : bits - b;
+
+                    x |= (mpcsim_u128)((p[pos / 8] >> off) & ((1u << take) - 1)) << b;
+                    b += take;
+                    pos += take;
+                }
+                v[k + i] = x;
+            }
+            if (pos % 8 != 0 && (p[nbytes - 1] >> (pos % 8)) != 0) {
+                return MPCSIM_EDECODE; /* spare bits of the last byte */
+            }
+        }
+    }
+    return 0;
+}

@@ -101,6 +101,26 @@ void secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_K
                           unsigned bits);
 
 /*
+ * The same for 1 <= bits <= 128 over 128-bit words (input_bits beyond 62):
+ * for bits <= 64 exactly secagg_prg_add_mod2k (one 8-byte keystream word
+ * per element), for bits > 64 one 16-byte word per element (little-endian,
+ * low 8 bytes first) reduced mod 2^bits, exactly uniform as R divides
+ * 2^128.  acc[k] < R on entry and on return.
+ */
+void secagg_prg_add_mod2k_wide(mpcsim_u128 *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES],
+                               int sign, unsigned bits);
+
+/*
+ * Bit packing of 128-bit values < 2^bits (1 <= bits <= 128): the same bit
+ * string as secagg_pack (value k at bits [k bits, (k + 1) bits), little
+ * end first), SECAGG_PACKED_BYTES(count, bits) bytes; for bits <= 64 the
+ * bytes of secagg_pack.  Unpacking: MPCSIM_EDECODE when a spare bit is set.
+ */
+void secagg_pack_wide(uint8_t *out, const mpcsim_u128 *v, size_t count, unsigned bits);
+MPCSIM_NODISCARD int secagg_unpack_wide(mpcsim_u128 *v, const uint8_t *in, size_t count,
+                                        unsigned bits);
+
+/*
  * Bit packing: values v[0..count) < 2^bits (1 <= bits <= 64) as one
  * little-endian bit string, value k at bits [k bits, (k + 1) bits), the
  * last byte's spare high bits zero: SECAGG_PACKED_BYTES(count, bits)

@@ -424,11 +424,11 @@ static const char *const input_params[][3] = {
     [SCENARIO_INPUT_EXPONENTIAL] = {"mean", NULL, NULL},
 };
 
-/* The field's signed range as text: "2^60" (m61) or "2^126" (m127). */
+/* The field's signed range as text: "2^60" (m61) or "2^126" (m127, secagg). */
 static const char *
 field_range_text(const struct scenario *sc)
 {
-    return sc->protocol.field == FIELD_M127 ? "2^126" : "2^60";
+    return sc->comp.max_abs > (mpcsim_i128)field_half(FIELD_M61) ? "2^126" : "2^60";
 }
 
 /*
@@ -464,10 +464,11 @@ input_value(struct vctx *v, const struct scenario *sc, const struct ynode *node,
                 "m127 (GF(2^127 - 1), |x| < 2^126) for values this large",
                 name, val);
         } else {
-            err(v, node,
-                "%s %s is beyond |x| < 2^60, the range this protocol takes (protocol.field: "
-                "m127 is for additive and shamir)",
-                name, val);
+            err(v, node, "%s %s is beyond |x| < %s, the range this protocol takes%s", name, val,
+                field_range_text(sc),
+                sc->comp.max_abs > (mpcsim_i128)field_half(FIELD_M61)
+                    ? " (secagg: input_bits <= 126)"
+                    : " (protocol.field: m127 is for additive and shamir)");
         }
         return 0;
     }
@@ -810,6 +811,10 @@ prescan_field(struct scenario *sc, const struct ynode *root)
                                  : FIELD_M61;
     }
     sc->comp.max_abs = (mpcsim_i128)field_half(sc->protocol.field);
+    /* secagg: values and sums within 2^126 (its input_bits, up to 126, bound them further) */
+    if (pk != NULL && pk->kind == YNODE_SCALAR && strcmp(pk->value, "secagg") == 0) {
+        sc->comp.max_abs = (mpcsim_i128)field_half(FIELD_M127);
+    }
 }
 
 /* sum_threshold's op and threshold, max's reveal; 0 after an error. */
@@ -1069,7 +1074,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
     }
     if ((node = ynode_map_get(p, "input_bits")) != NULL &&
-        int_value(v, node, 1, 62, "protocol.input_bits (bits of one input, sign included)", &x)) {
+        int_value(v, node, 1, 126, "protocol.input_bits (bits of one input, sign included)", &x)) {
         sp->input_bits = (int)x;
     }
     if ((node = ynode_map_get(p, "result_to_clients")) != NULL) {

@@ -365,6 +365,92 @@ test_secagg_set(void **state)
     }
 }
 
+/*
+ * 128-bit masking: for bits <= 64 the wide PRG and packing are exactly the
+ * 64-bit ones; above, masks are < 2^bits, cancel (+ then -), differ per
+ * seed, and element k is keystream bytes [16k, 16k + 16) (checked against
+ * secagg_prg_add_mod2k's 8-byte words at 64 bits);
+ * packing round-trips at 65 .. 128 bits and refuses a set spare bit.
+ */
+static void
+test_secagg_wide(void **state)
+{
+    static const unsigned widths[] = {1, 7, 61, 64, 65, 71, 100, 126, 127, 128};
+    uint8_t seed[SECAGG_KEY_BYTES], other[SECAGG_KEY_BYTES];
+    enum { N = 150 };
+    mpcsim_u128 acc[N], acc2[N], back[N];
+    uint64_t a64[N];
+    uint8_t buf[N * 16 + 1], buf64[N * 8 + 1];
+
+    (void)state;
+    rand_bytes(seed, sizeof(seed));
+    rand_bytes(other, sizeof(other));
+    for (size_t wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
+        unsigned bits = widths[wi];
+        mpcsim_u128 mask = bits == 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << bits) - 1;
+        int high = 0;
+
+        for (size_t k = 0; k < N; k++) {
+            acc[k] = ((mpcsim_u128)mpcsim_test_rand64() << 64 | mpcsim_test_rand64()) & mask;
+            acc2[k] = acc[k];
+            a64[k] = (uint64_t)acc[k];
+        }
+        secagg_prg_add_mod2k_wide(acc, N, seed, +1, bits);
+        for (size_t k = 0; k < N; k++) {
+            assert_true((acc[k] & ~mask) == 0);
+            high |= bits > 64 && (acc[k] >> 64) != 0;
+        }
+        assert_true(bits <= 64 || high);
+        if (bits <= 64) {
+            secagg_prg_add_mod2k(a64, N, seed, +1, bits);
+            for (size_t k = 0; k < N; k++) {
+                assert_true(acc[k] == a64[k]);
+            }
+        }
+        secagg_prg_add_mod2k_wide(acc, N, other, +1, bits);
+        secagg_prg_add_mod2k_wide(acc, N, seed, -1, bits);
+        secagg_prg_add_mod2k_wide(acc, N, other, -1, bits);
+        assert_memory_equal(acc, acc2, sizeof(acc));
+        secagg_prg_add_mod2k_wide(acc, N, seed, 0, bits); /* sign 0: nothing */
+        assert_memory_equal(acc, acc2, sizeof(acc));
+
+        /* packing */
+        for (size_t cnt = 0; cnt <= N; cnt += 37) {
+            size_t nb = SECAGG_PACKED_BYTES(cnt, bits);
+
+            memset(buf, 0xa5, sizeof(buf));
+            secagg_pack_wide(buf, acc2, cnt, bits);
+            assert_int_equal(buf[nb], 0xa5); /* nothing past the packed bytes */
+            assert_int_equal(secagg_unpack_wide(back, buf, cnt, bits), 0);
+            assert_memory_equal(back, acc2, cnt * sizeof(*back));
+            if (bits <= 64) {
+                for (size_t k = 0; k < cnt; k++) {
+                    a64[k] = (uint64_t)acc2[k];
+                }
+                secagg_pack(buf64, a64, cnt, bits);
+                assert_memory_equal(buf, buf64, nb);
+            }
+            if ((cnt * bits) % 8 != 0) {
+                buf[nb - 1] |= 0x80; /* a spare bit */
+                assert_int_equal(secagg_unpack_wide(back, buf, cnt, bits), MPCSIM_EDECODE);
+            }
+        }
+    }
+    /* bits > 64: element k is keystream bytes [16k, 16k + 16), low word first */
+    {
+        uint64_t ks[2 * 8];
+        mpcsim_u128 z[8] = {0};
+
+        secagg_prg_add_mod2k(ks, 0, seed, +1, 64); /* len 0: nothing */
+        memset(ks, 0, sizeof(ks));
+        secagg_prg_add_mod2k(ks, 16, seed, +1, 64);
+        secagg_prg_add_mod2k_wide(z, 8, seed, +1, 128);
+        for (size_t k = 0; k < 8; k++) {
+            assert_true(z[k] == ((mpcsim_u128)ks[2 * k + 1] << 64 | ks[2 * k]));
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -378,6 +464,7 @@ main(void)
         cmocka_unit_test(test_secagg_share_secrets),
         cmocka_unit_test(test_secagg_commit),
         cmocka_unit_test(test_secagg_set),
+        cmocka_unit_test(test_secagg_wide),
     };
 
     mpcsim_test_init();

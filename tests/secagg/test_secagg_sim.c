@@ -1263,6 +1263,152 @@ test_secagg_plus_client_bytes(void **state)
     assert_true((double)per[1] / (double)per[0] <= log(2000.0) / log(200.0));
 }
 
+/*
+ * Values beyond 2^60 (issue 18): wei-sized inputs (up to ~10^27 wei,
+ * 2^90) with input_bits 100, 20 clients (ring 105 bits, 128-bit words):
+ * sum, mean and weighted_sum exact, also with clients dropping before and
+ * after their masked input; SecAgg+ too.
+ */
+static void
+test_secagg_sim_wei(void **state)
+{
+    static const enum computation_kind kinds[] = {COMPUTATION_SUM, COMPUTATION_MEAN,
+                                                  COMPUTATION_WEIGHTED_SUM};
+
+    (void)state;
+    for (size_t kk = 0; kk < 3; kk++) {
+        for (int drop = 0; drop < 3; drop++) {
+            struct world w;
+            struct secagg_params prm;
+            struct sim *sim;
+            struct verdict v;
+            const int n = 21;
+
+            world_init(&w, n, 4);
+            for (int i = 0; i < n; i++) {
+                for (size_t k = 0; k < w.L; k++) {
+                    /* |x| < 10^27 < 2^90, times |w| <= 100 < 2^7: within 2^99 */
+                    mpcsim_i128 x =
+                        (mpcsim_i128)(mpcsim_test_rand64() % 1000000000) * 1000000000000000000 +
+                        (mpcsim_i128)(mpcsim_test_rand64() % 1000000000000000000);
+
+                    w.in[i][k] = (mpcsim_test_rand64() & 1) ? -x : x;
+                }
+            }
+            params_init(&prm, &w, kinds[kk], 0);
+            prm.input_bits = 100;
+            prm.comp.max_abs = ((mpcsim_i128)1 << 126) - 1;
+            prm.num_shares = drop == 2 ? 9 : 0;
+            assert_null(secagg_unsupported(&prm, n));
+            assert_int_equal(secagg_ring_bits(&prm, n), 105);
+            if (drop > 0) {
+                w.crash[0].party = 3;
+                w.crash[0].at_round = 2; /* before its masked input */
+                w.crash[1].party = 12;
+                w.crash[1].at_round = 6; /* after it */
+                w.n_crash = 2;
+            }
+            sim = world_run(&w, &prm, 1800 + kk * 3 + (uint64_t)drop);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+            assert_int_equal(v.ok, n - w.n_crash);
+            assert_int_equal(v.included, drop > 0 ? n - 2 : n - 1);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * Bit widths at their edges: input_bits 126 with 3 clients (ring 128
+ * bits) and 62 / 63 / 64 / 65 around the word size, inputs at both ends
+ * of the signed range [-2^(b-1), 2^(b-1)) and of the unsigned [0, 2^b):
+ * the sum exact (computed here in 128 bits); one past either end refused
+ * (ERANGE); input_bits 127, a ring past 128 bits (127 unsigned: the sum
+ * must fit a signed 128-bit result), unsupported.
+ */
+static void
+test_secagg_sim_bit_edges(void **state)
+{
+    static const int bits[] = {1, 2, 62, 63, 64, 65, 100, 126};
+
+    (void)state;
+    for (size_t bi = 0; bi < sizeof(bits) / sizeof(bits[0]); bi++) {
+        for (int uns = 0; uns < 2; uns++) {
+            const int n = 4, b = bits[bi];
+            mpcsim_i128 lo = uns ? 0 : -((mpcsim_i128)1 << (b - 1));
+            mpcsim_i128 hi = (uns ? ((mpcsim_i128)1 << b) : ((mpcsim_i128)1 << (b - 1))) - 1;
+            struct world w;
+            struct secagg_params prm;
+            struct sim *sim;
+            mpcsim_i128 want[3] = {0, 0, 0};
+
+            world_init(&w, n, 3);
+            for (int i = 0; i < n; i++) {
+                w.in[i][0] = hi;
+                w.in[i][1] = lo;
+                w.in[i][2] = i % 2 ? hi : lo;
+                for (size_t k = 0; k < 3 && i > 0; k++) {
+                    want[k] += w.in[i][k];
+                }
+            }
+            params_init(&prm, &w, COMPUTATION_SUM, 0);
+            prm.input_bits = b;
+            prm.inputs_unsigned = uns;
+            if (uns && b == 126) {
+                /* a sum < 2^128 would not fit a signed 128-bit result */
+                assert_non_null(secagg_unsupported(&prm, n));
+                prm.inputs_unsigned = 0;
+                continue;
+            }
+            assert_null(secagg_unsupported(&prm, n));
+            sim = world_run(&w, &prm, 90 + bi);
+            for (int i = 0; i < n; i++) {
+                const struct sim_party_result *r = sim_party_result(sim, i);
+
+                assert_true(r->has_output);
+                assert_memory_equal(r->output, want, sizeof(want));
+            }
+            sim_destroy(sim);
+            /* one past the top, then one below the bottom: the client refuses */
+            for (int side = 0; side < 2; side++) {
+                struct sim_config c;
+
+                w.in[2][1] = side == 0 ? hi + 1 : lo - 1;
+                sim_config_init(&c, n, 5);
+                c.inputs = w.inp;
+                c.input_len = w.lens;
+                sim = NULL;
+                if (sim_create(&sim, &c, &secagg_protocol, &prm) == 0) {
+                    assert_int_equal(sim_run(sim), MPCSIM_ERANGE);
+                } else {
+                    assert_null(sim);
+                }
+                sim_destroy(sim);
+            }
+        }
+    }
+    {
+        struct world w;
+        struct secagg_params prm;
+
+        world_init(&w, 5, 1);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        prm.input_bits = 126;
+        assert_null(secagg_unsupported(&prm, 5));     /* 4 clients: 2 bits of headroom */
+        assert_non_null(secagg_unsupported(&prm, 6)); /* 5 clients: 3 bits, 129 */
+        prm.inputs_unsigned = 1;
+        prm.input_bits = 125;
+        assert_null(secagg_unsupported(&prm, 5)); /* unsigned: the ring at most 127 bits */
+        assert_non_null(secagg_unsupported(&prm, 6));
+        prm.inputs_unsigned = 0;
+        prm.input_bits = 127;
+        assert_non_null(secagg_unsupported(&prm, 3));
+        prm.input_bits = 125;
+        assert_null(secagg_unsupported(&prm, 9));      /* 8 clients: 3 bits */
+        assert_non_null(secagg_unsupported(&prm, 10)); /* 9 clients: 4 bits */
+    }
+}
+
 int
 main(void)
 {
@@ -1287,6 +1433,8 @@ main(void)
         cmocka_unit_test(test_secagg_plus_mixed_dropouts),
         cmocka_unit_test(test_secagg_plus_auto),
         cmocka_unit_test(test_secagg_plus_client_bytes),
+        cmocka_unit_test(test_secagg_sim_wei),
+        cmocka_unit_test(test_secagg_sim_bit_edges),
     };
 
     mpcsim_test_init();
