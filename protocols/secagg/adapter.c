@@ -122,8 +122,10 @@ struct secagg_party {
     uint8_t *commit;      /* n x 32 */
     uint8_t *resp;        /* n flags: U5 */
     int cnt5;
-    uint64_t *ush; /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
-    uint8_t *uhas; /* n x n flags */
+    uint64_t *ush;  /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
+    uint8_t *uhas;  /* n x n flags */
+    uint32_t *ktab; /* kcap: open-addressing table of the U1 keys (2 u + j + 1; 0 empty) */
+    size_t kcap;    /* a power of two >= 4 n */
 };
 
 /* ------------------------------------------------------------------ */
@@ -407,6 +409,7 @@ sa__free(struct secagg_party *st)
     mpcsim_free(st->resp);
     mpcsim_free(st->ush);
     mpcsim_free(st->uhas);
+    mpcsim_free(st->ktab);
     sodium_memzero(st, sizeof(*st));
     mpcsim_free(st);
 }
@@ -468,8 +471,13 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->ybuf = mpcsim_calloc(st->L, sizeof(*st->ybuf));
         st->commit = mpcsim_calloc(n, SECAGG_COMMIT_BYTES);
         st->resp = mpcsim_calloc(n, 1);
+        st->kcap = 16;
+        while (st->kcap < 4 * n) {
+            st->kcap *= 2;
+        }
+        st->ktab = mpcsim_calloc(st->kcap, sizeof(*st->ktab));
         if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
-            st->commit == NULL || st->resp == NULL) {
+            st->commit == NULL || st->resp == NULL || st->ktab == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
@@ -1521,7 +1529,9 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         if (!st->in2[v]) {
             continue;
         }
-        for (size_t u = 1; u < n; u++) {
+        for (size_t i = 1; i < (st->kdeg > 0 ? (size_t)st->kdeg + 1 : n); i++) {
+            /* SecAgg: every client; SecAgg+: v's neighbours by slot */
+            size_t u = st->kdeg > 0 ? (size_t)sa__holder(st, (int)v, (int)i) : i;
             uint8_t key[SA_K];
 
             if (!st->in3[u] || !sa__nb(st, (int)v, (int)u)) {
@@ -1668,11 +1678,48 @@ out:
     return rc;
 }
 
+/* The key-table slot where a key hashes (its first 8 bytes: keys are random points). */
+static size_t
+sa__key_home(const struct secagg_party *st, const uint8_t *key)
+{
+    uint64_t h;
+
+    memcpy(&h, key, sizeof(h));
+    return (size_t)(h * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (st->kcap - 1);
+}
+
+/* Whether a U1 member advertised `key` (either of its two keys). */
+static int
+sa__key_seen(const struct secagg_party *st, const uint8_t *key)
+{
+    for (size_t i = sa__key_home(st, key);; i = (i + 1) & (st->kcap - 1)) {
+        uint32_t e = st->ktab[i];
+
+        if (e == 0) {
+            return 0;
+        }
+        if (memcmp(st->pk + (size_t)(e - 1) * SA_K, key, SA_K) == 0) {
+            return 1;
+        }
+    }
+}
+
+/* Enter key j = 2 u + (0: c_pk, 1: s_pk), already in pk (at most 2 (n - 1) keys). */
+static void
+sa__key_add(struct secagg_party *st, uint32_t j)
+{
+    size_t i = sa__key_home(st, st->pk + (size_t)j * SA_K);
+
+    while (st->ktab[i] != 0) {
+        i = (i + 1) & (st->kcap - 1);
+    }
+    st->ktab[i] = j + 1;
+}
+
 /* Take one client's message of the current phase; 0, MPCSIM_EDECODE (malformed), ENOMEM. */
 static int
 sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
     size_t L = st->L;
 
     switch (st->phase) {
@@ -1683,16 +1730,12 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
             return MPCSIM_EDECODE;
         }
         /* The paper: all key pairs differ (a copied key is refused). */
-        for (size_t v = 1; v < n; v++) {
-            const uint8_t *kv = st->pk + v * 2 * SA_K;
-
-            if (st->in1[v] &&
-                (memcmp(kv, msg + 1, SA_K) == 0 || memcmp(kv + SA_K, msg + 1 + SA_K, SA_K) == 0 ||
-                 memcmp(kv, msg + 1 + SA_K, SA_K) == 0 || memcmp(kv + SA_K, msg + 1, SA_K) == 0)) {
-                return MPCSIM_EDECODE;
-            }
+        if (sa__key_seen(st, msg + 1) || sa__key_seen(st, msg + 1 + SA_K)) {
+            return MPCSIM_EDECODE;
         }
         memcpy(st->pk + (size_t)u * 2 * SA_K, msg + 1, 2 * SA_K);
+        sa__key_add(st, (uint32_t)u * 2);
+        sa__key_add(st, (uint32_t)u * 2 + 1);
         st->in1[u] = 1;
         st->cnt1++;
         return 0;

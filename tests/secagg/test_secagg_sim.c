@@ -1409,6 +1409,70 @@ test_secagg_sim_bit_edges(void **state)
     }
 }
 
+/* Corrupted clients 2 and 3 advertise keys that collide: 2 sends (K1, K2), 3 sends (K2, K3). */
+static enum sim_adv_action
+dupkey_tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+              size_t cap)
+{
+    int id = sim_party_id(p);
+
+    (void)b;
+    (void)to;
+    (void)cap;
+    if ((id == 2 || id == 3) && *len == 1 + 2 * SECAGG_KEY_BYTES && msg[0] == 1) {
+        for (int j = 0; j < 2; j++) {
+            struct secagg_keypair kp;
+            uint8_t seed[SECAGG_KEY_BYTES];
+
+            memset(seed, 0x40 + id - 1 + j, sizeof(seed)); /* K1, K2 from 2; K2, K3 from 3 */
+            assert_int_equal(secagg_keypair(&kp, seed), 0);
+            memcpy(msg + 1 + j * SECAGG_KEY_BYTES, kp.pk, SECAGG_KEY_BYTES);
+        }
+    }
+    return SIM_ADV_SEND;
+}
+
+/*
+ * The paper: all advertised keys differ.  Client 3's encryption key is
+ * client 2's mask key: whichever arrives second is refused and its sender
+ * accused (by the server's key table); the others' sum is exact.
+ */
+static void
+test_secagg_sim_duplicate_keys(void **state)
+{
+    struct sim_protocol wrap = secagg_protocol;
+
+    (void)state;
+    wrap.tamper = dupkey_tamper;
+    for (int plus = 0; plus < 2; plus++) {
+        struct world w;
+        struct secagg_params prm;
+        struct sim *sim;
+        const struct sim_accusation *acc = NULL;
+        size_t n_acc;
+        int by_server = 0;
+
+        world_init(&w, 12, 2);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        prm.num_shares = plus ? 7 : 0; /* SecAgg+: k = 6, t = 5 */
+        w.beh[2] = SIM_MALFORMED;
+        w.beh[3] = SIM_MALFORMED;
+        sim = world_run_proto(&w, &wrap, &prm, 4242 + (uint64_t)plus);
+        n_acc = sim_accusations(sim, &acc);
+        for (size_t a = 0; a < n_acc; a++) {
+            if (acc[a].accuser == 0) {
+                assert_true(acc[a].accused == 2 || acc[a].accused == 3);
+                by_server++;
+            }
+        }
+        assert_int_equal(by_server, 1);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        assert_false(sim_party_result(sim, 0)->included[2] &&
+                     sim_party_result(sim, 0)->included[3]);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -1435,6 +1499,7 @@ main(void)
         cmocka_unit_test(test_secagg_plus_client_bytes),
         cmocka_unit_test(test_secagg_sim_wei),
         cmocka_unit_test(test_secagg_sim_bit_edges),
+        cmocka_unit_test(test_secagg_sim_duplicate_keys),
     };
 
     mpcsim_test_init();
