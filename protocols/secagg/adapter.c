@@ -106,7 +106,8 @@ struct secagg_party {
     uint8_t *in1, *in2, *in3;
     int cnt1, cnt2, cnt3;
     /* client */
-    mpcsim_u128 *x; /* L: w x in Z_R */
+    const mpcsim_i128 *input; /* L: x (borrowed from the engine until sim_destroy) */
+    mpcsim_i128 weight;       /* w (1 for sum and mean) */
     struct secagg_keypair ck, sk;
     uint8_t b[SA_K];
     uint8_t *ckey;  /* n x 32: encryption keys with the U1 members */
@@ -389,7 +390,6 @@ sa__free(struct secagg_party *st)
     mpcsim_free(st->in1);
     mpcsim_free(st->in2);
     mpcsim_free(st->in3);
-    mpcsim_free(st->x);
     if (st->ckey != NULL) {
         sodium_memzero(st->ckey, st->width * SA_K);
     }
@@ -489,15 +489,14 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         mpcsim_i128 hi = st->is_signed ? ((mpcsim_i128)1 << (b - 1)) : ((mpcsim_i128)1 << b);
 
         st->phase = CL_KEYS;
-        st->x = mpcsim_calloc(st->L, sizeof(*st->x));
         st->ckey = mpcsim_calloc(st->width, SA_K);
         st->held = mpcsim_calloc(st->width, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
         st->has = mpcsim_calloc(st->width, 1);
-        if (st->x == NULL || st->ckey == NULL || st->held == NULL || st->has == NULL) {
+        if (st->ckey == NULL || st->held == NULL || st->has == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
-        /* The contribution w x in Z_R (two's complement when signed). */
+        /* The contributions w x must fit input_bits (computed again when masking). */
         for (size_t k = 0; k < st->L; k++) {
             mpcsim_i128 c = 0;
 
@@ -505,8 +504,9 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
                 rc = MPCSIM_ERANGE; /* beyond protocol.input_bits */
                 goto out;
             }
-            st->x[k] = (mpcsim_u128)c & st->rmask;
         }
+        st->input = cfg->input;
+        st->weight = w;
     }
     sim_party_set_state(p, st);
     st = NULL;
@@ -906,7 +906,9 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    memcpy(y, st->x, L * sizeof(*y));
+    for (size_t k = 0; k < L; k++) { /* w x in Z_R (two's complement when signed) */
+        y[k] = (mpcsim_u128)(st->weight * st->input[k]) & st->rmask;
+    }
     secagg_prg_add_mod2k_wide(y, L, st->b, +1, st->rbits);
     for (size_t e = 0; e < m; e++) {
         int u = ids[e];
