@@ -524,7 +524,10 @@ secagg_messages(const struct scenario *sc)
  * of L: the server's key table, unmasking shares (40 B per slot) and the
  * SHARES it holds while its FWD copies are queued (2 x 93 B per pair);
  * each client's keys, shares and flags (180 B per slot), its masked
- * vector in flight (ring bytes per entry) and ~1.5 kB of state.
+ * vector in flight (ring bytes per entry) and ~1.5 kB of state; the
+ * trial's inputs (16 B per entry); and the engine's dense table of n^2
+ * links (24 B each, up to 2 GiB; beyond, a hash of the links in use),
+ * resident in full although secagg uses 2 n of them (huge pages).
  * Checked against peak RSS in tests/cli/estimate.sh (within 30 %).
  */
 static uint64_t
@@ -541,7 +544,9 @@ secagg_memory(const struct scenario *sc)
     k = secagg_sparse_degree(p.num_shares, sc->parties - 1);
     w = k > 0 ? (uint64_t)k + 1 : n;
     return n * 180 + c * (w - 1) * 2 * 93 + n * w * 41 + /* server */
-           c * (w * 180 + L * ((secagg_ring_bits(&p, sc->parties) + 7) / 8) + 1500);
+           c * (w * 180 + L * ((secagg_ring_bits(&p, sc->parties) + 7) / 8) + 1500) +
+           n * L * 16 +                                          /* the inputs (128-bit) */
+           (n * n * 24 <= (UINT64_C(2) << 30) ? n * n * 24 : 0); /* the dense link table */
 }
 
 static const struct registry_entry entries[] = {
