@@ -1348,7 +1348,8 @@ test_secagg_sim_bit_edges(void **state)
                 w.in[i][1] = lo;
                 w.in[i][2] = i % 2 ? hi : lo;
                 for (size_t k = 0; k < 3 && i > 0; k++) {
-                    want[k] += w.in[i][k];
+                    /* unsigned: the 126-bit unsigned case (skipped below) would overflow */
+                    want[k] = (mpcsim_i128)((mpcsim_u128)want[k] + (mpcsim_u128)w.in[i][k]);
                 }
             }
             params_init(&prm, &w, COMPUTATION_SUM, 0);
