@@ -21,6 +21,8 @@
  * huge/secagg_plus_sum/clients=10000/L=1000/drop=0.1/auto: SecAgg+ (Bell
  *     et al. 2020) with num_shares: auto (K = 39, T = 20), 10 % of the
  *     clients dropping at rounds spread over the protocol (--filter huge).
+ * huge/secagg_plus_sum/clients=100000/L=1000/drop=0.1/auto: the same at
+ *     10^5 clients (K = 43, T = 22; a few GB, minutes; --filter names it).
  */
 #include "bench/kernels.h"
 
@@ -309,6 +311,20 @@ sa_setup_plus_10000(void **state)
     return rc;
 }
 
+/* The same at 100 000 clients (K = 43, T = 22). */
+static int
+sa_setup_plus_100000(void **state)
+{
+    int rc = sa_setup(state, 100001, 1000, 100, 1);
+
+    if (rc == 0) {
+        struct sa_bench *b = *state;
+
+        b->num_shares = secagg_auto_shares(100000, 0.1, 0.0, &b->threshold);
+    }
+    return rc;
+}
+
 static const struct bench_kernel kernels[] = {
     {"secagg/prg_expand/L=1000", "element", PRG_L, prg_setup, prg_run, prg_check, mpcsim_free, 100},
     {"secagg/client_mask/n=100/L=1000", "client", 1, mask_setup, mask_run, mask_check,
@@ -318,6 +334,8 @@ static const struct bench_kernel kernels[] = {
     {"huge/secagg_sum/clients=500/L=1000/drop=0.3", "trial", 1, sa_setup_500, sa_run, sa_check,
      sa_teardown, 1},
     {"huge/secagg_plus_sum/clients=10000/L=1000/drop=0.1/auto", "trial", 1, sa_setup_plus_10000,
+     sa_run, sa_check, sa_teardown, 1},
+    {"huge/secagg_plus_sum/clients=100000/L=1000/drop=0.1/auto", "trial", 1, sa_setup_plus_100000,
      sa_run, sa_check, sa_teardown, 1},
 };
 

@@ -11,22 +11,31 @@
  * others, O(n) (SecAgg+: of their neighbours, O(k), by slot).
  *
  * Wire format, as tight as the paper's accounting (Bonawitz et al. 2017,
- * section 7.1) allows: sets of parties are bitmaps (ceil(n / 8) bytes, bit
- * i of byte i / 8 for party i) and the entries that follow are in party
- * order; masked values are packed in k = secagg_ring_bits bits each and
- * share elements in 61 bits each (secagg_pack); ct is SECAGG_CT_BYTES
- * (10 packed elements and the AEAD tag):
+ * section 7.1) allows.  A set of parties (SET below) is a tag byte and
+ * either a bitmap (tag 0: ceil(n / 8) bytes, bit i of byte i / 8 for
+ * party i, party 0 and the spare bits zero) or a list (tag 1: the count m
+ * and the m ids in ascending order, each a fixed-width little-endian
+ * integer of w bytes, w the fewest that hold n - 1): 1 + min(ceil(n / 8),
+ * w (m + 1)) bytes.  The writer takes the list only when it is strictly
+ * smaller and the reader refuses the other choice, so a set has one
+ * encoding.  SecAgg+ sends a client only the part of each set within its
+ * neighbourhood (itself and its k neighbours), so its sets are lists of
+ * O(k log n) bits; the entries that follow a set are in its order.
+ * Masked values are packed in k = secagg_ring_bits bits each and share
+ * elements in 61 bits each (secagg_pack); ct is SECAGG_CT_BYTES (10
+ * packed elements and the AEAD tag):
  *   ADV     [1] c_pk s_pk                                client -> server
- *   KEYS    [2] bitmap of U1, |U1| x (c_pk, s_pk)         server -> all clients
+ *   KEYS    [2] SET U1, |U1| x (c_pk, s_pk)               server -> all clients
  *   SHARES  [3] ct for each v in U1 \ {self}              client -> server
- *   FWD     [4] bitmap of S, ct from each u in S          server -> v in U2
+ *   FWD     [4] SET S, ct from each u in S                server -> v in U2
  *               (S = U2 \ {v})
  *   MASKED  [5] commit(b) (32), L values of k bits        client -> server
- *   U3      [6] bitmap of U3                              server -> u in U3
- *   UNMASK  [7] bitmap of H, 5 elements per v in H        client -> server
+ *   U3      [6] SET U3                                    server -> u in U3
+ *   UNMASK  [7] SET H, 5 elements per v in H              client -> server
  *               (H: the clients whose share it holds)
- *   RESULT  [8] bitmap of U3, L values of k bits          server -> all clients
- *               (only with result_to_clients)
+ *   RESULT  [8] SET U3, L values of k bits                server -> all clients
+ *               (only with result_to_clients; the whole U3, which the
+ *               clients output as `included`)
  *   ABORT   [9]                                          server -> all clients
  */
 #include "protocols/secagg/adapter.h"
@@ -67,39 +76,38 @@ enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
 #define SA_EB SECAGG_ELEM_BITS
 #define SA_WATCHDOG 5 /* client: round timeouts of server silence before giving up */
 #define SA_AGREE_HASH_BYTES (13 + 1 + 3 * SA_K)
+/* Keystream bytes per mask element: 8, or 16 for a ring wider than 64 bits. */
+#define SA_PRG_BYTES(st) ((size_t)((st)->rbits > 64 ? 16 : 8))
 
 struct secagg_trial {
     struct shamir_ctx *sh; /* n - 1 clients (SecAgg+: k + 1 slots), degree t - 1 */
-    /* SecAgg+: 3 x n flags the clients borrow as U1, U2, U3 while one of
-     * them handles a message (the engine runs a trial's handlers one at a
-     * time), so a client keeps O(k), not O(n), between messages. */
-    uint8_t *scratch;
 };
 
 struct secagg_party {
     const struct secagg_params *prm;
     const struct shamir_ctx *sh;
     int n, t, self, phase;
-    int kdeg;       /* SecAgg+ degree k; 0: SecAgg, the complete graph */
-    int nshares;    /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
-    size_t width;   /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
-    size_t uw;      /* server: columns of ush and uhas (n, or k + 1 slots) */
-    size_t L, bm;   /* vector length; bitmap bytes */
-    unsigned rbits; /* masks live in Z_R, R = 2^rbits */
-    uint64_t rmask; /* R - 1 */
-    int is_signed;  /* contributions and the sum are two's complement in Z_R */
+    int kdeg;          /* SecAgg+ degree k; 0: SecAgg, the complete graph */
+    int nshares;       /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
+    size_t width;      /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
+    size_t uw;         /* server: columns of ush and uhas (n, or k + 1 slots) */
+    size_t L, bm;      /* vector length; bitmap bytes */
+    unsigned rbits;    /* masks live in Z_R, R = 2^rbits */
+    mpcsim_u128 rmask; /* R - 1 */
+    int is_signed;     /* contributions and the sum are two's complement in Z_R */
     int result_to_clients;
     enum sim_behaviour behaviour;
     int64_t timeout;
     struct fp_stream *rng, *adv;
     unsigned adv_count;
-    uint8_t *pk;              /* n x (c_pk, s_pk) of the clients in U1 */
-    uint8_t *in1, *in2, *in3; /* n flags: U1, U2, U3 (SecAgg+ clients: borrowed) */
-    uint8_t *keep;            /* SecAgg+ client: 2 x (k + 1): U1, U2 flags by slot */
-    uint8_t *scratch;         /* SecAgg+ client: the trial's 3 x n flags */
+    uint8_t *pk; /* n x (c_pk, s_pk) of the clients in U1 */
+    /* U1, U2, U3: the server's are n flags by party; a client's are
+     * `width` flags by sa__li (party, or SecAgg+ slot) */
+    uint8_t *in1, *in2, *in3;
     int cnt1, cnt2, cnt3;
     /* client */
-    uint64_t *x; /* L: w x in Z_R */
+    const mpcsim_i128 *input; /* L: x (borrowed from the engine until sim_destroy) */
+    mpcsim_i128 weight;       /* w (1 for sum and mean) */
     struct secagg_keypair ck, sk;
     uint8_t b[SA_K];
     uint8_t *ckey;  /* n x 32: encryption keys with the U1 members */
@@ -110,13 +118,15 @@ struct secagg_party {
     uint8_t *seen; /* n: the last phase each client was heard in */
     int heard;
     uint8_t **shares_msg; /* n: SHARES entries of each u in U2 */
-    uint64_t *z;          /* L: the running sum of masked inputs (Z_R) */
-    uint64_t *ybuf;       /* L: one masked input being added */
+    mpcsim_u128 *z;       /* L: the running sum of masked inputs (Z_R) */
+    mpcsim_u128 *ybuf;    /* L: one masked input being added */
     uint8_t *commit;      /* n x 32 */
     uint8_t *resp;        /* n flags: U5 */
     int cnt5;
-    uint64_t *ush; /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
-    uint8_t *uhas; /* n x n flags */
+    uint64_t *ush;  /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
+    uint8_t *uhas;  /* n x n flags */
+    uint32_t *ktab; /* kcap: open-addressing table of the U1 keys (2 u + j + 1; 0 empty) */
+    size_t kcap;    /* a power of two >= 4 n */
 };
 
 /* ------------------------------------------------------------------ */
@@ -310,11 +320,12 @@ secagg_unsupported(const struct secagg_params *p, int n)
         (p->comp.weights == NULL || p->comp.n_weights != (size_t)n)) {
         return "weighted_sum needs one weight per party";
     }
-    if (p->input_bits < 0 || p->input_bits > 62) {
-        return "secagg input_bits must be 1 ... 62";
+    if (p->input_bits < 0 || p->input_bits > SECAGG_MAX_INPUT_BITS) {
+        return "secagg input_bits must be 1 ... 126";
     }
-    if (n >= 2 && secagg_ring_bits(p, n) > 64) {
-        return "secagg input_bits + ceil(log2 clients) must be at most 64 (the masking ring Z_R)";
+    if (n >= 2 && secagg_ring_bits(p, n) > 128 - (p->inputs_unsigned != 0)) {
+        return "secagg input_bits + ceil(log2 clients) must be at most 128 (127 for unsigned "
+               "inputs): the masking ring Z_R, whose sum must fit a signed 128-bit result";
     }
     return NULL;
 }
@@ -330,7 +341,6 @@ sa__trial_teardown(void *trial)
         return;
     }
     shamir_ctx_destroy(tr->sh);
-    mpcsim_free(tr->scratch);
     mpcsim_free(tr);
 }
 
@@ -359,13 +369,6 @@ sa__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
 
         rc = shamir_ctx_create(&tr->sh, k > 0 ? k + 1 : cfg0->n - 1,
                                sa__threshold(prm, cfg0->n) - 1);
-        if (rc == 0 && k > 0) {
-            tr->scratch = mpcsim_calloc(3, (size_t)cfg0->n);
-            rc = tr->scratch == NULL ? MPCSIM_ENOMEM : 0;
-        }
-        if (rc != 0) {
-            shamir_ctx_destroy(tr->sh);
-        }
     }
     if (rc != 0) {
         mpcsim_free(tr);
@@ -384,13 +387,9 @@ sa__free(struct secagg_party *st)
     fp_stream_destroy(st->rng);
     fp_stream_destroy(st->adv);
     mpcsim_free(st->pk);
-    if (st->keep == NULL) { /* else borrowed (NULL outside a handler) */
-        mpcsim_free(st->in1);
-        mpcsim_free(st->in2);
-        mpcsim_free(st->in3);
-    }
-    mpcsim_free(st->keep);
-    mpcsim_free(st->x);
+    mpcsim_free(st->in1);
+    mpcsim_free(st->in2);
+    mpcsim_free(st->in3);
     if (st->ckey != NULL) {
         sodium_memzero(st->ckey, st->width * SA_K);
     }
@@ -410,6 +409,7 @@ sa__free(struct secagg_party *st)
     mpcsim_free(st->resp);
     mpcsim_free(st->ush);
     mpcsim_free(st->uhas);
+    mpcsim_free(st->ktab);
     sodium_memzero(st, sizeof(*st));
     mpcsim_free(st);
 }
@@ -445,7 +445,7 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->behaviour = cfg->behaviour;
     st->timeout = cfg->round_timeout_ns;
     st->rbits = secagg_ring_bits(prm, cfg->n);
-    st->rmask = st->rbits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << st->rbits) - 1;
+    st->rmask = st->rbits >= 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << st->rbits) - 1;
     st->is_signed = !prm->inputs_unsigned;
     st->result_to_clients = prm->result_to_clients;
     rc = fp_stream_create(&st->rng, cfg->key, SA_STREAM_PROTOCOL);
@@ -456,17 +456,10 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         goto out;
     }
     st->pk = mpcsim_calloc(st->width, 2 * SA_K);
-    if (st->kdeg > 0 && st->self != 0) {
-        st->keep = mpcsim_calloc(2, st->width);
-        st->scratch = tr->scratch;
-        rc = st->keep == NULL ? MPCSIM_ENOMEM : 0;
-    } else {
-        st->in1 = mpcsim_calloc(n, 1);
-        st->in2 = mpcsim_calloc(n, 1);
-        st->in3 = mpcsim_calloc(n, 1);
-        rc = st->in1 == NULL || st->in2 == NULL || st->in3 == NULL ? MPCSIM_ENOMEM : 0;
-    }
-    if (st->pk == NULL || rc != 0) {
+    st->in1 = mpcsim_calloc(st->width, 1);
+    st->in2 = mpcsim_calloc(st->width, 1);
+    st->in3 = mpcsim_calloc(st->width, 1);
+    if (st->pk == NULL || st->in1 == NULL || st->in2 == NULL || st->in3 == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -474,40 +467,46 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         st->phase = SV_ADV;
         st->seen = mpcsim_calloc(n, 1);
         st->shares_msg = mpcsim_calloc(n, sizeof(*st->shares_msg));
-        st->z = mpcsim_calloc(st->L, sizeof(uint64_t));
-        st->ybuf = mpcsim_calloc(st->L, sizeof(uint64_t));
+        st->z = mpcsim_calloc(st->L, sizeof(*st->z));
+        st->ybuf = mpcsim_calloc(st->L, sizeof(*st->ybuf));
         st->commit = mpcsim_calloc(n, SECAGG_COMMIT_BYTES);
         st->resp = mpcsim_calloc(n, 1);
+        st->kcap = 16;
+        while (st->kcap < 4 * n) {
+            st->kcap *= 2;
+        }
+        st->ktab = mpcsim_calloc(st->kcap, sizeof(*st->ktab));
         if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
-            st->commit == NULL || st->resp == NULL) {
+            st->commit == NULL || st->resp == NULL || st->ktab == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
     } else {
-        int64_t w = prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
+        mpcsim_i128 w =
+            prm->comp.kind == COMPUTATION_WEIGHTED_SUM ? prm->comp.weights[st->self] : 1;
         int b = sa__input_bits(prm);
         mpcsim_i128 lo = st->is_signed ? -((mpcsim_i128)1 << (b - 1)) : 0;
         mpcsim_i128 hi = st->is_signed ? ((mpcsim_i128)1 << (b - 1)) : ((mpcsim_i128)1 << b);
 
         st->phase = CL_KEYS;
-        st->x = mpcsim_calloc(st->L, sizeof(uint64_t));
         st->ckey = mpcsim_calloc(st->width, SA_K);
         st->held = mpcsim_calloc(st->width, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
         st->has = mpcsim_calloc(st->width, 1);
-        if (st->x == NULL || st->ckey == NULL || st->held == NULL || st->has == NULL) {
+        if (st->ckey == NULL || st->held == NULL || st->has == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
-        /* The contribution w x in Z_R (two's complement when signed). */
+        /* The contributions w x must fit input_bits (computed again when masking). */
         for (size_t k = 0; k < st->L; k++) {
-            mpcsim_i128 c = (mpcsim_i128)w * cfg->input[k];
+            mpcsim_i128 c = 0;
 
-            if (c < lo || c >= hi) {
+            if (__builtin_mul_overflow(w, cfg->input[k], &c) || c < lo || c >= hi) {
                 rc = MPCSIM_ERANGE; /* beyond protocol.input_bits */
                 goto out;
             }
-            st->x[k] = (uint64_t)(int64_t)c & st->rmask;
         }
+        st->input = cfg->input;
+        st->weight = w;
     }
     sim_party_set_state(p, st);
     st = NULL;
@@ -564,13 +563,13 @@ sa__server_enter(struct sim_party *p, struct secagg_party *st, int phase)
 }
 
 /* The integer that z in Z_R stands for (two's complement when signed). */
-static int64_t
-sa__ring_to_int64(const struct secagg_party *st, uint64_t z)
+static mpcsim_i128
+sa__ring_to_int(const struct secagg_party *st, mpcsim_u128 z)
 {
     if (st->is_signed && ((z >> (st->rbits - 1)) & 1)) {
-        return -(int64_t)(~z & st->rmask) - 1; /* z - R */
+        return -(mpcsim_i128)(~z & st->rmask) - 1; /* z - R */
     }
-    return (int64_t)z;
+    return (mpcsim_i128)z; /* < 2^127: the sum of c contributions of < 2^126 */
 }
 
 /* Whether clients u != v are neighbours (always, for SecAgg). */
@@ -650,69 +649,116 @@ sa__client_start(struct sim_party *p, struct secagg_party *st)
     }
 }
 
-/* Parse a bitmap of n parties into flags; count in *cnt.  EDECODE if party 0 or bits >= n. */
+/* Client: the party at li (0 .. width - 1), the inverse of sa__li. */
 static int
-sa__bitmap_parse(const struct secagg_party *st, uint8_t *flags, int *cnt, const uint8_t *bm)
+sa__cid(const struct secagg_party *st, size_t li)
 {
-    int c = 0;
-
-    for (int i = 0; i < (int)(st->bm * 8); i++) {
-        int bit = (bm[i / 8] >> (i % 8)) & 1;
-
-        if (bit && (i == 0 || i >= st->n)) {
-            return MPCSIM_EDECODE;
-        }
-        if (i < st->n) {
-            flags[i] = (uint8_t)bit;
-            c += bit;
-        }
-    }
-    *cnt = c;
-    return 0;
+    return st->kdeg == 0 ? (int)li : secagg_harary_at(st->kdeg, st->n - 1, st->self, (int)li);
 }
 
-static void
-sa__bitmap_write(uint8_t *bm, const struct secagg_party *st, const uint8_t *flags)
+/*
+ * SecAgg+: client u and its k neighbours in ascending order into out
+ * (k + 1 entries): the circular run u - h .. u + h (mod c, h = floor(k / 2))
+ * rotated at its wrap, and for odd k the opposite client merged in.
+ */
+static size_t
+sa__nbhd_sorted(const struct secagg_party *st, int u, int *out)
 {
-    memset(bm, 0, st->bm);
-    for (int i = 0; i < st->n; i++) {
-        if (flags[i]) {
-            bm[i / 8] |= (uint8_t)(1u << (i % 8));
+    int c = st->n - 1, h = st->kdeg / 2;
+    int start = ((u - 1 - h) % c + c) % c; /* 0-based */
+    int run = 2 * h + 1, wrap = c - start;
+    size_t m = 0;
+
+    if (wrap >= run) {
+        for (int i = 0; i < run; i++) {
+            out[m++] = start + i + 1;
+        }
+    } else {
+        for (int i = 0; i < run - wrap; i++) {
+            out[m++] = i + 1;
+        }
+        for (int i = 0; i < wrap; i++) {
+            out[m++] = start + i + 1;
         }
     }
+    if (st->kdeg % 2 == 1) {
+        int o = secagg_harary_at(st->kdeg, c, u, st->kdeg);
+        size_t j = m++;
+
+        while (j > 0 && out[j - 1] > o) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = o;
+    }
+    return m;
+}
+
+/* Encoded bytes of a set of m members (secagg_set_bytes). */
+static size_t
+sa__set_bytes(const struct secagg_party *st, size_t m)
+{
+    return secagg_set_bytes(st->n, m);
+}
+
+/* Write the set ids[0..m) (ascending, each in 1 .. n - 1); returns its bytes. */
+static size_t
+sa__set_write(uint8_t *out, const struct secagg_party *st, const int *ids, size_t m)
+{
+    return secagg_set_write(out, st->n, ids, m);
+}
+
+/* The members of flags[1 .. n) into ids (ascending); returns their count. */
+static size_t
+sa__flags_ids(const struct secagg_party *st, const uint8_t *flags, int *ids)
+{
+    size_t m = 0;
+
+    for (int i = 1; i < st->n; i++) {
+        if (flags[i]) {
+            ids[m++] = i;
+        }
+    }
+    return m;
+}
+
+/* Parse a set (secagg_set_parse) of at most cap members. */
+static int
+sa__set_parse(const struct secagg_party *st, int *ids, size_t cap, size_t *m, size_t *used,
+              const uint8_t *in, size_t len)
+{
+    return secagg_set_parse(ids, cap, m, used, st->n, in, len);
 }
 
 /* KEYS: check U1, derive the encryption keys, share sk and b, send SHARES. */
 static void
 sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
-    uint32_t m;
+    size_t m = 0, used = 0;
     int found = 0;
-    int cnt = 0;
+    int *ids = NULL;
     uint64_t *rows = NULL, *scratch = NULL;
     uint8_t *out = NULL;
     size_t olen, o;
     int rc = 0;
 
-    if (len < 1 + st->bm || sa__bitmap_parse(st, st->in1, &cnt, msg + 1) != 0) {
+    ids = mpcsim_malloc(st->width * sizeof(*ids));
+    if (ids == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    if (sa__set_parse(st, ids, st->width, &m, &used, msg + 1, len - 1) != 0 ||
+        len != 1 + used + m * SA_KEYS_ENTRY) {
         goto malformed;
     }
-    m = (uint32_t)cnt;
-    if (len != 1 + st->bm + (size_t)m * SA_KEYS_ENTRY) {
-        goto malformed;
-    }
-    for (size_t id = 1, e = 0; id < n; id++) {
-        const uint8_t *ent = msg + 1 + st->bm + e * SA_KEYS_ENTRY;
+    for (size_t e = 0; e < m; e++) {
+        const uint8_t *ent = msg + 1 + used + e * SA_KEYS_ENTRY;
+        int id = ids[e];
 
-        if (!st->in1[id]) {
-            continue;
-        }
-        e++;
-        if (sa__li(st, (int)id) < 0) {
+        if (sa__li(st, id) < 0) {
             goto malformed; /* SecAgg+: the server sends the neighbourhood only */
         }
-        if (id == (size_t)st->self) {
+        if (id == st->self) {
             if (memcmp(ent, st->ck.pk, SA_K) != 0 || memcmp(ent + SA_K, st->sk.pk, SA_K) != 0) {
                 goto malformed;
             }
@@ -723,33 +769,27 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     }
     if ((int)m < st->t) {
         sa__client_abort(p, st, "secagg: fewer than t clients advertised keys");
-        return;
+        goto out;
     }
     if (!found) {
         /* Left out of U1: wait for the sum, or (not sent) stop here. */
         st->phase = st->result_to_clients ? CL_RESULT : CL_DONE;
-        return;
+        goto out;
     }
-    for (size_t id = 1, e = 0; id < n; id++) {
-        if (st->in1[id]) {
-            int li = sa__li(st, (int)id);
+    for (size_t e = 0; e < m; e++) {
+        size_t li = (size_t)sa__li(st, ids[e]);
 
-            if (li >= 0) {
-                memcpy(st->pk + (size_t)li * 2 * SA_K, msg + 1 + st->bm + e * SA_KEYS_ENTRY,
-                       2 * SA_K);
-            }
-            e++;
-        }
+        memcpy(st->pk + li * 2 * SA_K, msg + 1 + used + e * SA_KEYS_ENTRY, 2 * SA_K);
+        st->in1[li] = 1;
     }
     st->cnt1 = (int)m;
     /* Encryption keys with every other member of U1 (SecAgg+: the neighbours). */
-    for (size_t v = 1; v < n; v++) {
-        size_t li;
+    for (size_t e = 0; e < m; e++) {
+        size_t li = (size_t)sa__li(st, ids[e]);
 
-        if (!st->in1[v] || !sa__nb(st, st->self, (int)v)) {
+        if (ids[e] == st->self) {
             continue;
         }
-        li = (size_t)sa__li(st, (int)v);
         if (secagg_agree(st->ckey + li * SA_K, st->ck.sk, st->ck.pk, st->pk + li * 2 * SA_K,
                          SECAGG_DOMAIN_ENC) != 0) {
             goto malformed; /* the server vouched for an unusable key */
@@ -762,7 +802,7 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     fp_stream_bytes(st->rng, st->b, SA_K);
     rows = mpcsim_malloc((size_t)st->nshares * SECAGG_SHARE_ELEMS * sizeof(*rows));
     scratch = mpcsim_malloc((size_t)st->nshares * sizeof(*scratch));
-    olen = 1 + (size_t)(m - 1) * SA_CT_ENTRY;
+    olen = 1 + (m - 1) * SA_CT_ENTRY;
     out = mpcsim_malloc(olen);
     if (rows == NULL || scratch == NULL || out == NULL) {
         rc = MPCSIM_ENOMEM;
@@ -778,16 +818,17 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
     st->has[sa__li(st, st->self)] = 1;
     out[0] = SA_MSG_SHARES;
     o = 1;
-    for (size_t v = 1; v < n; v++) {
-        if (!st->in1[v] || !sa__nb(st, st->self, (int)v)) {
+    for (size_t e = 0; e < m; e++) {
+        int v = ids[e];
+
+        if (v == st->self) {
             continue;
         }
-        secagg_seal(out + o, st->ckey + (size_t)sa__li(st, (int)v) * SA_K, (uint32_t)st->self,
-                    (uint32_t)v,
-                    rows + (size_t)sa__shidx(st, st->self, (int)v) * SECAGG_SHARE_ELEMS);
+        secagg_seal(out + o, st->ckey + (size_t)sa__li(st, v) * SA_K, (uint32_t)st->self,
+                    (uint32_t)v, rows + (size_t)sa__shidx(st, st->self, v) * SECAGG_SHARE_ELEMS);
         o += SA_CT_ENTRY;
     }
-    sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)(m - 1) * SECAGG_CT_BYTES));
+    sim_charge(p, SIM_OP_AEAD_BYTE, (double)((m - 1) * SECAGG_CT_BYTES));
     rc = sim_send(p, 0, 3, out, olen); /* round 3: ShareKeys */
     if (rc == 0) {
         st->phase = CL_FWD;
@@ -796,6 +837,7 @@ out:
     if (rows != NULL) {
         sodium_memzero(rows, (size_t)st->nshares * SECAGG_SHARE_ELEMS * sizeof(*rows));
     }
+    mpcsim_free(ids);
     mpcsim_free(rows);
     mpcsim_free(scratch);
     mpcsim_free(out);
@@ -804,6 +846,7 @@ out:
     }
     return;
 malformed:
+    mpcsim_free(ids);
     sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed key list from the server");
 }
@@ -812,50 +855,50 @@ malformed:
 static void
 sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
     size_t L = st->L;
     size_t mlen = 1 + SECAGG_COMMIT_BYTES + SECAGG_PACKED_BYTES(L, st->rbits);
-    uint32_t m;
-    int cnt = 0;
+    size_t m = 0, used = 0;
+    int *ids = NULL;
     uint8_t *out = NULL;
-    uint64_t *y = NULL;
+    mpcsim_u128 *y = NULL;
     uint8_t key[SA_K];
     int rc = 0;
 
-    if (len < 1 + st->bm || sa__bitmap_parse(st, st->in2, &cnt, msg + 1) != 0) {
+    ids = mpcsim_malloc(st->width * sizeof(*ids));
+    if (ids == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    if (sa__set_parse(st, ids, st->width, &m, &used, msg + 1, len - 1) != 0 ||
+        len != 1 + used + m * SA_CT_ENTRY) {
         goto malformed;
     }
-    m = (uint32_t)cnt;
-    if (len != 1 + st->bm + (size_t)m * SA_CT_ENTRY || st->in2[st->self]) {
-        goto malformed;
-    }
-    for (size_t u = 1; u < n; u++) {
-        if (st->in2[u] && (!st->in1[u] || !sa__nb(st, st->self, (int)u))) {
-            goto malformed; /* U2 must lie in U1 (SecAgg+: among the neighbours) */
+    for (size_t e = 0; e < m; e++) {
+        int li = sa__li(st, ids[e]);
+
+        if (ids[e] == st->self || li < 0 || !st->in1[li]) {
+            goto malformed; /* U2 \ {self} must lie in U1 (SecAgg+: among the neighbours) */
         }
     }
     if ((int)m + 1 < st->t) {
         sa__client_abort(p, st, "secagg: fewer than t clients shared their keys");
-        return;
+        goto out;
     }
-    st->in2[st->self] = 1;
-    for (size_t u = 1, e = 0; u < n; u++) {
-        const uint8_t *ent = msg + 1 + st->bm + e * SA_CT_ENTRY;
+    st->in2[sa__li(st, st->self)] = 1;
+    for (size_t e = 0; e < m; e++) {
+        const uint8_t *ent = msg + 1 + used + e * SA_CT_ENTRY;
+        size_t li = (size_t)sa__li(st, ids[e]);
 
-        if (!st->in2[u] || u == (size_t)st->self) {
-            continue;
-        }
-        e++;
-        if (secagg_open(st->held + (size_t)sa__li(st, (int)u) * SECAGG_SHARE_ELEMS,
-                        st->ckey + (size_t)sa__li(st, (int)u) * SA_K, (uint32_t)u,
+        st->in2[li] = 1;
+        if (secagg_open(st->held + li * SECAGG_SHARE_ELEMS, st->ckey + li * SA_K, (uint32_t)ids[e],
                         (uint32_t)st->self, ent) == 0) {
-            st->has[sa__li(st, (int)u)] = 1;
+            st->has[li] = 1;
         }
         /* Else this client holds no share of u.  No accusation: u or the
          * relaying server may have tampered, and nobody can tell which. */
     }
     st->cnt2 = (int)m + 1;
-    sim_charge(p, SIM_OP_AEAD_BYTE, (double)((size_t)m * SECAGG_CT_BYTES));
+    sim_charge(p, SIM_OP_AEAD_BYTE, (double)(m * SECAGG_CT_BYTES));
     /* y = w x + PRG(b) + sum of the signed pairwise masks, in Z_R. */
     out = mpcsim_malloc(mlen);
     y = mpcsim_malloc(L * sizeof(*y));
@@ -863,36 +906,38 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    memcpy(y, st->x, L * sizeof(*y));
-    secagg_prg_add_mod2k(y, L, st->b, +1, st->rbits);
-    for (size_t u = 1; u < n; u++) {
-        if (!st->in2[u] || u == (size_t)st->self) {
-            continue;
-        }
+    for (size_t k = 0; k < L; k++) { /* w x in Z_R (two's complement when signed) */
+        y[k] = (mpcsim_u128)(st->weight * st->input[k]) & st->rmask;
+    }
+    secagg_prg_add_mod2k_wide(y, L, st->b, +1, st->rbits);
+    for (size_t e = 0; e < m; e++) {
+        int u = ids[e];
+
         if (secagg_agree(key, st->sk.sk, st->sk.pk,
-                         st->pk + (size_t)sa__li(st, (int)u) * 2 * SA_K + SA_K,
+                         st->pk + (size_t)sa__li(st, u) * 2 * SA_K + SA_K,
                          SECAGG_DOMAIN_MASK) != 0) {
             sodium_memzero(y, L * sizeof(*y));
             sim_accuse(p, 0);
             sa__client_abort(p, st, "secagg: unusable mask key from the server");
             goto out;
         }
-        secagg_prg_add_mod2k(y, L, key, (size_t)st->self < u ? +1 : -1, st->rbits);
+        secagg_prg_add_mod2k_wide(y, L, key, st->self < u ? +1 : -1, st->rbits);
     }
     sodium_memzero(key, sizeof(key));
     sim_charge(p, SIM_OP_X25519, (double)m);
     sim_charge(p, SIM_OP_HASH_BYTE, (double)m * SA_AGREE_HASH_BYTES + 15 + SA_K);
-    sim_charge(p, SIM_OP_PRG_BYTE, (double)((size_t)(m + 1) * FP_BYTES * L));
-    sim_charge(p, SIM_OP_FIELD_ADD, (double)((size_t)(m + 1) * L));
+    sim_charge(p, SIM_OP_PRG_BYTE, (double)((m + 1) * SA_PRG_BYTES(st) * L));
+    sim_charge(p, SIM_OP_FIELD_ADD, (double)((m + 1) * L));
     sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
     out[0] = SA_MSG_MASKED;
     secagg_commit(out + 1, st->b);
-    secagg_pack(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
+    secagg_pack_wide(out + 1 + SECAGG_COMMIT_BYTES, y, L, st->rbits);
     rc = sim_send(p, 0, 5, out, mlen); /* MaskedInput */
     if (rc == 0) {
         st->phase = CL_U3;
     }
 out:
+    mpcsim_free(ids);
     mpcsim_free(out);
     mpcsim_free(y);
     if (rc != 0) {
@@ -900,63 +945,90 @@ out:
     }
     return;
 malformed:
+    mpcsim_free(ids);
     sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed share list from the server");
+}
+
+/* Ascending order of the (id, li) pairs in ids (k + 1 at most: insertion sort). */
+static void
+sa__sort_pairs(int *ids, size_t *lis, size_t m)
+{
+    for (size_t i = 1; i < m; i++) {
+        int v = ids[i];
+        size_t l = lis[i], j = i;
+
+        while (j > 0 && ids[j - 1] > v) {
+            ids[j] = ids[j - 1];
+            lis[j] = lis[j - 1];
+            j--;
+        }
+        ids[j] = v;
+        lis[j] = l;
+    }
 }
 
 /* U3: send the shares of b (U3) or of the mask key (U2 \ U3) held. */
 static void
 sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
-    size_t cnt = 0, o, olen;
+    size_t cnt = 0, o, olen, m = 0, used = 0;
     uint8_t *out = NULL;
     uint64_t *el = NULL;
-    uint8_t *hold = NULL;
-    int rc;
+    int *ids = NULL;
+    size_t *lis = NULL;
+    int rc = 0;
 
-    if (len != 1 + st->bm || sa__bitmap_parse(st, st->in3, &st->cnt3, msg + 1) != 0) {
-        goto malformed;
-    }
-    for (size_t u = 1; u < n; u++) {
-        if (st->in3[u] && !st->in2[u] && sa__li(st, (int)u) >= 0) {
-            goto malformed; /* U3 must lie in U2 (SecAgg+: known for the neighbours) */
-        }
-    }
-    if (!st->in3[st->self]) {
-        goto malformed; /* sent only to the members of U3 */
-    }
-    if (st->cnt3 < st->t) {
-        sa__client_abort(p, st, "secagg: fewer than t clients sent masked inputs");
-        return;
-    }
-    hold = mpcsim_calloc(n, 1);
+    ids = mpcsim_malloc(st->width * sizeof(*ids));
+    lis = mpcsim_malloc(st->width * sizeof(*lis));
     el = mpcsim_malloc(st->width * SA_SE * sizeof(*el));
-    if (hold == NULL || el == NULL) {
+    if (ids == NULL || lis == NULL || el == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    for (size_t v = 1; v < n; v++) {
-        if (!st->in2[v] || !st->has[sa__li(st, (int)v)]) {
-            continue;
-        }
-        hold[v] = 1;
-        /* Never both secrets of one client: b for survivors, the key for the dropped. */
-        memcpy(el + cnt * SA_SE,
-               st->held + (size_t)sa__li(st, (int)v) * SECAGG_SHARE_ELEMS +
-                   (st->in3[v] ? SA_SE : 0),
-               SA_SE * sizeof(*el));
-        cnt++;
+    if (sa__set_parse(st, ids, st->width, &m, &used, msg + 1, len - 1) != 0 || len != 1 + used) {
+        goto malformed;
     }
-    olen = 1 + st->bm + SECAGG_PACKED_BYTES(cnt * SA_SE, SA_EB);
+    for (size_t e = 0; e < m; e++) {
+        int li = sa__li(st, ids[e]);
+
+        if (li < 0 || !st->in2[li]) {
+            goto malformed; /* U3 must lie in U2 (SecAgg+: and in the neighbourhood) */
+        }
+    }
+    memset(st->in3, 0, st->width);
+    for (size_t e = 0; e < m; e++) {
+        st->in3[sa__li(st, ids[e])] = 1;
+    }
+    if (!st->in3[sa__li(st, st->self)]) {
+        goto malformed; /* sent only to the members of U3 */
+    }
+    st->cnt3 = (int)m;
+    if (st->cnt3 < st->t) {
+        sa__client_abort(p, st, "secagg: fewer than t clients sent masked inputs");
+        goto out;
+    }
+    for (size_t li = 0; li < st->width; li++) {
+        if (st->in2[li] && st->has[li]) {
+            ids[cnt] = sa__cid(st, li);
+            lis[cnt++] = li;
+        }
+    }
+    sa__sort_pairs(ids, lis, cnt); /* SecAgg: already in order */
+    for (size_t e = 0; e < cnt; e++) {
+        /* Never both secrets of one client: b for survivors, the key for the dropped. */
+        memcpy(el + e * SA_SE,
+               st->held + lis[e] * SECAGG_SHARE_ELEMS + (st->in3[lis[e]] ? SA_SE : 0),
+               SA_SE * sizeof(*el));
+    }
+    olen = 1 + sa__set_bytes(st, cnt) + SECAGG_PACKED_BYTES(cnt * SA_SE, SA_EB);
     out = mpcsim_malloc(olen);
     if (out == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
     out[0] = SA_MSG_UNMASK;
-    sa__bitmap_write(out + 1, st, hold);
-    o = 1 + st->bm;
+    o = 1 + sa__set_write(out + 1, st, ids, cnt);
     secagg_pack(out + o, el, cnt * SA_SE, SA_EB);
     rc = sim_send(p, 0, 7, out, olen); /* round 7: Unmasking */
     if (rc == 0) {
@@ -968,13 +1040,17 @@ out:
         sodium_memzero(el, st->width * SA_SE * sizeof(*el));
     }
     mpcsim_free(el);
-    mpcsim_free(hold);
+    mpcsim_free(ids);
+    mpcsim_free(lis);
     mpcsim_free(out);
     if (rc != 0) {
         sa__client_abort(p, st, "secagg: out of memory");
     }
     return;
 malformed:
+    mpcsim_free(el);
+    mpcsim_free(ids);
+    mpcsim_free(lis);
     sim_accuse(p, 0);
     sa__client_abort(p, st, "secagg: malformed survivor list from the server");
 }
@@ -985,28 +1061,31 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
 {
     size_t L = st->L;
     uint8_t *inc = NULL;
+    int *ids = NULL;
     mpcsim_i128 *vals = NULL;
-    uint64_t *z = NULL;
-    int cnt = 0;
+    mpcsim_u128 *z = NULL;
+    size_t m = 0, used = 0;
 
-    if (len != 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits)) {
-        goto malformed;
-    }
     inc = mpcsim_calloc((size_t)st->n, 1);
+    ids = mpcsim_malloc((size_t)st->n * sizeof(*ids));
     vals = mpcsim_malloc(L * sizeof(*vals));
     z = mpcsim_malloc(L * sizeof(*z));
-    if (inc == NULL || vals == NULL || z == NULL) {
+    if (inc == NULL || ids == NULL || vals == NULL || z == NULL) {
         sa__client_abort(p, st, "secagg: out of memory");
         goto out;
     }
-    if (sa__bitmap_parse(st, inc, &cnt, msg + 1) != 0) {
+    if (sa__set_parse(st, ids, (size_t)st->n, &m, &used, msg + 1, len - 1) != 0 ||
+        len != 1 + used + SECAGG_PACKED_BYTES(L, st->rbits)) {
         goto malformed;
     }
-    if (secagg_unpack(z, msg + 1 + st->bm, L, st->rbits) != 0) {
+    if (secagg_unpack_wide(z, msg + 1 + used, L, st->rbits) != 0) {
         goto malformed;
+    }
+    for (size_t e = 0; e < m; e++) {
+        inc[ids[e]] = 1;
     }
     for (size_t k = 0; k < L; k++) {
-        vals[k] = sa__ring_to_int64(st, z[k]);
+        vals[k] = sa__ring_to_int(st, z[k]);
     }
     st->phase = CL_DONE;
     if (sim_output(p, vals, L, inc) != 0) {
@@ -1018,43 +1097,9 @@ malformed:
     sa__client_abort(p, st, "secagg: malformed result from the server");
 out:
     mpcsim_free(inc);
+    mpcsim_free(ids);
     mpcsim_free(vals);
     mpcsim_free(z);
-}
-
-/* SecAgg+ client: borrow the trial's flags, with U1 and U2 of the neighbourhood restored. */
-static void
-sa__client_borrow(struct secagg_party *st)
-{
-    if (st->keep == NULL) {
-        return;
-    }
-    st->in1 = st->scratch;
-    st->in2 = st->scratch + st->n;
-    st->in3 = st->scratch + 2 * (size_t)st->n;
-    for (int sl = 0; sl <= st->kdeg; sl++) {
-        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
-
-        st->in1[v] = st->keep[sl];
-        st->in2[v] = st->keep[st->width + (size_t)sl];
-    }
-}
-
-/* ... and give them back: keep the neighbourhood's U1 and U2, clear the rest. */
-static void
-sa__client_return(struct secagg_party *st)
-{
-    if (st->keep == NULL) {
-        return;
-    }
-    for (int sl = 0; sl <= st->kdeg; sl++) {
-        int v = secagg_harary_at(st->kdeg, st->n - 1, st->self, sl);
-
-        st->keep[sl] = st->in1[v];
-        st->keep[st->width + (size_t)sl] = st->in2[v];
-    }
-    memset(st->scratch, 0, 3 * (size_t)st->n);
-    st->in1 = st->in2 = st->in3 = NULL;
 }
 
 static void
@@ -1077,7 +1122,6 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: out of memory");
         return;
     }
-    sa__client_borrow(st);
     switch (msg[0]) {
     case SA_MSG_KEYS:
         if (st->phase == CL_KEYS) {
@@ -1105,7 +1149,6 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_abort(p, st, "secagg: malformed message from the server");
         break;
     }
-    sa__client_return(st);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1115,39 +1158,38 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
 static int
 sa__server_close_adv_sparse(struct sim_party *p, struct secagg_party *st)
 {
-    size_t len = 1 + st->bm + (size_t)(st->kdeg + 1) * SA_KEYS_ENTRY; /* at most */
+    size_t width = (size_t)st->kdeg + 1;
+    size_t len = 1 + sa__set_bytes(st, width) + st->bm + width * SA_KEYS_ENTRY; /* at most */
     uint8_t *msg = mpcsim_malloc(len);
-    uint8_t *flags = mpcsim_calloc((size_t)st->n, 1);
+    int *nb = mpcsim_malloc(width * sizeof(*nb));
+    int *ids = mpcsim_malloc(width * sizeof(*ids));
     int rc = 0;
 
-    if (msg == NULL || flags == NULL) {
+    if (msg == NULL || nb == NULL || ids == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
     msg[0] = SA_MSG_KEYS;
     for (int v = 1; v < st->n && rc == 0; v++) {
-        size_t o = 1 + st->bm;
+        size_t m = 0, o;
 
-        for (int sl = 0; sl <= st->kdeg; sl++) {
-            int w = secagg_harary_at(st->kdeg, st->n - 1, v, sl);
-
-            flags[w] = st->in1[w];
-        }
-        sa__bitmap_write(msg + 1, st, flags);
-        for (int w = 1; w < st->n; w++) {
-            if (flags[w]) {
-                memcpy(msg + o, st->pk + (size_t)w * 2 * SA_K, 2 * SA_K);
-                o += SA_KEYS_ENTRY;
+        sa__nbhd_sorted(st, v, nb);
+        for (size_t i = 0; i < width; i++) {
+            if (st->in1[nb[i]]) {
+                ids[m++] = nb[i];
             }
         }
-        for (int sl = 0; sl <= st->kdeg; sl++) {
-            flags[secagg_harary_at(st->kdeg, st->n - 1, v, sl)] = 0;
+        o = 1 + sa__set_write(msg + 1, st, ids, m);
+        for (size_t i = 0; i < m; i++) {
+            memcpy(msg + o, st->pk + (size_t)ids[i] * 2 * SA_K, 2 * SA_K);
+            o += SA_KEYS_ENTRY;
         }
         rc = sim_send(p, v, 2, msg, o); /* round 2: the key list U1 */
     }
 out:
     mpcsim_free(msg);
-    mpcsim_free(flags);
+    mpcsim_free(nb);
+    mpcsim_free(ids);
     return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
 }
 
@@ -1155,9 +1197,10 @@ out:
 static int
 sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
 {
-    size_t len = 1 + st->bm + (size_t)st->cnt1 * SA_KEYS_ENTRY;
+    size_t len = 1 + sa__set_bytes(st, (size_t)st->cnt1) + (size_t)st->cnt1 * SA_KEYS_ENTRY;
     uint8_t *msg;
-    size_t o = 1 + st->bm;
+    int *ids;
+    size_t o, m;
     int rc;
 
     if (st->cnt1 < st->t) {
@@ -1168,19 +1211,22 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
         return sa__server_close_adv_sparse(p, st);
     }
     msg = mpcsim_malloc(len);
-    if (msg == NULL) {
+    ids = mpcsim_malloc((size_t)st->n * sizeof(*ids));
+    if (msg == NULL || ids == NULL) {
+        mpcsim_free(msg);
+        mpcsim_free(ids);
         return MPCSIM_ENOMEM;
     }
     msg[0] = SA_MSG_KEYS;
-    sa__bitmap_write(msg + 1, st, st->in1);
-    for (int u = 1; u < st->n; u++) {
-        if (st->in1[u]) {
-            memcpy(msg + o, st->pk + (size_t)u * 2 * SA_K, 2 * SA_K);
-            o += SA_KEYS_ENTRY;
-        }
+    m = sa__flags_ids(st, st->in1, ids);
+    o = 1 + sa__set_write(msg + 1, st, ids, m);
+    for (size_t i = 0; i < m; i++) {
+        memcpy(msg + o, st->pk + (size_t)ids[i] * 2 * SA_K, 2 * SA_K);
+        o += SA_KEYS_ENTRY;
     }
     rc = sim_broadcast(p, 2, msg, len); /* round 2: the key list U1 */
     mpcsim_free(msg);
+    mpcsim_free(ids);
     return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
 }
 
@@ -1189,10 +1235,13 @@ static int
 sa__server_close_share(struct sim_party *p, struct secagg_party *st)
 {
     size_t n = (size_t)st->n;
+    size_t cap = st->kdeg > 0 ? (size_t)st->kdeg + 1 : n;
     int *rank = NULL; /* rank in U1 */
-    uint8_t *msg = NULL, *from = NULL;
-    size_t len =
-        1 + st->bm + (size_t)(st->kdeg > 0 ? st->kdeg : st->cnt2 - 1) * SA_CT_ENTRY; /* at most */
+    int *all = NULL, *ids = NULL;
+    uint8_t *msg = NULL;
+    size_t len = 1 + 1 + st->bm +
+                 (size_t)(st->kdeg > 0 ? st->kdeg : st->cnt2 - 1) * SA_CT_ENTRY; /* at most */
+    size_t n_all = 0;
     int r = 0, rc = 0;
 
     if (st->cnt2 < st->t) {
@@ -1201,33 +1250,46 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
     }
     rank = mpcsim_malloc(n * sizeof(*rank));
     msg = mpcsim_malloc(len);
-    from = mpcsim_malloc(n);
-    if (rank == NULL || msg == NULL || from == NULL) {
+    all = mpcsim_malloc(n * sizeof(*all));
+    ids = mpcsim_malloc(cap * sizeof(*ids));
+    if (rank == NULL || msg == NULL || all == NULL || ids == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
     for (size_t u = 0; u < n; u++) {
         rank[u] = st->in1[u] ? r++ : -1;
     }
+    if (st->kdeg == 0) {
+        n_all = sa__flags_ids(st, st->in2, all);
+    }
     msg[0] = SA_MSG_FWD;
     for (size_t v = 1; v < n && rc == 0; v++) {
-        size_t o = 1 + st->bm;
+        size_t m = 0, o;
 
         if (!st->in2[v]) {
             continue;
         }
-        memcpy(from, st->in2, n);
-        from[v] = 0;
-        for (size_t u = 1; u < n && st->kdeg > 0; u++) {
-            from[u] = (uint8_t)(from[u] && sa__nb(st, (int)v, (int)u));
+        if (st->kdeg == 0) {
+            for (size_t i = 0; i < n_all; i++) {
+                if ((size_t)all[i] != v) {
+                    ids[m++] = all[i];
+                }
+            }
+        } else {
+            /* SecAgg+: the neighbours of v in U2, ascending. */
+            size_t k1 = sa__nbhd_sorted(st, (int)v, all);
+
+            for (size_t i = 0; i < k1; i++) {
+                if ((size_t)all[i] != v && st->in2[all[i]]) {
+                    ids[m++] = all[i];
+                }
+            }
         }
-        sa__bitmap_write(msg + 1, st, from);
-        for (size_t u = 1; u < n; u++) {
+        o = 1 + sa__set_write(msg + 1, st, ids, m);
+        for (size_t i = 0; i < m; i++) {
+            size_t u = (size_t)ids[i];
             size_t pos = 0;
 
-            if (!from[u]) {
-                continue;
-            }
             if (st->kdeg == 0) {
                 /* u's entries cover U1 \ {u} in order. */
                 pos = (size_t)rank[v] - (rank[u] < rank[v] ? 1 : 0);
@@ -1254,38 +1316,62 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
 out:
     mpcsim_free(rank);
     mpcsim_free(msg);
-    mpcsim_free(from);
+    mpcsim_free(all);
+    mpcsim_free(ids);
     return rc;
 }
 
-/* Close MaskedInputCollection: send U3 to its members. */
+/* Close MaskedInputCollection: send U3 to its members (SecAgg+: each its neighbourhood's part). */
 static int
 sa__server_close_mask(struct sim_party *p, struct secagg_party *st)
 {
     size_t n = (size_t)st->n;
     uint8_t *msg;
+    int *ids, *nb;
+    size_t mlen = 0;
     int rc = 0;
 
     if (st->cnt3 < st->t) {
         sa__server_abort(p, st, "secagg: fewer than t clients sent masked inputs");
         return 0;
     }
-    msg = mpcsim_malloc(1 + st->bm);
+    msg = mpcsim_malloc(1 + 1 + st->bm); /* type, the largest set */
+    ids = mpcsim_malloc(n * sizeof(*ids));
+    nb = mpcsim_malloc(n * sizeof(*nb));
     st->ush = mpcsim_malloc(n * st->uw * SA_SE * sizeof(uint64_t));
     st->uhas = mpcsim_calloc(n * st->uw, 1);
-    if (msg == NULL || st->ush == NULL || st->uhas == NULL) {
-        mpcsim_free(msg);
-        return MPCSIM_ENOMEM;
+    if (msg == NULL || ids == NULL || nb == NULL || st->ush == NULL || st->uhas == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
     }
     msg[0] = SA_MSG_U3;
-    sa__bitmap_write(msg + 1, st, st->in3);
-    for (size_t u = 1; u < n && rc == 0; u++) {
-        if (st->in3[u]) {
-            rc = sim_send(p, (int)u, 6, msg, 1 + st->bm); /* round 6: U3 */
-        }
+    if (st->kdeg == 0) {
+        mlen = 1 + sa__set_write(msg + 1, st, ids, sa__flags_ids(st, st->in3, ids));
     }
+    for (size_t u = 1; u < n && rc == 0; u++) {
+        if (!st->in3[u]) {
+            continue;
+        }
+        if (st->kdeg > 0) {
+            size_t k1 = sa__nbhd_sorted(st, (int)u, nb), m = 0;
+
+            for (size_t i = 0; i < k1; i++) {
+                if (st->in3[nb[i]]) {
+                    ids[m++] = nb[i];
+                }
+            }
+            mlen = 1 + sa__set_write(msg + 1, st, ids, m);
+        }
+        rc = sim_send(p, (int)u, 6, msg, mlen); /* round 6: U3 */
+    }
+    if (rc == 0) {
+        rc = sa__server_enter(p, st, SV_UNMASK);
+    }
+out:
     mpcsim_free(msg);
-    return rc == 0 ? sa__server_enter(p, st, SV_UNMASK) : rc;
+    mpcsim_free(ids);
+    mpcsim_free(nb);
+    return rc;
 }
 
 /* Whether the rebuilt secret of client v checks (commitment to b, or its s_pk). */
@@ -1372,7 +1458,8 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     mpcsim_i128 *vals = NULL;
     int cache_ok = 0;
     size_t n_drop = 0, pairs = 0;
-    size_t mlen = 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits);
+    size_t mlen = 1 + 1 + st->bm + SECAGG_PACKED_BYTES(L, st->rbits); /* at most */
+    int *ids = NULL;
     int rc = 0;
 
     if (st->cnt5 < st->t) {
@@ -1387,8 +1474,9 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     inc = mpcsim_calloc(n, 1);
     vals = mpcsim_malloc(L * sizeof(*vals));
     msg = mpcsim_malloc(mlen);
+    ids = mpcsim_malloc(n * sizeof(*ids));
     if (idx == NULL || cache_idx == NULL || rows == NULL || lambda == NULL || secret == NULL ||
-        inc == NULL || vals == NULL || msg == NULL) {
+        inc == NULL || vals == NULL || msg == NULL || ids == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -1437,13 +1525,15 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     /* Remove the self-masks of U3 and the masks U3 shares with U2 \ U3. */
     for (size_t v = 1; v < n; v++) {
         if (st->in3[v]) {
-            secagg_prg_add_mod2k(st->z, L, secret + v * SA_K, -1, st->rbits);
+            secagg_prg_add_mod2k_wide(st->z, L, secret + v * SA_K, -1, st->rbits);
             continue;
         }
         if (!st->in2[v]) {
             continue;
         }
-        for (size_t u = 1; u < n; u++) {
+        for (size_t i = 1; i < (st->kdeg > 0 ? (size_t)st->kdeg + 1 : n); i++) {
+            /* SecAgg: every client; SecAgg+: v's neighbours by slot */
+            size_t u = st->kdeg > 0 ? (size_t)sa__holder(st, (int)v, (int)i) : i;
             uint8_t key[SA_K];
 
             if (!st->in3[u] || !sa__nb(st, (int)v, (int)u)) {
@@ -1456,7 +1546,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
                 goto out;
             }
             /* u added (u < v ? +1 : -1) PRG(s_uv). */
-            secagg_prg_add_mod2k(st->z, L, key, u < v ? -1 : +1, st->rbits);
+            secagg_prg_add_mod2k_wide(st->z, L, key, u < v ? -1 : +1, st->rbits);
             sodium_memzero(key, sizeof(key));
         }
     }
@@ -1466,21 +1556,23 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
         (void)n_drop;
         sim_charge(p, SIM_OP_X25519, (double)pairs);
         sim_charge(p, SIM_OP_HASH_BYTE, (double)pairs * SA_AGREE_HASH_BYTES);
-        sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(FP_BYTES * L));
+        sim_charge(p, SIM_OP_PRG_BYTE, masks * (double)(SA_PRG_BYTES(st) * L));
         sim_charge(p, SIM_OP_FIELD_ADD, masks * (double)L);
     }
     for (size_t k = 0; k < L; k++) {
-        vals[k] = sa__ring_to_int64(st, st->z[k]);
+        vals[k] = sa__ring_to_int(st, st->z[k]);
     }
     memcpy(inc, st->in3, n);
     inc[0] = 0;
     st->phase = SV_DONE;
     rc = sim_output(p, vals, L, inc);
     if (rc == 0 && st->result_to_clients) {
+        size_t o;
+
         msg[0] = SA_MSG_RESULT;
-        sa__bitmap_write(msg + 1, st, inc);
-        secagg_pack(msg + 1 + st->bm, st->z, L, st->rbits);
-        rc = sim_broadcast(p, 8, msg, mlen); /* round 8: the result */
+        o = 1 + sa__set_write(msg + 1, st, ids, sa__flags_ids(st, inc, ids));
+        secagg_pack_wide(msg + o, st->z, L, st->rbits);
+        rc = sim_broadcast(p, 8, msg, o + SECAGG_PACKED_BYTES(L, st->rbits)); /* round 8 */
     }
 out:
     if (secret != NULL) {
@@ -1494,6 +1586,7 @@ out:
     mpcsim_free(inc);
     mpcsim_free(vals);
     mpcsim_free(msg);
+    mpcsim_free(ids);
     return rc;
 }
 
@@ -1534,65 +1627,101 @@ sa__server_expected(const struct secagg_party *st, int u, int *count)
     }
 }
 
-/* UNMASK from u: a bitmap H within U2 and 5 packed elements (< p) per member. */
+/* UNMASK from u: a set H within U2 and 5 packed elements (< p) per member. */
 static int
 sa__server_take_unmask(struct secagg_party *st, int u, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
-    uint8_t *hold = NULL;
+    int *ids = NULL;
     uint64_t *el = NULL;
-    int cnt = 0;
+    size_t cnt = 0, used = 0;
     int rc = MPCSIM_EDECODE;
 
-    hold = mpcsim_calloc(n, 1);
-    if (hold == NULL) {
+    ids = mpcsim_malloc(st->uw * sizeof(*ids));
+    if (ids == NULL) {
         return MPCSIM_ENOMEM;
     }
-    if (len < 1 + st->bm || sa__bitmap_parse(st, hold, &cnt, msg + 1) != 0 ||
-        len != 1 + st->bm + SECAGG_PACKED_BYTES((size_t)cnt * SA_SE, SA_EB)) {
+    if (sa__set_parse(st, ids, st->uw, &cnt, &used, msg + 1, len - 1) != 0 ||
+        len != 1 + used + SECAGG_PACKED_BYTES(cnt * SA_SE, SA_EB)) {
         goto out;
     }
-    for (size_t v = 1; v < n; v++) {
-        if (hold[v] && (!st->in2[v] || (v != (size_t)u && !sa__nb(st, u, (int)v)))) {
+    for (size_t e = 0; e < cnt; e++) {
+        int v = ids[e];
+
+        if (!st->in2[v] || (v != u && !sa__nb(st, u, v))) {
             goto out;
         }
     }
-    el = mpcsim_malloc(((size_t)cnt * SA_SE + 1) * sizeof(*el));
+    el = mpcsim_malloc((cnt * SA_SE + 1) * sizeof(*el));
     if (el == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
-    if (secagg_unpack(el, msg + 1 + st->bm, (size_t)cnt * SA_SE, SA_EB) != 0) {
+    if (secagg_unpack(el, msg + 1 + used, cnt * SA_SE, SA_EB) != 0) {
         goto out;
     }
-    for (size_t k = 0; k < (size_t)cnt * SA_SE; k++) {
+    for (size_t k = 0; k < cnt * SA_SE; k++) {
         if (el[k] >= FP_P) {
             goto out;
         }
     }
-    for (size_t v = 1, e = 0; v < n; v++) {
-        if (hold[v]) {
-            size_t col = st->kdeg == 0 ? (size_t)u : (size_t)sa__shidx(st, (int)v, u);
+    for (size_t e = 0; e < cnt; e++) {
+        size_t v = (size_t)ids[e];
+        size_t col = st->kdeg == 0 ? (size_t)u : (size_t)sa__shidx(st, (int)v, u);
 
-            memcpy(st->ush + (v * st->uw + col) * SA_SE, el + e * SA_SE, SA_SE * sizeof(*el));
-            st->uhas[v * st->uw + col] = 1;
-            e++;
-        }
+        memcpy(st->ush + (v * st->uw + col) * SA_SE, el + e * SA_SE, SA_SE * sizeof(*el));
+        st->uhas[v * st->uw + col] = 1;
     }
     st->resp[u] = 1;
     st->cnt5++;
     rc = 0;
 out:
     mpcsim_free(el);
-    mpcsim_free(hold);
+    mpcsim_free(ids);
     return rc;
+}
+
+/* The key-table slot where a key hashes (its first 8 bytes: keys are random points). */
+static size_t
+sa__key_home(const struct secagg_party *st, const uint8_t *key)
+{
+    uint64_t h;
+
+    memcpy(&h, key, sizeof(h));
+    return (size_t)(h * UINT64_C(0x9e3779b97f4a7c15) >> 20) & (st->kcap - 1);
+}
+
+/* Whether a U1 member advertised `key` (either of its two keys). */
+static int
+sa__key_seen(const struct secagg_party *st, const uint8_t *key)
+{
+    for (size_t i = sa__key_home(st, key);; i = (i + 1) & (st->kcap - 1)) {
+        uint32_t e = st->ktab[i];
+
+        if (e == 0) {
+            return 0;
+        }
+        if (memcmp(st->pk + (size_t)(e - 1) * SA_K, key, SA_K) == 0) {
+            return 1;
+        }
+    }
+}
+
+/* Enter key j = 2 u + (0: c_pk, 1: s_pk), already in pk (at most 2 (n - 1) keys). */
+static void
+sa__key_add(struct secagg_party *st, uint32_t j)
+{
+    size_t i = sa__key_home(st, st->pk + (size_t)j * SA_K);
+
+    while (st->ktab[i] != 0) {
+        i = (i + 1) & (st->kcap - 1);
+    }
+    st->ktab[i] = j + 1;
 }
 
 /* Take one client's message of the current phase; 0, MPCSIM_EDECODE (malformed), ENOMEM. */
 static int
 sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8_t *msg, size_t len)
 {
-    size_t n = (size_t)st->n;
     size_t L = st->L;
 
     switch (st->phase) {
@@ -1603,16 +1732,12 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
             return MPCSIM_EDECODE;
         }
         /* The paper: all key pairs differ (a copied key is refused). */
-        for (size_t v = 1; v < n; v++) {
-            const uint8_t *kv = st->pk + v * 2 * SA_K;
-
-            if (st->in1[v] &&
-                (memcmp(kv, msg + 1, SA_K) == 0 || memcmp(kv + SA_K, msg + 1 + SA_K, SA_K) == 0 ||
-                 memcmp(kv, msg + 1 + SA_K, SA_K) == 0 || memcmp(kv + SA_K, msg + 1, SA_K) == 0)) {
-                return MPCSIM_EDECODE;
-            }
+        if (sa__key_seen(st, msg + 1) || sa__key_seen(st, msg + 1 + SA_K)) {
+            return MPCSIM_EDECODE;
         }
         memcpy(st->pk + (size_t)u * 2 * SA_K, msg + 1, 2 * SA_K);
+        sa__key_add(st, (uint32_t)u * 2);
+        sa__key_add(st, (uint32_t)u * 2 + 1);
         st->in1[u] = 1;
         st->cnt1++;
         return 0;
@@ -1639,7 +1764,7 @@ sa__server_take(struct sim_party *p, struct secagg_party *st, int u, const uint8
         const uint8_t *body = msg + 1 + SECAGG_COMMIT_BYTES;
 
         if (len != 1 + SECAGG_COMMIT_BYTES + SECAGG_PACKED_BYTES(L, st->rbits) ||
-            secagg_unpack(st->ybuf, body, L, st->rbits) != 0) {
+            secagg_unpack_wide(st->ybuf, body, L, st->rbits) != 0) {
             return MPCSIM_EDECODE;
         }
         for (size_t k = 0; k < L; k++) {
@@ -1772,20 +1897,28 @@ sa__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
     }
     switch (b) {
     case SIM_CORRUPT_SHARES:
-        if (type == SA_MSG_UNMASK && *len >= 1 + st->bm) {
-            size_t cnt = (*len - 1 - st->bm) * 8 / SA_EB; /* elements the message holds */
-            uint64_t *el = mpcsim_malloc((cnt + 1) * sizeof(*el));
+        if (type == SA_MSG_UNMASK && *len >= 2) {
+            int *ids = mpcsim_malloc((size_t)st->n * sizeof(*ids));
+            size_t m = 0, skip = 0, cnt = 0;
+            uint64_t *el = NULL;
 
-            if (el != NULL && secagg_unpack(el, msg + 1 + st->bm, cnt, SA_EB) == 0 &&
-                SECAGG_PACKED_BYTES(cnt, SA_EB) == *len - 1 - st->bm) {
+            if (ids != NULL &&
+                sa__set_parse(st, ids, (size_t)st->n, &m, &skip, msg + 1, *len - 1) == 0) {
+                skip++;
+                cnt = (*len - skip) * 8 / SA_EB; /* elements the message holds */
+                el = mpcsim_malloc((cnt + 1) * sizeof(*el));
+            }
+            if (el != NULL && secagg_unpack(el, msg + skip, cnt, SA_EB) == 0 &&
+                SECAGG_PACKED_BYTES(cnt, SA_EB) == *len - skip) {
                 for (size_t k = 0; k < cnt; k++) {
                     if (el[k] < FP_P) {
                         el[k] = fp_add(el[k], sa__nonzero(st->adv));
                     }
                 }
-                secagg_pack(msg + 1 + st->bm, el, cnt, SA_EB);
+                secagg_pack(msg + skip, el, cnt, SA_EB);
             }
             mpcsim_free(el);
+            mpcsim_free(ids);
         }
         return SIM_ADV_SEND;
     case SIM_WITHHOLD:

@@ -91,14 +91,16 @@
  * neighbours, the server sends u only its neighbourhood's keys (KEYS is
  * then per client), and the t checks above hold per neighbourhood: a
  * client aborts when fewer than t of its neighbourhood advertised or
- * shared keys, and the server when it holds fewer than t shares of a
- * secret it must rebuild.  Sets of clients still travel as n-bit bitmaps.
+ * shared keys or sent masked inputs, and the server when it holds fewer
+ * than t shares of a secret it must rebuild.  Sets of clients travel as
+ * the smaller of a bitmap and a sorted list (secagg_set_bytes), and a
+ * client gets only the part of each set within its neighbourhood, so its
+ * bytes are O(k log n) plus the masked input (adapter.c: wire format).
  *
  * Costs charged: X25519 operations (SIM_OP_X25519), AEAD bytes, PRG bytes
  * (8 per element), field operations and Lagrange terms.  Memory is O(n)
  * per client and O(n^2) at the server (the unmasking shares), plus O(L)
- * per party; SecAgg+: O(k) per client between messages (plus 3n bytes of
- * flags per trial, borrowed during a handler) and O(n k) at the server.
+ * per party; SecAgg+: O(k) per client and O(n k) at the server.
  */
 #ifndef MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
 #define MPCSIM_PROTOCOLS_SECAGG_ADAPTER_H
@@ -108,6 +110,10 @@
 
 /* input_bits when a caller leaves it 0 (the front end always sets it). */
 #define SECAGG_DEFAULT_INPUT_BITS 48
+/* The largest input_bits: contributions |w x| < 2^125 (signed), and with
+ * ceil(log2 c) bits of headroom for the c clients the ring is at most
+ * 2^128 (secagg_unsupported), so the sum is exact in 128-bit arithmetic. */
+#define SECAGG_MAX_INPUT_BITS 126
 
 struct secagg_params {
     struct computation comp; /* sum, mean, weighted_sum; weights borrowed */
@@ -120,7 +126,10 @@ struct secagg_params {
      * graph).  2 <= K. */
     int num_shares;
     /* Bits b of one client's contribution w_u x_u (x_u for sum and mean),
-     * 1..62; 0 = SECAGG_DEFAULT_INPUT_BITS.  Unsigned contributions lie in
+     * 1..126 with b + ceil(log2 c) <= 128 for c clients; 0 =
+     * SECAGG_DEFAULT_INPUT_BITS.  Masks and sums are mod 2^(b + ceil(log2 c)),
+     * in 64-bit words up to 64 ring bits, else 128-bit words (PRG: 16
+     * keystream bytes per element).  Unsigned contributions lie in
      * [0, 2^b), signed ones in [-2^(b-1), 2^(b-1)) (two's complement, the
      * sign bit counted in b); a client whose input is outside refuses to
      * start (setup returns MPCSIM_ERANGE). */
@@ -184,7 +193,8 @@ int secagg_auto_shares(int clients, double dropout, double corrupt, int *t);
  * NULL if `p` can run with n parties, else why not (static string): fewer
  * than 2 parties, length 0, variance or dot_product, t outside
  * [1, n - 1] (SecAgg+: [1, K]), weights that do not match n, input_bits
- * outside 0..62 or a ring wider than 64 bits, num_shares < 0 or 1.
+ * outside 0..126 or a ring wider than 128 bits (127 unsigned), num_shares
+ * < 0 or 1.
  */
 const char *secagg_unsupported(const struct secagg_params *p, int n);
 

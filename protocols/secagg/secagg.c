@@ -354,3 +354,256 @@ secagg_commit(uint8_t out[SECAGG_COMMIT_BYTES], const uint8_t b[SECAGG_KEY_BYTES
     crypto_generichash_update(&st, b, SECAGG_KEY_BYTES);
     crypto_generichash_final(&st, out, SECAGG_COMMIT_BYTES);
 }
+
+/* Bytes of a party id in a set list: the fewest that hold n - 1. */
+static size_t
+secagg__idw(int n)
+{
+    size_t w = 1;
+
+    while (w < 4 && ((uint64_t)(n - 1) >> (8 * w)) != 0) {
+        w++;
+    }
+    return w;
+}
+
+static int
+secagg__set_is_list(int n, size_t m)
+{
+    return secagg__idw(n) * (m + 1) < ((size_t)n + 7) / 8;
+}
+
+static void
+secagg__put_id(uint8_t *out, size_t w, size_t v)
+{
+    for (size_t i = 0; i < w; i++) {
+        out[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static size_t
+secagg__get_id(const uint8_t *in, size_t w)
+{
+    size_t v = 0;
+
+    for (size_t i = 0; i < w; i++) {
+        v |= (size_t)in[i] << (8 * i);
+    }
+    return v;
+}
+
+/* see secagg.h */
+size_t
+secagg_set_bytes(int n, size_t m)
+{
+    return 1 + (secagg__set_is_list(n, m) ? secagg__idw(n) * (m + 1) : ((size_t)n + 7) / 8);
+}
+
+/* see secagg.h */
+size_t
+secagg_set_write(uint8_t *out, int n, const int *ids, size_t m)
+{
+    size_t w = secagg__idw(n), bm = ((size_t)n + 7) / 8;
+
+    if (secagg__set_is_list(n, m)) {
+        out[0] = 1;
+        secagg__put_id(out + 1, w, m);
+        for (size_t i = 0; i < m; i++) {
+            secagg__put_id(out + 1 + w * (i + 1), w, (size_t)ids[i]);
+        }
+        return 1 + w * (m + 1);
+    }
+    out[0] = 0;
+    memset(out + 1, 0, bm);
+    for (size_t i = 0; i < m; i++) {
+        out[1 + ids[i] / 8] |= (uint8_t)(1u << (ids[i] % 8));
+    }
+    return 1 + bm;
+}
+
+/* see secagg.h */
+int
+secagg_set_parse(int *ids, size_t cap, size_t *m, size_t *used, int n, const uint8_t *in,
+                 size_t len)
+{
+    size_t w = secagg__idw(n), bm = ((size_t)n + 7) / 8;
+    size_t c = 0;
+
+    if (len < 1) {
+        return MPCSIM_EDECODE;
+    }
+    if (in[0] == 1) {
+        if (len < 1 + w) {
+            return MPCSIM_EDECODE;
+        }
+        c = secagg__get_id(in + 1, w);
+        if (c > cap || (len - 1) / w < c + 1 || !secagg__set_is_list(n, c)) {
+            return MPCSIM_EDECODE;
+        }
+        for (size_t i = 0; i < c; i++) {
+            size_t v = secagg__get_id(in + 1 + w * (i + 1), w);
+
+            if (v == 0 || v >= (size_t)n || (i > 0 && v <= (size_t)ids[i - 1])) {
+                return MPCSIM_EDECODE;
+            }
+            ids[i] = (int)v;
+        }
+        *m = c;
+        *used = 1 + w * (c + 1);
+        return 0;
+    }
+    if (in[0] != 0 || len - 1 < bm) {
+        return MPCSIM_EDECODE;
+    }
+    for (size_t i = 0; i < bm * 8; i++) {
+        if (!((in[1 + i / 8] >> (i % 8)) & 1)) {
+            continue;
+        }
+        if (i == 0 || i >= (size_t)n || c == cap) {
+            return MPCSIM_EDECODE;
+        }
+        ids[c++] = (int)i;
+    }
+    if (secagg__set_is_list(n, c)) {
+        return MPCSIM_EDECODE;
+    }
+    *m = c;
+    *used = 1 + bm;
+    return 0;
+}
+
+/* see secagg.h */
+void
+secagg_prg_add_mod2k_wide(mpcsim_u128 *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES],
+                          int sign, unsigned bits)
+{
+    uint8_t buf[SECAGG__BUF];
+    static const uint8_t nonce[crypto_stream_chacha20_NONCEBYTES];
+    const mpcsim_u128 mask = bits >= 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << bits) - 1;
+    const size_t eb = bits <= 64 ? 8 : 16; /* keystream bytes per element */
+    uint64_t block = 0;
+    size_t k = 0;
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    if (sign == 0) {
+        return;
+    }
+    while (k < len) {
+        size_t want = (len - k) * eb;
+        size_t bytes = want < SECAGG__BUF ? (want + 63) / 64 * 64 : SECAGG__BUF;
+
+        (void)crypto_stream_chacha20_xor_ic(buf, secagg__zero, bytes, nonce, block, seed);
+        block += bytes / 64;
+        for (size_t o = 0; o + eb <= bytes && k < len; o += eb, k++) {
+            uint64_t lo = 0, hi = 0;
+            mpcsim_u128 w;
+
+            memcpy(&lo, buf + o, 8);
+            if (eb == 16) {
+                memcpy(&hi, buf + o + 8, 8);
+            }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            lo = __builtin_bswap64(lo);
+            hi = __builtin_bswap64(hi);
+#endif
+            w = (mpcsim_u128)hi << 64 | lo;
+            acc[k] = (sign > 0 ? acc[k] + w : acc[k] - w) & mask;
+        }
+    }
+    sodium_memzero(buf, sizeof(buf));
+}
+
+/* Values per chunk when the wide codecs go through the 64-bit ones (a
+ * multiple of 8, so every chunk ends on a byte boundary). */
+#define SECAGG__CHUNK 64
+
+/* see secagg.h */
+void
+secagg_pack_wide(uint8_t *out, const mpcsim_u128 *v, size_t count, unsigned bits)
+{
+    uint64_t tmp[2 * SECAGG__CHUNK];
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    for (size_t k = 0; k < count; k += SECAGG__CHUNK) {
+        size_t c = count - k < SECAGG__CHUNK ? count - k : SECAGG__CHUNK;
+
+        if (bits <= 64) {
+            for (size_t i = 0; i < c; i++) {
+                tmp[i] = (uint64_t)v[k + i];
+            }
+            secagg_pack(out + k / 8 * bits, tmp, c, bits);
+            continue;
+        }
+        /* bits > 64: value k is its low 64 bits, then its high bits - 64 */
+        for (size_t i = 0; i < c; i++) {
+            MPCSIM_ASSERT(bits == 128 || (v[k + i] >> bits) == 0);
+            tmp[2 * i] = (uint64_t)v[k + i];
+            tmp[2 * i + 1] = (uint64_t)(v[k + i] >> 64);
+        }
+        {
+            /* pack lo (64) and hi (bits - 64) alternately: one bit string */
+            uint8_t *o = out + k / 8 * bits;
+            size_t pos = 0; /* bits written from o */
+
+            memset(o, 0, SECAGG_PACKED_BYTES(c, bits));
+            for (size_t i = 0; i < 2 * c; i++) {
+                unsigned nb = i % 2 == 0 ? 64 : bits - 64;
+                uint64_t x = tmp[i];
+
+                for (unsigned b = 0; b < nb;) {
+                    unsigned off = (unsigned)(pos % 8);
+                    unsigned take = 8 - off < nb - b ? 8 - off : nb - b;
+
+                    o[pos / 8] |= (uint8_t)((x >> b & ((1u << take) - 1)) << off);
+                    b += take;
+                    pos += take;
+                }
+            }
+        }
+    }
+}
+
+/* see secagg.h */
+int
+secagg_unpack_wide(mpcsim_u128 *v, const uint8_t *in, size_t count, unsigned bits)
+{
+    uint64_t tmp[SECAGG__CHUNK];
+
+    MPCSIM_ASSERT(bits >= 1 && bits <= 128);
+    for (size_t k = 0; k < count; k += SECAGG__CHUNK) {
+        size_t c = count - k < SECAGG__CHUNK ? count - k : SECAGG__CHUNK;
+        const uint8_t *p = in + k / 8 * bits;
+
+        if (bits <= 64) {
+            if (secagg_unpack(tmp, p, c, bits) != 0) {
+                return MPCSIM_EDECODE;
+            }
+            for (size_t i = 0; i < c; i++) {
+                v[k + i] = tmp[i];
+            }
+            continue;
+        }
+        {
+            size_t pos = 0;
+            size_t nbytes = SECAGG_PACKED_BYTES(c, bits);
+
+            for (size_t i = 0; i < c; i++) {
+                mpcsim_u128 x = 0;
+
+                for (unsigned b = 0; b < bits;) {
+                    unsigned off = (unsigned)(pos % 8);
+                    unsigned take = 8 - off < bits - b ? 8 - off : bits - b;
+
+                    x |= (mpcsim_u128)((p[pos / 8] >> off) & ((1u << take) - 1)) << b;
+                    b += take;
+                    pos += take;
+                }
+                v[k + i] = x;
+            }
+            if (pos % 8 != 0 && (p[nbytes - 1] >> (pos % 8)) != 0) {
+                return MPCSIM_EDECODE; /* spare bits of the last byte */
+            }
+        }
+    }
+    return 0;
+}

@@ -101,6 +101,26 @@ void secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_K
                           unsigned bits);
 
 /*
+ * The same for 1 <= bits <= 128 over 128-bit words (input_bits beyond 62):
+ * for bits <= 64 exactly secagg_prg_add_mod2k (one 8-byte keystream word
+ * per element), for bits > 64 one 16-byte word per element (little-endian,
+ * low 8 bytes first) reduced mod 2^bits, exactly uniform as R divides
+ * 2^128.  acc[k] < R on entry and on return.
+ */
+void secagg_prg_add_mod2k_wide(mpcsim_u128 *acc, size_t len, const uint8_t seed[SECAGG_KEY_BYTES],
+                               int sign, unsigned bits);
+
+/*
+ * Bit packing of 128-bit values < 2^bits (1 <= bits <= 128): the same bit
+ * string as secagg_pack (value k at bits [k bits, (k + 1) bits), little
+ * end first), SECAGG_PACKED_BYTES(count, bits) bytes; for bits <= 64 the
+ * bytes of secagg_pack.  Unpacking: MPCSIM_EDECODE when a spare bit is set.
+ */
+void secagg_pack_wide(uint8_t *out, const mpcsim_u128 *v, size_t count, unsigned bits);
+MPCSIM_NODISCARD int secagg_unpack_wide(mpcsim_u128 *v, const uint8_t *in, size_t count,
+                                        unsigned bits);
+
+/*
  * Bit packing: values v[0..count) < 2^bits (1 <= bits <= 64) as one
  * little-endian bit string, value k at bits [k bits, (k + 1) bits), the
  * last byte's spare high bits zero: SECAGG_PACKED_BYTES(count, bits)
@@ -109,6 +129,30 @@ void secagg_prg_add_mod2k(uint64_t *acc, size_t len, const uint8_t seed[SECAGG_K
  */
 void secagg_pack(uint8_t *out, const uint64_t *v, size_t count, unsigned bits);
 MPCSIM_NODISCARD int secagg_unpack(uint64_t *v, const uint8_t *in, size_t count, unsigned bits);
+
+/*
+ * Sets of parties on the wire (adapter.c), for n parties 0 .. n - 1
+ * (n <= 2^24): a tag byte, then either a bitmap (tag 0: ceil(n / 8) bytes,
+ * bit i of byte i / 8 for party i, party 0 and the spare bits zero) or a
+ * list (tag 1: the count m and the m ids ascending, each a little-endian
+ * integer of w bytes, w the fewest bytes that hold n - 1).  The list is
+ * used exactly when w (m + 1) < ceil(n / 8), so a set has one encoding:
+ * secagg_set_bytes(n, m) = 1 + min(ceil(n / 8), w (m + 1)) bytes.
+ */
+size_t secagg_set_bytes(int n, size_t m);
+
+/* Write ids[0 .. m) (ascending, each in 1 .. n - 1) to out; returns its bytes. */
+size_t secagg_set_write(uint8_t *out, int n, const int *ids, size_t m);
+
+/*
+ * Parse a set at in[0 .. len): its members, ascending, into ids[0 .. *m)
+ * (at most cap) and its length into *used.  Returns 0, or MPCSIM_EDECODE
+ * (ids unspecified): short, an unknown tag, party 0 or >= n, not
+ * ascending, more than cap members, or the encoding the writer would not
+ * choose.
+ */
+MPCSIM_NODISCARD int secagg_set_parse(int *ids, size_t cap, size_t *m, size_t *used, int n,
+                                      const uint8_t *in, size_t len);
 
 /* The 5 field elements of a 32-byte secret. */
 void secagg_secret_encode(uint64_t e[SECAGG_SECRET_ELEMS], const uint8_t secret[SECAGG_KEY_BYTES]);

@@ -318,7 +318,7 @@ static const char *const paillier_columns[] = {"offline_bytes", NULL};
 /* ---- secagg ---- */
 
 static int
-bit_length(uint64_t v)
+bit_length(mpcsim_u128 v)
 {
     int b = 0;
 
@@ -329,46 +329,50 @@ bit_length(uint64_t v)
     return b;
 }
 
+static mpcsim_u128
+abs128(mpcsim_i128 x)
+{
+    return x < 0 ? 0 - (mpcsim_u128)x : (mpcsim_u128)x;
+}
+
 /*
  * The bits a client's contribution w_u x_u needs (sign bit included when
- * any can be negative) and whether one can: exact for `values` and the
- * uniform distribution (bounded), 32 for the unbounded distributions.
- * The server's input (party 0) is not a contribution.
+ * any can be negative) and whether one can: exact (128-bit) for `values`
+ * and the uniform distribution (bounded), 32 for the unbounded
+ * distributions; 128 when |w x| reaches 2^127 (too large for any
+ * input_bits).  The server's input (party 0) is not a contribution.
  */
 static void
 secagg_input_range(const struct scenario *sc, int *bits, int *neg)
 {
     const struct scenario_inputs *in = &sc->inputs;
-    uint64_t maxw = 1, maxx = 0;
+    mpcsim_u128 maxw = 1, maxx = 0;
     int wneg = 0, xneg = 0, bounded = 1;
 
     if (sc->comp.kind == COMPUTATION_WEIGHTED_SUM && sc->comp.weights != NULL) {
         maxw = 0;
         for (size_t i = 1; i < sc->comp.n_weights; i++) {
-            int64_t w = sc->comp.weights[i];
-            uint64_t a = w < 0 ? 0 - (uint64_t)w : (uint64_t)w;
+            mpcsim_u128 a = abs128(sc->comp.weights[i]);
 
             maxw = a > maxw ? a : maxw;
-            wneg |= w < 0;
+            wneg |= sc->comp.weights[i] < 0;
         }
     }
     switch (in->kind) {
     case SCENARIO_INPUT_VALUES:
         for (size_t k = in->length; in->values != NULL && k < (size_t)sc->parties * in->length;
              k++) {
-            int64_t x = in->values[k];
-            uint64_t a = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+            mpcsim_u128 a = abs128(in->values[k]);
 
             maxx = a > maxx ? a : maxx;
-            xneg |= x < 0;
+            xneg |= in->values[k] < 0;
         }
         break;
     case SCENARIO_INPUT_UNIFORM: {
-        double lo = nearbyint(in->min), hi = nearbyint(in->max);
-        double m = fabs(lo) > fabs(hi) ? fabs(lo) : fabs(hi);
+        mpcsim_u128 lo = abs128(in->imin), hi = abs128(in->imax);
 
-        maxx = m < 0x1p62 ? (uint64_t)m : UINT64_C(1) << 62;
-        xneg = lo < 0;
+        maxx = lo > hi ? lo : hi;
+        xneg = in->imin < 0;
         break;
     }
     case SCENARIO_INPUT_NORMAL:
@@ -385,11 +389,11 @@ secagg_input_range(const struct scenario *sc, int *bits, int *neg)
         return;
     }
     {
-        mpcsim_u128 c = (mpcsim_u128)maxw * maxx;
-        int b = c >> 63 != 0 ? 64 : bit_length((uint64_t)c);
+        mpcsim_u128 c = 0;
+        int b = __builtin_mul_overflow(maxw, maxx, &c) ? 128 : bit_length(c);
 
         b += *neg;
-        *bits = b < 1 ? 1 : b;
+        *bits = b < 1 ? 1 : b > 128 ? 128 : b;
     }
 }
 
@@ -437,8 +441,9 @@ secagg_why(const struct scenario *sc)
     }
     secagg_fill(&p, sc);
     secagg_input_range(sc, &bits, &neg);
-    if (p.input_bits > 62) {
-        return "secagg inputs (times their weights) need more than 62 bits";
+    if (p.input_bits > SECAGG_MAX_INPUT_BITS) {
+        return "secagg inputs (times their weights) need more than 126 bits, sign included "
+               "(|w x| < 2^125)";
     }
     if (sc->protocol.input_bits > 0 && bits > sc->protocol.input_bits &&
         (sc->inputs.kind == SCENARIO_INPUT_VALUES || sc->inputs.kind == SCENARIO_INPUT_UNIFORM)) {
@@ -525,6 +530,37 @@ secagg_messages(const struct scenario *sc)
     return (uint64_t)secagg_nrounds(sc) * (uint64_t)(sc->parties - 1);
 }
 
+/*
+ * secagg's state beyond the messages, from its data structures (adapter.c)
+ * for c clients of width W (k + 1 neighbourhood slots, or n) and vectors
+ * of L: the server's key table, unmasking shares (40 B per slot) and the
+ * SHARES it holds while its FWD copies are queued (2 x 93 B per pair);
+ * each client's keys, shares and flags (180 B per slot), its masked
+ * vector in flight (ring bytes per entry) and ~1.5 kB of state; the
+ * trial's inputs (16 B per entry); and the engine's dense table of n^2
+ * links (24 B each, up to 2 GiB; beyond, a hash of the links in use),
+ * resident in full although secagg uses 2 n of them (huge pages).
+ * Checked against peak RSS in tests/cli/estimate.sh (within 30 %).
+ */
+static uint64_t
+secagg_memory(const struct scenario *sc)
+{
+    struct secagg_params p;
+    uint64_t n = (uint64_t)sc->parties, c = n - 1, L = sc->inputs.length, w;
+    int k;
+
+    if (sc->parties < 2) {
+        return 0;
+    }
+    secagg_fill(&p, sc);
+    k = secagg_sparse_degree(p.num_shares, sc->parties - 1);
+    w = k > 0 ? (uint64_t)k + 1 : n;
+    return n * 180 + c * (w - 1) * 2 * 93 + n * w * 41 + /* server */
+           c * (w * 180 + L * ((secagg_ring_bits(&p, sc->parties) + 7) / 8) + 1500) +
+           n * L * 16 +                                          /* the inputs (128-bit) */
+           (n * n * 24 <= (UINT64_C(2) << 30) ? n * n * 24 : 0); /* the dense link table */
+}
+
 static const struct registry_entry entries[] = {
     {
         .kind = "additive",
@@ -573,6 +609,7 @@ static const struct registry_entry entries[] = {
     {
         .kind = "secagg",
         .messages = secagg_messages,
+        .memory = secagg_memory,
         .summary = "Bonawitz et al. secure aggregation (server = party 0), semi-honest",
         .proto = &secagg_protocol,
         .key_mask = SCENARIO_PKEY_THRESHOLD | SCENARIO_PKEY_INPUT_BITS |
@@ -633,7 +670,8 @@ registry_estimate(struct registry_estimate *out, const struct scenario *sc)
     out->messages = m;
     out->events = m + (sc->net.bandwidth_mbps > 0.0 ? m / 2 : 0) +
                   (uint64_t)sc->parties * (uint64_t)(rounds > 0 ? rounds : 1);
-    out->memory_bytes = UINT64_C(5000000) + UINT64_C(78) * m;
+    out->memory_bytes = UINT64_C(5000000) + UINT64_C(78) * m +
+                        (re != NULL && re->memory != NULL ? re->memory(sc) : 0);
     if (re != NULL && registry_protocol(re, sc) == &mpc_protocol) {
         /* Comparisons: the circuit and the parties' wire values dominate. */
         struct mpc_sim_params p;

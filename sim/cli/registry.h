@@ -42,6 +42,9 @@ struct registry_entry {
      * prints; checked against real runs in tests/cli/estimate.sh).  NULL:
      * rounds() all-to-all rounds of n(n-1) messages. */
     uint64_t (*messages)(const struct scenario *sc);
+    /* Peak bytes a trial holds beyond the per-message calibration (state
+     * that grows faster than the messages; NULL: none). */
+    uint64_t (*memory)(const struct scenario *sc);
 };
 
 /*
@@ -50,7 +53,8 @@ struct registry_entry {
  * bandwidth is limited - a queued downlink arrival is an event of its
  * own - plus a timer per party and round)
  * and peak resident memory, calibrated on Shamir runs as 5 MB + 78 B per
- * message (n = 400: 300 846 messages, 28 MB; n = 800: 1 217 676, 99 MB);
+ * message (n = 400: 300 846 messages, 28 MB; n = 800: 1 217 676, 99 MB),
+ * plus the entry's memory() (secagg: its O(n k) keys, shares and flags);
  * comparisons add mpc_sim_memory (the circuit and the parties' wire
  * values: within 30 % of peak RSS, tests/cli/estimate.sh).
  */

@@ -432,11 +432,11 @@ is_paillier(const struct scenario *sc)
     return strcmp(sc->protocol.kind, "paillier") == 0;
 }
 
-/* The field's signed range as text: "2^60" (m61) or "2^126" (m127, paillier). */
+/* The range as text: "2^60" (m61) or "2^126" (m127, paillier, secagg). */
 static const char *
 field_range_text(const struct scenario *sc)
 {
-    return sc->protocol.field == FIELD_M127 || is_paillier(sc) ? "2^126" : "2^60";
+    return sc->comp.max_abs > (mpcsim_i128)field_half(FIELD_M61) ? "2^126" : "2^60";
 }
 
 /*
@@ -472,10 +472,11 @@ input_value(struct vctx *v, const struct scenario *sc, const struct ynode *node,
                 "m127 (GF(2^127 - 1), |x| < 2^126) for values this large",
                 name, val);
         } else {
-            err(v, node,
-                "%s %s is beyond |x| < 2^60, the range this protocol takes (protocol.field: "
-                "m127 is for additive and shamir)",
-                name, val);
+            err(v, node, "%s %s is beyond |x| < %s, the range this protocol takes%s", name, val,
+                field_range_text(sc),
+                sc->comp.max_abs > (mpcsim_i128)field_half(FIELD_M61)
+                    ? " (secagg: input_bits <= 126)"
+                    : " (protocol.field: m127 is for additive and shamir)");
         }
         return 0;
     }
@@ -826,6 +827,10 @@ prescan_field(struct scenario *sc, const struct ynode *root)
     if (is_paillier(sc)) {
         sc->comp.max_abs = PAILLIER_MAX_ABS;
     }
+    /* secagg: values and sums within 2^126 (its input_bits, up to 126, bound them further) */
+    if (pk != NULL && pk->kind == YNODE_SCALAR && strcmp(pk->value, "secagg") == 0) {
+        sc->comp.max_abs = (mpcsim_i128)field_half(FIELD_M127);
+    }
 }
 
 /* sum_threshold's op and threshold, max's reveal; 0 after an error. */
@@ -1085,7 +1090,7 @@ check_protocol(struct vctx *v, struct scenario *sc, const struct ynode *p)
         (void)bool_value(v, node, "protocol.fresh_keys", &sp->fresh_keys);
     }
     if ((node = ynode_map_get(p, "input_bits")) != NULL &&
-        int_value(v, node, 1, 62, "protocol.input_bits (bits of one input, sign included)", &x)) {
+        int_value(v, node, 1, 126, "protocol.input_bits (bits of one input, sign included)", &x)) {
         sp->input_bits = (int)x;
     }
     if ((node = ynode_map_get(p, "result_to_clients")) != NULL) {

@@ -5,9 +5,10 @@
 # bundled scenario the estimated messages and events are within a factor
 # of 2 of the largest trial of a real run (faults and aborts make real
 # trials smaller, never much larger); the memory estimate follows the
-# calibration 5 MB + 78 B per message, and at n = 400 / 800 (Shamir sum)
-# the message estimate is within 10 % of the measured 300 846 / 1 217 676;
-# comparisons add their circuit and wire values, within 30 % of peak RSS.
+# calibration 5 MB + 78 B per message (secagg and comparisons: at least
+# that, plus their state), and at n = 400 / 800 (Shamir sum) the message
+# estimate is within 10 % of the measured 300 846 / 1 217 676; secagg's and
+# comparisons' memory estimates are within 30 % of peak RSS (below).
 set -u
 mpcsim=$1
 scenarios=$2
@@ -33,8 +34,12 @@ est_m, est_e = int(m.group(1)), int(m.group(2))
 mem = float(m.group(3)) * (1e3 if m.group(4) == "GB" else 1)
 comparison = re.search(r"^computation:.*\b(sum_threshold|max|second_price|median)\b",
                        open(sys.argv[5]).read(), re.M)
-# Comparisons add the circuit and the parties' wire values (checked below).
-if (abs(mem - (5 + 78 * est_m / 1e6)) > 1) if not comparison else (mem < 5 + 78 * est_m / 1e6 - 1):
+# secagg and comparisons add their state (checked below).
+if "(secagg," in text or comparison:
+    if mem < 5 + 78 * est_m / 1e6 - 1:
+        print(f"FAIL: {name}: memory {mem} MB is below 5 MB + 78 B x {est_m}")
+        sys.exit(1)
+elif abs(mem - (5 + 78 * est_m / 1e6)) > 1:
     print(f"FAIL: {name}: memory {mem} MB is not 5 MB + 78 B x {est_m}")
     sys.exit(1)
 rows = list(csv.DictReader(open(rpath)))
@@ -91,6 +96,35 @@ if not 0.7 * rss <= est <= 1.3 * rss:
     print(f"FAIL: {name}: memory estimated {est} MB, peak RSS {rss:.1f} MB (30 %)")
     sys.exit(1)
 print(f"{name}: memory {est} MB est / {rss:.1f} MB peak RSS")
+PY
+done
+
+# secagg's memory against peak RSS (/usr/bin/time -v, one trial, L = 1000,
+# 10 % dropouts at random rounds, constant 20 ms, 1 Gbit/s): SecAgg at 100
+# and 300 clients, SecAgg+ (num_shares: auto) at 1000 and 3000; the last
+# is mostly the engine's dense n^2 link table.
+for spec in 101::11.2 301::43.1 1001:auto:75.0 3001:auto:325.3; do
+    n=${spec%%:*}; rest=${spec#*:}; ns=${rest%%:*}; rss=${rest#*:}
+    cat >"$tmp/sa.yaml" <<YAML
+name: sa
+trials: 1
+parties: $n
+inputs: { distribution: uniform, min: 0, max: 65535, length: 1000 }
+protocol: { kind: secagg, round_timeout_ms: 600000${ns:+, num_shares: $ns} }
+network: { latency: { distribution: constant, ms: 20 }, bandwidth_mbps: 1000 }
+faults: { dropout: { probability: 0.1, at: random } }
+YAML
+    "$mpcsim" validate "$tmp/sa.yaml" >"$tmp/v" || fail "validate secagg n=$n"
+    python3 - "$tmp/v" "$rss" "$n" <<'PY' || exit 1
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"peak memory ~([\d.]+) (MB|GB)", text)
+mem = float(m.group(1)) * (1e3 if m.group(2) == "GB" else 1)
+rss = float(sys.argv[2])
+if abs(mem - rss) > 0.3 * rss:
+    print(f"FAIL: secagg n={sys.argv[3]}: estimate {mem} MB, measured peak RSS {rss} MB")
+    sys.exit(1)
+print(f"secagg n={sys.argv[3]}: estimate {mem} MB, measured {rss} MB")
 PY
 done
 

@@ -11,7 +11,9 @@
  *     4  input length 1 + h % 3 (paillier: 1 + h % 2)
  *     5  network seed
  *     6  latency: uniform 1 .. 1 + h % 64 ms
- *     7  protocol option (shamir: robust; paillier: tree, encryption)
+ *     7  protocol option (shamir: robust; paillier: tree, encryption;
+ *        secagg: bit 0 SecAgg+ with num_shares 3 over 9 + h0 % 8 parties,
+ *        threshold h3 % 4)
  */
 #ifndef MPCSIM_TESTS_FUZZ_MSG_H
 #define MPCSIM_TESTS_FUZZ_MSG_H
@@ -127,13 +129,17 @@ fuzz_msg_secagg(const uint8_t *data, size_t size, FILE *capture)
     if (size < FUZZ_TRIAL_HDR) {
         return 0;
     }
-    n = 3 + data[0] % 5;
+    n = data[7] & 1 ? 9 + data[0] % 8 : 3 + data[0] % 5;
     memset(&prm, 0, sizeof(prm));
     prm.comp.kind = kinds[data[2] % 3];
     prm.comp.length = 1 + (size_t)(data[4] % 3);
     prm.comp.weights = fuzz_msg_weights;
     prm.comp.n_weights = (size_t)n;
     prm.threshold = data[3] % n; /* 0 = the default */
+    if (data[7] & 1) {
+        prm.num_shares = 3; /* SecAgg+: k = 2, t <= 3 */
+        prm.threshold = data[3] % 4;
+    }
     return fuzz_trial_run(&ft, &secagg_protocol, &prm, n, data[1] % n, prm.comp.length, data[5],
                           1 + data[6] % 64, data + FUZZ_TRIAL_HDR, size - FUZZ_TRIAL_HDR);
 }

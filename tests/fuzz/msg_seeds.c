@@ -54,12 +54,11 @@ static const uint8_t mpc_hdr[][FUZZ_TRIAL_HDR] = {
 };
 
 #ifdef MPCSIM_FUZZ_MSG_SECAGG
-/* n = 4 or 5, each computation, default and explicit thresholds. */
+/* n = 4 or 5, each computation, default and explicit thresholds; SecAgg+
+ * over 10 and 16 parties, the server or a client corrupted. */
 static const uint8_t secagg_hdr[][FUZZ_TRIAL_HDR] = {
-    {1, 1, 0, 0, 0, 1, 10, 0},
-    {1, 3, 1, 2, 1, 2, 10, 0},
-    {2, 0, 2, 3, 2, 3, 30, 0},
-    {2, 4, 0, 2, 1, 4, 10, 0},
+    {1, 1, 0, 0, 0, 1, 10, 0}, {1, 3, 1, 2, 1, 2, 10, 0}, {2, 0, 2, 3, 2, 3, 30, 0},
+    {2, 4, 0, 2, 1, 4, 10, 0}, {1, 0, 0, 0, 1, 5, 10, 1}, {7, 7, 2, 2, 0, 6, 10, 1},
 };
 #endif
 

@@ -5,7 +5,7 @@
  * (symmetric, domain-separated, refusing low-order points), the encoding
  * of secrets as field elements, AEAD of share messages (bound to the
  * pair and direction), sharing of the secrets through the Shamir library
- * and the commitment.
+ * and the commitment, the wire encoding of sets of parties.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -270,6 +270,187 @@ test_secagg_prg_mod2k(void **state)
     }
 }
 
+/*
+ * Sets of parties: the smaller of bitmap and list, exact sizes, round
+ * trips for random sets at n = 2 .. 70 000, and every malformed form
+ * refused (short, unknown tag, party 0, >= n, unsorted, repeated, over
+ * the cap, the larger encoding).
+ */
+static void
+test_secagg_set(void **state)
+{
+    static const int ns[] = {2, 3, 9, 17, 200, 256, 257, 2001, 65536, 65537, 70000};
+    int ids[64], back[64];
+    uint8_t buf[16 + 70000 / 8];
+    size_t m, used;
+
+    (void)state;
+    /* sizes: 200 parties (w = 1, 25-byte bitmap), 2001 (w = 2, 251), 70 000 (w = 3) */
+    assert_int_equal(secagg_set_bytes(200, 9), 11);
+    assert_int_equal(secagg_set_bytes(200, 23), 25);
+    assert_int_equal(secagg_set_bytes(200, 24), 26); /* a tie goes to the bitmap */
+    assert_int_equal(secagg_set_bytes(2001, 9), 21);
+    assert_int_equal(secagg_set_bytes(70000, 9), 31);
+    assert_int_equal(secagg_set_bytes(17, 0), 2); /* the empty list: the count alone */
+    assert_int_equal(secagg_set_bytes(17, 1), 3);
+    assert_int_equal(secagg_set_bytes(17, 2), 4); /* the bitmap */
+    for (size_t r = 0; r < sizeof(ns) / sizeof(ns[0]); r++) {
+        int n = ns[r];
+
+        for (int rep = 0; rep < 50; rep++) {
+            size_t want = (size_t)(mpcsim_test_rand64() % (uint64_t)(n - 1 < 40 ? n : 40));
+            size_t k = 0;
+
+            /* want distinct ascending ids in 1 .. n - 1 */
+            for (int v = 1; v < n && k < want; v++) {
+                if (mpcsim_test_rand64() % (uint64_t)(n - v) < want - k) {
+                    ids[k++] = v;
+                }
+            }
+            used = secagg_set_write(buf, n, ids, k);
+            assert_int_equal(used, secagg_set_bytes(n, k));
+            assert_int_equal(buf[0], used < 1 + ((size_t)n + 7) / 8 ? 1 : 0);
+            assert_int_equal(secagg_set_parse(back, 64, &m, &used, n, buf, used + 3), 0);
+            assert_int_equal(used, secagg_set_bytes(n, k));
+            assert_int_equal(m, k);
+            assert_memory_equal(back, ids, k * sizeof(int));
+            if (k > 0) {
+                assert_int_equal(secagg_set_parse(back, k - 1, &m, &used, n, buf, used),
+                                 MPCSIM_EDECODE); /* over the cap */
+            }
+            assert_int_equal(secagg_set_parse(back, 64, &m, &used, n, buf, used - 1),
+                             MPCSIM_EDECODE); /* short */
+        }
+    }
+    /* malformed lists at n = 2001 (w = 2) */
+    {
+        const uint8_t ok[] = {1, 2, 0, 5, 0, 9, 0};
+        const uint8_t unsorted[] = {1, 2, 0, 9, 0, 5, 0};
+        const uint8_t repeated[] = {1, 2, 0, 5, 0, 5, 0};
+        const uint8_t zero[] = {1, 2, 0, 0, 0, 5, 0};
+        const uint8_t big[] = {1, 2, 0, 5, 0, 0xd1, 7}; /* 2001 */
+        const uint8_t huge[] = {1, 0xff, 0xff, 5, 0};
+        const uint8_t tag[] = {2, 2, 0, 5, 0, 9, 0};
+
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, sizeof(ok)), 0);
+        assert_int_equal(m, 2);
+        assert_int_equal(back[1], 9);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, unsorted, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, repeated, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, zero, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, big, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2002, big, 7), 0);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, huge, 5), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, tag, 7), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, 2), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 2001, ok, 0), MPCSIM_EDECODE);
+    }
+    /* malformed bitmaps at n = 12 (2 bytes) */
+    {
+        const uint8_t ok[] = {0, 0x06, 0x08}; /* 1, 2, 11 */
+        const uint8_t p0[] = {0, 0x07, 0x00};
+        const uint8_t past[] = {0, 0x02, 0x10}; /* party 12 */
+        const uint8_t as_list[] = {1, 1, 5};    /* 3 bytes, not < 2: the bitmap is chosen */
+        const uint8_t empty_bm[] = {0, 0, 0};   /* the empty set is a 1-byte list */
+
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, ok, 3), 0);
+        assert_int_equal(m, 3);
+        assert_int_equal(back[2], 11);
+        assert_int_equal(secagg_set_parse(back, 2, &m, &used, 12, ok, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, p0, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, past, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, as_list, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, empty_bm, 3), MPCSIM_EDECODE);
+        assert_int_equal(secagg_set_parse(back, 64, &m, &used, 12, ok, 2), MPCSIM_EDECODE);
+    }
+}
+
+/*
+ * 128-bit masking: for bits <= 64 the wide PRG and packing are exactly the
+ * 64-bit ones; above, masks are < 2^bits, cancel (+ then -), differ per
+ * seed, and element k is keystream bytes [16k, 16k + 16) (checked against
+ * secagg_prg_add_mod2k's 8-byte words at 64 bits);
+ * packing round-trips at 65 .. 128 bits and refuses a set spare bit.
+ */
+static void
+test_secagg_wide(void **state)
+{
+    static const unsigned widths[] = {1, 7, 61, 64, 65, 71, 100, 126, 127, 128};
+    uint8_t seed[SECAGG_KEY_BYTES], other[SECAGG_KEY_BYTES];
+    enum { N = 150 };
+    mpcsim_u128 acc[N], acc2[N], back[N];
+    uint64_t a64[N];
+    uint8_t buf[N * 16 + 1], buf64[N * 8 + 1];
+
+    (void)state;
+    rand_bytes(seed, sizeof(seed));
+    rand_bytes(other, sizeof(other));
+    for (size_t wi = 0; wi < sizeof(widths) / sizeof(widths[0]); wi++) {
+        unsigned bits = widths[wi];
+        mpcsim_u128 mask = bits == 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << bits) - 1;
+        int high = 0;
+
+        for (size_t k = 0; k < N; k++) {
+            acc[k] = ((mpcsim_u128)mpcsim_test_rand64() << 64 | mpcsim_test_rand64()) & mask;
+            acc2[k] = acc[k];
+            a64[k] = (uint64_t)acc[k];
+        }
+        secagg_prg_add_mod2k_wide(acc, N, seed, +1, bits);
+        for (size_t k = 0; k < N; k++) {
+            assert_true((acc[k] & ~mask) == 0);
+            high |= bits > 64 && (acc[k] >> 64) != 0;
+        }
+        assert_true(bits <= 64 || high);
+        if (bits <= 64) {
+            secagg_prg_add_mod2k(a64, N, seed, +1, bits);
+            for (size_t k = 0; k < N; k++) {
+                assert_true(acc[k] == a64[k]);
+            }
+        }
+        secagg_prg_add_mod2k_wide(acc, N, other, +1, bits);
+        secagg_prg_add_mod2k_wide(acc, N, seed, -1, bits);
+        secagg_prg_add_mod2k_wide(acc, N, other, -1, bits);
+        assert_memory_equal(acc, acc2, sizeof(acc));
+        secagg_prg_add_mod2k_wide(acc, N, seed, 0, bits); /* sign 0: nothing */
+        assert_memory_equal(acc, acc2, sizeof(acc));
+
+        /* packing */
+        for (size_t cnt = 0; cnt <= N; cnt += 37) {
+            size_t nb = SECAGG_PACKED_BYTES(cnt, bits);
+
+            memset(buf, 0xa5, sizeof(buf));
+            secagg_pack_wide(buf, acc2, cnt, bits);
+            assert_int_equal(buf[nb], 0xa5); /* nothing past the packed bytes */
+            assert_int_equal(secagg_unpack_wide(back, buf, cnt, bits), 0);
+            assert_memory_equal(back, acc2, cnt * sizeof(*back));
+            if (bits <= 64) {
+                for (size_t k = 0; k < cnt; k++) {
+                    a64[k] = (uint64_t)acc2[k];
+                }
+                secagg_pack(buf64, a64, cnt, bits);
+                assert_memory_equal(buf, buf64, nb);
+            }
+            if ((cnt * bits) % 8 != 0) {
+                buf[nb - 1] |= 0x80; /* a spare bit */
+                assert_int_equal(secagg_unpack_wide(back, buf, cnt, bits), MPCSIM_EDECODE);
+            }
+        }
+    }
+    /* bits > 64: element k is keystream bytes [16k, 16k + 16), low word first */
+    {
+        uint64_t ks[2 * 8];
+        mpcsim_u128 z[8] = {0};
+
+        secagg_prg_add_mod2k(ks, 0, seed, +1, 64); /* len 0: nothing */
+        memset(ks, 0, sizeof(ks));
+        secagg_prg_add_mod2k(ks, 16, seed, +1, 64);
+        secagg_prg_add_mod2k_wide(z, 8, seed, +1, 128);
+        for (size_t k = 0; k < 8; k++) {
+            assert_true(z[k] == ((mpcsim_u128)ks[2 * k + 1] << 64 | ks[2 * k]));
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -282,6 +463,8 @@ main(void)
         cmocka_unit_test(test_secagg_aead),
         cmocka_unit_test(test_secagg_share_secrets),
         cmocka_unit_test(test_secagg_commit),
+        cmocka_unit_test(test_secagg_set),
+        cmocka_unit_test(test_secagg_wide),
     };
 
     mpcsim_test_init();

@@ -799,7 +799,7 @@ test_secagg_sim_expansion(void **state)
         int c;
         size_t m;
         uint64_t bytes; /* per client, golden */
-    } rows[] = {{4, 256, 1930}, {16, 1024, 7419}, {16, 16000, 45899}};
+    } rows[] = {{4, 256, 1934}, {16, 1024, 7423}, {16, 16000, 45903}};
 
     (void)state;
     for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
@@ -1179,6 +1179,301 @@ test_secagg_plus_auto(void **state)
     }
 }
 
+/* Bytes of a set of m clients among n parties (adapter.c's wire format). */
+static uint64_t
+set_bytes(int n, uint64_t m)
+{
+    uint64_t w = n - 1 < 256 ? 1 : n - 1 < 65536 ? 2 : 3, bm = (uint64_t)(n + 7) / 8;
+
+    return 1 + (w * (m + 1) < bm ? w * (m + 1) : bm);
+}
+
+/*
+ * SecAgg+ client bytes (sent + received, no TCP headers) in a fault-free
+ * run, as a closed form: ADV 65, SHARES 1 + 93k, MASKED 33 + ceil(L r / 8),
+ * UNMASK 1 + set(k + 1) + ceil(5 (k + 1) 61 / 8); KEYS 1 + set(k + 1) +
+ * 64 (k + 1), FWD 1 + set(k) + 93k, U3 1 + set(k + 1), with set(m) = 1 +
+ * min(ceil(n / 8), w (m + 1)) and r = input_bits + ceil(log2 c).  Same k
+ * at c = 200 and c = 2000: the sets are lists of w = 1 and 2 bytes per id,
+ * and a client's bytes grow by less than the log factor log 2000 / log 200.
+ */
+static void
+test_secagg_plus_client_bytes(void **state)
+{
+    static const int cs[] = {200, 2000};
+    const uint64_t k = 8, L = 16;
+    uint64_t per[2];
+
+    (void)state;
+    for (size_t r = 0; r < 2; r++) {
+        const int n = cs[r] + 1;
+        mpcsim_i128 *vals = mpcsim_malloc((size_t)n * L * sizeof(*vals));
+        const mpcsim_i128 **inp = mpcsim_malloc((size_t)n * sizeof(*inp));
+        size_t *lens = mpcsim_malloc((size_t)n * sizeof(*lens));
+        struct secagg_params prm;
+        struct sim_config c;
+        struct sim *sim = NULL;
+        uint64_t rb = 16 + (r == 0 ? 8 : 11), want;
+
+        assert_non_null(vals);
+        assert_non_null(inp);
+        assert_non_null(lens);
+        for (int i = 0; i < n; i++) {
+            for (size_t j = 0; j < L; j++) {
+                vals[(size_t)i * L + j] = (int64_t)(mpcsim_test_rand64() % 65536);
+            }
+            inp[i] = vals + (size_t)i * L;
+            lens[i] = L;
+        }
+        memset(&prm, 0, sizeof(prm));
+        prm.comp.kind = COMPUTATION_SUM;
+        prm.comp.length = L;
+        prm.input_bits = 16;
+        prm.inputs_unsigned = 1;
+        prm.num_shares = (int)k + 1;
+        assert_int_equal(secagg_ring_bits(&prm, n), rb);
+        assert_int_equal(secagg_sparse_degree(prm.num_shares, n - 1), (int)k);
+        sim_config_init(&c, n, 9);
+        c.inputs = inp;
+        c.input_len = lens;
+        c.net.latency.ms = 10;
+        c.net.transport.header_bytes = 0;
+        assert_int_equal(sim_create(&sim, &c, &secagg_protocol, &prm), 0);
+        assert_int_equal(sim_run(sim), 0);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        want = 65 + (1 + 93 * k) + (33 + (L * rb + 7) / 8) +
+               (1 + set_bytes(n, k + 1) + (5 * (k + 1) * 61 + 7) / 8) +
+               (1 + set_bytes(n, k + 1) + 64 * (k + 1)) + (1 + set_bytes(n, k) + 93 * k) +
+               (1 + set_bytes(n, k + 1));
+        for (int i = 1; i < n; i++) {
+            const struct sim_party_result *pr = sim_party_result(sim, i);
+
+            assert_int_equal(pr->bytes_sent + pr->bytes_received, want);
+        }
+        per[r] = want;
+        print_message("c = %d, k = %llu: %llu bytes per client\n", cs[r], (unsigned long long)k,
+                      (unsigned long long)want);
+        sim_destroy(sim);
+        mpcsim_free(vals);
+        mpcsim_free(inp);
+        mpcsim_free(lens);
+    }
+    assert_int_equal(set_bytes(201, 9), 11);  /* lists: 1 + 1 (count) + 9 ids of 1 byte */
+    assert_int_equal(set_bytes(2001, 9), 21); /* 1 + 2 (count) + 9 ids of 2 bytes */
+    assert_true((double)per[1] / (double)per[0] <= log(2000.0) / log(200.0));
+}
+
+/*
+ * Values beyond 2^60 (issue 18): wei-sized inputs (up to ~10^27 wei,
+ * 2^90) with input_bits 100, 20 clients (ring 105 bits, 128-bit words):
+ * sum, mean and weighted_sum exact, also with clients dropping before and
+ * after their masked input; SecAgg+ too.
+ */
+static void
+test_secagg_sim_wei(void **state)
+{
+    static const enum computation_kind kinds[] = {COMPUTATION_SUM, COMPUTATION_MEAN,
+                                                  COMPUTATION_WEIGHTED_SUM};
+
+    (void)state;
+    for (size_t kk = 0; kk < 3; kk++) {
+        for (int drop = 0; drop < 3; drop++) {
+            struct world w;
+            struct secagg_params prm;
+            struct sim *sim;
+            struct verdict v;
+            const int n = 21;
+
+            world_init(&w, n, 4);
+            for (int i = 0; i < n; i++) {
+                for (size_t k = 0; k < w.L; k++) {
+                    /* |x| < 10^27 < 2^90, times |w| <= 100 < 2^7: within 2^99 */
+                    mpcsim_i128 x =
+                        (mpcsim_i128)(mpcsim_test_rand64() % 1000000000) * 1000000000000000000 +
+                        (mpcsim_i128)(mpcsim_test_rand64() % 1000000000000000000);
+
+                    w.in[i][k] = (mpcsim_test_rand64() & 1) ? -x : x;
+                }
+            }
+            params_init(&prm, &w, kinds[kk], 0);
+            prm.input_bits = 100;
+            prm.comp.max_abs = ((mpcsim_i128)1 << 126) - 1;
+            prm.num_shares = drop == 2 ? 9 : 0;
+            assert_null(secagg_unsupported(&prm, n));
+            assert_int_equal(secagg_ring_bits(&prm, n), 105);
+            if (drop > 0) {
+                w.crash[0].party = 3;
+                w.crash[0].at_round = 2; /* before its masked input */
+                w.crash[1].party = 12;
+                w.crash[1].at_round = 6; /* after it */
+                w.n_crash = 2;
+            }
+            sim = world_run(&w, &prm, 1800 + kk * 3 + (uint64_t)drop);
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong + v.aborted + v.silent, 0);
+            assert_int_equal(v.ok, n - w.n_crash);
+            assert_int_equal(v.included, drop > 0 ? n - 2 : n - 1);
+            sim_destroy(sim);
+        }
+    }
+}
+
+/*
+ * Bit widths at their edges: input_bits 126 with 3 clients (ring 128
+ * bits) and 62 / 63 / 64 / 65 around the word size, inputs at both ends
+ * of the signed range [-2^(b-1), 2^(b-1)) and of the unsigned [0, 2^b):
+ * the sum exact (computed here in 128 bits); one past either end refused
+ * (ERANGE); input_bits 127, a ring past 128 bits (127 unsigned: the sum
+ * must fit a signed 128-bit result), unsupported.
+ */
+static void
+test_secagg_sim_bit_edges(void **state)
+{
+    static const int bits[] = {1, 2, 62, 63, 64, 65, 100, 126};
+
+    (void)state;
+    for (size_t bi = 0; bi < sizeof(bits) / sizeof(bits[0]); bi++) {
+        for (int uns = 0; uns < 2; uns++) {
+            const int n = 4, b = bits[bi];
+            mpcsim_i128 lo = uns ? 0 : -((mpcsim_i128)1 << (b - 1));
+            mpcsim_i128 hi = (uns ? ((mpcsim_i128)1 << b) : ((mpcsim_i128)1 << (b - 1))) - 1;
+            struct world w;
+            struct secagg_params prm;
+            struct sim *sim;
+            mpcsim_i128 want[3] = {0, 0, 0};
+
+            world_init(&w, n, 3);
+            for (int i = 0; i < n; i++) {
+                w.in[i][0] = hi;
+                w.in[i][1] = lo;
+                w.in[i][2] = i % 2 ? hi : lo;
+                for (size_t k = 0; k < 3 && i > 0; k++) {
+                    /* unsigned: the 126-bit unsigned case (skipped below) would overflow */
+                    want[k] = (mpcsim_i128)((mpcsim_u128)want[k] + (mpcsim_u128)w.in[i][k]);
+                }
+            }
+            params_init(&prm, &w, COMPUTATION_SUM, 0);
+            prm.input_bits = b;
+            prm.inputs_unsigned = uns;
+            if (uns && b == 126) {
+                /* a sum < 2^128 would not fit a signed 128-bit result */
+                assert_non_null(secagg_unsupported(&prm, n));
+                prm.inputs_unsigned = 0;
+                continue;
+            }
+            assert_null(secagg_unsupported(&prm, n));
+            sim = world_run(&w, &prm, 90 + bi);
+            for (int i = 0; i < n; i++) {
+                const struct sim_party_result *r = sim_party_result(sim, i);
+
+                assert_true(r->has_output);
+                assert_memory_equal(r->output, want, sizeof(want));
+            }
+            sim_destroy(sim);
+            /* one past the top, then one below the bottom: the client refuses */
+            for (int side = 0; side < 2; side++) {
+                struct sim_config c;
+
+                w.in[2][1] = side == 0 ? hi + 1 : lo - 1;
+                sim_config_init(&c, n, 5);
+                c.inputs = w.inp;
+                c.input_len = w.lens;
+                sim = NULL;
+                if (sim_create(&sim, &c, &secagg_protocol, &prm) == 0) {
+                    assert_int_equal(sim_run(sim), MPCSIM_ERANGE);
+                } else {
+                    assert_null(sim);
+                }
+                sim_destroy(sim);
+            }
+        }
+    }
+    {
+        struct world w;
+        struct secagg_params prm;
+
+        world_init(&w, 5, 1);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        prm.input_bits = 126;
+        assert_null(secagg_unsupported(&prm, 5));     /* 4 clients: 2 bits of headroom */
+        assert_non_null(secagg_unsupported(&prm, 6)); /* 5 clients: 3 bits, 129 */
+        prm.inputs_unsigned = 1;
+        prm.input_bits = 125;
+        assert_null(secagg_unsupported(&prm, 5)); /* unsigned: the ring at most 127 bits */
+        assert_non_null(secagg_unsupported(&prm, 6));
+        prm.inputs_unsigned = 0;
+        prm.input_bits = 127;
+        assert_non_null(secagg_unsupported(&prm, 3));
+        prm.input_bits = 125;
+        assert_null(secagg_unsupported(&prm, 9));      /* 8 clients: 3 bits */
+        assert_non_null(secagg_unsupported(&prm, 10)); /* 9 clients: 4 bits */
+    }
+}
+
+/* Corrupted clients 2 and 3 advertise keys that collide: 2 sends (K1, K2), 3 sends (K2, K3). */
+static enum sim_adv_action
+dupkey_tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len,
+              size_t cap)
+{
+    int id = sim_party_id(p);
+
+    (void)b;
+    (void)to;
+    (void)cap;
+    if ((id == 2 || id == 3) && *len == 1 + 2 * SECAGG_KEY_BYTES && msg[0] == 1) {
+        for (int j = 0; j < 2; j++) {
+            struct secagg_keypair kp;
+            uint8_t seed[SECAGG_KEY_BYTES];
+
+            memset(seed, 0x40 + id - 1 + j, sizeof(seed)); /* K1, K2 from 2; K2, K3 from 3 */
+            assert_int_equal(secagg_keypair(&kp, seed), 0);
+            memcpy(msg + 1 + j * SECAGG_KEY_BYTES, kp.pk, SECAGG_KEY_BYTES);
+        }
+    }
+    return SIM_ADV_SEND;
+}
+
+/*
+ * The paper: all advertised keys differ.  Client 3's encryption key is
+ * client 2's mask key: whichever arrives second is refused and its sender
+ * accused (by the server's key table); the others' sum is exact.
+ */
+static void
+test_secagg_sim_duplicate_keys(void **state)
+{
+    struct sim_protocol wrap = secagg_protocol;
+
+    (void)state;
+    wrap.tamper = dupkey_tamper;
+    for (int plus = 0; plus < 2; plus++) {
+        struct world w;
+        struct secagg_params prm;
+        struct sim *sim;
+        const struct sim_accusation *acc = NULL;
+        size_t n_acc;
+        int by_server = 0;
+
+        world_init(&w, 12, 2);
+        params_init(&prm, &w, COMPUTATION_SUM, 0);
+        prm.num_shares = plus ? 7 : 0; /* SecAgg+: k = 6, t = 5 */
+        w.beh[2] = SIM_MALFORMED;
+        w.beh[3] = SIM_MALFORMED;
+        sim = world_run_proto(&w, &wrap, &prm, 4242 + (uint64_t)plus);
+        n_acc = sim_accusations(sim, &acc);
+        for (size_t a = 0; a < n_acc; a++) {
+            if (acc[a].accuser == 0) {
+                assert_true(acc[a].accused == 2 || acc[a].accused == 3);
+                by_server++;
+            }
+        }
+        assert_int_equal(by_server, 1);
+        assert_true(sim_party_result(sim, 0)->has_output);
+        assert_false(sim_party_result(sim, 0)->included[2] &&
+                     sim_party_result(sim, 0)->included[3]);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -1202,6 +1497,10 @@ main(void)
         cmocka_unit_test(test_secagg_plus_dropouts),
         cmocka_unit_test(test_secagg_plus_mixed_dropouts),
         cmocka_unit_test(test_secagg_plus_auto),
+        cmocka_unit_test(test_secagg_plus_client_bytes),
+        cmocka_unit_test(test_secagg_sim_wei),
+        cmocka_unit_test(test_secagg_sim_bit_edges),
+        cmocka_unit_test(test_secagg_sim_duplicate_keys),
     };
 
     mpcsim_test_init();
