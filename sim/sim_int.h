@@ -6,6 +6,7 @@
 #ifndef MPCSIM_SIM_SIM_INT_H
 #define MPCSIM_SIM_SIM_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/queue.h"
@@ -52,22 +53,32 @@ enum {
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
 #define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
 
-/* A message's bytes, shared by every delivery of one broadcast. */
+/* A message's bytes, shared by every delivery of one broadcast.  The
+ * header is 15 bytes (data follows it unaligned; protocols read messages
+ * bytewise), so a 9-byte message (a type byte and one 64-bit share: most
+ * messages of a large Shamir or additive sum) fills a 24-byte block. */
 struct sim__payload {
     uint32_t refs;
     uint32_t len;
     int32_t depth;  /* sender's depth + 1 */
     uint16_t round; /* the protocol round the sender stated */
     uint8_t cls;    /* size class, or SIM__PAYLOAD_BIG */
-    uint8_t pad_;
     uint8_t data[];
 };
+#define SIM__PAYLOAD_HDR offsetof(struct sim__payload, data) /* 15 */
 #define SIM__PAYLOAD_BIG 0xffu
-/* Size classes 32 B << 0 .. 8 (8 KiB).  The 32-byte class holds the 16-byte
- * header and up to 16 payload bytes: one share of a scalar, which is most
- * messages of a large sum (1 M of them at n = 1000). */
-#define SIM__PAYLOAD_MIN 32u
-#define SIM__PAYLOAD_CLASSES 9
+/* Size classes: 24 B (class 0), then 32 B << (class - 1) up to 8 KiB
+ * (class 9); larger payloads are malloc'd. */
+#define SIM__PAYLOAD_MIN 24u
+#define SIM__PAYLOAD_CLASSES 10
+static inline size_t
+sim__payload_class_bytes(unsigned cls)
+{
+    return cls == 0 ? SIM__PAYLOAD_MIN : (size_t)32 << (cls - 1);
+}
+/* The bytes a len-byte message's payload takes (its slab block, or header
+ * and data when malloc'd). */
+size_t sim__payload_bytes(size_t len);
 
 /* Per-link state: TCP link transmission (window limit) and in-order
  * arrival, and the index of the next message (the key of its draws).
