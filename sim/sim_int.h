@@ -83,13 +83,19 @@ size_t sim__payload_bytes(size_t len);
 /* Per-link state: TCP link transmission (window limit) and in-order
  * arrival, and the index of the next message (the key of its draws).
  * last_arrival == SIM__LINK_FAILED: the tcp connection timed out in a
- * partition, and nothing more crosses the link. */
+ * partition, and nothing more crosses the link.  last_arrival is last:
+ * when arrivals on a link are in order anyway (sim.in_order == 0) the
+ * dense table leaves it out (SIM__LINK_BYTES_ORDERED per link). */
 struct sim__link {
     int64_t link_free;
-    int64_t last_arrival;
-    uint32_t sent; /* messages sent on the link so far (used when messages draw) */
-    uint32_t cwnd; /* tcp congestion window in segments (0: not used yet) */
+    uint32_t sent;        /* messages sent on the link so far (used when messages draw) */
+    uint32_t cwnd;        /* tcp congestion window in segments (0: not used yet) */
+    int64_t last_arrival; /* read and written only when sim.in_order */
 };
+#define SIM__LINK_BYTES_ORDERED offsetof(struct sim__link, last_arrival)
+_Static_assert(offsetof(struct sim__link, last_arrival) + sizeof(int64_t) ==
+                   sizeof(struct sim__link),
+               "last_arrival must be the last member: the ordered dense table drops it");
 
 #define SIM__LINK_FAILED INT64_MAX
 
@@ -160,14 +166,15 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int need_links;                /* per-link state: tcp window/order, or draws */
-    int link_draws;                /* messages draw latency or loss: keep link indices */
-    int windowed;                  /* tcp with a window: links are throughput-limited */
-    int slow_start;                /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;                 /* the receive window in segments (>= 1) */
-    int in_order;                  /* tcp: arrivals in order per link */
-    int net_faults;                /* loss or partitions: sends take the slow path */
-    struct sim__link *links_dense; /* n*n, or NULL */
+    int need_links;      /* per-link state: tcp window/order, or draws */
+    int link_draws;      /* messages draw latency or loss: keep link indices */
+    int windowed;        /* tcp with a window: links are throughput-limited */
+    int slow_start;      /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;       /* the receive window in segments (>= 1) */
+    int in_order;        /* tcp, and a later message could arrive before an earlier one */
+    int net_faults;      /* loss or partitions: sends take the slow path */
+    void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
+    size_t links_stride; /* sizeof(struct sim__link), or SIM__LINK_BYTES_ORDERED */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     int64_t now; /* time of the event being processed */
@@ -194,6 +201,8 @@ struct sim {
 
 /* sim/network.c */
 MPCSIM_NODISCARD int sim__net_init(struct sim *sim);
+/* Bytes per link of the dense link table (0: no dense table). */
+size_t sim__net_link_bytes(const struct sim *sim);
 void sim__net_clear(struct sim *sim);
 /* Send payload `pl` (a reference owned by the caller is borrowed) from
  * party `from` to `to`, leaving at `depart`, arriving `extra_ns` later
