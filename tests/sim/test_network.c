@@ -275,7 +275,7 @@ test_network_link_bytes(void **state)
     enum sim_behaviour beh[2] = {SIM_DELAY, SIM_HONEST};
 
     (void)state;
-    for (int v = 0; v < 5; v++) {
+    for (int v = 0; v < 6; v++) {
         struct probe_params pp = {0};
         struct sim_config c;
         struct sim *sim;
@@ -292,14 +292,17 @@ test_network_link_bytes(void **state)
             c.net.loss = 0.1;
         } else if (v == 4) {
             c.net.bandwidth_mbps = 1;
+        } else if (v == 5) {
+            c.net.transport.kind = SIM_TRANSPORT_DATAGRAM; /* no link state at all */
         }
         pp.receiver = 1;
         pp.count = 300;
         pp.len = 16;
         pp.gap_ns = MS / 10;
         sim = run_probe(&c, &pp);
-        assert_int_equal(sim__net_link_bytes(sim),
-                         v == 0 || v == 4 ? SIM__LINK_BYTES_ORDERED : sizeof(struct sim__link));
+        assert_int_equal(sim__net_link_bytes(sim), v == 5             ? 0
+                                                   : v == 0 || v == 4 ? SIM__LINK_BYTES_ORDERED
+                                                                      : sizeof(struct sim__link));
         assert_int_equal(SIM__LINK_BYTES_ORDERED, 16);
         assert_true(pp.n_rec > 0);
         for (size_t i = 0; i < pp.n_rec; i++) {
