@@ -12,7 +12,7 @@
  * is all the queue needs.
  *
  * Messages: a payload (header + bytes) comes from a size-class slab
- * (32 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
+ * (24 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
  * from mpcsim_malloc; a broadcast shares one payload, refcounted by the
  * n-1 events that carry it.
  *
@@ -111,19 +111,40 @@ master_key(uint8_t out[crypto_kdf_KEYBYTES], uint64_t seed)
  * Payloads
  * ------------------------------------------------------------------- */
 
+/* The size class of a payload of `total` bytes (header included), or
+ * SIM__PAYLOAD_CLASSES if it is malloc'd. */
+static inline unsigned
+payload_class(size_t total)
+{
+    unsigned cls = 0;
+
+    while (cls < SIM__PAYLOAD_CLASSES && sim__payload_class_bytes(cls) < total) {
+        cls++;
+    }
+    return cls;
+}
+
+/* see sim_int.h */
+size_t
+sim__payload_bytes(size_t len)
+{
+    size_t total = SIM__PAYLOAD_HDR + len;
+    unsigned cls = payload_class(total);
+
+    return cls == SIM__PAYLOAD_CLASSES ? total : sim__payload_class_bytes(cls);
+}
+
 static struct sim__payload *
 payload_new(struct sim *sim, size_t len)
 {
-    size_t total = sizeof(struct sim__payload) + len;
+    size_t total = SIM__PAYLOAD_HDR + len;
     struct sim__payload *pl;
-    unsigned cls = 0;
+    unsigned cls;
 
     if (len > UINT32_MAX) {
         return NULL;
     }
-    while (cls < SIM__PAYLOAD_CLASSES && ((size_t)SIM__PAYLOAD_MIN << cls) < total) {
-        cls++;
-    }
+    cls = payload_class(total);
     if (cls == SIM__PAYLOAD_CLASSES) {
         pl = mpcsim_malloc(total);
         if (pl == NULL) {
@@ -135,7 +156,7 @@ payload_new(struct sim *sim, size_t len)
 
         if (blk == NULL) {
             /* Carve a fresh slab into blocks of this class. */
-            size_t bs = (size_t)SIM__PAYLOAD_MIN << cls;
+            size_t bs = sim__payload_class_bytes(cls);
             size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
             uint8_t *slab = mpcsim_malloc(sb);
 

@@ -35,12 +35,13 @@
  * of times through sim_time_add: a draw beyond the horizon (2^62 ns) is
  * clamped to it, never undefined behaviour.
  * Per-link state (2, 5's message index, 6, a failed connection) lives in a dense n x n table
- * while that is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
+ * (16 bytes a link when arrivals are in order anyway, 24 with the last
+ * arrival) while that is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
  * entries expire once both times are in the past (only links with traffic
  * in flight are live), unless messages draw latency or loss: then an
  * entry keeps its message index for the whole trial (memory grows with
  * the links used, never beyond the messages sent).  Revisit if a protocol
- * at n > 9459 keeps most links busy.
+ * at n > 9459 (11585 with 16-byte entries) keeps most links busy.
  *
  * Issue 17: 4's latency is a base plus jitter (sim.h enum
  * sim_latency_per): per message a draw keyed by (s, r, k), per pair the
@@ -327,7 +328,13 @@ sim__net_init(struct sim *sim)
     sim->slow_start = sim->windowed && net->transport.initial_window_segments > 0;
     sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
     sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
-    sim->in_order = sim->tcp;
+    /* tcp delivers in order.  With one latency for every message, no
+     * adversary delay, no faults, no handshake wait and fifo sharing, a
+     * link's arrival times already grow with its departures (departures,
+     * link and uplink free times only grow), so the clamp to the last
+     * arrival never binds: skip it and the 8 bytes per link it needs. */
+    sim->in_order = sim->tcp && (sim->latency_random || adversary || sim->net_faults ||
+                                 sim->first_rtts > 0 || net->sharing != SIM_SHARING_FIFO);
     sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
                                     sim->latency_random || net->loss > 0.0 || adversary ||
                                     net->n_partitions > 0 || sim->first_rtts > 0)) ||
@@ -345,12 +352,13 @@ sim__net_init(struct sim *sim)
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
-        if (nn * sizeof(struct sim__link) <= SIM__DENSE_LINK_BYTES) {
-            sim->links_dense = mpcsim_calloc((size_t)nn, sizeof(struct sim__link));
+        sim->links_stride = sim->in_order ? sizeof(struct sim__link) : SIM__LINK_BYTES_ORDERED;
+        if (nn * sim->links_stride <= SIM__DENSE_LINK_BYTES) {
+            sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
-            sim__pool_advise(sim->links_dense, (size_t)nn * sizeof(struct sim__link));
+            sim__pool_advise(sim->links_dense, (size_t)nn * sim->links_stride);
         } else {
             sim->links_hash_cap = 1024;
             sim->links_hash = mpcsim_calloc(sim->links_hash_cap, sizeof(struct sim__link_slot));
@@ -360,6 +368,13 @@ sim__net_init(struct sim *sim)
         }
     }
     return 0;
+}
+
+/* see sim_int.h */
+size_t
+sim__net_link_bytes(const struct sim *sim)
+{
+    return sim->links_dense != NULL ? sim->links_stride : 0;
 }
 
 /* see sim_int.h */
@@ -438,7 +453,8 @@ link_get(struct sim *sim, int s, int r)
     size_t mask, j;
 
     if (sim->links_dense != NULL) {
-        return &sim->links_dense[key - 1];
+        return (struct sim__link *)(void *)((uint8_t *)sim->links_dense +
+                                            (key - 1) * sim->links_stride);
     }
     if ((sim->links_hash_used + 1) * 2 > sim->links_hash_cap && links_rehash(sim) < 0) {
         return NULL;

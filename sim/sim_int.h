@@ -6,6 +6,7 @@
 #ifndef MPCSIM_SIM_SIM_INT_H
 #define MPCSIM_SIM_SIM_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/queue.h"
@@ -53,33 +54,49 @@ enum {
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
 #define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
 
-/* A message's bytes, shared by every delivery of one broadcast. */
+/* A message's bytes, shared by every delivery of one broadcast.  The
+ * header is 15 bytes (data follows it unaligned; protocols read messages
+ * bytewise), so a 9-byte message (a type byte and one 64-bit share: most
+ * messages of a large Shamir or additive sum) fills a 24-byte block. */
 struct sim__payload {
     uint32_t refs;
     uint32_t len;
     int32_t depth;  /* sender's depth + 1 */
     uint16_t round; /* the protocol round the sender stated */
     uint8_t cls;    /* size class, or SIM__PAYLOAD_BIG */
-    uint8_t pad_;
     uint8_t data[];
 };
+#define SIM__PAYLOAD_HDR offsetof(struct sim__payload, data) /* 15 */
 #define SIM__PAYLOAD_BIG 0xffu
-/* Size classes 32 B << 0 .. 8 (8 KiB).  The 32-byte class holds the 16-byte
- * header and up to 16 payload bytes: one share of a scalar, which is most
- * messages of a large sum (1 M of them at n = 1000). */
-#define SIM__PAYLOAD_MIN 32u
-#define SIM__PAYLOAD_CLASSES 9
+/* Size classes: 24 B (class 0), then 32 B << (class - 1) up to 8 KiB
+ * (class 9); larger payloads are malloc'd. */
+#define SIM__PAYLOAD_MIN 24u
+#define SIM__PAYLOAD_CLASSES 10
+static inline size_t
+sim__payload_class_bytes(unsigned cls)
+{
+    return cls == 0 ? SIM__PAYLOAD_MIN : (size_t)32 << (cls - 1);
+}
+/* The bytes a len-byte message's payload takes (its slab block, or header
+ * and data when malloc'd). */
+size_t sim__payload_bytes(size_t len);
 
 /* Per-link state: TCP link transmission (window limit) and in-order
  * arrival, and the index of the next message (the key of its draws).
  * last_arrival == SIM__LINK_FAILED: the tcp connection timed out in a
- * partition, and nothing more crosses the link. */
+ * partition, and nothing more crosses the link.  last_arrival is last:
+ * when arrivals on a link are in order anyway (sim.in_order == 0) the
+ * dense table leaves it out (SIM__LINK_BYTES_ORDERED per link). */
 struct sim__link {
     int64_t link_free;
-    int64_t last_arrival;
-    uint32_t sent; /* messages sent on the link so far (used when messages draw) */
-    uint32_t cwnd; /* tcp congestion window in segments (0: not used yet) */
+    uint32_t sent;        /* messages sent on the link so far (used when messages draw) */
+    uint32_t cwnd;        /* tcp congestion window in segments (0: not used yet) */
+    int64_t last_arrival; /* read and written only when sim.in_order */
 };
+#define SIM__LINK_BYTES_ORDERED offsetof(struct sim__link, last_arrival)
+_Static_assert(offsetof(struct sim__link, last_arrival) + sizeof(int64_t) ==
+                   sizeof(struct sim__link),
+               "last_arrival must be the last member: the ordered dense table drops it");
 
 #define SIM__LINK_FAILED INT64_MAX
 
@@ -150,17 +167,18 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int tls;        /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
-    int first_rtts; /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
-    int net_opts;   /* tls, handshake or fair sharing: sends leave the default path */
-    int need_links; /* per-link state: tcp window/order, or draws */
-    int link_draws; /* messages draw latency or loss: keep link indices */
-    int windowed;   /* tcp with a window: links are throughput-limited */
-    int slow_start; /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;  /* the receive window in segments (>= 1) */
-    int in_order;   /* tcp: arrivals in order per link */
-    int net_faults; /* loss or partitions: sends take the slow path */
-    struct sim__link *links_dense; /* n*n, or NULL */
+    int tls;             /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
+    int first_rtts;      /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
+    int net_opts;        /* tls, handshake or fair sharing: sends leave the default path */
+    int need_links;      /* per-link state: tcp window/order, or draws */
+    int link_draws;      /* messages draw latency or loss: keep link indices */
+    int windowed;        /* tcp with a window: links are throughput-limited */
+    int slow_start;      /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;       /* the receive window in segments (>= 1) */
+    int in_order;        /* tcp, and a later message could arrive before an earlier one */
+    int net_faults;      /* loss or partitions: sends take the slow path */
+    void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
+    size_t links_stride; /* sizeof(struct sim__link), or SIM__LINK_BYTES_ORDERED */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     struct sim__fair *fair; /* network.sharing: fair (sim/network.c), or NULL */
@@ -188,6 +206,8 @@ struct sim {
 
 /* sim/network.c */
 MPCSIM_NODISCARD int sim__net_init(struct sim *sim);
+/* Bytes per link of the dense link table (0: no dense table). */
+size_t sim__net_link_bytes(const struct sim *sim);
 void sim__net_clear(struct sim *sim);
 /* Send payload `pl` (a reference owned by the caller is borrowed) from
  * party `from` to `to`, leaving at `depart`, arriving `extra_ns` later

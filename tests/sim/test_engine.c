@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "sim/sim_int.h" /* sim__payload_bytes */
 #include "tests/sim/probe.h"
 #include "tests/support.h"
 
@@ -633,11 +634,32 @@ test_engine_run_oom(void **state)
     assert_true(failed > 0);
 }
 
+/*
+ * A pending message's payload: a 9-byte message (a type byte and one
+ * 64-bit share, as Shamir's and additive's input shares) takes a 24-byte
+ * block (a 15-byte header); was 32 with a 16-byte header.  The other
+ * classes double from 32 B to 8 KiB; beyond, header and data are malloc'd.
+ */
+static void
+test_engine_payload_bytes(void **state)
+{
+    (void)state;
+    assert_int_equal(SIM__PAYLOAD_HDR, 15);
+    assert_int_equal(sim__payload_bytes(0), 24);
+    assert_int_equal(sim__payload_bytes(9), 24);
+    assert_int_equal(sim__payload_bytes(10), 32);
+    assert_int_equal(sim__payload_bytes(17), 32);
+    assert_int_equal(sim__payload_bytes(18), 64);
+    assert_int_equal(sim__payload_bytes(8192 - 15), 8192);
+    assert_int_equal(sim__payload_bytes(8192 - 14), 8192 - 14 + 15);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_toy),
+        cmocka_unit_test(test_engine_payload_bytes),
         cmocka_unit_test(test_engine_tie_order),
         cmocka_unit_test(test_engine_compute_delays_sends),
         cmocka_unit_test(test_engine_rounds),

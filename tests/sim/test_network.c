@@ -15,6 +15,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "sim/sim_int.h" /* sim__net_link_bytes */
 #include "tests/sim/probe.h"
 #include "tests/support.h"
 
@@ -261,6 +262,59 @@ test_network_in_order(void **state)
     }
 }
 
+/*
+ * The dense link table drops the last-arrival time (8 of 24 bytes per
+ * link) when a link's arrivals are in order anyway: one latency for every
+ * message, no adversary, no loss or partitions.  A drawn latency, a
+ * delaying adversary or loss keep it, and tcp still delivers in order.
+ * (Was 24 bytes in every case.)
+ */
+static void
+test_network_link_bytes(void **state)
+{
+    enum sim_behaviour beh[2] = {SIM_DELAY, SIM_HONEST};
+
+    (void)state;
+    for (int v = 0; v < 6; v++) {
+        struct probe_params pp = {0};
+        struct sim_config c;
+        struct sim *sim;
+        int64_t last = 0;
+
+        sim_config_init(&c, 2, 3);
+        c.net.latency.ms = 10;
+        if (v == 1) {
+            c.net.latency.kind = SIM_LATENCY_EXPONENTIAL;
+            c.net.latency.mean_ms = 10;
+        } else if (v == 2) {
+            c.behaviour = beh;
+        } else if (v == 3) {
+            c.net.loss = 0.1;
+        } else if (v == 4) {
+            c.net.bandwidth_mbps = 1;
+        } else if (v == 5) {
+            c.net.transport.kind = SIM_TRANSPORT_DATAGRAM; /* no link state at all */
+        }
+        pp.receiver = 1;
+        pp.count = 300;
+        pp.len = 16;
+        pp.gap_ns = MS / 10;
+        sim = run_probe(&c, &pp);
+        assert_int_equal(sim__net_link_bytes(sim), v == 5             ? 0
+                                                   : v == 0 || v == 4 ? SIM__LINK_BYTES_ORDERED
+                                                                      : sizeof(struct sim__link));
+        assert_int_equal(SIM__LINK_BYTES_ORDERED, 16);
+        assert_true(pp.n_rec > 0);
+        for (size_t i = 0; i < pp.n_rec; i++) {
+            assert_true(i == 0 || pp.rec[i].k > pp.rec[i - 1].k);
+            assert_true(pp.rec[i].t >= last);
+            last = pp.rec[i].t;
+        }
+        free(pp.rec);
+        sim_destroy(sim);
+    }
+}
+
 /* Loss: datagrams lost within the binomial interval; tcp loses none but
  * delays by one RTO per lost segment. */
 static void
@@ -418,6 +472,7 @@ main(void)
         cmocka_unit_test(test_network_bandwidth),
         cmocka_unit_test(test_network_window_limit),
         cmocka_unit_test(test_network_in_order),
+        cmocka_unit_test(test_network_link_bytes),
         cmocka_unit_test(test_network_loss),
         cmocka_unit_test(test_network_partitions),
     };
