@@ -102,8 +102,8 @@ struct shamir_party {
     size_t L, nin, Lm, R;
     enum computation_kind kind;
     enum sim_behaviour behaviour;
-    int64_t t0;     /* when the party started */
-    int out_waited; /* the output round's deadline was moved to t0 + 2 timeouts */
+    int64_t t0;      /* when the party started */
+    int out_waited;  /* the output round's deadline was moved to t0 + 2 timeouts */
     struct round rd; /* phase, its timer, abort */
     struct fp_stream *rng, *adv;
     FE *x;        /* own input, L */
