@@ -539,8 +539,11 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     }
     /* Output, expected and included, as the first judged party saw them;
      * included counts exactly the input owners its output covers (never a
-     * server).  Abort rows have neither expected nor included. */
-    if (first == NULL) {
+     * server).  Abort rows have no output, expected nor included: some
+     * honest parties may have output (each was checked above: a wrong one
+     * makes the trial wrong_output), but the trial's output is the one
+     * every honest party holds; --per-party shows the partial outputs. */
+    if (first == NULL || row->status == TRIAL_ABORT) {
         row->output = mpcsim_strdup("");
     } else {
         int count = 0;
@@ -553,10 +556,8 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         }
         row->output = first->output_len == raw_len ? format_values(&sc->comp, first->output, count)
                                                    : mpcsim_strdup("malformed");
-        if (row->status != TRIAL_ABORT) {
-            row->expected = format_values(&sc->comp, expected, count);
-            row->included = count;
-        }
+        row->expected = format_values(&sc->comp, expected, count);
+        row->included = count;
     }
     if (row->expected == NULL && row->status == TRIAL_ABORT) {
         row->expected = mpcsim_strdup("");

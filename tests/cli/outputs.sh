@@ -264,4 +264,31 @@ for c in orig:
     if c not in ("wall_ms", "events"):
         assert orig[c] == rep[0][c], (c, orig[c], rep[0][c])
 EOF
+
+# ---- an abort row has no output (tester finding, issue 16) ----------------
+# Parties 0-2 output the sum; party 3 (a 1 kbit/s downlink) aborts.  The row
+# is an abort: output, expected and included are empty and correct is false
+# (was: party 0's output beside correct=false and an empty expected).
+cat >"$tmp/partial.yaml" <<'YAML'
+name: partial
+parties: 4
+inputs: { values: [1, 2, 3, 4], length: 1 }
+computation: sum
+protocol: { kind: shamir, threshold: 1, round_timeout_ms: 10 }
+max_sim_time_ms: 50
+network: { latency: { distribution: constant, ms: 1 }, bandwidth_mbps: 100 }
+profiles:
+  - { parties: [3], downlink_mbps: 0.001 }
+YAML
+"$mpcsim" run "$tmp/partial.yaml" --trials 1 -q --csv "$tmp/partial.csv" --per-party "$tmp/pp.csv"
+py "$tmp/partial.csv" "$tmp/pp.csv" <<'EOF' || fail "an abort row shows an output"
+import csv, sys
+row = list(csv.DictReader(open(sys.argv[1])))[0]
+assert row["status"] == "abort", row["status"]
+for c in ("output", "expected", "included"):
+    assert row[c] == "", (c, row[c])
+assert row["correct"] == "false", row["correct"]
+pp = {r["party"]: r["status"] for r in csv.DictReader(open(sys.argv[2]))}
+assert pp == {"0": "output", "1": "output", "2": "output", "3": "abort"}, pp
+EOF
 echo "outputs: ok"
