@@ -335,64 +335,70 @@ abs128(mpcsim_i128 x)
     return x < 0 ? 0 - (mpcsim_u128)x : (mpcsim_u128)x;
 }
 
+/* Widen [*pos, *negm] (the largest contribution and the largest magnitude
+ * of a negative one) by w * x; 0 when the product leaves 128 bits. */
+static int
+range_add(mpcsim_i128 w, mpcsim_i128 x, mpcsim_u128 *pos, mpcsim_u128 *negm)
+{
+    mpcsim_u128 c = 0;
+
+    if (__builtin_mul_overflow(abs128(w), abs128(x), &c)) {
+        return 0;
+    }
+    if ((w < 0) != (x < 0) && c != 0) {
+        *negm = c > *negm ? c : *negm;
+    } else {
+        *pos = c > *pos ? c : *pos;
+    }
+    return 1;
+}
+
 /*
- * The bits a client's contribution w_u x_u needs (sign bit included when
- * any can be negative) and whether one can: exact (128-bit) for `values`
- * and the uniform distribution (bounded), 32 for the unbounded
- * distributions; 128 when |w x| reaches 2^127 (too large for any
- * input_bits).  The server's input (party 0) is not a contribution.
+ * The bits a client's contribution w_u x_u needs and whether one can be
+ * negative: exact (128-bit) for `values` and the uniform distribution
+ * (bounded), in two's complement when one can be negative (b bits hold
+ * [-2^(b-1), 2^(b-1))), 32 for the unbounded distributions; 128 when
+ * |w x| reaches 2^127 (too large for any input_bits).  The server's input
+ * (party 0) is not a contribution.
  */
 static void
 secagg_input_range(const struct scenario *sc, int *bits, int *neg)
 {
     const struct scenario_inputs *in = &sc->inputs;
-    mpcsim_u128 maxw = 1, maxx = 0;
-    int wneg = 0, xneg = 0, bounded = 1;
+    int weighted = sc->comp.kind == COMPUTATION_WEIGHTED_SUM && sc->comp.weights != NULL;
+    mpcsim_u128 pos = 0, negm = 0;
+    int wneg = 0, fits = 1;
 
-    if (sc->comp.kind == COMPUTATION_WEIGHTED_SUM && sc->comp.weights != NULL) {
-        maxw = 0;
-        for (size_t i = 1; i < sc->comp.n_weights; i++) {
-            mpcsim_u128 a = abs128(sc->comp.weights[i]);
-
-            maxw = a > maxw ? a : maxw;
-            wneg |= sc->comp.weights[i] < 0;
-        }
+    for (size_t i = 1; weighted && i < sc->comp.n_weights; i++) {
+        wneg |= sc->comp.weights[i] < 0;
     }
-    switch (in->kind) {
-    case SCENARIO_INPUT_VALUES:
-        for (size_t k = in->length; in->values != NULL && k < (size_t)sc->parties * in->length;
-             k++) {
-            mpcsim_u128 a = abs128(in->values[k]);
-
-            maxx = a > maxx ? a : maxx;
-            xneg |= in->values[k] < 0;
-        }
-        break;
-    case SCENARIO_INPUT_UNIFORM: {
-        mpcsim_u128 lo = abs128(in->imin), hi = abs128(in->imax);
-
-        maxx = lo > hi ? lo : hi;
-        xneg = in->imin < 0;
-        break;
-    }
-    case SCENARIO_INPUT_NORMAL:
-        bounded = 0;
-        xneg = 1;
-        break;
-    default: /* lognormal, pareto, exponential: >= 0, unbounded */
-        bounded = 0;
-        break;
-    }
-    *neg = (xneg && maxw != 0) || (wneg && maxx != 0) || (!bounded && wneg);
-    if (!bounded) {
+    if (in->kind != SCENARIO_INPUT_VALUES && in->kind != SCENARIO_INPUT_UNIFORM) {
+        /* normal: either sign; lognormal, pareto, exponential: >= 0 */
+        *neg = in->kind == SCENARIO_INPUT_NORMAL || wneg;
         *bits = 32;
         return;
     }
-    {
-        mpcsim_u128 c = 0;
-        int b = __builtin_mul_overflow(maxw, maxx, &c) ? 128 : bit_length(c);
+    for (int i = 1; fits && i < sc->parties; i++) {
+        mpcsim_i128 w = weighted && (size_t)i < sc->comp.n_weights ? sc->comp.weights[i] : 1;
 
-        b += *neg;
+        if (in->kind == SCENARIO_INPUT_UNIFORM) {
+            fits = range_add(w, in->imin, &pos, &negm) && range_add(w, in->imax, &pos, &negm);
+            continue;
+        }
+        for (size_t k = 0; fits && in->values != NULL && k < in->length; k++) {
+            fits = range_add(w, in->values[(size_t)i * in->length + k], &pos, &negm);
+        }
+    }
+    *neg = negm != 0;
+    if (!fits) {
+        *bits = 128;
+        return;
+    }
+    {
+        int b = *neg ? 1 + (bit_length(pos) > bit_length(negm - 1) ? bit_length(pos)
+                                                                   : bit_length(negm - 1))
+                     : bit_length(pos);
+
         *bits = b < 1 ? 1 : b > 128 ? 128 : b;
     }
 }

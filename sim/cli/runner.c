@@ -402,6 +402,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     size_t *input_len = NULL;
     enum sim_behaviour *beh = NULL;
     mpcsim_i128 *expected = NULL;
+    uint8_t *server_out = NULL; /* with a server: every party but 0 (the contributions) */
     void *params = NULL;
     struct sim *sim = NULL;
     struct sim_config cfg;
@@ -440,7 +441,15 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
         inputs[i] = &values[(size_t)i * len];
         input_len[i] = len;
     }
-    if (computation_expected(expected, &sc->comp, n, inputs, NULL) < 0) {
+    if (re->server) { /* the server's input (party 0) is not a contribution */
+        server_out = mpcsim_calloc((size_t)n, 1);
+        if (server_out == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+        memset(server_out + 1, 1, (size_t)n - 1);
+    }
+    if (computation_expected(expected, &sc->comp, n, inputs, server_out) < 0) {
         snprintf(errbuf, errcap,
                  "trial %d: the %s of these inputs leaves the field's range (|x| < %s); "
                  "use smaller inputs or fewer parties",
@@ -612,5 +621,6 @@ out:
     mpcsim_free(input_len);
     mpcsim_free(beh);
     mpcsim_free(expected);
+    mpcsim_free(server_out);
     return rc;
 }

@@ -2262,6 +2262,8 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     const mpcsim_i128 **rows = NULL;
     mpcsim_i128 *bound = NULL;
     mpcsim_i128 *out = NULL;
+    uint8_t *included = NULL; /* secagg: the server's input (party 0) is not summed */
+    int secagg = strcmp(sc->protocol.kind, "secagg") == 0;
     int bad = 0;
 
     mpcsim_i128 lo = 0;
@@ -2278,9 +2280,14 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
     out = alloc_or_oom(v, computation_raw_len(&sc->comp) + 1,
                        sizeof(*out)); /* raw: variance has 2L */
     bound = sc->inputs.kind != SCENARIO_INPUT_VALUES ? alloc_or_oom(v, len, sizeof(*bound)) : NULL;
+    included = secagg ? alloc_or_oom(v, n, sizeof(*included)) : NULL;
     if (rows == NULL || out == NULL ||
-        (sc->inputs.kind != SCENARIO_INPUT_VALUES && bound == NULL)) {
+        (sc->inputs.kind != SCENARIO_INPUT_VALUES && bound == NULL) ||
+        (secagg && included == NULL)) {
         goto out;
+    }
+    for (size_t i = 1; included != NULL && i < n; i++) {
+        included[i] = 1;
     }
     if (sc->inputs.kind == SCENARIO_INPUT_VALUES) {
         for (size_t i = 0; i < n; i++) {
@@ -2288,7 +2295,7 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
         }
         /* Only MPCSIM_ERANGE is this check's: a shape the computation does
          * not take (vector inputs to a comparison) has its own error. */
-        bad = computation_expected(out, &sc->comp, v->n, rows, NULL) == MPCSIM_ERANGE;
+        bad = computation_expected(out, &sc->comp, v->n, rows, included) == MPCSIM_ERANGE;
     } else {
         for (int side = 0; side < 2 && !bad; side++) {
             for (size_t k = 0; k < len; k++) {
@@ -2297,15 +2304,17 @@ check_result_range(struct vctx *v, const struct scenario *sc, const struct ynode
             for (size_t i = 0; i < n; i++) {
                 rows[i] = bound;
             }
-            bad = computation_expected(out, &sc->comp, v->n, rows, NULL) == MPCSIM_ERANGE;
+            bad = computation_expected(out, &sc->comp, v->n, rows, included) == MPCSIM_ERANGE;
         }
     }
     if (bad) {
         err(v, in,
             "the %s of these inputs over %zu parties leaves %s (|x| < %s); use "
             "smaller inputs or fewer parties%s",
-            computation_name(sc->comp.kind), n,
-            is_paillier(sc) ? "the range protocol paillier takes" : "the field's range",
+            computation_name(sc->comp.kind), secagg ? n - 1 : n,
+            is_paillier(sc) ? "the range protocol paillier takes"
+            : secagg        ? "the range protocol secagg takes (its clients' sum)"
+                            : "the field's range",
             field_range_text(sc),
             sc->protocol.field == FIELD_M61 && sc->protocol.field_applies
                 ? ", or protocol.field: m127 (|x| < 2^126)"
@@ -2315,6 +2324,7 @@ out:
     mpcsim_free(rows);
     mpcsim_free(bound);
     mpcsim_free(out);
+    mpcsim_free(included);
 }
 
 /*

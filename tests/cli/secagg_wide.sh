@@ -68,4 +68,30 @@ protocol: { kind: secagg }
 YAML
 "$mpcsim" run "$tmp/uni.yaml" --quiet --csv "$tmp/u.csv" || fail "uniform exits $?"
 [ "$(col "$tmp/u.csv" correct | sort -u)" = true ] || fail "uniform: $(col "$tmp/u.csv" correct)"
+
+# Two's complement: b bits hold [-2^(b-1), 2^(b-1)) (tester finding: -2^(b-1)
+# was refused, for the default 126 bits as for an explicit input_bits).
+edge() { # edge VALUES INPUT_BITS -> run's CSV output column, or "refused"
+    printf 'name: edge\nparties: 3\ninputs: { values: %s }\ncomputation: sum\nprotocol: { kind: secagg%s }\n' \
+        "$1" "${2:+, input_bits: $2}" >"$tmp/edge.yaml"
+    if "$mpcsim" run "$tmp/edge.yaml" --trials 1 -q --csv "$tmp/edge.csv" 2>/dev/null; then
+        col "$tmp/edge.csv" output
+    else
+        echo refused
+    fi
+}
+[ "$(edge '[0, 0, -42535295865117307932921825928971026432]' '')" = -42535295865117307932921825928971026432 ] ||
+    fail "-2^125 (126 bits) not accepted exactly: $(edge '[0, 0, -42535295865117307932921825928971026432]' '')"
+[ "$(edge '[0, 0, -42535295865117307932921825928971026433]' '')" = refused ] || fail "-2^125 - 1 accepted"
+[ "$(edge '[0, 7, -8]' 4)" = -1 ] || fail "[7, -8] in 4 bits: $(edge '[0, 7, -8]' 4)"
+[ "$(edge '[0, 7, -9]' 4)" = refused ] || fail "-9 accepted in 4 bits"
+[ "$(edge '[0, 8, -8]' 4)" = refused ] || fail "8 accepted in 4 bits"
+# The server's own input (party 0) is not summed: it does not count toward
+# the sum's bound (tester finding: [Q, Q, Q] was refused, [0, Q, Q] ran).
+Q=42535295865117307932921825928971026431 # 2^125 - 1
+[ "$(edge "[$Q, $Q, $Q]" '')" = 85070591730234615865843651857942052862 ] ||
+    fail "the server's input counted toward the sum bound: $(edge "[$Q, $Q, $Q]" '')"
+printf 'name: e\nparties: 4\ninputs: { values: [0, %s, %s, %s] }\nprotocol: { kind: secagg }\n' $Q $Q $Q >"$tmp/e3.yaml"
+"$mpcsim" validate "$tmp/e3.yaml" 2>&1 | grep -q "e3.yaml:3:.*sum of these inputs over 3 parties leaves the range protocol secagg takes" ||
+    fail "three clients' sum past 2^126 not refused: $("$mpcsim" validate "$tmp/e3.yaml" 2>&1)"
 echo "secagg_wide: ok"
