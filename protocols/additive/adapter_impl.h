@@ -29,9 +29,11 @@
 #if defined(FIELD_INST_M61)
 #define AD_FN(x) x
 #define AD_TRIPLE additive_triple
+#define AD_OP_MUL SIM_OP_FIELD_MUL /* the cost of one product in this field */
 #else
 #define AD_FN(x) x##_m127
 #define AD_TRIPLE additive_triple_m127
+#define AD_OP_MUL SIM_OP_FIELD_MUL_M127
 #endif
 
 enum {
@@ -229,7 +231,7 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
         (rc = sim_stat_add_u64(sim, "offline_bytes", bytes)) != 0 ||
         (rc = sim_stat_add(sim, "offline_compute_ms",
                            (samples * sim_cost_default[SIM_OP_FIELD_SAMPLE] +
-                            muls * sim_cost_default[SIM_OP_FIELD_MUL] +
+                            muls * sim_cost_default[AD_OP_MUL] +
                             adds * sim_cost_default[SIM_OP_FIELD_ADD]) /
                                1e6)) != 0) {
         goto out;
@@ -552,7 +554,7 @@ ad__send_out(struct sim_party *p, struct additive_party *st)
                                           AD_FN(additive_beaver_finish_mac)(&tr[i], d, e, alpha));
             }
         }
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(M * (st->mac ? 7 : 3)));
+        sim_charge(p, AD_OP_MUL, (double)(M * (st->mac ? 7 : 3)));
         sim_charge(p, SIM_OP_FIELD_ADD, (double)(M * (st->mac ? 8 : 4)));
     }
     for (size_t k = 0; k < st->R; k++) {
@@ -582,7 +584,7 @@ ad__send_commit(struct sim_party *p, struct additive_party *st)
         memcpy(st->commits + (size_t)st->self * ADDITIVE_COMMIT_BYTES, msg + 1,
                ADDITIVE_COMMIT_BYTES);
         sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)st->n_open);
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(2 * st->n_open));
+        sim_charge(p, AD_OP_MUL, (double)(2 * st->n_open));
         sim_charge(p, SIM_OP_FIELD_ADD, (double)(2 * st->n_open));
         sim_charge(p, SIM_OP_HASH_BYTE, (double)(FE_BYTES * st->n_open + 40));
         rc = sim_broadcast(p, ad__round(st, AD_PH_COMMIT), msg, sizeof(msg));
@@ -813,7 +815,7 @@ ad__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
             } else {
                 ad__take(st, uf, v, NULL);
             }
-            sim_charge(p, SIM_OP_FIELD_MUL, (double)(st->L * (st->mac ? 3 : 1)));
+            sim_charge(p, AD_OP_MUL, (double)(st->L * (st->mac ? 3 : 1)));
         }
         if (v != stack) {
             mpcsim_free(v);

@@ -20,9 +20,14 @@
 
 #include "common/alloc.h"
 #include "protocols/paillier/paillier.h"
+#include "protocols/round.h"
 
 enum msg_type { MSG_CT = 1, MSG_AGG = 2, MSG_PARTIAL = 3, MSG_RESULT = 4 };
+/* The aggregation tree's timers run concurrently (a node collects its
+ * children while it waits for the root's aggregate), so they keep their own
+ * ids rather than a phase each; struct round holds the timeout and over. */
 enum timer_id { TIMER_COLLECT = 1, TIMER_AGG = 2, TIMER_PARTIALS = 3 };
+enum { PA_RUN = 1, PA_DONE = 2 }; /* a party runs until it outputs or aborts */
 
 #define MEMO_CAP 4096
 
@@ -342,32 +347,33 @@ struct party {
     size_t L, ctb;
     const mpcsim_i128 *input;
     enum sim_behaviour beh;
-    int64_t timeout;
+    int phase;       /* PA_RUN or PA_DONE */
+    struct round rd; /* over (output or abort), the round timeout */
     struct paillier_rng rng;
     /* aggregation */
     int parent;             /* -1 at the root */
     int child_lo, child_hi; /* children [lo, hi) */
     int height;
-    int children_heard;
-    uint8_t *heard;            /* per child, indexed child - child_lo */
+    struct round_heard heard;  /* children heard, indexed child - child_lo */
     uint8_t *excluded;         /* n flags */
     struct paillier_acc **acc; /* L accumulators */
     int sent_up;
     /* decryption */
     int have_agg;
-    mpz_t *agg;       /* L */
-    uint8_t *p_seen;  /* n flags: partial stored from this party */
-    unsigned *p_idx;  /* up to p_cap */
-    uint8_t *p_bytes; /* p_cap * L * ctb */
+    mpz_t *agg;                /* L */
+    struct round_heard p_seen; /* partial stored (or refused) from each party */
+    unsigned *p_idx;           /* up to p_cap */
+    uint8_t *p_bytes;          /* p_cap * L * ctb */
     size_t p_count, p_cap;
     /* Committee: the t+1 lowest-indexed included parties (indices <= c_max). */
     int c_max, c_size;
-    int done;
 };
 
 static void
-party_free(struct party *pp)
+party_free(void *state)
 {
+    struct party *pp = state;
+
     if (pp == NULL) {
         return;
     }
@@ -383,9 +389,9 @@ party_free(struct party *pp)
         }
         mpcsim_free(pp->agg);
     }
-    mpcsim_free(pp->heard);
+    round_heard_clear(&pp->heard);
     mpcsim_free(pp->excluded);
-    mpcsim_free(pp->p_seen);
+    round_heard_clear(&pp->p_seen);
     mpcsim_free(pp->p_idx);
     mpcsim_free(pp->p_bytes);
     paillier_rng_clear(&pp->rng);
@@ -414,7 +420,7 @@ party_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     pp->ctb = paillier_ct_bytes(tr->pk);
     pp->input = cfg->input;
     pp->beh = cfg->behaviour;
-    pp->timeout = cfg->round_timeout_ns;
+    round_init(&pp->rd, &pp->phase, PA_RUN, PA_DONE, cfg->round_timeout_ns);
     paillier_rng_init(&pp->rng, cfg->key, 0);
     pp->parent = pp->self == 0 ? -1 : (pp->self - 1) / tr->f;
     {
@@ -426,10 +432,12 @@ party_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     pp->height = subtree_height(pp->self, tr->f, pp->n);
     pp->excluded = mpcsim_calloc((size_t)pp->n, 1);
-    pp->heard = mpcsim_calloc((size_t)(pp->child_hi - pp->child_lo) + 1, 1);
+    if (round_heard_init(&pp->heard, pp->child_hi - pp->child_lo + 1) != 0) {
+        goto out;
+    }
     pp->acc = mpcsim_calloc(pp->L, sizeof(*pp->acc));
     pp->agg = mpcsim_calloc(pp->L, sizeof(*pp->agg));
-    if (pp->excluded == NULL || pp->heard == NULL || pp->acc == NULL || pp->agg == NULL) {
+    if (pp->excluded == NULL || pp->acc == NULL || pp->agg == NULL) {
         mpcsim_free(pp->agg);
         pp->agg = NULL;
         goto out;
@@ -446,11 +454,11 @@ party_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         }
     }
     if (tr->th != NULL) {
-        pp->p_seen = mpcsim_calloc((size_t)pp->n, 1);
+        rc = round_heard_init(&pp->p_seen, pp->n);
         pp->p_cap = 2 * t1 < (size_t)pp->n ? 2 * t1 : (size_t)pp->n;
         pp->p_idx = mpcsim_calloc(pp->p_cap, sizeof(*pp->p_idx));
         pp->p_bytes = mpcsim_calloc(pp->p_cap * pp->L, pp->ctb);
-        if (pp->p_seen == NULL || pp->p_idx == NULL || pp->p_bytes == NULL) {
+        if (rc != 0 || pp->p_idx == NULL || pp->p_bytes == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
         }
@@ -471,8 +479,7 @@ out:
 static void
 party_teardown(struct sim_party *p)
 {
-    party_free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, party_free);
 }
 
 /* ---------------------------------------------------------------------
@@ -559,9 +566,8 @@ parse_excluded(struct party *pp, const uint8_t *msg, size_t len, size_t body)
 static void
 fail(struct sim_party *p, struct party *pp, const char *reason)
 {
-    if (!pp->done) {
-        pp->done = 1;
-        sim_abort(p, reason);
+    if (!round_over(&pp->rd)) {
+        round_abort(&pp->rd, p, "%s", reason);
     }
 }
 
@@ -608,7 +614,7 @@ output_values(struct sim_party *p, struct party *pp, const mpcsim_i128 *vals)
     for (int i = 0; i < pp->n; i++) {
         inc[i] = !pp->excluded[i];
     }
-    pp->done = 1;
+    round_finish(&pp->rd);
     if (sim_output(p, vals, pp->L, inc) != 0) {
         sim_abort(p, "out of memory");
     }
@@ -836,7 +842,7 @@ try_combine(struct sim_party *p, struct party *pp, int at_timeout)
     mpcsim_i128 *vals;
     int ok = 0;
 
-    if (pp->done || !pp->have_agg) {
+    if (round_over(&pp->rd) || !pp->have_agg) {
         return;
     }
     for (size_t j = 0; j < pp->p_count; j++) {
@@ -898,7 +904,7 @@ store_partial(struct party *pp, int from, const uint8_t *body)
     size_t blk = pp->L * pp->ctb;
     size_t slot = pp->p_count;
 
-    if (pp->p_seen[from]) {
+    if (round_heard_has(&pp->p_seen, from)) {
         return;
     }
     if (slot == pp->p_cap) {
@@ -914,7 +920,7 @@ store_partial(struct party *pp, int from, const uint8_t *body)
     } else {
         pp->p_count++;
     }
-    pp->p_seen[from] = 1;
+    (void)round_heard_add(&pp->p_seen, from);
     pp->p_idx[slot] = (unsigned)from;
     memcpy(pp->p_bytes + slot * blk, body, blk);
 }
@@ -941,7 +947,7 @@ partial_decrypt(struct sim_party *p, struct party *pp)
     }
     mpz_clear(c);
     store_partial(pp, pp->self, m + 1);
-    if (sim_set_timer(p, pp->timeout, TIMER_PARTIALS) != 0) {
+    if (sim_set_timer(p, pp->rd.timeout_ns, TIMER_PARTIALS) != 0) {
         mpcsim_free(m);
         fail(p, pp, "out of memory");
         return;
@@ -980,12 +986,12 @@ finish_collect(struct sim_party *p, struct party *pp)
     size_t off;
     uint8_t *m;
 
-    if (pp->sent_up || pp->done) {
+    if (pp->sent_up || round_over(&pp->rd)) {
         return;
     }
     pp->sent_up = 1;
     for (int c = pp->child_lo; c < pp->child_hi; c++) {
-        if (!pp->heard[c - pp->child_lo]) {
+        if (!round_heard_has(&pp->heard, c - pp->child_lo)) {
             exclude_subtree(pp, c);
         }
     }
@@ -995,7 +1001,7 @@ finish_collect(struct sim_party *p, struct party *pp)
         for (size_t k = 0; k < pp->L; k++) {
             paillier_acc_get(pp->acc[k], pp->agg[k]);
         }
-        if (!pp->done) {
+        if (!round_over(&pp->rd)) {
             on_aggregate(p, pp);
         }
         return;
@@ -1011,7 +1017,7 @@ finish_collect(struct sim_party *p, struct party *pp)
         paillier_ct_encode(pp->tr->pk, m + off + k * pp->ctb, pp->agg[k]);
     }
     emit(p, pp, pp->height + 1, pp->parent < 0 ? -1 : pp->parent, m, len);
-    if (pp->parent < 0 && !pp->done) {
+    if (pp->parent < 0 && !round_over(&pp->rd)) {
         on_aggregate(p, pp);
     }
 }
@@ -1039,11 +1045,12 @@ on_start(struct sim_party *p)
     /* Star: the root applies every weight; tree: each party its own. */
     int weigh_own = pp->height > 0 || tr->f < pp->n - 1;
 
-    if (pp->parent >= 0 && sim_set_timer(p, pp->timeout * (tr->root_height + 1), TIMER_AGG) != 0) {
+    if (pp->parent >= 0 &&
+        sim_set_timer(p, pp->rd.timeout_ns * (tr->root_height + 1), TIMER_AGG) != 0) {
         fail(p, pp, "out of memory");
         return;
     }
-    if (pp->height > 0 && sim_set_timer(p, pp->timeout * pp->height, TIMER_COLLECT) != 0) {
+    if (pp->height > 0 && sim_set_timer(p, pp->rd.timeout_ns * pp->height, TIMER_COLLECT) != 0) {
         fail(p, pp, "out of memory");
         return;
     }
@@ -1096,12 +1103,10 @@ on_ct(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, size_
     mpz_t *cs = NULL;
     int ok = 1;
 
-    if (from < pp->child_lo || from >= pp->child_hi || pp->heard[from - pp->child_lo] ||
-        pp->sent_up) {
-        return; /* not a child, a duplicate, or too late */
+    if (from < pp->child_lo || from >= pp->child_hi || pp->sent_up ||
+        !round_heard_add(&pp->heard, from - pp->child_lo)) {
+        return; /* not a child, too late, or a duplicate */
     }
-    pp->heard[from - pp->child_lo] = 1;
-    pp->children_heard++;
     /* Parse into a scratch copy of the excluded flags so a bad message changes nothing. */
     saved = mpcsim_malloc((size_t)pp->n);
     cs = mpcsim_calloc(pp->L, sizeof(*cs));
@@ -1139,7 +1144,7 @@ on_ct(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, size_
     }
     mpcsim_free(cs);
     mpcsim_free(saved);
-    if (pp->children_heard == pp->child_hi - pp->child_lo) {
+    if (round_heard_complete(&pp->heard, (size_t)(pp->child_hi - pp->child_lo))) {
         finish_collect(p, pp);
     }
 }
@@ -1150,7 +1155,7 @@ on_agg(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, size
     size_t body = pp->L * pp->ctb;
     size_t off;
 
-    if (from != 0 || pp->have_agg || pp->done) {
+    if (from != 0 || pp->have_agg || round_over(&pp->rd)) {
         return;
     }
     off = parse_excluded(pp, msg, len, body);
@@ -1174,7 +1179,7 @@ on_partial(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, 
     mpz_t c;
     int ok;
 
-    if (pp->tr->th == NULL || pp->p_seen[from]) {
+    if (pp->tr->th == NULL || round_heard_has(&pp->p_seen, from)) {
         return;
     }
     ok = len == 1 + body;
@@ -1184,7 +1189,7 @@ on_partial(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, 
     }
     mpz_clear(c);
     if (!ok) {
-        pp->p_seen[from] = 1;
+        (void)round_heard_add(&pp->p_seen, from);
         sim_accuse(p, from);
         return;
     }
@@ -1199,7 +1204,7 @@ on_result(struct sim_party *p, struct party *pp, int from, const uint8_t *msg, s
     mpcsim_i128 max = range_of(pp);
     size_t off;
 
-    if (from != 0 || pp->done) {
+    if (from != 0 || round_over(&pp->rd)) {
         return;
     }
     off = parse_excluded(pp, msg, len, RESULT_BYTES * pp->L);
@@ -1232,7 +1237,7 @@ on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
 {
     struct party *pp = sim_party_state(p);
 
-    if (pp->done || from < 0 || from >= pp->n) {
+    if (round_over(&pp->rd) || from < 0 || from >= pp->n) {
         return;
     }
     if (len < 1) {
@@ -1256,11 +1261,9 @@ on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
         /* Garbage: accuse; if a child's contribution was due, it is missing. */
         sim_accuse(p, from);
         if (pp->height > 0 && !pp->sent_up && from >= pp->child_lo && from < pp->child_hi &&
-            !pp->heard[from - pp->child_lo]) {
-            pp->heard[from - pp->child_lo] = 1;
-            pp->children_heard++;
+            round_heard_add(&pp->heard, from - pp->child_lo)) {
             exclude_subtree(pp, from);
-            if (pp->children_heard == pp->child_hi - pp->child_lo) {
+            if (round_heard_complete(&pp->heard, (size_t)(pp->child_hi - pp->child_lo))) {
                 finish_collect(p, pp);
             }
         }
@@ -1273,7 +1276,7 @@ on_timer(struct sim_party *p, uint64_t id)
 {
     struct party *pp = sim_party_state(p);
 
-    if (pp->done) {
+    if (round_over(&pp->rd)) {
         return;
     }
     switch (id) {

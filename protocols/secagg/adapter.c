@@ -49,6 +49,7 @@
 #include "common/alloc.h"
 #include "protocols/field/fp.h"
 #include "protocols/field/fp_stream.h"
+#include "protocols/round.h"
 #include "protocols/secagg/secagg.h"
 #include "protocols/shamir/shamir.h"
 
@@ -66,6 +67,7 @@ enum {
 /* Server phases are the round numbers 1..4; client phases wait for a server message. */
 enum { SV_ADV = 1, SV_SHARE = 2, SV_MASK = 3, SV_UNMASK = 4, SV_DONE = 5 };
 enum { CL_KEYS = 1, CL_FWD = 2, CL_U3 = 3, CL_RESULT = 4, CL_DONE = 5 };
+_Static_assert((int)SV_DONE == (int)CL_DONE, "one struct round over value for server and clients");
 
 #define SA_STREAM_PROTOCOL 1
 #define SA_STREAM_ADVERSARY 2
@@ -87,6 +89,7 @@ struct secagg_party {
     const struct secagg_params *prm;
     const struct shamir_ctx *sh;
     int n, t, self, phase;
+    struct round rd;   /* phase, its timer, abort (protocols/round.h) */
     int kdeg;          /* SecAgg+ degree k; 0: SecAgg, the complete graph */
     int nshares;       /* Shamir parties: n - 1, or k + 1 slots for SecAgg+ */
     size_t width;      /* client: entries of pk, ckey, held, has (n, or k + 1 slots) */
@@ -115,13 +118,12 @@ struct secagg_party {
     uint8_t *has;   /* n flags: held[u] is valid */
     uint64_t watch; /* id of the live watchdog timer */
     /* server */
-    uint8_t *seen; /* n: the last phase each client was heard in */
-    int heard;
-    uint8_t **shares_msg; /* n: SHARES entries of each u in U2 */
-    mpcsim_u128 *z;       /* L: the running sum of masked inputs (Z_R) */
-    mpcsim_u128 *ybuf;    /* L: one masked input being added */
-    uint8_t *commit;      /* n x 32 */
-    uint8_t *resp;        /* n flags: U5 */
+    struct round_heard heard[SV_UNMASK]; /* per phase SV_ADV..SV_UNMASK: the clients heard */
+    uint8_t **shares_msg;                /* n: SHARES entries of each u in U2 */
+    mpcsim_u128 *z;                      /* L: the running sum of masked inputs (Z_R) */
+    mpcsim_u128 *ybuf;                   /* L: one masked input being added */
+    uint8_t *commit;                     /* n x 32 */
+    uint8_t *resp;                       /* n flags: U5 */
     int cnt5;
     uint64_t *ush;  /* n x n x 5: ush[(v n + w) 5 + k], client w's share of v's secret */
     uint8_t *uhas;  /* n x n flags */
@@ -379,8 +381,10 @@ sa__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
 }
 
 static void
-sa__free(struct secagg_party *st)
+sa__free(void *state)
 {
+    struct secagg_party *st = state;
+
     if (st == NULL) {
         return;
     }
@@ -396,7 +400,9 @@ sa__free(struct secagg_party *st)
     mpcsim_free(st->ckey);
     mpcsim_free(st->held);
     mpcsim_free(st->has);
-    mpcsim_free(st->seen);
+    for (int k = 0; k < SV_UNMASK; k++) {
+        round_heard_clear(&st->heard[k]);
+    }
     if (st->shares_msg != NULL) {
         for (int i = 0; i < st->n; i++) {
             mpcsim_free(st->shares_msg[i]);
@@ -444,6 +450,9 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->bm = (n + 7) / 8;
     st->behaviour = cfg->behaviour;
     st->timeout = cfg->round_timeout_ns;
+    /* SV_DONE == CL_DONE: the server and the clients are over at the same value */
+    round_init(&st->rd, &st->phase, cfg->self == 0 ? SV_ADV : CL_KEYS, SV_DONE,
+               cfg->round_timeout_ns);
     st->rbits = secagg_ring_bits(prm, cfg->n);
     st->rmask = st->rbits >= 128 ? ~(mpcsim_u128)0 : ((mpcsim_u128)1 << st->rbits) - 1;
     st->is_signed = !prm->inputs_unsigned;
@@ -464,8 +473,9 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         goto out;
     }
     if (st->self == 0) {
-        st->phase = SV_ADV;
-        st->seen = mpcsim_calloc(n, 1);
+        for (int k = 0; k < SV_UNMASK && rc == 0; k++) {
+            rc = round_heard_init(&st->heard[k], cfg->n);
+        }
         st->shares_msg = mpcsim_calloc(n, sizeof(*st->shares_msg));
         st->z = mpcsim_calloc(st->L, sizeof(*st->z));
         st->ybuf = mpcsim_calloc(st->L, sizeof(*st->ybuf));
@@ -476,7 +486,7 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
             st->kcap *= 2;
         }
         st->ktab = mpcsim_calloc(st->kcap, sizeof(*st->ktab));
-        if (st->seen == NULL || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
+        if (rc != 0 || st->shares_msg == NULL || st->z == NULL || st->ybuf == NULL ||
             st->commit == NULL || st->resp == NULL || st->ktab == NULL) {
             rc = MPCSIM_ENOMEM;
             goto out;
@@ -488,7 +498,6 @@ sa__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
         mpcsim_i128 lo = st->is_signed ? -((mpcsim_i128)1 << (b - 1)) : 0;
         mpcsim_i128 hi = st->is_signed ? ((mpcsim_i128)1 << (b - 1)) : ((mpcsim_i128)1 << b);
 
-        st->phase = CL_KEYS;
         st->ckey = mpcsim_calloc(st->width, SA_K);
         st->held = mpcsim_calloc(st->width, SECAGG_SHARE_ELEMS * sizeof(uint64_t));
         st->has = mpcsim_calloc(st->width, 1);
@@ -518,19 +527,10 @@ out:
 static void
 sa__teardown(struct sim_party *p)
 {
-    sa__free(sim_party_state(p));
-    sim_party_set_state(p, NULL);
+    round_teardown(p, sa__free);
 }
 
 /* ------------------------------------------------------------------ */
-
-/* Client: give up. */
-static void
-sa__client_abort(struct sim_party *p, struct secagg_party *st, const char *reason)
-{
-    st->phase = CL_DONE;
-    sim_abort(p, reason);
-}
 
 /* Server: give up and tell the clients. */
 static void
@@ -540,8 +540,7 @@ sa__server_abort(struct sim_party *p, struct secagg_party *st, const char *reaso
     /* Sent in place of the server's message of its current round k (2k). */
     int round = 2 * (st->phase >= SV_ADV && st->phase <= SV_UNMASK ? st->phase : SV_UNMASK);
 
-    st->phase = SV_DONE;
-    sim_abort(p, reason);
+    round_abort(&st->rd, p, "%s", reason);
     if (st->n > 1 && sim_broadcast(p, round, msg, sizeof(msg)) != 0) {
         return; /* sticky MPCSIM_ENOMEM: sim_run reports it */
     }
@@ -552,14 +551,6 @@ sa__client_watch(struct sim_party *p, struct secagg_party *st)
 {
     st->watch++;
     return sim_set_timer(p, SA_WATCHDOG * st->timeout, st->watch);
-}
-
-static int
-sa__server_enter(struct sim_party *p, struct secagg_party *st, int phase)
-{
-    st->phase = phase;
-    st->heard = 0;
-    return sim_set_timer(p, st->timeout, (uint64_t)phase);
 }
 
 /* The integer that z in Z_R stands for (two's complement when signed). */
@@ -634,7 +625,7 @@ sa__client_start(struct sim_party *p, struct secagg_party *st)
     sodium_memzero(seed, sizeof(seed));
     sim_charge(p, SIM_OP_X25519, 2);
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: key generation failed");
+        round_abort(&st->rd, p, "secagg: key generation failed");
         return;
     }
     msg[0] = SA_MSG_ADV;
@@ -645,7 +636,7 @@ sa__client_start(struct sim_party *p, struct secagg_party *st)
         rc = sa__client_watch(p, st);
     }
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
     }
 }
 
@@ -768,7 +759,7 @@ sa__client_keys(struct sim_party *p, struct secagg_party *st, const uint8_t *msg
         }
     }
     if ((int)m < st->t) {
-        sa__client_abort(p, st, "secagg: fewer than t clients advertised keys");
+        round_abort(&st->rd, p, "secagg: fewer than t clients advertised keys");
         goto out;
     }
     if (!found) {
@@ -842,13 +833,13 @@ out:
     mpcsim_free(scratch);
     mpcsim_free(out);
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
     }
     return;
 malformed:
     mpcsim_free(ids);
     sim_accuse(p, 0);
-    sa__client_abort(p, st, "secagg: malformed key list from the server");
+    round_abort(&st->rd, p, "secagg: malformed key list from the server");
 }
 
 /* FWD: open the shares, mask the input, send MASKED. */
@@ -881,7 +872,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
         }
     }
     if ((int)m + 1 < st->t) {
-        sa__client_abort(p, st, "secagg: fewer than t clients shared their keys");
+        round_abort(&st->rd, p, "secagg: fewer than t clients shared their keys");
         goto out;
     }
     st->in2[sa__li(st, st->self)] = 1;
@@ -918,7 +909,7 @@ sa__client_fwd(struct sim_party *p, struct secagg_party *st, const uint8_t *msg,
                          SECAGG_DOMAIN_MASK) != 0) {
             sodium_memzero(y, L * sizeof(*y));
             sim_accuse(p, 0);
-            sa__client_abort(p, st, "secagg: unusable mask key from the server");
+            round_abort(&st->rd, p, "secagg: unusable mask key from the server");
             goto out;
         }
         secagg_prg_add_mod2k_wide(y, L, key, st->self < u ? +1 : -1, st->rbits);
@@ -941,13 +932,13 @@ out:
     mpcsim_free(out);
     mpcsim_free(y);
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
     }
     return;
 malformed:
     mpcsim_free(ids);
     sim_accuse(p, 0);
-    sa__client_abort(p, st, "secagg: malformed share list from the server");
+    round_abort(&st->rd, p, "secagg: malformed share list from the server");
 }
 
 /* Ascending order of the (id, li) pairs in ids (k + 1 at most: insertion sort). */
@@ -1005,7 +996,7 @@ sa__client_u3(struct sim_party *p, struct secagg_party *st, const uint8_t *msg, 
     }
     st->cnt3 = (int)m;
     if (st->cnt3 < st->t) {
-        sa__client_abort(p, st, "secagg: fewer than t clients sent masked inputs");
+        round_abort(&st->rd, p, "secagg: fewer than t clients sent masked inputs");
         goto out;
     }
     for (size_t li = 0; li < st->width; li++) {
@@ -1044,7 +1035,7 @@ out:
     mpcsim_free(lis);
     mpcsim_free(out);
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
     }
     return;
 malformed:
@@ -1052,7 +1043,7 @@ malformed:
     mpcsim_free(ids);
     mpcsim_free(lis);
     sim_accuse(p, 0);
-    sa__client_abort(p, st, "secagg: malformed survivor list from the server");
+    round_abort(&st->rd, p, "secagg: malformed survivor list from the server");
 }
 
 /* RESULT: output the server's sum with its included flags. */
@@ -1071,7 +1062,7 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
     vals = mpcsim_malloc(L * sizeof(*vals));
     z = mpcsim_malloc(L * sizeof(*z));
     if (inc == NULL || ids == NULL || vals == NULL || z == NULL) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
         goto out;
     }
     if (sa__set_parse(st, ids, (size_t)st->n, &m, &used, msg + 1, len - 1) != 0 ||
@@ -1087,14 +1078,14 @@ sa__client_result(struct sim_party *p, struct secagg_party *st, const uint8_t *m
     for (size_t k = 0; k < L; k++) {
         vals[k] = sa__ring_to_int(st, z[k]);
     }
-    st->phase = CL_DONE;
+    round_finish(&st->rd);
     if (sim_output(p, vals, L, inc) != 0) {
         sim_abort(p, "secagg: out of memory");
     }
     goto out;
 malformed:
     sim_accuse(p, 0);
-    sa__client_abort(p, st, "secagg: malformed result from the server");
+    round_abort(&st->rd, p, "secagg: malformed result from the server");
 out:
     mpcsim_free(inc);
     mpcsim_free(ids);
@@ -1114,12 +1105,12 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
     }
     if (len < 1) {
         sim_accuse(p, 0);
-        sa__client_abort(p, st, "secagg: empty message from the server");
+        round_abort(&st->rd, p, "secagg: empty message from the server");
         return;
     }
     rc = sa__client_watch(p, st);
     if (rc != 0) {
-        sa__client_abort(p, st, "secagg: out of memory");
+        round_abort(&st->rd, p, "secagg: out of memory");
         return;
     }
     switch (msg[0]) {
@@ -1142,11 +1133,11 @@ sa__client_message(struct sim_party *p, struct secagg_party *st, int from, const
         sa__client_result(p, st, msg, len);
         break;
     case SA_MSG_ABORT:
-        sa__client_abort(p, st, "secagg: the server aborted");
+        round_abort(&st->rd, p, "secagg: the server aborted");
         break;
     default:
         sim_accuse(p, 0);
-        sa__client_abort(p, st, "secagg: malformed message from the server");
+        round_abort(&st->rd, p, "secagg: malformed message from the server");
         break;
     }
 }
@@ -1190,7 +1181,7 @@ out:
     mpcsim_free(msg);
     mpcsim_free(nb);
     mpcsim_free(ids);
-    return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
+    return rc == 0 ? round_enter(&st->rd, p, SV_SHARE) : rc;
 }
 
 /* Close AdvertiseKeys: broadcast U1. */
@@ -1227,7 +1218,7 @@ sa__server_close_adv(struct sim_party *p, struct secagg_party *st)
     rc = sim_broadcast(p, 2, msg, len); /* round 2: the key list U1 */
     mpcsim_free(msg);
     mpcsim_free(ids);
-    return rc == 0 ? sa__server_enter(p, st, SV_SHARE) : rc;
+    return rc == 0 ? round_enter(&st->rd, p, SV_SHARE) : rc;
 }
 
 /* Close ShareKeys: forward to each v in U2 the ciphertexts addressed to it. */
@@ -1311,7 +1302,7 @@ sa__server_close_share(struct sim_party *p, struct secagg_party *st)
         st->shares_msg[u] = NULL;
     }
     if (rc == 0) {
-        rc = sa__server_enter(p, st, SV_MASK);
+        rc = round_enter(&st->rd, p, SV_MASK);
     }
 out:
     mpcsim_free(rank);
@@ -1365,7 +1356,7 @@ sa__server_close_mask(struct sim_party *p, struct secagg_party *st)
         rc = sim_send(p, (int)u, 6, msg, mlen); /* round 6: U3 */
     }
     if (rc == 0) {
-        rc = sa__server_enter(p, st, SV_UNMASK);
+        rc = round_enter(&st->rd, p, SV_UNMASK);
     }
 out:
     mpcsim_free(msg);
@@ -1564,7 +1555,7 @@ sa__server_close_unmask(struct sim_party *p, struct secagg_party *st)
     }
     memcpy(inc, st->in3, n);
     inc[0] = 0;
-    st->phase = SV_DONE;
+    round_finish(&st->rd);
     rc = sim_output(p, vals, L, inc);
     if (rc == 0 && st->result_to_clients) {
         size_t o;
@@ -1794,7 +1785,7 @@ sa__server_message(struct sim_party *p, struct secagg_party *st, int from, const
     int ph = 0, count = 0;
     int rc;
 
-    if (st->phase == SV_DONE) {
+    if (round_over(&st->rd)) {
         return;
     }
     if (len >= 1 && msg[0] < sizeof(phase_of) / sizeof(phase_of[0])) {
@@ -1804,17 +1795,16 @@ sa__server_message(struct sim_party *p, struct secagg_party *st, int from, const
         sim_accuse(p, from); /* not a client's message, or ahead of the protocol */
         return;
     }
-    if (ph < st->phase || !sa__server_expected(st, from, &count) || st->seen[from] == st->phase) {
+    if (ph < st->phase || !sa__server_expected(st, from, &count) ||
+        !round_heard_add(&st->heard[st->phase - 1], from)) {
         return; /* late, left out, or a repeat */
     }
-    st->seen[from] = (uint8_t)st->phase;
-    st->heard++;
     rc = sa__server_take(p, st, from, msg, len);
     if (rc == MPCSIM_EDECODE) {
         sim_accuse(p, from); /* it counts as not answering */
         rc = 0;
     }
-    if (rc == 0 && st->heard == count) {
+    if (rc == 0 && round_heard_complete(&st->heard[st->phase - 1], (size_t)count)) {
         rc = sa__server_close(p, st);
     }
     if (rc != 0) {
@@ -1833,7 +1823,7 @@ sa__on_start(struct sim_party *p)
         sa__client_start(p, st);
         return;
     }
-    if (sa__server_enter(p, st, SV_ADV) != 0) {
+    if (round_enter(&st->rd, p, SV_ADV) != 0) {
         sa__server_abort(p, st, "secagg: out of memory");
     }
 }
@@ -1848,7 +1838,7 @@ sa__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
     }
     if (st->self == 0) {
         sa__server_message(p, st, from, msg, len);
-    } else if (st->phase != CL_DONE) {
+    } else if (!round_over(&st->rd)) {
         sa__client_message(p, st, from, msg, len);
     }
 }
@@ -1859,12 +1849,12 @@ sa__on_timer(struct sim_party *p, uint64_t id)
     struct secagg_party *st = sim_party_state(p);
 
     if (st->self != 0) {
-        if (st->phase != CL_DONE && id == st->watch) {
-            sa__client_abort(p, st, "secagg: the server went silent");
+        if (!round_over(&st->rd) && id == st->watch) {
+            round_abort(&st->rd, p, "secagg: the server went silent");
         }
         return;
     }
-    if (st->phase == SV_DONE || id != (uint64_t)st->phase) {
+    if (!round_timer_current(&st->rd, id)) {
         return;
     }
     if (sa__server_close(p, st) != 0) {

@@ -51,10 +51,12 @@
 #define SH_FN(x) x
 #define SH_CTX shamir_ctx
 #define FE_SQR fp_sqr
+#define SH_OP_MUL SIM_OP_FIELD_MUL /* the cost of one product in this field */
 #else
 #define SH_FN(x) x##_m127
 #define SH_CTX shamir_ctx_m127
 #define FE_SQR f127_sqr
+#define SH_OP_MUL SIM_OP_FIELD_MUL_M127
 #endif
 
 enum { SH_MSG_INPUT = 1, SH_MSG_RESHARE = 2, SH_MSG_OUTPUT = 3, SH_MSG_AGREE = 4 };
@@ -384,7 +386,7 @@ sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const FE *v
     }
     SH_FN(shamir_share_vec)(st->sh, rows, scratch, v, len, st->rng);
     sim_charge(p, SIM_OP_FIELD_SAMPLE, (double)((size_t)st->t * len));
-    sim_charge(p, SIM_OP_FIELD_MUL, (double)(n * (size_t)st->t * len));
+    sim_charge(p, SH_OP_MUL, (double)(n * (size_t)st->t * len));
     msg[0] = type;
     for (int b = 0; nview > 0 && b < 4; b++) {
         msg[1 + b] = (uint8_t)(nview >> (8 * b));
@@ -433,7 +435,7 @@ sh__take_input(struct sim_party *p, struct shamir_party *st, size_t i, const FE 
     if (st->insh != NULL) {
         memcpy(st->insh + i * L, v, L * sizeof(*v));
     }
-    sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
+    sim_charge(p, SH_OP_MUL, (double)L);
     sim_charge(p, SIM_OP_FIELD_ADD, (double)L);
     st->in_got[i] = 1;
     st->in_cnt++;
@@ -653,7 +655,7 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         rc = SH_FN(shamir_reconstruct)(st->sh, secrets, rows, idx, m, R);
         sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(q * R));
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(q * q));
+        sim_charge(p, SH_OP_MUL, (double)(q * q));
     } else {
         if (Rl > 0) {
             rc = sh__decode_cols(st, secrets, proven, &ndec, tmp, bad, rows, idx, dual, m, 0, Rl);
@@ -667,7 +669,7 @@ sh__finish(struct sim_party *p, struct shamir_party *st, size_t gi)
         }
         sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
         sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * R));
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
+        sim_charge(p, SH_OP_MUL, (double)(m * 16 + m * ((size_t)st->n - m)));
         sim_charge(p, SIM_OP_RS_DECODE_N2, (double)ndec * (double)m * (double)m);
         for (size_t i = 0; i < m; i++) {
             if (proven[i]) {
@@ -949,7 +951,7 @@ sh__agree(struct sim_party *p, struct shamir_party *st)
             }
             sub++;
         }
-        sim_charge(p, SIM_OP_FIELD_MUL, (double)(sub * L));
+        sim_charge(p, SH_OP_MUL, (double)(sub * L));
         sim_charge(p, SIM_OP_FIELD_ADD, (double)(sub * L));
     }
     /* The output round is over: its shares make way for those over S*. */
@@ -1034,7 +1036,7 @@ sh__end_input(struct sim_party *p, struct shamir_party *st)
             h[0] = FE_vec_dot(st->dotx, st->dotx + L, L);
 #endif
             hv = h;
-            sim_charge(p, SIM_OP_FIELD_MUL, (double)L);
+            sim_charge(p, SH_OP_MUL, (double)L);
         }
         /* Expected resharers: everyone whose input was not left out. */
         st->resh_need = (size_t)st->n - st->n_ex_in;
@@ -1105,7 +1107,7 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
         goto out;
     }
     sim_charge(p, SIM_OP_FIELD_INV, 1); /* the weights' batch inversion */
-    sim_charge(p, SIM_OP_FIELD_MUL, (double)(m * (n - m) + 3 * m));
+    sim_charge(p, SH_OP_MUL, (double)(m * (n - m) + 3 * m));
     sim_charge(p, SIM_OP_LAGRANGE_TERM, (double)(m * Lm));
     if (st->kind == COMPUTATION_VARIANCE) {
         memcpy(st->mine, st->lin, st->L * sizeof(FE));

@@ -475,6 +475,55 @@ test_additive_sim_oom(void **state)
     }
 }
 
+/* Party 0's compute (ns) of an honest variance (products) whose only
+ * priced operation is `op` (1 us each). */
+static int64_t
+priced_compute(enum field_kind f, int mac, enum sim_op op)
+{
+    struct world w;
+    struct additive_params prm;
+    struct sim_config c;
+    struct sim *sim = NULL;
+    double cost[SIM_OP_COUNT] = {0};
+    int64_t ns;
+
+    world_init(&w, 5, 2);
+    memset(&prm, 0, sizeof(prm));
+    prm.comp.kind = COMPUTATION_VARIANCE;
+    prm.comp.length = 2;
+    prm.mac = mac;
+    prm.field = f;
+    assert_null(additive_unsupported(&prm, w.n));
+    cost[op] = 1000.0;
+    sim_config_init(&c, w.n, 7);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.latency.ms = 10;
+    c.cost_ns = cost;
+    assert_int_equal(sim_create(&sim, &c, &additive_protocol, &prm), 0);
+    assert_int_equal(sim_run(sim), 0);
+    assert_true(sim_party_result(sim, 0)->has_output);
+    ns = sim_party_result(sim, 0)->compute_ns;
+    sim_destroy(sim);
+    return ns;
+}
+
+/* Products are charged at their own field's cost-table entry: m127 ones
+ * at field_mul_m127, not at field_mul (the m61 cost), as the mpc layer. */
+static void
+test_additive_sim_mul_cost_per_field(void **state)
+{
+    (void)state;
+    for (int mac = 0; mac < 2; mac++) {
+        assert_int_equal(priced_compute(FIELD_M127, mac, SIM_OP_FIELD_MUL), 0);
+        assert_true(priced_compute(FIELD_M127, mac, SIM_OP_FIELD_MUL_M127) > 0);
+        assert_int_equal(priced_compute(FIELD_M61, mac, SIM_OP_FIELD_MUL_M127), 0);
+        /* the same count of products in either field */
+        assert_true(priced_compute(FIELD_M127, mac, SIM_OP_FIELD_MUL_M127) ==
+                    priced_compute(FIELD_M61, mac, SIM_OP_FIELD_MUL));
+    }
+}
+
 int
 main(void)
 {
@@ -488,6 +537,7 @@ main(void)
         cmocka_unit_test(test_additive_sim_deterministic),
         cmocka_unit_test(test_additive_sim_unsupported),
         cmocka_unit_test(test_additive_sim_oom),
+        cmocka_unit_test(test_additive_sim_mul_cost_per_field),
     };
 
     mpcsim_test_init();

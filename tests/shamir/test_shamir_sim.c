@@ -1024,6 +1024,60 @@ test_shamir_sim_agree_oom(void **state)
     }
 }
 
+/* Party 0's compute (ns) of an honest run of `kind` whose only priced
+ * operation is `op` (1 us each). */
+static int64_t
+priced_compute(enum field_kind f, enum computation_kind kind, int robust, enum sim_op op)
+{
+    struct world w;
+    struct shamir_params prm;
+    struct sim_config c;
+    struct sim *sim = NULL;
+    double cost[SIM_OP_COUNT] = {0};
+    int64_t ns;
+
+    world_init(&w, 5, 2);
+    memset(&prm, 0, sizeof(prm));
+    prm.comp.kind = kind;
+    prm.comp.length = 2;
+    prm.threshold = 1;
+    prm.robust = robust;
+    prm.field = f;
+    assert_null(shamir_unsupported(&prm, w.n));
+    cost[op] = 1000.0;
+    sim_config_init(&c, w.n, 7);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.latency.ms = 10;
+    c.cost_ns = cost;
+    assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+    assert_int_equal(sim_run(sim), 0);
+    assert_true(sim_party_result(sim, 0)->has_output);
+    ns = sim_party_result(sim, 0)->compute_ns;
+    sim_destroy(sim);
+    return ns;
+}
+
+/* Products (sharing, resharing, interpolation) are charged at their own
+ * field's cost-table entry: m127 ones at field_mul_m127, not at
+ * field_mul (the m61 cost), as the mpc layer does. */
+static void
+test_shamir_sim_mul_cost_per_field(void **state)
+{
+    static const enum computation_kind ks[] = {COMPUTATION_SUM, COMPUTATION_VARIANCE};
+
+    (void)state;
+    for (size_t k = 0; k < sizeof(ks) / sizeof(ks[0]); k++) {
+        for (int robust = 0; robust < 2; robust++) {
+            assert_int_equal(priced_compute(FIELD_M127, ks[k], robust, SIM_OP_FIELD_MUL), 0);
+            assert_true(priced_compute(FIELD_M127, ks[k], robust, SIM_OP_FIELD_MUL_M127) > 0);
+            assert_int_equal(priced_compute(FIELD_M61, ks[k], robust, SIM_OP_FIELD_MUL_M127), 0);
+            assert_true(priced_compute(FIELD_M127, ks[k], robust, SIM_OP_FIELD_MUL_M127) ==
+                        priced_compute(FIELD_M61, ks[k], robust, SIM_OP_FIELD_MUL));
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -1044,6 +1098,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
         cmocka_unit_test(test_shamir_sim_agree_oom),
+        cmocka_unit_test(test_shamir_sim_mul_cost_per_field),
     };
 
     mpcsim_test_init();
