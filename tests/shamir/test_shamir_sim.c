@@ -741,6 +741,96 @@ test_shamir_sim_crash_sweep(void **state)
     assert_true(left_out > 0);
 }
 
+/*
+ * Issue 16, products: 13 parties, t = 4, variance of scalars; party 3
+ * crashes after 2 of its input shares left (10 Mbit/s).  The resharings
+ * carry two views (2 hold input 3, 10 do not): the 10 could reduce
+ * degree on their own, the 2 could not (before: 10 outputs, 2 aborts).
+ * The agreement leaves input 3 out (10 >= t + 1 views lack it), the two
+ * holders subtract its share, all 12 reshare over S* and every live
+ * party outputs the variance of the other 12 inputs (rounds 4).
+ */
+static void
+test_shamir_sim_crash_mid_broadcast_variance(void **state)
+{
+    (void)state;
+    for (int robust = 0; robust <= 1; robust++) {
+        struct world w;
+        struct shamir_params prm = {
+            .comp = {.kind = COMPUTATION_VARIANCE, .length = 1}, .threshold = 4, .robust = robust};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, 13, 1);
+        w.mbps = 10;
+        w.crash[0].party = 3;
+        w.crash[0].at_ns = 2 * (8 * (41 + 8)) * SIM_NS_PER_MS / 10000 + 1000;
+        w.crash[0].at_round = -1;
+        w.n_crash = 1;
+        sim = world_run(&w, &prm, 16);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.false_acc, 0);
+        assert_int_equal(v.ok, 12);
+        assert_int_equal(v.included, 12);
+        assert_int_equal(sim_metrics(sim)->rounds, 4);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * Crash times swept over the input broadcast for the products: 60 seeded
+ * (party, time) pairs for each n in {9, 13}, variance and dot_product,
+ * t = (n-1)/3 or (n-2)/2 (so n - 1 >= 2t + 1: one crash is within the
+ * README's bound n - (2t+1)), robust and fast.  Never a wrong output,
+ * never an accusation; every live party outputs (over n - 1 or n
+ * inputs) unless dot_product lost the input of party 0 or 1 (the
+ * parties lacking it abort).  The agreement ran in some trials (rounds
+ * 4), left the input out in some and kept it in others.
+ */
+static void
+test_shamir_sim_crash_sweep_products(void **state)
+{
+    static const int ns[] = {9, 13};
+    int agreed = 0, kept = 0, left_out = 0;
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+        for (int k = 0; k < 60; k++) {
+            int n = ns[a];
+            struct world w;
+            struct shamir_params prm;
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, n, 1 + (size_t)(k % 2));
+            crash_in_broadcast(&w);
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = k % 3 == 2 ? COMPUTATION_DOT_PRODUCT : COMPUTATION_VARIANCE;
+            prm.comp.length = w.L;
+            prm.threshold = k % 4 < 2 ? (n - 1) / 3 : (n - 2) / 2;
+            prm.robust = k % 5 != 0;
+            sim = world_run(&w, &prm, 7000 + (uint64_t)(k + 100 * n));
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            if (prm.comp.kind == COMPUTATION_VARIANCE || w.crash[0].party >= 2) {
+                assert_int_equal(v.ok, n - 1);
+            }
+            if (prm.comp.kind == COMPUTATION_VARIANCE) {
+                assert_true(v.included == n - 1 || v.included == n);
+                agreed += sim_metrics(sim)->rounds == 4;
+                kept += v.included == n;
+                left_out += v.included == n - 1;
+            }
+            sim_destroy(sim);
+        }
+    }
+    assert_true(agreed > 0);
+    assert_true(kept > 0);
+    assert_true(left_out > 0);
+}
+
 static int g_toggle = -1; /* the input a view equivocator claims to hold or lack */
 
 static uint32_t
@@ -1024,6 +1114,62 @@ test_shamir_sim_agree_oom(void **state)
     }
 }
 
+/*
+ * The product agreement under memory failures: 7 parties, t = 2,
+ * variance, no latency, party 6 crashes after 3 of its input shares left;
+ * party 5 computes slowly, so resharings over S* reach it before its own
+ * decision.  The clean run agrees (rounds 4, included 6); with any one
+ * allocation failing the run ends cleanly, without a wrong output or a
+ * leak.
+ */
+static void
+test_shamir_sim_mul_agree_oom(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 7, 2);
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.slow = 5;
+    w.crash[0].party = 6;
+    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 3);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.ok, 6);
+    assert_int_equal(v.included, 6);
+    assert_int_equal(sim_metrics(sim)->rounds, 4);
+    sim_destroy(sim);
+    sim_config_init(&c, w.n, 3);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.bandwidth_mbps = 10;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = w.crash;
+    world_profile(&w, &c);
+    for (int k = 0; k < 1500; k++) {
+        int rc;
+
+        sim = NULL;
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -1044,6 +1190,9 @@ main(void)
         cmocka_unit_test(test_shamir_sim_unsupported),
         cmocka_unit_test(test_shamir_sim_oom),
         cmocka_unit_test(test_shamir_sim_agree_oom),
+        cmocka_unit_test(test_shamir_sim_crash_mid_broadcast_variance),
+        cmocka_unit_test(test_shamir_sim_crash_sweep_products),
+        cmocka_unit_test(test_shamir_sim_mul_agree_oom),
     };
 
     mpcsim_test_init();
