@@ -159,6 +159,7 @@ struct shamir_party {
     size_t *ma_len;   /* n */
     int magree;       /* the resharing round over S* ran (or runs) */
     int holder;       /* ... and we held every input of S* (we reshared) */
+    int mul_waited;   /* a resharing round's deadline was moved (sh__on_timer) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1281,6 +1282,15 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     if (st->phase == SH_PH_MUL && st->resh_heard > st->resh_cnt) {
         return sh__mul_agree(p, st);
     }
+    if (st->resh_cnt < 2 * (size_t)st->t + 1 && st->magree && !st->holder) {
+        /* We abstained: others may have output over a view we can decode
+         * (holders that went on without the agreement). */
+        rc = sh__enter(p, st, SH_PH_OUT);
+        for (size_t g = 0; rc == 0 && g < st->n_groups && st->phase == SH_PH_OUT; g++) {
+            sh__try_finish(p, st, g);
+        }
+        return rc;
+    }
     if (st->resh_cnt < 2 * (size_t)st->t + 1) {
         sh__abort(p, st,
                   "shamir: fewer than 2t+1 parties reshared their products over the same inputs");
@@ -1631,14 +1641,31 @@ sh__on_timer(struct sim_party *p, uint64_t id)
         }
         break;
     case SH_PH_MUL:
-        rc = sh__end_mul(p, st);
-        if (rc == 0) {
-            sh__advance(p, st);
+    case SH_PH_MUL_AGREE: {
+        /* A party that had every input entered the resharing round early:
+         * the views of parties that waited for an input arrive about
+         * t0 + 2 timeouts, their resharings over S* before t0 + 3.  When
+         * the views already differ, or too few resharers share ours, the
+         * round waits until then (a run whose views agree and can go on
+         * never does). */
+        int agree = st->phase == SH_PH_MUL_AGREE;
+        int64_t late = st->t0 + (agree ? 3 : 2) * st->rd.timeout_ns - sim_now(p);
+        int short_of =
+            agree ? st->resh_need_got < st->resh_need
+                  : st->resh_heard < (size_t)st->n &&
+                        (st->resh_heard > st->resh_cnt || st->resh_cnt < 2 * (size_t)st->t + 1);
+
+        if (short_of && late > 0 && st->mul_waited < 1 + agree) {
+            st->mul_waited = 1 + agree;
+            rc = sim_set_timer(p, late, (uint64_t)st->phase);
+        } else {
+            rc = sh__end_mul(p, st);
+            if (rc == 0) {
+                sh__advance(p, st);
+            }
         }
         break;
-    case SH_PH_MUL_AGREE:
-        rc = sh__end_mul(p, st);
-        break;
+    }
     case SH_PH_OUT: {
         /* A party that lacked an input sent its output share only at the
          * input round's timeout: a party that entered the output round
