@@ -1669,12 +1669,13 @@ sh__on_timer(struct sim_party *p, uint64_t id)
     case SH_PH_OUT: {
         /* A party that lacked an input sent its output share only at the
          * input round's timeout: a party that entered the output round
-         * early hears its view about t0 + 2 timeouts.  Unless its own view
-         * can be decoded now, a linear computation waits until then. */
-        int64_t late = st->t0 + 2 * st->rd.timeout_ns - sim_now(p);
+         * early hears its view about t0 + 2 timeouts (a product's: after
+         * the resharing round's, t0 + 3; after a resharing over S*, t0 +
+         * 4).  Unless its own view can be decoded now, it waits until then. */
+        int64_t late = st->t0 + (st->mul ? 3 + st->magree : 2) * st->rd.timeout_ns - sim_now(p);
         int now_ok = st->n_groups == 1 && st->robust && st->groups[0].count >= (size_t)st->t + 1;
 
-        if (!st->mul && !now_ok && late > 0 && !st->out_waited) {
+        if (!now_ok && late > 0 && !st->out_waited) {
             st->out_waited = 1;
             rc = sim_set_timer(p, late, SH_PH_OUT);
         } else if (!st->mul && st->n_groups > 1) {

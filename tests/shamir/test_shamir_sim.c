@@ -832,6 +832,42 @@ test_shamir_sim_crash_sweep_products(void **state)
     assert_true(left_out > 0);
 }
 
+/*
+ * A crash in the middle of the resharing broadcast: 25 parties, t = 11,
+ * dot_product, no latency, party 9 crashes 0.92 ms in, while its
+ * resharing leaves.  The 4 parties that heard it had all 25 resharings
+ * and entered the output round at once, their output view (T of 25)
+ * shared by nobody else; the 20 others waited for the resharing round's
+ * timeout.  Before, the 4 parties' output round timed out just as the
+ * 20 shares of the other view arrived, and they aborted.  Now a product's
+ * output round that cannot decode yet waits until t0 + 3 timeouts: all
+ * 24 live parties output.
+ */
+static void
+test_shamir_sim_crash_mid_reshare(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_DOT_PRODUCT, .length = 2}, .threshold = 11, .robust = 1};
+    struct sim *sim;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 25, 2);
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.crash[0].party = 9;
+    w.crash[0].at_ns = 919700;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 9559);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.wrong, 0);
+    assert_int_equal(v.false_acc, 0);
+    assert_int_equal(v.ok, 24);
+    sim_destroy(sim);
+}
+
 static int g_toggle = -1; /* the input a view equivocator claims to hold or lack */
 
 static uint32_t
@@ -1194,6 +1230,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_crash_mid_broadcast_variance),
         cmocka_unit_test(test_shamir_sim_crash_sweep_products),
         cmocka_unit_test(test_shamir_sim_mul_agree_oom),
+        cmocka_unit_test(test_shamir_sim_crash_mid_reshare),
     };
 
     mpcsim_test_init();
