@@ -35,9 +35,15 @@
  * output round's shares do not already decode it, runs one more round of
  * shares over S*.  For that a linear computation keeps every input share
  * as received (insh, nin * L elements: as much again as outsh); a run
- * whose views agree never reaches this code.  Products are not agreed on
- * (a product share cannot be moved to another input set without
- * resharing again): their views are decoded apart, as before.
+ * whose views agree never reaches this code.  A product cannot be moved
+ * to another input set without resharing again, so a product run agrees
+ * earlier: the resharings carry their sender's view, a resharing round
+ * that heard several views agrees on S* with the same rule (2t + 1
+ * holders needed instead of t + 1) and reshares once more over S*
+ * (sh__mul_agree); variance keeps insh for it too (dot_product's two
+ * inputs are in dotx).  A party that entered a round early (it had every
+ * input) waits for the views of those that waited for a timeout (the
+ * deadlines in sh__on_timer).
  */
 #include <stdio.h>
 #include <string.h>
