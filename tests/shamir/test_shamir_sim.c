@@ -986,6 +986,98 @@ test_shamir_sim_crash_view_equivocation(void **state)
     assert_true(inside > 0);
 }
 
+/*
+ * A resharer that lies about its view (adapter.h: a resharing is
+ * [2][u32 k][k ids][values] when k inputs were left out): it claims to
+ * lack input g_lie_in[self] as well as those the honest parties lack.
+ * Its values are left intact (the behaviour only marks it corrupted).
+ */
+static int g_lie_in[MAXN];
+
+static enum sim_adv_action
+view_lie(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
+{
+    int self = sim_party_id(p);
+
+    (void)b;
+    (void)to;
+    if (*len >= 5 && msg[0] == 2 && g_lie_in[self] >= 0) {
+        uint32_t k = rd32(msg + 1), ids[MAXN + 1], m = 0;
+        uint8_t vals[64];
+        size_t nv = *len - 5 - 4 * (size_t)k;
+        int placed = 0;
+
+        assert_true(k <= MAXN && nv <= sizeof(vals) && *len + 4 <= cap);
+        memcpy(vals, msg + 5 + 4 * (size_t)k, nv);
+        for (uint32_t e = 0; e < k; e++) {
+            uint32_t id = rd32(msg + 5 + 4 * e);
+
+            if (!placed && id > (uint32_t)g_lie_in[self]) {
+                ids[m++] = (uint32_t)g_lie_in[self];
+                placed = 1;
+            }
+            ids[m++] = id;
+        }
+        if (!placed) {
+            ids[m++] = (uint32_t)g_lie_in[self];
+        }
+        wr32(msg + 1, m);
+        for (uint32_t e = 0; e < m; e++) {
+            wr32(msg + 5 + 4 * e, ids[e]);
+        }
+        memcpy(msg + 5 + 4 * (size_t)m, vals, nv);
+        *len = 5 + 4 * (size_t)m + nv;
+    }
+    return SIM_ADV_SEND;
+}
+
+/*
+ * Fewer than 2t + 1 holders of S*: 7 parties, t = 2, variance, party 4
+ * silent from the start (every view lacks input 4), corrupted parties 5
+ * and 6 reshare claiming to lack input 0 and input 1 as well.  Inputs 0
+ * and 1 are held by 6 of the 7 views (>= 2t + 1, lacked by <= t), so S*
+ * leaves only input 4 out and its holders are the 4 honest live parties:
+ * fewer than 2t + 1 = 5, so every honest party aborts after the
+ * resharing round - no output, no accusation.
+ */
+static void
+test_shamir_sim_mul_agree_too_few_holders(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_protocol proto = shamir_protocol;
+    struct sim *sim;
+    struct verdict v;
+
+    (void)state;
+    proto.tamper = view_lie;
+    for (int i = 0; i < MAXN; i++) {
+        g_lie_in[i] = -1;
+    }
+    g_lie_in[5] = 0;
+    g_lie_in[6] = 1;
+    world_init(&w, 7, 2);
+    w.proto = &proto;
+    w.beh[5] = SIM_EQUIVOCATE;
+    w.beh[6] = SIM_EQUIVOCATE;
+    w.crash[0].party = 4;
+    w.crash[0].at_ns = 0;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 77);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.wrong, 0);
+    assert_int_equal(v.false_acc, 0);
+    assert_int_equal(v.ok, 0);
+    assert_int_equal(v.aborted, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_non_null(
+            strstr(sim_party_result(sim, i)->abort_reason, "fewer than 2t+1 parties hold"));
+    }
+    sim_destroy(sim);
+}
+
 static void
 test_shamir_sim_deterministic(void **state)
 {
@@ -1231,6 +1323,7 @@ main(void)
         cmocka_unit_test(test_shamir_sim_crash_sweep_products),
         cmocka_unit_test(test_shamir_sim_mul_agree_oom),
         cmocka_unit_test(test_shamir_sim_crash_mid_reshare),
+        cmocka_unit_test(test_shamir_sim_mul_agree_too_few_holders),
     };
 
     mpcsim_test_init();
