@@ -11,6 +11,13 @@
  *   2  (variance, dot_product) each party reshares its product share
  *      h_j (degree 2t) with degree t; receivers combine the subshares of
  *      the set T of resharers they heard with Lagrange weights for T
+ *   +1 (variance, dot_product, only when the resharings heard carry
+ *      different input views: a crash mid-broadcast) the agreement on
+ *      one input set S* (the rule of the linear agreement below with
+ *      2t + 1 in place of t + 1); each party holding every input of S*
+ *      reshares its product share over S* (message type 5, tagged with
+ *      S*), the others abstain and only decode the output round; fewer
+ *      than 2t + 1 holders abort (adapter_impl.h, sh__mul_agree)
  *   .  each party broadcasts its share of the raw output with its "view":
  *      the inputs it left out and the parties missing from T
  *   +1 (sum, mean, weighted_sum, only when the views received differ: a

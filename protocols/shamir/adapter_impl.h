@@ -35,9 +35,15 @@
  * output round's shares do not already decode it, runs one more round of
  * shares over S*.  For that a linear computation keeps every input share
  * as received (insh, nin * L elements: as much again as outsh); a run
- * whose views agree never reaches this code.  Products are not agreed on
- * (a product share cannot be moved to another input set without
- * resharing again): their views are decoded apart, as before.
+ * whose views agree never reaches this code.  A product cannot be moved
+ * to another input set without resharing again, so a product run agrees
+ * earlier: the resharings carry their sender's view, a resharing round
+ * that heard several views agrees on S* with the same rule (2t + 1
+ * holders needed instead of t + 1) and reshares once more over S*
+ * (sh__mul_agree); variance keeps insh for it too (dot_product's two
+ * inputs are in dotx).  A party that entered a round early (it had every
+ * input) waits for the views of those that waited for a timeout (the
+ * deadlines in sh__on_timer).
  */
 #include <stdio.h>
 #include <string.h>
@@ -59,8 +65,21 @@
 #define SH_OP_MUL SIM_OP_FIELD_MUL_M127
 #endif
 
-enum { SH_MSG_INPUT = 1, SH_MSG_RESHARE = 2, SH_MSG_OUTPUT = 3, SH_MSG_AGREE = 4 };
-enum { SH_PH_INPUT = 1, SH_PH_MUL = 2, SH_PH_OUT = 3, SH_PH_DONE = 4, SH_PH_AGREE = 5 };
+enum {
+    SH_MSG_INPUT = 1,
+    SH_MSG_RESHARE = 2,
+    SH_MSG_OUTPUT = 3,
+    SH_MSG_AGREE = 4,
+    SH_MSG_MUL_AGREE = 5 /* a resharing over S* */
+};
+enum {
+    SH_PH_INPUT = 1,
+    SH_PH_MUL = 2,
+    SH_PH_OUT = 3,
+    SH_PH_DONE = 4,
+    SH_PH_AGREE = 5,
+    SH_PH_MUL_AGREE = 6 /* the resharing round over S* */
+};
 
 #define SH_STREAM_PROTOCOL 1
 #define SH_STREAM_ADVERSARY 2
@@ -142,6 +161,13 @@ struct shamir_party {
     int **ag_ids;     /* n: the sender's S* as inputs left out (owned) */
     uint32_t *ag_nid; /* n: their counts */
     uint8_t *ag_got;  /* n */
+    /* product view agreement: resharings over S* that arrived before our
+     * own decision, kept as received (allocated on the first one) */
+    uint8_t **ma_msg; /* n */
+    size_t *ma_len;   /* n */
+    int magree;       /* the resharing round over S* ran (or runs) */
+    int holder;       /* ... and we held every input of S* (we reshared) */
+    int mul_waited;   /* a resharing round's deadline was moved (sh__on_timer) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -250,6 +276,13 @@ sh__free(void *state)
     mpcsim_free(st->ag_nid);
     mpcsim_free(st->ag_got);
     mpcsim_free(st->ag_sh);
+    if (st->ma_msg != NULL) {
+        for (int j = 0; j < st->n; j++) {
+            mpcsim_free(st->ma_msg[j]);
+        }
+    }
+    mpcsim_free(st->ma_msg);
+    mpcsim_free(st->ma_len);
     mpcsim_free(st);
 }
 
@@ -321,7 +354,9 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
             rc = MPCSIM_ENOMEM;
             goto out;
         }
-    } else {
+    }
+    /* dot_product keeps its two input shares in dotx already. */
+    if (st->kind != COMPUTATION_DOT_PRODUCT) {
         st->insh = mpcsim_malloc(st->nin * st->L * sizeof(FE));
         if (st->insh == NULL) {
             rc = MPCSIM_ENOMEM;
@@ -402,8 +437,12 @@ sh__deal(struct sim_party *p, struct shamir_party *st, uint8_t type, const FE *v
             continue;
         }
         FE_vec_encode(msg + off, rows + j * len, len);
-        /* Round 1 deals inputs, round 2 reshares products. */
-        rc = sim_send(p, (int)j, type == SH_MSG_INPUT ? 1 : 2, msg, off + FE_BYTES * len);
+        /* Round 1 deals inputs, round 2 reshares products, round 3 over S*. */
+        rc = sim_send(p, (int)j,
+                      type == SH_MSG_INPUT     ? 1
+                      : type == SH_MSG_RESHARE ? 2
+                                               : 3,
+                      msg, off + FE_BYTES * len);
     }
 out:
     mpcsim_free(rows);
@@ -784,14 +823,17 @@ sh__broadcast_view(struct sim_party *p, struct shamir_party *st, uint8_t type, i
 static int
 sh__send_output(struct sim_party *p, struct shamir_party *st)
 {
-    /* The last round of a run whose views agree. */
-    int rc = sh__broadcast_view(p, st, SH_MSG_OUTPUT, st->mul ? 3 : 2, st->n_ex_in, st->n_ex_mul,
-                                st->excl, st->mine);
+    /* The last round of a run whose views agree (one later after a
+     * resharing over S*, which a party lacking an input of S* only hears). */
+    int send = !st->magree || st->holder;
+    int rc = !send ? 0
+                   : sh__broadcast_view(p, st, SH_MSG_OUTPUT, st->mul ? 3 + st->magree : 2,
+                                        st->n_ex_in, st->n_ex_mul, st->excl, st->mine);
 
     if (rc == 0) {
         rc = sh__enter(p, st, SH_PH_OUT);
     }
-    if (rc == 0) {
+    if (rc == 0 && send) {
         rc = sh__take_output(p, st, st->self, st->n_ex_in, st->n_ex_mul, st->excl, st->mine);
     }
     for (size_t g = 0; rc == 0 && g < st->n_groups && st->phase == SH_PH_OUT; g++) {
@@ -816,6 +858,26 @@ sh__subset(const int *a, size_t na, const int *b, size_t nb)
         j++;
     }
     return 1;
+}
+
+/*
+ * The agreement rule (both paths): S* leaves input j out iff at least
+ * t + 1 of the w views received lack it (lack[j]) or fewer than `need`
+ * hold it - need is the parties a computation over j needs: t + 1 output
+ * shares for a sum, 2t + 1 resharers for a product's degree reduction.
+ * Writes the inputs left out, sorted, to ex (nin) and returns their count.
+ */
+static uint32_t
+sh__agreed_set(const struct shamir_party *st, const size_t *lack, size_t w, size_t need, int *ex)
+{
+    uint32_t nex = 0;
+
+    for (size_t j = 0; j < st->nin; j++) {
+        if (lack[j] >= (size_t)st->t + 1 || w - lack[j] < need) {
+            ex[nex++] = (int)j;
+        }
+    }
+    return nex;
 }
 
 /* Keep sender s's share over its S* (ids: the inputs it leaves out) until
@@ -907,11 +969,7 @@ sh__agree(struct sim_party *p, struct shamir_party *st)
             lack[st->groups[g].ids[e]] += st->groups[g].count;
         }
     }
-    for (size_t j = 0; j < nin; j++) {
-        if (lack[j] >= q || w - lack[j] < q) {
-            ex[nex++] = (int)j;
-        }
-    }
+    nex = sh__agreed_set(st, lack, w, q, ex);
     /* Views over products are not views of a linear computation: no holders. */
     for (size_t g = 0; g < st->n_groups; g++) {
         const struct sh_group *gr = &st->groups[g];
@@ -996,11 +1054,57 @@ sh__same_inputs(const struct shamir_party *st, const int *ids, uint32_t k)
     return k == st->n_ex_in && (k == 0 || memcmp(ids, st->excl, k * sizeof(int)) == 0);
 }
 
+/* Own product share: the L local squares (variance) or the dot product. */
+static const FE *
+sh__product(struct sim_party *p, struct shamir_party *st, FE *h)
+{
+    if (st->kind != COMPUTATION_DOT_PRODUCT) {
+        return st->sq;
+    }
+#if defined(FIELD_INST_M61)
+    {
+        mpcsim_u128 acc = 0;
+
+        for (size_t k = 0; k < st->L; k++) {
+            acc += (mpcsim_u128)st->dotx[k] * st->dotx[st->L + k];
+            if ((k & 31) == 31) {
+                acc = fp_reduce128(acc);
+            }
+        }
+        h[0] = fp_reduce128(acc);
+    }
+#else
+    h[0] = FE_vec_dot(st->dotx, st->dotx + st->L, st->L);
+#endif
+    sim_charge(p, SH_OP_MUL, (double)st->L);
+    return h;
+}
+
+/* Reshare own product share hv (type), tagged with our input view. */
+static int
+sh__reshare(struct sim_party *p, struct shamir_party *st, uint8_t type, const FE *hv)
+{
+    int rc = sh__deal(p, st, type, hv, st->Lm, st->resh + (size_t)st->self * st->Lm, st->excl,
+                      st->n_ex_in);
+
+    if (rc != 0) {
+        return rc;
+    }
+    st->resh_got[st->self] = 1;
+    st->resh_ok[st->self] = 1;
+    st->resh_heard++;
+    st->resh_cnt++;
+    st->resh_need_got++;
+    return 0;
+}
+
 /* End of phase 1: fix the inputs left out, then reshare or output. */
 static int
 sh__end_input(struct sim_party *p, struct shamir_party *st)
 {
     size_t L = st->L;
+    FE h[1];
+    int rc;
 
     st->n_ex_in = 0;
     for (size_t i = 0; i < st->nin; i++) {
@@ -1016,60 +1120,163 @@ sh__end_input(struct sim_party *p, struct shamir_party *st)
         memcpy(st->mine, st->lin, L * sizeof(FE));
         return sh__send_output(p, st);
     }
-    {
-        FE h[1];
-        const FE *hv = st->sq;
-        int rc;
-
-        if (st->kind == COMPUTATION_DOT_PRODUCT) {
-#if defined(FIELD_INST_M61)
-            mpcsim_u128 acc = 0;
-
-            for (size_t k = 0; k < L; k++) {
-                acc += (mpcsim_u128)st->dotx[k] * st->dotx[L + k];
-                if ((k & 31) == 31) {
-                    acc = fp_reduce128(acc);
-                }
-            }
-            h[0] = fp_reduce128(acc);
-#else
-            h[0] = FE_vec_dot(st->dotx, st->dotx + L, L);
-#endif
-            hv = h;
-            sim_charge(p, SH_OP_MUL, (double)L);
+    /* Expected resharers: everyone whose input was not left out. */
+    st->resh_need = (size_t)st->n - st->n_ex_in;
+    st->resh_need_got = 0;
+    st->resh_cnt = 0;
+    for (size_t j = 0; j < (size_t)st->n; j++) {
+        if (!st->resh_got[j]) {
+            continue;
         }
-        /* Expected resharers: everyone whose input was not left out. */
-        st->resh_need = (size_t)st->n - st->n_ex_in;
-        st->resh_need_got = 0;
-        st->resh_cnt = 0;
-        for (size_t j = 0; j < (size_t)st->n; j++) {
-            if (!st->resh_got[j]) {
-                continue;
-            }
-            if (j >= st->nin || st->in_got[j]) {
-                st->resh_need_got++;
-            }
-            /* Resharings heard early are usable only over our inputs. */
-            st->resh_ok[j] = sh__same_inputs(st, st->resh_view[j], st->resh_nview[j]);
-            st->resh_cnt += st->resh_ok[j];
-            mpcsim_free(st->resh_view[j]);
-            st->resh_view[j] = NULL;
+        if (j >= st->nin || st->in_got[j]) {
+            st->resh_need_got++;
         }
-        rc = sh__deal(p, st, SH_MSG_RESHARE, hv, st->Lm, st->resh + (size_t)st->self * st->Lm,
-                      st->excl, st->n_ex_in);
-        if (rc != 0) {
-            return rc;
-        }
-        st->resh_got[st->self] = 1;
-        st->resh_ok[st->self] = 1;
-        st->resh_heard++;
-        st->resh_cnt++;
-        st->resh_need_got++;
-        return sh__enter(p, st, SH_PH_MUL);
+        /* Resharings heard early are usable only over our inputs; their
+         * views are kept for the agreement (sh__mul_agree). */
+        st->resh_ok[j] = sh__same_inputs(st, st->resh_view[j], st->resh_nview[j]);
+        st->resh_cnt += st->resh_ok[j];
     }
+    rc = sh__reshare(p, st, SH_MSG_RESHARE, sh__product(p, st, h));
+    if (rc != 0) {
+        return rc;
+    }
+    return sh__enter(p, st, SH_PH_MUL);
 }
 
-/* End of phase 2: combine the subshares of the resharers heard. */
+/* Keep a resharing over S* that arrived before our decision (msg as
+ * received).  0 or MPCSIM_ENOMEM. */
+static int
+sh__keep_mul_agree(struct shamir_party *st, size_t uf, const uint8_t *msg, size_t len)
+{
+    if (st->ma_msg == NULL) {
+        uint8_t **m = mpcsim_calloc((size_t)st->n, sizeof(*m));
+        size_t *l = mpcsim_calloc((size_t)st->n, sizeof(*l));
+
+        if (m == NULL || l == NULL) {
+            mpcsim_free(m);
+            mpcsim_free(l);
+            return MPCSIM_ENOMEM;
+        }
+        st->ma_msg = m;
+        st->ma_len = l;
+    }
+    if (st->ma_msg[uf] != NULL) {
+        return 0;
+    }
+    st->ma_msg[uf] = mpcsim_malloc(len);
+    if (st->ma_msg[uf] == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    memcpy(st->ma_msg[uf], msg, len);
+    st->ma_len[uf] = len;
+    return 0;
+}
+
+static int sh__take_reshare(struct shamir_party *st, size_t uf, const uint8_t *msg, size_t len);
+
+/*
+ * The resharing round ended with resharings over other input sets than
+ * ours (a crash in the middle of the input broadcast): agree on S* from
+ * the views of the resharings heard (own included) with the rule of the
+ * linear path (sh__agreed_set), with need = 2t + 1, and run one more
+ * resharing round over S*.  A party holding every input of S* (its view
+ * a subset of S*'s left-out list) subtracts its shares of the inputs it
+ * holds outside S* from its linear sum and its squares (insh), and
+ * reshares its product over S*, tagged with S*; a party lacking an input
+ * of S* abstains from it and from the output round (it still decodes the
+ * others' output shares).  Fewer than 2t + 1 holders abort (an erasure,
+ * never an accusation); receivers use only resharings tagged with their
+ * own S*, so parties that computed different S* at worst abort.
+ */
+static int
+sh__mul_agree(struct sim_party *p, struct shamir_party *st)
+{
+    size_t n = (size_t)st->n, nin = st->nin, L = st->L;
+    size_t need = 2 * (size_t)st->t + 1;
+    size_t *lack = mpcsim_calloc(nin, sizeof(*lack));
+    int *ex = mpcsim_malloc(nin * sizeof(*ex));
+    size_t holders = 0;
+    uint32_t nex;
+    FE h[1];
+    int rc = 0;
+
+    if (lack == NULL || ex == NULL) {
+        rc = MPCSIM_ENOMEM;
+        goto out;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const int *v = j == (size_t)st->self ? st->excl : st->resh_view[j];
+        uint32_t k = j == (size_t)st->self ? st->n_ex_in : st->resh_nview[j];
+
+        for (uint32_t e = 0; st->resh_got[j] && e < k; e++) {
+            lack[v[e]]++;
+        }
+    }
+    nex = sh__agreed_set(st, lack, st->resh_heard, need, ex);
+    for (size_t j = 0; j < n; j++) {
+        const int *v = j == (size_t)st->self ? st->excl : st->resh_view[j];
+        uint32_t k = j == (size_t)st->self ? st->n_ex_in : st->resh_nview[j];
+
+        holders += st->resh_got[j] && sh__subset(v, k, ex, nex);
+    }
+    if (holders < need || (st->kind == COMPUTATION_DOT_PRODUCT && nex > 0)) {
+        sh__abort(p, st,
+                  "shamir: the resharings' input views differ and fewer than 2t+1 parties hold "
+                  "the inputs they agree on");
+        goto out;
+    }
+    st->holder = sh__subset(st->excl, st->n_ex_in, ex, nex);
+    if (st->holder) {
+        size_t sub = 0;
+
+        for (uint32_t e = 0; st->insh != NULL && e < nex; e++) {
+            const FE *xj = st->insh + (size_t)ex[e] * L;
+
+            if (!st->in_got[ex[e]]) {
+                continue;
+            }
+            for (size_t k = 0; k < L; k++) {
+                st->lin[k] = FE_sub(st->lin[k], xj[k]);
+                st->sq[k] = FE_sub(st->sq[k], FE_SQR(xj[k]));
+            }
+            sub++;
+        }
+        sim_charge(p, SH_OP_MUL, (double)(sub * L));
+        sim_charge(p, SIM_OP_FIELD_ADD, (double)(2 * sub * L));
+    }
+    /* The first resharing round is over: its subshares make way. */
+    memcpy(st->excl, ex, nex * sizeof(*ex));
+    st->n_ex_in = nex;
+    for (size_t j = 0; j < n; j++) {
+        mpcsim_free(st->resh_view[j]);
+        st->resh_view[j] = NULL;
+        st->resh_nview[j] = 0;
+    }
+    memset(st->resh_got, 0, n);
+    memset(st->resh_ok, 0, n);
+    st->resh_heard = st->resh_cnt = st->resh_need_got = 0;
+    st->resh_need = holders;
+    st->magree = 1;
+    rc = sh__enter(p, st, SH_PH_MUL_AGREE);
+    if (rc == 0 && st->holder) {
+        rc = sh__reshare(p, st, SH_MSG_MUL_AGREE, sh__product(p, st, h));
+    }
+    for (size_t j = 0; rc == 0 && st->ma_msg != NULL && j < n; j++) {
+        if (st->ma_msg[j] != NULL && !st->resh_got[j]) {
+            rc = sh__take_reshare(st, j, st->ma_msg[j], st->ma_len[j]);
+            if (rc == MPCSIM_EDECODE) {
+                sim_accuse(p, (int)j); /* bytes that do not parse */
+                rc = 0;
+            }
+        }
+    }
+out:
+    mpcsim_free(lack);
+    mpcsim_free(ex);
+    return rc;
+}
+
+/* End of a resharing round: combine the subshares of the resharers heard. */
 static int
 sh__end_mul(struct sim_party *p, struct shamir_party *st)
 {
@@ -1080,6 +1287,18 @@ sh__end_mul(struct sim_party *p, struct shamir_party *st)
     FE *lambda = NULL, *rows = NULL;
     int rc = 0;
 
+    if (st->phase == SH_PH_MUL && st->resh_heard > st->resh_cnt) {
+        return sh__mul_agree(p, st);
+    }
+    if (st->resh_cnt < 2 * (size_t)st->t + 1 && st->magree && !st->holder) {
+        /* We abstained: others may have output over a view we can decode
+         * (holders that went on without the agreement). */
+        rc = sh__enter(p, st, SH_PH_OUT);
+        for (size_t g = 0; rc == 0 && g < st->n_groups && st->phase == SH_PH_OUT; g++) {
+            sh__try_finish(p, st, g);
+        }
+        return rc;
+    }
     if (st->resh_cnt < 2 * (size_t)st->t + 1) {
         sh__abort(p, st,
                   "shamir: fewer than 2t+1 parties reshared their products over the same inputs");
@@ -1133,6 +1352,9 @@ sh__advance(struct sim_party *p, struct shamir_party *st)
     }
     if (rc == 0 && st->phase == SH_PH_MUL &&
         (st->resh_heard == (size_t)st->n || st->resh_need_got >= st->resh_need)) {
+        rc = sh__end_mul(p, st);
+    }
+    if (rc == 0 && st->phase == SH_PH_MUL_AGREE && st->resh_need_got >= st->resh_need) {
         rc = sh__end_mul(p, st);
     }
     if (rc != 0) {
@@ -1218,16 +1440,16 @@ sh__take_reshare(struct shamir_party *st, size_t uf, const uint8_t *msg, size_t 
     }
     st->resh_got[uf] = 1;
     st->resh_heard++;
-    if (st->phase == SH_PH_MUL) {
+    /* The view is kept: judged when phase 1 ends, agreed on at the end of phase 2. */
+    st->resh_view[uf] = ids;
+    st->resh_nview[uf] = k;
+    if (st->phase == SH_PH_MUL || st->phase == SH_PH_MUL_AGREE) {
         st->resh_ok[uf] = sh__same_inputs(st, ids, k);
         st->resh_cnt += st->resh_ok[uf];
-        if (uf >= st->nin || st->in_got[uf]) {
+        /* Over S*: every holder is expected (resh_need). */
+        if (st->phase == SH_PH_MUL_AGREE || uf >= st->nin || st->in_got[uf]) {
             st->resh_need_got++;
         }
-        mpcsim_free(ids);
-    } else {
-        st->resh_view[uf] = ids; /* judged when phase 1 ends */
-        st->resh_nview[uf] = k;
     }
     return 0;
 }
@@ -1325,6 +1547,23 @@ sh__on_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
                 return;
             }
         }
+    } else if (msg[0] == SH_MSG_MUL_AGREE) {
+        if (!st->mul) {
+            rc = MPCSIM_EDECODE;
+        } else if (st->phase == SH_PH_MUL_AGREE) {
+            if (st->resh_got[uf]) {
+                return;
+            }
+            rc = sh__take_reshare(st, uf, msg, len);
+        } else if (st->phase == SH_PH_INPUT || st->phase == SH_PH_MUL) {
+            rc = sh__keep_mul_agree(st, uf, msg, len); /* before our own decision */
+        } else {
+            return; /* that round is over */
+        }
+        if (rc == MPCSIM_ENOMEM) {
+            sh__abort(p, st, "shamir: out of memory");
+            return;
+        }
     } else if (msg[0] == SH_MSG_OUTPUT || msg[0] == SH_MSG_AGREE) {
         /* The view's ids fit in what the length leaves after the values. */
         size_t fixed = SH_HDR + FE_BYTES * st->R;
@@ -1410,17 +1649,41 @@ sh__on_timer(struct sim_party *p, uint64_t id)
         }
         break;
     case SH_PH_MUL:
-        rc = sh__end_mul(p, st);
+    case SH_PH_MUL_AGREE: {
+        /* A party that had every input entered the resharing round early:
+         * the views of parties that waited for an input arrive about
+         * t0 + 2 timeouts, their resharings over S* before t0 + 3.  When
+         * the views already differ, or too few resharers share ours, the
+         * round waits until then (a run whose views agree and can go on
+         * never does). */
+        int agree = st->phase == SH_PH_MUL_AGREE;
+        int64_t late = st->t0 + (agree ? 3 : 2) * st->rd.timeout_ns - sim_now(p);
+        int short_of =
+            agree ? st->resh_need_got < st->resh_need
+                  : st->resh_heard < (size_t)st->n &&
+                        (st->resh_heard > st->resh_cnt || st->resh_cnt < 2 * (size_t)st->t + 1);
+
+        if (short_of && late > 0 && st->mul_waited < 1 + agree) {
+            st->mul_waited = 1 + agree;
+            rc = sim_set_timer(p, late, (uint64_t)st->phase);
+        } else {
+            rc = sh__end_mul(p, st);
+            if (rc == 0) {
+                sh__advance(p, st);
+            }
+        }
         break;
+    }
     case SH_PH_OUT: {
         /* A party that lacked an input sent its output share only at the
          * input round's timeout: a party that entered the output round
-         * early hears its view about t0 + 2 timeouts.  Unless its own view
-         * can be decoded now, a linear computation waits until then. */
-        int64_t late = st->t0 + 2 * st->rd.timeout_ns - sim_now(p);
+         * early hears its view about t0 + 2 timeouts (a product's: after
+         * the resharing round's, t0 + 3; after a resharing over S*, t0 +
+         * 4).  Unless its own view can be decoded now, it waits until then. */
+        int64_t late = st->t0 + (st->mul ? 3 + st->magree : 2) * st->rd.timeout_ns - sim_now(p);
         int now_ok = st->n_groups == 1 && st->robust && st->groups[0].count >= (size_t)st->t + 1;
 
-        if (!st->mul && !now_ok && late > 0 && !st->out_waited) {
+        if (!now_ok && late > 0 && !st->out_waited) {
             st->out_waited = 1;
             rc = sim_set_timer(p, late, SH_PH_OUT);
         } else if (!st->mul && st->n_groups > 1) {
@@ -1480,9 +1743,9 @@ sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
         return SIM_ADV_SEND; /* input dealing is out of scope (SCENARIO.md) */
     }
     /* The field elements: after the type byte, or after the view. */
-    off = type == SH_MSG_OUTPUT || type == SH_MSG_AGREE ? *len - FE_BYTES * st->R
-          : type == SH_MSG_RESHARE                      ? *len - FE_BYTES * st->Lm
-                                                        : 1;
+    off = type == SH_MSG_OUTPUT || type == SH_MSG_AGREE        ? *len - FE_BYTES * st->R
+          : type == SH_MSG_RESHARE || type == SH_MSG_MUL_AGREE ? *len - FE_BYTES * st->Lm
+                                                               : 1;
     switch (b) {
     case SIM_CORRUPT_SHARES:
         sh__perturb(st->adv, msg, off, *len);

@@ -741,6 +741,133 @@ test_shamir_sim_crash_sweep(void **state)
     assert_true(left_out > 0);
 }
 
+/*
+ * Issue 16, products: 13 parties, t = 4, variance of scalars; party 3
+ * crashes after 2 of its input shares left (10 Mbit/s).  The resharings
+ * carry two views (2 hold input 3, 10 do not): the 10 could reduce
+ * degree on their own, the 2 could not (before: 10 outputs, 2 aborts).
+ * The agreement leaves input 3 out (10 >= t + 1 views lack it), the two
+ * holders subtract its share, all 12 reshare over S* and every live
+ * party outputs the variance of the other 12 inputs (rounds 4).
+ */
+static void
+test_shamir_sim_crash_mid_broadcast_variance(void **state)
+{
+    (void)state;
+    for (int robust = 0; robust <= 1; robust++) {
+        struct world w;
+        struct shamir_params prm = {
+            .comp = {.kind = COMPUTATION_VARIANCE, .length = 1}, .threshold = 4, .robust = robust};
+        struct sim *sim;
+        struct verdict v;
+
+        world_init(&w, 13, 1);
+        w.mbps = 10;
+        w.crash[0].party = 3;
+        w.crash[0].at_ns = 2 * (8 * (41 + 8)) * SIM_NS_PER_MS / 10000 + 1000;
+        w.crash[0].at_round = -1;
+        w.n_crash = 1;
+        sim = world_run(&w, &prm, 16);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        assert_int_equal(v.false_acc, 0);
+        assert_int_equal(v.ok, 12);
+        assert_int_equal(v.included, 12);
+        assert_int_equal(sim_metrics(sim)->rounds, 4);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * Crash times swept over the input broadcast for the products: 60 seeded
+ * (party, time) pairs for each n in {9, 13}, variance and dot_product,
+ * t = (n-1)/3 or (n-2)/2 (so n - 1 >= 2t + 1: one crash is within the
+ * README's bound n - (2t+1)), robust and fast, 10 ms or no latency.  Never a wrong output,
+ * never an accusation; every live party outputs (over n - 1 or n
+ * inputs) unless dot_product lost the input of party 0 or 1 (the
+ * parties lacking it abort).  The agreement ran in some trials (rounds
+ * 4), left the input out in some and kept it in others.
+ */
+static void
+test_shamir_sim_crash_sweep_products(void **state)
+{
+    static const int ns[] = {9, 13};
+    int agreed = 0, kept = 0, left_out = 0;
+
+    (void)state;
+    for (size_t a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+        for (int k = 0; k < 60; k++) {
+            int n = ns[a];
+            struct world w;
+            struct shamir_params prm;
+            struct sim *sim;
+            struct verdict v;
+
+            world_init(&w, n, 1 + (size_t)(k % 2));
+            crash_in_broadcast(&w);
+            w.no_latency = k % 7 == 3;
+            memset(&prm, 0, sizeof(prm));
+            prm.comp.kind = k % 3 == 2 ? COMPUTATION_DOT_PRODUCT : COMPUTATION_VARIANCE;
+            prm.comp.length = w.L;
+            prm.threshold = k % 4 < 2 ? (n - 1) / 3 : (n - 2) / 2;
+            prm.robust = k % 5 != 0;
+            sim = world_run(&w, &prm, 7000 + (uint64_t)(k + 100 * n));
+            v = judge(sim, &w, &prm.comp);
+            assert_int_equal(v.wrong, 0);
+            assert_int_equal(v.false_acc, 0);
+            if (prm.comp.kind == COMPUTATION_VARIANCE || w.crash[0].party >= 2) {
+                assert_int_equal(v.ok, n - 1);
+            }
+            if (prm.comp.kind == COMPUTATION_VARIANCE) {
+                assert_true(v.included == n - 1 || v.included == n);
+                agreed += sim_metrics(sim)->rounds == 4;
+                kept += v.included == n;
+                left_out += v.included == n - 1;
+            }
+            sim_destroy(sim);
+        }
+    }
+    assert_true(agreed > 0);
+    assert_true(kept > 0);
+    assert_true(left_out > 0);
+}
+
+/*
+ * A crash in the middle of the resharing broadcast: 25 parties, t = 11,
+ * dot_product, no latency, party 9 crashes 0.92 ms in, while its
+ * resharing leaves.  The 4 parties that heard it had all 25 resharings
+ * and entered the output round at once, their output view (T of 25)
+ * shared by nobody else; the 20 others waited for the resharing round's
+ * timeout.  Before, the 4 parties' output round timed out just as the
+ * 20 shares of the other view arrived, and they aborted.  Now a product's
+ * output round that cannot decode yet waits until t0 + 3 timeouts: all
+ * 24 live parties output.
+ */
+static void
+test_shamir_sim_crash_mid_reshare(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_DOT_PRODUCT, .length = 2}, .threshold = 11, .robust = 1};
+    struct sim *sim;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 25, 2);
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.crash[0].party = 9;
+    w.crash[0].at_ns = 919700;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 9559);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.wrong, 0);
+    assert_int_equal(v.false_acc, 0);
+    assert_int_equal(v.ok, 24);
+    sim_destroy(sim);
+}
+
 static int g_toggle = -1; /* the input a view equivocator claims to hold or lack */
 
 static uint32_t
@@ -857,6 +984,98 @@ test_shamir_sim_crash_view_equivocation(void **state)
     g_toggle = -1;
     assert_true(ok > 0);
     assert_true(inside > 0);
+}
+
+/*
+ * A resharer that lies about its view (adapter.h: a resharing is
+ * [2][u32 k][k ids][values] when k inputs were left out): it claims to
+ * lack input g_lie_in[self] as well as those the honest parties lack.
+ * Its values are left intact (the behaviour only marks it corrupted).
+ */
+static int g_lie_in[MAXN];
+
+static enum sim_adv_action
+view_lie(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
+{
+    int self = sim_party_id(p);
+
+    (void)b;
+    (void)to;
+    if (*len >= 5 && msg[0] == 2 && g_lie_in[self] >= 0) {
+        uint32_t k = rd32(msg + 1), ids[MAXN + 1], m = 0;
+        uint8_t vals[64];
+        size_t nv = *len - 5 - 4 * (size_t)k;
+        int placed = 0;
+
+        assert_true(k <= MAXN && nv <= sizeof(vals) && *len + 4 <= cap);
+        memcpy(vals, msg + 5 + 4 * (size_t)k, nv);
+        for (uint32_t e = 0; e < k; e++) {
+            uint32_t id = rd32(msg + 5 + 4 * e);
+
+            if (!placed && id > (uint32_t)g_lie_in[self]) {
+                ids[m++] = (uint32_t)g_lie_in[self];
+                placed = 1;
+            }
+            ids[m++] = id;
+        }
+        if (!placed) {
+            ids[m++] = (uint32_t)g_lie_in[self];
+        }
+        wr32(msg + 1, m);
+        for (uint32_t e = 0; e < m; e++) {
+            wr32(msg + 5 + 4 * e, ids[e]);
+        }
+        memcpy(msg + 5 + 4 * (size_t)m, vals, nv);
+        *len = 5 + 4 * (size_t)m + nv;
+    }
+    return SIM_ADV_SEND;
+}
+
+/*
+ * Fewer than 2t + 1 holders of S*: 7 parties, t = 2, variance, party 4
+ * silent from the start (every view lacks input 4), corrupted parties 5
+ * and 6 reshare claiming to lack input 0 and input 1 as well.  Inputs 0
+ * and 1 are held by 6 of the 7 views (>= 2t + 1, lacked by <= t), so S*
+ * leaves only input 4 out and its holders are the 4 honest live parties:
+ * fewer than 2t + 1 = 5, so every honest party aborts after the
+ * resharing round - no output, no accusation.
+ */
+static void
+test_shamir_sim_mul_agree_too_few_holders(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_protocol proto = shamir_protocol;
+    struct sim *sim;
+    struct verdict v;
+
+    (void)state;
+    proto.tamper = view_lie;
+    for (int i = 0; i < MAXN; i++) {
+        g_lie_in[i] = -1;
+    }
+    g_lie_in[5] = 0;
+    g_lie_in[6] = 1;
+    world_init(&w, 7, 2);
+    w.proto = &proto;
+    w.beh[5] = SIM_EQUIVOCATE;
+    w.beh[6] = SIM_EQUIVOCATE;
+    w.crash[0].party = 4;
+    w.crash[0].at_ns = 0;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 77);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.wrong, 0);
+    assert_int_equal(v.false_acc, 0);
+    assert_int_equal(v.ok, 0);
+    assert_int_equal(v.aborted, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_non_null(
+            strstr(sim_party_result(sim, i)->abort_reason, "fewer than 2t+1 parties hold"));
+    }
+    sim_destroy(sim);
 }
 
 static void
@@ -1078,6 +1297,62 @@ test_shamir_sim_mul_cost_per_field(void **state)
     }
 }
 
+/*
+ * The product agreement under memory failures: 7 parties, t = 2,
+ * variance, no latency, party 6 crashes after 3 of its input shares left;
+ * party 5 computes slowly, so resharings over S* reach it before its own
+ * decision.  The clean run agrees (rounds 4, included 6); with any one
+ * allocation failing the run ends cleanly, without a wrong output or a
+ * leak.
+ */
+static void
+test_shamir_sim_mul_agree_oom(void **state)
+{
+    struct world w;
+    struct shamir_params prm = {
+        .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct verdict v;
+
+    (void)state;
+    world_init(&w, 7, 2);
+    w.mbps = 10;
+    w.no_latency = 1;
+    w.slow = 5;
+    w.crash[0].party = 6;
+    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
+    w.crash[0].at_round = -1;
+    w.n_crash = 1;
+    sim = world_run(&w, &prm, 3);
+    v = judge(sim, &w, &prm.comp);
+    assert_int_equal(v.ok, 6);
+    assert_int_equal(v.included, 6);
+    assert_int_equal(sim_metrics(sim)->rounds, 4);
+    sim_destroy(sim);
+    sim_config_init(&c, w.n, 3);
+    c.inputs = w.inp;
+    c.input_len = w.lens;
+    c.net.bandwidth_mbps = 10;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = w.crash;
+    world_profile(&w, &c);
+    for (int k = 0; k < 1500; k++) {
+        int rc;
+
+        sim = NULL;
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, &w, &prm.comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
 int
 main(void)
 {
@@ -1099,6 +1374,11 @@ main(void)
         cmocka_unit_test(test_shamir_sim_oom),
         cmocka_unit_test(test_shamir_sim_agree_oom),
         cmocka_unit_test(test_shamir_sim_mul_cost_per_field),
+        cmocka_unit_test(test_shamir_sim_crash_mid_broadcast_variance),
+        cmocka_unit_test(test_shamir_sim_crash_sweep_products),
+        cmocka_unit_test(test_shamir_sim_mul_agree_oom),
+        cmocka_unit_test(test_shamir_sim_crash_mid_reshare),
+        cmocka_unit_test(test_shamir_sim_mul_agree_too_few_holders),
     };
 
     mpcsim_test_init();
