@@ -36,8 +36,11 @@
  */
 /* 1: the first baselines.  2: the network model of issues 16/17 (tcp
  * slow start, 6 MiB receive window, per-transmission loss, faults on
- * bytes in flight, RTT = forward + return) and exact 128-bit outputs. */
-#define MPCSIM_MODEL_VERSION 2
+ * bytes in flight, RTT = forward + return) and exact 128-bit outputs.
+ * 3: Shamir's view agreement after a crash mid-broadcast (issue 16),
+ * secagg's tagged client sets (one byte more per set message), m127
+ * products priced at field_mul_m127, abort rows without an output. */
+#define MPCSIM_MODEL_VERSION 3
 
 /* `mpcsim check ARGS`; argv[0] is "check".  Returns the exit code above. */
 int cli_check(int argc, char **argv);
