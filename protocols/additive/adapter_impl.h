@@ -24,6 +24,7 @@
 #include "common/alloc.h"
 #include "protocols/additive/adapter.h"
 #include "protocols/additive/additive.h"
+#include "protocols/field/perturb_impl.h"
 #include "protocols/round.h"
 
 #if defined(FIELD_INST_M61)
@@ -880,31 +881,6 @@ ad__on_timer(struct sim_party *p, uint64_t id)
  * The adversary
  * ------------------------------------------------------------------ */
 
-/* A uniform non-zero element from the adversary's stream. */
-static FE
-ad__nonzero(struct fp_stream *s)
-{
-    FE e;
-
-    do {
-        e = FE_stream_next(s);
-    } while (e == 0);
-    return e;
-}
-
-/* Add a random non-zero error to every element of msg[off, len). */
-static void
-ad__perturb(struct fp_stream *s, uint8_t *msg, size_t off, size_t len)
-{
-    for (size_t o = off; o + FE_BYTES <= len; o += FE_BYTES) {
-        FE v;
-
-        if (FE_decode(&v, msg + o) == 0) {
-            FE_encode(msg + o, FE_add(v, ad__nonzero(s)));
-        }
-    }
-}
-
 static enum sim_adv_action
 ad__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
 {
@@ -918,12 +894,12 @@ ad__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
     switch (b) {
     case SIM_CORRUPT_SHARES:
         if (type == AD_MSG_OPEN_MUL || type == AD_MSG_OPEN_OUT) {
-            ad__perturb(st->adv, msg, 1, *len);
+            field_perturb(st->adv, msg, 1, *len);
         }
         return SIM_ADV_SEND;
     case SIM_EQUIVOCATE:
         if ((type == AD_MSG_OPEN_MUL || type == AD_MSG_OPEN_OUT) && (to & 1)) {
-            ad__perturb(st->adv, msg, 1, *len);
+            field_perturb(st->adv, msg, 1, *len);
         }
         return SIM_ADV_SEND;
     case SIM_WRONG_MAC:
@@ -931,7 +907,7 @@ ad__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
             return SIM_ADV_SEND;
         }
         if (st->adv_delta == 0) {
-            st->adv_delta = ad__nonzero(st->adv);
+            st->adv_delta = field_nonzero(st->adv);
         }
         if (type == AD_MSG_COMMIT && *len == 1 + ADDITIVE_COMMIT_BYTES) {
             AD_FN(additive_commit)(msg + 1, FE_add(st->my_sigma, st->adv_delta), st->my_nonce);

@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "protocols/field/perturb_impl.h"
 #include "protocols/round.h"
 #include "protocols/shamir/adapter.h"
 #include "protocols/shamir/shamir.h"
@@ -1707,30 +1708,6 @@ sh__on_timer(struct sim_party *p, uint64_t id)
 
 /* ------------------------------------------------------------------ */
 
-static FE
-sh__nonzero(struct fp_stream *s)
-{
-    FE e;
-
-    do {
-        e = FE_stream_next(s);
-    } while (e == 0);
-    return e;
-}
-
-/* Add a random non-zero error to every element of msg[off, len). */
-static void
-sh__perturb(struct fp_stream *s, uint8_t *msg, size_t off, size_t len)
-{
-    for (size_t o = off; o + FE_BYTES <= len; o += FE_BYTES) {
-        FE v;
-
-        if (FE_decode(&v, msg + o) == 0) {
-            FE_encode(msg + o, FE_add(v, sh__nonzero(s)));
-        }
-    }
-}
-
 static enum sim_adv_action
 sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size_t *len, size_t cap)
 {
@@ -1748,11 +1725,11 @@ sh__tamper(struct sim_party *p, enum sim_behaviour b, int to, uint8_t *msg, size
                                                                : 1;
     switch (b) {
     case SIM_CORRUPT_SHARES:
-        sh__perturb(st->adv, msg, off, *len);
+        field_perturb(st->adv, msg, off, *len);
         return SIM_ADV_SEND;
     case SIM_EQUIVOCATE:
         if (to & 1) {
-            sh__perturb(st->adv, msg, off, *len);
+            field_perturb(st->adv, msg, off, *len);
         }
         return SIM_ADV_SEND;
     case SIM_WITHHOLD:
