@@ -1187,11 +1187,60 @@ test_shamir_sim_oom(void **state)
 }
 
 /*
- * The view agreement under memory failures: 7 parties, t = 2, no latency,
- * party 6 crashes after 3 of its input shares left (a 3/3 split); party
- * 5 computes slowly, so shares over S* reach it before its own decision.  The clean run
- * agrees (rounds 3, included 6); with any one allocation failing the run
- * ends cleanly (parties abort or the run fails), without a leak.
+ * A crash mid-broadcast that splits the views, under memory failures:
+ * 7 parties of world w (prm ready), 10 Mbit/s, no latency, party 6
+ * crashes after 3 of its input shares left; party 5 computes slowly, so
+ * the messages over S* reach it before its own decision.  The clean run
+ * agrees (every live party ok, included 6, `rounds` as given); with any
+ * one of 1500 allocations failing the run ends cleanly (rc 0 or
+ * MPCSIM_ENOMEM), without a wrong output or a leak.
+ */
+static void
+split_oom(struct world *w, const struct shamir_params *prm, int64_t rounds)
+{
+    struct sim_config c;
+    struct sim *sim = NULL;
+    struct verdict v;
+
+    w->mbps = 10;
+    w->no_latency = 1;
+    w->slow = 5;
+    w->crash[0].party = 6;
+    w->crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
+    w->crash[0].at_round = -1;
+    w->n_crash = 1;
+    sim = world_run(w, prm, 3);
+    v = judge(sim, w, &prm->comp);
+    assert_int_equal(v.ok, 6);
+    assert_int_equal(v.included, 6);
+    assert_int_equal(sim_metrics(sim)->rounds, rounds);
+    sim_destroy(sim);
+    sim_config_init(&c, w->n, 3);
+    c.inputs = w->inp;
+    c.input_len = w->lens;
+    c.net.bandwidth_mbps = 10;
+    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
+    c.faults.n_crashes = 1;
+    c.faults.crashes = w->crash;
+    world_profile(w, &c);
+    for (int k = 0; k < 1500; k++) {
+        int rc;
+
+        sim = NULL;
+        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, prm), 0);
+        mpcsim_test_fail_alloc_after(k);
+        rc = sim_run(sim);
+        mpcsim_test_fail_alloc_after(-1);
+        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
+        v = judge(sim, w, &prm->comp);
+        assert_int_equal(v.wrong, 0);
+        sim_destroy(sim);
+    }
+}
+
+/*
+ * The view agreement (weighted_sum: a 3/3 split, one extra round) under
+ * memory failures.
  */
 static void
 test_shamir_sim_agree_oom(void **state)
@@ -1199,48 +1248,12 @@ test_shamir_sim_agree_oom(void **state)
     struct world w;
     struct shamir_params prm = {
         .comp = {.kind = COMPUTATION_WEIGHTED_SUM, .length = 2}, .threshold = 2, .robust = 1};
-    struct sim_config c;
-    struct sim *sim = NULL;
-    struct verdict v;
 
     (void)state;
     world_init(&w, 7, 2);
     prm.comp.weights = w.weights;
     prm.comp.n_weights = 7;
-    w.mbps = 10;
-    w.no_latency = 1;
-    w.slow = 5;
-    w.crash[0].party = 6;
-    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
-    w.crash[0].at_round = -1;
-    w.n_crash = 1;
-    sim = world_run(&w, &prm, 3);
-    v = judge(sim, &w, &prm.comp);
-    assert_int_equal(v.ok, 6);
-    assert_int_equal(v.included, 6);
-    assert_int_equal(sim_metrics(sim)->rounds, 3);
-    sim_destroy(sim);
-    sim_config_init(&c, w.n, 3);
-    c.inputs = w.inp;
-    c.input_len = w.lens;
-    c.net.bandwidth_mbps = 10;
-    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
-    c.faults.n_crashes = 1;
-    c.faults.crashes = w.crash;
-    world_profile(&w, &c);
-    for (int k = 0; k < 1500; k++) {
-        int rc;
-
-        sim = NULL;
-        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
-        mpcsim_test_fail_alloc_after(k);
-        rc = sim_run(sim);
-        mpcsim_test_fail_alloc_after(-1);
-        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
-        v = judge(sim, &w, &prm.comp);
-        assert_int_equal(v.wrong, 0);
-        sim_destroy(sim);
-    }
+    split_oom(&w, &prm, 3);
 }
 
 /* Party 0's compute (ns) of an honest run of `kind` whose only priced
@@ -1298,12 +1311,8 @@ test_shamir_sim_mul_cost_per_field(void **state)
 }
 
 /*
- * The product agreement under memory failures: 7 parties, t = 2,
- * variance, no latency, party 6 crashes after 3 of its input shares left;
- * party 5 computes slowly, so resharings over S* reach it before its own
- * decision.  The clean run agrees (rounds 4, included 6); with any one
- * allocation failing the run ends cleanly, without a wrong output or a
- * leak.
+ * The product agreement (variance: one resharing over S*, rounds 4) under
+ * memory failures.
  */
 static void
 test_shamir_sim_mul_agree_oom(void **state)
@@ -1311,46 +1320,10 @@ test_shamir_sim_mul_agree_oom(void **state)
     struct world w;
     struct shamir_params prm = {
         .comp = {.kind = COMPUTATION_VARIANCE, .length = 2}, .threshold = 2, .robust = 1};
-    struct sim_config c;
-    struct sim *sim = NULL;
-    struct verdict v;
 
     (void)state;
     world_init(&w, 7, 2);
-    w.mbps = 10;
-    w.no_latency = 1;
-    w.slow = 5;
-    w.crash[0].party = 6;
-    w.crash[0].at_ns = 3 * (8 * (41 + 16)) * SIM_NS_PER_MS / 10000 + 1000;
-    w.crash[0].at_round = -1;
-    w.n_crash = 1;
-    sim = world_run(&w, &prm, 3);
-    v = judge(sim, &w, &prm.comp);
-    assert_int_equal(v.ok, 6);
-    assert_int_equal(v.included, 6);
-    assert_int_equal(sim_metrics(sim)->rounds, 4);
-    sim_destroy(sim);
-    sim_config_init(&c, w.n, 3);
-    c.inputs = w.inp;
-    c.input_len = w.lens;
-    c.net.bandwidth_mbps = 10;
-    c.round_timeout_ns = 1000 * SIM_NS_PER_MS;
-    c.faults.n_crashes = 1;
-    c.faults.crashes = w.crash;
-    world_profile(&w, &c);
-    for (int k = 0; k < 1500; k++) {
-        int rc;
-
-        sim = NULL;
-        assert_int_equal(sim_create(&sim, &c, &shamir_protocol, &prm), 0);
-        mpcsim_test_fail_alloc_after(k);
-        rc = sim_run(sim);
-        mpcsim_test_fail_alloc_after(-1);
-        assert_true(rc == 0 || rc == MPCSIM_ENOMEM);
-        v = judge(sim, &w, &prm.comp);
-        assert_int_equal(v.wrong, 0);
-        sim_destroy(sim);
-    }
+    split_oom(&w, &prm, 4);
 }
 
 int
