@@ -180,7 +180,7 @@ q_push(struct queue_bench *qb, int64_t t)
     struct sim__event ev = {0};
 
     ev.time = t;
-    ev.seq = qb->seq++;
+    ev.u.id = qb->seq++;
     switch (qb->radix) {
     case QB_HEAP:
         return sim__heapq_push(&qb->hq, &ev);

@@ -212,7 +212,6 @@ sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux, void *ptr
     struct sim__event ev;
 
     ev.time = time;
-    ev.seq = sim->seq++;
     ev.u.ptr = ptr;
     ev.party = party;
     ev.aux = aux;
@@ -225,7 +224,6 @@ push_timer(struct sim *sim, int64_t time, uint32_t party, uint64_t id)
     struct sim__event ev;
 
     ev.time = time;
-    ev.seq = sim->seq++;
     ev.u.id = id;
     ev.party = party;
     ev.aux = SIM__EV_AUX(SIM__EV_TIMER, 0);

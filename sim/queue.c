@@ -2,9 +2,10 @@
 /*
  * sim/queue.c - see queue.h.
  *
- * Both queues keep 32-byte events in flat arrays that double when full;
- * nothing is allocated per event.  The 4-ary heap's children of node i are
- * 4i+1 .. 4i+4, so a node's children share a 128-byte span.  The radix
+ * The queues keep 24-byte events (the 4-ary heap 32-byte entries) in flat
+ * arrays that double when full; nothing is allocated per event.  The 4-ary
+ * heap's children of node i are 4i+1 .. 4i+4, so a node's children share a
+ * 128-byte span.  The radix
  * heap redistributes a bucket in three passes (minimum, counts, moves) so
  * that it can reserve every target bucket before moving anything: an
  * allocation failure leaves the queue intact.  A bucket emptied by a
@@ -41,23 +42,42 @@ sim__pool_advise(void *p, size_t len)
 #endif
 }
 
+/* Grow the array *arr of `size`-byte elements to hold `need` (doubling
+ * from *cap, or RADIX_MIN_CAP).  0 or MPCSIM_ENOMEM (*arr unchanged). */
 static int
-grow(struct sim__event **arr, size_t *cap, size_t need)
+grow_array(void **arr, size_t *cap, size_t need, size_t size)
 {
     size_t c = *cap == 0 ? RADIX_MIN_CAP : *cap;
-    struct sim__event *p;
+    void *p;
 
     while (c < need) {
         c *= 2;
     }
-    p = mpcsim_reallocarray(*arr, c, sizeof(**arr));
+    p = mpcsim_reallocarray(*arr, c, size);
     if (p == NULL) {
         return MPCSIM_ENOMEM;
     }
     *arr = p;
     *cap = c;
-    sim__pool_advise(p, c * sizeof(**arr));
+    sim__pool_advise(p, c * size);
     return 0;
+}
+
+static int
+grow(struct sim__event **arr, size_t *cap, size_t need)
+{
+    void *p = *arr;
+    int rc = grow_array(&p, cap, need, sizeof(**arr));
+
+    *arr = p;
+    return rc;
+}
+
+/* (a.time, a.seq) < (b.time, b.seq) */
+static inline int
+heapq_before(const struct sim__heapq_entry *a, const struct sim__heapq_entry *b)
+{
+    return a->ev.time < b->ev.time || (a->ev.time == b->ev.time && a->seq < b->seq);
 }
 
 /* ---- 4-ary heap with a FIFO lane ------------------------------------ */
@@ -85,7 +105,7 @@ static int
 lane_grow(struct sim__heapq *q)
 {
     size_t nc = q->lane_cap == 0 ? HEAPQ_MIN_CAP : 2 * q->lane_cap;
-    struct sim__event *nl = mpcsim_reallocarray(NULL, nc, sizeof(*nl));
+    struct sim__heapq_entry *nl = mpcsim_reallocarray(NULL, nc, sizeof(*nl));
 
     if (nl == NULL) {
         return MPCSIM_ENOMEM;
@@ -104,6 +124,7 @@ lane_grow(struct sim__heapq *q)
 int
 sim__heapq_push(struct sim__heapq *q, const struct sim__event *ev)
 {
+    struct sim__heapq_entry e = {*ev, q->seq++};
     size_t i;
 
     /* The lane takes a run of equal times: its events stay in seq order. */
@@ -111,30 +132,32 @@ sim__heapq_push(struct sim__heapq *q, const struct sim__event *ev)
         if (q->lane_n == q->lane_cap && lane_grow(q) < 0) {
             return MPCSIM_ENOMEM;
         }
-        q->lane[(q->lane_head + q->lane_n) & (q->lane_cap - 1)] = *ev;
+        q->lane[(q->lane_head + q->lane_n) & (q->lane_cap - 1)] = e;
         q->lane_n++;
         q->lane_time = ev->time;
         goto out;
     }
     if (q->n == q->cap) {
         size_t c = q->cap < HEAPQ_MIN_CAP ? HEAPQ_MIN_CAP : q->cap;
+        void *h = q->heap;
 
-        if (grow(&q->heap, &c, q->n + 1) < 0) {
+        if (grow_array(&h, &c, q->n + 1, sizeof(*q->heap)) < 0) {
             return MPCSIM_ENOMEM;
         }
+        q->heap = h;
         q->cap = c;
     }
     i = q->n++;
     while (i > 0) {
         size_t parent = (i - 1) / 4;
 
-        if (!sim__event_before(ev, &q->heap[parent])) {
+        if (!heapq_before(&e, &q->heap[parent])) {
             break;
         }
         q->heap[i] = q->heap[parent];
         i = parent;
     }
-    q->heap[i] = *ev;
+    q->heap[i] = e;
 out:
     if (q->n + q->lane_n > q->peak) {
         q->peak = q->n + q->lane_n;
@@ -145,10 +168,10 @@ out:
 static void
 heap_pop_top(struct sim__heapq *q, struct sim__event *out)
 {
-    struct sim__event last;
+    struct sim__heapq_entry last;
     size_t i = 0, n;
 
-    *out = q->heap[0];
+    *out = q->heap[0].ev;
     n = --q->n;
     if (n == 0) {
         return;
@@ -163,11 +186,11 @@ heap_pop_top(struct sim__heapq *q, struct sim__event *out)
         best = c;
         end = c + 4 < n ? c + 4 : n;
         for (size_t k = c + 1; k < end; k++) {
-            if (sim__event_before(&q->heap[k], &q->heap[best])) {
+            if (heapq_before(&q->heap[k], &q->heap[best])) {
                 best = k;
             }
         }
-        if (!sim__event_before(&q->heap[best], &last)) {
+        if (!heapq_before(&q->heap[best], &last)) {
             break;
         }
         q->heap[i] = q->heap[best];
@@ -181,10 +204,10 @@ int
 sim__heapq_pop(struct sim__heapq *q, struct sim__event *out)
 {
     if (q->lane_n > 0) {
-        struct sim__event *h = &q->lane[q->lane_head];
+        const struct sim__heapq_entry *h = &q->lane[q->lane_head];
 
-        if (q->n == 0 || sim__event_before(h, &q->heap[0])) {
-            *out = *h;
+        if (q->n == 0 || heapq_before(h, &q->heap[0])) {
+            *out = h->ev;
             q->lane_head = (q->lane_head + 1) & (q->lane_cap - 1);
             q->lane_n--;
             return 1;
@@ -485,7 +508,6 @@ tq_open_group(struct sim__timeq *q, struct sim__tq_cache *slot)
         gid = q->groups_used++;
     }
     m.time = slot->time;
-    m.seq = 0;
     m.u.id = gid;
     m.party = 0;
     m.aux = SIM__TQ_MARKER;
@@ -568,7 +590,6 @@ sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
         g->tail = bi;
         b = sim__tq_block_at(q, bi);
     }
-    b->seq_lo[b->n] = (uint32_t)ev->seq;
     b->ev[b->n].u.id = ev->u.id;
     b->ev[b->n].party = ev->party;
     b->ev[b->n].aux = ev->aux;
@@ -624,7 +645,6 @@ sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out)
         q->cur = (uint32_t)out->u.id;
     }
     out->time = g->time;
-    out->seq = b->seq_lo[g->off];
     out->u.id = b->ev[g->off].u.id;
     out->party = b->ev[g->off].party;
     out->aux = b->ev[g->off].aux;

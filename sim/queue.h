@@ -2,12 +2,15 @@
 /*
  * sim/queue.h - the engine's event queues (internal to sim/ and its bench).
  *
- * An event is a 32-byte record ordered by (time, seq), seq being the
- * engine's global insertion counter, so equal times pop first-in
- * first-out.  Two interchangeable queues hold them, both in flat arrays
- * with no allocation per event:
+ * An event is a 24-byte record ordered by (time, insertion order): equal
+ * times pop first-in first-out.  No event carries a sequence number: the
+ * radix heap and the grouped queue are stable by construction (every move
+ * is an append), and only the 4-ary heap, which is not, numbers its
+ * entries itself.  Three interchangeable queues hold them, all in flat
+ * arrays with no allocation per event:
  *
- *   sim__heapq   a 4-ary min-heap on (time, seq) plus a FIFO "lane" that
+ *   sim__heapq   a 4-ary min-heap on (time, its own insertion counter) plus
+ *                a FIFO "lane" that
  *                takes a run of events sharing one time (the current time,
  *                or the common arrival time of a broadcast wave) without
  *                heap work.  Pushes may be at any time.
@@ -16,16 +19,16 @@
  *                popped time is b-1.  Pushes must not be earlier than the
  *                last pop (a discrete-event simulator's invariant).  Equal
  *                times always share a bucket and every move is a stable
- *                append, so equal times pop in insertion (seq) order and
- *                the order is exactly (time, seq).
+ *                append, so equal times pop in insertion order.
  *   sim__timeq   the radix heap, with the events of a time that repeats
  *                grouped: the first event at a time is an ordinary heap
  *                entry; a second one opens a group for that time (one heap
  *                entry, a "group marker", queued behind the first), and
- *                later ones are appended to the group, a FIFO of 12-event
+ *                later ones are appended to the group, a FIFO of 15-event
  *                blocks.  A push finds its time's newest group through a
  *                direct-mapped cache (a miss starts over: a plain entry,
- *                then a new group), so equal times still pop in seq order.
+ *                then a new group), so equal times still pop in insertion
+ *                order.
  *                Dense timestamps (constant latency, a downlink's
  *                serialisation steps, broadcast waves) then cost the heap
  *                one entry per time, not per event; distinct times (drawn
@@ -46,7 +49,6 @@
 
 struct sim__event {
     int64_t time;
-    uint64_t seq;
     union {
         void *ptr;
         uint64_t id;
@@ -54,13 +56,7 @@ struct sim__event {
     uint32_t party;
     uint32_t aux;
 };
-
-/* (a.time, a.seq) < (b.time, b.seq) */
-static inline int
-sim__event_before(const struct sim__event *a, const struct sim__event *b)
-{
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
-}
+_Static_assert(sizeof(struct sim__event) == 24, "an event is 24 bytes");
 
 /* Ask the kernel to back the whole 2 MiB pages inside [p, p + len) with
  * huge pages (Linux THP "madvise" mode) when len >= SIM__POOL_HUGE_MIN: a
@@ -71,10 +67,17 @@ void sim__pool_advise(void *p, size_t len);
 
 /* ---- 4-ary heap with a FIFO lane ------------------------------------ */
 
+/* A heap entry: the event and its insertion number (ties' order). */
+struct sim__heapq_entry {
+    struct sim__event ev;
+    uint64_t seq;
+};
+
 struct sim__heapq {
-    struct sim__event *heap; /* heap[0 .. n) */
+    struct sim__heapq_entry *heap; /* heap[0 .. n) */
     size_t n, cap;
-    struct sim__event *lane; /* ring: lane[(head + i) & (lane_cap - 1)], i < lane_n */
+    uint64_t seq;                  /* entries pushed so far */
+    struct sim__heapq_entry *lane; /* ring: lane[(head + i) & (lane_cap - 1)], i < lane_n */
     size_t lane_head, lane_n, lane_cap;
     int64_t lane_time; /* every lane event has this time */
     size_t peak;       /* most events held at once */
@@ -82,7 +85,7 @@ struct sim__heapq {
 
 void sim__heapq_init(struct sim__heapq *q);
 void sim__heapq_clear(struct sim__heapq *q); /* frees the arrays */
-/* Add `ev` (seq already set, larger than every seq pushed so far). */
+/* Add `ev` (at any time). */
 MPCSIM_NODISCARD int sim__heapq_push(struct sim__heapq *q, const struct sim__event *ev);
 /* Remove the first event into *out; 0 if the queue is empty, else 1. */
 int sim__heapq_pop(struct sim__heapq *q, struct sim__event *out);
@@ -123,7 +126,7 @@ sim__radixq_size(const struct sim__radixq *q)
 
 #define SIM__TQ_NONE UINT32_MAX
 #define SIM__TQ_MARKER UINT32_MAX /* aux of a group's heap entry (u.id: group) */
-#define SIM__TQ_BLOCK 12          /* events per block: 248 bytes */
+#define SIM__TQ_BLOCK 15          /* events per block: 248 bytes */
 #define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
 #define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
 #define SIM__TQ_CACHE_BITS_MIN 8  /* time -> group cache: 256 slots (4 KiB) ... */
@@ -131,11 +134,11 @@ sim__radixq_size(const struct sim__radixq *q)
     14 /* ... doubling while groups outnumber a quarter of the                                     \
           slots or more times than slots took one over */
 
-/* Up to 12 queued events of one group (their time is the group's). */
+/* Up to 15 queued events of one group (their time is the group's): 16
+ * bytes each, 16.5 with the block's header. */
 struct sim__tq_block {
     uint32_t next; /* next block of the group, or of the free list */
     uint32_t n;    /* events written */
-    uint32_t seq_lo[SIM__TQ_BLOCK];
     struct {
         union {
             void *ptr;
@@ -229,7 +232,6 @@ sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
             uint32_t k = b->n;
 
             if (k < SIM__TQ_BLOCK && ev->aux != SIM__TQ_MARKER) {
-                b->seq_lo[k] = (uint32_t)ev->seq;
                 b->ev[k].u.id = ev->u.id;
                 b->ev[k].party = ev->party;
                 b->ev[k].aux = ev->aux;
@@ -245,8 +247,7 @@ sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
 }
 
 /* Remove the first event into *out; 1, 0 if empty, or MPCSIM_ENOMEM (queue
- * unchanged).  An event that waited in a group comes back with the low 32
- * bits of its seq.  Inline: the next event of the current group's head
+ * unchanged).  Inline: the next event of the current group's head
  * block; everything else is sim__timeq_pop_slow. */
 static inline int
 sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
@@ -264,7 +265,6 @@ sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
 
         if (k < b->n) {
             out->time = g->time;
-            out->seq = b->seq_lo[k];
             out->u.id = b->ev[k].u.id;
             out->party = b->ev[k].party;
             out->aux = b->ev[k].aux;

@@ -5,9 +5,9 @@
  *
  * The engine knows nothing of YAML, of protocols' internals or of the
  * field: a protocol is a `struct sim_protocol` (callbacks), its parameters
- * an opaque pointer.  Time is int64_t nanoseconds.  Events run in
- * (time, seq) order, seq being a global scheduling counter, so equal times
- * run first-in first-out and the same config + seed replays exactly: every
+ * an opaque pointer.  Time is int64_t nanoseconds.  Events run in order
+ * of time, equal times in the order they were scheduled (first-in
+ * first-out), so the same config + seed replays exactly: every
  * metric but wall time is identical across runs, machines and threads.
  *
  * Lifecycle of a trial:

@@ -185,7 +185,6 @@ struct sim {
     int64_t now;            /* time of the event being processed */
     /* Queue. */
     SIM__Q q;
-    uint64_t seq;
     /* Payload slabs. */
     void *free_list[SIM__PAYLOAD_CLASSES];
     void *slabs; /* chain of slabs (first word links) */

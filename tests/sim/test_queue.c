@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/sim/test_queue.c - the event queues pop in (time, seq) order,
- * equal times first-in first-out, under interleaved pushes and pops.
+ * tests/sim/test_queue.c - the event queues pop in (time, insertion)
+ * order, equal times first-in first-out, under interleaved pushes and
+ * pops.  Events carry no sequence number: each test numbers its pushes in
+ * `party` (or u.id) and checks the order by it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,12 +89,14 @@ anyq_peak(const struct anyq *q)
     return q->kind == Q_HEAP ? q->hq.peak : q->kind == Q_RADIX ? q->rq.peak : q->tq.peak;
 }
 
-/* A reference: check a popped sequence is (time, seq)-sorted. */
+/* A reference: check a popped sequence is sorted by (time, push number),
+ * the push number being `party`. */
 static void
 check_sorted(const struct sim__event *ev, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
-        assert_true(sim__event_before(&ev[i - 1], &ev[i]));
+        assert_true(ev[i - 1].time < ev[i].time ||
+                    (ev[i - 1].time == ev[i].time && ev[i - 1].party < ev[i].party));
     }
 }
 
@@ -105,7 +109,6 @@ run_interleaved(int kind, int64_t spread)
     struct anyq q;
     struct sim__event *out = test_malloc(2 * N_EV * sizeof(*out));
     size_t n_out = 0, pushed = 0;
-    uint64_t seq = 0;
     int64_t now = 0;
 
     anyq_init(&q, kind);
@@ -117,7 +120,6 @@ run_interleaved(int kind, int64_t spread)
 
             ev.time = now + (int64_t)(mpcsim_test_rand64() % 4) *
                                 (int64_t)(mpcsim_test_rand64() % (uint64_t)spread);
-            ev.seq = seq++;
             ev.party = (uint32_t)pushed;
             ev.aux = (uint32_t)(pushed * 7);
             ev.u.id = pushed * 13;
@@ -133,7 +135,6 @@ run_interleaved(int kind, int64_t spread)
             }
             assert_int_equal(got, 1);
             assert_true(ev.time >= now);
-            assert_int_equal(ev.seq, ev.party);
             assert_int_equal(ev.aux, ev.party * 7);
             assert_int_equal(ev.u.id, (uint64_t)ev.party * 13);
             now = ev.time;
@@ -173,7 +174,7 @@ test_queue_time_order(void **state)
 }
 
 /* A time whose cache slot is taken over by another time in between starts
- * over (a plain entry, then a group): its events still pop in seq order,
+ * over (a plain entry, then a group): its events still pop in push order,
  * and an event pushed at the current time while its group is being popped
  * comes after it. */
 static void
@@ -187,7 +188,7 @@ test_queue_time_split_groups(void **state)
     (void)state;
     sim__timeq_init(&q);
     ev.time = 100;
-    ev.seq = seq++;
+    ev.u.id = seq++;
     assert_int_equal(sim__timeq_push(&q, &ev), 0);
     /* Find a time sharing 100's cache slot and push it: it evicts 100. */
     for (int64_t t = 101; other < 0; t++) {
@@ -196,11 +197,11 @@ test_queue_time_split_groups(void **state)
         }
     }
     ev.time = other;
-    ev.seq = seq++;
+    ev.u.id = seq++;
     assert_int_equal(sim__timeq_push(&q, &ev), 0);
     for (int i = 0; i < 3; i++) {
         ev.time = 100;
-        ev.seq = seq++;
+        ev.u.id = seq++;
         assert_int_equal(sim__timeq_push(&q, &ev), 0);
     }
     assert_true(q.groups_used >= 1); /* 100 was split */
@@ -210,16 +211,16 @@ test_queue_time_split_groups(void **state)
         }
         assert_int_equal(sim__timeq_pop(&q, &got), 1);
         assert_int_equal(got.time, 100);
-        assert_int_equal(got.seq, want);
+        assert_int_equal(got.u.id, want);
         if (want == 2) {
             ev.time = 100; /* pushed at the current time, mid-group */
-            ev.seq = seq++;
+            ev.u.id = seq++;
             assert_int_equal(sim__timeq_push(&q, &ev), 0);
         }
     }
     assert_int_equal(sim__timeq_pop(&q, &got), 1);
     assert_int_equal(got.time, 100);
-    assert_int_equal(got.seq, 5);
+    assert_int_equal(got.u.id, 5);
     assert_int_equal(sim__timeq_pop(&q, &got), 1);
     assert_int_equal(got.time, other);
     assert_int_equal(sim__timeq_pop(&q, &got), 0);
@@ -244,7 +245,7 @@ test_queue_ties_fifo(void **state)
             struct sim__event e = {0};
 
             e.time = times[i];
-            e.seq = i;
+            e.u.id = i;
             assert_int_equal(anyq_push(&q, &e), 0);
         }
         for (int i = 0; i < 10; i++) {
@@ -253,9 +254,9 @@ test_queue_ties_fifo(void **state)
         while ((got = anyq_pop(&q, &ev)) == 1) {
             assert_true(ev.time >= last_t);
             if (ev.time == last_t) {
-                assert_true(ev.seq > last_seq[ev.time]);
+                assert_true(ev.u.id > last_seq[ev.time]);
             }
-            last_seq[ev.time] = ev.seq;
+            last_seq[ev.time] = ev.u.id;
             last_t = ev.time;
         }
         assert_int_equal(got, 0);
@@ -278,7 +279,7 @@ test_queue_oom(void **state)
     sim__radixq_init(&rq);
     for (int i = 0; i < 300; i++) {
         ev.time = 1000 - i;
-        ev.seq = (uint64_t)i;
+        ev.u.id = (uint64_t)i;
         mpcsim_test_fail_alloc_after(0);
         failures += sim__heapq_push(&hq, &ev) < 0;
         failures += sim__radixq_push(&rq, &ev) < 0;
@@ -318,7 +319,7 @@ test_queue_time_wave_groups(void **state)
     for (int s = 0; s < 50; s++) {
         for (int k = 0; k < 1000; k++) {
             ev.time = k;
-            ev.seq = seq;
+            ev.u.id = seq;
             ev.party = (uint32_t)seq++;
             assert_int_equal(sim__timeq_push(&q, &ev), 0);
         }
@@ -326,10 +327,10 @@ test_queue_time_wave_groups(void **state)
     assert_true(q.heap.peak <= 10000); /* 7632 here; 50 000 when thrashing */
     for (uint64_t i = 0, last_seq = 0; i < seq; i++) {
         assert_int_equal(sim__timeq_pop(&q, &ev), 1);
-        assert_true(ev.time > last || (ev.time == last && ev.seq > last_seq));
-        assert_int_equal(ev.seq, ev.party);
+        assert_true(ev.time > last || (ev.time == last && ev.u.id > last_seq));
+        assert_int_equal(ev.u.id, ev.party);
         last = ev.time;
-        last_seq = ev.seq;
+        last_seq = ev.u.id;
     }
     assert_int_equal(sim__timeq_pop(&q, &ev), 0);
     sim__timeq_clear(&q);
@@ -353,7 +354,7 @@ test_queue_time_oom(void **state)
         int rc;
 
         ev.time = (i * 7919) % 1500;
-        ev.seq = (uint64_t)i;
+        ev.u.id = (uint64_t)i;
         mpcsim_test_fail_alloc_after(i % 5 == 0 ? 0 : -1);
         rc = sim__timeq_push(&q, &ev);
         mpcsim_test_fail_alloc_after(-1);
