@@ -6,11 +6,13 @@
  * arrays that double when full; nothing is allocated per event.  The 4-ary
  * heap's children of node i are 4i+1 .. 4i+4, so a node's children share a
  * 128-byte span.  The radix
- * heap redistributes a bucket in three passes (minimum, counts, moves) so
- * that it can reserve every target bucket before moving anything: an
- * allocation failure leaves the queue intact.  A bucket emptied by a
- * redistribution gives its memory back when it is large, which bounds the
- * radix heap's slack at about one extra copy of the largest bucket.
+ * heap redistributes a bucket in two passes (counts, moves) so that it can
+ * reserve every target bucket before moving anything: an allocation
+ * failure leaves the queue intact; each bucket's minimum is kept by the
+ * pushes.  A bucket emptied by a redistribution gives its memory back when
+ * it is large, which bounds the radix heap's slack at about one extra copy
+ * of the largest bucket (plus the sorted run and its sort buffer, 1.5 MiB
+ * each, allocated at the first sort).
  */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "sim/queue.h"
@@ -247,6 +249,8 @@ sim__radixq_clear(struct sim__radixq *q)
     for (int b = 0; b < SIM__RADIX_BUCKETS; b++) {
         mpcsim_free(q->b[b].ev);
     }
+    mpcsim_free(q->run);
+    mpcsim_free(q->tmp);
     sim__radixq_init(q);
 }
 
@@ -255,38 +259,112 @@ int
 sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev)
 {
     uint64_t key = (uint64_t)ev->time;
+    unsigned bi;
     struct sim__radix_bucket *b;
 
     MPCSIM_ASSERT(ev->time >= 0 && key >= q->last);
-    b = &q->b[radix_bucket(key, q->last)];
+    bi = radix_bucket(key, q->last);
+    b = &q->b[bi];
     if (b->n == b->cap && grow(&b->ev, &b->cap, b->n + 1) < 0) {
         return MPCSIM_ENOMEM;
     }
+    if (b->n == 0 || key < b->min) {
+        b->min = key;
+    }
     b->ev[b->n++] = *ev;
+    q->nonempty |= (uint64_t)1 << bi;
     if (++q->size > q->peak) {
         q->peak = q->size;
     }
     return 0;
 }
 
-/* Refill bucket 0 from the lowest non-empty bucket.  0 or MPCSIM_ENOMEM. */
+#define RUN_DIGIT 11
+
+/*
+ * Sort bucket src (n events, times in [min, min + 2^bits)) by time into
+ * q->run, stably, and empty it: LSD radix sort on time - min, 11-bit
+ * digits, ping-ponging between run and tmp (digits every event shares are
+ * skipped).  0, or MPCSIM_ENOMEM with nothing changed.
+ */
+static int
+radix_sort_run(struct sim__radixq *q, struct sim__radix_bucket *src, unsigned bits)
+{
+    const size_t n = src->n;
+    const uint64_t min = src->min;
+    struct sim__event *from = src->ev, *to;
+    size_t count[(size_t)1 << RUN_DIGIT];
+
+    if (q->run == NULL) {
+        q->run = mpcsim_reallocarray(NULL, SIM__RADIX_RUN_MAX, sizeof(*q->run));
+        q->tmp = mpcsim_reallocarray(NULL, SIM__RADIX_RUN_MAX, sizeof(*q->tmp));
+        if (q->run == NULL || q->tmp == NULL) {
+            mpcsim_free(q->run);
+            mpcsim_free(q->tmp);
+            q->run = q->tmp = NULL;
+            return MPCSIM_ENOMEM;
+        }
+    }
+    to = q->run;
+    for (unsigned shift = 0; shift < bits; shift += RUN_DIGIT) {
+        const uint64_t mask = ((uint64_t)1 << RUN_DIGIT) - 1;
+        size_t sum = 0;
+        int skip = 0;
+
+        memset(count, 0, sizeof(count));
+        for (size_t k = 0; k < n; k++) {
+            count[(((uint64_t)from[k].time - min) >> shift) & mask]++;
+        }
+        for (size_t d = 0; d <= mask; d++) {
+            size_t c = count[d];
+
+            skip |= c == n;
+            count[d] = sum;
+            sum += c;
+        }
+        if (skip) {
+            continue; /* every event has this digit: the order stands */
+        }
+        for (size_t k = 0; k < n; k++) {
+            to[count[(((uint64_t)from[k].time - min) >> shift) & mask]++] = from[k];
+        }
+        from = to;
+        to = from == q->run ? q->tmp : q->run;
+    }
+    if (from != q->run) {
+        memcpy(q->run, from, n * sizeof(*from));
+    }
+    q->run_head = 0;
+    q->run_n = n;
+    src->n = 0;
+    q->nonempty &= ~((uint64_t)1 << (unsigned)(src - q->b));
+    return 0;
+}
+
+/*
+ * Bucket 0 is empty: bring the next events forward from the lowest
+ * non-empty bucket i (buckets 0 .. i-1 are then empty).  A bucket of
+ * RUN_MIN ... RUN_MAX events becomes the sorted run when the run is empty
+ * (returns 1); otherwise it is redistributed into buckets 0 .. i-1 (one
+ * pass to count each target's events, so that every target is reserved
+ * before anything moves and an allocation failure leaves the queue
+ * intact, one to move them).  0, 1 or MPCSIM_ENOMEM.
+ */
 static int
 radix_refill(struct sim__radixq *q)
 {
     size_t count[SIM__RADIX_BUCKETS] = {0};
     struct sim__radix_bucket *src;
     uint64_t min;
-    int i = 1;
+    unsigned i;
 
-    while (q->b[i].n == 0) {
-        i++;
-    }
+    MPCSIM_ASSERT((q->nonempty & ~(uint64_t)1) != 0);
+    i = (unsigned)__builtin_ctzll(q->nonempty & ~(uint64_t)1);
     src = &q->b[i];
-    min = (uint64_t)src->ev[0].time;
-    for (size_t k = 1; k < src->n; k++) {
-        uint64_t t = (uint64_t)src->ev[k].time;
-
-        min = t < min ? t : min;
+    min = src->min;
+    if (q->run_head == q->run_n && src->n >= SIM__RADIX_RUN_MIN && src->n <= SIM__RADIX_RUN_MAX &&
+        radix_sort_run(q, src, i) == 0) {
+        return 1; /* (a failed sort is only a missed optimisation) */
     }
     for (size_t k = 0; k < src->n; k++) {
         count[radix_bucket((uint64_t)src->ev[k].time, min)]++;
@@ -298,20 +376,28 @@ radix_refill(struct sim__radixq *q)
         q->b[0] = *src;
         *src = tmp;
         q->last = min;
+        q->nonempty = (q->nonempty & ~((uint64_t)1 << i)) | 1u;
         return 0;
     }
-    for (int b = 0; b < i; b++) {
+    for (unsigned b = 0; b < i; b++) {
         if (count[b] > q->b[b].cap && grow(&q->b[b].ev, &q->b[b].cap, count[b]) < 0) {
             return MPCSIM_ENOMEM;
         }
     }
     q->last = min;
     for (size_t k = 0; k < src->n; k++) {
-        struct sim__radix_bucket *dst = &q->b[radix_bucket((uint64_t)src->ev[k].time, min)];
+        uint64_t t = (uint64_t)src->ev[k].time;
+        unsigned bi = radix_bucket(t, min);
+        struct sim__radix_bucket *dst = &q->b[bi];
 
+        if (dst->n == 0 || t < dst->min) {
+            dst->min = t;
+        }
         dst->ev[dst->n++] = src->ev[k];
+        q->nonempty |= (uint64_t)1 << bi;
     }
     src->n = 0;
+    q->nonempty &= ~((uint64_t)1 << i);
     if (src->cap > RADIX_KEEP_CAP) {
         mpcsim_free(src->ev);
         src->ev = NULL;
@@ -320,25 +406,58 @@ radix_refill(struct sim__radixq *q)
     return 0;
 }
 
+/* The next run event, with the prefetch of one a few pops ahead. */
+static inline void
+radix_run_pop(struct sim__radixq *q, struct sim__event *out)
+{
+    size_t h = q->run_head++;
+
+    if (h + SIM__RADIX_PREFETCH < q->run_n) {
+        __builtin_prefetch(q->run[h + SIM__RADIX_PREFETCH].u.ptr);
+    }
+    *out = q->run[h];
+    q->size--;
+}
+
 /* see queue.h; returns MPCSIM_ENOMEM (queue unchanged) if a refill fails. */
 int
 sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
 {
     struct sim__radix_bucket *b0 = &q->b[0];
 
-    if (q->head0 == b0->n) {
-        b0->n = 0;
-        q->head0 = 0;
+    for (;;) {
+        uint64_t rest = q->nonempty & ~(uint64_t)1;
+        int rc;
+
+        if (q->run_head < q->run_n) {
+            /* The run goes first unless a bucket holds an earlier time
+             * (bucket 0's events are at `last`, the others' at their min). */
+            uint64_t t = (uint64_t)q->run[q->run_head].time;
+
+            if (!((q->head0 < b0->n && (uint64_t)b0->ev[q->head0].time < t) ||
+                  (q->head0 == b0->n && rest != 0 && q->b[__builtin_ctzll(rest)].min < t))) {
+                radix_run_pop(q, out);
+                return 1;
+            }
+        }
+        if (q->head0 < b0->n) {
+            *out = b0->ev[q->head0++];
+            if (q->head0 == b0->n) {
+                b0->n = 0;
+                q->head0 = 0;
+                q->nonempty &= ~(uint64_t)1;
+            }
+            q->size--;
+            return 1;
+        }
         if (q->size == 0) {
             return 0;
         }
-        if (radix_refill(q) < 0) {
+        rc = radix_refill(q);
+        if (rc < 0) {
             return MPCSIM_ENOMEM;
         }
     }
-    *out = b0->ev[q->head0++];
-    q->size--;
-    return 1;
 }
 
 /* ---- events grouped by time ---------------------------------------------- */

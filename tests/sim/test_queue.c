@@ -265,6 +265,61 @@ test_queue_ties_fifo(void **state)
     }
 }
 
+/* The radix heap's sorted run: a bucket of distinct times is sorted into
+ * the run at a refill; events pushed afterwards at times inside the run's
+ * span, at times equal to run events, and earlier than its head still pop
+ * in (time, push) order, ties after the run's events (pushed earlier). */
+static void
+test_queue_radix_run(void **state)
+{
+    for (int kind = Q_RADIX; kind <= Q_TIME; kind++) {
+        struct anyq q;
+        struct sim__event ev = {0}, out[4000];
+        uint32_t pushed = 0;
+        size_t n_out = 0;
+        int got;
+
+        (void)state;
+        anyq_init(&q, kind);
+        if (kind == Q_TIME) {
+            sim__timeq_set_grouping(&q.tq, 0); /* the radix heap itself */
+        }
+        for (int i = 0; i < 1500; i++) {
+            ev.time = 1000000 + (int64_t)(mpcsim_test_rand64() % 300) * 3001; /* ~5 per time */
+            ev.party = pushed++;
+            assert_int_equal(anyq_push(&q, &ev), 0);
+        }
+        for (int round = 0; round < 1000; round++) {
+            assert_int_equal(anyq_pop(&q, &out[n_out]), 1);
+            n_out++;
+            if (round == 0) {
+                assert_true(kind != Q_RADIX || q.rq.run_n > 0); /* the run formed */
+            }
+            /* At the time just popped (a tie with anything left there),
+             * one shortly after, and one far later. */
+            ev.time = out[n_out - 1].time;
+            ev.party = pushed++;
+            assert_int_equal(anyq_push(&q, &ev), 0);
+            ev.time = out[n_out - 1].time + (int64_t)(mpcsim_test_rand64() % 3000);
+            ev.party = pushed++;
+            assert_int_equal(anyq_push(&q, &ev), 0);
+            if (round % 2 == 0) {
+                ev.time = out[n_out - 1].time + 500000;
+                ev.party = pushed++;
+                assert_int_equal(anyq_push(&q, &ev), 0);
+            }
+        }
+        while ((got = anyq_pop(&q, &out[n_out])) == 1) {
+            n_out++;
+            assert_true(n_out <= sizeof(out) / sizeof(out[0]));
+        }
+        assert_int_equal(got, 0);
+        assert_int_equal(n_out, pushed);
+        check_sorted(out, n_out);
+        anyq_clear(&q);
+    }
+}
+
 /* A failed allocation leaves the queue usable and leaks nothing. */
 static void
 test_queue_oom(void **state)
@@ -394,6 +449,7 @@ main(void)
         cmocka_unit_test(test_queue_ties_fifo),  cmocka_unit_test(test_queue_oom),
         cmocka_unit_test(test_queue_time_order), cmocka_unit_test(test_queue_time_split_groups),
         cmocka_unit_test(test_queue_time_oom),   cmocka_unit_test(test_queue_time_wave_groups),
+        cmocka_unit_test(test_queue_radix_run),
     };
 
     mpcsim_test_init();
