@@ -35,13 +35,14 @@
  * of times through sim_time_add: a draw beyond the horizon (2^62 ns) is
  * clamped to it, never undefined behaviour.
  * Per-link state (2, 5's message index, 6, a failed connection) lives in a dense n x n table
- * (16 bytes a link when arrivals are in order anyway, 24 with the last
- * arrival) while that is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
+ * (12 bytes a link when arrivals are in order anyway and nothing draws, 16
+ * with the message index, 24 with the last arrival: sim_int.h) while that
+ * is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
  * entries expire once both times are in the past (only links with traffic
  * in flight are live), unless messages draw latency or loss: then an
  * entry keeps its message index for the whole trial (memory grows with
  * the links used, never beyond the messages sent).  Revisit if a protocol
- * at n > 9459 (11585 with 16-byte entries) keeps most links busy.
+ * at n > 9459 (13377 with 12-byte entries) keeps most links busy.
  *
  * Issue 17: 4's latency is a base plus jitter (sim.h enum
  * sim_latency_per): per message a draw keyed by (s, r, k), per pair the
@@ -352,7 +353,9 @@ sim__net_init(struct sim *sim)
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
-        sim->links_stride = sim->in_order ? sizeof(struct sim__link) : SIM__LINK_BYTES_ORDERED;
+        sim->links_stride = sim->in_order     ? sizeof(struct sim__link)
+                            : sim->link_draws ? SIM__LINK_BYTES_DRAWS
+                                              : SIM__LINK_BYTES_BASE;
         if (nn * sim->links_stride <= SIM__DENSE_LINK_BYTES) {
             sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             if (sim->links_dense == NULL) {

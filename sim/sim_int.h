@@ -81,22 +81,28 @@ sim__payload_class_bytes(unsigned cls)
  * and data when malloc'd). */
 size_t sim__payload_bytes(size_t len);
 
-/* Per-link state: TCP link transmission (window limit) and in-order
- * arrival, and the index of the next message (the key of its draws).
- * last_arrival == SIM__LINK_FAILED: the tcp connection timed out in a
- * partition, and nothing more crosses the link.  last_arrival is last:
- * when arrivals on a link are in order anyway (sim.in_order == 0) the
- * dense table leaves it out (SIM__LINK_BYTES_ORDERED per link). */
+/* Per-link state: TCP link transmission (window limit, congestion
+ * window), the index of the next message (the key of its draws) and
+ * in-order arrival.  last_arrival == SIM__LINK_FAILED: the tcp connection
+ * timed out in a partition, and nothing more crosses the link.  The dense
+ * table keeps only the prefix a trial uses (sim.links_stride):
+ * SIM__LINK_BYTES_BASE (12) when arrivals on a link are in order anyway
+ * and nothing draws (sim.in_order == 0, sim.link_draws == 0: the default
+ * constant-latency tcp), SIM__LINK_BYTES_DRAWS (16) when messages draw
+ * but arrive in order (datagrams), the whole 24 bytes when sim.in_order.
+ * Packed to 4-byte alignment so that 12-byte entries tile: the members
+ * are only read and written by name, never through their address. */
 struct sim__link {
     int64_t link_free;
-    uint32_t sent;        /* messages sent on the link so far (used when messages draw) */
     uint32_t cwnd;        /* tcp congestion window in segments (0: not used yet) */
+    uint32_t sent;        /* messages sent on the link so far (only when sim.link_draws) */
     int64_t last_arrival; /* read and written only when sim.in_order */
-};
-#define SIM__LINK_BYTES_ORDERED offsetof(struct sim__link, last_arrival)
-_Static_assert(offsetof(struct sim__link, last_arrival) + sizeof(int64_t) ==
-                   sizeof(struct sim__link),
-               "last_arrival must be the last member: the ordered dense table drops it");
+} __attribute__((packed, aligned(4)));
+#define SIM__LINK_BYTES_BASE offsetof(struct sim__link, sent)
+#define SIM__LINK_BYTES_DRAWS offsetof(struct sim__link, last_arrival)
+_Static_assert(SIM__LINK_BYTES_BASE == 12 && SIM__LINK_BYTES_DRAWS == 16 &&
+                   sizeof(struct sim__link) == 24,
+               "the dense table's strides are prefixes of struct sim__link");
 
 #define SIM__LINK_FAILED INT64_MAX
 
@@ -178,7 +184,7 @@ struct sim {
     int in_order;        /* tcp, and a later message could arrive before an earlier one */
     int net_faults;      /* loss or partitions: sends take the slow path */
     void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
-    size_t links_stride; /* sizeof(struct sim__link), or SIM__LINK_BYTES_ORDERED */
+    size_t links_stride; /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     struct sim__fair *fair; /* network.sharing: fair (sim/network.c), or NULL */
