@@ -152,7 +152,7 @@ struct shamir_party {
     uint32_t n_ex_in, n_ex_mul;
     FE *outsh;      /* n * R, row per sender */
     int *out_group; /* n: group of each sender's output share, -1 = none */
-    int *arrival;   /* senders in arrival order */
+    int *arrival;   /* senders in arrival order (NULL when robust: it decodes all) */
     size_t n_arrival;
     struct sh_group *groups;
     size_t n_groups;
@@ -337,10 +337,12 @@ sh__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     st->excl = mpcsim_calloc(2 * n, sizeof(int));
     st->outsh = mpcsim_calloc(n * st->R, sizeof(FE));
     st->out_group = mpcsim_malloc(n * sizeof(int));
-    st->arrival = mpcsim_calloc(n, sizeof(int));
+    /* Robust reconstruction decodes every share it has, in sender order:
+     * only the count of arrivals matters (4 bytes per sender saved). */
+    st->arrival = st->robust ? NULL : mpcsim_calloc(n, sizeof(int));
     if (st->x == NULL || st->in_got == NULL || st->lin == NULL || st->sq == NULL ||
         st->dotx == NULL || st->mine == NULL || st->excl == NULL || st->outsh == NULL ||
-        st->out_group == NULL || st->arrival == NULL) {
+        st->out_group == NULL || (!st->robust && st->arrival == NULL)) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -782,7 +784,10 @@ sh__take_output(struct sim_party *p, struct shamir_party *st, int s, uint32_t n_
     }
     memcpy(st->outsh + (size_t)s * st->R, v, st->R * sizeof(*v));
     st->out_group[s] = gi;
-    st->arrival[st->n_arrival++] = s;
+    if (st->arrival != NULL) {
+        st->arrival[st->n_arrival] = s;
+    }
+    st->n_arrival++;
     st->groups[gi].count++;
     sh__try_finish(p, st, (size_t)gi);
     return 0;
