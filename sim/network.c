@@ -514,7 +514,8 @@ sim__net_wire_bytes(const struct sim *sim, size_t len)
 {
     uint64_t tl = net_len(sim, len), u = unit_bytes(sim);
 
-    return tl + (tl == 0 ? 1 : (tl + u - 1) / u) * sim->cfg.net.transport.header_bytes;
+    /* One unit (most messages) without the division. */
+    return tl + (tl <= u ? 1 : (tl + u - 1) / u) * sim->cfg.net.transport.header_bytes;
 }
 
 /* Wire bytes of unit j (0-based) of a len-byte message in `units` units. */
