@@ -1345,6 +1345,41 @@ baseline_parse(struct jread *j, const char *baseline_json)
     return 0;
 }
 
+/* Whether baseline_json has a count for at least one of the kernels `re`
+ * selects (all when NULL), so that --compare can fail before anything is
+ * counted.  0 (yes), MPCSIM_EINVAL (none: said on stderr) or the parse
+ * error. */
+static int
+baseline_covers(const char *baseline_json, const struct bench_kernel *ks, size_t nk, regex_t *re)
+{
+    struct jread j;
+    size_t selected = 0;
+    int rc = baseline_parse(&j, baseline_json);
+
+    if (rc != 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        if (re != NULL && regexec(re, ks[i].name, 0, NULL, 0) != 0) {
+            continue;
+        }
+        selected++;
+        for (size_t b = 0; b < j.n; b++) {
+            if (strcmp(j.names[b], ks[i].name) == 0 && !isnan(j.ins[b])) {
+                jr_free(&j);
+                return 0;
+            }
+        }
+    }
+    jr_free(&j);
+    fprintf(stderr,
+            "mpcsim bench: the baseline has instruction counts for none of the %zu selected "
+            "kernel(s) (was it written by --count-instructions --json, with the same "
+            "--filter?)\n",
+            selected);
+    return MPCSIM_EINVAL;
+}
+
 /* see bench.h */
 int
 bench_compare(FILE *out, const char *baseline_json, const char *const *names, const double *counts,
@@ -1516,7 +1551,15 @@ bench_main(int argc, char **argv)
         goto out;
     }
     if (o.count_instructions) {
-        long got = count_parent(res, ks, nk, &o, have_re ? &re : NULL);
+        long got;
+
+        /* Fail closed before minutes of counting: a baseline with none of
+         * the selected kernels (checked again on the results). */
+        if (baseline != NULL && baseline_covers(baseline, ks, nk, have_re ? &re : NULL) != 0) {
+            status = 2;
+            goto out;
+        }
+        got = count_parent(res, ks, nk, &o, have_re ? &re : NULL);
 
         if (got < 0) {
             status = 2;
