@@ -293,7 +293,7 @@ out:
 static void
 dispatch(struct sim *sim, const struct sim__event *ev)
 {
-    struct sim_party *p = &sim->parties[ev->party];
+    struct sim_party *p;
     int64_t local;
 
     switch (SIM__EV_KIND(ev->aux)) {
@@ -306,6 +306,7 @@ dispatch(struct sim *sim, const struct sim__event *ev)
         }
         break;
     case SIM__EV_TIMER:
+        p = &sim->parties[ev->party];
         local = handler_start(p, ev->time);
         if (local < 0 || sim->proto->on_timer == NULL) {
             break;
@@ -318,7 +319,7 @@ dispatch(struct sim *sim, const struct sim__event *ev)
         p->busy_until = p->now;
         break;
     case SIM__EV_CRASH:
-        crash_now(p, ev->time);
+        crash_now(&sim->parties[ev->party], ev->time);
         break;
     default:
         MPCSIM_ASSERT(SIM__EV_KIND(ev->aux) == SIM__EV_NET);

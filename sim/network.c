@@ -721,8 +721,9 @@ tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t
 /* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
 static inline int
 net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
-         struct sim__link *lk, int64_t arrive)
+         struct sim__link *lk, int64_t arrive, uint64_t wire)
 {
+    uint32_t party = (uint32_t)to;
     int rc;
 
     if (lk != NULL && sim->in_order) {
@@ -731,7 +732,10 @@ net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
         }
         lk->last_arrival = arrive;
     }
-    rc = sim__push(sim, arrive, (uint32_t)to,
+    if (sim->down_limited && wire <= SIM__EV_WIRE_MAX) {
+        party |= (uint32_t)wire << SIM__EV_PARTY_BITS; /* sim_int.h: the downlink's hint */
+    }
+    rc = sim__push(sim, arrive, party,
                    SIM__EV_AUX(sim->down_limited ? SIM__EV_ARRIVE : SIM__EV_DELIVER, p->id), pl);
     if (rc < 0) {
         return rc;
@@ -823,7 +827,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
         }
     }
     net_count(sim, p, wire + rbytes, retx);
-    return net_push(sim, p, to, pl, lk, arrive);
+    return net_push(sim, p, to, pl, lk, arrive, wire);
 }
 
 static int fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
@@ -931,7 +935,7 @@ net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         uint64_t a = (uint64_t)left + (uint64_t)extra_ns + (uint64_t)lat;
 
         return net_push(sim, p, to, pl, lk,
-                        a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a);
+                        a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a, wire);
     }
 }
 
@@ -961,11 +965,18 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
 int
 sim__net_arrive(struct sim *sim, const struct sim__event *ev)
 {
-    struct sim_party *r = &sim->parties[ev->party];
+    struct sim_party *r = &sim->parties[SIM__EV_PARTY(ev->party)];
     struct sim__payload *pl = ev->u.ptr;
-    int64_t tx = to_ns((double)sim__net_wire_bytes(sim, pl->len) * r->down_ns_per_byte);
-    int64_t end = sim_time_add(r->down_free, tx);
+    uint64_t wire = SIM__EV_WIRE(ev->party);
+    int64_t tx, end;
     struct sim__event d = *ev;
+
+    if (wire == 0) {
+        wire = sim__net_wire_bytes(sim, pl->len); /* too large for the hint */
+    }
+    tx = to_ns((double)wire * r->down_ns_per_byte);
+    end = sim_time_add(r->down_free, tx);
+    d.party = (uint32_t)r->id;
 
     if (end < ev->time) {
         end = ev->time;
@@ -1510,7 +1521,7 @@ fair_complete(struct sim *sim, int32_t fi)
                          sim_time_add(left, m->extra), lat, f->rtt);
     } else {
         net_count(sim, p, f->wire, 0);
-        rc = net_push(sim, p, f->r, pl, lk, sim_time_add(sim_time_add(left, m->extra), lat));
+        rc = net_push(sim, p, f->r, pl, lk, sim_time_add(sim_time_add(left, m->extra), lat), 0);
     }
     fair_pop(sim, f);
     return rc;

@@ -145,7 +145,7 @@ sim__radixq_size(const struct sim__radixq *q)
 #define SIM__TQ_NONE UINT32_MAX
 #define SIM__TQ_MARKER UINT32_MAX /* aux of a group's heap entry (u.id: group) */
 #define SIM__TQ_BLOCK 15          /* events per block: 248 bytes */
-#define SIM__TQ_PREFETCH 4     /* a group's pop prefetches u.ptr this far ahead */
+#define SIM__TQ_PREFETCH 4        /* a group's pop prefetches u.ptr this far ahead */
 #define SIM__TQ_CHUNK0_BITS 4     /* the block pool's chunk k holds 2^(4 + k) blocks */
 #define SIM__TQ_CHUNKS 28         /* enough for 2^32 blocks */
 #define SIM__TQ_CACHE_BITS_MIN 8  /* time -> group cache: 256 slots (4 KiB) ... */

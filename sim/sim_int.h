@@ -50,6 +50,16 @@ enum {
     SIM__EV_CRASH,       /* party crashes (at_ns) */
     SIM__EV_NET          /* the fair-sharing network model (sim/network.c) */
 };
+/* An ARRIVE event's `party` holds the receiver in its low 20 bits
+ * (SIM_MAX_PARTIES <= 2^20) and the message's wire bytes in the top 12
+ * when they are below 4096 (else 0: read the payload), so that the
+ * downlink step need not touch the payload, which the DELIVER it queues
+ * reads later. */
+#define SIM__EV_PARTY_BITS 20
+#define SIM__EV_PARTY(party) ((party) & ((UINT32_C(1) << SIM__EV_PARTY_BITS) - 1))
+#define SIM__EV_WIRE_MAX ((UINT32_C(1) << (32 - SIM__EV_PARTY_BITS)) - 1)
+#define SIM__EV_WIRE(party) ((party) >> SIM__EV_PARTY_BITS)
+_Static_assert(SIM_MAX_PARTIES <= (1 << SIM__EV_PARTY_BITS), "a party id fits 20 bits");
 #define SIM__EV_KIND(aux) ((aux) >> 28)
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
 #define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
