@@ -61,7 +61,9 @@ _Static_assert(sizeof(struct sim__event) == 24, "an event is 24 bytes");
 /* Ask the kernel to back the whole 2 MiB pages inside [p, p + len) with
  * huge pages (Linux THP "madvise" mode) when len >= SIM__POOL_HUGE_MIN: a
  * pool that is filled once costs one fault per 2 MiB instead of one per
- * 4 KiB (page faults were ~15 % of a 1000-party sum).  Advice only. */
+ * 4 KiB (page faults were ~15 % of a 1000-party sum).  Advice only.
+ * Never on memory that is later realloc'd: the advice splits its mapping,
+ * and glibc's realloc can then no longer mremap it (EFAULT) and copies. */
 #define SIM__POOL_HUGE_MIN ((size_t)4 << 20)
 void sim__pool_advise(void *p, size_t len);
 

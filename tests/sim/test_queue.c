@@ -9,9 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
+#include "common/alloc.h"
 #include "sim/queue.h"
 #include "tests/support.h"
 
@@ -441,15 +443,76 @@ test_queue_time_oom(void **state)
     sim__timeq_clear(&q);
 }
 
+/* The mapping of [p, p + len) in /proc/self/maps is one line (one VMA).
+ * -1 if maps cannot be read (not Linux), 0 if the range spans several. */
+static int
+one_mapping(const void *p, size_t len)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    uintptr_t lo = (uintptr_t)p, hi = lo + len;
+    unsigned long a, b;
+    char line[512];
+    int found = 0;
+
+    if (f == NULL) {
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && a <= lo && hi <= b) {
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* A radix bucket's array grows by realloc; glibc moves a large one with
+ * mremap, which fails (EFAULT) on a range that madvise split into several
+ * mappings, and then copies it into fresh pages at every doubling: issue
+ * 21's n = 10 000 lognormal toy spent a third of its page faults there.
+ * So a grown bucket must stay one mapping.  libc's allocator, not
+ * cmocka's (which is not mmap-backed). */
+static void
+test_queue_radix_grow_one_mapping(void **state)
+{
+    struct sim__radixq q;
+    struct sim__event e = {0};
+    const size_t n = (size_t)3 << 20; /* 72 MiB: mmap'd whatever glibc's threshold */
+    int rc, found = 0;
+
+    (void)state;
+    mpcsim_alloc_set_hooks(NULL);
+    sim__radixq_init(&q);
+    for (size_t k = 0; k < n; k++) {
+        e.time = (int64_t)(1u << 20) + (int64_t)(k & 1023); /* all in one bucket */
+        assert_int_equal(sim__radixq_push(&q, &e), 0);
+    }
+    for (int b = 0; b < SIM__RADIX_BUCKETS; b++) {
+        if (q.b[b].n == n) {
+            rc = one_mapping(q.b[b].ev, q.b[b].cap * sizeof(struct sim__event));
+            assert_true(rc != 0);
+            found = 1;
+        }
+    }
+    assert_true(found);
+    sim__radixq_clear(&q);
+    mpcsim_test_init();
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_queue_heap_order), cmocka_unit_test(test_queue_radix_order),
-        cmocka_unit_test(test_queue_ties_fifo),  cmocka_unit_test(test_queue_oom),
-        cmocka_unit_test(test_queue_time_order), cmocka_unit_test(test_queue_time_split_groups),
-        cmocka_unit_test(test_queue_time_oom),   cmocka_unit_test(test_queue_time_wave_groups),
+        cmocka_unit_test(test_queue_heap_order),
+        cmocka_unit_test(test_queue_radix_order),
+        cmocka_unit_test(test_queue_ties_fifo),
+        cmocka_unit_test(test_queue_oom),
+        cmocka_unit_test(test_queue_time_order),
+        cmocka_unit_test(test_queue_time_split_groups),
+        cmocka_unit_test(test_queue_time_oom),
+        cmocka_unit_test(test_queue_time_wave_groups),
         cmocka_unit_test(test_queue_radix_run),
+        cmocka_unit_test(test_queue_radix_grow_one_mapping), /* last: resets the hooks */
     };
 
     mpcsim_test_init();
