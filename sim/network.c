@@ -39,10 +39,17 @@
  * with the message index, 24 with the last arrival: sim_int.h) while that
  * is at most SIM__DENSE_LINK_BYTES, else in a hash table whose
  * entries expire once both times are in the past (only links with traffic
- * in flight are live), unless messages draw latency or loss: then an
- * entry keeps its message index for the whole trial (memory grows with
- * the links used, never beyond the messages sent).  Revisit if a protocol
- * at n > 9459 (13377 with 12-byte entries) keeps most links busy.
+ * in flight are live), unless messages draw latency or loss (or wait for a
+ * handshake): then an entry keeps its state for the whole trial.  A live
+ * hash entry costs 64 to 128 bytes (a 32-byte slot, load 1/4 to 1/2), so
+ * in that case the dense table stays cheaper as long as more than about a
+ * third of the links carry traffic, and it is used up to
+ * SIM__DENSE_LINK_BYTES_KEPT (n = 18 918 with 24-byte entries) without
+ * huge-page advice: calloc's pages are zero-filled on first touch, so a
+ * protocol that uses few links (secagg's star) pays about one 4 KiB page
+ * per sender, not n^2 entries.  The all-to-all toy at n = 10 000 with
+ * lognormal latency spent 35 % of its time in the hash table's probes and
+ * 4 % rehashing it.
  *
  * Issue 17: 4's latency is a base plus jitter (sim.h enum
  * sim_latency_per): per message a draw keyed by (s, r, k), per pair the
@@ -70,6 +77,7 @@
 #include "common/alloc.h"
 
 #define SIM__DENSE_LINK_BYTES ((uint64_t)2 << 30)
+#define SIM__DENSE_LINK_BYTES_KEPT ((uint64_t)8 << 30)
 
 static int fair_init(struct sim *sim);
 static void fair_free(struct sim *sim);
@@ -356,12 +364,19 @@ sim__net_init(struct sim *sim)
         sim->links_stride = sim->in_order     ? sizeof(struct sim__link)
                             : sim->link_draws ? SIM__LINK_BYTES_DRAWS
                                               : SIM__LINK_BYTES_BASE;
-        if (nn * sim->links_stride <= SIM__DENSE_LINK_BYTES) {
+        uint64_t bytes = nn * sim->links_stride;
+        /* Hash entries never expire (link_live). */
+        int kept = sim->link_draws || sim->first_rtts > 0;
+
+        if (bytes <= SIM__DENSE_LINK_BYTES ||
+            (kept && bytes <= SIM__DENSE_LINK_BYTES_KEPT && (size_t)bytes == bytes)) {
             sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
-            sim__pool_advise(sim->links_dense, (size_t)nn * sim->links_stride);
+            if (bytes <= SIM__DENSE_LINK_BYTES) {
+                sim__pool_advise(sim->links_dense, (size_t)bytes);
+            }
         } else {
             sim->links_hash_cap = 1024;
             sim->links_hash = mpcsim_calloc(sim->links_hash_cap, sizeof(struct sim__link_slot));

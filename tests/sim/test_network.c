@@ -321,6 +321,48 @@ test_network_link_bytes(void **state)
     }
 }
 
+/* Which table holds link state at large n (issue 21): dense while n^2
+ * entries fit 2 GiB; beyond that, when hash entries would never expire
+ * (drawn latency keeps every link's message index), dense up to 8 GiB:
+ * the all-to-all toy at n = 10 000 with lognormal latency spent 35 % of
+ * its time probing the hash table.  Otherwise hashed (0).  Only created:
+ * the dense table is calloc'd, so its untouched pages cost nothing. */
+static void
+test_network_link_table_choice(void **state)
+{
+    static const struct {
+        int n, lognormal;
+        size_t bytes;
+    } cases[] = {
+        {9500, 0, SIM__LINK_BYTES_BASE},      /* 1.08 GB */
+        {9500, 1, sizeof(struct sim__link)},  /* 2.17 GB, kept entries: dense */
+        {14000, 0, 0},                        /* 2.35 GB, expiring entries: hashed */
+        {18900, 1, sizeof(struct sim__link)}, /* 8.57e9 B <= 8 GiB */
+        {19000, 1, 0},                        /* 8.66e9 B > 8 GiB: hashed */
+    };
+
+    (void)state;
+    mpcsim_alloc_set_hooks(NULL); /* libc's calloc: cmocka's would touch every byte */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct probe_params pp = {0};
+        struct sim_config c;
+        struct sim *sim = NULL;
+
+        sim_config_init(&c, cases[i].n, 3);
+        c.net.latency.ms = 10;
+        if (cases[i].lognormal) {
+            c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+            c.net.latency.median_ms = 10;
+            c.net.latency.sigma = 0.5;
+        }
+        probe_no_message_cost(&c);
+        assert_int_equal(sim_create(&sim, &c, &probe_protocol, &pp), 0);
+        assert_int_equal(sim__net_link_bytes(sim), cases[i].bytes);
+        sim_destroy(sim);
+    }
+    mpcsim_test_init();
+}
+
 /* Loss: datagrams lost within the binomial interval; tcp loses none but
  * delays by one RTO per lost segment. */
 static void
@@ -481,6 +523,7 @@ main(void)
         cmocka_unit_test(test_network_link_bytes),
         cmocka_unit_test(test_network_loss),
         cmocka_unit_test(test_network_partitions),
+        cmocka_unit_test(test_network_link_table_choice), /* last: it resets the hooks */
     };
 
     mpcsim_test_init();
