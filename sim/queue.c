@@ -350,15 +350,20 @@ radix_sort_run(struct sim__radixq *q, struct sim__radix_bucket *src, unsigned bi
  * (returns 1); otherwise it is redistributed into buckets 0 .. i-1 (one
  * pass to count each target's events, so that every target is reserved
  * before anything moves and an allocation failure leaves the queue
- * intact, one to move them).  0, 1 or MPCSIM_ENOMEM.
+ * intact, one to move them).  The target that gets the most events keeps
+ * bucket i's array: its events are compacted to the front in place (the
+ * write index never passes the read index, and order is kept), so a
+ * refill needs fresh memory for the other targets only, not for all of
+ * bucket i again (robust Shamir at n = 5000 had an 805 MB array and its
+ * copy alive at once).  0, 1 or MPCSIM_ENOMEM.
  */
 static int
 radix_refill(struct sim__radixq *q)
 {
-    size_t count[SIM__RADIX_BUCKETS] = {0};
+    size_t count[SIM__RADIX_BUCKETS] = {0}, w = 0;
     struct sim__radix_bucket *src;
-    uint64_t min;
-    unsigned i;
+    uint64_t min, bmin = UINT64_MAX;
+    unsigned i, big = 0;
 
     MPCSIM_ASSERT((q->nonempty & ~(uint64_t)1) != 0);
     i = (unsigned)__builtin_ctzll(q->nonempty & ~(uint64_t)1);
@@ -382,7 +387,10 @@ radix_refill(struct sim__radixq *q)
         return 0;
     }
     for (unsigned b = 0; b < i; b++) {
-        if (count[b] > q->b[b].cap && grow(&q->b[b].ev, &q->b[b].cap, count[b]) < 0) {
+        big = count[b] > count[big] ? b : big;
+    }
+    for (unsigned b = 0; b < i; b++) {
+        if (b != big && count[b] > q->b[b].cap && grow(&q->b[b].ev, &q->b[b].cap, count[b]) < 0) {
             return MPCSIM_ENOMEM;
         }
     }
@@ -392,11 +400,29 @@ radix_refill(struct sim__radixq *q)
         unsigned bi = radix_bucket(t, min);
         struct sim__radix_bucket *dst = &q->b[bi];
 
+        if (bi == big) {
+            bmin = t < bmin ? t : bmin;
+            src->ev[w++] = src->ev[k]; /* w <= k */
+            continue;
+        }
         if (dst->n == 0 || t < dst->min) {
             dst->min = t;
         }
         dst->ev[dst->n++] = src->ev[k];
         q->nonempty |= (uint64_t)1 << bi;
+    }
+    MPCSIM_ASSERT(w == count[big] && w > 0 && q->b[big].n == 0);
+    {
+        /* bucket big takes src's array (its w events, in push order) */
+        struct sim__event *ev = q->b[big].ev;
+        size_t cap = q->b[big].cap;
+        q->b[big].ev = src->ev;
+        q->b[big].cap = src->cap;
+        q->b[big].n = w;
+        q->b[big].min = bmin;
+        q->nonempty |= (uint64_t)1 << big;
+        src->ev = ev;
+        src->cap = cap;
     }
     src->n = 0;
     q->nonempty &= ~((uint64_t)1 << i);

@@ -358,6 +358,54 @@ test_queue_oom(void **state)
     sim__radixq_clear(&rq);
 }
 
+/* A refill hands bucket i's array to the target that gets most of its
+ * events (compacted in place, in push order), so one whose other targets
+ * already have room allocates nothing: here, with every allocation
+ * failing, 70 000 events (more than a sorted run takes) move from bucket
+ * 21 to bucket 20 and the one at the bucket's minimum to bucket 0.  Before,
+ * the target array was allocated anew (robust Shamir at n = 5000: an
+ * 805 MB array and its copy alive at once).  Order and ties survive. */
+static void
+test_queue_radix_refill_in_place(void **state)
+{
+    struct sim__radixq q;
+    struct sim__event ev = {0};
+    const int64_t base = (int64_t)1 << 20, n = 70000;
+
+    (void)state;
+    sim__radixq_init(&q);
+    ev.time = 0;
+    assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    ev.time = base;
+    ev.u.id = 0;
+    assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    for (int64_t k = 1; k < n; k++) {
+        ev.time = base + (base >> 1) + (n - k) / 2; /* descending, pairs tie */
+        ev.u.id = (uint64_t)k;
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    }
+    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* time 0: bucket 0 has an array */
+    assert_int_equal(ev.time, 0);
+    mpcsim_test_fail_alloc_after(0);
+    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* the refill allocates nothing */
+    mpcsim_test_fail_alloc_after(-1);
+    assert_int_equal(ev.time, base);
+    assert_int_equal(ev.u.id, 0);
+    {
+        int64_t last = 0;
+        uint64_t last_id = 0;
+
+        for (int64_t k = 1; k < n; k++) {
+            assert_int_equal(sim__radixq_pop(&q, &ev), 1);
+            assert_true(ev.time > last || (ev.time == last && ev.u.id > last_id));
+            last = ev.time;
+            last_id = ev.u.id;
+        }
+    }
+    assert_int_equal(sim__radixq_size(&q), 0);
+    sim__radixq_clear(&q);
+}
+
 /* A wave of senders each pushing the same 1000 times in turn (more times
  * than the cache starts with slots): the cache grows, times are grouped,
  * and the radix heap holds a few entries per time (each resize starts every
@@ -512,6 +560,7 @@ main(void)
         cmocka_unit_test(test_queue_time_oom),
         cmocka_unit_test(test_queue_time_wave_groups),
         cmocka_unit_test(test_queue_radix_run),
+        cmocka_unit_test(test_queue_radix_refill_in_place),
         cmocka_unit_test(test_queue_radix_grow_one_mapping), /* last: resets the hooks */
     };
 
