@@ -10,7 +10,7 @@
 # --update rewrites the baseline; commit it with the reason in the message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-hot='^(field/(mul_vec_portable|mul_vec_simd|dot_portable|inv|lagrange0|share_powers|rs_decode/256)|engine/toy_all_to_all/n=100/|paillier/(add|encrypt_precomputed)/|scenario/load_validate|sharing/)'
+hot='^(field/(mul_vec_portable|mul_vec_simd|dot_portable|inv|lagrange0|share_powers|rs_decode/256)|engine/toy_all_to_all/n=(10|100)/|paillier/(add|encrypt_precomputed)/|scenario/load_validate|sharing/)'
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DMPCSIM_NATIVE=OFF -DBUILD_TESTING=OFF \
     -DMPCSIM_MPI=OFF >/dev/null
 cmake --build build-bench -j"$(nproc)" --target mpcsim >/dev/null

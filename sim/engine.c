@@ -153,29 +153,29 @@ payload_new(struct sim *sim, size_t len)
         pl->cls = SIM__PAYLOAD_BIG;
     } else {
         void *blk = sim->free_list[cls];
+        size_t bs = sim__payload_class_bytes(cls);
 
-        if (blk == NULL) {
-            /* Carve a fresh slab into blocks of this class. */
-            size_t bs = sim__payload_class_bytes(cls);
-            size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
-            uint8_t *slab = mpcsim_malloc(sb);
+        if (blk != NULL) {
+            memcpy(&sim->free_list[cls], blk, sizeof(void *));
+        } else {
+            if ((size_t)(sim->bump_end[cls] - sim->bump[cls]) < bs) {
+                /* A fresh slab for this class; its first 64 bytes link the chain. */
+                size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
+                uint8_t *slab = mpcsim_malloc(sb);
 
-            if (slab == NULL) {
-                return NULL;
+                if (slab == NULL) {
+                    return NULL;
+                }
+                sim__pool_advise(slab, sb);
+                sim->n_slabs++;
+                memcpy(slab, &sim->slabs, sizeof(void *));
+                sim->slabs = slab;
+                sim->bump[cls] = slab + 64;
+                sim->bump_end[cls] = slab + sb;
             }
-            sim__pool_advise(slab, sb);
-            sim->n_slabs++;
-            memcpy(slab, &sim->slabs, sizeof(void *));
-            sim->slabs = slab;
-            for (size_t off = sb - bs; off >= 64; off -= bs) {
-                void *b = slab + off;
-
-                memcpy(b, &sim->free_list[cls], sizeof(void *));
-                sim->free_list[cls] = b;
-            }
-            blk = sim->free_list[cls];
+            blk = sim->bump[cls];
+            sim->bump[cls] += bs;
         }
-        memcpy(&sim->free_list[cls], blk, sizeof(void *));
         pl = blk;
         pl->cls = (uint8_t)cls;
     }

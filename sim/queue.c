@@ -282,6 +282,7 @@ sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev)
 }
 
 #define RUN_DIGIT 11
+#define RUN_INSERTION_MAX 128 /* runs this short are insertion-sorted */
 
 /*
  * Sort bucket src (n events, times in [min, min + 2^bits)) by time into
@@ -308,6 +309,21 @@ radix_sort_run(struct sim__radixq *q, struct sim__radix_bucket *src, unsigned bi
         }
     }
     to = q->run;
+    if (n <= RUN_INSERTION_MAX) {
+        /* Few events: a stable insertion sort beats 2^11-entry count passes. */
+        for (size_t k = 0; k < n; k++) {
+            struct sim__event e = from[k];
+            size_t j = k;
+
+            while (j > 0 && to[j - 1].time > e.time) {
+                to[j] = to[j - 1];
+                j--;
+            }
+            to[j] = e;
+        }
+        from = to;
+        bits = 0; /* skip the radix passes */
+    }
     for (unsigned shift = 0; shift < bits; shift += RUN_DIGIT) {
         const uint64_t mask = ((uint64_t)1 << RUN_DIGIT) - 1;
         size_t sum = 0;

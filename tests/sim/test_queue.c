@@ -358,6 +358,42 @@ test_queue_oom(void **state)
     sim__radixq_clear(&rq);
 }
 
+/* A bucket becomes the sorted run by insertion sort up to 128 events and
+ * by radix sort above: at both sides of the switch (and at the smallest
+ * run), with ties, the run pops in (time, push order). */
+static void
+test_queue_radix_run_sizes(void **state)
+{
+    static const size_t sizes[] = {16, 100, 128, 129, 5000};
+
+    (void)state;
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+        struct sim__radixq q;
+        struct sim__event ev = {0};
+        struct sim__event *out = test_malloc(sizes[s] * sizeof(*out));
+
+        sim__radixq_init(&q);
+        ev.time = 0;
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+        for (size_t k = 0; k < sizes[s]; k++) {
+            ev.time = ((int64_t)1 << 30) + (int64_t)(mpcsim_test_rand64() % (sizes[s] / 3 + 1)) * 7;
+            ev.party = (uint32_t)k;
+            assert_int_equal(sim__radixq_push(&q, &ev), 0);
+        }
+        assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* time 0 */
+        for (size_t k = 0; k < sizes[s]; k++) {
+            assert_int_equal(sim__radixq_pop(&q, &out[k]), 1);
+            if (k == 0) {
+                assert_true(q.run_n == sizes[s]); /* the whole bucket became the run */
+            }
+        }
+        assert_int_equal(sim__radixq_pop(&q, &ev), 0);
+        check_sorted(out, sizes[s]);
+        test_free(out);
+        sim__radixq_clear(&q);
+    }
+}
+
 /* A refill hands bucket i's array to the target that gets most of its
  * events (compacted in place, in push order), so one whose other targets
  * already have room allocates nothing: here, with every allocation
@@ -561,6 +597,7 @@ main(void)
         cmocka_unit_test(test_queue_time_wave_groups),
         cmocka_unit_test(test_queue_radix_run),
         cmocka_unit_test(test_queue_radix_refill_in_place),
+        cmocka_unit_test(test_queue_radix_run_sizes),
         cmocka_unit_test(test_queue_radix_grow_one_mapping), /* last: resets the hooks */
     };
 
