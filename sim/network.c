@@ -368,16 +368,24 @@ sim__net_init(struct sim *sim)
         /* Hash entries never expire (link_live). */
         int kept = sim->link_draws || sim->first_rtts > 0;
 
-        if (bytes <= SIM__DENSE_LINK_BYTES ||
-            (kept && bytes <= SIM__DENSE_LINK_BYTES_KEPT && (size_t)bytes == bytes)) {
+        if (bytes <= SIM__DENSE_LINK_BYTES) {
             sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
-            if (bytes <= SIM__DENSE_LINK_BYTES) {
-                sim__pool_advise(sim->links_dense, (size_t)bytes);
+            sim__pool_advise(sim->links_dense, (size_t)bytes);
+        } else if (kept && bytes <= SIM__DENSE_LINK_BYTES_KEPT && (size_t)bytes == bytes) {
+            /* Optional: only while it takes at most half of what a
+             * --max-memory budget leaves (the budget counts the whole
+             * table, touched or not), and not when the address space is
+             * limited (ulimit -v): then the hash table, as before. */
+            size_t budget = mpcsim_alloc_budget(), live = mpcsim_alloc_live();
+
+            if (budget == 0 || (live < budget && bytes <= (budget - live) / 2)) {
+                sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             }
-        } else {
+        }
+        if (sim->links_dense == NULL) {
             sim->links_hash_cap = 1024;
             sim->links_hash = mpcsim_calloc(sim->links_hash_cap, sizeof(struct sim__link_slot));
             if (sim->links_hash == NULL) {

@@ -2064,6 +2064,7 @@ execute(const char *cmd, int argc, char **argv)
     if (rc < 0 && !(sig != 0 && w.next > 0)) {
         if (ex.err == MPCSIM_ENOMEM && mpcsim_alloc_budget_hit()) {
             uint64_t need = 0;
+            int refused = 0;
 
             /* The largest point's estimate (validate prints the same), times
              * the trials that run at once. */
@@ -2076,12 +2077,22 @@ execute(const char *cmd, int argc, char **argv)
                 }
             }
             need *= (uint64_t)(o.jobs > 0 ? o.jobs : 1);
+            /* Never below what the refused allocation itself needed (an
+             * estimate under the limit just hit would be no advice). */
+            if (mpcsim_alloc_budget_need() > need) {
+                need = mpcsim_alloc_budget_need();
+                refused = 1;
+            }
             fprintf(stderr,
                     "%s: error: the memory limit (--max-memory %s) was reached; the run "
-                    "stopped cleanly. Its trials need about %.1f MB at once by validate's "
-                    "estimate (%d at a time): raise the limit to that, run fewer at once "
+                    "stopped cleanly. Its trials need %s %.1f MB at once (%s, %d at a "
+                    "time): raise the limit to that, run fewer at once "
                     "(-j), or use fewer parties or shorter vectors\n",
-                    o.path, o.max_memory, (double)need / 1e6, o.jobs > 0 ? o.jobs : 1);
+                    o.path, o.max_memory, refused ? "more than" : "about", (double)need / 1e6,
+                    refused ? "what the refused allocation needed; validate's estimate is "
+                              "lower here"
+                            : "by validate's estimate",
+                    o.jobs > 0 ? o.jobs : 1);
         } else {
             fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
         }

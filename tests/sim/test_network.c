@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
 
+#include "common/alloc.h"
 #include "sim/sim_int.h" /* sim__net_link_bytes */
 #include "tests/sim/probe.h"
 #include "tests/support.h"
@@ -321,6 +323,13 @@ test_network_link_bytes(void **state)
     }
 }
 
+/* calloc that refuses more than 1 GiB, as under ulimit -v. */
+static void *
+calloc_small_only(size_t nmemb, size_t size)
+{
+    return size != 0 && nmemb > ((size_t)1 << 30) / size ? NULL : calloc(nmemb, size);
+}
+
 /* Which table holds link state at large n (issue 21): dense while n^2
  * entries fit 2 GiB; beyond that, when hash entries would never expire
  * (drawn latency keeps every link's message index), dense up to 8 GiB:
@@ -359,6 +368,35 @@ test_network_link_table_choice(void **state)
         assert_int_equal(sim_create(&sim, &c, &probe_protocol, &pp), 0);
         assert_int_equal(sim__net_link_bytes(sim), cases[i].bytes);
         sim_destroy(sim);
+    }
+    /* The optional dense table gives way to the hash table when a
+     * --max-memory budget could not hold it twice over, or when calloc
+     * refuses it (ulimit -v): the trial runs, it does not fail (the
+     * budget counts the whole table, touched or not). */
+    for (int v = 0; v < 3; v++) {
+        static const struct mpcsim_alloc_hooks no_big = {malloc, calloc_small_only, realloc, free};
+        struct probe_params pp = {0};
+        struct sim_config c;
+        struct sim *sim = NULL;
+
+        sim_config_init(&c, 9500, 3);
+        c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+        c.net.latency.median_ms = 10;
+        c.net.latency.sigma = 0.5;
+        probe_no_message_cost(&c);
+        if (v == 0) {
+            mpcsim_alloc_set_budget((size_t)3 << 30); /* 2.17 GB > half of 3 GiB */
+        } else if (v == 1) {
+            mpcsim_alloc_set_budget((size_t)5 << 30); /* fits twice over */
+        } else {
+            mpcsim_alloc_set_hooks(&no_big);
+        }
+        assert_int_equal(sim_create(&sim, &c, &probe_protocol, &pp), 0);
+        assert_int_equal(sim__net_link_bytes(sim), v == 1 ? sizeof(struct sim__link) : 0);
+        assert_false(mpcsim_alloc_budget_hit());
+        sim_destroy(sim);
+        mpcsim_alloc_set_budget(0);
+        mpcsim_alloc_set_hooks(NULL);
     }
     mpcsim_test_init();
 }
