@@ -67,19 +67,25 @@ struct additive_trial {
 };
 
 struct additive_party {
+    /* What an input share's delivery reads comes first, in 128 bytes (at
+     * n = 10 000 deliveries alternate between receivers, each missing the
+     * cache on every line of its receiver it touches). */
     enum field_kind field; /* first: adapter.c dispatches on it */
+    int n, self, mac, phase;
+    struct round rd; /* phase, its timer, abort */
+    size_t L;
+    const FE *wf; /* the trial's weights, NULL = all 1 */
+    size_t nin;
+    FE *lin;                                /* L: sum of w_i [x_i] over the inputs so far */
+    struct round_heard heard[AD_MSG_TYPES]; /* per message type: who was heard (0 unused) */
+    FE *linmac;                             /* L: their MACs (lin's block: lin + L) */
+    FE *xsh, *xmac; /* with a multiplication: the owners' input shares, nin * L */
     const struct additive_params *prm;
     const struct additive_trial *tr;
-    int n, self, mac, phase;
-    size_t L, nin, n_mul, R, n_open;
+    size_t n_mul, R, n_open;
     enum sim_behaviour behaviour;
-    struct round rd; /* phase, its timer, abort */
     struct fp_stream *rng, *adv;
-    FE *x;                                  /* own input, L */
-    const FE *wf;                           /* the trial's weights, NULL = all 1 */
-    struct round_heard heard[AD_MSG_TYPES]; /* per message type: who was heard */
-    FE *lin, *linmac; /* L: sum of w_i [x_i] (and MACs) over the inputs so far */
-    FE *xsh, *xmac;   /* with a multiplication: the owners' input shares, nin * L */
+    FE *x;            /* own input, L */
     FE *own;          /* my shares of the opened values: d, e (2M) then output (R) */
     FE *ownmac;       /* their MAC shares */
     FE *opened;       /* sums of everybody's shares, same layout */
@@ -265,8 +271,7 @@ ad__free(void *state)
     for (int t = 0; t < AD_MSG_TYPES; t++) {
         round_heard_clear(&st->heard[t]);
     }
-    mpcsim_free(st->lin);
-    mpcsim_free(st->linmac);
+    mpcsim_free(st->lin); /* and linmac */
     mpcsim_free(st->xsh);
     mpcsim_free(st->xmac);
     mpcsim_free(st->own);
@@ -319,8 +324,8 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     for (int t = AD_MSG_INPUT; rc == 0 && t < AD_MSG_TYPES; t++) {
         rc = round_heard_init(&st->heard[t], cfg->n);
     }
-    st->lin = mpcsim_calloc(st->L, sizeof(FE));
-    st->linmac = mpcsim_calloc(st->L, sizeof(FE));
+    st->lin = mpcsim_calloc(2 * st->L, sizeof(FE)); /* lin, then linmac */
+    st->linmac = st->lin != NULL ? st->lin + st->L : NULL;
     st->own = mpcsim_calloc(st->n_open, sizeof(FE));
     st->ownmac = mpcsim_calloc(st->n_open, sizeof(FE));
     st->opened = mpcsim_calloc(st->n_open, sizeof(FE));
@@ -394,7 +399,7 @@ ad__take(struct additive_party *st, size_t i, const FE *v, const FE *m)
         FE mk = m != NULL ? m[k] : 0;
 
         st->lin[k] = FE_add(st->lin[k], FE_mul(w, v[k]));
-        st->linmac[k] = FE_add(st->linmac[k], FE_mul(w, mk));
+        st->lin[st->L + k] = FE_add(st->lin[st->L + k], FE_mul(w, mk)); /* linmac[k] */
         if (st->xsh != NULL) {
             st->xsh[i * st->L + k] = v[k];
             st->xmac[i * st->L + k] = mk;
