@@ -103,8 +103,30 @@ round_heard_init(struct round_heard *h, int n)
     MPCSIM_ASSERT(n >= 1);
     h->count = 0;
     h->n = n;
+    h->step = 0;
+    h->shift = 0;
     h->bits = mpcsim_calloc(((size_t)n + 63) / 64, sizeof(uint64_t));
     return h->bits == NULL ? MPCSIM_ENOMEM : 0;
+}
+
+/* see round.h */
+size_t
+round_heard_matrix_words(int n)
+{
+    MPCSIM_ASSERT(n >= 1);
+    return (size_t)n * (((size_t)n + 63) / 64);
+}
+
+/* see round.h */
+void
+round_heard_init_column(struct round_heard *h, int n, uint64_t *matrix, int self)
+{
+    MPCSIM_ASSERT(n >= 1 && self >= 0 && self < n && matrix != NULL);
+    h->count = 0;
+    h->n = n;
+    h->step = ((size_t)n + 63) / 64;
+    h->shift = (unsigned)self % 64;
+    h->bits = matrix + (size_t)self / 64;
 }
 
 /* see round.h */
@@ -114,7 +136,9 @@ round_heard_clear(struct round_heard *h)
     if (h == NULL) {
         return;
     }
-    mpcsim_free(h->bits);
+    if (h->step == 0) {
+        mpcsim_free(h->bits);
+    }
     h->bits = NULL;
     h->count = 0;
 }
@@ -126,6 +150,9 @@ round_heard_has(const struct round_heard *h, int j)
     size_t u = (size_t)j;
 
     MPCSIM_ASSERT(j >= 0 && j < h->n);
+    if (h->step != 0) {
+        return (int)((h->bits[u * h->step] >> h->shift) & 1);
+    }
     return (int)((h->bits[u / 64] >> (u % 64)) & 1);
 }
 
@@ -138,7 +165,11 @@ round_heard_add(struct round_heard *h, int j)
     if (round_heard_has(h, j)) {
         return 0;
     }
-    h->bits[u / 64] |= (uint64_t)1 << (u % 64);
+    if (h->step != 0) {
+        h->bits[u * h->step] |= (uint64_t)1 << h->shift;
+    } else {
+        h->bits[u / 64] |= (uint64_t)1 << (u % 64);
+    }
     h->count++;
     return 1;
 }

@@ -99,15 +99,29 @@ void round_teardown(struct sim_party *p, round_free_fn *free_state);
 
 /* ------------------------------------------------------------------ */
 
-/* The parties heard from in one phase (a set of 0 .. n-1, and its size). */
+/*
+ * The parties heard from in one phase (a set of 0 .. n-1, and its size).
+ * Either its own (n + 63) / 64 words (step 0), or one party's column of an
+ * n x n bit matrix that the trial owns, with a row per sender: party j's
+ * bit is bit `shift` of bits[j * step].  In the column layout a wave of
+ * deliveries sent sender by sender reads consecutive words, where own
+ * words put every receiver's on its own cache line (round_heard_init_column).
+ */
 struct round_heard {
-    uint64_t *bits; /* (n + 63) / 64 words (owned) */
+    uint64_t *bits; /* owned words (step 0), or the column's word in row 0 */
     size_t count;
+    size_t step; /* words per matrix row (column layout), or 0 */
+    unsigned shift;
     int n;
 };
 
 /* An empty set over n >= 1 parties.  0 or MPCSIM_ENOMEM (h left empty). */
 MPCSIM_NODISCARD int round_heard_init(struct round_heard *h, int n);
+/* How many words, zeroed, hold the sets of n parties as columns. */
+size_t round_heard_matrix_words(int n);
+/* Party `self`'s empty set over n >= 1 parties in `matrix` (borrowed:
+ * round_heard_clear leaves it alone; its column must be zero). */
+void round_heard_init_column(struct round_heard *h, int n, uint64_t *matrix, int self);
 /* Free its words (NULL-safe; h may be zeroed or initialised). */
 void round_heard_clear(struct round_heard *h);
 /* Whether party j (0 <= j < n) was heard. */

@@ -64,6 +64,10 @@ struct additive_trial {
     FE *mask_v, *mask_m;       /* n * nin * L: party j's share of owner i's mask k */
     FE *mask_clear;            /* nin * L: the masks, known to their owners */
     FE *wf;                    /* weighted_sum: n weights as field elements, else NULL */
+    /* Per message type, the parties' heard sets as columns of an n x n
+     * bit matrix (round_heard_init_column): the input shares arrive sender
+     * by sender, and each receiver's bit is then next to the last one's. */
+    uint64_t *heard[AD_MSG_TYPES];
 };
 
 struct additive_party {
@@ -136,6 +140,9 @@ ad__trial_teardown(void *trial)
     mpcsim_free(tr->mask_m);
     mpcsim_free(tr->mask_clear);
     mpcsim_free(tr->wf);
+    for (int t = 0; t < AD_MSG_TYPES; t++) {
+        mpcsim_free(tr->heard[t]);
+    }
     mpcsim_free(tr);
 }
 
@@ -168,6 +175,13 @@ ad__trial_setup(struct sim *sim, void **trial_out, const struct sim_protocol_cfg
     tr->L = L;
     tr->nin = ad__nin(&prm->comp, cfg0->n);
     tr->n_mul = ad__n_mul(&prm->comp, cfg0->n);
+    for (int t = AD_MSG_INPUT; t < AD_MSG_TYPES; t++) {
+        tr->heard[t] = mpcsim_calloc(round_heard_matrix_words(cfg0->n), sizeof(uint64_t));
+        if (tr->heard[t] == NULL) {
+            rc = MPCSIM_ENOMEM;
+            goto out;
+        }
+    }
     rc = fp_stream_create(&rng, trial_key, 0);
     if (rc != 0) {
         goto out;
@@ -321,8 +335,8 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     }
     st->x = mpcsim_calloc(st->L, sizeof(FE));
     st->wf = st->tr->wf;
-    for (int t = AD_MSG_INPUT; rc == 0 && t < AD_MSG_TYPES; t++) {
-        rc = round_heard_init(&st->heard[t], cfg->n);
+    for (int t = AD_MSG_INPUT; t < AD_MSG_TYPES; t++) {
+        round_heard_init_column(&st->heard[t], cfg->n, st->tr->heard[t], cfg->self);
     }
     st->lin = mpcsim_calloc(2 * st->L, sizeof(FE)); /* lin, then linmac */
     st->linmac = st->lin != NULL ? st->lin + st->L : NULL;

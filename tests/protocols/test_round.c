@@ -44,6 +44,42 @@ test_round_heard(void **state)
     round_heard_clear(NULL);
 }
 
+/* Column sets: 130 parties (three words per matrix row) share one matrix;
+ * random adds to random parties' sets behave exactly as each party's own
+ * set (membership, repeats, count, the silent party), no column touches
+ * another's, and clearing leaves the borrowed matrix alone. */
+static void
+test_round_heard_columns(void **state)
+{
+    enum { N = 130 };
+    struct round_heard own[N], col[N];
+    uint64_t *m = test_calloc(round_heard_matrix_words(N), sizeof(uint64_t));
+
+    (void)state;
+    assert_int_equal(round_heard_matrix_words(N), (size_t)N * 3);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(round_heard_init(&own[i], N), 0);
+        round_heard_init_column(&col[i], N, m, i);
+    }
+    for (int k = 0; k < 20000; k++) {
+        int i = (int)(mpcsim_test_rand64() % N), j = (int)(mpcsim_test_rand64() % N);
+
+        assert_int_equal(round_heard_has(&col[i], j), round_heard_has(&own[i], j));
+        assert_int_equal(round_heard_add(&col[i], j), round_heard_add(&own[i], j));
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(col[i].count, own[i].count);
+        assert_int_equal(round_heard_silent(&col[i], N, i), round_heard_silent(&own[i], N, i));
+        for (int j = 0; j < N; j++) {
+            assert_int_equal(round_heard_has(&col[i], j), round_heard_has(&own[i], j));
+        }
+        round_heard_clear(&own[i]);
+        round_heard_clear(&col[i]);
+        assert_null(col[i].bits);
+    }
+    test_free(m); /* still the test's: a column never frees it */
+}
+
 /* Out of memory: reported, nothing leaks, and the set clears. */
 static void
 test_round_heard_oom(void **state)
@@ -85,6 +121,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_heard),
+        cmocka_unit_test(test_round_heard_columns),
         cmocka_unit_test(test_round_heard_oom),
         cmocka_unit_test(test_round_phase),
     };
