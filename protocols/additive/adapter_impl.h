@@ -80,9 +80,8 @@ struct additive_party {
     size_t L;
     const FE *wf; /* the trial's weights, NULL = all 1 */
     size_t nin;
-    FE *lin;                                /* L: sum of w_i [x_i] over the inputs so far */
+    FE *lin; /* 2L: sum of w_i [x_i] over the inputs so far, then their MACs (ad__linmac) */
     struct round_heard heard[AD_MSG_TYPES]; /* per message type: who was heard (0 unused) */
-    FE *linmac;                             /* L: their MACs (lin's block: lin + L) */
     FE *xsh, *xmac; /* with a multiplication: the owners' input shares, nin * L */
     const struct additive_params *prm;
     const struct additive_trial *tr;
@@ -100,6 +99,13 @@ struct additive_party {
     uint8_t my_nonce[ADDITIVE_NONCE_BYTES];
     FE adv_delta; /* wrong_mac: the error added to sigma, 0 until drawn */
 };
+
+/* The MACs of st->lin's sums: the second half of its block. */
+static inline FE *
+ad__linmac(const struct additive_party *st)
+{
+    return st->lin + st->L;
+}
 
 /* ------------------------------------------------------------------ */
 
@@ -285,7 +291,7 @@ ad__free(void *state)
     for (int t = 0; t < AD_MSG_TYPES; t++) {
         round_heard_clear(&st->heard[t]);
     }
-    mpcsim_free(st->lin); /* and linmac */
+    mpcsim_free(st->lin); /* and its MACs */
     mpcsim_free(st->xsh);
     mpcsim_free(st->xmac);
     mpcsim_free(st->own);
@@ -338,13 +344,12 @@ ad__setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
     for (int t = AD_MSG_INPUT; t < AD_MSG_TYPES; t++) {
         round_heard_init_column(&st->heard[t], cfg->n, st->tr->heard[t], cfg->self);
     }
-    st->lin = mpcsim_calloc(2 * st->L, sizeof(FE)); /* lin, then linmac */
-    st->linmac = st->lin != NULL ? st->lin + st->L : NULL;
+    st->lin = mpcsim_calloc(2 * st->L, sizeof(FE)); /* the sums, then their MACs */
     st->own = mpcsim_calloc(st->n_open, sizeof(FE));
     st->ownmac = mpcsim_calloc(st->n_open, sizeof(FE));
     st->opened = mpcsim_calloc(st->n_open, sizeof(FE));
-    if (rc != 0 || st->x == NULL || st->lin == NULL || st->linmac == NULL || st->own == NULL ||
-        st->ownmac == NULL || st->opened == NULL) {
+    if (rc != 0 || st->x == NULL || st->lin == NULL || st->own == NULL || st->ownmac == NULL ||
+        st->opened == NULL) {
         rc = MPCSIM_ENOMEM;
         goto out;
     }
@@ -413,7 +418,7 @@ ad__take(struct additive_party *st, size_t i, const FE *v, const FE *m)
         FE mk = m != NULL ? m[k] : 0;
 
         st->lin[k] = FE_add(st->lin[k], FE_mul(w, v[k]));
-        st->lin[st->L + k] = FE_add(st->lin[st->L + k], FE_mul(w, mk)); /* linmac[k] */
+        ad__linmac(st)[k] = FE_add(ad__linmac(st)[k], FE_mul(w, mk));
         if (st->xsh != NULL) {
             st->xsh[i * st->L + k] = v[k];
             st->xmac[i * st->L + k] = mk;
@@ -498,7 +503,7 @@ static void
 ad__linear(struct additive_party *st, size_t off)
 {
     memcpy(st->own + off, st->lin, st->L * sizeof(FE));
-    memcpy(st->ownmac + off, st->linmac, st->L * sizeof(FE));
+    memcpy(st->ownmac + off, ad__linmac(st), st->L * sizeof(FE));
 }
 
 /* The i-th multiplication's operands (x, y) and their MAC shares. */
