@@ -12,7 +12,7 @@
  * is all the queue needs.
  *
  * Messages: a payload (header + bytes) comes from a size-class slab
- * (24 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
+ * (16 B .. 8 KiB, free lists, no malloc in the steady state) or, larger,
  * from mpcsim_malloc; a broadcast shares one payload, refcounted by the
  * n-1 events that carry it.
  *
@@ -111,12 +111,12 @@ master_key(uint8_t out[crypto_kdf_KEYBYTES], uint64_t seed)
  * Payloads
  * ------------------------------------------------------------------- */
 
-/* The size class of a payload of `total` bytes (header included), or
- * SIM__PAYLOAD_CLASSES if it is malloc'd. */
+/* The size class of a full payload of `total` bytes (header included),
+ * or SIM__PAYLOAD_CLASSES if it is malloc'd. */
 static inline unsigned
 payload_class(size_t total)
 {
-    unsigned cls = 0;
+    unsigned cls = 1;
 
     while (cls < SIM__PAYLOAD_CLASSES && sim__payload_class_bytes(cls) < total) {
         cls++;
@@ -131,58 +131,79 @@ sim__payload_bytes(size_t len)
     size_t total = SIM__PAYLOAD_HDR + len;
     unsigned cls = payload_class(total);
 
+    if (len <= SIM__PAYLOAD_COMPACT_LEN) {
+        return sim__payload_class_bytes(0);
+    }
     return cls == SIM__PAYLOAD_CLASSES ? total : sim__payload_class_bytes(cls);
 }
 
+/* A block of class `cls` from its free list or its slab, or NULL. */
+static void *
+payload_block(struct sim *sim, unsigned cls)
+{
+    void *blk = sim->free_list[cls];
+    size_t bs = sim__payload_class_bytes(cls);
+
+    if (blk != NULL) {
+        memcpy(&sim->free_list[cls], blk, sizeof(void *));
+        return blk;
+    }
+    if ((size_t)(sim->bump_end[cls] - sim->bump[cls]) < bs) {
+        /* A fresh slab for this class; its first 64 bytes link the chain. */
+        size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
+        uint8_t *slab = mpcsim_malloc(sb);
+
+        if (slab == NULL) {
+            return NULL;
+        }
+        sim__pool_advise(slab, sb);
+        sim->n_slabs++;
+        memcpy(slab, &sim->slabs, sizeof(void *));
+        sim->slabs = slab;
+        sim->bump[cls] = slab + 64;
+        sim->bump_end[cls] = slab + sb;
+    }
+    blk = sim->bump[cls];
+    sim->bump[cls] += bs;
+    return blk;
+}
+
+/* A payload of `len` bytes with one reference (its data not yet written):
+ * compact when it fits (sim_int.h), else full. */
 static struct sim__payload *
-payload_new(struct sim *sim, size_t len)
+payload_new(struct sim *sim, size_t len, int depth, int round)
 {
     size_t total = SIM__PAYLOAD_HDR + len;
     struct sim__payload *pl;
     unsigned cls;
 
+    MPCSIM_ASSERT(round >= 0 && round <= 0xffff && depth >= 0);
     if (len > UINT32_MAX) {
         return NULL;
+    }
+    if (len <= SIM__PAYLOAD_COMPACT_LEN && depth <= SIM__PAYLOAD_COMPACT_DEPTH) {
+        pl = payload_block(sim, 0);
+        if (pl != NULL) {
+            sim__payload_set_word(pl, 1u | UINT32_C(1) << SIM__PL_REFS_SHIFT | (uint32_t)len << 24);
+            pl->round = (uint16_t)round;
+            ((uint8_t *)pl)[6] = (uint8_t)depth;
+        }
+        return pl;
     }
     cls = payload_class(total);
     if (cls == SIM__PAYLOAD_CLASSES) {
         pl = mpcsim_malloc(total);
-        if (pl == NULL) {
-            return NULL;
-        }
-        pl->cls = SIM__PAYLOAD_BIG;
+        cls = SIM__PAYLOAD_BIG;
     } else {
-        void *blk = sim->free_list[cls];
-        size_t bs = sim__payload_class_bytes(cls);
-
-        if (blk != NULL) {
-            memcpy(&sim->free_list[cls], blk, sizeof(void *));
-        } else {
-            if ((size_t)(sim->bump_end[cls] - sim->bump[cls]) < bs) {
-                /* A fresh slab for this class; its first 64 bytes link the chain. */
-                size_t sb = sim->n_slabs < SLABS_SMALL ? SLAB_BYTES : SLAB_BYTES_BIG;
-                uint8_t *slab = mpcsim_malloc(sb);
-
-                if (slab == NULL) {
-                    return NULL;
-                }
-                sim__pool_advise(slab, sb);
-                sim->n_slabs++;
-                memcpy(slab, &sim->slabs, sizeof(void *));
-                sim->slabs = slab;
-                sim->bump[cls] = slab + 64;
-                sim->bump_end[cls] = slab + sb;
-            }
-            blk = sim->bump[cls];
-            sim->bump[cls] += bs;
-        }
-        pl = blk;
-        pl->cls = (uint8_t)cls;
+        pl = payload_block(sim, cls);
     }
-    pl->refs = 1;
+    if (pl == NULL) {
+        return NULL;
+    }
+    sim__payload_set_word(pl, UINT32_C(1) << SIM__PL_REFS_SHIFT | cls << SIM__PL_CLASS_SHIFT);
     pl->len = (uint32_t)len;
-    pl->depth = 0;
-    pl->round = 0;
+    pl->depth = depth;
+    pl->round = (uint16_t)round;
     return pl;
 }
 
@@ -190,15 +211,20 @@ payload_new(struct sim *sim, size_t len)
 void
 sim__payload_release(struct sim *sim, struct sim__payload *pl)
 {
-    if (--pl->refs > 0) {
+    uint32_t w = sim__payload_word(pl) - (UINT32_C(1) << SIM__PL_REFS_SHIFT);
+    unsigned cls;
+
+    if ((w & SIM__PL_REFS_MASK << SIM__PL_REFS_SHIFT) != 0) {
+        sim__payload_set_word(pl, w);
         return;
     }
-    if (pl->cls == SIM__PAYLOAD_BIG) {
+    cls = (w & 1u) ? 0 : (w >> SIM__PL_CLASS_SHIFT) & 0x7fu;
+    if (cls == SIM__PAYLOAD_BIG) {
         mpcsim_free(pl);
         return;
     }
-    memcpy((void *)pl, &sim->free_list[pl->cls], sizeof(void *));
-    sim->free_list[pl->cls] = pl;
+    memcpy((void *)pl, &sim->free_list[cls], sizeof(void *));
+    sim->free_list[cls] = pl;
 }
 
 /* ---------------------------------------------------------------------
@@ -266,23 +292,34 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
     struct sim_party *p = &sim->parties[ev->party];
     struct sim__payload *pl = ev->u.ptr;
     int64_t local = handler_start(p, ev->time);
-    int depth;
+    const uint8_t *data;
+    uint32_t len;
+    int depth, round;
 
     if (local < 0) {
         sim->m.messages_lost++;
-        SIM__TRACE(sim, SIM_TRACE_DROP, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, ev->time,
-                   sim__net_wire_bytes(sim, pl->len), pl);
+        SIM__TRACE(sim, SIM_TRACE_DROP, p->id, SIM__EV_FROM(ev->aux), sim__payload_round(pl),
+                   ev->time, ev->time, sim__net_wire_bytes(sim, sim__payload_len(pl)), pl);
         goto out;
     }
-    depth = pl->depth > p->depth ? pl->depth : p->depth;
-    p->depth = depth;
-    p->round = pl->round > p->round ? pl->round : p->round;
-    p->res.bytes_received += sim__net_wire_bytes(sim, pl->len);
+    if (sim__payload_compact(pl)) {
+        len = ((const uint8_t *)pl)[3];
+        depth = ((const uint8_t *)pl)[6];
+        data = (const uint8_t *)pl + SIM__PAYLOAD_COMPACT_HDR;
+    } else {
+        len = pl->len;
+        depth = pl->depth;
+        data = pl->data;
+    }
+    round = pl->round;
+    p->depth = depth > p->depth ? depth : p->depth;
+    p->round = round > p->round ? round : p->round;
+    p->res.bytes_received += sim__net_wire_bytes(sim, len);
     p->res.messages_received++;
     p->now = local;
     p->in_handler = 1;
     sim_charge(p, SIM_OP_MESSAGE, 1);
-    sim->proto->on_message(p, SIM__EV_FROM(ev->aux), pl->data, pl->len);
+    sim->proto->on_message(p, SIM__EV_FROM(ev->aux), data, len);
     p->in_handler = 0;
     SIM__TRACE_DELIVER(sim, p, ev, pl);
     p->busy_until = p->now;
@@ -1080,14 +1117,12 @@ send_corrupted(struct sim_party *p, int to, int round, const uint8_t *msg, size_
             return 0;
         }
         extra = act == SIM_ADV_DELAY ? sim->cfg.adversary_delay_ns : 0;
-        pl = payload_new(sim, l);
+        pl = payload_new(sim, l, p->depth + 1, round);
         if (pl == NULL) {
             return MPCSIM_ENOMEM;
         }
-        pl->depth = p->depth + 1;
-        pl->round = (uint16_t)round;
         if (l > 0) {
-            memcpy(pl->data, sim->scratch, l);
+            memcpy((uint8_t *)sim__payload_data(pl), sim->scratch, l);
         }
         rc = sim__net_send(sim, p, to, pl, p->now, extra);
         sim__payload_release(sim, pl);
@@ -1105,14 +1140,10 @@ send_corrupted(struct sim_party *p, int to, int round, const uint8_t *msg, size_
 static struct sim__payload *
 payload_copy(struct sim_party *p, int round, const uint8_t *msg, size_t len)
 {
-    struct sim__payload *pl = payload_new(p->sim, len);
+    struct sim__payload *pl = payload_new(p->sim, len, p->depth + 1, round);
 
-    if (pl != NULL) {
-        pl->depth = p->depth + 1;
-        pl->round = (uint16_t)round;
-        if (len > 0) {
-            memcpy(pl->data, msg, len);
-        }
+    if (pl != NULL && len > 0) {
+        memcpy((uint8_t *)sim__payload_data(pl), msg, len);
     }
     return pl;
 }
@@ -1398,7 +1429,8 @@ void
 sim__trace_msg(struct sim *sim, enum sim_trace_kind kind, int party, int peer,
                const struct sim__payload *pl, int64_t t0, int64_t t1)
 {
-    SIM__TRACE(sim, kind, party, peer, pl->round, t0, t1, sim__net_wire_bytes(sim, pl->len), pl);
+    SIM__TRACE(sim, kind, party, peer, sim__payload_round(pl), t0, t1,
+               sim__net_wire_bytes(sim, sim__payload_len(pl)), pl);
 }
 
 /* see sim_int.h */
@@ -1408,8 +1440,8 @@ sim__trace_deliver(struct sim *sim, const struct sim_party *p, const struct sim_
 {
     int64_t start = ev->time > p->busy_until ? ev->time : p->busy_until; /* as handler_start */
 
-    SIM__TRACE3(sim, SIM_TRACE_DELIVER, p->id, SIM__EV_FROM(ev->aux), pl->round, ev->time, start,
-                p->now, sim__net_wire_bytes(sim, pl->len), pl);
+    SIM__TRACE3(sim, SIM_TRACE_DELIVER, p->id, SIM__EV_FROM(ev->aux), sim__payload_round(pl),
+                ev->time, start, p->now, sim__net_wire_bytes(sim, sim__payload_len(pl)), pl);
 }
 
 /* see sim_int.h */

@@ -763,7 +763,7 @@ net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
     if (rc < 0) {
         return rc;
     }
-    pl->refs++;
+    sim__payload_ref(pl);
     return 0;
 }
 
@@ -788,7 +788,8 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
             int64_t lat, double rtt)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t wire = sim__net_wire_bytes(sim, pl->len), units = net_units(sim, pl->len);
+    uint64_t wire = sim__net_wire_bytes(sim, sim__payload_len(pl)),
+             units = net_units(sim, sim__payload_len(pl));
     uint64_t retx = 0, rbytes = 0;
     int64_t arrive;
 
@@ -814,7 +815,8 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
             }
             if (tcp_stall(sim, p->id, to, pt, &first, sim_time_add(dur, lat), &probes) < 0) {
                 lk->last_arrival = SIM__LINK_FAILED;
-                net_count(sim, p, wire + probes * unit_wire(sim, pl->len, units, 0), probes);
+                net_count(sim, p, wire + probes * unit_wire(sim, sim__payload_len(pl), units, 0),
+                          probes);
                 sim->m.messages_lost++;
                 SIM__TRACE_MSG(sim, SIM_TRACE_LOST, p->id, to, pl, depart, depart);
                 return 0;
@@ -822,7 +824,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
             /* Each probe resent the first segment; after the heal the
              * whole message is resent. */
             retx += probes + units;
-            rbytes += probes * unit_wire(sim, pl->len, units, 0) + wire;
+            rbytes += probes * unit_wire(sim, sim__payload_len(pl), units, 0) + wire;
             left = sim_time_add(first, dur);
         }
     }
@@ -841,8 +843,8 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
                 return 0;
             }
         } else {
-            int64_t latest =
-                tcp_loss(sim, &st, pl->len, units, first, left, to_ns(rtt), &retx, &rbytes);
+            int64_t latest = tcp_loss(sim, &st, sim__payload_len(pl), units, first, left,
+                                      to_ns(rtt), &retx, &rbytes);
 
             if (latest >= 0 && sim_time_add(latest, lat) > arrive) {
                 arrive = sim_time_add(latest, lat);
@@ -866,7 +868,8 @@ net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
               int64_t extra_ns, const int opts)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t tl = opts ? net_len(sim, pl->len) : pl->len, u = unit_bytes(sim);
+    uint64_t tl = opts ? net_len(sim, sim__payload_len(pl)) : sim__payload_len(pl),
+             u = unit_bytes(sim);
     uint64_t units = tl == 0 ? 1 : (tl + u - 1) / u;
     uint64_t wire = tl + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
@@ -995,7 +998,7 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
     struct sim__event d = *ev;
 
     if (wire == 0) {
-        wire = sim__net_wire_bytes(sim, pl->len); /* too large for the hint */
+        wire = sim__net_wire_bytes(sim, sim__payload_len(pl)); /* too large for the hint */
     }
     tx = to_ns((double)wire * r->down_ns_per_byte);
     end = sim_time_add(r->down_free, tx);
@@ -1423,8 +1426,8 @@ fair_begin(struct sim *sim, int32_t fi)
     struct fair_flow *f = &sim->fair->flows[fi];
     const struct fair_msg *m = &sim->fair->msgs[f->head];
 
-    f->units = net_units(sim, m->pl->len);
-    f->wire = sim__net_wire_bytes(sim, m->pl->len);
+    f->units = net_units(sim, sim__payload_len(m->pl));
+    f->wire = sim__net_wire_bytes(sim, sim__payload_len(m->pl));
     f->seg_done = 0;
     f->first = sim->now;
     if (f->ss || (sim->first_rtts > 0 && f->rtt > 0.0)) {
@@ -1964,7 +1967,7 @@ fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
     }
     m = &F->msgs[mi];
     m->pl = pl;
-    pl->refs++;
+    sim__payload_ref(pl);
     m->depart = depart;
     m->extra = extra_ns;
     m->index = index;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sim/queue.h"
 #include "sim/sim.h"
@@ -64,32 +65,108 @@ _Static_assert(SIM_MAX_PARTIES <= (1 << SIM__EV_PARTY_BITS), "a party id fits 20
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
 #define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
 
-/* A message's bytes, shared by every delivery of one broadcast.  The
- * header is 15 bytes (data follows it unaligned; protocols read messages
- * bytewise), so a 9-byte message (a type byte and one 64-bit share: most
- * messages of a large Shamir or additive sum) fills a 24-byte block. */
+/*
+ * A message's bytes, shared by every delivery of one broadcast (protocols
+ * read them bytewise: data need not be aligned).  Two header layouts; both
+ * start with the same little-endian 32-bit word, whose bit 0 tells them
+ * apart and whose bits 1 .. 22 count the references (a payload has one
+ * per queued event - a receiver - and per fair-sharing flow, plus its
+ * sender's: at most 2 * SIM_MAX_PARTIES + 1 < 2^22), so taking or
+ * dropping one is one add to that word whatever the layout; and both keep
+ * the round at bytes 4 .. 5.
+ *
+ *   compact  bit 0 set.  Class 0, a 16-byte block: byte 3 is the length
+ *            (0 .. 9), bytes 4 .. 5 the round, byte 6 the depth, then up
+ *            to 9 data bytes - a type byte and one 64-bit share, as most
+ *            messages of a large Shamir or additive sum.  Taken when
+ *            len <= 9 and depth <= 255.
+ *   full     bit 0 clear; bits 23 .. 29 hold the class: 1 .. 10 (24 B,
+ *            then 32 B << (class - 2) up to 8 KiB) or SIM__PAYLOAD_BIG
+ *            (malloc'd); struct sim__payload, a 14-byte header.
+ *
+ * Read the fields and count references only through the accessors below.
+ */
 struct sim__payload {
-    uint32_t refs;
-    uint32_t len;
-    int32_t depth;  /* sender's depth + 1 */
+    uint32_t word;  /* bit 0 | refs << 1 | class << 23 (full) or len << 24 (compact), LE */
     uint16_t round; /* the protocol round the sender stated */
-    uint8_t cls;    /* size class, or SIM__PAYLOAD_BIG */
+    int32_t depth;  /* sender's depth + 1 (compact: byte 6 alone) */
+    uint32_t len;   /* full only */
     uint8_t data[];
-};
-#define SIM__PAYLOAD_HDR offsetof(struct sim__payload, data) /* 15 */
-#define SIM__PAYLOAD_BIG 0xffu
-/* Size classes: 24 B (class 0), then 32 B << (class - 1) up to 8 KiB
- * (class 9); larger payloads are malloc'd. */
-#define SIM__PAYLOAD_MIN 24u
-#define SIM__PAYLOAD_CLASSES 10
+} __attribute__((packed));
+#define SIM__PAYLOAD_HDR offsetof(struct sim__payload, data) /* 14 */
+#define SIM__PAYLOAD_BIG 0x7fu
+#define SIM__PAYLOAD_COMPACT_HDR 7u
+#define SIM__PAYLOAD_COMPACT_LEN 9u    /* data bytes in a compact block */
+#define SIM__PAYLOAD_COMPACT_DEPTH 255 /* the largest compact depth */
+#define SIM__PAYLOAD_CLASSES 11
 static inline size_t
 sim__payload_class_bytes(unsigned cls)
 {
-    return cls == 0 ? SIM__PAYLOAD_MIN : (size_t)32 << (cls - 1);
+    return cls == 0 ? 16u : cls == 1 ? 24u : (size_t)32 << (cls - 2);
 }
-/* The bytes a len-byte message's payload takes (its slab block, or header
- * and data when malloc'd). */
+/* The bytes a len-byte message's payload takes at depth <= 255 (its slab
+ * block, or header and data when malloc'd). */
 size_t sim__payload_bytes(size_t len);
+
+#define SIM__PL_REFS_SHIFT 1
+#define SIM__PL_REFS_MASK ((UINT32_C(1) << 22) - 1)
+#define SIM__PL_CLASS_SHIFT 23
+
+/* The header's first word, little-endian whatever the host. */
+static inline uint32_t
+sim__payload_word(const struct sim__payload *pl)
+{
+    uint32_t w;
+
+    memcpy(&w, pl, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    return w;
+}
+static inline void
+sim__payload_set_word(struct sim__payload *pl, uint32_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    memcpy(pl, &w, sizeof(w));
+}
+static inline int
+sim__payload_compact(const struct sim__payload *pl)
+{
+    return *(const uint8_t *)pl & 1u;
+}
+static inline uint32_t
+sim__payload_len(const struct sim__payload *pl)
+{
+    return sim__payload_compact(pl) ? ((const uint8_t *)pl)[3] : pl->len;
+}
+static inline int
+sim__payload_round(const struct sim__payload *pl)
+{
+    return pl->round;
+}
+static inline int
+sim__payload_depth(const struct sim__payload *pl)
+{
+    return sim__payload_compact(pl) ? ((const uint8_t *)pl)[6] : pl->depth;
+}
+static inline const uint8_t *
+sim__payload_data(const struct sim__payload *pl)
+{
+    return (const uint8_t *)pl +
+           (sim__payload_compact(pl) ? SIM__PAYLOAD_COMPACT_HDR : SIM__PAYLOAD_HDR);
+}
+/* One more reference (a queued event or a flow now holds the payload). */
+static inline void
+sim__payload_ref(struct sim__payload *pl)
+{
+    uint32_t w = sim__payload_word(pl);
+
+    MPCSIM_ASSERT((~w & SIM__PL_REFS_MASK << SIM__PL_REFS_SHIFT) != 0); /* below the maximum */
+    sim__payload_set_word(pl, w + (UINT32_C(1) << SIM__PL_REFS_SHIFT));
+}
 
 /* Per-link state: TCP link transmission (window limit, congestion
  * window), the index of the next message (the key of its draws) and

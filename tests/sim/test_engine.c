@@ -636,22 +636,145 @@ test_engine_run_oom(void **state)
 
 /*
  * A pending message's payload: a 9-byte message (a type byte and one
- * 64-bit share, as Shamir's and additive's input shares) takes a 24-byte
- * block (a 15-byte header); was 32 with a 16-byte header.  The other
- * classes double from 32 B to 8 KiB; beyond, header and data are malloc'd.
+ * 64-bit share, as Shamir's and additive's input shares) takes a 16-byte
+ * compact block (a 7-byte header; was 24 with a 15-byte one).  Full
+ * payloads (a 14-byte header) take 24 B, then 32 B doubling to 8 KiB;
+ * beyond, header and data are malloc'd.
  */
 static void
 test_engine_payload_bytes(void **state)
 {
     (void)state;
-    assert_int_equal(SIM__PAYLOAD_HDR, 15);
-    assert_int_equal(sim__payload_bytes(0), 24);
-    assert_int_equal(sim__payload_bytes(9), 24);
-    assert_int_equal(sim__payload_bytes(10), 32);
-    assert_int_equal(sim__payload_bytes(17), 32);
-    assert_int_equal(sim__payload_bytes(18), 64);
-    assert_int_equal(sim__payload_bytes(8192 - 15), 8192);
-    assert_int_equal(sim__payload_bytes(8192 - 14), 8192 - 14 + 15);
+    assert_int_equal(SIM__PAYLOAD_HDR, 14);
+    assert_int_equal(sim__payload_bytes(0), 16);
+    assert_int_equal(sim__payload_bytes(9), 16);
+    assert_int_equal(sim__payload_bytes(10), 24);
+    assert_int_equal(sim__payload_bytes(11), 32);
+    assert_int_equal(sim__payload_bytes(18), 32);
+    assert_int_equal(sim__payload_bytes(19), 64);
+    assert_int_equal(sim__payload_bytes(8192 - 14), 8192);
+    assert_int_equal(sim__payload_bytes(8192 - 13), 8192 - 13 + 14);
+}
+
+/*
+ * Compact and full payloads carry the same message: a relay chain sends
+ * messages of 0 ... 12 bytes (compact up to 9) hop after hop through
+ * depth 600 (the largest compact depth is 255), in a broadcast as
+ * well (one payload, refs counted per receiver).  Every receiver checks
+ * the bytes, length and round (1 + hop, rising) it got; the trial's
+ * output depth is the hop count.
+ */
+#define RELAY_HOPS 600
+struct plrelay_party {
+    int hops;
+    int bad;
+};
+
+static int
+plrelay_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    struct plrelay_party *st = calloc(1, sizeof(*st));
+
+    (void)cfg;
+    if (st == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim_party_set_state(p, st);
+    return 0;
+}
+
+static size_t
+plrelay_msg(uint8_t msg[static 16], int hop)
+{
+    size_t len = (size_t)(hop % 13);
+
+    for (size_t i = 0; i < 16; i++) {
+        msg[i] = (uint8_t)(hop * 31 + (int)i);
+    }
+    return len;
+}
+
+static void
+plrelay_send(struct sim_party *p, int hop)
+{
+    uint8_t msg[16];
+    size_t len;
+    int n = sim_party_count(p), rc;
+
+    len = plrelay_msg(msg, hop);
+    if (hop % 100 == 99) {
+        rc = sim_broadcast(p, 1 + hop % 3000, msg, len);
+    } else {
+        rc = sim_send(p, (sim_party_id(p) + 1) % n, 1 + hop % 3000, msg, len);
+    }
+    assert_int_equal(rc, 0);
+}
+
+static void
+plrelay_start(struct sim_party *p)
+{
+    if (sim_party_id(p) == 0) {
+        plrelay_send(p, 0);
+    }
+}
+
+static void
+plrelay_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    struct plrelay_party *st = sim_party_state(p);
+    int hop = sim_party_depth(p) - 1, n = sim_party_count(p);
+    uint8_t want[16];
+    size_t wlen;
+    mpcsim_i128 v = hop + 1;
+
+    (void)from;
+    wlen = plrelay_msg(want, hop);
+    if (len != wlen || (len > 0 && memcmp(msg, want, len) != 0) ||
+        sim_party_round(p) != 1 + hop % 3000) {
+        st->bad++;
+    }
+    if (++st->hops > RELAY_HOPS) { /* a lost depth would relay for ever */
+        st->bad++;
+        return;
+    }
+    if (hop + 1 == RELAY_HOPS) {
+        assert_int_equal(sim_output(p, &v, 1, NULL), 0);
+        return;
+    }
+    /* Of a broadcast, only the next party in the ring relays. */
+    if (hop % 100 != 99 || sim_party_id(p) == (from + 1) % n) {
+        plrelay_send(p, hop + 1);
+    }
+}
+
+static void
+plrelay_teardown(struct sim_party *p)
+{
+    struct plrelay_party *st = sim_party_state(p);
+
+    assert_int_equal(st->bad, 0);
+    free(st);
+}
+
+static void
+test_engine_payload_layouts(void **state)
+{
+    static const struct sim_protocol proto = {.name = "relay",
+                                              .setup = plrelay_setup,
+                                              .on_start = plrelay_start,
+                                              .on_message = plrelay_message,
+                                              .teardown = plrelay_teardown};
+    struct sim_config cfg;
+    struct sim *sim;
+    const struct sim_metrics *m;
+
+    (void)state;
+    sim_config_init(&cfg, 3, 5);
+    assert_int_equal(sim_create(&sim, &cfg, &proto, NULL), 0);
+    assert_int_equal(sim_run(sim), 0);
+    m = sim_metrics(sim);
+    assert_int_equal(m->depth, RELAY_HOPS);
+    sim_destroy(sim);
 }
 
 int
@@ -660,6 +783,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_toy),
         cmocka_unit_test(test_engine_payload_bytes),
+        cmocka_unit_test(test_engine_payload_layouts),
         cmocka_unit_test(test_engine_tie_order),
         cmocka_unit_test(test_engine_compute_delays_sends),
         cmocka_unit_test(test_engine_rounds),
