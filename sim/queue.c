@@ -582,7 +582,6 @@ tq_take_block(struct sim__timeq *q)
         b = sim__tq_block_at(q, bi);
     }
     b->next = SIM__TQ_NONE;
-    b->n = 0;
     return bi;
 }
 
@@ -686,6 +685,7 @@ tq_open_group(struct sim__timeq *q, struct sim__tq_cache *slot)
     g->head = tq_take_block(q);
     g->tail = g->head;
     g->off = 0;
+    g->tail_n = 0;
     slot->gid = gid;
     q->groups_live++;
     return 0;
@@ -746,17 +746,18 @@ sim__timeq_push_slow(struct sim__timeq *q, const struct sim__event *ev)
     }
     g = &q->groups[slot->gid];
     b = sim__tq_block_at(q, g->tail);
-    if (b->n == SIM__TQ_BLOCK) {
+    if (g->tail_n == SIM__TQ_BLOCK) {
         uint32_t bi = tq_take_block(q);
 
         b->next = bi;
         g->tail = bi;
+        g->tail_n = 0;
         b = sim__tq_block_at(q, bi);
     }
-    b->ev[b->n].u.id = ev->u.id;
-    b->ev[b->n].party = ev->party;
-    b->ev[b->n].aux = ev->aux;
-    b->n++;
+    b->ev[g->tail_n].u.id = ev->u.id;
+    b->ev[g->tail_n].party = ev->party;
+    b->ev[g->tail_n].aux = ev->aux;
+    g->tail_n++;
 out:
     if (++q->size > q->peak) {
         q->peak = q->size;
@@ -780,7 +781,7 @@ sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out)
         if (q->cur != SIM__TQ_NONE) {
             g = &q->groups[q->cur];
             b = sim__tq_block_at(q, g->head);
-            if (g->off == SIM__TQ_BLOCK && b->next != SIM__TQ_NONE) {
+            if (g->off == SIM__TQ_BLOCK && g->head != g->tail) {
                 uint32_t next = b->next;
 
                 tq_free_block(q, g->head);
@@ -788,7 +789,7 @@ sim__timeq_pop_slow(struct sim__timeq *q, struct sim__event *out)
                 g->off = 0;
                 b = sim__tq_block_at(q, next);
             }
-            if (g->off < b->n) {
+            if (g->off < sim__tq_head_n(g)) {
                 break;
             }
             /* Empty (its last block stays until the group closes): while it

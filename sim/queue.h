@@ -156,10 +156,13 @@ sim__radixq_size(const struct sim__radixq *q)
           slots or more times than slots took one over */
 
 /* Up to 15 queued events of one group (their time is the group's): 16
- * bytes each, 16.5 with the block's header. */
+ * bytes each, 16.5 with the block's header.  Every block of a group but
+ * its tail is full; the group counts the tail's events (tail_n), so that
+ * a push touches the group and the line it writes, not the block's
+ * header as well. */
 struct sim__tq_block {
     uint32_t next; /* next block of the group, or of the free list */
-    uint32_t n;    /* events written */
+    uint32_t pad_;
     struct {
         union {
             void *ptr;
@@ -176,8 +179,15 @@ struct sim__tq_group {
     int64_t time;
     uint32_t head, tail; /* blocks */
     uint32_t off;        /* next event to pop in the head block */
-    uint32_t pad_;
+    uint32_t tail_n;     /* events written in the tail block */
 };
+
+/* Events written in group g's head block (all of it unless it is the tail). */
+static inline uint32_t
+sim__tq_head_n(const struct sim__tq_group *g)
+{
+    return g->head == g->tail ? g->tail_n : SIM__TQ_BLOCK;
+}
 
 /* gid SIM__TQ_NONE: `time` has a plain heap entry and no group yet. */
 struct sim__tq_cache {
@@ -249,14 +259,16 @@ sim__timeq_push(struct sim__timeq *q, const struct sim__event *ev)
 
         if (slot->time == ev->time && slot->gid != SIM__TQ_NONE &&
             q->groups[slot->gid].time == ev->time) {
-            struct sim__tq_block *b = sim__tq_block_at(q, q->groups[slot->gid].tail);
-            uint32_t k = b->n;
+            struct sim__tq_group *g = &q->groups[slot->gid];
+            uint32_t k = g->tail_n;
 
             if (k < SIM__TQ_BLOCK && ev->aux != SIM__TQ_MARKER) {
+                struct sim__tq_block *b = sim__tq_block_at(q, g->tail);
+
                 b->ev[k].u.id = ev->u.id;
                 b->ev[k].party = ev->party;
                 b->ev[k].aux = ev->aux;
-                b->n = k + 1;
+                g->tail_n = k + 1;
                 if (++q->size > q->peak) {
                     q->peak = q->size;
                 }
@@ -281,11 +293,12 @@ sim__timeq_pop(struct sim__timeq *q, struct sim__event *out)
     }
     if (q->cur != SIM__TQ_NONE) {
         struct sim__tq_group *g = &q->groups[q->cur];
-        const struct sim__tq_block *b = sim__tq_block_at(q, g->head);
-        uint32_t k = g->off;
+        uint32_t k = g->off, n = sim__tq_head_n(g);
 
-        if (k < b->n) {
-            if (k + SIM__TQ_PREFETCH < b->n) {
+        if (k < n) {
+            const struct sim__tq_block *b = sim__tq_block_at(q, g->head);
+
+            if (k + SIM__TQ_PREFETCH < n) {
                 /* The engine reads the payload of what it pops: ask for
                  * one a few events ahead (a prefetch never faults, so a
                  * timer's id in u is harmless). */
