@@ -269,6 +269,93 @@ init_party_rates(struct sim *sim)
     sim->cfg.party_profile = NULL;
 }
 
+/* What a network makes the engine keep per message and per link. */
+struct net_shape {
+    int base_const;     /* no regions, and every link's base latency is one constant */
+    int latency_random; /* a message's latency is drawn (times are mostly distinct) */
+    int link_draws;     /* a message's index on its link keys its draws */
+    int net_faults;     /* loss or partitions */
+    int first_rtts;     /* round trips before a link's first byte (handshake, TLS) */
+    int in_order;       /* arrivals are clamped to the link's last one */
+    int need_links;     /* per-link state is kept */
+    size_t links_stride;
+};
+
+/* Whether a distribution is one value (no draw needed). */
+static int
+latency_is_const(const struct sim_latency *l)
+{
+    return l->kind == SIM_LATENCY_CONSTANT ||
+           (l->kind == SIM_LATENCY_UNIFORM && l->min_ms == l->max_ms) ||
+           (l->kind == SIM_LATENCY_NORMAL && l->sd_ms == 0.0) ||
+           (l->kind == SIM_LATENCY_LOGNORMAL && l->sigma == 0.0);
+}
+
+/* The shape of network `net` (sim__net_init's flags, and the memory
+ * estimate's): `any_rtt` says some link has a positive typical latency,
+ * `adversary` that some party is corrupted. */
+static void
+net_shape(const struct sim_network *net, int any_rtt, int adversary, struct net_shape *s)
+{
+    int tcp = net->transport.kind == SIM_TRANSPORT_TCP;
+
+    memset(s, 0, sizeof(*s));
+    s->first_rtts = tcp ? (net->transport.handshake != 0) + (net->transport.tls != 0) : 0;
+    s->base_const = net->n_regions == 0 &&
+                    (latency_is_const(&net->latency) || net->latency_per == SIM_LATENCY_PER_PAIR);
+    s->latency_random = !s->base_const || net->has_jitter;
+    /* A message's index on its link keys its latency draw, unless its
+     * latency is the link's alone (per pair or per link, no jitter). */
+    s->link_draws =
+        (s->latency_random && (net->latency_per == SIM_LATENCY_PER_MESSAGE || net->has_jitter)) ||
+        net->loss > 0.0;
+    s->net_faults = net->loss > 0.0 || net->n_partitions > 0;
+    /* tcp delivers in order.  With one latency for every message, no
+     * adversary delay, no faults, no handshake wait and fifo sharing, a
+     * link's arrival times already grow with its departures (departures,
+     * link and uplink free times only grow), so the clamp to the last
+     * arrival never binds: skip it and the 8 bytes per link it needs. */
+    s->in_order = tcp && (s->latency_random || adversary || s->net_faults || s->first_rtts > 0 ||
+                          net->sharing != SIM_SHARING_FIFO);
+    s->need_links =
+        (tcp && ((any_rtt && net->transport.window_bytes > 0) || s->latency_random ||
+                 net->loss > 0.0 || adversary || net->n_partitions > 0 || s->first_rtts > 0)) ||
+        s->link_draws;
+    s->links_stride = !s->need_links  ? 0
+                      : s->in_order   ? sizeof(struct sim__link)
+                      : s->link_draws ? SIM__LINK_BYTES_DRAWS
+                                      : SIM__LINK_BYTES_BASE;
+}
+
+/* see sim.h */
+void
+sim_memory_shape(const struct sim_network *net, int n, int adversary, size_t len,
+                 double *per_message, double *per_pair)
+{
+    struct net_shape s;
+    uint64_t nn = (uint64_t)n * (uint64_t)n;
+
+    net_shape(net, 1, adversary, &s);
+    /* The queued event: 24 bytes in a radix heap array, which grows by
+     * doubling (1.5x on average), when times are drawn; 24 when downlinks
+     * are limited (a message is an ARRIVE, then a DELIVER at its own
+     * serialisation step); 16.5 in a time group otherwise.  Then its
+     * payload block. */
+    *per_message = (s.latency_random            ? 36.0
+                    : net->bandwidth_mbps > 0.0 ? 24.0
+                                                : 16.5) +
+                   (double)sim__payload_bytes(len);
+    /* The link state: n^2 dense entries up to SIM__DENSE_LINK_BYTES (the
+     * larger optional table is not counted: pages it never touches cost
+     * nothing), else a hash slot per link in use. */
+    *per_pair = 0.0;
+    if (s.links_stride > 0 && nn * s.links_stride <= SIM__DENSE_LINK_BYTES) {
+        *per_pair = (double)s.links_stride;
+    } else if (s.links_stride > 0) {
+        *per_message += (double)sizeof(struct sim__link_slot);
+    }
+}
+
 /* see sim_int.h */
 int
 sim__net_init(struct sim *sim)
@@ -277,6 +364,7 @@ sim__net_init(struct sim *sim)
     const struct sim_latency *l = &net->latency;
     int n = sim->n;
     int any_rtt = 0, adversary = 0;
+    struct net_shape shape;
 
     sim->tcp = net->transport.kind == SIM_TRANSPORT_TCP;
     sim->tls = sim->tcp && net->transport.tls;
@@ -289,7 +377,6 @@ sim__net_init(struct sim *sim)
     init_party_rates(sim);
     sim->link_lat_key = sim_stream_key(sim->cfg.seed, PURPOSE_LINK_LATENCY, 0, 0);
     sim->jitter_key = sim_stream_key(sim->cfg.seed, PURPOSE_JITTER, 0, 0);
-    sim->latency_random = 1;
     sim->latency_plain =
         net->latency_per == SIM_LATENCY_PER_MESSAGE && net->n_regions == 0 && !net->has_jitter;
     if (net->n_regions > 0) {
@@ -306,17 +393,11 @@ sim__net_init(struct sim *sim)
     } else {
         sim->rtt_ns = 2.0 * typical_latency_ns(sim, 0, 0);
         any_rtt = sim->rtt_ns > 0.0;
-        if (l->kind == SIM_LATENCY_CONSTANT ||
-            (l->kind == SIM_LATENCY_UNIFORM && l->min_ms == l->max_ms) ||
-            (l->kind == SIM_LATENCY_NORMAL && l->sd_ms == 0.0) ||
-            (l->kind == SIM_LATENCY_LOGNORMAL && l->sigma == 0.0)) {
-            sim->base_const = 1;
+        if (latency_is_const(l)) {
             sim->latency_const = to_ns(typical_latency_ns(sim, 0, 0));
         } else if (net->latency_per == SIM_LATENCY_PER_PAIR) {
-            sim->base_const = 1;
             sim->latency_const = to_ns(median_latency_ns(l));
         }
-        sim->latency_random = !sim->base_const || net->has_jitter;
         if (l->kind == SIM_LATENCY_LOGNORMAL) {
             sim->latency_zeta = log(l->median_ms * 1e6);
         }
@@ -327,27 +408,18 @@ sim__net_init(struct sim *sim)
     for (int i = 0; i < n; i++) {
         adversary |= sim->parties[i].behaviour != SIM_HONEST;
     }
-    /* A message's index on its link keys its latency draw, unless its
-     * latency is the link's alone (per pair or per link, no jitter). */
-    sim->link_draws =
-        (sim->latency_random && (net->latency_per == SIM_LATENCY_PER_MESSAGE || net->has_jitter)) ||
-        net->loss > 0.0;
-    sim->net_faults = net->loss > 0.0 || net->n_partitions > 0;
+    net_shape(net, any_rtt, adversary, &shape);
+    MPCSIM_ASSERT(shape.first_rtts == sim->first_rtts);
+    sim->base_const = shape.base_const;
+    sim->latency_random = shape.latency_random;
+    sim->link_draws = shape.link_draws;
+    sim->net_faults = shape.net_faults;
+    sim->in_order = shape.in_order;
+    sim->need_links = shape.need_links;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
     sim->slow_start = sim->windowed && net->transport.initial_window_segments > 0;
     sim->wseg = sim->windowed ? net->transport.window_bytes / net->transport.mss : 0;
     sim->wseg = sim->wseg > 0 ? sim->wseg : 1;
-    /* tcp delivers in order.  With one latency for every message, no
-     * adversary delay, no faults, no handshake wait and fifo sharing, a
-     * link's arrival times already grow with its departures (departures,
-     * link and uplink free times only grow), so the clamp to the last
-     * arrival never binds: skip it and the 8 bytes per link it needs. */
-    sim->in_order = sim->tcp && (sim->latency_random || adversary || sim->net_faults ||
-                                 sim->first_rtts > 0 || net->sharing != SIM_SHARING_FIFO);
-    sim->need_links = (sim->tcp && ((any_rtt && net->transport.window_bytes > 0) ||
-                                    sim->latency_random || net->loss > 0.0 || adversary ||
-                                    net->n_partitions > 0 || sim->first_rtts > 0)) ||
-                      sim->link_draws;
     if (net->sharing != SIM_SHARING_FIFO && net->sharing != SIM_SHARING_FAIR) {
         return MPCSIM_EINVAL;
     }
@@ -361,9 +433,7 @@ sim__net_init(struct sim *sim)
     if (sim->need_links) {
         uint64_t nn = (uint64_t)n * (uint64_t)n;
 
-        sim->links_stride = sim->in_order     ? sizeof(struct sim__link)
-                            : sim->link_draws ? SIM__LINK_BYTES_DRAWS
-                                              : SIM__LINK_BYTES_BASE;
+        sim->links_stride = shape.links_stride;
         uint64_t bytes = nn * sim->links_stride;
         /* Hash entries never expire (link_live). */
         int kept = sim->link_draws || sim->first_rtts > 0;

@@ -344,6 +344,19 @@ struct sim_config {
  */
 void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
 
+/*
+ * An estimate of a trial's memory on network `net` with n parties
+ * (`adversary`: some party is corrupted), for `mpcsim validate`: the bytes
+ * each message of `len` bytes costs while in flight (its queued event and
+ * its payload block, as a unicast: a broadcast shares one payload) in
+ * *per_message, and the bytes of link state per (sender, receiver) pair,
+ * n^2 of them, in *per_pair (0 when links are kept in a hash table, whose
+ * slot then counts per message).  From the engine's data structures
+ * (sim/queue.h, sim/sim_int.h); a protocol adds its own state.
+ */
+void sim_memory_shape(const struct sim_network *net, int n, int adversary, size_t len,
+                      double *per_message, double *per_pair);
+
 /* ---------------------------------------------------------------------
  * Protocols
  * ------------------------------------------------------------------- */
