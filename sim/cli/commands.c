@@ -2267,8 +2267,9 @@ validate_usage(FILE *f)
                "Checks each scenario (every sweep point) without running it and\n"
                "prints FILE:LINE:COL: error: ... for each problem.  For a valid one it\n"
                "prints an estimate of one trial: messages, events and peak memory\n"
-               "(about 5 MB + 78 B per message), so a run too big for the machine\n"
-               "shows before it starts.\n"
+               "(one round of messages in flight, the link state and the\n"
+               "protocol's own), so a run too big for the machine shows before it\n"
+               "starts.\n"
                "Exit: 0 all valid, 2 any error.\n");
 }
 

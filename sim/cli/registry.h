@@ -52,11 +52,13 @@ struct registry_entry {
  * entry's formula), events (a delivery per message, half again when
  * bandwidth is limited - a queued downlink arrival is an event of its
  * own - plus a timer per party and round)
- * and peak resident memory, calibrated on Shamir runs as 5 MB + 78 B per
- * message (n = 400: 300 846 messages, 28 MB; n = 800: 1 217 676, 99 MB),
- * plus the entry's memory() (secagg: its O(n k) keys, shares and flags);
- * comparisons add mpc_sim_memory (the circuit and the parties' wire
- * values: within 30 % of peak RSS, tests/cli/estimate.sh).
+ * and peak resident memory: for additive, Shamir and Paillier one round
+ * of messages in flight and the link state at the engine's costs
+ * (sim_memory_shape), plus Shamir's state per pair and 5 MB; for the
+ * others 5 MB + 78 B per message plus the entry's memory() (secagg: its
+ * O(n k) keys, shares and flags) or, for comparisons, mpc_sim_memory (the
+ * circuit and the parties' wire values).  Within 30 % of peak RSS where
+ * tests/cli/estimate.sh measures it.
  */
 struct registry_estimate {
     uint64_t messages, events, memory_bytes;
