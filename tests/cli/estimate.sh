@@ -71,15 +71,35 @@ if abs(est - measured) > 0.1 * measured:
 PY
 done
 
-# The memory of protocols whose state is their messages (one round in
-# flight, sim_memory_shape): within 30 % of the peak RSS of one trial -
-# Shamir with regions (drawn latencies) at 400 and 800 parties, additive
-# sums at 1000 parties (constant 10 ms; lognormal with 1 Gbit/s links)
-# and 2000 (constant 20 ms, 1 Gbit/s).  The estimate that counted 78 B per
-# message of the whole trial said 30 / 105 / 161 / 161 / 629 MB.  Skipped
-# where RSS is not the program's own (a sanitizer build, as below).
+# check_rss NAME FILE: validate's memory estimate for FILE is within 30 %
+# of the peak RSS of one trial.  A sanitizer build's RSS is mostly shadow
+# memory (it cannot start under ulimit -v, as limits.sh notes): there
+# rss_ok is 0 and the callers skip it.
 rss_ok=1
 bash -c 'ulimit -v 1000000 && "$0" --version; exit $?' "$mpcsim" >/dev/null 2>&1 || rss_ok=0
+check_rss() {
+    "$mpcsim" validate "$2" >"$tmp/v" || fail "validate $1"
+    python3 - "$mpcsim" "$2" "$tmp/v" "$1" <<'PY' || exit 1
+import re, resource, subprocess, sys
+mpcsim, path, vpath, name = sys.argv[1:5]
+m = re.search(r"peak memory ~([\d.]+) (MB|GB)", open(vpath).read())
+est = float(m.group(1)) * (1e3 if m.group(2) == "GB" else 1)
+subprocess.run([mpcsim, "run", path, "-q", "-j1", "--trials", "1"], check=True,
+               stdout=subprocess.DEVNULL)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB -> MiB
+if not 0.7 * rss <= est <= 1.3 * rss:
+    print(f"FAIL: {name}: memory estimated {est} MB, peak RSS {rss:.1f} MB (30 %)")
+    sys.exit(1)
+print(f"{name}: memory {est} MB est / {rss:.1f} MB peak RSS")
+PY
+}
+
+# The memory of protocols whose state is their messages (one round in
+# flight, sim_memory_shape): Shamir with regions (drawn latencies) at 400
+# and 800 parties, additive sums at 1000 parties (constant 10 ms;
+# lognormal with 1 Gbit/s links) and 2000 (constant 20 ms, 1 Gbit/s).
+# The estimate that counted 78 B per message of the whole trial said 30 /
+# 105 / 161 / 161 / 629 MB.
 for spec in dao:400 dao:800 sum:1000:const sum:1000:lognormal sum:2000:bw; do
     [ "$rss_ok" = 1 ] || break
     IFS=: read -r kind n shape <<<"$spec"
@@ -99,48 +119,19 @@ protocol: { kind: additive }
 network: $net
 YAML
     fi
-    "$mpcsim" validate "$tmp/mem.yaml" >"$tmp/v" || fail "validate $spec"
-    python3 - "$mpcsim" "$tmp/mem.yaml" "$tmp/v" "$spec" <<'PY' || exit 1
-import re, resource, subprocess, sys
-mpcsim, path, vpath, name = sys.argv[1:5]
-m = re.search(r"peak memory ~([\d.]+) (MB|GB)", open(vpath).read())
-est = float(m.group(1)) * (1e3 if m.group(2) == "GB" else 1)
-subprocess.run([mpcsim, "run", path, "-q", "-j1", "--trials", "1"], check=True,
-               stdout=subprocess.DEVNULL)
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB -> MiB
-if not 0.7 * rss <= est <= 1.3 * rss:
-    print(f"FAIL: {name}: memory estimated {est} MB, peak RSS {rss:.1f} MB (30 %)")
-    sys.exit(1)
-print(f"{name}: memory {est} MB est / {rss:.1f} MB peak RSS")
-PY
+    check_rss "$spec" "$tmp/mem.yaml"
 done
 
-# Comparisons (issue 19): the estimate is within 30 % of the peak RSS of a
-# fault-free trial (measured: median n = 31 65 MB, n = 63 361 MB; second
-# price n = 40 49 MB; sum_threshold with MACs n = 40 13 MB).  A sanitizer
-# build's RSS is mostly shadow memory (it cannot start under ulimit -v, as
-# limits.sh notes): there the RSS check is skipped.
-specs="median-oracle-31: auction-12-makers-wan:40 solvency-8-exchanges:40"
-bash -c 'ulimit -v 1000000 && "$0" --version; exit $?' "$mpcsim" >/dev/null 2>&1 || specs=""
-for spec in $specs; do
+# Comparisons (issue 19): a fault-free trial (measured: median n = 31
+# 65 MB, n = 63 361 MB; second price n = 40 49 MB; sum_threshold with MACs
+# n = 40 13 MB).
+for spec in median-oracle-31: auction-12-makers-wan:40 solvency-8-exchanges:40; do
+    [ "$rss_ok" = 1 ] || break
     name=${spec%%:*}; n=${spec#*:}
     awk '/^[a-z]/ { skip = ($1 == "faults:" || $1 == "adversary:") } !skip' \
         "$scenarios/$name.yaml" >"$tmp/cmp.yaml"
     [ -n "$n" ] && sed -i "s/^parties: .*/parties: $n/" "$tmp/cmp.yaml"
-    "$mpcsim" validate "$tmp/cmp.yaml" >"$tmp/v" || fail "validate $name"
-    python3 - "$mpcsim" "$tmp/cmp.yaml" "$tmp/v" "$name" <<'PY' || exit 1
-import re, resource, subprocess, sys
-mpcsim, path, vpath, name = sys.argv[1:5]
-m = re.search(r"peak memory ~([\d.]+) (MB|GB)", open(vpath).read())
-est = float(m.group(1)) * (1e3 if m.group(2) == "GB" else 1)
-subprocess.run([mpcsim, "run", path, "-q", "-j1", "--trials", "1"], check=True,
-               stdout=subprocess.DEVNULL)
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB -> MiB
-if not 0.7 * rss <= est <= 1.3 * rss:
-    print(f"FAIL: {name}: memory estimated {est} MB, peak RSS {rss:.1f} MB (30 %)")
-    sys.exit(1)
-print(f"{name}: memory {est} MB est / {rss:.1f} MB peak RSS")
-PY
+    check_rss "$name" "$tmp/cmp.yaml"
 done
 
 # secagg's memory against peak RSS (/usr/bin/time -v, one trial, L = 1000,
