@@ -244,16 +244,23 @@ sim__push(struct sim *sim, int64_t time, uint32_t party, uint32_t aux, void *ptr
     return SIM__Q_PUSH(&sim->q, &ev);
 }
 
-static int
-push_timer(struct sim *sim, int64_t time, uint32_t party, uint64_t id)
+/* see sim_int.h */
+int
+sim__push_id(struct sim *sim, int64_t time, uint32_t party, uint32_t aux, uint64_t id)
 {
     struct sim__event ev;
 
     ev.time = time;
     ev.u.id = id;
     ev.party = party;
-    ev.aux = SIM__EV_AUX(SIM__EV_TIMER, 0);
+    ev.aux = aux;
     return SIM__Q_PUSH(&sim->q, &ev);
+}
+
+static int
+push_timer(struct sim *sim, int64_t time, uint32_t party, uint64_t id)
+{
+    return sim__push_id(sim, time, party, SIM__EV_AUX(SIM__EV_TIMER, 0), id);
 }
 
 static void
@@ -285,6 +292,22 @@ handler_start(struct sim_party *p, int64_t t)
     return local;
 }
 
+/* Run p's on_message for a message from `from` handled from `local` on. */
+static inline void
+deliver_run(struct sim *sim, struct sim_party *p, int64_t local, int from, const uint8_t *data,
+            uint32_t len, int depth, int round)
+{
+    p->depth = depth > p->depth ? depth : p->depth;
+    p->round = round > p->round ? round : p->round;
+    p->res.bytes_received += sim__net_wire_bytes(sim, len);
+    p->res.messages_received++;
+    p->now = local;
+    p->in_handler = 1;
+    sim_charge(p, SIM_OP_MESSAGE, 1);
+    sim->proto->on_message(p, from, data, len);
+    p->in_handler = 0;
+}
+
 /* see sim_int.h */
 void
 sim__deliver(struct sim *sim, const struct sim__event *ev)
@@ -292,9 +315,6 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
     struct sim_party *p = &sim->parties[ev->party];
     struct sim__payload *pl = ev->u.ptr;
     int64_t local = handler_start(p, ev->time);
-    const uint8_t *data;
-    uint32_t len;
-    int depth, round;
 
     if (local < 0) {
         sim->m.messages_lost++;
@@ -303,28 +323,35 @@ sim__deliver(struct sim *sim, const struct sim__event *ev)
         goto out;
     }
     if (sim__payload_compact(pl)) {
-        len = ((const uint8_t *)pl)[3];
-        depth = ((const uint8_t *)pl)[6];
-        data = (const uint8_t *)pl + SIM__PAYLOAD_COMPACT_HDR;
+        deliver_run(sim, p, local, SIM__EV_FROM(ev->aux),
+                    (const uint8_t *)pl + SIM__PAYLOAD_COMPACT_HDR, ((const uint8_t *)pl)[3],
+                    ((const uint8_t *)pl)[6], pl->round);
     } else {
-        len = pl->len;
-        depth = pl->depth;
-        data = pl->data;
+        deliver_run(sim, p, local, SIM__EV_FROM(ev->aux), pl->data, pl->len, pl->depth, pl->round);
     }
-    round = pl->round;
-    p->depth = depth > p->depth ? depth : p->depth;
-    p->round = round > p->round ? round : p->round;
-    p->res.bytes_received += sim__net_wire_bytes(sim, len);
-    p->res.messages_received++;
-    p->now = local;
-    p->in_handler = 1;
-    sim_charge(p, SIM_OP_MESSAGE, 1);
-    sim->proto->on_message(p, SIM__EV_FROM(ev->aux), data, len);
-    p->in_handler = 0;
     SIM__TRACE_DELIVER(sim, p, ev, pl);
     p->busy_until = p->now;
 out:
     sim__payload_release(sim, pl);
+}
+
+/* see sim_int.h */
+void
+sim__deliver_imm(struct sim *sim, const struct sim__event *ev)
+{
+    struct sim_party *p = &sim->parties[SIM__EV_PARTY(ev->party)];
+    int64_t local = handler_start(p, ev->time);
+    uint8_t buf[SIM__IMM_MAX_LEN];
+    uint32_t len;
+
+    if (local < 0) {
+        sim->m.messages_lost++; /* no trace: immediates are not sent while tracing */
+        return;
+    }
+    len = sim__imm_unpack(ev, buf);
+    deliver_run(sim, p, local, (int)(ev->aux & SIM__IMM_FROM_MASK), buf, len,
+                SIM__IMM_DEPTH(ev->party), SIM__IMM_ROUND(ev->party));
+    p->busy_until = p->now;
 }
 
 static void
@@ -337,7 +364,11 @@ dispatch(struct sim *sim, const struct sim__event *ev)
     case SIM__EV_DELIVER:
         sim__deliver(sim, ev);
         break;
+    case SIM__EV_DELIVER_IMM:
+        sim__deliver_imm(sim, ev);
+        break;
     case SIM__EV_ARRIVE:
+    case SIM__EV_ARRIVE_IMM:
         if (sim__net_arrive(sim, ev) < 0) {
             sim->rc = MPCSIM_ENOMEM;
         }
@@ -1137,6 +1168,14 @@ send_corrupted(struct sim_party *p, int to, int round, const uint8_t *msg, size_
     return sim__net_send(sim, p, to, pl, p->now, extra);
 }
 
+/* Whether p's messages may travel immediate (sim_int.h): an honest sender
+ * on the default network path, no trace. */
+static inline int
+imm_ok(const struct sim_party *p)
+{
+    return p->behaviour == SIM_HONEST && p->sim->imm_path && p->sim->trace == NULL;
+}
+
 static struct sim__payload *
 payload_copy(struct sim_party *p, int round, const uint8_t *msg, size_t len)
 {
@@ -1154,6 +1193,7 @@ sim_send(struct sim_party *p, int to, int round, const uint8_t *msg, size_t len)
 {
     struct sim *sim = p->sim;
     struct sim__payload *pl;
+    struct sim__imm imm;
     int rc;
 
     MPCSIM_ASSERT(p->in_handler);
@@ -1164,6 +1204,10 @@ sim_send(struct sim_party *p, int to, int round, const uint8_t *msg, size_t len)
     }
     if (silenced(p, round)) {
         return 0;
+    }
+    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm.id, &imm.party, &imm.aux)) {
+        imm.len = (uint32_t)len;
+        return set_rc(sim, sim__net_send_imm(sim, p, to, &imm, p->now));
     }
     pl = payload_copy(p, round, msg, len);
     if (pl == NULL) {
@@ -1184,6 +1228,7 @@ sim_broadcast(struct sim_party *p, int round, const uint8_t *msg, size_t len)
 {
     struct sim *sim = p->sim;
     struct sim__payload *pl;
+    struct sim__imm imm;
     int rc = 0;
 
     MPCSIM_ASSERT(p->in_handler);
@@ -1193,6 +1238,16 @@ sim_broadcast(struct sim_party *p, int round, const uint8_t *msg, size_t len)
     }
     if (silenced(p, round)) {
         return 0;
+    }
+    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm.id, &imm.party, &imm.aux)) {
+        /* Each receiver's event carries the message: no shared payload. */
+        imm.len = (uint32_t)len;
+        for (int to = 0; to < sim->n && rc == 0; to++) {
+            if (to != p->id) {
+                rc = sim__net_send_imm(sim, p, to, &imm, p->now);
+            }
+        }
+        return set_rc(sim, rc);
     }
     pl = payload_copy(p, round, msg, len);
     if (pl == NULL) {

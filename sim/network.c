@@ -278,6 +278,7 @@ struct net_shape {
     int first_rtts;     /* round trips before a link's first byte (handshake, TLS) */
     int in_order;       /* arrivals are clamped to the link's last one */
     int need_links;     /* per-link state is kept */
+    int imm_path;       /* sim.imm_path */
     size_t links_stride;
 };
 
@@ -310,6 +311,9 @@ net_shape(const struct sim_network *net, int any_rtt, int adversary, struct net_
         (s->latency_random && (net->latency_per == SIM_LATENCY_PER_MESSAGE || net->has_jitter)) ||
         net->loss > 0.0;
     s->net_faults = net->loss > 0.0 || net->n_partitions > 0;
+    /* Neither tls, handshake, fair sharing (sim.net_opts) nor faults: the
+     * default send path, on which messages may travel immediate. */
+    s->imm_path = s->first_rtts == 0 && !s->net_faults && net->sharing == SIM_SHARING_FIFO;
     /* tcp delivers in order.  With one latency for every message, no
      * adversary delay, no faults, no handshake wait and fifo sharing, a
      * link's arrival times already grow with its departures (departures,
@@ -340,11 +344,13 @@ sim_memory_shape(const struct sim_network *net, int n, int adversary, size_t len
      * doubling (1.5x on average), when times are drawn; 24 when downlinks
      * are limited (a message is an ARRIVE, then a DELIVER at its own
      * serialisation step); 16.5 in a time group otherwise.  Then its
-     * payload block. */
+     * payload block, unless an honest party's message travels in its
+     * event (sim_int.h, immediate messages: the rounds and depths of the
+     * protocols' large fan-outs are far below the bounds). */
     *per_message = (s.latency_random            ? 36.0
                     : net->bandwidth_mbps > 0.0 ? 24.0
                                                 : 16.5) +
-                   (double)sim__payload_bytes(len);
+                   (s.imm_path && len <= SIM__IMM_MAX_LEN ? 0.0 : (double)sim__payload_bytes(len));
     /* The link state: n^2 dense entries up to SIM__DENSE_LINK_BYTES (the
      * larger optional table is not counted: pages it never touches cost
      * nothing), else a hash slot per link in use. */
@@ -414,6 +420,8 @@ sim__net_init(struct sim *sim)
     sim->latency_random = shape.latency_random;
     sim->link_draws = shape.link_draws;
     sim->net_faults = shape.net_faults;
+    sim->imm_path = shape.imm_path;
+    MPCSIM_ASSERT(!sim->imm_path || (!sim->net_opts && !sim->net_faults));
     sim->in_order = shape.in_order;
     sim->need_links = shape.need_links;
     sim->windowed = sim->tcp && net->transport.window_bytes > 0;
@@ -811,10 +819,11 @@ tcp_flights(const struct sim *sim, struct sim__link *lk, int64_t start, uint64_t
     return to_ns(idle + (double)wire * sim->ns_per_byte);
 }
 
-/* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event. */
+/* In-order arrival on a tcp link, then the DELIVER (or ARRIVE) event: of
+ * payload `pl`, or of immediate message `imm` when pl is NULL. */
 static inline int
 net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
-         struct sim__link *lk, int64_t arrive, uint64_t wire)
+         const struct sim__imm *imm, struct sim__link *lk, int64_t arrive, uint64_t wire)
 {
     uint32_t party = (uint32_t)to;
     int rc;
@@ -824,6 +833,13 @@ net_push(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
             arrive = lk->last_arrival;
         }
         lk->last_arrival = arrive;
+    }
+    if (pl == NULL) {
+        return sim__push_id(
+            sim, arrive, party | imm->party,
+            SIM__EV_AUX(sim->down_limited ? SIM__EV_ARRIVE_IMM : SIM__EV_DELIVER_IMM, p->id) |
+                imm->aux,
+            imm->id);
     }
     if (sim->down_limited && wire <= SIM__EV_WIRE_MAX) {
         party |= (uint32_t)wire << SIM__EV_PARTY_BITS; /* sim_int.h: the downlink's hint */
@@ -922,7 +938,7 @@ send_faulty(struct sim *sim, struct sim_party *p, int to, struct sim__payload *p
         }
     }
     net_count(sim, p, wire + rbytes, retx);
-    return net_push(sim, p, to, pl, lk, arrive, wire);
+    return net_push(sim, p, to, pl, NULL, lk, arrive, wire);
 }
 
 static int fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
@@ -934,12 +950,12 @@ static int fair_send(struct sim *sim, struct sim_party *p, int to, struct sim__p
  * for them.
  */
 static inline __attribute__((always_inline)) int
-net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
-              int64_t extra_ns, const int opts)
+net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl,
+              const struct sim__imm *imm, int64_t depart, int64_t extra_ns, const int opts)
 {
     const struct sim_network *net = &sim->cfg.net;
-    uint64_t tl = opts ? net_len(sim, sim__payload_len(pl)) : sim__payload_len(pl),
-             u = unit_bytes(sim);
+    uint64_t len = pl != NULL ? sim__payload_len(pl) : imm->len;
+    uint64_t tl = opts ? net_len(sim, len) : len, u = unit_bytes(sim);
     uint64_t units = tl == 0 ? 1 : (tl + u - 1) / u;
     uint64_t wire = tl + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
@@ -1021,6 +1037,7 @@ net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     sim->m.messages++;
     lat = sim->latency_random ? sample_latency(sim, p, to, index) : sim->latency_const;
     if (sim->net_faults) {
+        MPCSIM_ASSERT(pl != NULL); /* immediates only when !net_faults */
         return send_faulty(sim, p, to, pl, lk, index, depart, sim_time_add(first, extra_ns),
                            sim_time_add(left, extra_ns), lat, rtt);
     }
@@ -1030,7 +1047,7 @@ net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         /* Each term is in [0, SIM_HORIZON_NS]: the sum fits a uint64. */
         uint64_t a = (uint64_t)left + (uint64_t)extra_ns + (uint64_t)lat;
 
-        return net_push(sim, p, to, pl, lk,
+        return net_push(sim, p, to, pl, imm, lk,
                         a > (uint64_t)SIM_HORIZON_NS ? SIM_HORIZON_NS : (int64_t)a, wire);
     }
 }
@@ -1040,7 +1057,7 @@ static __attribute__((noinline)) int
 net_send_opts(struct sim *sim, struct sim_party *p, int to, struct sim__payload *pl, int64_t depart,
               int64_t extra_ns)
 {
-    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 1);
+    return net_send_fifo(sim, p, to, pl, NULL, depart, extra_ns, 1);
 }
 
 /* see sim_int.h */
@@ -1054,7 +1071,16 @@ sim__net_send(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
         }
         return net_send_opts(sim, p, to, pl, depart, extra_ns);
     }
-    return net_send_fifo(sim, p, to, pl, depart, extra_ns, 0);
+    return net_send_fifo(sim, p, to, pl, NULL, depart, extra_ns, 0);
+}
+
+/* see sim_int.h */
+int
+sim__net_send_imm(struct sim *sim, struct sim_party *p, int to, const struct sim__imm *imm,
+                  int64_t depart)
+{
+    MPCSIM_ASSERT(sim->imm_path && sim->trace == NULL);
+    return net_send_fifo(sim, p, to, NULL, imm, depart, 0, 0);
 }
 
 /* see sim_int.h */
@@ -1067,6 +1093,21 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
     int64_t tx, end;
     struct sim__event d = *ev;
 
+    if (SIM__EV_KIND(ev->aux) == SIM__EV_ARRIVE_IMM) {
+        /* The message is in the event: its DELIVER_IMM keeps every field. */
+        tx = to_ns((double)sim__net_wire_bytes(sim, SIM__IMM_LEN(ev->party)) * r->down_ns_per_byte);
+        end = sim_time_add(r->down_free, tx);
+        if (end < ev->time) {
+            end = ev->time;
+        }
+        r->down_free = end;
+        d.aux = (ev->aux & ~(UINT32_C(15) << 28)) | (uint32_t)SIM__EV_DELIVER_IMM << 28;
+        if (end == ev->time) {
+            sim__deliver_imm(sim, &d);
+            return 0;
+        }
+        return sim__push_id(sim, end, d.party, d.aux, d.u.id);
+    }
     if (wire == 0) {
         wire = sim__net_wire_bytes(sim, sim__payload_len(pl)); /* too large for the hint */
     }
@@ -1617,7 +1658,8 @@ fair_complete(struct sim *sim, int32_t fi)
                          sim_time_add(left, m->extra), lat, f->rtt);
     } else {
         net_count(sim, p, f->wire, 0);
-        rc = net_push(sim, p, f->r, pl, lk, sim_time_add(sim_time_add(left, m->extra), lat), 0);
+        rc = net_push(sim, p, f->r, pl, NULL, lk, sim_time_add(sim_time_add(left, m->extra), lat),
+                      0);
     }
     fair_pop(sim, f);
     return rc;

@@ -348,7 +348,9 @@ void sim_config_init(struct sim_config *cfg, int n, uint64_t seed);
  * An estimate of a trial's memory on network `net` with n parties
  * (`adversary`: some party is corrupted), for `mpcsim validate`: the bytes
  * each message of `len` bytes costs while in flight (its queued event and
- * its payload block, as a unicast: a broadcast shares one payload) in
+ * its payload block, as a unicast: a broadcast shares one payload; none
+ * when an honest party's message of up to 9 bytes travels in its event on
+ * the default network path - no tls, handshake, fair sharing or faults) in
  * *per_message, and the bytes of link state per (sender, receiver) pair,
  * n^2 of them, in *per_pair (0 when links are kept in a hash table, whose
  * slot then counts per message).  From the engine's data structures

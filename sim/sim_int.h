@@ -49,7 +49,9 @@ enum {
     SIM__EV_ARRIVE,      /* u.ptr = payload: reaches the receiver's downlink */
     SIM__EV_TIMER,       /* u.id = timer id */
     SIM__EV_CRASH,       /* party crashes (at_ns) */
-    SIM__EV_NET          /* the fair-sharing network model (sim/network.c) */
+    SIM__EV_NET,         /* the fair-sharing network model (sim/network.c) */
+    SIM__EV_DELIVER_IMM, /* a DELIVER whose message is in the event (below) */
+    SIM__EV_ARRIVE_IMM   /* an ARRIVE whose message is in the event (below) */
 };
 /* An ARRIVE event's `party` holds the receiver in its low 20 bits
  * (SIM_MAX_PARTIES <= 2^20) and the message's wire bytes in the top 12
@@ -64,6 +66,74 @@ _Static_assert(SIM_MAX_PARTIES <= (1 << SIM__EV_PARTY_BITS), "a party id fits 20
 #define SIM__EV_KIND(aux) ((aux) >> 28)
 #define SIM__EV_FROM(aux) ((int)((aux)&0x0fffffffu))
 #define SIM__EV_AUX(kind, from) (((uint32_t)(kind) << 28) | (uint32_t)(from))
+
+/*
+ * An immediate message: one of up to 9 bytes, sent in a round of at most
+ * 15 at a causal depth of at most 15 over the default path (an honest
+ * sender, fifo sharing, no tls, handshake, loss or partitions, no trace),
+ * travels in its event instead of a payload block - every input share of
+ * a Shamir or additive sum, most of a large trial's pending messages.  Its
+ * DELIVER_IMM or ARRIVE_IMM event holds
+ *
+ *   u.id   data bytes 0 .. 7, byte i in bits 8i .. 8i + 7 (zero past len)
+ *   aux    kind << 28 | data byte 8 << 20 | from (20 bits)
+ *   party  len << 28 | round << 24 | depth << 20 | receiver (20 bits)
+ *
+ * so that it costs no allocation, no reference count and no cache line of
+ * its own (16 bytes per pending message less).  Its wire bytes follow from
+ * len.  Anything else is a payload (below).
+ */
+#define SIM__IMM_MAX_LEN 9u
+#define SIM__IMM_MAX_ROUND 15
+#define SIM__IMM_MAX_DEPTH 15
+#define SIM__IMM_FROM_MASK ((UINT32_C(1) << SIM__EV_PARTY_BITS) - 1)
+#define SIM__IMM_LEN(party) ((party) >> 28)
+#define SIM__IMM_ROUND(party) ((int)(((party) >> 24) & 15u))
+#define SIM__IMM_DEPTH(party) ((int)(((party) >> 20) & 15u))
+_Static_assert(SIM_MAX_PARTIES <= (1 << 20), "a sender id fits the 20 bits an immediate leaves");
+
+/* The message a sender at `depth` (its handler's; the message's is one
+ * more) sends in `round`, when it can travel immediate: its event's u.id
+ * in *id, the fields it adds to the event's party (the receiver's bits
+ * aside) in *party and to its aux (the kind and sender aside) in *aux. */
+static inline int
+sim__imm_pack(const uint8_t *msg, size_t len, int round, int depth, uint64_t *id, uint32_t *party,
+              uint32_t *aux)
+{
+    uint64_t v = 0;
+
+    if (len > SIM__IMM_MAX_LEN || round > SIM__IMM_MAX_ROUND || depth + 1 > SIM__IMM_MAX_DEPTH) {
+        return 0;
+    }
+    if (len >= 8) {
+        memcpy(&v, msg, 8); /* bytes 0 .. 7 in host order: one load */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            v |= (uint64_t)msg[i] << (8 * i);
+        }
+    }
+    *id = v;
+    *party = (uint32_t)len << 28 | (uint32_t)round << 24 | (uint32_t)(depth + 1) << 20;
+    *aux = len > 8 ? (uint32_t)msg[8] << 20 : 0;
+    return 1;
+}
+
+/* An immediate event's data bytes into buf; returns their number. */
+static inline uint32_t
+sim__imm_unpack(const struct sim__event *ev, uint8_t buf[SIM__IMM_MAX_LEN])
+{
+    uint64_t v = ev->u.id;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(buf, &v, 8);
+    buf[8] = (uint8_t)(ev->aux >> 20);
+    return SIM__IMM_LEN(ev->party);
+}
 
 /*
  * A message's bytes, shared by every delivery of one broadcast (protocols
@@ -270,6 +340,7 @@ struct sim {
     uint64_t wseg;       /* the receive window in segments (>= 1) */
     int in_order;        /* tcp, and a later message could arrive before an earlier one */
     int net_faults;      /* loss or partitions: sends take the slow path */
+    int imm_path;        /* no net_opts, no net_faults: messages may travel immediate */
     void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
     size_t links_stride; /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
     struct sim__link_slot *links_hash;
@@ -300,6 +371,12 @@ struct sim {
     void *trace_ctx;
 };
 
+/* An immediate message (sim__imm_pack's fields, and its length). */
+struct sim__imm {
+    uint64_t id;
+    uint32_t party, aux, len;
+};
+
 /* sim/network.c */
 MPCSIM_NODISCARD int sim__net_init(struct sim *sim);
 /* Bytes per link of the dense link table (0: no dense table). */
@@ -310,6 +387,9 @@ void sim__net_clear(struct sim *sim);
  * than the network alone would make it. */
 MPCSIM_NODISCARD int sim__net_send(struct sim *sim, struct sim_party *from, int to,
                                    struct sim__payload *pl, int64_t depart, int64_t extra_ns);
+/* The same for an immediate message; only when sim.imm_path. */
+MPCSIM_NODISCARD int sim__net_send_imm(struct sim *sim, struct sim_party *from, int to,
+                                       const struct sim__imm *imm, int64_t depart);
 /* The delay that `losses` lost transmissions add to one tcp segment: the
  * first costs rtt_ns if `fast` (fast retransmit) else the RTO, each later
  * one the RTO, which starts at rto_ns and doubles up to rto_max_ns
@@ -369,5 +449,8 @@ MPCSIM_NODISCARD int sim__push(struct sim *sim, int64_t time, uint32_t party, ui
                                void *ptr);
 void sim__payload_release(struct sim *sim, struct sim__payload *pl);
 void sim__deliver(struct sim *sim, const struct sim__event *ev);
+void sim__deliver_imm(struct sim *sim, const struct sim__event *ev);
+MPCSIM_NODISCARD int sim__push_id(struct sim *sim, int64_t time, uint32_t party, uint32_t aux,
+                                  uint64_t id);
 
 #endif /* MPCSIM_SIM_SIM_INT_H */

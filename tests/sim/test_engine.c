@@ -777,6 +777,201 @@ test_engine_payload_layouts(void **state)
     sim_destroy(sim);
 }
 
+/*
+ * Immediate messages (sim_int.h: up to 9 bytes, round and depth up to 15,
+ * carried in the event) and payloads deliver the same: every party sends
+ * each other party messages of 0 ... 12 bytes in rounds 1 ... 20 (some
+ * immediate, some not), then broadcasts a 9-byte one; each receiver
+ * checks every byte (they name sender, receiver and length) and counts.
+ * The same trial with a trace sink installed (which keeps every message a
+ * payload) must give the same metrics and per-party results, on networks
+ * without and with downlink limits (ARRIVE_IMM queued or delivered at
+ * once), with drawn latency, and with crashes (immediates dropped at a
+ * crashed receiver); and when every message fits (up to 9 bytes, rounds
+ * up to 15) and nothing traces, the trial allocates no payload slab.
+ */
+#define IMM_LENS 13
+struct imm_party {
+    int got[IMM_LENS + 1];
+    int bad;
+};
+
+static int imm_max_len = IMM_LENS - 1; /* the longest message the trial sends */
+static int imm_rounds = 20;            /* a len-byte message's round: 1 + 7 len mod this */
+
+static void
+imm_fill(uint8_t msg[static IMM_LENS], int from, int to, size_t len)
+{
+    for (size_t b = 0; b < len && b < IMM_LENS; b++) {
+        msg[b] = (uint8_t)(from * 131 + to * 17 + (int)len * 7 + (int)b * 3 + 1);
+    }
+}
+
+static int
+imm_setup(struct sim_party *p, const struct sim_protocol_cfg *cfg)
+{
+    (void)cfg;
+    sim_party_set_state(p, calloc(1, sizeof(struct imm_party)));
+    return sim_party_state(p) != NULL ? 0 : MPCSIM_ENOMEM;
+}
+
+static void
+imm_start(struct sim_party *p)
+{
+    uint8_t msg[IMM_LENS];
+    int n = sim_party_count(p), me = sim_party_id(p);
+
+    for (int to = 0; to < n; to++) {
+        for (int len = 0; to != me && len <= imm_max_len; len++) {
+            imm_fill(msg, me, to, (size_t)len);
+            assert_int_equal(sim_send(p, to, 1 + (len * 7) % imm_rounds, msg, (size_t)len), 0);
+        }
+    }
+    imm_fill(msg, me, -1, 9);
+    assert_int_equal(sim_broadcast(p, 2, msg, 9), 0);
+}
+
+static void
+imm_message(struct sim_party *p, int from, const uint8_t *msg, size_t len)
+{
+    struct imm_party *st = sim_party_state(p);
+    uint8_t want[IMM_LENS], bcast[IMM_LENS];
+
+    if (len > IMM_LENS - 1) {
+        st->bad++;
+        return;
+    }
+    imm_fill(want, from, sim_party_id(p), len);
+    imm_fill(bcast, from, -1, len);
+    if ((len > 0 && memcmp(msg, want, len) != 0 && (len != 9 || memcmp(msg, bcast, 9) != 0))) {
+        st->bad++;
+        return;
+    }
+    st->got[len]++;
+    if (len == 9 && memcmp(msg, bcast, 9) == 0) {
+        st->got[IMM_LENS]++;
+    }
+}
+
+static void
+imm_teardown(struct sim_party *p)
+{
+    struct imm_party *st = sim_party_state(p);
+
+    assert_int_equal(st->bad, 0);
+    free(st);
+}
+
+static void
+imm_trace_sink(void *ctx, const struct sim_trace_record *rec)
+{
+    (void)rec;
+    ++*(int *)ctx;
+}
+
+/* Run the trial, with a trace sink or not; *slabs: payload slabs taken. */
+static struct sim *
+imm_run(const struct sim_config *cfg, int traced, size_t *slabs)
+{
+    static const struct sim_protocol proto = {.name = "imm",
+                                              .setup = imm_setup,
+                                              .on_start = imm_start,
+                                              .on_message = imm_message,
+                                              .teardown = imm_teardown};
+    struct sim *sim;
+    int records = 0;
+
+    assert_int_equal(sim_create(&sim, cfg, &proto, NULL), 0);
+    if (traced) {
+        sim_trace_set(sim, imm_trace_sink, &records);
+    }
+    assert_int_equal(sim_run(sim), 0);
+    assert_true(!traced || records > 0);
+    *slabs = sim->n_slabs;
+    return sim;
+}
+
+static void
+test_engine_immediate_messages(void **state)
+{
+    const struct sim_crash crashes[] = {{4, MS / 2, -1}, {6, 2 * MS, -1}};
+    struct sim_config cfg;
+    const int n = 9;
+
+    (void)state;
+    for (int v = 0; v < 5; v++) {
+        struct sim *a, *b;
+        size_t slabs_a, slabs_b;
+        const struct sim_metrics *ma, *mb;
+
+        sim_config_init(&cfg, n, 11 + (uint64_t)v);
+        cfg.net.latency.kind = SIM_LATENCY_CONSTANT;
+        cfg.net.latency.ms = 2.0;
+        if (v == 1 || v == 3) {
+            cfg.net.bandwidth_mbps = 1.0; /* downlinks queue: ARRIVE_IMM, then DELIVER_IMM */
+        }
+        if (v == 2 || v == 3) {
+            cfg.net.latency.kind = SIM_LATENCY_LOGNORMAL;
+            cfg.net.latency.median_ms = 2.0;
+            cfg.net.latency.sigma = 0.5;
+        }
+        if (v == 3) {
+            cfg.faults.n_crashes = 2;
+            cfg.faults.crashes = crashes;
+        }
+        imm_max_len = v == 4 ? 9 : IMM_LENS - 1;
+        imm_rounds = v == 4 ? 15 : 20;
+        a = imm_run(&cfg, 0, &slabs_a);
+        b = imm_run(&cfg, 1, &slabs_b);
+        ma = sim_metrics(a);
+        mb = sim_metrics(b);
+        assert_int_equal(ma->messages, mb->messages);
+        assert_int_equal(ma->bytes, mb->bytes);
+        assert_int_equal(ma->events, mb->events);
+        assert_int_equal(ma->messages_lost, mb->messages_lost);
+        assert_int_equal(ma->end_ns, mb->end_ns);
+        assert_int_equal(ma->max_party_bytes, mb->max_party_bytes);
+        assert_int_equal(ma->compute_ns, mb->compute_ns);
+        assert_true(v != 3 || ma->messages_lost > 0);
+        for (int i = 0; i < n; i++) {
+            const struct sim_party_result *ra = sim_party_result(a, i),
+                                          *rb = sim_party_result(b, i);
+            const struct imm_party *sa = a->parties[i].state, *sb = b->parties[i].state;
+
+            assert_int_equal(ra->messages_received, rb->messages_received);
+            assert_int_equal(ra->bytes_received, rb->bytes_received);
+            assert_int_equal(ra->bytes_sent, rb->bytes_sent);
+            assert_int_equal(ra->compute_ns, rb->compute_ns);
+            assert_int_equal(a->parties[i].depth, b->parties[i].depth);
+            assert_int_equal(a->parties[i].round, b->parties[i].round);
+            assert_int_equal(a->parties[i].busy_until, b->parties[i].busy_until);
+            for (int k = 0; k <= IMM_LENS; k++) {
+                assert_int_equal(sa->got[k], sb->got[k]);
+                if (v != 3 && k <= imm_max_len) {
+                    /* every other party's message, and the broadcasts */
+                    assert_int_equal(sa->got[k], k == 9 ? 2 * (n - 1) : n - 1);
+                }
+            }
+            if (v != 3) {
+                assert_int_equal(sa->got[IMM_LENS], n - 1);
+            }
+        }
+        {
+            int want = 2; /* the broadcast's */
+
+            for (int len = 0; len <= imm_max_len; len++) {
+                want = 1 + (len * 7) % imm_rounds > want ? 1 + (len * 7) % imm_rounds : want;
+            }
+            assert_int_equal(a->parties[0].round, want); /* 18, or 15 */
+        }
+        /* Only payload-sized messages take slabs; traced, all do. */
+        assert_true(slabs_b > 0);
+        assert_true(v == 4 ? slabs_a == 0 : slabs_a > 0);
+        sim_destroy(a);
+        sim_destroy(b);
+    }
+}
+
 int
 main(void)
 {
@@ -784,6 +979,7 @@ main(void)
         cmocka_unit_test(test_engine_toy),
         cmocka_unit_test(test_engine_payload_bytes),
         cmocka_unit_test(test_engine_payload_layouts),
+        cmocka_unit_test(test_engine_immediate_messages),
         cmocka_unit_test(test_engine_tie_order),
         cmocka_unit_test(test_engine_compute_delays_sends),
         cmocka_unit_test(test_engine_rounds),
