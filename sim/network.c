@@ -956,7 +956,7 @@ net_send_fifo(struct sim *sim, struct sim_party *p, int to, struct sim__payload 
     const struct sim_network *net = &sim->cfg.net;
     uint64_t len = pl != NULL ? sim__payload_len(pl) : imm->len;
     uint64_t tl = opts ? net_len(sim, len) : len, u = unit_bytes(sim);
-    uint64_t units = tl == 0 ? 1 : (tl + u - 1) / u;
+    uint64_t units = tl <= u ? 1 : (tl + u - 1) / u; /* most messages: one unit, no division */
     uint64_t wire = tl + units * net->transport.header_bytes;
     int64_t first = depart, left = depart, lat;
     double rtt = sim->rtt_ns;
