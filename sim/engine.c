@@ -1205,8 +1205,7 @@ sim_send(struct sim_party *p, int to, int round, const uint8_t *msg, size_t len)
     if (silenced(p, round)) {
         return 0;
     }
-    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm.id, &imm.party, &imm.aux)) {
-        imm.len = (uint32_t)len;
+    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm)) {
         return set_rc(sim, sim__net_send_imm(sim, p, to, &imm, p->now));
     }
     pl = payload_copy(p, round, msg, len);
@@ -1239,9 +1238,8 @@ sim_broadcast(struct sim_party *p, int round, const uint8_t *msg, size_t len)
     if (silenced(p, round)) {
         return 0;
     }
-    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm.id, &imm.party, &imm.aux)) {
+    if (imm_ok(p) && sim__imm_pack(msg, len, round, p->depth, &imm)) {
         /* Each receiver's event carries the message: no shared payload. */
-        imm.len = (uint32_t)len;
         for (int to = 0; to < sim->n && rc == 0; to++) {
             if (to != p->id) {
                 rc = sim__net_send_imm(sim, p, to, &imm, p->now);

@@ -1088,42 +1088,41 @@ int
 sim__net_arrive(struct sim *sim, const struct sim__event *ev)
 {
     struct sim_party *r = &sim->parties[SIM__EV_PARTY(ev->party)];
-    struct sim__payload *pl = ev->u.ptr;
-    uint64_t wire = SIM__EV_WIRE(ev->party);
+    int imm = SIM__EV_KIND(ev->aux) == SIM__EV_ARRIVE_IMM; /* the message is in the event */
+    struct sim__payload *pl = imm ? NULL : ev->u.ptr;
+    uint64_t wire = imm ? 0 : SIM__EV_WIRE(ev->party);
     int64_t tx, end;
     struct sim__event d = *ev;
 
-    if (SIM__EV_KIND(ev->aux) == SIM__EV_ARRIVE_IMM) {
-        /* The message is in the event: its DELIVER_IMM keeps every field. */
-        tx = to_ns((double)sim__net_wire_bytes(sim, SIM__IMM_LEN(ev->party)) * r->down_ns_per_byte);
-        end = sim_time_add(r->down_free, tx);
-        if (end < ev->time) {
-            end = ev->time;
-        }
-        r->down_free = end;
-        d.aux = (ev->aux & ~(UINT32_C(15) << 28)) | (uint32_t)SIM__EV_DELIVER_IMM << 28;
-        if (end == ev->time) {
-            sim__deliver_imm(sim, &d);
-            return 0;
-        }
-        return sim__push_id(sim, end, d.party, d.aux, d.u.id);
-    }
     if (wire == 0) {
-        wire = sim__net_wire_bytes(sim, sim__payload_len(pl)); /* too large for the hint */
+        /* An immediate's length is in the event; a payload's wire bytes
+         * were too large for the hint. */
+        wire = sim__net_wire_bytes(sim, imm ? SIM__IMM_LEN(ev->party) : sim__payload_len(pl));
     }
     tx = to_ns((double)wire * r->down_ns_per_byte);
     end = sim_time_add(r->down_free, tx);
-    d.party = (uint32_t)r->id;
-
     if (end < ev->time) {
         end = ev->time;
     }
     r->down_free = end;
     SIM__TRACE_MSG(sim, SIM_TRACE_DOWNLINK, r->id, SIM__EV_FROM(ev->aux), pl, end - tx, end);
-    d.aux = SIM__EV_AUX(SIM__EV_DELIVER, SIM__EV_FROM(ev->aux));
+    if (imm) {
+        /* Its DELIVER_IMM keeps every field but the kind. */
+        d.aux = (ev->aux & ~(UINT32_C(15) << 28)) | (uint32_t)SIM__EV_DELIVER_IMM << 28;
+    } else {
+        d.party = (uint32_t)r->id;
+        d.aux = SIM__EV_AUX(SIM__EV_DELIVER, SIM__EV_FROM(ev->aux));
+    }
     if (end == ev->time) {
-        sim__deliver(sim, &d);
+        if (imm) {
+            sim__deliver_imm(sim, &d);
+        } else {
+            sim__deliver(sim, &d);
+        }
         return 0;
+    }
+    if (imm) {
+        return sim__push_id(sim, end, d.party, d.aux, d.u.id);
     }
     /* The queued event keeps the payload reference. */
     if (sim__push(sim, end, d.party, d.aux, pl) < 0) {

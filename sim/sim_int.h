@@ -90,15 +90,20 @@ _Static_assert(SIM_MAX_PARTIES <= (1 << SIM__EV_PARTY_BITS), "a party id fits 20
 #define SIM__IMM_LEN(party) ((party) >> 28)
 #define SIM__IMM_ROUND(party) ((int)(((party) >> 24) & 15u))
 #define SIM__IMM_DEPTH(party) ((int)(((party) >> 20) & 15u))
-_Static_assert(SIM_MAX_PARTIES <= (1 << 20), "a sender id fits the 20 bits an immediate leaves");
 
-/* The message a sender at `depth` (its handler's; the message's is one
- * more) sends in `round`, when it can travel immediate: its event's u.id
- * in *id, the fields it adds to the event's party (the receiver's bits
- * aside) in *party and to its aux (the kind and sender aside) in *aux. */
+/* An immediate message: its event's fields (below) and its length. */
+struct sim__imm {
+    uint64_t id;
+    uint32_t party, aux, len;
+};
+
+/* The immediate form of the message a sender at `depth` (its handler's;
+ * the message's is one more) sends in `round` into *imm - its event's
+ * u.id, the fields it adds to the event's party (the receiver's bits
+ * aside) and to its aux (the kind and sender aside), and its length -
+ * and 1; or 0 when it cannot travel immediate. */
 static inline int
-sim__imm_pack(const uint8_t *msg, size_t len, int round, int depth, uint64_t *id, uint32_t *party,
-              uint32_t *aux)
+sim__imm_pack(const uint8_t *msg, size_t len, int round, int depth, struct sim__imm *imm)
 {
     uint64_t v = 0;
 
@@ -115,9 +120,10 @@ sim__imm_pack(const uint8_t *msg, size_t len, int round, int depth, uint64_t *id
             v |= (uint64_t)msg[i] << (8 * i);
         }
     }
-    *id = v;
-    *party = (uint32_t)len << 28 | (uint32_t)round << 24 | (uint32_t)(depth + 1) << 20;
-    *aux = len > 8 ? (uint32_t)msg[8] << 20 : 0;
+    imm->id = v;
+    imm->party = (uint32_t)len << 28 | (uint32_t)round << 24 | (uint32_t)(depth + 1) << 20;
+    imm->aux = len > 8 ? (uint32_t)msg[8] << 20 : 0;
+    imm->len = (uint32_t)len;
     return 1;
 }
 
@@ -369,12 +375,6 @@ struct sim {
     int ran;
     sim_trace_fn *trace; /* sim.h "Tracing": NULL unless a sink is installed */
     void *trace_ctx;
-};
-
-/* An immediate message (sim__imm_pack's fields, and its length). */
-struct sim__imm {
-    uint64_t id;
-    uint32_t party, aux, len;
 };
 
 /* sim/network.c */
