@@ -39,8 +39,11 @@
  * bytes in flight, RTT = forward + return) and exact 128-bit outputs.
  * 3: Shamir's view agreement after a crash mid-broadcast (issue 16),
  * secagg's tagged client sets (one byte more per set message), m127
- * products priced at field_mul_m127, abort rows without an output. */
-#define MPCSIM_MODEL_VERSION 3
+ * products priced at field_mul_m127, abort rows without an output.
+ * 4: normal and lognormal latencies (and jitter) drawn with GSL's
+ * ziggurat instead of its polar method (issue 21): same distributions,
+ * other draws. */
+#define MPCSIM_MODEL_VERSION 4
 
 /* `mpcsim check ARGS`; argv[0] is "check".  Returns the exit code above. */
 int cli_check(int argc, char **argv);
