@@ -51,9 +51,10 @@ PL_FN(poly_eval)(const FE *c, size_t len, FE x)
 void
 PL_FN(poly_eval_many)(FE *out, const FE *c, size_t len, const FE *xs, size_t m)
 {
+    const size_t full = m - m % POLY__LANES; /* points in whole groups of LANES */
     size_t i = 0;
 
-    for (; i + POLY__LANES <= m; i += POLY__LANES) {
+    for (; i < full; i += POLY__LANES) {
         FE r[POLY__LANES] = {0};
         FE x[POLY__LANES];
 
