@@ -355,14 +355,15 @@ sim_memory_shape(const struct sim_network *net, int n, int adversary, size_t len
     uint64_t nn = (uint64_t)n * (uint64_t)n;
 
     net_shape(net, 1, adversary, &s);
-    /* The queued event: 24 bytes in a radix heap array, which grows by
-     * doubling (1.5x on average), when times are drawn; 24 when downlinks
-     * are limited (a message is an ARRIVE, then a DELIVER at its own
-     * serialisation step); 16.5 in a time group otherwise.  Then its
+    /* The queued event: 24 bytes in a radix heap block, 26 with the
+     * blocks partly filled and the pool's chunk not yet used (up to a
+     * quarter of it, 4 MiB at most), when times are drawn; 24 when
+     * downlinks are limited (a message is an ARRIVE, then a DELIVER at its
+     * own serialisation step); 16.5 in a time group otherwise.  Then its
      * payload block, unless an honest party's message travels in its
      * event (sim_int.h, immediate messages: the rounds and depths of the
      * protocols' large fan-outs are far below the bounds). */
-    *per_message = (s.latency_random            ? 36.0
+    *per_message = (s.latency_random            ? 26.0
                     : net->bandwidth_mbps > 0.0 ? 24.0
                                                 : 16.5) +
                    (s.imm_path && len <= SIM__IMM_MAX_LEN ? 0.0 : (double)sim__payload_bytes(len));

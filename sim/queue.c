@@ -2,17 +2,18 @@
 /*
  * sim/queue.c - see queue.h.
  *
- * The queues keep 24-byte events (the 4-ary heap 32-byte entries) in flat
- * arrays that double when full; nothing is allocated per event.  The 4-ary
- * heap's children of node i are 4i+1 .. 4i+4, so a node's children share a
- * 128-byte span.  The radix
- * heap redistributes a bucket in two passes (counts, moves) so that it can
- * reserve every target bucket before moving anything: an allocation
- * failure leaves the queue intact; each bucket's minimum is kept by the
- * pushes.  A bucket emptied by a redistribution gives its memory back when
- * it is large, which bounds the radix heap's slack at about one extra copy
- * of the largest bucket (plus the sorted run and its sort buffer, 1.5 MiB
- * each, allocated at the first sort).
+ * The 4-ary heap keeps 32-byte entries in a flat array that doubles when
+ * full; its children of node i are 4i+1 .. 4i+4, so a node's children
+ * share a 128-byte span.  The radix heap keeps 24-byte events in chains of
+ * 4 KiB blocks from a pool of chunks (a quarter of the pool, 64 KiB to
+ * 4 MiB, never moved), and the grouped queue its groups' events in 248-byte
+ * blocks: nothing is allocated per event.  A radix refill or a rung's
+ * spread reserves the blocks it may need before it moves anything (one per
+ * target: the blocks it empties go back to the pool as it goes), so an
+ * allocation failure leaves the queue intact; each bucket's minimum and
+ * maximum are kept by the appends.  The radix heap's slack is a partly
+ * filled block per bucket and sub-bucket in use, plus the sorted run and
+ * its sort buffer (1.5 MiB each, allocated at the first sort).
  */
 #define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "sim/queue.h"
@@ -23,8 +24,7 @@
 #include "common/alloc.h"
 
 #define HEAPQ_MIN_CAP 64
-#define RADIX_MIN_CAP 16
-#define RADIX_KEEP_CAP 4096
+#define ARRAY_MIN_CAP 16
 
 /* see queue.h */
 void
@@ -45,11 +45,11 @@ sim__pool_advise(void *p, size_t len)
 }
 
 /* Grow the array *arr of `size`-byte elements to hold `need` (doubling
- * from *cap, or RADIX_MIN_CAP).  0 or MPCSIM_ENOMEM (*arr unchanged). */
+ * from *cap, or ARRAY_MIN_CAP).  0 or MPCSIM_ENOMEM (*arr unchanged). */
 static int
 grow_array(void **arr, size_t *cap, size_t need, size_t size)
 {
-    size_t c = *cap == 0 ? RADIX_MIN_CAP : *cap;
+    size_t c = *cap == 0 ? ARRAY_MIN_CAP : *cap;
     void *p;
 
     while (c < need) {
@@ -65,16 +65,6 @@ grow_array(void **arr, size_t *cap, size_t need, size_t size)
      * the mapping splits it, and glibc's realloc then cannot mremap it
      * (EFAULT): every doubling was copied into fresh pages instead. */
     return 0;
-}
-
-static int
-grow(struct sim__event **arr, size_t *cap, size_t need)
-{
-    void *p = *arr;
-    int rc = grow_array(&p, cap, need, sizeof(**arr));
-
-    *arr = p;
-    return rc;
 }
 
 /* (a.time, a.seq) < (b.time, b.seq) */
@@ -226,6 +216,12 @@ sim__heapq_pop(struct sim__heapq *q, struct sim__event *out)
 
 /* ---- radix heap ------------------------------------------------------- */
 
+#define RADIX_CHUNK_MIN 16    /* a pool chunk: 16 blocks (64 KiB), or a quarter ... */
+#define RADIX_CHUNK_MAX 1024  /* ... of the pool, up to 1024 (4 MiB) */
+#define RUN_DIGIT 11          /* the run's sort: digits of at most 11 bits */
+#define RUN_INSERTION_MAX 128 /* runs this short are insertion-sorted */
+#define RUNG_TARGET 4096      /* a rung aims at this many events per sub-bucket */
+
 static inline unsigned
 radix_bucket(uint64_t key, uint64_t last)
 {
@@ -234,11 +230,24 @@ radix_bucket(uint64_t key, uint64_t last)
     return x == 0 ? 0u : 64u - (unsigned)__builtin_clzll(x);
 }
 
+/* An empty chain without blocks. */
+static inline void
+chain_reset(struct sim__radix_chain *c)
+{
+    c->head = c->tail = NULL;
+    c->n = 0;
+    c->head_off = 0;
+    c->tail_n = SIM__RADIX_BLOCK;
+}
+
 /* see queue.h */
 void
 sim__radixq_init(struct sim__radixq *q)
 {
     memset(q, 0, sizeof(*q));
+    for (int b = 0; b < SIM__RADIX_BUCKETS; b++) {
+        chain_reset(&q->b[b]);
+    }
 }
 
 /* see queue.h */
@@ -248,12 +257,139 @@ sim__radixq_clear(struct sim__radixq *q)
     if (q == NULL) {
         return;
     }
-    for (int b = 0; b < SIM__RADIX_BUCKETS; b++) {
-        mpcsim_free(q->b[b].ev);
+    for (size_t c = 0; c < q->n_chunks; c++) {
+        mpcsim_free(q->chunks[c]);
+    }
+    mpcsim_free(q->chunks);
+    for (int r = 0; r < SIM__RADIX_RUNGS; r++) {
+        mpcsim_free(q->rung[r].sub);
     }
     mpcsim_free(q->run);
     mpcsim_free(q->tmp);
     sim__radixq_init(q);
+}
+
+/* Make sure `need` blocks can be taken without allocating: 0 or
+ * MPCSIM_ENOMEM (nothing changed). */
+static int
+pool_reserve(struct sim__radixq *q, size_t need)
+{
+    size_t have = q->n_free + (size_t)(q->bump_end - q->bump), blocks;
+    struct sim__radix_block *chunk;
+
+    if (have >= need) {
+        return 0;
+    }
+    blocks = q->pool_blocks / 4 < RADIX_CHUNK_MIN   ? RADIX_CHUNK_MIN
+             : q->pool_blocks / 4 > RADIX_CHUNK_MAX ? RADIX_CHUNK_MAX
+                                                    : q->pool_blocks / 4;
+    if (blocks < need - have) {
+        blocks = need - have;
+    }
+    if (q->n_chunks == q->chunks_cap) {
+        size_t cap = q->chunks_cap == 0 ? 16 : 2 * q->chunks_cap;
+        void **c = mpcsim_reallocarray(q->chunks, cap, sizeof(*c));
+
+        if (c == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        q->chunks = c;
+        q->chunks_cap = cap;
+    }
+    chunk = mpcsim_reallocarray(NULL, blocks, sizeof(*chunk));
+    if (chunk == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    sim__pool_advise(chunk, blocks * sizeof(*chunk)); /* never realloc'd */
+    q->chunks[q->n_chunks++] = chunk;
+    q->pool_blocks += blocks;
+    /* The old chunk's untouched blocks join the free list. */
+    while (q->bump < q->bump_end) {
+        q->bump->next = q->free;
+        q->free = q->bump++;
+        q->n_free++;
+    }
+    q->bump = chunk;
+    q->bump_end = chunk + blocks;
+    return 0;
+}
+
+/* A reserved block: the free list's newest (its page is in use), else
+ * the next untouched one. */
+static inline struct sim__radix_block *
+pool_take(struct sim__radixq *q)
+{
+    struct sim__radix_block *b = q->free;
+
+    if (b != NULL) {
+        q->free = b->next;
+        q->n_free--;
+    } else {
+        MPCSIM_ASSERT(q->bump < q->bump_end);
+        b = q->bump++;
+    }
+    b->next = NULL;
+    return b;
+}
+
+static inline void
+pool_give(struct sim__radixq *q, struct sim__radix_block *b)
+{
+    b->next = q->free;
+    q->free = b;
+    q->n_free++;
+}
+
+/* Give back every block of chain c and empty it. */
+static void
+chain_release(struct sim__radixq *q, struct sim__radix_chain *c)
+{
+    for (struct sim__radix_block *b = c->head, *next; b != NULL; b = next) {
+        next = b->next;
+        pool_give(q, b);
+    }
+    chain_reset(c);
+}
+
+/* Append to c, whose tail is full or missing, a new (reserved) block. */
+static inline void
+chain_extend(struct sim__radixq *q, struct sim__radix_chain *c)
+{
+    struct sim__radix_block *b = pool_take(q);
+
+    if (c->tail != NULL) {
+        c->tail->next = b;
+    } else {
+        c->head = b;
+        c->head_off = 0;
+    }
+    c->tail = b;
+    c->tail_n = 0;
+}
+
+/* Append ev to c, with a block reserved in case its tail is full. */
+static inline void
+chain_put(struct sim__radixq *q, struct sim__radix_chain *c, const struct sim__event *ev)
+{
+    if (c->tail_n == SIM__RADIX_BLOCK) {
+        chain_extend(q, c);
+    }
+    c->tail->ev[c->tail_n++] = *ev;
+    c->n++;
+}
+
+/* Append ev to bucket c, keeping its minimum and maximum. */
+static inline void
+bucket_put(struct sim__radixq *q, struct sim__radix_chain *c, const struct sim__event *ev,
+           uint64_t key)
+{
+    if (c->n == 0) {
+        c->min = c->max = key;
+    } else {
+        c->min = key < c->min ? key : c->min;
+        c->max = key > c->max ? key : c->max;
+    }
+    chain_put(q, c, ev);
 }
 
 /* see queue.h */
@@ -262,18 +398,15 @@ sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev)
 {
     uint64_t key = (uint64_t)ev->time;
     unsigned bi;
-    struct sim__radix_bucket *b;
+    struct sim__radix_chain *c;
 
     MPCSIM_ASSERT(ev->time >= 0 && key >= q->last);
     bi = radix_bucket(key, q->last);
-    b = &q->b[bi];
-    if (b->n == b->cap && grow(&b->ev, &b->cap, b->n + 1) < 0) {
+    c = &q->b[bi];
+    if (c->tail_n == SIM__RADIX_BLOCK && pool_reserve(q, 1) < 0) {
         return MPCSIM_ENOMEM;
     }
-    if (b->n == 0 || key < b->min) {
-        b->min = key;
-    }
-    b->ev[b->n++] = *ev;
+    bucket_put(q, c, ev, key);
     q->nonempty |= (uint64_t)1 << bi;
     if (++q->size > q->peak) {
         q->peak = q->size;
@@ -281,36 +414,76 @@ sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev)
     return 0;
 }
 
-#define RUN_DIGIT 11
-#define RUN_INSERTION_MAX 128 /* runs this short are insertion-sorted */
-
-/*
- * Sort bucket src (n events, times in [min, min + 2^bits)) by time into
- * q->run, stably, and empty it: LSD radix sort on time - min, 11-bit
- * digits, ping-ponging between run and tmp (digits every event shares are
- * skipped).  0, or MPCSIM_ENOMEM with nothing changed.
- */
+/* Make room for n events in the run and its sort buffer. */
 static int
-radix_sort_run(struct sim__radixq *q, struct sim__radix_bucket *src, unsigned bits)
+run_reserve(struct sim__radixq *q, size_t n)
 {
-    const size_t n = src->n;
-    const uint64_t min = src->min;
-    struct sim__event *from = src->ev, *to;
-    size_t count[(size_t)1 << RUN_DIGIT];
+    size_t cap = n < SIM__RADIX_RUN_MAX ? SIM__RADIX_RUN_MAX : n;
 
-    if (q->run == NULL) {
-        q->run = mpcsim_reallocarray(NULL, SIM__RADIX_RUN_MAX, sizeof(*q->run));
-        q->tmp = mpcsim_reallocarray(NULL, SIM__RADIX_RUN_MAX, sizeof(*q->tmp));
-        if (q->run == NULL || q->tmp == NULL) {
-            mpcsim_free(q->run);
-            mpcsim_free(q->tmp);
-            q->run = q->tmp = NULL;
+    if (q->run_cap < cap) {
+        struct sim__event *r = mpcsim_reallocarray(q->run, cap, sizeof(*r));
+
+        if (r == NULL) {
             return MPCSIM_ENOMEM;
         }
+        q->run = r;
+        q->run_cap = cap;
     }
-    to = q->run;
-    if (n <= RUN_INSERTION_MAX) {
-        /* Few events: a stable insertion sort beats 2^11-entry count passes. */
+    if (q->tmp_cap < cap) {
+        struct sim__event *t = mpcsim_reallocarray(q->tmp, cap, sizeof(*t));
+
+        if (t == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        q->tmp = t;
+        q->tmp_cap = cap;
+    }
+    return 0;
+}
+
+/* Copy chain c's events, in order, to dst and give its blocks back. */
+static void
+chain_gather(struct sim__radixq *q, struct sim__radix_chain *c, struct sim__event *dst)
+{
+    size_t w = 0;
+    uint32_t off = c->head_off;
+
+    for (struct sim__radix_block *b = c->head, *next; b != NULL; b = next) {
+        uint32_t end = b == c->tail ? c->tail_n : SIM__RADIX_BLOCK;
+
+        next = b->next;
+        memcpy(&dst[w], &b->ev[off], (end - off) * sizeof(*dst));
+        w += end - off;
+        off = 0;
+        pool_give(q, b);
+    }
+    MPCSIM_ASSERT(w == c->n);
+    chain_reset(c);
+}
+
+/*
+ * Sort chain c (n events, times in [lo, lo + 2^bits)) by time into
+ * q->run, stably, and empty it: LSD radix sort on time - lo, in
+ * ceil(bits / 11) digits of equal width, ping-ponging between run and
+ * tmp (digits every event shares are skipped).  0, or MPCSIM_ENOMEM
+ * with nothing changed.
+ */
+static int
+run_sort(struct sim__radixq *q, struct sim__radix_chain *c, uint64_t lo, unsigned bits)
+{
+    const size_t n = c->n;
+    unsigned passes = (bits + RUN_DIGIT - 1) / RUN_DIGIT, digit;
+    struct sim__event *from, *to;
+    size_t count[(size_t)1 << RUN_DIGIT];
+
+    if (run_reserve(q, n) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    if (n <= RUN_INSERTION_MAX && bits > 0) {
+        /* Few events: a stable insertion sort beats count passes. */
+        chain_gather(q, c, q->tmp);
+        from = q->tmp;
+        to = q->run;
         for (size_t k = 0; k < n; k++) {
             struct sim__event e = from[k];
             size_t j = k;
@@ -321,132 +494,213 @@ radix_sort_run(struct sim__radixq *q, struct sim__radix_bucket *src, unsigned bi
             }
             to[j] = e;
         }
-        from = to;
-        bits = 0; /* skip the radix passes */
+        goto done;
     }
-    for (unsigned shift = 0; shift < bits; shift += RUN_DIGIT) {
-        const uint64_t mask = ((uint64_t)1 << RUN_DIGIT) - 1;
+    /* Gather where an odd or even number of passes ends in run. */
+    digit = passes == 0 ? 0 : (bits + passes - 1) / passes;
+    from = passes % 2 == 1 ? q->tmp : q->run;
+    chain_gather(q, c, from);
+    for (unsigned shift = 0; shift < bits; shift += digit) {
+        const uint64_t mask = ((uint64_t)1 << digit) - 1;
         size_t sum = 0;
         int skip = 0;
 
-        memset(count, 0, sizeof(count));
+        to = from == q->run ? q->tmp : q->run;
+        memset(count, 0, (mask + 1) * sizeof(count[0]));
         for (size_t k = 0; k < n; k++) {
-            count[(((uint64_t)from[k].time - min) >> shift) & mask]++;
+            count[(((uint64_t)from[k].time - lo) >> shift) & mask]++;
         }
         for (size_t d = 0; d <= mask; d++) {
-            size_t c = count[d];
+            size_t x = count[d];
 
-            skip |= c == n;
+            skip |= x == n;
             count[d] = sum;
-            sum += c;
+            sum += x;
         }
         if (skip) {
             continue; /* every event has this digit: the order stands */
         }
         for (size_t k = 0; k < n; k++) {
-            to[count[(((uint64_t)from[k].time - min) >> shift) & mask]++] = from[k];
+            to[count[(((uint64_t)from[k].time - lo) >> shift) & mask]++] = from[k];
         }
         from = to;
-        to = from == q->run ? q->tmp : q->run;
     }
     if (from != q->run) {
         memcpy(q->run, from, n * sizeof(*from));
     }
+done:
     q->run_head = 0;
     q->run_n = n;
-    src->n = 0;
-    q->nonempty &= ~((uint64_t)1 << (unsigned)(src - q->b));
+    return 0;
+}
+
+/*
+ * Spread chain c (times in [lo, max], max - lo < 2^bits) into a new rung
+ * on top of the ladder: 2^r sub-buckets for about RUNG_TARGET events
+ * each (r in [RUNG_BITS_MIN, RUNG_BITS_MAX], at most bits), slot k for
+ * times lo + [k, k + 1) * 2^shift.  Blocks c empties go back to the
+ * pool as the spread goes, so it needs at most one more block per
+ * sub-bucket (and one for the block being read): reserved first.  0 or
+ * MPCSIM_ENOMEM (nothing changed).
+ */
+static int
+rung_spread(struct sim__radixq *q, struct sim__radix_chain *c, uint64_t lo, uint64_t max,
+            unsigned bits)
+{
+    struct sim__radix_rung *r;
+    unsigned rb = SIM__RADIX_RUNG_BITS_MIN, shift;
+    size_t n_sub;
+    uint32_t off = c->head_off;
+
+    MPCSIM_ASSERT(q->n_rungs < SIM__RADIX_RUNGS && bits > 0 && max >= lo);
+    while (rb < SIM__RADIX_RUNG_BITS_MAX && ((size_t)RUNG_TARGET << rb) < c->n) {
+        rb++;
+    }
+    shift = bits > rb ? bits - rb : 0;
+    n_sub = (size_t)((max - lo) >> shift) + 1;
+    r = &q->rung[q->n_rungs];
+    if (r->cap < n_sub) {
+        struct sim__radix_chain *s = mpcsim_reallocarray(r->sub, n_sub, sizeof(*s));
+
+        if (s == NULL) {
+            return MPCSIM_ENOMEM;
+        }
+        r->sub = s;
+        r->cap = n_sub;
+    }
+    if (pool_reserve(q, n_sub + 2) < 0) {
+        return MPCSIM_ENOMEM;
+    }
+    for (size_t k = 0; k < n_sub; k++) {
+        chain_reset(&r->sub[k]);
+    }
+    for (struct sim__radix_block *b = c->head, *next; b != NULL; b = next) {
+        uint32_t end = b == c->tail ? c->tail_n : SIM__RADIX_BLOCK;
+
+        next = b->next;
+        if (next != NULL) {
+            __builtin_prefetch(next);
+        }
+        for (uint32_t k = off; k < end; k++) {
+            chain_put(q, &r->sub[((uint64_t)b->ev[k].time - lo) >> shift], &b->ev[k]);
+        }
+        off = 0;
+        pool_give(q, b);
+    }
+    chain_reset(c);
+    r->n_sub = n_sub;
+    r->next = 0;
+    r->lo = lo;
+    r->shift = shift;
+    q->n_rungs++;
+    return 0;
+}
+
+/*
+ * The run is empty and the ladder is not: make the ladder's next
+ * non-empty sub-bucket the run (sorted), spreading it into a rung below
+ * first while it is larger than a run.  Rungs whose sub-buckets are all
+ * taken leave the ladder.  0 or MPCSIM_ENOMEM (nothing lost: a failed
+ * step leaves its sub-bucket in place).
+ */
+static int
+ladder_advance(struct sim__radixq *q)
+{
+    while (q->n_rungs > 0) {
+        struct sim__radix_rung *r = &q->rung[q->n_rungs - 1];
+        struct sim__radix_chain *c;
+        uint64_t lo;
+        int rc;
+
+        while (r->next < r->n_sub && r->sub[r->next].n == 0) {
+            r->next++;
+        }
+        if (r->next == r->n_sub) {
+            q->n_rungs--;
+            continue;
+        }
+        c = &r->sub[r->next];
+        lo = r->lo + ((uint64_t)r->next << r->shift);
+        if (c->n <= SIM__RADIX_RUN_MAX || r->shift == 0) {
+            /* (width 1: all at one time, in push order: any size) */
+            rc = run_sort(q, c, lo, r->shift);
+            if (rc == 0) {
+                r->next++;
+            }
+            return rc;
+        }
+        rc = rung_spread(q, c, lo, lo + (((uint64_t)1 << r->shift) - 1), r->shift);
+        if (rc < 0) {
+            return rc;
+        }
+        r->next++; /* (r is below the new rung: the ladder's top moved) */
+    }
     return 0;
 }
 
 /*
  * Bucket 0 is empty: bring the next events forward from the lowest
- * non-empty bucket i (buckets 0 .. i-1 are then empty).  A bucket of
- * RUN_MIN ... RUN_MAX events becomes the sorted run when the run is empty
- * (returns 1); otherwise it is redistributed into buckets 0 .. i-1 (one
- * pass to count each target's events, so that every target is reserved
- * before anything moves and an allocation failure leaves the queue
- * intact, one to move them).  The target that gets the most events keeps
- * bucket i's array: its events are compacted to the front in place (the
- * write index never passes the read index, and order is kept), so a
- * refill needs fresh memory for the other targets only, not for all of
- * bucket i again (robust Shamir at n = 5000 had an 805 MB array and its
- * copy alive at once).  0, 1 or MPCSIM_ENOMEM.
+ * non-empty bucket i (buckets 0 .. i-1 are then empty).  All at one time
+ * (a broadcast wave): the chain becomes bucket 0 as it is.  Else, while
+ * the run and the ladder are empty, a bucket of RUN_MIN ... RUN_MAX events
+ * becomes the sorted run and a larger one a rung of the ladder (returns
+ * 1); otherwise it is redistributed into buckets 0 .. i-1 relative to its
+ * minimum, its blocks going back to the pool as they empty (at most one
+ * block more per target: reserved first, so an allocation failure leaves
+ * the queue intact).  0, 1 or MPCSIM_ENOMEM.
  */
 static int
 radix_refill(struct sim__radixq *q)
 {
-    size_t count[SIM__RADIX_BUCKETS] = {0}, w = 0;
-    struct sim__radix_bucket *src;
-    uint64_t min, bmin = UINT64_MAX;
-    unsigned i, big = 0;
+    struct sim__radix_chain *src;
+    uint64_t min;
+    unsigned i;
+    uint32_t off;
 
     MPCSIM_ASSERT((q->nonempty & ~(uint64_t)1) != 0);
     i = (unsigned)__builtin_ctzll(q->nonempty & ~(uint64_t)1);
     src = &q->b[i];
     min = src->min;
-    if (q->run_head == q->run_n && src->n >= SIM__RADIX_RUN_MIN && src->n <= SIM__RADIX_RUN_MAX &&
-        radix_sort_run(q, src, i) == 0) {
-        return 1; /* (a failed sort is only a missed optimisation) */
-    }
-    for (size_t k = 0; k < src->n; k++) {
-        count[radix_bucket((uint64_t)src->ev[k].time, min)]++;
-    }
-    if (count[0] == src->n) {
-        /* All at one time (a broadcast wave): the bucket becomes bucket 0. */
-        struct sim__radix_bucket tmp = q->b[0];
-
+    if (src->max == min) {
+        chain_release(q, &q->b[0]); /* empty: at most a spent block */
         q->b[0] = *src;
-        *src = tmp;
+        chain_reset(src);
         q->last = min;
         q->nonempty = (q->nonempty & ~((uint64_t)1 << i)) | 1u;
         return 0;
     }
-    for (unsigned b = 0; b < i; b++) {
-        big = count[b] > count[big] ? b : big;
-    }
-    for (unsigned b = 0; b < i; b++) {
-        if (b != big && count[b] > q->b[b].cap && grow(&q->b[b].ev, &q->b[b].cap, count[b]) < 0) {
-            return MPCSIM_ENOMEM;
+    if (q->run_head == q->run_n && q->n_rungs == 0 && src->n >= SIM__RADIX_RUN_MIN) {
+        /* (a failed sort or spread is only a missed optimisation) */
+        if (src->n <= SIM__RADIX_RUN_MAX ? run_sort(q, src, min, i - 1) == 0
+                                         : rung_spread(q, src, min, src->max, i - 1) == 0) {
+            q->nonempty &= ~((uint64_t)1 << i);
+            return 1;
         }
+    }
+    if (pool_reserve(q, (size_t)i + 2) < 0) {
+        return MPCSIM_ENOMEM;
     }
     q->last = min;
-    for (size_t k = 0; k < src->n; k++) {
-        uint64_t t = (uint64_t)src->ev[k].time;
-        unsigned bi = radix_bucket(t, min);
-        struct sim__radix_bucket *dst = &q->b[bi];
+    off = src->head_off;
+    for (struct sim__radix_block *b = src->head, *next; b != NULL; b = next) {
+        uint32_t end = b == src->tail ? src->tail_n : SIM__RADIX_BLOCK;
 
-        if (bi == big) {
-            bmin = t < bmin ? t : bmin;
-            src->ev[w++] = src->ev[k]; /* w <= k */
-            continue;
+        next = b->next;
+        if (next != NULL) {
+            __builtin_prefetch(next);
         }
-        if (dst->n == 0 || t < dst->min) {
-            dst->min = t;
+        for (uint32_t k = off; k < end; k++) {
+            uint64_t t = (uint64_t)b->ev[k].time;
+            unsigned bi = radix_bucket(t, min);
+
+            bucket_put(q, &q->b[bi], &b->ev[k], t);
+            q->nonempty |= (uint64_t)1 << bi;
         }
-        dst->ev[dst->n++] = src->ev[k];
-        q->nonempty |= (uint64_t)1 << bi;
+        off = 0;
+        pool_give(q, b);
     }
-    MPCSIM_ASSERT(w == count[big] && w > 0 && q->b[big].n == 0);
-    {
-        /* bucket big takes src's array (its w events, in push order) */
-        struct sim__event *ev = q->b[big].ev;
-        size_t cap = q->b[big].cap;
-        q->b[big].ev = src->ev;
-        q->b[big].cap = src->cap;
-        q->b[big].n = w;
-        q->b[big].min = bmin;
-        q->nonempty |= (uint64_t)1 << big;
-        src->ev = ev;
-        src->cap = cap;
-    }
-    src->n = 0;
+    chain_reset(src);
     q->nonempty &= ~((uint64_t)1 << i);
-    if (src->cap > RADIX_KEEP_CAP) {
-        mpcsim_free(src->ev);
-        src->ev = NULL;
-        src->cap = 0;
-    }
     return 0;
 }
 
@@ -463,32 +717,50 @@ radix_run_pop(struct sim__radixq *q, struct sim__event *out)
     q->size--;
 }
 
-/* see queue.h; returns MPCSIM_ENOMEM (queue unchanged) if a refill fails. */
+/* see queue.h */
 int
 sim__radixq_pop(struct sim__radixq *q, struct sim__event *out)
 {
-    struct sim__radix_bucket *b0 = &q->b[0];
+    struct sim__radix_chain *b0 = &q->b[0];
 
     for (;;) {
         uint64_t rest = q->nonempty & ~(uint64_t)1;
         int rc;
 
+        if (q->run_head == q->run_n && q->n_rungs > 0 && ladder_advance(q) < 0) {
+            return MPCSIM_ENOMEM;
+        }
         if (q->run_head < q->run_n) {
             /* The run goes first unless a bucket holds an earlier time
              * (bucket 0's events are at `last`, the others' at their min). */
             uint64_t t = (uint64_t)q->run[q->run_head].time;
 
-            if (!((q->head0 < b0->n && (uint64_t)b0->ev[q->head0].time < t) ||
-                  (q->head0 == b0->n && rest != 0 && q->b[__builtin_ctzll(rest)].min < t))) {
+            if (!((b0->n > 0 && q->last < t) ||
+                  (b0->n == 0 && rest != 0 && q->b[__builtin_ctzll(rest)].min < t))) {
                 radix_run_pop(q, out);
                 return 1;
             }
         }
-        if (q->head0 < b0->n) {
-            *out = b0->ev[q->head0++];
-            if (q->head0 == b0->n) {
-                b0->n = 0;
-                q->head0 = 0;
+        if (b0->n > 0) {
+            struct sim__radix_block *h = b0->head;
+
+            if (b0->head_off == SIM__RADIX_BLOCK) {
+                /* a spent block that is not the tail (n > 0) */
+                b0->head = h->next;
+                pool_give(q, h);
+                h = b0->head;
+                b0->head_off = 0;
+            }
+            *out = h->ev[b0->head_off++];
+            if (--b0->n == 0) {
+                /* keep the one block, rewound (a chain with n == 0 never
+                 * holds more than one) */
+                if (h != b0->tail) {
+                    chain_release(q, b0);
+                } else {
+                    b0->head_off = 0;
+                    b0->tail_n = 0;
+                }
                 q->nonempty &= ~(uint64_t)1;
             }
             q->size--;

@@ -99,42 +99,97 @@ sim__heapq_size(const struct sim__heapq *q)
 
 /* ---- radix heap ------------------------------------------------------- */
 
-#define SIM__RADIX_BUCKETS 64    /* times are >= 0: bit 63 never differs */
-#define SIM__RADIX_RUN_MIN 16    /* a bucket this large (and no larger ... */
-#define SIM__RADIX_RUN_MAX 65536 /* ... than this) is sorted into the run */
-#define SIM__RADIX_PREFETCH 8    /* the run prefetches u.ptr this far ahead */
+#define SIM__RADIX_BUCKETS 64       /* times are >= 0: bit 63 never differs */
+#define SIM__RADIX_RUN_MIN 16       /* a bucket this large (and no larger ... */
+#define SIM__RADIX_RUN_MAX 65536    /* ... than this) is sorted into the run */
+#define SIM__RADIX_PREFETCH 8       /* the run prefetches u.ptr this far ahead */
+#define SIM__RADIX_BLOCK 170        /* events per block: 4096 bytes with its header */
+#define SIM__RADIX_RUNG_BITS_MIN 6  /* a rung has 2^6 ... */
+#define SIM__RADIX_RUNG_BITS_MAX 13 /* ... to 2^13 sub-buckets */
+#define SIM__RADIX_RUNGS 12         /* rungs at once (each takes >= 6 bits of time) */
 
-struct sim__radix_bucket {
-    struct sim__event *ev;
-    size_t n, cap;
-    uint64_t min; /* the earliest time in ev[0 .. n), when n > 0 */
+/* Events of one bucket, in push order; a bucket is a chain of these,
+ * taken from and given back to the queue's pool. */
+struct sim__radix_block {
+    struct sim__radix_block *next;
+    uint64_t pad_;
+    struct sim__event ev[SIM__RADIX_BLOCK];
+};
+_Static_assert(sizeof(struct sim__radix_block) == 4096, "a radix block is a page");
+
+/* A FIFO of events in a chain of blocks: head->ev[head_off ..] first,
+ * tail->ev[tail_n - 1] last.  tail_n == SIM__RADIX_BLOCK when the tail is
+ * full or there is no block (tail NULL), so that an append checks one
+ * field.  min and max: the earliest and latest time in it, when n > 0
+ * (kept for the 64 buckets, not for a rung's sub-buckets, whose bounds
+ * are their slot's). */
+struct sim__radix_chain {
+    struct sim__radix_block *head, *tail;
+    size_t n;
+    uint32_t head_off, tail_n;
+    uint64_t min, max;
+};
+
+/* A rung of the ladder: a bucket too large for the run, spread by time
+ * into sub-buckets sub[0 .. n_sub) of width 2^shift from lo; sub[next ..]
+ * are still to come. */
+struct sim__radix_rung {
+    struct sim__radix_chain *sub;
+    size_t cap, n_sub, next;
+    uint64_t lo;
+    unsigned shift;
 };
 
 /*
- * The radix heap and its sorted run.  When bucket 0 runs dry, the lowest
- * non-empty bucket i holds the next events; instead of redistributing it
- * into buckets 0 .. i-1 (about ten moves per event over a trial with drawn
- * latencies), a bucket of RUN_MIN ... RUN_MAX events is sorted by time
- * (stable LSD radix sort on time - min, 11-bit digits) into `run`, which
+ * The radix heap, its sorted run and its ladder.  Buckets are chains of
+ * 4 KiB blocks from one pool: a refill hands the blocks it empties back
+ * to the pool as it goes, so the events it moves land in pages already
+ * in use (with arrays, every refill allocated fresh targets: page faults
+ * and the kernel's zeroing were a quarter of a 10^8-event trial), and no
+ * array doubles.
+ *
+ * When bucket 0 runs dry, the lowest non-empty bucket i holds the next
+ * events.  A bucket of RUN_MIN ... RUN_MAX events is sorted by time
+ * (stable LSD radix sort, digits of at most 11 bits) into `run`, which
  * pops in order while its head is not later than the buckets' minimum;
  * ties go to the run, whose events were all pushed before anything now in
  * the buckets at those times.  Popping the run in order also lets it
- * prefetch the payloads of the events a few pops ahead.
+ * prefetch the payloads of the events a few pops ahead.  A larger bucket
+ * becomes a rung of the ladder (Tang, Goh and Thng, "Ladder queue: an
+ * O(1) priority queue structure for large-scale discrete event
+ * simulation", ACM TOMACS 15(3), 2005): one pass spreads it into 2^6 ...
+ * 2^13 sub-buckets by time, which then become the run one after another
+ * (a sub-bucket still too large becomes a rung below).  Each event then
+ * moves a bounded number of times, where redistributing into the radix
+ * buckets moved it once per halving of its bucket (about log2(n / 65536)
+ * times: 11 at 10^8 pending events).  The run and the ladder hold events
+ * pushed before the bucket they came from was taken, all earlier than
+ * what the buckets then held; while they last, a refill redistributes
+ * into the radix buckets instead.
  */
 struct sim__radixq {
-    struct sim__radix_bucket b[SIM__RADIX_BUCKETS];
-    uint64_t nonempty;            /* bit i: b[i].n > 0 (bucket 0: events left past head0) */
-    size_t head0;                 /* bucket 0 is consumed from head0 (FIFO) */
+    struct sim__radix_chain b[SIM__RADIX_BUCKETS];
+    uint64_t nonempty;            /* bit i: b[i].n > 0 */
     uint64_t last;                /* the buckets' reference time (the last time popped from them) */
     struct sim__event *run, *tmp; /* run[run_head .. run_n), sorted; tmp: the sort's buffer */
-    size_t run_head, run_n;
+    size_t run_head, run_n, run_cap, tmp_cap;
+    struct sim__radix_rung rung[SIM__RADIX_RUNGS]; /* rung[0 .. n_rungs): the ladder, top last */
+    unsigned n_rungs;
+    /* the block pool: a free list, and the newest chunk's untouched tail */
+    struct sim__radix_block *free, *bump, *bump_end;
+    size_t n_free;
+    void **chunks;
+    size_t n_chunks, chunks_cap, pool_blocks;
     size_t size, peak;
 };
 
 void sim__radixq_init(struct sim__radixq *q);
 void sim__radixq_clear(struct sim__radixq *q);
-/* Add `ev`; ev->time must be >= the last popped time and >= 0. */
+/* Add `ev`; ev->time must be >= the last popped time and >= 0.  0 or
+ * MPCSIM_ENOMEM (queue unchanged). */
 MPCSIM_NODISCARD int sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev);
+/* Remove the first event into *out: 1, 0 if empty, or MPCSIM_ENOMEM
+ * (queue unchanged). */
 int sim__radixq_pop(struct sim__radixq *q, struct sim__event *out);
 static inline size_t
 sim__radixq_size(const struct sim__radixq *q)

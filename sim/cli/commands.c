@@ -2088,7 +2088,8 @@ execute(const char *cmd, int argc, char **argv)
                     "stopped cleanly. Its trials need %s %.1f MB at once (%s, %d at a "
                     "time): raise the limit to that, run fewer at once "
                     "(-j), or use fewer parties or shorter vectors\n",
-                    o.path, o.max_memory, refused ? "more than" : "about", (double)need / 1e6,
+                    o.path, o.max_memory, refused ? "more than" : "about",
+                    ceil((double)need / 1e5) / 10.0, /* rounded up: never at the limit */
                     refused ? "what the refused allocation needed; validate's estimate is "
                               "lower here"
                             : "by validate's estimate",

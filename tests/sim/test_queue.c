@@ -394,51 +394,164 @@ test_queue_radix_run_sizes(void **state)
     }
 }
 
-/* A refill hands bucket i's array to the target that gets most of its
- * events (compacted in place, in push order), so one whose other targets
- * already have room allocates nothing: here, with every allocation
- * failing, 70 000 events (more than a sorted run takes) move from bucket
- * 21 to bucket 20 and the one at the bucket's minimum to bucket 0.  Before,
- * the target array was allocated anew (robust Shamir at n = 5000: an
- * 805 MB array and its copy alive at once).  Order and ties survive. */
+/* Blocks the radix heap's pool can hand out without allocating. */
+static size_t
+pool_spare(const struct sim__radixq *q)
+{
+    return q->n_free + (size_t)(q->bump_end - q->bump);
+}
+
+/* A refill that the run cannot take redistributes its bucket block by
+ * block, giving each emptied block back before the next is read: with
+ * allocations failing, 27 000 events move from bucket 21 (the run holds a
+ * bucket taken before them) into lower buckets using the pool's spare
+ * blocks only.  Before, each target's array was allocated anew (robust
+ * Shamir at n = 5000: an 805 MB array and its copy alive at once).  Order
+ * and ties survive. */
 static void
 test_queue_radix_refill_in_place(void **state)
 {
     struct sim__radixq q;
     struct sim__event ev = {0};
-    const int64_t base = (int64_t)1 << 20, n = 70000;
+    const int64_t base = (int64_t)1 << 20, n = 27000;
 
     (void)state;
     sim__radixq_init(&q);
-    ev.time = 0;
-    assert_int_equal(sim__radixq_push(&q, &ev), 0);
-    ev.time = base;
-    ev.u.id = 0;
-    assert_int_equal(sim__radixq_push(&q, &ev), 0);
-    for (int64_t k = 1; k < n; k++) {
-        ev.time = base + (base >> 1) + (n - k) / 2; /* descending, pairs tie */
+    for (int64_t k = 0; k < 100; k++) { /* bucket 8: becomes the run */
+        ev.time = 128 + k;
         ev.u.id = (uint64_t)k;
         assert_int_equal(sim__radixq_push(&q, &ev), 0);
     }
-    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* time 0: bucket 0 has an array */
-    assert_int_equal(ev.time, 0);
+    for (int64_t k = 0; k < n; k++) {
+        ev.time = base + (base >> 1) + (n - k) / 2; /* descending, pairs tie */
+        ev.u.id = (uint64_t)(100 + k);
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    }
+    assert_int_equal(sim__radixq_pop(&q, &ev), 1);
+    assert_int_equal(ev.time, 128);
+    assert_true(q.run_n == 100);
+    for (int k = 1; k < 99; k++) {
+        assert_int_equal(sim__radixq_pop(&q, &ev), 1);
+    }
+    /* pushed now, popped after the run: bucket 21 must be redistributed
+     * while the run still holds an event (the run is empty only after the
+     * next pop) */
+    ev.time = 227;
+    ev.u.id = 999999;
+    assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    /* what a refill of bucket 21 reserves (the pool's chunk sizes leave it) */
+    assert_true(pool_spare(&q) >= 23);
     mpcsim_test_fail_alloc_after(0);
-    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* the refill allocates nothing */
-    mpcsim_test_fail_alloc_after(-1);
-    assert_int_equal(ev.time, base);
-    assert_int_equal(ev.u.id, 0);
+    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* the run's last (time 227: the run first) */
+    assert_int_equal(ev.u.id, 99);
+    assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* pushed at 227 */
+    assert_int_equal(ev.u.id, 999999);
     {
         int64_t last = 0;
         uint64_t last_id = 0;
 
-        for (int64_t k = 1; k < n; k++) {
-            assert_int_equal(sim__radixq_pop(&q, &ev), 1);
+        for (int64_t k = 0; k < n; k++) {
+            assert_int_equal(sim__radixq_pop(&q, &ev), 1); /* no allocation */
             assert_true(ev.time > last || (ev.time == last && ev.u.id > last_id));
             last = ev.time;
             last_id = ev.u.id;
         }
     }
+    mpcsim_test_fail_alloc_after(-1);
     assert_int_equal(sim__radixq_size(&q), 0);
+    sim__radixq_clear(&q);
+}
+
+/* The ladder: a bucket larger than the run becomes a rung of sub-buckets
+ * by time; a sub-bucket still larger becomes a rung below it (a dense
+ * cluster), and one of a single time is taken whole, whatever its size.
+ * Events pushed while the ladder drains (ties with its events, times
+ * inside and before its span) pop in (time, push) order, ties after the
+ * ladder's older events; every event comes back once. */
+static void
+test_queue_radix_ladder(void **state)
+{
+    enum { SPREAD = 150000, CLUSTER = 120000, SAME = 70000, LATER = 60000 };
+    const size_t total = SPREAD + CLUSTER + SAME + 2 * LATER + 1;
+    struct sim__radixq q;
+    struct sim__event ev = {0}, *out = test_malloc(total * sizeof(*out));
+    const int64_t base = (int64_t)1 << 30;
+    uint32_t pushed = 0;
+    size_t n_out = 0;
+    unsigned deepest = 0;
+    int got;
+
+    (void)state;
+    sim__radixq_init(&q);
+    ev.time = 0;
+    ev.party = pushed++;
+    assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    for (int k = 0; k < SPREAD + CLUSTER + SAME; k++) {
+        int64_t t = k < SPREAD ? base + (int64_t)(mpcsim_test_rand64() % ((uint64_t)1 << 29))
+                    : k < SPREAD + CLUSTER
+                        ? base + 12345678 + (int64_t)(mpcsim_test_rand64() % 5000)
+                        : base + 300000000;
+
+        ev.time = t;
+        ev.party = pushed++;
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    }
+    while ((got = sim__radixq_pop(&q, &out[n_out])) == 1) {
+        n_out++;
+        deepest = q.n_rungs > deepest ? q.n_rungs : deepest;
+        if (pushed < total && n_out % 3 == 0) {
+            /* a tie with the event just popped, and one a little later */
+            ev.time = out[n_out - 1].time;
+            ev.party = pushed++;
+            assert_int_equal(sim__radixq_push(&q, &ev), 0);
+            ev.time = out[n_out - 1].time + (int64_t)(mpcsim_test_rand64() % 100000);
+            ev.party = pushed++;
+            assert_int_equal(sim__radixq_push(&q, &ev), 0);
+        }
+    }
+    assert_int_equal(got, 0);
+    assert_int_equal(n_out, pushed);
+    assert_true(deepest >= 2);      /* the cluster made a rung below the first */
+    assert_true(q.run_cap >= SAME); /* the single time was taken whole */
+    check_sorted(out, n_out);
+    test_free(out);
+    sim__radixq_clear(&q);
+}
+
+/* The radix heap holds its events in pool blocks that refills recycle:
+ * what it allocates stays within a few percent of 24 bytes per pending
+ * event (plus the run, its sort buffer and one block per bucket and
+ * sub-bucket).  With arrays, a refill's targets were allocated while its
+ * source was alive and arrays doubled: about twice that. */
+static void
+test_queue_radix_memory(void **state)
+{
+    struct sim__radixq q;
+    struct sim__event ev = {0};
+    const size_t n = (size_t)1 << 20;
+    size_t before, peak;
+    int64_t now = 0;
+
+    (void)state;
+    sim__radixq_init(&q);
+    before = mpcsim_alloc_live();
+    mpcsim_alloc_peak_reset();
+    for (size_t k = 0; k < n; k++) {
+        ev.time = (int64_t)(mpcsim_test_rand64() % 100000000);
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    }
+    /* pop half, pushing one later event for each */
+    for (size_t k = 0; k < n / 2; k++) {
+        assert_int_equal(sim__radixq_pop(&q, &ev), 1);
+        now = ev.time;
+        ev.time = now + (int64_t)(mpcsim_test_rand64() % 100000000);
+        assert_int_equal(sim__radixq_push(&q, &ev), 0);
+    }
+    while (sim__radixq_pop(&q, &ev) == 1) {
+    }
+    peak = mpcsim_alloc_peak() - before;
+    print_message("peak %zu for %zu events\n", peak, n);
+    assert_true(peak <= n * sizeof(struct sim__event) * 105 / 100 + ((size_t)8 << 20));
     sim__radixq_clear(&q);
 }
 
@@ -527,62 +640,6 @@ test_queue_time_oom(void **state)
     sim__timeq_clear(&q);
 }
 
-/* The mapping of [p, p + len) in /proc/self/maps is one line (one VMA).
- * -1 if maps cannot be read (not Linux), 0 if the range spans several. */
-static int
-one_mapping(const void *p, size_t len)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    uintptr_t lo = (uintptr_t)p, hi = lo + len;
-    unsigned long a, b;
-    char line[512];
-    int found = 0;
-
-    if (f == NULL) {
-        return -1;
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && a <= lo && hi <= b) {
-            found = 1;
-        }
-    }
-    fclose(f);
-    return found;
-}
-
-/* A radix bucket's array grows by realloc; glibc moves a large one with
- * mremap, which fails (EFAULT) on a range that madvise split into several
- * mappings, and then copies it into fresh pages at every doubling: issue
- * 21's n = 10 000 lognormal toy spent a third of its page faults there.
- * So a grown bucket must stay one mapping.  libc's allocator, not
- * cmocka's (which is not mmap-backed). */
-static void
-test_queue_radix_grow_one_mapping(void **state)
-{
-    struct sim__radixq q;
-    struct sim__event e = {0};
-    const size_t n = (size_t)3 << 20; /* 72 MiB: mmap'd whatever glibc's threshold */
-    int rc, found = 0;
-
-    (void)state;
-    mpcsim_alloc_set_hooks(NULL);
-    sim__radixq_init(&q);
-    for (size_t k = 0; k < n; k++) {
-        e.time = (int64_t)(1u << 20) + (int64_t)(k & 1023); /* all in one bucket */
-        assert_int_equal(sim__radixq_push(&q, &e), 0);
-    }
-    for (int b = 0; b < SIM__RADIX_BUCKETS; b++) {
-        if (q.b[b].n == n) {
-            rc = one_mapping(q.b[b].ev, q.b[b].cap * sizeof(struct sim__event));
-            assert_true(rc != 0);
-            found = 1;
-        }
-    }
-    assert_true(found);
-    sim__radixq_clear(&q);
-    mpcsim_test_init();
-}
-
 int
 main(void)
 {
@@ -598,7 +655,8 @@ main(void)
         cmocka_unit_test(test_queue_radix_run),
         cmocka_unit_test(test_queue_radix_refill_in_place),
         cmocka_unit_test(test_queue_radix_run_sizes),
-        cmocka_unit_test(test_queue_radix_grow_one_mapping), /* last: resets the hooks */
+        cmocka_unit_test(test_queue_radix_ladder),
+        cmocka_unit_test(test_queue_radix_memory),
     };
 
     mpcsim_test_init();
