@@ -34,6 +34,7 @@ struct toy_bench {
     const mpcsim_i128 **inputs;
     size_t *input_len;
     int bad;
+    struct sim_pool *pool; /* memory kept between trials, as a sweep's worker keeps it */
 };
 
 static int
@@ -49,7 +50,9 @@ toy_setup(void **state, int n, int lognormal)
     tb->values = mpcsim_calloc((size_t)n, sizeof(mpcsim_i128));
     tb->inputs = mpcsim_calloc((size_t)n, sizeof(*tb->inputs));
     tb->input_len = mpcsim_calloc((size_t)n, sizeof(size_t));
-    if (tb->values == NULL || tb->inputs == NULL || tb->input_len == NULL) {
+    if (tb->values == NULL || tb->inputs == NULL || tb->input_len == NULL ||
+        sim_pool_create(&tb->pool) < 0) {
+        sim_pool_destroy(tb->pool);
         mpcsim_free(tb->values);
         mpcsim_free(tb->inputs);
         mpcsim_free(tb->input_len);
@@ -78,6 +81,7 @@ toy_run(void *state, uint64_t iters)
         sim_config_init(&c, tb->n, 1 + it);
         c.inputs = tb->inputs;
         c.input_len = tb->input_len;
+        c.pool = tb->pool;
         if (tb->lognormal) {
             c.net.latency.kind = SIM_LATENCY_LOGNORMAL;
             c.net.latency.median_ms = 10;
@@ -117,6 +121,7 @@ toy_teardown(void *state)
 {
     struct toy_bench *tb = state;
 
+    sim_pool_destroy(tb->pool);
     mpcsim_free(tb->values);
     mpcsim_free(tb->inputs);
     mpcsim_free(tb->input_len);

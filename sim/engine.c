@@ -354,6 +354,12 @@ sim__deliver_imm(struct sim *sim, const struct sim__event *ev)
     p->busy_until = p->now;
 }
 
+/* Look-ahead distances (events) of sim_run's prefetches: the receiving
+ * party's record and a message's payload, then, once the record is in
+ * the cache, the protocol state it points to. */
+#define AHEAD_PARTY 8
+#define AHEAD_STATE 4
+
 static void
 dispatch(struct sim *sim, const struct sim__event *ev)
 {
@@ -784,6 +790,41 @@ out:
 }
 
 /* see sim.h */
+struct sim_pool {
+    struct sim__chunk_cache radix; /* the radix heap's block chunks */
+};
+
+/* see sim.h */
+int
+sim_pool_create(struct sim_pool **out)
+{
+    struct sim_pool *pool = mpcsim_calloc(1, sizeof(*pool));
+
+    if (pool == NULL) {
+        return MPCSIM_ENOMEM;
+    }
+    *out = pool;
+    return 0;
+}
+
+/* see sim.h */
+void
+sim_pool_destroy(struct sim_pool *pool)
+{
+    if (pool != NULL) {
+        sim__chunk_cache_clear(&pool->radix);
+        mpcsim_free(pool);
+    }
+}
+
+/* see sim.h */
+size_t
+sim_pool_bytes(const struct sim_pool *pool)
+{
+    return pool != NULL ? pool->radix.blocks * sizeof(struct sim__radix_block) : 0;
+}
+
+/* see sim.h */
 int
 sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_protocol *proto,
            const void *params)
@@ -805,6 +846,9 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
         return MPCSIM_ENOMEM;
     }
     SIM__Q_INIT(&sim->q);
+    if (cfg->pool != NULL) {
+        SIM__Q_CACHE(&sim->q, &cfg->pool->radix);
+    }
     sim->proto = proto;
     sim->params = params;
     sim->n = cfg->n;
@@ -1023,6 +1067,34 @@ sim_run(struct sim *sim)
         sim->now = ev.time;
         sim->m.end_ns = ev.time;
         sim->m.events++;
+        /* Prefetch what the events a few pops ahead will read first: at
+         * 10 000 parties the party records (256 bytes each) and their
+         * protocol states no longer stay in the cache while 10^8 events
+         * stream through it, and the misses on them were most of the cost
+         * of delivering one.  Written out here, not in a helper: gcc
+         * finds a function that only prefetches pure and drops its calls. */
+        {
+            const struct sim__event *a = SIM__Q_AHEAD(&sim->q, AHEAD_PARTY), *b;
+
+            if (a != NULL) {
+                unsigned ka = SIM__EV_KIND(a->aux), kb;
+                uint32_t ia = SIM__EV_PARTY(a->party), ib;
+
+                b = SIM__Q_AHEAD(&sim->q, AHEAD_STATE);
+                kb = SIM__EV_KIND(b->aux);
+                ib = SIM__EV_PARTY(b->party);
+                if (ka == SIM__EV_DELIVER || ka == SIM__EV_ARRIVE) {
+                    __builtin_prefetch(a->u.ptr);
+                }
+                if ((ka == SIM__EV_DELIVER || ka == SIM__EV_DELIVER_IMM) && ia < (uint32_t)sim->n) {
+                    __builtin_prefetch(&sim->parties[ia]);
+                    __builtin_prefetch((const char *)&sim->parties[ia] + 64);
+                }
+                if ((kb == SIM__EV_DELIVER || kb == SIM__EV_DELIVER_IMM) && ib < (uint32_t)sim->n) {
+                    __builtin_prefetch(sim->parties[ib].state);
+                }
+            }
+        }
         dispatch(sim, &ev);
     }
     if (rc == 0) {

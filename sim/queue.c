@@ -252,13 +252,50 @@ sim__radixq_init(struct sim__radixq *q)
 
 /* see queue.h */
 void
+sim__chunk_cache_clear(struct sim__chunk_cache *cc)
+{
+    for (size_t k = 0; k < cc->n; k++) {
+        mpcsim_free(cc->c[k].blocks);
+    }
+    mpcsim_free(cc->c);
+    memset(cc, 0, sizeof(*cc));
+}
+
+/* Keep chunk ch in cache cc (or free it when the cache cannot grow). */
+static void
+cache_put(struct sim__chunk_cache *cc, struct sim__chunk ch)
+{
+    if (cc->n == cc->cap) {
+        size_t cap = cc->cap == 0 ? 16 : 2 * cc->cap;
+        struct sim__chunk *c = mpcsim_reallocarray(cc->c, cap, sizeof(*c));
+
+        if (c == NULL) {
+            mpcsim_free(ch.blocks);
+            return;
+        }
+        cc->c = c;
+        cc->cap = cap;
+    }
+    cc->c[cc->n++] = ch;
+    cc->blocks += ch.n;
+}
+
+/* see queue.h */
+void
 sim__radixq_clear(struct sim__radixq *q)
 {
+    struct sim__chunk_cache *cache;
+
     if (q == NULL) {
         return;
     }
+    cache = q->cache;
     for (size_t c = 0; c < q->n_chunks; c++) {
-        mpcsim_free(q->chunks[c]);
+        if (cache != NULL) {
+            cache_put(cache, q->chunks[c]);
+        } else {
+            mpcsim_free(q->chunks[c].blocks);
+        }
     }
     mpcsim_free(q->chunks);
     for (int r = 0; r < SIM__RADIX_RUNGS; r++) {
@@ -267,10 +304,25 @@ sim__radixq_clear(struct sim__radixq *q)
     mpcsim_free(q->run);
     mpcsim_free(q->tmp);
     sim__radixq_init(q);
+    q->cache = cache;
 }
 
-/* Make sure `need` blocks can be taken without allocating: 0 or
- * MPCSIM_ENOMEM (nothing changed). */
+/* Blocks [chunk, chunk + n) become the pool's untouched tail; the old
+ * tail's blocks join the free list. */
+static void
+pool_add(struct sim__radixq *q, struct sim__radix_block *chunk, size_t n)
+{
+    while (q->bump < q->bump_end) {
+        q->bump->next = q->free;
+        q->free = q->bump++;
+        q->n_free++;
+    }
+    q->bump = chunk;
+    q->bump_end = chunk + n;
+}
+
+/* Make sure `need` blocks can be taken without allocating, from chunks
+ * the cache holds first: 0 or MPCSIM_ENOMEM (the events unchanged). */
 static int
 pool_reserve(struct sim__radixq *q, size_t need)
 {
@@ -280,15 +332,9 @@ pool_reserve(struct sim__radixq *q, size_t need)
     if (have >= need) {
         return 0;
     }
-    blocks = q->pool_blocks / 4 < RADIX_CHUNK_MIN   ? RADIX_CHUNK_MIN
-             : q->pool_blocks / 4 > RADIX_CHUNK_MAX ? RADIX_CHUNK_MAX
-                                                    : q->pool_blocks / 4;
-    if (blocks < need - have) {
-        blocks = need - have;
-    }
     if (q->n_chunks == q->chunks_cap) {
         size_t cap = q->chunks_cap == 0 ? 16 : 2 * q->chunks_cap;
-        void **c = mpcsim_reallocarray(q->chunks, cap, sizeof(*c));
+        struct sim__chunk *c = mpcsim_reallocarray(q->chunks, cap, sizeof(*c));
 
         if (c == NULL) {
             return MPCSIM_ENOMEM;
@@ -296,21 +342,31 @@ pool_reserve(struct sim__radixq *q, size_t need)
         q->chunks = c;
         q->chunks_cap = cap;
     }
+    if (q->cache != NULL && q->cache->n > 0) {
+        /* A chunk an earlier queue used: its pages are mapped already. */
+        struct sim__chunk ch = q->cache->c[--q->cache->n];
+
+        q->cache->blocks -= ch.n;
+        q->chunks[q->n_chunks++] = ch;
+        q->pool_blocks += ch.n;
+        pool_add(q, ch.blocks, ch.n);
+        return pool_reserve(q, need);
+    }
+    blocks = q->pool_blocks / 4 < RADIX_CHUNK_MIN   ? RADIX_CHUNK_MIN
+             : q->pool_blocks / 4 > RADIX_CHUNK_MAX ? RADIX_CHUNK_MAX
+                                                    : q->pool_blocks / 4;
+    if (blocks < need - have) {
+        blocks = need - have;
+    }
     chunk = mpcsim_reallocarray(NULL, blocks, sizeof(*chunk));
     if (chunk == NULL) {
         return MPCSIM_ENOMEM;
     }
     sim__pool_advise(chunk, blocks * sizeof(*chunk)); /* never realloc'd */
-    q->chunks[q->n_chunks++] = chunk;
+    q->chunks[q->n_chunks].blocks = chunk;
+    q->chunks[q->n_chunks++].n = blocks;
     q->pool_blocks += blocks;
-    /* The old chunk's untouched blocks join the free list. */
-    while (q->bump < q->bump_end) {
-        q->bump->next = q->free;
-        q->free = q->bump++;
-        q->n_free++;
-    }
-    q->bump = chunk;
-    q->bump_end = chunk + blocks;
+    pool_add(q, chunk, blocks);
     return 0;
 }
 
@@ -350,6 +406,20 @@ chain_release(struct sim__radixq *q, struct sim__radix_chain *c)
     }
     chain_reset(c);
 }
+
+/* While events k .. k+7 of a block are read, ask for the same bytes of
+ * the next one: a chain's blocks are scattered pages, which the
+ * hardware's stream prefetcher does not cross into.  A macro: gcc finds a
+ * function that only prefetches pure and drops its calls. */
+#define BLOCK_PREFETCH(next, k)                                                                    \
+    do {                                                                                           \
+        if ((next) != NULL && ((k)&7) == 0) {                                                      \
+            const char *pf_ = (const char *)&(next)->ev[k];                                        \
+            __builtin_prefetch(pf_);                                                               \
+            __builtin_prefetch(pf_ + 64);                                                          \
+            __builtin_prefetch(pf_ + 128);                                                         \
+        }                                                                                          \
+    } while (0)
 
 /* Append to c, whose tail is full or missing, a new (reserved) block. */
 static inline void
@@ -578,10 +648,8 @@ rung_spread(struct sim__radixq *q, struct sim__radix_chain *c, uint64_t lo, uint
         uint32_t end = b == c->tail ? c->tail_n : SIM__RADIX_BLOCK;
 
         next = b->next;
-        if (next != NULL) {
-            __builtin_prefetch(next);
-        }
         for (uint32_t k = off; k < end; k++) {
+            BLOCK_PREFETCH(next, k);
             chain_put(q, &r->sub[((uint64_t)b->ev[k].time - lo) >> shift], &b->ev[k]);
         }
         off = 0;
@@ -686,13 +754,11 @@ radix_refill(struct sim__radixq *q)
         uint32_t end = b == src->tail ? src->tail_n : SIM__RADIX_BLOCK;
 
         next = b->next;
-        if (next != NULL) {
-            __builtin_prefetch(next);
-        }
         for (uint32_t k = off; k < end; k++) {
             uint64_t t = (uint64_t)b->ev[k].time;
             unsigned bi = radix_bucket(t, min);
 
+            BLOCK_PREFETCH(next, k);
             bucket_put(q, &q->b[bi], &b->ev[k], t);
             q->nonempty |= (uint64_t)1 << bi;
         }
@@ -704,16 +770,11 @@ radix_refill(struct sim__radixq *q)
     return 0;
 }
 
-/* The next run event, with the prefetch of one a few pops ahead. */
+/* The next run event. */
 static inline void
 radix_run_pop(struct sim__radixq *q, struct sim__event *out)
 {
-    size_t h = q->run_head++;
-
-    if (h + SIM__RADIX_PREFETCH < q->run_n) {
-        __builtin_prefetch(q->run[h + SIM__RADIX_PREFETCH].u.ptr);
-    }
-    *out = q->run[h];
+    *out = q->run[q->run_head++];
     q->size--;
 }
 

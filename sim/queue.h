@@ -102,7 +102,6 @@ sim__heapq_size(const struct sim__heapq *q)
 #define SIM__RADIX_BUCKETS 64       /* times are >= 0: bit 63 never differs */
 #define SIM__RADIX_RUN_MIN 16       /* a bucket this large (and no larger ... */
 #define SIM__RADIX_RUN_MAX 65536    /* ... than this) is sorted into the run */
-#define SIM__RADIX_PREFETCH 8       /* the run prefetches u.ptr this far ahead */
 #define SIM__RADIX_BLOCK 170        /* events per block: 4096 bytes with its header */
 #define SIM__RADIX_RUNG_BITS_MIN 6  /* a rung has 2^6 ... */
 #define SIM__RADIX_RUNG_BITS_MAX 13 /* ... to 2^13 sub-buckets */
@@ -140,6 +139,22 @@ struct sim__radix_rung {
     unsigned shift;
 };
 
+/* A chunk of the radix heap's block pool, and chunks kept for the next
+ * queue (a sim_pool's: sim.h): a trial that reuses them writes to pages
+ * already mapped instead of faulting in (and having the kernel zero)
+ * fresh ones. */
+struct sim__chunk {
+    struct sim__radix_block *blocks;
+    size_t n;
+};
+struct sim__chunk_cache {
+    struct sim__chunk *c;
+    size_t n, cap;
+    size_t blocks; /* held, in all */
+};
+/* Free every chunk the cache holds (and its array). */
+void sim__chunk_cache_clear(struct sim__chunk_cache *cc);
+
 /*
  * The radix heap, its sorted run and its ladder.  Buckets are chains of
  * 4 KiB blocks from one pool: a refill hands the blocks it empties back
@@ -153,8 +168,8 @@ struct sim__radix_rung {
  * (stable LSD radix sort, digits of at most 11 bits) into `run`, which
  * pops in order while its head is not later than the buckets' minimum;
  * ties go to the run, whose events were all pushed before anything now in
- * the buckets at those times.  Popping the run in order also lets it
- * prefetch the payloads of the events a few pops ahead.  A larger bucket
+ * the buckets at those times.  The run also tells its user what comes a
+ * few pops ahead (sim__radixq_ahead), to prefetch.  A larger bucket
  * becomes a rung of the ladder (Tang, Goh and Thng, "Ladder queue: an
  * O(1) priority queue structure for large-scale discrete event
  * simulation", ACM TOMACS 15(3), 2005): one pass spreads it into 2^6 ...
@@ -178,12 +193,15 @@ struct sim__radixq {
     /* the block pool: a free list, and the newest chunk's untouched tail */
     struct sim__radix_block *free, *bump, *bump_end;
     size_t n_free;
-    void **chunks;
+    struct sim__chunk *chunks;
     size_t n_chunks, chunks_cap, pool_blocks;
+    struct sim__chunk_cache *cache; /* chunks come from and go back to it; NULL: none */
     size_t size, peak;
 };
 
 void sim__radixq_init(struct sim__radixq *q);
+/* Frees everything (the pool's chunks go to q->cache, if set, which q
+ * keeps). */
 void sim__radixq_clear(struct sim__radixq *q);
 /* Add `ev`; ev->time must be >= the last popped time and >= 0.  0 or
  * MPCSIM_ENOMEM (queue unchanged). */
@@ -195,6 +213,16 @@ static inline size_t
 sim__radixq_size(const struct sim__radixq *q)
 {
     return q->size;
+}
+
+/* The event k places behind the next one to pop, when the queue already
+ * holds them in order (its sorted run), else NULL.  A hint for
+ * prefetching what that event will touch, not a promise: a push may
+ * still come before it. */
+static inline const struct sim__event *
+sim__radixq_ahead(const struct sim__radixq *q, size_t k)
+{
+    return q->run_head + k < q->run_n ? &q->run[q->run_head + k] : NULL;
 }
 
 /* ---- events grouped by time ---------------------------------------------- */
@@ -375,6 +403,15 @@ static inline size_t
 sim__timeq_size(const struct sim__timeq *q)
 {
     return q->size;
+}
+
+/* sim__radixq_ahead for the grouped queue: its radix heap's run while no
+ * group is being popped (a group marker there has aux SIM__TQ_MARKER),
+ * else NULL (pops prefetch a group's payloads themselves). */
+static inline const struct sim__event *
+sim__timeq_ahead(const struct sim__timeq *q, size_t k)
+{
+    return q->cur == SIM__TQ_NONE ? sim__radixq_ahead(&q->heap, k) : NULL;
 }
 
 #endif /* MPCSIM_SIM_QUEUE_H */

@@ -24,6 +24,8 @@
 #define SIM__Q_POP sim__heapq_pop
 #define SIM__Q_SIZE sim__heapq_size
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
+#define SIM__Q_AHEAD(q, k) ((void)(q), (void)(k), (const struct sim__event *)NULL)
+#define SIM__Q_CACHE(q, c) ((void)(q), (void)(c))
 #elif defined(SIM_QUEUE_RADIX)
 #define SIM__Q struct sim__radixq
 #define SIM__Q_INIT sim__radixq_init
@@ -32,6 +34,8 @@
 #define SIM__Q_POP sim__radixq_pop
 #define SIM__Q_SIZE sim__radixq_size
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
+#define SIM__Q_AHEAD sim__radixq_ahead
+#define SIM__Q_CACHE(q, c) ((q)->cache = (c))
 #else
 #define SIM__Q struct sim__timeq
 #define SIM__Q_INIT sim__timeq_init
@@ -40,6 +44,8 @@
 #define SIM__Q_POP sim__timeq_pop
 #define SIM__Q_SIZE sim__timeq_size
 #define SIM__Q_GROUPING sim__timeq_set_grouping /* on an empty queue */
+#define SIM__Q_AHEAD sim__timeq_ahead
+#define SIM__Q_CACHE(q, c) ((q)->heap.cache = (c)) /* its radix heap's */
 #endif
 #define SIM__Q_PEAK(q) ((q)->peak)
 

@@ -616,7 +616,13 @@ static void *
 exec_worker(void *arg)
 {
     struct exec *ex = arg;
+    struct sim_pool *pool = NULL;
 
+    /* Trials after the first reuse the queue memory of those before
+     * (without a pool, each faults its own in again). */
+    if (sim_pool_create(&pool) == 0) {
+        runner_use_pool(pool);
+    }
     while (!atomic_load(&ex->stop) && !(ex->honor_signal && outfile_signal() != 0)) {
         size_t i = atomic_fetch_add(&ex->next, 1);
         const struct scenario *sc = NULL;
@@ -649,6 +655,8 @@ exec_worker(void *arg)
         pthread_cond_signal(&ex->cv);
         pthread_mutex_unlock(&ex->lock);
     }
+    runner_use_pool(NULL);
+    sim_pool_destroy(pool);
     pthread_mutex_lock(&ex->lock);
     ex->active--;
     ex->wake = 1;

@@ -35,6 +35,14 @@
 #define PURPOSE_ADVERSARY UINT64_C(0x616476657273) /* "advers" */
 
 static int secure_random = 0;
+static _Thread_local struct sim_pool *thread_pool = NULL;
+
+/* see runner.h */
+void
+runner_use_pool(struct sim_pool *pool)
+{
+    thread_pool = pool;
+}
 
 /* see runner.h */
 void
@@ -479,6 +487,7 @@ runner_run_trial(struct trial_row *row, const struct scenario *sc, int trial, ui
     cfg.party_profile = sc->party_profile;
     cfg.max_sim_time_ns = ms_to_ns(sc->max_sim_time_ms);
     cfg.secure_random = secure_random;
+    cfg.pool = thread_pool;
     rc = re->make_params(&params, sc);
     if (rc < 0) {
         goto out;

@@ -79,6 +79,11 @@ const char *trial_status_name(enum trial_status s);
  */
 uint64_t runner_trial_seed(const struct scenario *sc, uint64_t point, uint64_t trial);
 
+/* The calling thread's later trials keep their event queue's memory in
+ * `pool` between them (sim_pool_create; NULL: none).  The pool stays the
+ * caller's: set NULL before destroying it. */
+void runner_use_pool(struct sim_pool *pool);
+
 /*
  * Run trial `trial` of `sc` with seed `trial_seed`.  The row depends only
  * on (sc, trial_seed) (`trial` is only its label), so a row's `seed`

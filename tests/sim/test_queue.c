@@ -550,7 +550,6 @@ test_queue_radix_memory(void **state)
     while (sim__radixq_pop(&q, &ev) == 1) {
     }
     peak = mpcsim_alloc_peak() - before;
-    print_message("peak %zu for %zu events\n", peak, n);
     assert_true(peak <= n * sizeof(struct sim__event) * 105 / 100 + ((size_t)8 << 20));
     sim__radixq_clear(&q);
 }
@@ -640,6 +639,49 @@ test_queue_time_oom(void **state)
     sim__timeq_clear(&q);
 }
 
+/* Queues that share a chunk cache (a sim_pool's) one after another: the
+ * second takes the first's chunks and allocates little more than its
+ * chunk list and sorted run, where without the cache it allocated every
+ * block again; both pop the same events in the same order. */
+static void
+test_queue_radix_cache(void **state)
+{
+    struct sim__chunk_cache cache = {0};
+    uint64_t sums[2] = {0, 0};
+    size_t grew[2] = {0, 0};
+
+    (void)state;
+    for (int pass = 0; pass < 2; pass++) {
+        struct sim__radixq q;
+        struct sim__event ev = {0};
+        size_t before;
+        uint64_t seed = 12345;
+
+        sim__radixq_init(&q);
+        q.cache = &cache;
+        before = mpcsim_alloc_live();
+        mpcsim_alloc_peak_reset();
+        for (uint32_t k = 0; k < 300000; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            ev.time = (int64_t)(seed >> 40);
+            ev.party = k;
+            assert_int_equal(sim__radixq_push(&q, &ev), 0);
+        }
+        for (uint64_t k = 0; sim__radixq_pop(&q, &ev) == 1; k++) {
+            sums[pass] = sums[pass] * 31 + ev.party + k;
+        }
+        grew[pass] = mpcsim_alloc_peak() - before;
+        sim__radixq_clear(&q);
+        assert_ptr_equal(q.cache, &cache);
+        assert_true(cache.blocks * SIM__RADIX_BLOCK >= 300000); /* the chunks were kept */
+    }
+    assert_true(sums[0] == sums[1]);
+    assert_true(grew[0] > (size_t)300000 * sizeof(struct sim__event));
+    assert_true(grew[1] < ((size_t)4 << 20)); /* the run and its buffer: 3 MiB */
+    sim__chunk_cache_clear(&cache);
+    assert_int_equal(cache.n, 0);
+}
+
 int
 main(void)
 {
@@ -657,6 +699,7 @@ main(void)
         cmocka_unit_test(test_queue_radix_run_sizes),
         cmocka_unit_test(test_queue_radix_ladder),
         cmocka_unit_test(test_queue_radix_memory),
+        cmocka_unit_test(test_queue_radix_cache),
     };
 
     mpcsim_test_init();
