@@ -334,6 +334,7 @@ struct sc_bench {
     size_t *input_len;
     mpcsim_i128 want[2];
     int bad;
+    struct sim_pool *pool; /* memory kept between trials, as a run's worker keeps it */
 };
 
 static void
@@ -344,6 +345,7 @@ sc_teardown(void *state)
     if (b == NULL) {
         return;
     }
+    sim_pool_destroy(b->pool);
     mpcsim_free(b->values);
     mpcsim_free(b->inputs);
     mpcsim_free(b->input_len);
@@ -366,7 +368,8 @@ sc_setup(void **state, int n, int shamir, int mac, enum computation_kind kind)
     b->values = mpcsim_calloc((size_t)n, sizeof(mpcsim_i128));
     b->inputs = mpcsim_calloc((size_t)n, sizeof(*b->inputs));
     b->input_len = mpcsim_calloc((size_t)n, sizeof(size_t));
-    if (b->values == NULL || b->inputs == NULL || b->input_len == NULL) {
+    if (b->values == NULL || b->inputs == NULL || b->input_len == NULL ||
+        sim_pool_create(&b->pool) < 0) {
         sc_teardown(b);
         return MPCSIM_ENOMEM;
     }
@@ -400,6 +403,7 @@ sc_run(void *state, uint64_t iters)
         sim_config_init(&c, b->n, 1 + it);
         c.inputs = b->inputs;
         c.input_len = b->input_len;
+        c.pool = b->pool;
         c.net.latency.ms = 10;
         rc = b->shamir ? sim_create(&sim, &c, &shamir_protocol, &sp)
                        : sim_create(&sim, &c, &additive_protocol, &ap);

@@ -790,11 +790,6 @@ out:
 }
 
 /* see sim.h */
-struct sim_pool {
-    struct sim__chunk_cache radix; /* the radix heap's block chunks */
-};
-
-/* see sim.h */
 int
 sim_pool_create(struct sim_pool **out)
 {
@@ -813,6 +808,8 @@ sim_pool_destroy(struct sim_pool *pool)
 {
     if (pool != NULL) {
         sim__chunk_cache_clear(&pool->radix);
+        sim__tq_keep_clear(&pool->tq);
+        mpcsim_free(pool->links);
         mpcsim_free(pool);
     }
 }
@@ -821,7 +818,17 @@ sim_pool_destroy(struct sim_pool *pool)
 size_t
 sim_pool_bytes(const struct sim_pool *pool)
 {
-    return pool != NULL ? pool->radix.blocks * sizeof(struct sim__radix_block) : 0;
+    size_t bytes = 0;
+
+    if (pool == NULL) {
+        return 0;
+    }
+    for (int c = 0; c < SIM__TQ_CHUNKS; c++) {
+        bytes += pool->tq.chunk[c] != NULL
+                     ? sizeof(struct sim__tq_block) << (SIM__TQ_CHUNK0_BITS + (unsigned)c)
+                     : 0;
+    }
+    return bytes + pool->radix.blocks * sizeof(struct sim__radix_block) + pool->links_bytes;
 }
 
 /* see sim.h */
@@ -847,7 +854,7 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
     }
     SIM__Q_INIT(&sim->q);
     if (cfg->pool != NULL) {
-        SIM__Q_CACHE(&sim->q, &cfg->pool->radix);
+        SIM__Q_KEEP(&sim->q, &cfg->pool->radix, &cfg->pool->tq);
     }
     sim->proto = proto;
     sim->params = params;
@@ -1074,22 +1081,22 @@ sim_run(struct sim *sim)
          * of delivering one.  Written out here, not in a helper: gcc
          * finds a function that only prefetches pure and drops its calls. */
         {
-            const struct sim__event *a = SIM__Q_AHEAD(&sim->q, AHEAD_PARTY), *b;
+            struct sim__event a, b;
 
-            if (a != NULL) {
-                unsigned ka = SIM__EV_KIND(a->aux), kb;
-                uint32_t ia = SIM__EV_PARTY(a->party), ib;
+            if (SIM__Q_AHEAD(&sim->q, AHEAD_PARTY, &a)) {
+                unsigned ka = SIM__EV_KIND(a.aux), kb;
+                uint32_t ia = SIM__EV_PARTY(a.party), ib;
 
-                b = SIM__Q_AHEAD(&sim->q, AHEAD_STATE);
-                kb = SIM__EV_KIND(b->aux);
-                ib = SIM__EV_PARTY(b->party);
                 if (ka == SIM__EV_DELIVER || ka == SIM__EV_ARRIVE) {
-                    __builtin_prefetch(a->u.ptr);
+                    __builtin_prefetch(a.u.ptr);
                 }
                 if ((ka == SIM__EV_DELIVER || ka == SIM__EV_DELIVER_IMM) && ia < (uint32_t)sim->n) {
                     __builtin_prefetch(&sim->parties[ia]);
                     __builtin_prefetch((const char *)&sim->parties[ia] + 64);
                 }
+                (void)SIM__Q_AHEAD(&sim->q, AHEAD_STATE, &b); /* (k < AHEAD_PARTY: known) */
+                kb = SIM__EV_KIND(b.aux);
+                ib = SIM__EV_PARTY(b.party);
                 if ((kb == SIM__EV_DELIVER || kb == SIM__EV_DELIVER_IMM) && ib < (uint32_t)sim->n) {
                     __builtin_prefetch(sim->parties[ib].state);
                 }

@@ -864,16 +864,37 @@ sim__timeq_init(struct sim__timeq *q)
 void
 sim__timeq_clear(struct sim__timeq *q)
 {
+    struct sim__tq_keep *keep;
+    struct sim__chunk_cache *cache;
+
     if (q == NULL) {
         return;
     }
+    keep = q->keep;
+    cache = q->heap.cache;
     sim__radixq_clear(&q->heap);
     for (uint32_t c = 0; c < q->n_chunks; c++) {
-        mpcsim_free(q->chunks[c]);
+        if (keep != NULL && keep->chunk[c] == NULL) {
+            keep->chunk[c] = q->chunks[c];
+        } else {
+            mpcsim_free(q->chunks[c]);
+        }
     }
     mpcsim_free(q->groups);
     mpcsim_free(q->cache);
     sim__timeq_init(q);
+    q->keep = keep;
+    q->heap.cache = cache;
+}
+
+/* see queue.h */
+void
+sim__tq_keep_clear(struct sim__tq_keep *k)
+{
+    for (int c = 0; c < SIM__TQ_CHUNKS; c++) {
+        mpcsim_free(k->chunk[c]);
+        k->chunk[c] = NULL;
+    }
 }
 
 /* Make sure a block can be taken without allocating: 0, MPCSIM_ENOMEM or
@@ -888,6 +909,12 @@ tq_reserve_block(struct sim__timeq *q)
     }
     if (q->blocks_used >= TQ_MAX_BLOCKS || q->n_chunks == SIM__TQ_CHUNKS) {
         return MPCSIM_ELIMIT;
+    }
+    if (q->keep != NULL && q->keep->chunk[q->n_chunks] != NULL) {
+        /* The same chunk of an earlier queue: its pages are mapped already. */
+        q->chunks[q->n_chunks] = q->keep->chunk[q->n_chunks];
+        q->keep->chunk[q->n_chunks++] = NULL;
+        return 0;
     }
     chunk =
         mpcsim_reallocarray(NULL, (size_t)1 << (SIM__TQ_CHUNK0_BITS + q->n_chunks), sizeof(*chunk));

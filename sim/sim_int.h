@@ -24,8 +24,8 @@
 #define SIM__Q_POP sim__heapq_pop
 #define SIM__Q_SIZE sim__heapq_size
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
-#define SIM__Q_AHEAD(q, k) ((void)(q), (void)(k), (const struct sim__event *)NULL)
-#define SIM__Q_CACHE(q, c) ((void)(q), (void)(c))
+#define SIM__Q_AHEAD(q, k, out) ((void)(q), (void)(k), (void)(out), 0)
+#define SIM__Q_KEEP(q, radix, tq) ((void)(q), (void)(radix), (void)(tq))
 #elif defined(SIM_QUEUE_RADIX)
 #define SIM__Q struct sim__radixq
 #define SIM__Q_INIT sim__radixq_init
@@ -35,7 +35,7 @@
 #define SIM__Q_SIZE sim__radixq_size
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
 #define SIM__Q_AHEAD sim__radixq_ahead
-#define SIM__Q_CACHE(q, c) ((q)->cache = (c))
+#define SIM__Q_KEEP(q, radix, tq) ((q)->cache = (radix), (void)(tq))
 #else
 #define SIM__Q struct sim__timeq
 #define SIM__Q_INIT sim__timeq_init
@@ -45,9 +45,17 @@
 #define SIM__Q_SIZE sim__timeq_size
 #define SIM__Q_GROUPING sim__timeq_set_grouping /* on an empty queue */
 #define SIM__Q_AHEAD sim__timeq_ahead
-#define SIM__Q_CACHE(q, c) ((q)->heap.cache = (c)) /* its radix heap's */
+#define SIM__Q_KEEP(q, radix, tq) ((q)->heap.cache = (radix), (q)->keep = (tq))
 #endif
 #define SIM__Q_PEAK(q) ((q)->peak)
+
+/* see sim.h: memory kept between a thread's trials. */
+struct sim_pool {
+    struct sim__chunk_cache radix; /* the radix heap's block chunks */
+    struct sim__tq_keep tq;        /* the grouped queue's block chunks */
+    void *links;                   /* a dense link table (sim/network.c), links_bytes long */
+    size_t links_bytes;
+};
 
 /* Event kinds (top 4 bits of sim__event.aux; the low 28 bits are `from`). */
 enum {
@@ -342,19 +350,20 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int tls;             /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
-    int first_rtts;      /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
-    int net_opts;        /* tls, handshake or fair sharing: sends leave the default path */
-    int need_links;      /* per-link state: tcp window/order, or draws */
-    int link_draws;      /* messages draw latency or loss: keep link indices */
-    int windowed;        /* tcp with a window: links are throughput-limited */
-    int slow_start;      /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;       /* the receive window in segments (>= 1) */
-    int in_order;        /* tcp, and a later message could arrive before an earlier one */
-    int net_faults;      /* loss or partitions: sends take the slow path */
-    int imm_path;        /* no net_opts, no net_faults: messages may travel immediate */
-    void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
-    size_t links_stride; /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
+    int tls;                  /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
+    int first_rtts;           /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
+    int net_opts;             /* tls, handshake or fair sharing: sends leave the default path */
+    int need_links;           /* per-link state: tcp window/order, or draws */
+    int link_draws;           /* messages draw latency or loss: keep link indices */
+    int windowed;             /* tcp with a window: links are throughput-limited */
+    int slow_start;           /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;            /* the receive window in segments (>= 1) */
+    int in_order;             /* tcp, and a later message could arrive before an earlier one */
+    int net_faults;           /* loss or partitions: sends take the slow path */
+    int imm_path;             /* no net_opts, no net_faults: messages may travel immediate */
+    void *links_dense;        /* n*n entries of links_stride bytes, or NULL */
+    size_t links_dense_bytes; /* its allocation (a pool's may be larger) */
+    size_t links_stride;      /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     struct sim__fair *fair; /* network.sharing: fair (sim/network.c), or NULL */
