@@ -809,7 +809,6 @@ sim_pool_destroy(struct sim_pool *pool)
     if (pool != NULL) {
         sim__chunk_cache_clear(&pool->radix);
         sim__tq_keep_clear(&pool->tq);
-        mpcsim_free(pool->links);
         mpcsim_free(pool);
     }
 }
@@ -828,7 +827,7 @@ sim_pool_bytes(const struct sim_pool *pool)
                      ? sizeof(struct sim__tq_block) << (SIM__TQ_CHUNK0_BITS + (unsigned)c)
                      : 0;
     }
-    return bytes + pool->radix.blocks * sizeof(struct sim__radix_block) + pool->links_bytes;
+    return bytes + pool->radix.blocks * sizeof(struct sim__radix_block);
 }
 
 /* see sim.h */

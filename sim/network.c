@@ -462,23 +462,11 @@ sim__net_init(struct sim *sim)
         /* Hash entries never expire (link_live). */
         int kept = sim->link_draws || sim->first_rtts > 0;
 
-        struct sim_pool *pool = sim->cfg.pool;
-
-        if (bytes <= SIM__DENSE_LINK_BYTES && pool != NULL && pool->links != NULL &&
-            pool->links_bytes >= bytes) {
-            /* An earlier trial's table: clearing mapped pages costs less
-             * than faulting fresh zero pages in. */
-            sim->links_dense = pool->links;
-            sim->links_dense_bytes = pool->links_bytes;
-            pool->links = NULL;
-            pool->links_bytes = 0;
-            memset(sim->links_dense, 0, (size_t)bytes);
-        } else if (bytes <= SIM__DENSE_LINK_BYTES) {
+        if (bytes <= SIM__DENSE_LINK_BYTES) {
             sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
             if (sim->links_dense == NULL) {
                 return MPCSIM_ENOMEM;
             }
-            sim->links_dense_bytes = (size_t)bytes;
             sim__pool_advise(sim->links_dense, (size_t)bytes);
         } else if (kept && bytes <= SIM__DENSE_LINK_BYTES_KEPT && (size_t)bytes == bytes) {
             /* Optional: only while it takes at most half of what a
@@ -489,7 +477,6 @@ sim__net_init(struct sim *sim)
 
             if (budget == 0 || (live < budget && bytes <= (budget - live) / 2)) {
                 sim->links_dense = mpcsim_calloc((size_t)nn, sim->links_stride);
-                sim->links_dense_bytes = (size_t)bytes;
             }
         }
         if (sim->links_dense == NULL) {
@@ -516,19 +503,10 @@ sim__net_clear(struct sim *sim)
 {
     fair_free(sim);
     mpcsim_free(sim->region_zeta);
-    if (sim->cfg.pool != NULL && sim->links_dense != NULL &&
-        sim->links_dense_bytes > sim->cfg.pool->links_bytes) {
-        /* kept for the next trial (the larger of the two) */
-        mpcsim_free(sim->cfg.pool->links);
-        sim->cfg.pool->links = sim->links_dense;
-        sim->cfg.pool->links_bytes = sim->links_dense_bytes;
-    } else {
-        mpcsim_free(sim->links_dense);
-    }
+    mpcsim_free(sim->links_dense);
     mpcsim_free(sim->links_hash);
     sim->region_zeta = NULL;
     sim->links_dense = NULL;
-    sim->links_dense_bytes = 0;
     sim->links_hash = NULL;
 }
 

@@ -53,8 +53,6 @@
 struct sim_pool {
     struct sim__chunk_cache radix; /* the radix heap's block chunks */
     struct sim__tq_keep tq;        /* the grouped queue's block chunks */
-    void *links;                   /* a dense link table (sim/network.c), links_bytes long */
-    size_t links_bytes;
 };
 
 /* Event kinds (top 4 bits of sim__event.aux; the low 28 bits are `from`). */
@@ -350,20 +348,19 @@ struct sim {
     double rtt_ns;         /* 2 x typical one-way latency (no regions) */
     int64_t rto_ns, rto_max_ns, conn_timeout_ns; /* tcp retransmission timing */
     int tcp;
-    int tls;                  /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
-    int first_rtts;           /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
-    int net_opts;             /* tls, handshake or fair sharing: sends leave the default path */
-    int need_links;           /* per-link state: tcp window/order, or draws */
-    int link_draws;           /* messages draw latency or loss: keep link indices */
-    int windowed;             /* tcp with a window: links are throughput-limited */
-    int slow_start;           /* windowed with an initial window: flights, cwnd per link */
-    uint64_t wseg;            /* the receive window in segments (>= 1) */
-    int in_order;             /* tcp, and a later message could arrive before an earlier one */
-    int net_faults;           /* loss or partitions: sends take the slow path */
-    int imm_path;             /* no net_opts, no net_faults: messages may travel immediate */
-    void *links_dense;        /* n*n entries of links_stride bytes, or NULL */
-    size_t links_dense_bytes; /* its allocation (a pool's may be larger) */
-    size_t links_stride;      /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
+    int tls;             /* tcp with TLS records (sim.h SIM_TLS_RECORD_*) */
+    int first_rtts;      /* RTTs a link's first use waits: handshake + tls (0 ... 2) */
+    int net_opts;        /* tls, handshake or fair sharing: sends leave the default path */
+    int need_links;      /* per-link state: tcp window/order, or draws */
+    int link_draws;      /* messages draw latency or loss: keep link indices */
+    int windowed;        /* tcp with a window: links are throughput-limited */
+    int slow_start;      /* windowed with an initial window: flights, cwnd per link */
+    uint64_t wseg;       /* the receive window in segments (>= 1) */
+    int in_order;        /* tcp, and a later message could arrive before an earlier one */
+    int net_faults;      /* loss or partitions: sends take the slow path */
+    int imm_path;        /* no net_opts, no net_faults: messages may travel immediate */
+    void *links_dense;   /* n*n entries of links_stride bytes, or NULL */
+    size_t links_stride; /* sizeof(struct sim__link), SIM__LINK_BYTES_DRAWS or _BASE */
     struct sim__link_slot *links_hash;
     size_t links_hash_cap, links_hash_used;
     struct sim__fair *fair; /* network.sharing: fair (sim/network.c), or NULL */
