@@ -664,6 +664,28 @@ rung_spread(struct sim__radixq *q, struct sim__radix_chain *c, uint64_t lo, uint
     return 0;
 }
 
+/* The earliest and latest time in chain c (n > 0). */
+static void
+chain_range(const struct sim__radix_chain *c, uint64_t *min, uint64_t *max)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    uint32_t off = c->head_off;
+
+    for (const struct sim__radix_block *b = c->head; b != NULL; b = b->next) {
+        uint32_t end = b == c->tail ? c->tail_n : SIM__RADIX_BLOCK;
+
+        for (uint32_t k = off; k < end; k++) {
+            uint64_t t = (uint64_t)b->ev[k].time;
+
+            lo = t < lo ? t : lo;
+            hi = t > hi ? t : hi;
+        }
+        off = 0;
+    }
+    *min = lo;
+    *max = hi;
+}
+
 /*
  * The run is empty and the ladder is not: make the ladder's next
  * non-empty sub-bucket the run (sorted), spreading it into a rung below
@@ -677,7 +699,7 @@ ladder_advance(struct sim__radixq *q)
     while (q->n_rungs > 0) {
         struct sim__radix_rung *r = &q->rung[q->n_rungs - 1];
         struct sim__radix_chain *c;
-        uint64_t lo;
+        uint64_t lo, min, max;
         int rc;
 
         while (r->next < r->n_sub && r->sub[r->next].n == 0) {
@@ -697,7 +719,18 @@ ladder_advance(struct sim__radixq *q)
             }
             return rc;
         }
-        rc = rung_spread(q, c, lo, lo + (((uint64_t)1 << r->shift) - 1), r->shift);
+        /* Too large for the run: spread over its true range (a pass that
+         * only reads), so that a dense cluster costs one rung, not one per
+         * 6 bits of the slot's width, and one time is taken whole. */
+        chain_range(c, &min, &max);
+        if (min == max) {
+            rc = run_sort(q, c, min, 0);
+            if (rc == 0) {
+                r->next++;
+            }
+            return rc;
+        }
+        rc = rung_spread(q, c, min, max, 64u - (unsigned)__builtin_clzll(max - min));
         if (rc < 0) {
             return rc;
         }
