@@ -824,7 +824,7 @@ sim_pool_bytes(const struct sim_pool *pool)
     }
     for (int c = 0; c < SIM__TQ_CHUNKS; c++) {
         bytes += pool->tq.chunk[c] != NULL
-                     ? sizeof(struct sim__tq_block) << (SIM__TQ_CHUNK0_BITS + (unsigned)c)
+                     ? sizeof(struct sim__tq_block) * sim__tq_chunk_blocks((unsigned)c)
                      : 0;
     }
     return bytes + pool->radix.blocks * sizeof(struct sim__radix_block);

@@ -265,17 +265,13 @@ sim__chunk_cache_clear(struct sim__chunk_cache *cc)
 static void
 cache_put(struct sim__chunk_cache *cc, struct sim__chunk ch)
 {
-    if (cc->n == cc->cap) {
-        size_t cap = cc->cap == 0 ? 16 : 2 * cc->cap;
-        struct sim__chunk *c = mpcsim_reallocarray(cc->c, cap, sizeof(*c));
+    void *c = cc->c;
 
-        if (c == NULL) {
-            mpcsim_free(ch.blocks);
-            return;
-        }
-        cc->c = c;
-        cc->cap = cap;
+    if (cc->n == cc->cap && grow_array(&c, &cc->cap, cc->n + 1, sizeof(*cc->c)) < 0) {
+        mpcsim_free(ch.blocks);
+        return;
     }
+    cc->c = c;
     cc->c[cc->n++] = ch;
     cc->blocks += ch.n;
 }
@@ -328,20 +324,16 @@ pool_reserve(struct sim__radixq *q, size_t need)
 {
     size_t have = q->n_free + (size_t)(q->bump_end - q->bump), blocks;
     struct sim__radix_block *chunk;
+    void *list = q->chunks;
 
     if (have >= need) {
         return 0;
     }
-    if (q->n_chunks == q->chunks_cap) {
-        size_t cap = q->chunks_cap == 0 ? 16 : 2 * q->chunks_cap;
-        struct sim__chunk *c = mpcsim_reallocarray(q->chunks, cap, sizeof(*c));
-
-        if (c == NULL) {
-            return MPCSIM_ENOMEM;
-        }
-        q->chunks = c;
-        q->chunks_cap = cap;
+    if (q->n_chunks == q->chunks_cap &&
+        grow_array(&list, &q->chunks_cap, q->n_chunks + 1, sizeof(*q->chunks)) < 0) {
+        return MPCSIM_ENOMEM;
     }
+    q->chunks = list;
     if (q->cache != NULL && q->cache->n > 0) {
         /* A chunk an earlier queue used: its pages are mapped already. */
         struct sim__chunk ch = q->cache->c[--q->cache->n];
@@ -484,9 +476,11 @@ sim__radixq_push(struct sim__radixq *q, const struct sim__event *ev)
     return 0;
 }
 
-/* Make room for n events in the run and its sort buffer. */
+/* Make room for n events in the run, and in its sort buffer when the
+ * sort has passes to make (a run of one time, which may be larger than
+ * SIM__RADIX_RUN_MAX, has none). */
 static int
-run_reserve(struct sim__radixq *q, size_t n)
+run_reserve(struct sim__radixq *q, size_t n, int sorts)
 {
     size_t cap = n < SIM__RADIX_RUN_MAX ? SIM__RADIX_RUN_MAX : n;
 
@@ -499,7 +493,7 @@ run_reserve(struct sim__radixq *q, size_t n)
         q->run = r;
         q->run_cap = cap;
     }
-    if (q->tmp_cap < cap) {
+    if (sorts && q->tmp_cap < cap) {
         struct sim__event *t = mpcsim_reallocarray(q->tmp, cap, sizeof(*t));
 
         if (t == NULL) {
@@ -546,7 +540,7 @@ run_sort(struct sim__radixq *q, struct sim__radix_chain *c, uint64_t lo, unsigne
     struct sim__event *from, *to;
     size_t count[(size_t)1 << RUN_DIGIT];
 
-    if (run_reserve(q, n) < 0) {
+    if (run_reserve(q, n, bits > 0) < 0) {
         return MPCSIM_ENOMEM;
     }
     if (n <= RUN_INSERTION_MAX && bits > 0) {
@@ -949,12 +943,11 @@ tq_reserve_block(struct sim__timeq *q)
         q->keep->chunk[q->n_chunks++] = NULL;
         return 0;
     }
-    chunk =
-        mpcsim_reallocarray(NULL, (size_t)1 << (SIM__TQ_CHUNK0_BITS + q->n_chunks), sizeof(*chunk));
+    chunk = mpcsim_reallocarray(NULL, sim__tq_chunk_blocks(q->n_chunks), sizeof(*chunk));
     if (chunk == NULL) {
         return MPCSIM_ENOMEM;
     }
-    sim__pool_advise(chunk, sizeof(*chunk) << (SIM__TQ_CHUNK0_BITS + q->n_chunks));
+    sim__pool_advise(chunk, sizeof(*chunk) * sim__tq_chunk_blocks(q->n_chunks));
     q->chunks[q->n_chunks++] = chunk;
     return 0;
 }

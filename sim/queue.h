@@ -276,6 +276,13 @@ sim__tq_head_n(const struct sim__tq_group *g)
     return g->head == g->tail ? g->tail_n : SIM__TQ_BLOCK;
 }
 
+/* Blocks in chunk k of the grouped queue's pool. */
+static inline size_t
+sim__tq_chunk_blocks(unsigned k)
+{
+    return (size_t)1 << (SIM__TQ_CHUNK0_BITS + k);
+}
+
 /* The grouped queue's block chunks kept for the next queue (a
  * sim_pool's): chunk k has the same size in every queue. */
 struct sim__tq_keep {
