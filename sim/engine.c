@@ -804,13 +804,20 @@ sim_pool_create(struct sim_pool **out)
 
 /* see sim.h */
 void
-sim_pool_destroy(struct sim_pool *pool)
+sim_pool_release(struct sim_pool *pool)
 {
     if (pool != NULL) {
         sim__chunk_cache_clear(&pool->radix);
         sim__tq_keep_clear(&pool->tq);
-        mpcsim_free(pool);
     }
+}
+
+/* see sim.h */
+void
+sim_pool_destroy(struct sim_pool *pool)
+{
+    sim_pool_release(pool);
+    mpcsim_free(pool);
 }
 
 /* see sim.h */

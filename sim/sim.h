@@ -348,11 +348,20 @@ struct sim_config {
  * zeroes: at 10^8 pending events (the n = 10 000 toy all-to-all) that
  * was a third of every trial in a VM.  A pool holds at most what the
  * largest of its trials used (counted by --max-memory's budget while it
- * is held); sim_pool_destroy frees it.  Results do not depend on it.
+ * is held); sim_pool_release frees that and keeps the pool,
+ * sim_pool_destroy frees both.  Results do not depend on it.
+ *
+ * What a pool holds that a trial does not reuse adds to that trial's
+ * peak: a trial whose events go to the grouped queue, after one whose
+ * events filled the radix heap, peaks at its own need plus the heap's
+ * blocks.  So keep a pool only between trials of one shape (mpcsim's
+ * workers release it when they move to another sweep point, and after
+ * every trial under a memory budget).
  */
 struct sim_pool;
 /* 0 or MPCSIM_ENOMEM. */
 MPCSIM_NODISCARD int sim_pool_create(struct sim_pool **out);
+void sim_pool_release(struct sim_pool *pool); /* NULL does nothing */
 void sim_pool_destroy(struct sim_pool *pool); /* NULL does nothing */
 /* Bytes the pool holds for the next trial. */
 size_t sim_pool_bytes(const struct sim_pool *pool);

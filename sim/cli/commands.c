@@ -617,9 +617,12 @@ exec_worker(void *arg)
 {
     struct exec *ex = arg;
     struct sim_pool *pool = NULL;
+    size_t point = SIZE_MAX; /* the sweep point of the pool's last trial */
 
     /* Trials after the first reuse the queue memory of those before
-     * (without a pool, each faults its own in again). */
+     * (without a pool, each faults its own in again): only those of the
+     * same sweep point, whose queues have the same shape (sim.h), and
+     * none under --max-memory, whose budget is each trial's own need. */
     if (sim_pool_create(&pool) == 0) {
         runner_use_pool(pool);
     }
@@ -632,6 +635,10 @@ exec_worker(void *arg)
 
         if (i >= ex->n_tasks) {
             break;
+        }
+        if (ex->task_point[i] != point || mpcsim_alloc_budget() > 0) {
+            sim_pool_release(pool);
+            point = ex->task_point[i];
         }
         sc = ex->l->points[ex->task_point[i]];
         seed = ex->has_trial_seed ? ex->trial_seed
@@ -2073,7 +2080,13 @@ execute(const char *cmd, int argc, char **argv)
         if (ex.err == MPCSIM_ENOMEM && mpcsim_alloc_budget_hit()) {
             uint64_t need = 0;
             int refused = 0;
+            /* Trials that run at once: one per worker, and no more workers
+             * than trials (exec_run_range). */
+            int at_once = o.jobs > 0 ? o.jobs : 1;
 
+            if (ex.n_tasks > 0 && (size_t)at_once > ex.n_tasks) {
+                at_once = (int)ex.n_tasks;
+            }
             /* The largest point's estimate (validate prints the same), times
              * the trials that run at once. */
             for (size_t p = 0; p < l.sweep.n_points; p++) {
@@ -2084,7 +2097,7 @@ execute(const char *cmd, int argc, char **argv)
                     need = e.memory_bytes > need ? e.memory_bytes : need;
                 }
             }
-            need *= (uint64_t)(o.jobs > 0 ? o.jobs : 1);
+            need *= (uint64_t)at_once;
             /* Never below what the refused allocation itself needed (an
              * estimate under the limit just hit would be no advice). */
             if (mpcsim_alloc_budget_need() > need) {
@@ -2101,7 +2114,7 @@ execute(const char *cmd, int argc, char **argv)
                     refused ? "what the refused allocation needed; validate's estimate is "
                               "lower here"
                             : "by validate's estimate",
-                    o.jobs > 0 ? o.jobs : 1);
+                    at_once);
         } else {
             fprintf(stderr, "%s: error: %s\n", o.path, ex.errmsg);
         }

@@ -39,6 +39,32 @@ need=$(advised)
 [ -n "$need" ] && awk -v n="$need" 'BEGIN { exit !(n > 17.8176) }' ||
     fail "--max-memory 17400K: advised ${need:-nothing} MB, not above the limit: $(cat "$tmp/err")"
 
+# A limit that every trial of a sweep fits under runs the sweep: memory
+# a worker keeps from one trial for the next (sim_pool) must not add to a
+# trial of another shape.  Alone, the constant-latency point (grouped
+# queue) needs about 12.6 MiB and the lognormal one (radix heap) 17.6 MiB;
+# the radix blocks kept beside the next trial's made the sweep need 24.3.
+cat >"$tmp/shapes.yaml" <<'YAML'
+name: shapes
+parties: 500
+inputs: { distribution: uniform, min: 0, max: 10 }
+protocol: { kind: additive }
+network: { latency: 20 }
+sweep:
+  network.latency: [{ distribution: lognormal, median_ms: 20, sigma: 0.3 }, 20, { distribution: lognormal, median_ms: 20, sigma: 0.3 }]
+YAML
+"$mpcsim" sweep "$tmp/shapes.yaml" -q -j 1 --max-memory 19M --csv "$tmp/shapes.csv" 2>"$tmp/err" ||
+    fail "a sweep whose every trial fits in 19M stopped: $(cat "$tmp/err")"
+[ "$(grep -c ',ok,true,' "$tmp/shapes.csv")" -eq 3 ] || fail "shapes: not 3 correct rows: $(cat "$tmp/shapes.csv")"
+# The advice counts the trials that run at once: one trial runs alone
+# whatever -j says, so its need is one trial's estimate.
+head -5 "$tmp/shapes.yaml" >"$tmp/one.yaml"
+"$mpcsim" run "$tmp/one.yaml" -q -j 2 --trials 1 --max-memory 2M >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] || fail "--max-memory 2M: not exit 2"
+grep -q "by validate's estimate, 1 at a time" "$tmp/err" || fail "one trial, -j 2: $(cat "$tmp/err")"
+"$mpcsim" run "$tmp/one.yaml" -q -j 2 --trials 3 --max-memory 2M >/dev/null 2>"$tmp/err"
+grep -q "by validate's estimate, 2 at a time" "$tmp/err" || fail "three trials, -j 2: $(cat "$tmp/err")"
+
 # The smallest accepted limit (1M) runs a small scenario (loading used to
 # take a 1 MB buffer, so every scenario failed); when loading needs more,
 # the error says how much.

@@ -365,6 +365,13 @@ test_engine_pool(void **state)
         }
         held = sim_pool_bytes(pool);
     }
+    /* Released, the pool holds nothing and is still usable. */
+    sim_pool_release(pool);
+    assert_int_equal(sim_pool_bytes(pool), 0);
+    c.pool = pool;
+    sim_destroy(run_ok(&c, &sim_toy_protocol, NULL));
+    assert_true(sim_pool_bytes(pool) > 0);
+    sim_pool_release(NULL);
     sim_pool_destroy(pool);
     sim_pool_destroy(NULL);
 }
