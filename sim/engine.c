@@ -859,6 +859,7 @@ sim_create(struct sim **out, const struct sim_config *cfg, const struct sim_prot
         return MPCSIM_ENOMEM;
     }
     SIM__Q_INIT(&sim->q);
+    SIM__Q_PTR_KINDS(&sim->q, (UINT32_C(1) << SIM__EV_DELIVER) | (UINT32_C(1) << SIM__EV_ARRIVE));
     if (cfg->pool != NULL) {
         SIM__Q_KEEP(&sim->q, &cfg->pool->radix, &cfg->pool->tq);
     }

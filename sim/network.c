@@ -1108,7 +1108,10 @@ sim__net_arrive(struct sim *sim, const struct sim__event *ev)
     struct sim__payload *pl = imm ? NULL : ev->u.ptr;
     uint64_t wire = imm ? 0 : SIM__EV_WIRE(ev->party);
     int64_t tx, end;
-    struct sim__event d = *ev;
+    /* Field by field: the caller wrote *ev that way (a pop), and a
+     * 16-byte load of two fresh 8-byte stores cannot be forwarded
+     * from them (a stall of a fifth of sim_run's time at 1 Gbit/s). */
+    struct sim__event d = {.time = ev->time, .u = ev->u, .party = ev->party, .aux = ev->aux};
 
     if (wire == 0) {
         /* An immediate's length is in the event; a payload's wire bytes

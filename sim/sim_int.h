@@ -26,6 +26,7 @@
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
 #define SIM__Q_AHEAD(q, k, out) ((void)(q), (void)(k), (void)(out), 0)
 #define SIM__Q_KEEP(q, radix, tq) ((void)(q), (void)(radix), (void)(tq))
+#define SIM__Q_PTR_KINDS(q, mask) ((void)(q), (void)(mask))
 #elif defined(SIM_QUEUE_RADIX)
 #define SIM__Q struct sim__radixq
 #define SIM__Q_INIT sim__radixq_init
@@ -36,6 +37,7 @@
 #define SIM__Q_GROUPING(q, on) ((void)(q), (void)(on))
 #define SIM__Q_AHEAD sim__radixq_ahead
 #define SIM__Q_KEEP(q, radix, tq) ((q)->cache = (radix), (void)(tq))
+#define SIM__Q_PTR_KINDS(q, mask) ((void)(q), (void)(mask))
 #else
 #define SIM__Q struct sim__timeq
 #define SIM__Q_INIT sim__timeq_init
@@ -46,6 +48,7 @@
 #define SIM__Q_GROUPING sim__timeq_set_grouping /* on an empty queue */
 #define SIM__Q_AHEAD sim__timeq_ahead
 #define SIM__Q_KEEP(q, radix, tq) ((q)->heap.cache = (radix), (q)->keep = (tq))
+#define SIM__Q_PTR_KINDS(q, mask) ((q)->ptr_kinds = (mask))
 #endif
 #define SIM__Q_PEAK(q) ((q)->peak)
 
